@@ -1,0 +1,72 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "etl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "etl", targets: ["etl"]),
+        .library(name: "ETLKit", targets: ["ETLKit"]),
+        .library(name: "ETLPlugins", targets: ["ETLPlugins"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Test-only: a real HTTP server on 127.0.0.1 for the fetcher and end-to-end tests.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config (see README: libxml2-dev, libcurl4-openssl-dev).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        // The core: records, plugin protocols, registry, pipeline model, runner. No C libraries here.
+        .target(
+            name: "ETLKit",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ]
+        ),
+        // The built-in plugins, grouped by kind, registered in one place (BuiltinPlugins.swift).
+        .target(
+            name: "ETLPlugins",
+            dependencies: [
+                "ETLKit", "CLibXML2", "CCurl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Plugins"
+        ),
+        // The thin command line.
+        .executableTarget(
+            name: "etl",
+            dependencies: [
+                "ETLKit", "ETLPlugins",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ETLTests",
+            dependencies: [
+                "ETLKit", "ETLPlugins", "etl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

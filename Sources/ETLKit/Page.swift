@@ -1,0 +1,65 @@
+/// A cleaned page, as a cleaner leaves it: the main content as blocks, and what the page says about
+/// itself (meta tags, JSON-LD, headings, dates) for extractors to read without parsing the page again.
+public struct Page: Sendable {
+    /// The main content, in document order, boilerplate removed.
+    public var blocks: [ContentBlock]
+    /// The page's self-description.
+    public var metadata: PageMetadata
+
+    public init(blocks: [ContentBlock], metadata: PageMetadata) {
+        self.blocks = blocks
+        self.metadata = metadata
+    }
+
+    /// The body as text: blocks separated by blank lines.
+    public var bodyText: String {
+        blocks.map(\.text).joined(separator: "\n\n")
+    }
+}
+
+/// One block of main content: a paragraph, a heading, a list item, a quote, a table row, or code.
+public struct ContentBlock: Sendable, Hashable {
+    /// What the block was in the page.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case paragraph, heading, listItem, quote, table, code
+    }
+
+    public var kind: Kind
+    public var text: String
+
+    public init(kind: Kind, text: String) {
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// What a page says about itself, gathered in one pass by the cleaner.
+public struct PageMetadata: Sendable {
+    /// `<meta name|property|itemprop=… content=…>` pairs in document order; names in lower case.
+    public var metaTags: [(name: String, content: String)] = []
+    /// The text of each `<script type="application/ld+json">`.
+    public var jsonLD: [String] = []
+    /// The `<title>` element's text.
+    public var titleElement: String?
+    /// The texts of the `<h1>` elements, in document order.
+    public var headings: [String] = []
+    /// The `datetime` attributes of `<time>` elements, in document order.
+    public var times: [String] = []
+    /// `<html lang>`.
+    public var language: String?
+    /// `<link rel="canonical" href>`.
+    public var canonicalURL: String?
+    /// Texts of elements whose class or id names a lead, summary or introduction, in document order.
+    public var summaries: [String] = []
+
+    public init() {}
+
+    /// The content of the first meta tag with one of these names (lower case), in the order the names
+    /// are given.
+    public func meta(_ names: String...) -> String? {
+        for name in names {
+            if let tag = metaTags.first(where: { $0.name == name }), !tag.content.isEmpty { return tag.content }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,66 @@
+/// A configured plugin: the instance, its id, and where the pipeline file declared it.
+public struct PipelineStage<Instance: Sendable>: Sendable {
+    /// The plugin's id (`"html"`).
+    public var id: String
+    /// Where the plugin is declared (`$.steps[0]`): names the stage in statistics and dead letters.
+    public var path: JSONPath
+    public var instance: Instance
+
+    public init(id: String, path: JSONPath, instance: Instance) {
+        self.id = id
+        self.path = path
+        self.instance = instance
+    }
+
+    /// A short name for the stage in tables and dead letters: the id, with the position when the
+    /// same id appears twice.
+    public var label: String { id }
+}
+
+/// A processing step after the fetch: a cleaner or a transform.
+public enum ProcessingStep: Sendable {
+    case cleaner(any Cleaner)
+    case transform(any Transform)
+}
+
+/// A pipeline ready to run: every plugin built from a validated pipeline file.
+public struct Pipeline: Sendable {
+    /// The pipeline's name, from the file's `name` or its file name.
+    public var name: String
+    public var sources: [PipelineStage<any Source>]
+    /// Fetchers by the schemes they read; a record whose scheme no fetcher reads is a dead letter.
+    public var fetchers: [PipelineStage<any Fetcher>]
+    public var steps: [PipelineStage<ProcessingStep>]
+    public var sinks: [PipelineStage<any Sink>]
+    public var deadLetters: PipelineStage<any Sink>
+    /// How many records are processed at once.
+    public var concurrency: Int
+
+    public init(name: String, sources: [PipelineStage<any Source>], fetchers: [PipelineStage<any Fetcher>],
+                steps: [PipelineStage<ProcessingStep>], sinks: [PipelineStage<any Sink>],
+                deadLetters: PipelineStage<any Sink>, concurrency: Int) {
+        self.name = name
+        self.sources = sources
+        self.fetchers = fetchers
+        self.steps = steps
+        self.sinks = sinks
+        self.deadLetters = deadLetters
+        self.concurrency = concurrency
+    }
+
+    /// The fetcher for a URL, by scheme (a URL without a scheme is a local path: `file`).
+    public func fetcher(for url: String) -> PipelineStage<any Fetcher>? {
+        let scheme = Pipeline.scheme(of: url)
+        return fetchers.first { $0.instance.schemes.contains(scheme) }
+    }
+
+    /// The lower-case scheme of a URL; `file` for a plain path.
+    public static func scheme(of url: String) -> String {
+        guard let colon = url.firstIndex(of: ":") else { return "file" }
+        let scheme = url[..<colon]
+        guard scheme.count > 1, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) else {
+            return "file"  // "C:" or not a scheme at all
+        }
+        return scheme.lowercased()
+    }
+}

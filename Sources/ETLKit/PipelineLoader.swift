@@ -1,0 +1,380 @@
+import Foundation
+
+/// Reads a pipeline file, checks it completely, and builds its plugins.
+///
+/// The file's top level:
+/// ```json
+/// {
+///   "name": "demo",
+///   "sources": [{ "use": "files", "glob": "pages/*.html" }],
+///   "fetch": [{ "use": "http", "perHost": 2 }],
+///   "steps": ["html", "article"],
+///   "sinks": [{ "use": "jsonl", "path": "out/articles.jsonl" }],
+///   "deadLetters": { "use": "jsonl", "path": "out/dead-letters.jsonl" },
+///   "concurrency": 16
+/// }
+/// ```
+/// A plugin is written `{ "use": ID, OPTION: VALUE, … }`, or as its bare id when it needs no options.
+/// `fetch` defaults to every fetcher among `http` and `file`, `steps` to `html` then `article`, and
+/// `deadLetters` to `dead-letters.jsonl`. Every problem is collected (not only the first), each with
+/// its JSON path and line:column.
+public struct PipelineLoader: Sendable {
+    public var registry: PluginRegistry
+    public var environment: [String: String]
+
+    /// Members the top level may have, for "did you mean".
+    public static let topLevelKeys = ["$schema", "name", "description", "sources", "fetch", "steps", "sinks", "deadLetters", "concurrency"]
+    /// Defaults for members the file leaves out.
+    public static let defaultFetchers = ["http", "file"]
+    public static let defaultSteps = ["html", "article"]
+    public static let defaultDeadLetters: JSONValue = ["use": "jsonl", "path": "dead-letters.jsonl"]
+    public static let defaultConcurrency = 16
+
+    public init(registry: PluginRegistry, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.registry = registry
+        self.environment = environment
+    }
+
+    /// Loads a pipeline file from disk.
+    public func load(file path: String) throws(PipelineError) -> Pipeline {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            throw PipelineError(file: path, diagnostics: [PipelineDiagnostic(path: .root, location: nil, message: "the pipeline file \(reason)")])
+        }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return try load(bytes: Array(data), file: path, defaultName: name)
+    }
+
+    /// Loads a pipeline from JSON text.
+    public func load(text: String, file: String? = nil, defaultName: String = "pipeline") throws(PipelineError) -> Pipeline {
+        try load(bytes: Array(text.utf8), file: file, defaultName: defaultName)
+    }
+
+    private func load(bytes: [UInt8], file: String?, defaultName: String) throws(PipelineError) -> Pipeline {
+        let root: JSONNode
+        do {
+            root = try JSONNodeParser.parse(bytes: bytes)
+        } catch {
+            throw PipelineError(file: file, diagnostics: [PipelineDiagnostic(path: .root, location: error.location, message: "invalid JSON: \(error.message)")])
+        }
+        var builder = Builder(registry: registry, expansion: EnvironmentExpansion(environment: environment))
+        let pipeline = builder.build(root: root, defaultName: defaultName)
+        guard builder.diagnostics.isEmpty, let pipeline else {
+            throw PipelineError(file: file, diagnostics: builder.diagnostics)
+        }
+        return pipeline
+    }
+}
+
+/// The work of one load: walks the document, collects diagnostics, builds plugins.
+private struct Builder {
+    let registry: PluginRegistry
+    let expansion: EnvironmentExpansion
+    var diagnostics: [PipelineDiagnostic] = []
+
+    init(registry: PluginRegistry, expansion: EnvironmentExpansion) {
+        self.registry = registry
+        self.expansion = expansion
+    }
+
+    mutating func report(_ path: JSONPath, _ location: SourceLocation?, _ message: String) {
+        diagnostics.append(PipelineDiagnostic(path: path, location: location, message: message))
+    }
+
+    mutating func build(root: JSONNode, defaultName: String) -> Pipeline? {
+        guard case .object(let members) = root.kind else {
+            report(.root, root.location, "expected an object with \"sources\" and \"sinks\", found \(root.typeDescription)")
+            return nil
+        }
+        for member in members where !PipelineLoader.topLevelKeys.contains(member.key) {
+            report(JSONPath.root.appending(member.key), member.keyLocation,
+                   "unknown member \"\(member.key)\"" + NameSuggestion.didYouMean(member.key, among: PipelineLoader.topLevelKeys)
+                   + " (expected one of: \(PipelineLoader.topLevelKeys.joined(separator: ", ")))")
+        }
+
+        var name = defaultName
+        if let member = root.member("name") {
+            if let text = expandedString(member.value, path: .root.appending("name")) { name = text }
+        }
+        if let member = root.member("description"), member.value.value.stringValue == nil {
+            report(.root.appending("description"), member.value.location, "expected a string, found \(member.value.typeDescription)")
+        }
+
+        var concurrency = PipelineLoader.defaultConcurrency
+        if let member = root.member("concurrency") {
+            let path = JSONPath.root.appending("concurrency")
+            if let value = checkedValue(member.value, spec: OptionSpec("concurrency", .integer(minimum: 1, maximum: 4096), ""), path: path),
+               let integer = value.integerValue {
+                concurrency = integer
+            }
+        }
+
+        let sources: [PipelineStage<any Source>] = stages(root, key: "sources", kind: .source, required: true, defaults: nil)
+            .compactMap { stage in (stage.instance as? any Source).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
+        let fetchers: [PipelineStage<any Fetcher>] = stages(root, key: "fetch", kind: .fetcher, required: false,
+                                                            defaults: PipelineLoader.defaultFetchers.filter { registry.plugin($0) != nil })
+            .compactMap { stage in (stage.instance as? any Fetcher).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
+        let steps: [PipelineStage<ProcessingStep>] = stages(root, key: "steps", kind: nil, required: false,
+                                                           defaults: PipelineLoader.defaultSteps.filter { registry.plugin($0) != nil })
+            .compactMap { stage in
+                switch stage.instance {
+                case let cleaner as any Cleaner: return PipelineStage(id: stage.id, path: stage.path, instance: .cleaner(cleaner))
+                case let transform as any Transform: return PipelineStage(id: stage.id, path: stage.path, instance: .transform(transform))
+                default: return nil
+                }
+            }
+        let sinks: [PipelineStage<any Sink>] = stages(root, key: "sinks", kind: .sink, required: true, defaults: nil)
+            .compactMap { stage in (stage.instance as? any Sink).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
+
+        let deadLetterPath = JSONPath.root.appending("deadLetters")
+        let deadLetterNode = root.member("deadLetters")?.value
+            ?? JSONNode(kind: .object([
+                .init(key: "use", keyLocation: root.location, value: JSONNode(kind: .string("jsonl"), location: root.location)),
+                .init(key: "path", keyLocation: root.location, value: JSONNode(kind: .string("dead-letters.jsonl"), location: root.location)),
+            ]), location: root.location)
+        let deadLetters = plugin(deadLetterNode, path: deadLetterPath, allowed: [.sink])
+            .flatMap { stage in (stage.instance as? any Sink).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
+
+        guard diagnostics.isEmpty, let deadLetters else { return nil }
+        return Pipeline(name: name, sources: sources, fetchers: fetchers, steps: steps, sinks: sinks,
+                        deadLetters: deadLetters, concurrency: concurrency)
+    }
+
+    /// Builds the plugins of one top-level list (`sources`, `fetch`, `steps`, `sinks`). A single plugin
+    /// is accepted where a list is expected. `kind` nil means cleaners and transforms.
+    mutating func stages(_ root: JSONNode, key: String, kind: PluginKind?, required: Bool, defaults: [String]?) -> [PipelineStage<any Plugin>] {
+        let path = JSONPath.root.appending(key)
+        let allowed: [PluginKind] = kind.map { [$0] } ?? [.cleaner, .transform]
+        guard let member = root.member(key) else {
+            if required {
+                report(path, root.location, "missing member \"\(key)\": expected a list of \(allowed.map(\.rawValue).joined(separator: " or ")) plugins")
+                return []
+            }
+            return (defaults ?? []).enumerated().compactMap { index, id in
+                plugin(JSONNode(kind: .string(id), location: root.location), path: path.appending(index), allowed: allowed)
+            }
+        }
+        let elements: [(JSONNode, JSONPath)]
+        switch member.value.kind {
+        case .array(let nodes):
+            elements = nodes.enumerated().map { ($1, path.appending($0)) }
+            if nodes.isEmpty && required {
+                report(path, member.value.location, "expected at least one \(allowed[0].rawValue) plugin, found an empty list")
+            }
+        case .object, .string:
+            elements = [(member.value, path)]
+        default:
+            report(path, member.value.location, "expected a list of plugins, found \(member.value.typeDescription)")
+            return []
+        }
+        return elements.compactMap { node, path in plugin(node, path: path, allowed: allowed) }
+    }
+
+    /// Builds one plugin from `{ "use": ID, …options }` or a bare `"ID"`.
+    mutating func plugin(_ node: JSONNode, path: JSONPath, allowed: [PluginKind]) -> PipelineStage<any Plugin>? {
+        let id: String
+        let idLocation: SourceLocation
+        var optionMembers: [JSONNode.Member] = []
+        switch node.kind {
+        case .string(let text):
+            id = text
+            idLocation = node.location
+        case .object(let members):
+            guard let use = node.member("use") else {
+                report(path, node.location, "missing member \"use\": expected the plugin's id, one of: \(allowedIDs(allowed).joined(separator: ", "))")
+                return nil
+            }
+            guard case .string(let text) = use.value.kind else {
+                report(path.appending("use"), use.value.location, "expected a plugin id (a string), found \(use.value.typeDescription)")
+                return nil
+            }
+            id = text
+            idLocation = use.value.location
+            optionMembers = members.filter { $0.key != "use" }
+        default:
+            report(path, node.location, "expected a plugin: an object with \"use\", or a plugin id, found \(node.typeDescription)")
+            return nil
+        }
+
+        let idPath = node.member("use") != nil ? path.appending("use") : path
+        guard let type = registry.plugin(id) else {
+            report(idPath, idLocation, "unknown plugin \"\(id)\"" + NameSuggestion.didYouMean(id, among: allowedIDs(allowed))
+                   + " (expected one of: \(allowedIDs(allowed).joined(separator: ", ")))")
+            return nil
+        }
+        let descriptor = type.descriptor
+        guard allowed.contains(descriptor.kind) else {
+            report(idPath, idLocation, "plugin \"\(id)\" is a \(descriptor.kind.rawValue); this list takes \(allowed.map(\.rawValue).joined(separator: " or ")) plugins (one of: \(allowedIDs(allowed).joined(separator: ", ")))")
+            return nil
+        }
+
+        var values: [String: JSONValue] = [:]
+        var optionsValid = true
+        var seen: Set<String> = []
+        for member in optionMembers {
+            let optionPath = path.appending(member.key)
+            guard let spec = descriptor.option(member.key) else {
+                let names = descriptor.options.map(\.name)
+                let expected = names.isEmpty ? "it takes no options" : "its options: \(names.joined(separator: ", "))"
+                report(optionPath, member.keyLocation, "unknown option \"\(member.key)\" for plugin \"\(id)\"" + NameSuggestion.didYouMean(member.key, among: names) + " (\(expected))")
+                optionsValid = false
+                continue
+            }
+            if !seen.insert(member.key).inserted {
+                report(optionPath, member.keyLocation, "option \"\(member.key)\" is given twice")
+                optionsValid = false
+            }
+            if let value = checkedValue(member.value, spec: spec, path: optionPath) {
+                values[spec.name] = value
+            } else {
+                optionsValid = false
+            }
+        }
+        for spec in descriptor.options where values[spec.name] == nil {
+            if let defaultValue = spec.defaultValue {
+                values[spec.name] = defaultValue
+            } else if spec.isRequired && !seen.contains(spec.name) {
+                report(path, node.location, "plugin \"\(id)\" needs option \"\(spec.name)\" (\(spec.type.description)): \(spec.summary)")
+                optionsValid = false
+            }
+        }
+        guard optionsValid else { return nil }
+
+        do {
+            let instance = try type.init(options: PluginOptions(values))
+            return PipelineStage(id: id, path: path, instance: instance)
+        } catch let error as OptionError {
+            let location = optionMembers.first { $0.key == error.option }?.value.location ?? node.location
+            let optionPath = optionMembers.contains { $0.key == error.option } ? path.appending(error.option) : path
+            report(optionPath, location, "\(id): \(error.description)")
+        } catch {
+            report(path, node.location, "\(id): \(error)")
+        }
+        return nil
+    }
+
+    func allowedIDs(_ kinds: [PluginKind]) -> [String] {
+        kinds.flatMap { registry.ids(of: $0) }
+    }
+
+    /// A string value with environment references expanded, or nil after reporting.
+    mutating func expandedString(_ node: JSONNode, path: JSONPath) -> String? {
+        guard case .string(let text) = node.kind else {
+            report(path, node.location, "expected a string, found \(node.typeDescription)")
+            return nil
+        }
+        do {
+            return try expansion.expand(text)
+        } catch {
+            report(path, node.location, error.description)
+            return nil
+        }
+    }
+
+    /// The node's value with references expanded, checked against an option's type; nil after
+    /// reporting. A string that is wholly a `${…}` reference may stand for a number or a Boolean.
+    mutating func checkedValue(_ node: JSONNode, spec: OptionSpec, path: JSONPath) -> JSONValue? {
+        guard let value = expanded(node, path: path) else { return nil }
+        let coerced = coerce(value, from: node, to: spec.type)
+        func fail(_ expected: String) -> JSONValue? {
+            report(path, node.location, "expected \(expected), found \(describe(coerced))")
+            return nil
+        }
+        switch spec.type {
+        case .string:
+            return coerced.stringValue != nil ? coerced : fail("a string")
+        case .integer(let minimum, let maximum):
+            guard let integer = coerced.integerValue else { return fail("an integer") }
+            if let minimum, integer < minimum { return fail("an integer ≥ \(minimum)") }
+            if let maximum, integer > maximum { return fail("an integer ≤ \(maximum)") }
+            return .integer(integer)
+        case .number(let minimum, let maximum):
+            guard let number = coerced.doubleValue else { return fail("a number") }
+            if let minimum, number < minimum { return fail("a number ≥ \(minimum)") }
+            if let maximum, number > maximum { return fail("a number ≤ \(maximum)") }
+            return .number(number)
+        case .boolean:
+            return coerced.boolValue != nil ? coerced : fail("true or false")
+        case .choice(let choices):
+            guard let text = coerced.stringValue else { return fail(spec.type.description) }
+            guard choices.contains(text) else {
+                report(path, node.location, "\"\(text)\" is not one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))" + NameSuggestion.didYouMean(text, among: choices))
+                return nil
+            }
+            return coerced
+        case .stringList:
+            if coerced.stringValue != nil { return .array([coerced]) }
+            guard let elements = coerced.arrayValue else { return fail("a string or a list of strings") }
+            if case .array(let nodes) = node.kind {
+                for (index, element) in elements.enumerated() where element.stringValue == nil {
+                    report(path.appending(index), nodes[index].location, "expected a string, found \(element.typeDescription)")
+                    return nil
+                }
+            }
+            return coerced
+        case .stringMap:
+            guard let object = coerced.objectValue else { return fail("an object of strings") }
+            if case .object(let members) = node.kind {
+                for member in members where object[member.key]?.stringValue == nil {
+                    report(path.appending(member.key), member.value.location, "expected a string, found \(member.value.typeDescription)")
+                    return nil
+                }
+            }
+            return coerced
+        case .any:
+            return coerced
+        }
+    }
+
+    func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): return "the string \"\(text)\""
+        case .integer(let number): return "\(number)"
+        case .number(let number): return "\(number)"
+        case .bool(let flag): return "\(flag)"
+        default: return value.typeDescription
+        }
+    }
+
+    /// Expands references in every string of a value; nil after reporting.
+    mutating func expanded(_ node: JSONNode, path: JSONPath) -> JSONValue? {
+        switch node.kind {
+        case .string:
+            return expandedString(node, path: path).map(JSONValue.string)
+        case .array(let nodes):
+            var values: [JSONValue] = []
+            for (index, element) in nodes.enumerated() {
+                guard let value = expanded(element, path: path.appending(index)) else { return nil }
+                values.append(value)
+            }
+            return .array(values)
+        case .object(let members):
+            var values: [String: JSONValue] = [:]
+            for member in members {
+                guard let value = expanded(member.value, path: path.appending(member.key)) else { return nil }
+                values[member.key] = value
+            }
+            return .object(values)
+        default:
+            return node.value
+        }
+    }
+
+    /// `"${PORT:-8080}"` may stand for an integer option: convert a string that was a reference.
+    func coerce(_ value: JSONValue, from node: JSONNode, to type: OptionSpec.ValueType) -> JSONValue {
+        guard case .string(let original) = node.kind, EnvironmentExpansion.containsReference(original),
+              case .string(let text) = value else { return value }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        switch type {
+        case .integer: return Int(trimmed).map(JSONValue.integer) ?? value
+        case .number: return Double(trimmed).map(JSONValue.number) ?? value
+        case .boolean:
+            switch trimmed.lowercased() {
+            case "true", "yes", "1": return .bool(true)
+            case "false", "no", "0": return .bool(false)
+            default: return value
+            }
+        default: return value
+        }
+    }
+}

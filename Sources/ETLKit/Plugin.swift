@@ -1,0 +1,71 @@
+import Logging
+
+/// What every plugin has: a static description (id, kind, summary, options) and an initializer that
+/// takes validated options.
+///
+/// The initializer runs during `etl validate` as well as `etl run`, so it must only check and store
+/// its options: no network, no files written. Work with side effects belongs in the kind's own
+/// methods (``Sink/open(context:)``, ``Source/produce(into:context:)``, …). Throw ``OptionError``
+/// for a value that has the right type but is wrong; the loader reports it with its JSON path.
+public protocol Plugin: Sendable {
+    static var descriptor: PluginDescriptor { get }
+    init(options: PluginOptions) throws
+}
+
+/// Where a run's plugins get shared services.
+public struct RunContext: Sendable {
+    public var logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+}
+
+/// Finds work and hands it to the pipeline as records.
+public protocol Source: Plugin {
+    /// Sends every record the source finds to `output`, then returns. `output.send` waits while the
+    /// pipeline is busy (back-pressure) and throws `CancellationError` once the run wants no more.
+    func produce(into output: RecordOutput, context: RunContext) async throws
+}
+
+/// The channel a source sends its records into.
+public struct RecordOutput: Sendable {
+    private let sendRecord: @Sendable (Record) async throws -> Void
+
+    public init(_ send: @escaping @Sendable (Record) async throws -> Void) {
+        self.sendRecord = send
+    }
+
+    /// Hands a record to the pipeline, waiting while it is busy.
+    public func send(_ record: Record) async throws {
+        try Task.checkCancellation()
+        try await sendRecord(record)
+    }
+}
+
+/// Turns a record's URL into a ``Response`` and a ``Document``.
+public protocol Fetcher: Plugin {
+    /// The URL schemes this fetcher reads (`["http", "https"]`, `["file"]`).
+    var schemes: Set<String> { get }
+    /// Fetches the record's URL. Throwing sends the record to the dead-letter sink.
+    func fetch(_ record: Record, context: RunContext) async throws -> Record
+}
+
+/// Finds the main content of a fetched document and fills ``Record/page``.
+public protocol Cleaner: Plugin {
+    func clean(_ record: Record, context: RunContext) async throws -> Record
+}
+
+/// Extractors and transforms: fill, change or filter a record's fields.
+public protocol Transform: Plugin {
+    /// Returns the changed record, or nil to skip it (filtered out; counted, not an error).
+    func apply(to record: Record, context: RunContext) async throws -> Record?
+}
+
+/// Writes records out. A run calls ``open(context:)`` once, ``write(_:)`` for each record from one
+/// task at a time, and ``close()`` once at the end, also after a failed run.
+public protocol Sink: Plugin {
+    func open(context: RunContext) async throws
+    func write(_ record: Record) async throws
+    func close() async throws
+}

@@ -1,0 +1,24 @@
+/// What a plugin says about itself: id, kind, summary and options.
+public struct PluginDescriptor: Sendable {
+    /// The short id pipeline files name the plugin by (`"http"`, `"sqlite"`).
+    public var id: String
+    public var kind: PluginKind
+    /// One line for `etl plugins`.
+    public var summary: String
+    /// Longer documentation for `etl plugins NAME`, or empty.
+    public var discussion: String
+    public var options: [OptionSpec]
+
+    public init(id: String, kind: PluginKind, summary: String, discussion: String = "", options: [OptionSpec] = []) {
+        self.id = id
+        self.kind = kind
+        self.summary = summary
+        self.discussion = discussion
+        self.options = options
+    }
+
+    /// The declaration of an option by name.
+    public func option(_ name: String) -> OptionSpec? {
+        options.first { $0.name == name }
+    }
+}

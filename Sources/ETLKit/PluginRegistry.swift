@@ -1,0 +1,42 @@
+/// The plugins a program knows, by id. Filled at start-up: the built-ins in one call, a user's own
+/// plugins with one ``register(_:)`` line each.
+public struct PluginRegistry: Sendable {
+    private var types: [String: any Plugin.Type] = [:]
+
+    public init() {}
+
+    /// Adds a plugin type. A second registration of the same id replaces the first, so a program can
+    /// swap a built-in for its own.
+    public mutating func register(_ type: any Plugin.Type) {
+        precondition(Self.kind(of: type) == type.descriptor.kind,
+                     "plugin \(type.descriptor.id) declares kind \(type.descriptor.kind) but does not conform to its protocol")
+        types[type.descriptor.id] = type
+    }
+
+    /// The plugin type for an id.
+    public func plugin(_ id: String) -> (any Plugin.Type)? {
+        types[id]
+    }
+
+    /// Every registered plugin's descriptor, ordered by kind, then id.
+    public var descriptors: [PluginDescriptor] {
+        types.values.map { $0.descriptor }.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
+    }
+
+    /// Ids of the registered plugins of one kind, sorted.
+    public func ids(of kind: PluginKind) -> [String] {
+        descriptors.filter { $0.kind == kind }.map(\.id)
+    }
+
+    /// The kind a plugin type's conformances say it is.
+    static func kind(of type: any Plugin.Type) -> PluginKind? {
+        switch type {
+        case is any Source.Type: return .source
+        case is any Fetcher.Type: return .fetcher
+        case is any Cleaner.Type: return .cleaner
+        case is any Transform.Type: return .transform
+        case is any Sink.Type: return .sink
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// What flows through a pipeline: one unit of work, from the source that found it to the sinks.
+///
+/// A source makes a record with a ``url`` (and any fields it already knows, such as a feed item's
+/// title). The fetcher adds the ``response`` and the decoded ``document``; a cleaner adds the
+/// ``page``; extractors and transforms fill ``fields``, which is what sinks write.
+public struct Record: Sendable {
+    /// Where the record's content comes from: an `http(s)` URL or a `file` URL.
+    public var url: String
+    /// The id of the source plugin that produced the record (`"urls"`, `"files"`, …).
+    public var source: String
+    /// Named values: what sinks write. Article field names: `url`, `title`, `pretitle`, `lead`,
+    /// `body`, `published`, `modified`, `authors`, `category`, `tags`, `newsId`, `site`, `language`,
+    /// `canonicalUrl`, `images`.
+    public var fields: [String: JSONValue]
+    /// The fetch result: final URL, status, headers, timings. Nil until a fetcher ran.
+    public var response: Response?
+    /// The fetched content decoded to text. Nil until a fetcher ran.
+    public var document: Document?
+    /// The cleaned page: content blocks and page metadata. Nil until a cleaner ran.
+    public var page: Page?
+
+    public init(url: String, source: String, fields: [String: JSONValue] = [:]) {
+        self.url = url
+        self.source = source
+        self.fields = fields
+    }
+
+    /// The fields a sink writes: ``fields`` with `url` added when no step set it.
+    public var output: [String: JSONValue] {
+        var output = fields
+        if output["url"] == nil { output["url"] = .string(url) }
+        return output
+    }
+
+    /// A field's value as text, or nil when the field is missing, null or empty.
+    public func text(_ field: String) -> String? {
+        guard let value = fields[field], !value.isNull else { return nil }
+        let text = value.plainText
+        return text.isEmpty ? nil : text
+    }
+}

@@ -1,0 +1,54 @@
+/// Counts and times of one step over a run.
+public struct StepStatistics: Sendable {
+    /// The step's label (`fetch:http`, `html`, `sink:jsonl`).
+    public var label: String
+    /// Records that entered the step.
+    public var input = 0
+    /// Records the step passed on.
+    public var output = 0
+    /// Records the step filtered out.
+    public var skipped = 0
+    /// Records that failed in the step (sent to the dead-letter sink).
+    public var failed = 0
+    /// Time spent in the step, summed over records, in seconds.
+    public var seconds = 0.0
+
+    public init(label: String) {
+        self.label = label
+    }
+}
+
+/// What a run did: every record accounted for.
+public struct RunSummary: Sendable {
+    /// Records the sources produced.
+    public var input = 0
+    /// Records written to the sinks.
+    public var written = 0
+    /// Records a step filtered out.
+    public var skipped = 0
+    /// Records sent to the dead-letter sink.
+    public var deadLetters = 0
+    /// Sources that failed (each also written to the dead-letter sink).
+    public var sourceFailures = 0
+    /// Wall-clock seconds.
+    public var seconds = 0.0
+    /// Per step, in pipeline order.
+    public var steps: [StepStatistics] = []
+
+    public init() {}
+
+    /// Whether every record is accounted for: in = out + skipped + dead letters.
+    public var reconciles: Bool { input == written + skipped + deadLetters }
+
+    /// 0 when every record went through, 1 when any failed.
+    public var exitCode: Int32 { deadLetters + sourceFailures > 0 ? 1 : 0 }
+}
+
+/// A snapshot for a progress line.
+public struct RunProgress: Sendable {
+    public var input: Int
+    public var written: Int
+    public var skipped: Int
+    public var failed: Int
+    public var seconds: Double
+}
