@@ -1,1 +1,33 @@
+import CCurl
+import CLibXML2
 import ETLKit
+
+extension PluginRegistry {
+    /// A registry holding every plugin that ships with `etl`.
+    public static var builtins: PluginRegistry {
+        var registry = PluginRegistry()
+        registry.registerBuiltins()
+        return registry
+    }
+
+    /// Registers every built-in plugin: one line per plugin. Also initialises libcurl and libxml2
+    /// once, before any task can use them (both must be initialised before threads start).
+    public mutating func registerBuiltins() {
+        _ = BuiltinLibraries.initialized
+        // Sources
+        // Fetchers
+        // Cleaners
+        // Transforms (extractors included)
+        // Sinks
+    }
+}
+
+/// One-time, process-wide set-up of the C libraries. A static `let` runs its initializer exactly once,
+/// thread-safely.
+enum BuiltinLibraries {
+    static let initialized: Bool = {
+        xmlInitParser()
+        etl_xml_silence_errors()
+        return curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    }()
+}
