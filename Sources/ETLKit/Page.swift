@@ -51,6 +51,8 @@ public struct PageMetadata: Sendable {
     public var canonicalURL: String?
     /// Texts of elements whose class or id names a lead, summary or introduction, in document order.
     public var summaries: [String] = []
+    /// Texts of elements whose class or id names the line above the title (kicker, rotitr, uptitle).
+    public var kickers: [String] = []
 
     public init() {}
 

@@ -1,0 +1,70 @@
+import CLibXML2
+
+/// The attributes of one element the cleaner reads, gathered in one pass over libxml2's attribute
+/// list (no allocation for attributes it does not need).
+struct Attributes {
+    /// `class` and `id` values, lower-cased, joined by a space; empty when neither is set.
+    var names = ""
+    var isHidden = false
+    var metaName: String?
+    var content: String?
+    var rel: String?
+    var href: String?
+    var lang: String?
+    var type: String?
+    var datetime: String?
+
+    init(node: xmlNodePtr, tag: HTMLTag) {
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            defer { attribute = current.pointee.next }
+            guard let name = current.pointee.name else { continue }
+            let value = current.pointee.children?.pointee.content
+            func string() -> String? { value.map { String(cString: $0) } }
+            if Self.name(name, is: "class") || Self.name(name, is: "id") {
+                if let text = string(), !text.isEmpty {
+                    names += names.isEmpty ? text.lowercased() : " " + text.lowercased()
+                }
+            } else if Self.name(name, is: "hidden") {
+                isHidden = true
+            } else if Self.name(name, is: "aria-hidden") {
+                isHidden = isHidden || string()?.lowercased() == "true"
+            } else if Self.name(name, is: "style") {
+                if let style = string()?.lowercased().replacingOccurrences(of: " ", with: "") {
+                    isHidden = isHidden || style.contains("display:none") || style.contains("visibility:hidden")
+                }
+            } else {
+                switch tag {
+                case .meta:
+                    if Self.name(name, is: "name") || Self.name(name, is: "property") || Self.name(name, is: "itemprop") || Self.name(name, is: "http-equiv") {
+                        metaName = metaName ?? string()
+                    } else if Self.name(name, is: "content") {
+                        content = string()
+                    }
+                case .link:
+                    if Self.name(name, is: "rel") { rel = string() } else if Self.name(name, is: "href") { href = string() }
+                case .html:
+                    if Self.name(name, is: "lang") || Self.name(name, is: "xml:lang") { lang = string() }
+                case .script:
+                    if Self.name(name, is: "type") { type = string() }
+                case .time:
+                    if Self.name(name, is: "datetime") { datetime = string() }
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    /// Case-insensitive comparison of a NUL-terminated libxml2 name with an ASCII name.
+    static func name(_ pointer: UnsafePointer<UInt8>, is expected: StaticString) -> Bool {
+        let count = expected.utf8CodeUnitCount
+        let bytes = expected.utf8Start
+        for index in 0..<count {
+            var byte = pointer[index]
+            if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+            if byte != bytes[index] { return false }
+        }
+        return pointer[count] == 0
+    }
+}

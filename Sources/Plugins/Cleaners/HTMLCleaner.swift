@@ -1,0 +1,82 @@
+import CLibXML2
+import ETLKit
+
+/// The `html` cleaner: parses the fetched document with libxml2, finds the main content, drops
+/// boilerplate, and leaves ``Page`` (content blocks and page metadata) on the record.
+public struct HTMLCleaner: Cleaner {
+    public static let descriptor = PluginDescriptor(
+        id: "html",
+        kind: .cleaner,
+        summary: "Finds the main content of an HTML page with libxml2 and drops menus, sidebars, share bars and comments.",
+        discussion: """
+            Scripts, styles, forms, navigation, headers, footers, asides, figures and hidden elements are \
+            removed; the container with the most prose (by text and link density) is kept with its strong \
+            siblings; link-heavy blocks and blocks inside elements named like chrome (comments, share, \
+            related, sidebar) are dropped. Paragraphs, headings, list items, quotes, table rows and code \
+            come out as blocks of their kind. U+200C (ZWNJ), written as the character or as &zwnj;, is kept.
+            """,
+        options: [
+            OptionSpec("favor", .choice(ContentSelection.Favor.allCases.map(\.rawValue)), default: "balanced",
+                       "Keep borderline blocks (recall), drop them (precision), or weigh both (balanced)."),
+            OptionSpec("minimumBlockLength", .integer(minimum: 0, maximum: 10_000), default: 0,
+                       "Drop content blocks shorter than this many characters (headings excepted)."),
+        ]
+    )
+
+    let selection: ContentSelection
+    let minimumBlockLength: Int
+
+    public init(options: PluginOptions) throws {
+        let favor = options.string("favor").flatMap(ContentSelection.Favor.init(rawValue:)) ?? .balanced
+        selection = ContentSelection(favor: favor)
+        minimumBlockLength = options.integer("minimumBlockLength") ?? 0
+    }
+
+    public func clean(_ record: Record, context: RunContext) async throws -> Record {
+        guard let document = record.document else { throw HTMLCleanerError.noDocument(url: record.url) }
+        if let mediaType = document.mediaType, !mediaType.contains("html"), !mediaType.contains("xml") {
+            throw HTMLCleanerError.notHTML(url: record.url, mediaType: mediaType)
+        }
+        var record = record
+        record.page = try page(from: document.text, url: record.url)
+        return record
+    }
+
+    /// Parses HTML text and returns its cleaned page.
+    public func page(from html: String, url: String) throws(HTMLCleanerError) -> Page {
+        var html = html
+        let analysis: PageAnalysis? = html.withUTF8 { buffer -> PageAnalysis? in
+            guard let base = buffer.baseAddress, buffer.count > 0 else { return nil }
+            // The text is UTF-8 already (the fetcher decoded it): say so, or libxml2 guesses Latin-1.
+            let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                                | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+            let document = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                htmlReadMemory(pointer, Int32(clamping: buffer.count), nil, "UTF-8", options)
+            }
+            guard let document else { return nil }
+            defer { xmlFreeDoc(document) }
+            return PageAnalysis(document: document)
+        }
+        guard let analysis else { throw .unparsable(url: url) }
+        var blocks = selection.select(from: analysis)
+        if minimumBlockLength > 0 {
+            blocks.removeAll { $0.kind != .heading && $0.text.unicodeScalars.count < minimumBlockLength }
+        }
+        return Page(blocks: blocks, metadata: analysis.metadata)
+    }
+}
+
+/// Why the `html` cleaner could not clean a record.
+public enum HTMLCleanerError: Error, Sendable, CustomStringConvertible {
+    case noDocument(url: String)
+    case notHTML(url: String, mediaType: String)
+    case unparsable(url: String)
+
+    public var description: String {
+        switch self {
+        case .noDocument(let url): return "no document to clean for \(url) (no fetcher ran)"
+        case .notHTML(let url, let mediaType): return "\(url) is \(mediaType), not HTML"
+        case .unparsable(let url): return "libxml2 could not parse \(url) as HTML (empty document?)"
+        }
+    }
+}
