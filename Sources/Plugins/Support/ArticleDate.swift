@@ -1,0 +1,174 @@
+import ETLKit
+import Foundation
+
+/// Reads the dates news pages carry — ISO 8601 in meta tags and JSON-LD, RFC 822 in feeds, Jalali
+/// (Solar Hijri) text with Persian or Arabic-Indic digits and Persian month names — and writes them
+/// as ISO 8601 with the offset of their place on that day.
+///
+/// Offsets come from the tz database through `TimeZone`, never a fixed number: Tehran was +04:30 in
+/// summer until 2022 and is +03:30 all year since. A date written with its own offset keeps it; a
+/// UTC (`Z`) or offset-less date is shown in ``timeZone`` when one is known.
+public struct ArticleDate: Sendable {
+    /// The place's time zone, when known.
+    public var timeZone: TimeZone?
+
+    public init(timeZone: TimeZone?) {
+        self.timeZone = timeZone
+    }
+
+    /// The date in `text` as ISO 8601, or nil when the text holds no date this parser reads.
+    public func normalize(_ text: String) -> String? {
+        let text = ArticleDate.asciiDigits(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let (date, offset) = parseISO(text) ?? parseRFC822(text) {
+            if let offset, offset != 0 || timeZone == nil {
+                return Timestamp.iso8601(date, timeZone: TimeZone(secondsFromGMT: offset) ?? .gmt)
+            }
+            return Timestamp.iso8601(date, timeZone: timeZone ?? .gmt)
+        }
+        if let date = parseJalali(text) {
+            return Timestamp.iso8601(date, timeZone: timeZone ?? ArticleDate.tehran)
+        }
+        return nil
+    }
+
+    static let tehran = TimeZone(identifier: "Asia/Tehran") ?? TimeZone(secondsFromGMT: 12_600) ?? .gmt
+
+    /// Persian (U+06F0…) and Arabic-Indic (U+0660…) digits as ASCII.
+    public static func asciiDigits(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { (0x0660...0x0669).contains($0.value) || (0x06F0...0x06F9).contains($0.value) }) else {
+            return text
+        }
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0660...0x0669: scalars.append(Unicode.Scalar(scalar.value - 0x0660 + 0x30) ?? scalar)
+            case 0x06F0...0x06F9: scalars.append(Unicode.Scalar(scalar.value - 0x06F0 + 0x30) ?? scalar)
+            default: scalars.append(scalar)
+            }
+        }
+        return String(scalars)
+    }
+
+    // MARK: ISO 8601
+
+    /// `2023-06-20`, `2023-06-20T08:51`, `2023-06-20 08:51:00.123+03:30`, `…Z`, `…+0330`.
+    /// Returns the instant and the written offset in seconds (nil when none was written).
+    func parseISO(_ text: String) -> (Date, Int?)? {
+        let pattern = #/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}:?\d{2})?$/#
+        guard let match = text.wholeMatch(of: pattern),
+              let year = Int(match.1), let month = Int(match.2), let day = Int(match.3) else { return nil }
+        let hour = match.4.flatMap { Int($0) } ?? 0
+        let minute = match.5.flatMap { Int($0) } ?? 0
+        let second = match.6.flatMap { Int($0) } ?? 0
+        var offset: Int?
+        if let zone = match.7 {
+            offset = ArticleDate.offsetSeconds(String(zone))
+        }
+        let zone = offset.flatMap { TimeZone(secondsFromGMT: $0) } ?? (match.4 == nil ? timeZone : nil) ?? timeZone ?? .gmt
+        guard let date = ArticleDate.gregorianDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second, in: zone) else {
+            return nil
+        }
+        return (date, offset)
+    }
+
+    static func offsetSeconds(_ zone: String) -> Int? {
+        switch zone.uppercased() {
+        case "Z", "UTC", "GMT": return 0
+        default:
+            let digits = zone.dropFirst().filter(\.isNumber)
+            guard digits.count == 4, let hours = Int(digits.prefix(2)), let minutes = Int(digits.suffix(2)) else { return nil }
+            let seconds = hours * 3600 + minutes * 60
+            return zone.hasPrefix("-") ? -seconds : seconds
+        }
+    }
+
+    static func gregorianDate(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, in zone: TimeZone) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard let date = calendar.date(from: components) else { return nil }
+        let check = calendar.dateComponents([.year, .month, .day], from: date)
+        guard check.year == year, check.month == month, check.day == day, hour < 24, minute < 60, second < 61 else { return nil }
+        return date
+    }
+
+    // MARK: RFC 822 (RSS)
+
+    /// `Tue, 20 Jun 2023 08:51:00 GMT`, `20 Jun 2023 12:21 +0330`.
+    func parseRFC822(_ text: String) -> (Date, Int?)? {
+        let pattern = #/^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]{1,4}|[+-]\d{4})?$/#
+        guard let match = text.wholeMatch(of: pattern), let day = Int(match.1), var year = Int(match.3),
+              let hour = Int(match.4), let minute = Int(match.5) else { return nil }
+        let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        guard let monthIndex = months.firstIndex(of: match.2.lowercased()) else { return nil }
+        if year < 100 { year += year < 50 ? 2000 : 1900 }
+        let second = match.6.flatMap { Int($0) } ?? 0
+        var offset: Int?
+        if let zone = match.7 {
+            let names = ["GMT": 0, "UT": 0, "UTC": 0, "Z": 0, "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000,
+                         "MST": -25200, "MDT": -21600, "PST": -28800, "PDT": -25200, "IRST": 12600, "IRDT": 16200]
+            offset = names[zone.uppercased()] ?? ArticleDate.offsetSeconds(String(zone))
+        }
+        let zone = offset.flatMap { TimeZone(secondsFromGMT: $0) } ?? timeZone ?? .gmt
+        guard let date = ArticleDate.gregorianDate(year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second, in: zone) else {
+            return nil
+        }
+        return (date, offset)
+    }
+
+    // MARK: Jalali
+
+    /// Persian month names, spelled with Persian yeh and without ZWNJ (text is folded the same way first).
+    static let jalaliMonths = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
+
+    /// `۳۰ خرداد ۱۴۰۲ / ۱۲:۲۱`, `۱۴۰۲/۰۳/۳۰ - ۱۲:۲۱`, `۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱`, `سه‌شنبه ۳۰ خرداد ۱۴۰۲`: a Jalali
+    /// date, with the first clock time in the text when there is one. The year must be 1300–1499.
+    public func parseJalali(_ text: String) -> Date? {
+        let text = ArticleDate.foldArabicLetters(ArticleDate.asciiDigits(text))
+        var year = 0, month = 0, day = 0
+        if let match = text.firstMatch(of: #/(1[34]\d\d)\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?!\d)/#) {
+            year = Int(match.1) ?? 0; month = Int(match.2) ?? 0; day = Int(match.3) ?? 0
+        } else if let match = text.firstMatch(of: #/(?:^|\D)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(1[34]\d\d)(?!\d)/#) {
+            day = Int(match.1) ?? 0; month = Int(match.2) ?? 0; year = Int(match.3) ?? 0
+        } else if let match = text.firstMatch(of: #/(?:^|\D)(\d{1,2})\s*([\p{Arabic}]+)\s*(1[34]\d\d)(?!\d)/#),
+                  let index = ArticleDate.jalaliMonths.firstIndex(of: String(match.2)) {
+            day = Int(match.1) ?? 0; month = index + 1; year = Int(match.3) ?? 0
+        } else {
+            return nil
+        }
+        var hour = 0, minute = 0, second = 0
+        if let match = text.firstMatch(of: #/(?:^|\D)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)/#) {
+            hour = Int(match.1) ?? 0; minute = Int(match.2) ?? 0; second = match.3.flatMap { Int($0) } ?? 0
+        }
+        return ArticleDate.jalaliDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second, in: timeZone ?? ArticleDate.tehran)
+    }
+
+    /// A Jalali date through Foundation's Persian calendar, or nil when the day does not exist
+    /// (1402-12-30, say: the calendar would roll it over to the next year).
+    public static func jalaliDate(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, in zone: TimeZone) -> Date? {
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var calendar = Calendar(identifier: .persian)
+        calendar.timeZone = zone
+        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)) else {
+            return nil
+        }
+        let check = calendar.dateComponents([.year, .month, .day], from: date)
+        guard check.year == year, check.month == month, check.day == day else { return nil }
+        return date
+    }
+
+    /// Arabic yeh and alef maksura as Persian yeh, Arabic kaf as keheh, ZWNJ removed: month names match
+    /// however a site spells them («ارديبهشت», «دى»).
+    static func foldArabicLetters(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x064A, 0x0649: scalars.append("\u{06CC}")
+            case 0x0643: scalars.append("\u{06A9}")
+            case 0x200C: continue
+            default: scalars.append(scalar)
+            }
+        }
+        return String(scalars)
+    }
+}

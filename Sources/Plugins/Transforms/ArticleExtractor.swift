@@ -1,0 +1,215 @@
+import ETLKit
+import Foundation
+
+/// The `article` extractor: fills the article fields from the page the cleaner left — meta tags,
+/// JSON-LD, headings and the content blocks — for any site and language, with no per-site rules.
+public struct ArticleExtractor: Transform {
+    public static let descriptor = PluginDescriptor(
+        id: "article",
+        kind: .transform,
+        summary: "Fills title, pretitle, lead, body, dates, authors, category, tags, site, language and URLs from a cleaned page.",
+        discussion: """
+            Needs a cleaner (html) before it. Title: the <h1> that og:title or <title> agree with, else og:title \
+            or <title> without the site name. Lead: the element named lead/summary/intro, else the meta \
+            description. Body: the cleaner's blocks without repeats of the title, pre-title and lead, as one \
+            string with paragraphs separated by blank lines. Dates: article:published_time, JSON-LD, <time>, \
+            Jalali text included, as ISO 8601 with the offset of the site's place on that day.
+            """,
+        options: [
+            OptionSpec("timeZone", .string, default: "auto",
+                       "IANA time zone for dates written in UTC or without an offset; \"auto\" guesses from the site's country domain or language."),
+            OptionSpec("requireBody", .boolean, default: true,
+                       "Send a page with no body text to the dead-letter sink instead of writing an empty article."),
+        ]
+    )
+
+    let timeZone: TimeZone?
+    let guessesTimeZone: Bool
+    let requiresBody: Bool
+
+    public init(options: PluginOptions) throws {
+        let zone = options.string("timeZone") ?? "auto"
+        if zone == "auto" {
+            timeZone = nil
+            guessesTimeZone = true
+        } else {
+            guard let named = TimeZone(identifier: zone) else {
+                throw OptionError(option: "timeZone", "is \"\(zone)\", not a time zone of the tz database (such as \"Asia/Tehran\" or \"UTC\")")
+            }
+            timeZone = named
+            guessesTimeZone = false
+        }
+        requiresBody = options.bool("requireBody") ?? true
+    }
+
+    public func apply(to record: Record, context: RunContext) async throws -> Record? {
+        guard let page = record.page else { throw ArticleExtractorError.noPage(url: record.url) }
+        var record = record
+        let fields = extract(page: page, url: record.response?.finalURL ?? record.url)
+        if requiresBody && (fields["body"]?.stringValue ?? "").isEmpty {
+            throw ArticleExtractorError.noBody(url: record.url)
+        }
+        for (name, value) in fields where record.fields[name] == nil || !value.isNull {
+            record.fields[name] = value
+        }
+        return record
+    }
+
+    /// The article fields of a cleaned page.
+    public func extract(page: Page, url: String) -> [String: JSONValue] {
+        let meta = page.metadata
+        let linked = JSONLDArticle(scripts: meta.jsonLD)
+        var fields: [String: JSONValue] = ["url": .string(url)]
+
+        let site = meta.meta("og:site_name", "application-name") ?? linked.publisher
+        let title = Self.title(meta: meta, linked: linked, site: site)
+        let pretitle = meta.kickers.first { !$0.isEmpty && $0 != title && $0.count <= 300 }
+        let description = meta.meta("og:description", "description", "twitter:description") ?? linked.description
+        let lead = Self.lead(summaries: meta.summaries, description: description, title: title)
+
+        let repeats = Set([title, pretitle, lead].compactMap { $0.map(Self.comparable) })
+        let body = page.blocks.filter { !repeats.contains(Self.comparable($0.text)) }.map(\.text)
+
+        let canonical = meta.canonicalURL ?? meta.meta("og:url")
+        let host = [canonical, url].compactMap { $0.flatMap { URL(string: $0)?.host } }.first
+        let language = Self.language(meta: meta, sample: body.prefix(5).joined(separator: " "))
+        let zone = guessesTimeZone ? PlaceTimeZone.guess(host: host, language: language) : timeZone
+        let dates = ArticleDate(timeZone: zone)
+        let published = [meta.meta("article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate", "date"),
+                         linked.datePublished, meta.times.first]
+            .compactMap { $0 }.lazy.compactMap(dates.normalize).first
+        let modified = [meta.meta("article:modified_time", "og:updated_time", "datemodified", "last-modified"), linked.dateModified]
+            .compactMap { $0 }.lazy.compactMap(dates.normalize).first
+
+        var authors = meta.metaTags.filter { $0.name == "author" || $0.name == "article:author" || $0.name == "dc.creator" }
+            .map(\.content).filter { !$0.isEmpty && !$0.hasPrefix("http") }
+        if authors.isEmpty { authors = linked.authors }
+        var tags = meta.metaTags.filter { $0.name == "article:tag" }.map(\.content)
+        if tags.isEmpty, let keywords = meta.meta("news_keywords", "keywords") { tags = Self.splitList(keywords) }
+        if tags.isEmpty { tags = linked.keywords }
+        var images = meta.metaTags.filter { $0.name == "og:image" || $0.name == "twitter:image" }.map(\.content)
+        if images.isEmpty { images = linked.images }
+
+        fields["title"] = Self.value(title)
+        fields["pretitle"] = Self.value(pretitle)
+        fields["lead"] = Self.value(lead)
+        fields["body"] = .string(body.joined(separator: "\n\n"))
+        fields["published"] = Self.value(published)
+        fields["modified"] = Self.value(modified)
+        fields["authors"] = .array(Self.unique(authors).map(JSONValue.string))
+        fields["category"] = Self.value(meta.meta("article:section") ?? linked.section)
+        fields["tags"] = .array(Self.unique(tags).map(JSONValue.string))
+        fields["site"] = Self.value(site ?? host)
+        fields["language"] = Self.value(language)
+        fields["canonicalUrl"] = Self.value(canonical)
+        fields["images"] = .array(Self.unique(images).map(JSONValue.string))
+        return fields
+    }
+
+    private static func value(_ text: String?) -> JSONValue {
+        guard let text, !text.isEmpty else { return .null }
+        return .string(text)
+    }
+
+    /// Text as compared for repeats: folded white space, no ZWNJ, no trailing punctuation.
+    static func comparable(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars where scalar != "\u{200C}" && !scalar.properties.isWhitespace {
+            scalars.append(scalar)
+        }
+        var folded = String(scalars)
+        while let last = folded.unicodeScalars.last, isPunctuation(last) {
+            folded.unicodeScalars.removeLast()
+        }
+        return folded
+    }
+
+    private static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+             .finalPunctuation, .otherPunctuation: return true
+        default: return false
+        }
+    }
+
+    /// Separators between a title and a site name.
+    private static let titleSeparators = [" | ", " - ", " – ", " — ", " :: ", " » ", " « ", " · ", " • ", " / "]
+
+    static func title(meta: PageMetadata, linked: JSONLDArticle, site: String?) -> String? {
+        let social = meta.meta("og:title", "twitter:title")
+        let full = [social, linked.headline, meta.titleElement].compactMap { $0 }.filter { !$0.isEmpty }
+        // An <h1> that the page's own title tags agree with is the most exact title there is.
+        for heading in meta.headings where heading.count >= 4 && heading.count <= 400 {
+            let key = comparable(heading)
+            if full.contains(where: { comparable($0).contains(key) }) { return heading }
+        }
+        if let best = full.first { return stripSiteName(best, site: site) }
+        return meta.headings.first
+    }
+
+    /// "Title - Site" → "Title". With a known site name, only that is removed; otherwise the longest
+    /// part is kept when the others look like a name (shorter than it).
+    static func stripSiteName(_ title: String, site: String?) -> String {
+        for separator in titleSeparators {
+            let parts = title.components(separatedBy: separator)
+            guard parts.count > 1 else { continue }
+            if let site, !site.isEmpty {
+                let key = comparable(site)
+                let kept = parts.filter { comparable($0) != key }
+                if kept.count < parts.count { return kept.joined(separator: separator).trimmingCharacters(in: .whitespaces) }
+                continue
+            }
+            if let longest = parts.max(by: { $0.count < $1.count }), parts.count == 2 {
+                return longest.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return title
+    }
+
+    /// The summary element that the meta description agrees with, else the description, else the
+    /// first summary element.
+    static func lead(summaries: [String], description: String?, title: String?) -> String? {
+        let candidates = summaries.filter { !$0.isEmpty && $0 != title }
+        if let description, !description.isEmpty {
+            let key = String(comparable(description).prefix(40))
+            if let agreeing = candidates.first(where: { comparable($0).hasPrefix(key) }) { return agreeing }
+            return description
+        }
+        return candidates.first
+    }
+
+    static func language(meta: PageMetadata, sample: String) -> String? {
+        if let tag = meta.language ?? meta.meta("content-language", "og:locale", "dc.language"), !tag.isEmpty {
+            return tag.lowercased().replacingOccurrences(of: "_", with: "-").split(separator: "-").first.map(String.init)
+        }
+        // No declared language: Persian letters (پ چ ژ گ ی) tell Persian from Arabic.
+        let scalars = sample.unicodeScalars
+        if scalars.contains(where: { [0x067E, 0x0686, 0x0698, 0x06AF, 0x06CC].contains($0.value) }) { return "fa" }
+        if scalars.contains(where: { (0x0600...0x06FF).contains($0.value) }) { return "ar" }
+        return nil
+    }
+
+    /// "a, b، c" → ["a", "b", "c"].
+    static func splitList(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "," || $0 == "،" || $0 == ";" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    private static func unique(_ values: [String]) -> [String] {
+        var seen: Set<String> = []
+        return values.filter { seen.insert($0).inserted }
+    }
+}
+
+/// Why the `article` extractor could not extract.
+public enum ArticleExtractorError: Error, Sendable, CustomStringConvertible {
+    case noPage(url: String)
+    case noBody(url: String)
+
+    public var description: String {
+        switch self {
+        case .noPage(let url): return "no cleaned page for \(url): put a cleaner such as \"html\" before \"article\""
+        case .noBody(let url): return "no article text found in \(url) (set requireBody to false to keep such pages)"
+        }
+    }
+}
