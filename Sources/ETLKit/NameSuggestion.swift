@@ -1,8 +1,8 @@
 /// "Did you mean …?" for unknown plugin ids and option names.
-enum NameSuggestion {
+public enum NameSuggestion {
     /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo
     /// (at most a third of the name's length, and at least 1), or one that differs only in case.
-    static func nearest(to name: String, among candidates: [String]) -> String? {
+    public static func nearest(to name: String, among candidates: [String]) -> String? {
         let lowered = name.lowercased()
         if let sameLetters = candidates.first(where: { $0.lowercased() == lowered }) { return sameLetters }
         let limit = max(1, (name.count + 2) / 3)
@@ -33,7 +33,7 @@ enum NameSuggestion {
     }
 
     /// The suffix for an error message: `; did you mean "path"?`, or nothing.
-    static func didYouMean(_ name: String, among candidates: [String]) -> String {
+    public static func didYouMean(_ name: String, among candidates: [String]) -> String {
         nearest(to: name, among: candidates).map { "; did you mean \"\($0)\"?" } ?? ""
     }
 }

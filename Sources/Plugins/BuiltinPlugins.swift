@@ -15,10 +15,20 @@ extension PluginRegistry {
     public mutating func registerBuiltins() {
         _ = BuiltinLibraries.initialized
         // Sources
+        register(URLListSource.self)
+        register(FileSource.self)
+        register(URLPatternSource.self)
         // Fetchers
+        register(HTTPFetcher.self)
+        register(FileFetcher.self)
         // Cleaners
+        register(HTMLCleaner.self)
         // Transforms (extractors included)
+        register(ArticleExtractor.self)
         // Sinks
+        register(JSONLSink.self)
+        register(SQLiteSink.self)
+        register(TextSink.self)
     }
 }
 

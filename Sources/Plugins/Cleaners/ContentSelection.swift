@@ -82,7 +82,7 @@ struct ContentSelection {
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
             guard let hint = hint(of: block.element, below: roots, elements: elements) else { continue }
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) { continue }
-            if block.linkDensity > maximumLinkDensity { continue }
+            if block.linkDensity > maximumLinkDensity || EndMarker.matches(block.text) { continue }
             selected.append(ContentBlock(kind: block.kind, text: block.text))
         }
         return selected

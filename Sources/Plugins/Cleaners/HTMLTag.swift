@@ -20,12 +20,18 @@ enum HTMLTag: UInt8 {
     var isRemovedWithContent: Bool {
         switch self {
         case .script, .style, .noscript, .template, .svg, .math, .iframe, .object, .embed, .canvas, .video, .audio,
-             .form, .button, .select, .textarea, .input, .label, .option, .nav, .aside, .footer, .header, .menu, .dialog,
+             .button, .select, .textarea, .input, .label, .option, .nav, .aside, .footer, .header, .menu, .dialog,
              .figure, .figcaption, .picture, .map, .head, .title:
             return true
         default:
             return false
         }
+    }
+
+    /// Whole pages sit inside one `<form>` on ASP.NET sites, so a form is not removed: its text
+    /// counts as chrome (a weak negative hint) when it sits inside the chosen content.
+    var impliedHint: ClassHint {
+        self == .form ? .weakNegative : .none
     }
 
     /// Elements that start and end a text block.

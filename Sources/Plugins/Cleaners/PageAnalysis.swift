@@ -80,7 +80,7 @@ struct PageAnalysis {
             return
         }
 
-        let hint = ClassHint.classify(attributes.names)
+        let hint = max(ClassHint.classify(attributes.names), tag.impliedHint)
         if hint == .strongNegative || tag == .nav || tag == .aside || tag == .footer { context.inChrome = true }
         if hint > .positive { context.hint = max(context.hint, hint) }
         if tag.isRemovedWithContent { context.metadataOnly = true }

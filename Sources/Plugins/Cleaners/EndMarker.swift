@@ -1,0 +1,20 @@
+/// The short lines news agencies put at the end of an article («انتهای پیام», «پایان پیام/ 161»,
+/// «نهاية الخبر»): not part of the article in any corpus. Matched only as a whole short block, so a
+/// sentence that mentions such words is kept.
+enum EndMarker {
+    /// Markers in the languages seen so far; each may be followed by a short code («/ز», «/ 161»).
+    static let phrases = ["انتهای پیام", "پایان پیام", "انتهای خبر", "پایان خبر", "نهاية الخبر", "انتهى", "-- end --", "###"]
+
+    /// Whether a block's whole text is an end marker.
+    static func matches(_ text: String) -> Bool {
+        guard text.unicodeScalars.count <= 40 else { return false }
+        var folded = text.lowercased()
+        folded.unicodeScalars.removeAll { $0 == "\u{200C}" }
+        for phrase in phrases where folded.hasPrefix(phrase) {
+            // What follows must be a code: punctuation, digits, or one or two letters.
+            let rest = folded.dropFirst(phrase.count).filter { !$0.isWhitespace && !$0.isPunctuation && !$0.isSymbol && !$0.isNumber }
+            if rest.count <= 2 { return true }
+        }
+        return false
+    }
+}

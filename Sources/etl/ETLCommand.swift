@@ -1,0 +1,78 @@
+import ArgumentParser
+import ETLKit
+import ETLPlugins
+import Foundation
+import Logging
+
+/// `etl`: the command line. Subcommands are thin: they load a pipeline, call ETLKit, and print.
+@main
+struct ETLCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "etl",
+        abstract: "Turn web pages into a clean, structured corpus with a pipeline of plugins.",
+        discussion: """
+            A pipeline file (JSON) names sources, a fetcher, cleaners and extractors, sinks, and a \
+            dead-letter sink. Start with the demo:
+
+              etl run pipelines/demo.json
+              etl validate pipelines/persian-news.json
+              etl plugins            # every plugin with a one-line summary
+              etl plugins http       # one plugin's options
+
+            Exit codes: 0 every record went through; 1 some records failed (see the dead-letter sink) \
+            or the run stopped; 2 the pipeline file or the command line is invalid.
+            """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, ValidateCommand.self, PluginsCommand.self],
+    )
+
+    /// Parses the command line and runs; usage errors exit with 2, as the README promises (argument
+    /// parser's own default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == 2 || code == .failure {
+                exit(withError: error)
+            }
+            // Argument errors (argument parser's 64): print its message and help hint, exit 2.
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// Options every pipeline command shares.
+struct PipelineOptions: ParsableArguments {
+    @Argument(help: "The pipeline file (JSON).", completion: .file(extensions: ["json"]))
+    var file: String
+
+    /// Loads and validates the pipeline with the built-in plugins; invalid files exit with 2.
+    func load() throws -> Pipeline {
+        do {
+            return try PipelineLoader(registry: .builtins).load(file: file)
+        } catch {
+            Console.error(error.description)
+            let count = error.diagnostics.count
+            Console.error("\(file): \(count) error\(count == 1 ? "" : "s"); the pipeline was not run. See `etl plugins NAME` for a plugin's options.")
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// Writing to the terminal.
+enum Console {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Whether standard error is a terminal (progress lines only make sense on one).
+    static var isErrorTerminal: Bool { isatty(2) == 1 }
+}

@@ -1,0 +1,39 @@
+import ETLKit
+import Foundation
+
+/// The table `etl run` prints at the end: every record accounted for, and each step's counts and time.
+struct SummaryTable {
+    var pipeline: Pipeline
+    var summary: RunSummary
+
+    var text: String {
+        let rate = summary.seconds > 0 ? Double(summary.input) / summary.seconds : 0
+        var lines = [
+            "\(pipeline.name): \(summary.input) records in \(String(format: "%.2f", summary.seconds)) s (\(String(format: "%.1f", rate))/s)",
+            "  in \(summary.input) = written \(summary.written) + skipped \(summary.skipped) + dead letters \(summary.deadLetters)"
+                + (summary.reconciles ? "" : "  (does not reconcile!)"),
+        ]
+        if summary.sourceFailures > 0 {
+            lines.append("  \(summary.sourceFailures) source\(summary.sourceFailures == 1 ? "" : "s") failed (in the dead letters)")
+        }
+        let header = ["step", "in", "out", "skipped", "failed", "seconds", "ms/record"]
+        var rows = [header]
+        for step in summary.steps {
+            let perRecord = step.input > 0 ? step.seconds * 1000 / Double(step.input) : 0
+            rows.append([step.label, "\(step.input)", "\(step.output)", "\(step.skipped)", "\(step.failed)",
+                         String(format: "%.3f", step.seconds), String(format: "%.2f", perRecord)])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            let cells = row.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }
+            lines.append("  " + cells.joined(separator: "  "))
+        }
+        if summary.deadLetters + summary.sourceFailures > 0 {
+            lines.append("  dead letters went to the \"\(pipeline.deadLetters.id)\" sink at \(pipeline.deadLetters.path)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
