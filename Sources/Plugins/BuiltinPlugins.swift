@@ -18,6 +18,7 @@ extension PluginRegistry {
         register(URLListSource.self)
         register(FileSource.self)
         register(URLPatternSource.self)
+        register(FeedSource.self)
         // Fetchers
         register(HTTPFetcher.self)
         register(FileFetcher.self)

@@ -45,7 +45,7 @@ public struct ArticleExtractor: Transform {
     public func apply(to record: Record, context: RunContext) async throws -> Record? {
         guard let page = record.page else { throw ArticleExtractorError.noPage(url: record.url) }
         var record = record
-        let fields = extract(page: page, url: record.response?.finalURL ?? record.url)
+        let fields = extract(page: page, url: record.response?.finalURL ?? record.url, known: record.fields)
         if requiresBody && (fields["body"]?.stringValue ?? "").isEmpty {
             throw ArticleExtractorError.noBody(url: record.url)
         }
@@ -55,8 +55,9 @@ public struct ArticleExtractor: Transform {
         return record
     }
 
-    /// The article fields of a cleaned page.
-    public func extract(page: Page, url: String) -> [String: JSONValue] {
+    /// The article fields of a cleaned page. `known` holds what earlier steps found (a feed item's
+    /// date, say): the page's own values win, these fill gaps.
+    public func extract(page: Page, url: String, known: [String: JSONValue] = [:]) -> [String: JSONValue] {
         let meta = page.metadata
         let linked = JSONLDArticle(scripts: meta.jsonLD)
         var fields: [String: JSONValue] = ["url": .string(url)]
@@ -76,7 +77,7 @@ public struct ArticleExtractor: Transform {
         let zone = guessesTimeZone ? PlaceTimeZone.guess(host: host, language: language) : timeZone
         let dates = ArticleDate(timeZone: zone)
         let published = [meta.meta("article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate", "date"),
-                         linked.datePublished, meta.times.first]
+                         linked.datePublished, meta.times.first, known["published"]?.stringValue]
             .compactMap { $0 }.lazy.compactMap(dates.normalize).first
         let modified = [meta.meta("article:modified_time", "og:updated_time", "datemodified", "last-modified"), linked.dateModified]
             .compactMap { $0 }.lazy.compactMap(dates.normalize).first

@@ -1,0 +1,99 @@
+import ETLKit
+import Foundation
+
+/// The `feed` source: the article links of RSS and Atom feeds, with each item's title and date
+/// passed on as the fields `title` and `published` (the page's own values replace them when the
+/// `article` extractor finds them).
+public struct FeedSource: Source {
+    public static let descriptor = PluginDescriptor(
+        id: "feed",
+        kind: .source,
+        summary: "Article links from RSS 2.0, RSS 1.0 and Atom feeds, with the items' titles and dates.",
+        discussion: """
+            Each feed is fetched once (http, https or a local file); an item's link (Atom: the alternate \
+            link; RSS: <link>, else a permalink <guid>) becomes a record. A feed that cannot be fetched or \
+            parsed goes to the dead-letter sink; the other feeds go on.
+            """,
+        options: [
+            OptionSpec("urls", .stringList, required: true, "The feeds' URLs (http, https or file)."),
+            OptionSpec("maxItems", .integer(minimum: 1), "At most this many items per feed (all when not set)."),
+            OptionSpec("timeout", .number(minimum: 0.1), default: 30, "Seconds allowed to fetch one feed."),
+            OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with feed requests."),
+        ]
+    )
+
+    let urls: [String]
+    let maxItems: Int?
+    let client: CurlMultiClient
+
+    public init(options: PluginOptions) throws {
+        urls = options.strings("urls") ?? []
+        guard !urls.isEmpty else { throw OptionError(option: "urls", "is empty; give at least one feed URL") }
+        for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("file:") || url.hasPrefix("/")) {
+            throw OptionError(option: "urls", "has \"\(url)\", which is not an http, https or file URL")
+        }
+        maxItems = options.integer("maxItems")
+        var configuration = CurlMultiClient.Configuration()
+        configuration.timeout = options.double("timeout") ?? 30
+        configuration.userAgent = options.string("userAgent") ?? HTTPFetcher.defaultUserAgent
+        configuration.perHost = 1
+        client = CurlMultiClient(configuration: configuration)
+    }
+
+    public func produce(into output: RecordOutput, context: RunContext) async throws {
+        var failures: [String] = []
+        for url in urls {
+            do {
+                let items = try await items(of: url)
+                context.logger.info("feed \(url): \(items.count) items")
+                for item in items.prefix(maxItems ?? Int.max) {
+                    var fields: [String: JSONValue] = [:]
+                    if let title = item.title { fields["title"] = .string(title) }
+                    if let date = item.date { fields["published"] = .string(date) }
+                    try await output.send(Record(url: item.link, source: Self.descriptor.id, fields: fields))
+                }
+            } catch let error as FeedError {
+                failures.append(error.description)
+            }
+        }
+        if !failures.isEmpty { throw FeedError.several(failures) }
+    }
+
+    /// The items of one feed.
+    func items(of url: String) async throws -> [FeedDocument.Item] {
+        let bytes: [UInt8]
+        if url.hasPrefix("http://") || url.hasPrefix("https://") {
+            let result: HTTPTransferResult
+            do {
+                result = try await client.get(url)
+            } catch {
+                throw FeedError.unreachable(url: url, reason: String(describing: error))
+            }
+            guard (200..<300).contains(result.status) else { throw FeedError.status(url: url, status: result.status) }
+            bytes = result.body
+        } else {
+            let path = (try? FileFetcher.path(of: url)) ?? url
+            guard let data = FileManager.default.contents(atPath: path) else { throw FeedError.unreachable(url: url, reason: "cannot read \(path)") }
+            bytes = Array(data)
+        }
+        guard let document = FeedDocument(bytes: bytes, url: url) else { throw FeedError.notAFeed(url: url) }
+        return document.items
+    }
+}
+
+/// Why a feed gave no items.
+public enum FeedError: Error, Sendable, CustomStringConvertible {
+    case unreachable(url: String, reason: String)
+    case status(url: String, status: Int)
+    case notAFeed(url: String)
+    case several([String])
+
+    public var description: String {
+        switch self {
+        case .unreachable(let url, let reason): return "feed \(url) could not be fetched: \(reason)"
+        case .status(let url, let status): return "feed \(url) answered HTTP \(status)"
+        case .notAFeed(let url): return "feed \(url) is not XML (RSS or Atom expected)"
+        case .several(let reasons): return reasons.joined(separator: "; ")
+        }
+    }
+}
