@@ -1,0 +1,265 @@
+import ETLKit
+import Foundation
+// GRDB has a `Record` class too: this file writes `ETLKit.Record` where it means the pipeline's.
+import GRDB
+
+/// Sink `sqlite`: one row per record in a SQLite table, upserted on a key field (the URL by
+/// default), so that a re-run updates rows instead of adding them.
+///
+/// The table has the key column (`TEXT PRIMARY KEY`), one `TEXT` column per field in `columns`,
+/// `data` with the whole record output as JSON (nothing is lost to the choice of columns), and
+/// `updatedAt`, the ISO 8601 time of the last write. A table that exists already gets the missing
+/// columns added, so a pipeline can grow its column list between runs.
+///
+/// The database is in WAL mode with `synchronous = NORMAL`: each record is its own transaction, so
+/// a killed run loses nothing written before it, and readers are not blocked while a run writes;
+/// only a power cut can lose the last transactions.
+public actor SQLiteSink: Sink {
+    public static let descriptor = PluginDescriptor(
+        id: "sqlite",
+        kind: .sink,
+        summary: "Upserts each record as a row of a SQLite table, keyed on a field (the URL by default).",
+        discussion: """
+            Columns are TEXT: strings as they are, `body` lists joined by blank lines, other lists \
+            and objects as JSON, numbers as their JSON text, missing fields as NULL. The `data` \
+            column holds the whole record as JSON and `updatedAt` the time of the last write. \
+            Missing columns are added to an existing table.
+            """,
+        options: [
+            OptionSpec("path", .string, required: true, "The database file, such as \"out/articles.sqlite\"."),
+            OptionSpec("table", .string, default: "articles", "The table to write."),
+            OptionSpec("key", .string, default: "url", "The field that identifies a record: the table's primary key."),
+            OptionSpec("columns", .stringList, default: .array(SQLiteSink.articleFields.map(JSONValue.string)),
+                       "The fields that get a column of their own (all fields are in the `data` column anyway)."),
+        ]
+    )
+
+    /// The article fields, the default columns.
+    public static let articleFields = [
+        "url", "title", "pretitle", "lead", "body", "published", "modified", "authors", "category", "tags",
+        "newsId", "site", "language", "canonicalUrl", "images",
+    ]
+
+    /// Columns the sink fills itself.
+    static let dataColumn = "data"
+    static let updatedAtColumn = "updatedAt"
+
+    public nonisolated let path: String
+    public nonisolated let table: String
+    public nonisolated let key: String
+    /// The field columns besides the key, in order, without duplicates.
+    public nonisolated let columns: [String]
+
+    private var database: DatabaseQueue?
+    /// The upsert statement's SQL, built once from the (checked) names.
+    private let upsertSQL: String
+
+    public init(options: PluginOptions) throws {
+        guard let path = options.string("path"), !path.isEmpty else {
+            throw OptionError(option: "path", "must name a database file, such as \"out/articles.sqlite\"")
+        }
+        let table = options.string("table") ?? "articles"
+        let key = options.string("key") ?? "url"
+        let listed = options.strings("columns") ?? Self.articleFields
+        try Self.checkIdentifier(table, option: "table")
+        try Self.checkIdentifier(key, option: "key")
+        if Self.isReserved(key) {
+            throw OptionError(option: "key", "cannot be \"\(key)\": the sink fills that column itself")
+        }
+
+        var columns: [String] = []
+        // SQLite compares column names without case, so "Title" and "title" would be the same column.
+        var seen: Set<String> = [key.lowercased()]
+        for column in listed {
+            try Self.checkIdentifier(column, option: "columns")
+            if Self.isReserved(column) {
+                throw OptionError(option: "columns", "cannot list \"\(column)\": the sink fills that column itself")
+            }
+            if column.lowercased() == key.lowercased() { continue }
+            guard seen.insert(column.lowercased()).inserted else {
+                throw OptionError(option: "columns", "lists \"\(column)\" twice (column names are compared without case)")
+            }
+            columns.append(column)
+        }
+
+        self.path = path
+        self.table = table
+        self.key = key
+        self.columns = columns
+        self.upsertSQL = Self.upsertSQL(table: table, key: key, columns: columns)
+    }
+
+    public func open(context: RunContext) async throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        do {
+            if !parent.isEmpty {
+                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            }
+            var configuration = Configuration()
+            configuration.journalMode = .wal
+            // Another process (a reader, or a second run) may hold a lock for a moment.
+            configuration.busyMode = .timeout(10)
+            configuration.prepareDatabase { database in
+                try database.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            let database = try DatabaseQueue(path: path, configuration: configuration)
+            let (table, key, columns) = (table, key, columns)
+            try await database.write { database in
+                try Self.prepareTable(table, key: key, columns: columns, in: database)
+            }
+            self.database = database
+        } catch {
+            throw SQLiteSinkError.cannotOpen(path: path, table: table, reason: Self.reason(for: error))
+        }
+    }
+
+    public func write(_ record: ETLKit.Record) async throws {
+        guard let database else { throw SQLiteSinkError.notOpen(path: path) }
+        let output = record.output
+        guard let keyValue = Self.columnValue(output[key], column: key), !keyValue.isEmpty else {
+            throw SQLiteSinkError.missingKey(key: key, url: record.url)
+        }
+        var values: [DatabaseValue] = [keyValue.databaseValue]
+        for column in columns {
+            values.append(Self.columnValue(output[column], column: column)?.databaseValue ?? .null)
+        }
+        values.append(JSONValue.object(output).jsonText().databaseValue)
+        values.append(Timestamp.iso8601(Date()).databaseValue)
+
+        let sql = upsertSQL
+        let arguments = StatementArguments(values)
+        do {
+            try await database.write { database in
+                try database.cachedStatement(sql: sql).execute(arguments: arguments)
+            }
+        } catch {
+            throw SQLiteSinkError.writeFailed(path: path, table: table, key: keyValue, reason: Self.reason(for: error))
+        }
+    }
+
+    public func close() async throws {
+        guard let database else { return }
+        self.database = nil
+        do {
+            try database.close()
+        } catch {
+            throw SQLiteSinkError.cannotClose(path: path, reason: Self.reason(for: error))
+        }
+    }
+
+    // MARK: Values
+
+    /// A field's value as column text, or nil for NULL: strings as they are, a `body` list of strings
+    /// as paragraphs separated by a blank line, other lists and objects as JSON, numbers and Booleans
+    /// as their JSON text.
+    static func columnValue(_ value: JSONValue?, column: String) -> String? {
+        guard let value else { return nil }
+        switch value {
+        case .null:
+            return nil
+        case .string(let text):
+            return text
+        case .array(let elements) where column == "body":
+            let strings = elements.compactMap(\.stringValue)
+            return strings.count == elements.count ? strings.joined(separator: "\n\n") : value.jsonText()
+        default:
+            return value.jsonText()
+        }
+    }
+
+    // MARK: Schema
+
+    /// Creates the table, or adds the columns and key index an existing table lacks.
+    private static func prepareTable(_ table: String, key: String, columns: [String], in database: Database) throws {
+        let quotedTable = table.quotedDatabaseIdentifier
+        let ownColumns = columns + [dataColumn, updatedAtColumn]
+        guard try database.tableExists(table) else {
+            let definitions = ["\(key.quotedDatabaseIdentifier) TEXT NOT NULL PRIMARY KEY"]
+                + ownColumns.map { "\($0.quotedDatabaseIdentifier) TEXT" }
+            try database.execute(sql: "CREATE TABLE \(quotedTable) (\(definitions.joined(separator: ", ")))")
+            return
+        }
+        let existing = Set(try database.columns(in: table).map { $0.name.lowercased() })
+        for column in [key] + ownColumns where !existing.contains(column.lowercased()) {
+            try database.execute(sql: "ALTER TABLE \(quotedTable) ADD COLUMN \(column.quotedDatabaseIdentifier) TEXT")
+        }
+        // An upsert needs a unique index on the key. A table made by this sink has one (its primary
+        // key); a table made otherwise, or one that got the key column just now, gets one here.
+        if try !database.table(table, hasUniqueKey: [key]) {
+            let index = "\(table)_\(key)_key".quotedDatabaseIdentifier
+            try database.execute(sql: "CREATE UNIQUE INDEX \(index) ON \(quotedTable) (\(key.quotedDatabaseIdentifier))")
+        }
+    }
+
+    /// `INSERT … ON CONFLICT(key) DO UPDATE SET …` for every column.
+    private static func upsertSQL(table: String, key: String, columns: [String]) -> String {
+        let updated = columns + [dataColumn, updatedAtColumn]
+        let names = ([key] + updated).map(\.quotedDatabaseIdentifier)
+        let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        let assignments = updated.map { "\($0.quotedDatabaseIdentifier) = excluded.\($0.quotedDatabaseIdentifier)" }
+        return """
+            INSERT INTO \(table.quotedDatabaseIdentifier) (\(names.joined(separator: ", "))) VALUES (\(placeholders)) \
+            ON CONFLICT(\(key.quotedDatabaseIdentifier)) DO UPDATE SET \(assignments.joined(separator: ", "))
+            """
+    }
+
+    // MARK: Checks
+
+    /// Throws unless `name` is a plain SQL identifier: `[A-Za-z_][A-Za-z0-9_]*`. Names are quoted
+    /// in SQL as well; the check keeps them portable and free of surprises (no quotes, no spaces).
+    private static func checkIdentifier(_ name: String, option: String) throws {
+        let scalars = Array(name.unicodeScalars)
+        func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_"
+        }
+        guard let first = scalars.first, isLetter(first),
+              scalars.dropFirst().allSatisfy({ isLetter($0) || ("0"..."9").contains($0) })
+        else {
+            throw OptionError(option: option, "has \"\(name)\", which is not a plain SQL name (letters, digits and _, not starting with a digit)")
+        }
+    }
+
+    private static func isReserved(_ name: String) -> Bool {
+        [dataColumn.lowercased(), updatedAtColumn.lowercased()].contains(name.lowercased())
+    }
+
+    /// An error's text: GRDB's `DatabaseError` describes itself with the SQLite code and message.
+    private static func reason(for error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message.map { "\($0) (SQLite error \(error.resultCode.rawValue))" } ?? String(describing: error)
+        }
+        if let error = error as? CocoaError {
+            return error.localizedDescription
+        }
+        return String(describing: error)
+    }
+}
+
+/// Why the `sqlite` sink failed.
+public enum SQLiteSinkError: Error, Sendable, CustomStringConvertible {
+    /// The database could not be opened or the table prepared.
+    case cannotOpen(path: String, table: String, reason: String)
+    /// A record has no value for the key field.
+    case missingKey(key: String, url: String)
+    /// The upsert of one record failed.
+    case writeFailed(path: String, table: String, key: String, reason: String)
+    /// Closing the database failed.
+    case cannotClose(path: String, reason: String)
+    /// ``SQLiteSink/write(_:)`` was called before ``SQLiteSink/open(context:)`` or after ``SQLiteSink/close()``.
+    case notOpen(path: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let table, let reason):
+            return "cannot open table \"\(table)\" in \(path): \(reason)"
+        case .missingKey(let key, let url):
+            return "the record for \(url) has no \"\(key)\" field, the key of the SQLite table"
+        case .writeFailed(let path, let table, let key, let reason):
+            return "cannot write \"\(key)\" to table \"\(table)\" in \(path): \(reason)"
+        case .cannotClose(let path, let reason):
+            return "cannot close \(path): \(reason)"
+        case .notOpen(let path):
+            return "the SQLite sink for \(path) is not open"
+        }
+    }
+}

@@ -1,0 +1,274 @@
+import ETLKit
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Sink `text`: one plain-text file per record, in the corpus format of `reference/`.
+///
+/// A file holds the title, a blank line, the lead, a blank line, then the body's paragraphs
+/// separated by blank lines; a missing title or lead is left out, not written as an empty line. Like
+/// the reference files, a file does not end with a line break. Title and lead are one line each
+/// (line breaks inside them become spaces), since a blank line inside them would read as the next
+/// part.
+///
+/// Files are named `NNN_<16 hex>.txt`: a sequence number (three digits, more past 999) and the
+/// first 16 hex digits of the SHA-256 of the record's ``Record/url``. At open the sink reads the
+/// names already in the directory, so a re-run overwrites the file of a URL it wrote before and
+/// numbers new URLs after the highest number there.
+///
+/// The sink never writes outside its directory: names are made from a number and a hash, never from
+/// the record. Each file is written to a temporary file in the same directory and renamed over the
+/// target, so a reader (or a killed run) never sees half a file; `rename(2)` replaces a symbolic
+/// link rather than writing through it, and the sink refuses outright when the target name is a
+/// link, so that a planted link is reported instead of silently replaced.
+public actor TextSink: Sink {
+    public static let descriptor = PluginDescriptor(
+        id: "text",
+        kind: .sink,
+        summary: "Writes each record as a plain-text corpus file: title, lead, body paragraphs.",
+        discussion: """
+            Files are named NNN_<16 hex digits of the SHA-256 of the URL>.txt. A re-run overwrites \
+            the file of a URL written before and numbers new URLs after the highest existing number.
+            """,
+        options: [
+            OptionSpec("directory", .string, required: true, "The folder to write the files into; created if missing."),
+        ]
+    )
+
+    public nonisolated let directory: String
+
+    /// File names already in the directory, by URL hash.
+    private var fileNames: [String: String] = [:]
+    /// The number the next new file gets.
+    private var nextNumber = 0
+    private var isOpen = false
+    /// Makes temporary names unique within the run.
+    private var temporaryCounter = 0
+
+    public init(options: PluginOptions) throws {
+        guard let directory = options.string("directory"), !directory.isEmpty else {
+            throw OptionError(option: "directory", "must name a folder, such as \"out/corpus\"")
+        }
+        self.directory = directory
+    }
+
+    public func open(context: RunContext) async throws {
+        let names: [String]
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw TextSinkError.cannotOpen(directory: directory, reason: Self.reason(for: error))
+        }
+        fileNames = [:]
+        nextNumber = 0
+        // Sorted, so that if a hash has two files (copied by hand), the lowest number wins every run.
+        for name in names.sorted() {
+            guard let (number, hash) = Self.parseFileName(name) else { continue }
+            if fileNames[hash] == nil { fileNames[hash] = name }
+            nextNumber = max(nextNumber, number + 1)
+        }
+        isOpen = true
+        context.logger.debug("text sink: \(fileNames.count) files in \(directory), next number \(nextNumber)")
+    }
+
+    public func write(_ record: Record) async throws {
+        guard isOpen else { throw TextSinkError.notOpen(directory: directory) }
+        guard let text = Self.corpusText(for: record) else {
+            throw TextSinkError.nothingToWrite(url: record.url)
+        }
+        let hash = Self.urlHash(record.url)
+        let isNew = fileNames[hash] == nil
+        let name = fileNames[hash] ?? Self.fileName(number: nextNumber, hash: hash)
+        try writeAtomically(Array(text.utf8), named: name)
+        if isNew {
+            fileNames[hash] = name
+            nextNumber += 1
+        }
+    }
+
+    public func close() async throws {
+        isOpen = false
+    }
+
+    // MARK: Names
+
+    /// The first 16 hex digits of the SHA-256 of a URL.
+    static func urlHash(_ url: String) -> String {
+        String(SHA256.hexDigest(of: url).prefix(16))
+    }
+
+    /// `007_0123456789abcdef.txt`.
+    static func fileName(number: Int, hash: String) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, 3 - digits.count)) + digits + "_" + hash + ".txt"
+    }
+
+    /// The number and hash of a name the sink could have made, or nil for any other name.
+    static func parseFileName(_ name: String) -> (number: Int, hash: String)? {
+        guard name.hasSuffix(".txt") else { return nil }
+        let stem = name.dropLast(4)
+        guard let separator = stem.firstIndex(of: "_") else { return nil }
+        let numberText = stem[..<separator]
+        let hash = stem[stem.index(after: separator)...]
+        guard numberText.count >= 3, numberText.allSatisfy({ $0.isASCII && $0.isNumber }),
+              hash.count == 16, hash.allSatisfy({ $0.isASCII && $0.isHexDigit && !$0.isUppercase }),
+              let number = Int(numberText)
+        else { return nil }
+        return (number, String(hash))
+    }
+
+    // MARK: Text
+
+    /// The file's text, or nil when the record has no title, lead or body.
+    static func corpusText(for record: Record) -> String? {
+        var parts: [String] = []
+        if let title = singleLine(record.fields["title"]) { parts.append(title) }
+        if let lead = singleLine(record.fields["lead"]) { parts.append(lead) }
+        parts.append(contentsOf: paragraphs(record.fields["body"]))
+        return parts.isEmpty ? nil : parts.joined(separator: "\n\n")
+    }
+
+    /// A value as one trimmed line, or nil when it is missing or blank.
+    private static func singleLine(_ value: JSONValue?) -> String? {
+        guard let value, !value.isNull else { return nil }
+        let line = lines(of: value.plainText)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
+        return line.isEmpty ? nil : line
+    }
+
+    /// The body's paragraphs, trimmed, without empty ones: a string is split at blank lines; each
+    /// element of a list is a paragraph (split further if it holds blank lines itself).
+    private static func paragraphs(_ value: JSONValue?) -> [String] {
+        guard let value else { return [] }
+        switch value {
+        case .null: return []
+        case .array(let elements): return elements.flatMap { paragraphs(in: $0.plainText) }
+        default: return paragraphs(in: value.plainText)
+        }
+    }
+
+    private static func paragraphs(in text: String) -> [String] {
+        var result: [String] = []
+        var current: [String] = []
+        func finish() {
+            let paragraph = current.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            if !paragraph.isEmpty { result.append(paragraph) }
+            current = []
+        }
+        for line in lines(of: text) {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                finish()
+            } else {
+                current.append(line)
+            }
+        }
+        finish()
+        return result
+    }
+
+    /// The lines of a text, with `\r\n` and `\r` taken as line breaks too.
+    private static func lines(of text: String) -> [String] {
+        text.replacingOccurrences(of: "\r\n", with: "\n")
+            .replacingOccurrences(of: "\r", with: "\n")
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init)
+    }
+
+    // MARK: Files
+
+    /// Writes `bytes` to a temporary file in the directory, then renames it to `name`.
+    private func writeAtomically(_ bytes: [UInt8], named name: String) throws {
+        let target = (directory as NSString).appendingPathComponent(name)
+        var info = stat()
+        if lstat(target, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFLNK: throw TextSinkError.symbolicLink(path: target)
+            case S_IFREG: break
+            default: throw TextSinkError.notRegularFile(path: target)
+            }
+        }
+
+        temporaryCounter += 1
+        let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid()).\(temporaryCounter).tmp")
+        let file = systemOpen(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard file >= 0 else {
+            throw TextSinkError.writeFailed(path: target, reason: Self.systemError())
+        }
+        var failure: String?
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                systemWrite(file, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                failure = Self.systemError()
+                break
+            }
+            written += count
+        }
+        if systemClose(file) != 0, failure == nil {
+            failure = Self.systemError()
+        }
+        if failure == nil, rename(temporary, target) != 0 {
+            failure = Self.systemError()
+        }
+        if let failure {
+            unlink(temporary)
+            throw TextSinkError.writeFailed(path: target, reason: failure)
+        }
+    }
+
+    private static func systemError() -> String {
+        String(cString: strerror(errno))
+    }
+
+    private static func reason(for error: any Error) -> String {
+        (error as? CocoaError)?.localizedDescription ?? String(describing: error)
+    }
+}
+
+/// Why the `text` sink failed.
+public enum TextSinkError: Error, Sendable, CustomStringConvertible {
+    /// The directory could not be created or read.
+    case cannotOpen(directory: String, reason: String)
+    /// The record has no title, lead or body.
+    case nothingToWrite(url: String)
+    /// The target name is a symbolic link; the sink does not write through links.
+    case symbolicLink(path: String)
+    /// The target name is a directory or another non-file.
+    case notRegularFile(path: String)
+    /// Writing or renaming the file failed.
+    case writeFailed(path: String, reason: String)
+    /// ``TextSink/write(_:)`` was called before ``TextSink/open(context:)`` or after ``TextSink/close()``.
+    case notOpen(directory: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let directory, let reason):
+            return "cannot use the folder \(directory): \(reason)"
+        case .nothingToWrite(let url):
+            return "the record for \(url) has no title, lead or body to write as text"
+        case .symbolicLink(let path):
+            return "refusing to write \(path): it is a symbolic link"
+        case .notRegularFile(let path):
+            return "cannot write \(path): something other than a file has that name"
+        case .writeFailed(let path, let reason):
+            return "cannot write \(path): \(reason)"
+        case .notOpen(let directory):
+            return "the text sink for \(directory) is not open"
+        }
+    }
+}
+
+// The C library's `open`, `write` and `close`, under names that the sink's own methods do not hide.
+private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
+private func systemWrite(_ file: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int { write(file, bytes, count) }
+private func systemClose(_ file: Int32) -> Int32 { close(file) }

@@ -1,0 +1,216 @@
+import ETLKit
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Source `urls`: URLs written in the pipeline, read from a text file, or both.
+///
+/// Inline URLs are checked when the pipeline is loaded (so `etl validate` reports them); the file is
+/// only read by ``produce(into:context:)``, since options must not do I/O. The whole file is checked
+/// before the first record is sent, so a typo on line 5000 stops the source before it starts rather
+/// than halfway through; both passes read the file line by line, so its size does not matter.
+public struct URLListSource: Source {
+    public static let descriptor = PluginDescriptor(
+        id: "urls",
+        kind: .source,
+        summary: "URLs listed in the pipeline or in a text file, one per line.",
+        discussion: """
+            Give `urls`, `file`, or both; inline URLs come first, then the file's, in order. In the \
+            file, blank lines and lines starting with `#` are skipped. Every URL must be absolute \
+            http, https or file.
+            """,
+        options: [
+            OptionSpec("urls", .stringList, "A URL or a list of URLs (http, https or file)."),
+            OptionSpec("file", .string, "A text file with one URL per line; `#` starts a comment line. Relative to the current directory."),
+        ]
+    )
+
+    /// The URLs given inline, checked.
+    public let urls: [String]
+    /// The path of the URL list file, as given.
+    public let file: String?
+
+    public init(options: PluginOptions) throws {
+        let urls = options.strings("urls") ?? []
+        let file = options.string("file")
+        if let file, file.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw OptionError(option: "file", "is empty (give the path of a text file with one URL per line)")
+        }
+        if urls.isEmpty && file == nil {
+            throw OptionError(option: "urls", "is required unless \"file\" is given (give a URL, a list of URLs, or a file with one URL per line)")
+        }
+        self.urls = try urls.map { entry in
+            let url = entry.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let problem = Self.problem(with: url) {
+                throw OptionError(option: "urls", "has a bad URL \"\(entry)\": it \(problem)")
+            }
+            return url
+        }
+        self.file = file
+    }
+
+    public func produce(into output: RecordOutput, context: RunContext) async throws {
+        if let file {
+            // First pass: check every line, so that a bad line stops the source before it sends anything.
+            var reader = try LineReader(path: file)
+            while let line = try reader.nextURLLine() {
+                if let problem = Self.problem(with: line.text) {
+                    throw URLListSourceError.badLine(file: file, line: line.number, text: line.text, problem: problem)
+                }
+            }
+        }
+        for url in urls {
+            try await output.send(Record(url: url, source: Self.descriptor.id))
+        }
+        if let file {
+            var reader = try LineReader(path: file)
+            var count = 0
+            while let line = try reader.nextURLLine() {
+                // The file may have changed since the first pass.
+                if let problem = Self.problem(with: line.text) {
+                    throw URLListSourceError.badLine(file: file, line: line.number, text: line.text, problem: problem)
+                }
+                try await output.send(Record(url: line.text, source: Self.descriptor.id))
+                count += 1
+            }
+            if count == 0 {
+                context.logger.warning("URL list \(file) has no URLs")
+            }
+        }
+    }
+
+    /// Why `text` is not a URL this source accepts, as a clause that follows "it" ("has no host"),
+    /// or nil when it is fine.
+    ///
+    /// Foundation's parser percent-encodes what it does not like instead of failing, so the checks
+    /// that matter are done here: no whitespace inside (two URLs on one line, or a pasted sentence),
+    /// a supported scheme, a host for http(s), an absolute path for file.
+    static func problem(with text: String) -> String? {
+        if text.isEmpty { return "is empty" }
+        if text.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) }) {
+            return "contains white space"
+        }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else {
+            return "is not an absolute URL (it needs a scheme such as https://)"
+        }
+        switch scheme {
+        case "http", "https":
+            guard let host = url.host, !host.isEmpty else { return "has no host" }
+            return nil
+        case "file":
+            guard url.path.hasPrefix("/") else { return "is not an absolute file URL (write file:///path/to/page.html)" }
+            return nil
+        default:
+            return "has the unsupported scheme \"\(scheme)\" (use http, https or file)"
+        }
+    }
+}
+
+/// Why the `urls` source stopped.
+public enum URLListSourceError: Error, Sendable, CustomStringConvertible {
+    /// The URL list file could not be opened or read.
+    case unreadableFile(file: String, reason: String)
+    /// A line of the URL list file is not an acceptable URL.
+    case badLine(file: String, line: Int, text: String, problem: String)
+
+    public var description: String {
+        switch self {
+        case .unreadableFile(let file, let reason):
+            return "cannot read the URL list \(file): \(reason)"
+        case .badLine(let file, let line, let text, let problem):
+            return "\(file):\(line): bad URL \"\(text)\": it \(problem)"
+        }
+    }
+}
+
+/// Reads a text file line by line in 64 KiB chunks, so that a list of millions of URLs never sits in
+/// memory at once.
+private struct LineReader: ~Copyable {
+    private let path: String
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    /// Where the unread part of ``buffer`` starts.
+    private var start = 0
+    private var atEnd = false
+    private var lineNumber = 0
+
+    init(path: String) throws {
+        self.path = path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw URLListSourceError.unreadableFile(file: path, reason: String(cString: strerror(errno)))
+        }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// A line that holds a URL: its text, trimmed, and its 1-based number in the file.
+    struct URLLine {
+        var number: Int
+        var text: String
+    }
+
+    /// The next line that holds a URL: blank lines and `#` comment lines are skipped. Nil at the end
+    /// of the file.
+    mutating func nextURLLine() throws -> URLLine? {
+        while let line = try nextLine() {
+            var text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if lineNumber == 1 && text.hasPrefix("\u{FEFF}") {
+                // A byte order mark, as some editors save it.
+                text = String(text.dropFirst()).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            if text.isEmpty || text.hasPrefix("#") { continue }
+            return URLLine(number: lineNumber, text: text)
+        }
+        return nil
+    }
+
+    /// The next line without its line break, or nil at the end of the file.
+    private mutating func nextLine() throws -> String? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[start..<newline], as: UTF8.self)
+                start = newline + 1
+                lineNumber += 1
+                return line
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                let line = String(decoding: buffer[start...], as: UTF8.self)
+                start = buffer.count
+                lineNumber += 1
+                return line
+            }
+            try fill()
+        }
+    }
+
+    /// Reads the next chunk, dropping what was already consumed.
+    private mutating func fill() throws {
+        buffer.removeSubrange(0..<start)
+        start = 0
+        let chunkSize = 65_536
+        let oldCount = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: chunkSize))
+        var count: Int
+        repeat {
+            count = buffer.withUnsafeMutableBytes { bytes in
+                read(descriptor, bytes.baseAddress.map { $0 + oldCount }, chunkSize)
+            }
+        } while count < 0 && errno == EINTR
+        guard count >= 0 else {
+            let reason = String(cString: strerror(errno))
+            buffer.removeSubrange(oldCount...)
+            throw URLListSourceError.unreadableFile(file: path, reason: reason)
+        }
+        buffer.removeSubrange((oldCount + count)...)
+        if count == 0 { atEnd = true }
+    }
+}

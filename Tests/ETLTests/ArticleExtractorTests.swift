@@ -1,0 +1,111 @@
+import ETLKit
+import ETLPlugins
+import Foundation
+import Testing
+
+/// The `article` extractor's choices, on small pages.
+@Suite struct ArticleExtractorTests {
+    let cleaner = try! HTMLCleaner(options: PluginOptions())
+    let extractor = try! ArticleExtractor(options: PluginOptions())
+    let body = "<div class=\"body\"><p>بدنه خبر که به اندازه کافی طولانی است، با ویرگول، و چند جمله دیگر برای آزمون.</p></div>"
+
+    func extract(head: String, body extra: String = "", url: String = "https://www.example.ir/news/1") throws -> [String: JSONValue] {
+        let page = try cleaner.page(from: "<html><head>\(head)</head><body>\(extra)\(body)</body></html>", url: url)
+        return extractor.extract(page: page, url: url)
+    }
+
+    @Test func titleIsTheHeadingThePageTitleAgreesWith() throws {
+        let fields = try extract(head: "<title>عنوان اصلی | خبرگزاری نمونه</title>", body: "<h1>عنوان اصلی</h1>")
+        #expect(fields["title"] == "عنوان اصلی")
+    }
+
+    @Test func siteNameIsStrippedFromTheTitleElement() throws {
+        let fields = try extract(head: "<title>خبرگزاری نمونه - عنوان اصلی خبر امروز</title><meta property=\"og:site_name\" content=\"خبرگزاری نمونه\">")
+        #expect(fields["title"] == "عنوان اصلی خبر امروز")
+        #expect(fields["site"] == "خبرگزاری نمونه")
+    }
+
+    @Test func pretitleLeadAndRepeatsInTheBody() throws {
+        let fields = try extract(head: "<meta name=\"description\" content=\"لید کامل خبر که\">",
+                                 body: "<div class=\"kicker\">روتیتر</div><h1>عنوان</h1><div class=\"summary\">لید کامل خبر که در صفحه آمده است.</div>"
+                                     + "<div class=\"body\"><p>عنوان</p></div>")
+        #expect(fields["pretitle"] == "روتیتر")
+        #expect(fields["lead"] == "لید کامل خبر که در صفحه آمده است.")
+        #expect(fields["body"]?.stringValue?.hasPrefix("عنوان") == false)
+    }
+
+    @Test func utcDatesAreShownWithTheOffsetOfTheSitesPlaceAndDay() throws {
+        // An .ir site: Tehran, +03:30 in 2023; +04:30 in the summer of 2021 (daylight saving until 2022).
+        let summer2023 = try extract(head: "<meta property=\"article:published_time\" content=\"2023-06-20T08:51:00Z\">")
+        #expect(summer2023["published"] == "2023-06-20T12:21:00+03:30")
+        let summer2021 = try extract(head: "<meta property=\"article:published_time\" content=\"2021-06-20T08:51:00Z\">")
+        #expect(summer2021["published"] == "2021-06-20T13:21:00+04:30")
+        // A .com site in English: no place to guess, UTC stays UTC.
+        let elsewhere = try extract(head: "<meta http-equiv=\"content-language\" content=\"en\"><meta property=\"article:published_time\" content=\"2023-06-20T08:51:00Z\">",
+                                    url: "https://example.com/a")
+        #expect(elsewhere["published"] == "2023-06-20T08:51:00Z")
+        let ownOffset = try extract(head: "<meta property=\"article:published_time\" content=\"2023-06-20T10:51:00+02:00\">")
+        #expect(ownOffset["published"] == "2023-06-20T10:51:00+02:00")
+    }
+
+    @Test func jalaliMetaDatesAreConverted() throws {
+        let fields = try extract(head: "<meta property=\"article:published_time\" content=\"۱۴۰۲/۰۷/۱۲ - ۲۳:۲۳\">")
+        #expect(fields["published"] == "2023-10-04T23:23:00+03:30")
+    }
+
+    @Test func jsonLDFillsWhatMetaTagsLack() throws {
+        let fields = try extract(head: """
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"NewsArticle","headline":"سرخط",
+            "datePublished":"2024-11-26T10:00:00+03:30","author":[{"@type":"Person","name":"نویسنده"}],"articleSection":"اقتصاد",
+            "keywords":"نفت، گاز","publisher":{"@type":"Organization","name":"ناشر"}}]}</script>
+            """)
+        #expect(fields["title"] == "سرخط")
+        #expect(fields["published"] == "2024-11-26T10:00:00+03:30")
+        #expect(fields["authors"] == ["نویسنده"])
+        #expect(fields["category"] == "اقتصاد")
+        #expect(fields["tags"] == ["نفت", "گاز"])
+        #expect(fields["site"] == "ناشر")
+    }
+
+    @Test func languageComesFromTheDocumentOrItsLetters() throws {
+        #expect(try extract(head: "")["language"] == "fa")
+    }
+
+    @Test func aPageWithoutBodyIsAnError() async throws {
+        var record = Record(url: "https://example.ir/empty", source: "test")
+        record.page = try cleaner.page(from: "<html><body><nav>منو</nav></body></html>", url: record.url)
+        await #expect(throws: ArticleExtractorError.self) {
+            _ = try await extractor.apply(to: record, context: RunContext(logger: .init(label: "test")))
+        }
+    }
+}
+
+/// Date reading against the reference conversions in the project's notes.
+@Suite struct ArticleDateTests {
+    let tehran = ArticleDate(timeZone: TimeZone(identifier: "Asia/Tehran"))
+
+    @Test(arguments: [
+        ("۱۴۰۲/۰۳/۳۰ ۱۲:۲۱", "2023-06-20T12:21:00+03:30"),
+        ("سه‌شنبه/ ۳۰ خرداد ۱۴۰۲ / ۱۲:۲۱", "2023-06-20T12:21:00+03:30"),
+        ("سهشنبه ۳۰ خرداد ۱۴۰۲", "2023-06-20T00:00:00+03:30"),
+        ("تاریخ انتشار: ۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱", "2022-12-17T08:28:00+03:30"),
+        ("۱۲ مهر ۱۴۰۲ - ۲۳:۲۳ - 04October 2023", "2023-10-04T23:23:00+03:30"),
+        ("٧ بهمن ١٤٠١", "2023-01-27T00:00:00+03:30"),
+        ("۶ آذر ۱۴۰۳", "2024-11-26T00:00:00+03:30"),
+        ("۳۰ اسفند ۱۴۰۳", "2025-03-20T00:00:00+03:30"),
+        ("۳۰ اسفند ۱۳۹۹", "2021-03-20T00:00:00+03:30"),
+        ("۱ فروردین ۱۴۰۴", "2025-03-21T00:00:00+03:30"),
+        ("۱۲ ارديبهشت ۱۳۹۸ - ۱۶:۱۲", "2019-05-02T16:12:00+04:30"),
+        ("1348/10/11", "1970-01-01T00:00:00+03:30"),
+        ("Tue, 20 Jun 2023 08:51:00 GMT", "2023-06-20T12:21:00+03:30"),
+    ])
+    func readsTheDateLinesOfPersianSites(text: String, expected: String) {
+        #expect(tehran.normalize(text) == expected)
+    }
+
+    @Test func daysThatDoNotExistAreRejected() {
+        #expect(tehran.normalize("۱۴۰۲/۱۲/۳۰") == nil)
+        #expect(tehran.normalize("2023-02-30") == nil)
+        #expect(tehran.normalize("۱ ساعت قبل") == nil)
+    }
+}
