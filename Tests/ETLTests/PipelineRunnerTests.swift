@@ -1,0 +1,201 @@
+import ETLKit
+import ETLPlugins
+import Foundation
+import Synchronization
+import Testing
+
+/// Counters shared by the test plugins below and the tests that read them, per test run id.
+final class RunProbe: Sendable {
+    static let all = Mutex<[String: RunProbe]>([:])
+
+    let emitted = Atomic<Int>(0)
+    let written = Atomic<Int>(0)
+    let maximumAhead = Atomic<Int>(0)
+    let writtenPages = Mutex<[Int]>([])
+
+    static func named(_ name: String) -> RunProbe {
+        all.withLock { probes in
+            if let probe = probes[name] { return probe }
+            let probe = RunProbe()
+            probes[name] = probe
+            return probe
+        }
+    }
+}
+
+/// An error a test plugin throws on purpose.
+struct TestFailure: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}
+
+/// A source of `count` records that carry their document already (no fetch), counting what it sent.
+struct CountingSource: Source {
+    static let descriptor = PluginDescriptor(id: "test-counting", kind: .source, summary: "test", options: [
+        OptionSpec("probe", .string, required: true, "probe name"),
+        OptionSpec("count", .integer(minimum: 0), required: true, "records"),
+        OptionSpec("failAfter", .integer(minimum: 0), "throw after this many"),
+    ])
+    let probe: RunProbe, count: Int, failAfter: Int?
+    init(options: PluginOptions) throws {
+        probe = RunProbe.named(options.string("probe") ?? "")
+        count = options.integer("count") ?? 0
+        failAfter = options.integer("failAfter")
+    }
+    func produce(into output: RecordOutput, context: RunContext) async throws {
+        for page in 0..<count {
+            if let failAfter, page == failAfter { throw TestFailure(reason: "source broke") }
+            var record = Record(url: "test://\(page)", source: "test-counting", fields: ["page": .integer(page)])
+            record.document = Document(text: String(repeating: "x", count: 1000), mediaType: "text/plain", charset: "utf-8")
+            try await output.send(record)
+            probe.emitted.add(1, ordering: .sequentiallyConsistent)
+        }
+    }
+}
+
+/// Fails records whose page number is divisible by `every`; skips those divisible by `skipEvery`.
+struct PickyTransform: Transform {
+    static let descriptor = PluginDescriptor(id: "test-picky", kind: .transform, summary: "test", options: [
+        OptionSpec("every", .integer(minimum: 1), default: 1_000_000, "fail every n-th"),
+        OptionSpec("skipEvery", .integer(minimum: 1), default: 1_000_000, "skip every n-th"),
+    ])
+    let every: Int, skipEvery: Int
+    init(options: PluginOptions) throws {
+        every = options.integer("every") ?? 1_000_000
+        skipEvery = options.integer("skipEvery") ?? 1_000_000
+    }
+    func apply(to record: Record, context: RunContext) async throws -> Record? {
+        let page = record.fields["page"]?.integerValue ?? 0
+        if page % every == 0 { throw TestFailure(reason: "step refused page \(page)") }
+        if page % skipEvery == 0 { return nil }
+        return record
+    }
+}
+
+/// Records how far the source runs ahead of what is written, and fails pages listed in `failPages`.
+actor ProbeSink: Sink {
+    static let descriptor = PluginDescriptor(id: "test-probe", kind: .sink, summary: "test", options: [
+        OptionSpec("probe", .string, required: true, "probe name"),
+        OptionSpec("failPages", .any, default: [], "pages whose write fails"),
+        OptionSpec("delayMilliseconds", .integer(minimum: 0), default: 0, "slow writes"),
+    ])
+    let probe: RunProbe, failPages: Set<Int>, delay: Int
+    init(options: PluginOptions) throws {
+        probe = RunProbe.named(options.string("probe") ?? "")
+        failPages = Set(options["failPages"]?.arrayValue?.compactMap(\.integerValue) ?? [])
+        delay = options.integer("delayMilliseconds") ?? 0
+    }
+    func open(context: RunContext) async throws {}
+    func write(_ record: Record) async throws {
+        let page = record.fields["page"]?.integerValue ?? -1
+        if failPages.contains(page) { throw TestFailure(reason: "sink refused page \(page)") }
+        if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+        let written = probe.written.add(1, ordering: .sequentiallyConsistent).newValue
+        let ahead = probe.emitted.load(ordering: .sequentiallyConsistent) - written
+        probe.maximumAhead.max(ahead, ordering: .sequentiallyConsistent)
+        probe.writtenPages.withLock { $0.append(page) }
+    }
+    func close() async throws {}
+}
+
+@Suite struct PipelineRunnerTests {
+    var registry: PluginRegistry {
+        var registry = PluginRegistry.builtins
+        registry.register(CountingSource.self)
+        registry.register(PickyTransform.self)
+        registry.register(ProbeSink.self)
+        return registry
+    }
+
+    func pipeline(_ text: String) throws -> Pipeline {
+        try PipelineLoader(registry: registry, environment: [:]).load(text: text)
+    }
+
+    @Test func recordsStreamWithBoundedMemory() async throws {
+        let name = UUID().uuidString
+        let pipeline = try pipeline("""
+            {"sources": [{"use": "test-counting", "probe": "\(name)", "count": 3000}], "steps": [],
+             "sinks": [{"use": "test-probe", "probe": "\(name)"}], "deadLetters": {"use": "test-probe", "probe": "dead-\(name)"},
+             "concurrency": 4}
+            """)
+        let summary = try await PipelineRunner(pipeline: pipeline).run()
+        let probe = RunProbe.named(name)
+        #expect(summary.written == 3000)
+        #expect(probe.written.load(ordering: .sequentiallyConsistent) == 3000)
+        // The source can be ahead of the sink by the records in flight only: workers + channel hand-offs.
+        let ahead = probe.maximumAhead.load(ordering: .sequentiallyConsistent)
+        #expect(ahead <= 4 + 4, "the source ran \(ahead) records ahead of the sink")
+    }
+
+    @Test func failuresGoToDeadLettersAndTheRunGoesOn() async throws {
+        let name = UUID().uuidString
+        let pipeline = try pipeline("""
+            {"sources": [{"use": "test-counting", "probe": "\(name)", "count": 100}],
+             "steps": [{"use": "test-picky", "every": 10, "skipEvery": 7}],
+             "sinks": [{"use": "test-probe", "probe": "\(name)", "failPages": [1, 2]}],
+             "deadLetters": {"use": "test-probe", "probe": "dead-\(name)"}}
+            """)
+        let summary = try await PipelineRunner(pipeline: pipeline).run()
+        // Pages 0, 10, …, 90 fail in the step (10); 7, 14, …, 98 but not 70 are skipped (13); 1 and 2 fail in the sink.
+        #expect(summary.input == 100)
+        #expect(summary.deadLetters == 12)
+        #expect(summary.skipped == 13)
+        #expect(summary.written == 75)
+        #expect(summary.reconciles)
+        #expect(summary.exitCode == 1)
+        let dead = RunProbe.named("dead-\(name)").writtenPages.withLock { $0 }
+        #expect(dead.count == 12)
+        let step = summary.steps.first { $0.label == "test-picky" }
+        #expect(step?.failed == 10)
+        #expect(step?.skipped == 13)
+    }
+
+    @Test func limitStopsTheSources() async throws {
+        let name = UUID().uuidString
+        let pipeline = try pipeline("""
+            {"sources": [{"use": "test-counting", "probe": "\(name)", "count": 1000}], "steps": [],
+             "sinks": [{"use": "test-probe", "probe": "\(name)"}], "deadLetters": {"use": "test-probe", "probe": "dead-\(name)"}}
+            """)
+        let summary = try await PipelineRunner(pipeline: pipeline, limit: 25).run()
+        #expect(summary.input == 25)
+        #expect(summary.written == 25)
+    }
+
+    @Test func aFailingSourceIsADeadLetterAndOtherSourcesGoOn() async throws {
+        let name = UUID().uuidString
+        let pipeline = try pipeline("""
+            {"sources": [{"use": "test-counting", "probe": "\(name)", "count": 10, "failAfter": 5},
+                         {"use": "test-counting", "probe": "\(name)-b", "count": 10}], "steps": [],
+             "sinks": [{"use": "test-probe", "probe": "\(name)"}], "deadLetters": {"use": "test-probe", "probe": "dead-\(name)"}}
+            """)
+        let summary = try await PipelineRunner(pipeline: pipeline).run()
+        #expect(summary.written == 15)
+        #expect(summary.sourceFailures == 1)
+        #expect(summary.exitCode == 1)
+        #expect(RunProbe.named("dead-\(name)").writtenPages.withLock { $0 }.count == 1)
+    }
+
+    @Test func aFailingDeadLetterSinkStopsTheRun() async throws {
+        let name = UUID().uuidString
+        let pipeline = try pipeline("""
+            {"sources": [{"use": "test-counting", "probe": "\(name)", "count": 10}], "steps": [{"use": "test-picky", "every": 3}],
+             "sinks": [{"use": "test-probe", "probe": "\(name)"}],
+             "deadLetters": {"use": "test-probe", "probe": "dead-\(name)", "failPages": [-1]}}
+            """)
+        await #expect(throws: RunError.self) { try await PipelineRunner(pipeline: pipeline).run() }
+    }
+
+    @Test func aURLNoFetcherReadsIsADeadLetter() async throws {
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        let pipeline = try pipeline("""
+            {"sources": [{"use": "urls", "urls": ["file:///nonexistent/etl-test.html"]}], "fetch": ["http"],
+             "sinks": [{"use": "jsonl", "path": "\(output.path("a.jsonl"))"}], "deadLetters": {"use": "jsonl", "path": "\(output.path("dead.jsonl"))"}}
+            """)
+        let summary = try await PipelineRunner(pipeline: pipeline).run()
+        #expect(summary.deadLetters == 1)
+        let dead = try readJSONLines(output.path("dead.jsonl"))
+        #expect((dead.first?["reason"] as? String)?.contains("no fetcher reads \"file\" URLs") == true)
+        #expect(dead.first?["step"] as? String == "fetch")
+    }
+}
