@@ -199,6 +199,28 @@ public struct PipelineRunner: Sendable {
         }
     }
 
+    /// What became of one record that ``process(_:)`` took through the fetch and the steps.
+    public enum RecordResult: Sendable {
+        /// Every step passed it on: ready for the sinks.
+        case done(Record)
+        /// A step filtered it out.
+        case skipped(Record, step: String)
+        /// A step failed: what a dead letter would say.
+        case failed(Record, step: String, reason: String)
+    }
+
+    /// Takes one record through the fetch and the steps, as a run does, without sources or sinks
+    /// (`etl extract` uses this to show one page's record).
+    public func process(_ record: Record) async -> RecordResult {
+        let timed = await process(record, context: RunContext(logger: logger))
+        switch timed.outcome {
+        case .done(let record): return .done(record)
+        case .skipped(let record): return .skipped(record, step: timed.timings.last.map { stageLabels[$0.step] } ?? "")
+        case .failed(let record, let step, let reason), .sourceFailed(let record, let step, let reason):
+            return .failed(record, step: step, reason: reason)
+        }
+    }
+
     /// Fetches a record and runs the steps on it.
     private func process(_ input: Record, context: RunContext) async -> TimedOutcome {
         var record = input

@@ -16,6 +16,7 @@ struct ETLCommand: AsyncParsableCommand {
 
               etl run pipelines/demo.json
               etl validate pipelines/persian-news.json
+              etl extract pipelines/demo-pages/isna.html --explain
               etl plugins            # every plugin with a one-line summary
               etl plugins http       # one plugin's options
 
@@ -23,7 +24,7 @@ struct ETLCommand: AsyncParsableCommand {
             or the run stopped; 2 the pipeline file or the command line is invalid.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self, PluginsCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, ExtractCommand.self, PluginsCommand.self],
     )
 
     /// Parses the command line and runs; usage errors exit with 2, as the README promises (argument
@@ -53,6 +54,12 @@ struct ETLCommand: AsyncParsableCommand {
 struct PipelineOptions: ParsableArguments {
     @Argument(help: "The pipeline file (JSON).", completion: .file(extensions: ["json"]))
     var file: String
+
+    init() {}
+
+    init(file: String) {
+        self.file = file
+    }
 
     /// Loads and validates the pipeline with the built-in plugins; invalid files exit with 2.
     func load() throws -> Pipeline {

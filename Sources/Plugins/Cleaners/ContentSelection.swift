@@ -17,6 +17,11 @@ struct ContentSelection {
 
     /// The blocks of the main content, in document order.
     func select(from analysis: PageAnalysis) -> [ContentBlock] {
+        decide(analysis).filter(\.kept).map(\.block)
+    }
+
+    /// Every block of the page with what was done with it and why.
+    func decide(_ analysis: PageAnalysis) -> [BlockDecision] {
         var elements = analysis.elements
         let blocks = analysis.blocks
         let minimumCharacters = 25
@@ -58,7 +63,11 @@ struct ContentSelection {
         }
         guard best > 0 else {
             // No prose anywhere: keep what is not chrome.
-            return blocks.filter { $0.hint == .none || $0.hint == .positive }.map { ContentBlock(kind: $0.kind, text: $0.text) }
+            return blocks.map { block in
+                let kept = block.hint == .none || block.hint == .positive
+                return BlockDecision(block: ContentBlock(kind: block.kind, text: block.text), kept: kept,
+                                     reason: kept ? "no main content found; not chrome" : "no main content found; inside chrome")
+            }
         }
 
         // The chosen container and its strong siblings.
@@ -77,25 +86,43 @@ struct ContentSelection {
         case .balanced: maximumLinkDensity = 0.5
         case .recall: maximumLinkDensity = 0.7
         }
-        var selected: [ContentBlock] = []
-        for block in blocks {
+        return blocks.map { block in
+            let content = ContentBlock(kind: block.kind, text: block.text)
+            func dropped(_ reason: String) -> BlockDecision { BlockDecision(block: content, kept: false, reason: reason) }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
-            guard let hint = hint(of: block.element, below: roots, elements: elements) else { continue }
-            if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) { continue }
-            if block.linkDensity > maximumLinkDensity || EndMarker.matches(block.text) { continue }
-            selected.append(ContentBlock(kind: block.kind, text: block.text))
+            guard let (hint, names) = hint(of: block.element, below: roots, elements: elements) else {
+                return dropped("outside the main content (\(describe(best, elements)))")
+            }
+            if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
+                return dropped("inside \"\(names)\", named like \(hint == .strongNegative ? "chrome" : "page furniture")")
+            }
+            if block.linkDensity > maximumLinkDensity {
+                return dropped("mostly links (link density \(Double(Int(block.linkDensity * 100)) / 100))")
+            }
+            if EndMarker.matches(block.text) { return dropped("an end-of-article marker") }
+            return BlockDecision(block: content, kept: true, reason: "in the main content (\(describe(best, elements)))")
         }
-        return selected
+    }
+
+    /// `div.item-text` for explanations.
+    private func describe(_ element: Int32, _ elements: [PageAnalysis.Element]) -> String {
+        let value = elements[Int(element)]
+        let names = value.names.isEmpty ? "" : "." + value.names.split(separator: " ").joined(separator: ".")
+        return "\(value.tag)\(names)"
     }
 
     /// The strongest hint on the way from `element` up to one of `roots` (the root's own excluded),
-    /// or nil when the element is not inside any root.
-    private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element]) -> ClassHint? {
+    /// with the class and id that gave it, or nil when the element is not inside any root.
+    private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element]) -> (ClassHint, String)? {
         var current = element
         var strongest = ClassHint.none
+        var names = ""
         while current > 0 {
-            if roots.contains(current) { return strongest }
-            strongest = max(strongest, elements[Int(current)].hint)
+            if roots.contains(current) { return (strongest, names) }
+            if elements[Int(current)].hint > strongest {
+                strongest = elements[Int(current)].hint
+                names = elements[Int(current)].names.isEmpty ? "<\(elements[Int(current)].tag)>" : elements[Int(current)].names
+            }
             current = elements[Int(current)].parent
         }
         return nil

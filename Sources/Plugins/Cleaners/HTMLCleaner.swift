@@ -44,6 +44,28 @@ public struct HTMLCleaner: Cleaner {
 
     /// Parses HTML text and returns its cleaned page.
     public func page(from html: String, url: String) throws(HTMLCleanerError) -> Page {
+        let analysis = try analyze(html, url: url)
+        var blocks = selection.select(from: analysis)
+        if minimumBlockLength > 0 {
+            blocks.removeAll { $0.kind != .heading && $0.text.unicodeScalars.count < minimumBlockLength }
+        }
+        return Page(blocks: blocks, metadata: analysis.metadata)
+    }
+
+    /// Every block of the page with what the cleaner did with it and why (`etl extract --explain`).
+    public func explain(_ html: String, url: String) throws(HTMLCleanerError) -> [BlockDecision] {
+        var decisions = selection.decide(try analyze(html, url: url))
+        if minimumBlockLength > 0 {
+            for index in decisions.indices where decisions[index].kept && decisions[index].block.kind != .heading
+                && decisions[index].block.text.unicodeScalars.count < minimumBlockLength {
+                decisions[index].kept = false
+                decisions[index].reason = "shorter than minimumBlockLength (\(minimumBlockLength))"
+            }
+        }
+        return decisions
+    }
+
+    private func analyze(_ html: String, url: String) throws(HTMLCleanerError) -> PageAnalysis {
         var html = html
         let analysis: PageAnalysis? = html.withUTF8 { buffer -> PageAnalysis? in
             guard let base = buffer.baseAddress, buffer.count > 0 else { return nil }
@@ -58,11 +80,7 @@ public struct HTMLCleaner: Cleaner {
             return PageAnalysis(document: document)
         }
         guard let analysis else { throw .unparsable(url: url) }
-        var blocks = selection.select(from: analysis)
-        if minimumBlockLength > 0 {
-            blocks.removeAll { $0.kind != .heading && $0.text.unicodeScalars.count < minimumBlockLength }
-        }
-        return Page(blocks: blocks, metadata: analysis.metadata)
+        return analysis
     }
 }
 

@@ -14,6 +14,8 @@ struct PageAnalysis {
         var parent: Int32
         var tag: HTMLTag
         var hint: ClassHint
+        /// `class` and `id`, lower case (for explanations).
+        var names: String
         /// Characters of text in blocks below, and how many of them are inside links.
         var characters = 0
         var linkCharacters = 0
@@ -36,7 +38,7 @@ struct PageAnalysis {
         var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
     }
 
-    var elements: [Element] = [Element(parent: -1, tag: .other, hint: .none)]
+    var elements: [Element] = [Element(parent: -1, tag: .other, hint: .none, names: "")]
     var blocks: [Block] = []
     var metadata = PageMetadata()
 
@@ -99,7 +101,7 @@ struct PageAnalysis {
         if tag == .a { context.inLink = true }
 
         let index = Int32(elements.count)
-        elements.append(Element(parent: parent, tag: tag, hint: hint))
+        elements.append(Element(parent: parent, tag: tag, hint: hint, names: attributes.names))
         var currentOwner = owner
         if tag.isBlock {
             flush(owner: owner, context: inherited)

@@ -125,7 +125,7 @@ public actor TextSink: Sink {
     // MARK: Text
 
     /// The file's text, or nil when the record has no title, lead or body.
-    static func corpusText(for record: Record) -> String? {
+    public static func corpusText(for record: Record) -> String? {
         var parts: [String] = []
         if let title = singleLine(record.fields["title"]) { parts.append(title) }
         if let lead = singleLine(record.fields["lead"]) { parts.append(lead) }
