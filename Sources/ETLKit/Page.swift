@@ -53,6 +53,11 @@ public struct PageMetadata: Sendable {
     public var summaries: [String] = []
     /// Texts of elements whose class or id names the line above the title (kicker, rotitr, uptitle).
     public var kickers: [String] = []
+    /// Link texts of breadcrumb trails (elements named breadcrumb or path), in document order.
+    public var breadcrumbs: [String] = []
+    /// Short lines of visible text outside navigation and sidebars, content or not, in document order
+    /// (at most 400): where extractors look for labelled facts such as «کد خبر: …» or a date line.
+    public var lines: [String] = []
 
     public init() {}
 

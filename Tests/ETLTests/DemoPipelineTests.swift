@@ -38,10 +38,11 @@ import Testing
             }
             let text = [record["title"], record["pretitle"], record["lead"], record["body"]].compactMap { $0 as? String }.joined()
             #expect(zeroWidthNonJoiners(in: text) == expected.zwnjCount, "ZWNJs of \(name)")
-            if let published = expected.published, name != "aran-news.html" {
-                // Aran News shows its date only as visible Jalali text (issue #3).
-                #expect(record["published"] as? String == published, "published of \(name)")
-            }
+            #expect(record["pretitle"] as? String == expected.pretitle, "pretitle of \(name)")
+            #expect(record["published"] as? String == expected.published, "published of \(name)")
+            #expect(record["newsId"] as? String == expected.newsId, "newsId of \(name)")
+            #expect(record["category"] as? String == expected.category, "category of \(name)")
+            #expect(record["site"] as? String == expected.site, "site of \(name)")
         }
 
         // The same records landed in SQLite (one row per page) and in the text corpus.

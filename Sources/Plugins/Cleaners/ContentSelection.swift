@@ -26,7 +26,7 @@ struct ContentSelection {
         let blocks = analysis.blocks
         let minimumCharacters = 25
 
-        for block in blocks where block.characters >= minimumCharacters && block.linkDensity < 0.5 && block.hint != .strongNegative {
+        for block in blocks where block.characters >= minimumCharacters && block.linkDensity < 0.5 && block.hint != .strongNegative && block.removedBy == nil {
             let points = 1.0 + Double(min(block.separators, 10)) + min(Double(block.characters) / 100.0, 3.0)
             // The element holding text directly counts as its own container when it is not a paragraph.
             var container = block.element
@@ -64,7 +64,7 @@ struct ContentSelection {
         guard best > 0 else {
             // No prose anywhere: keep what is not chrome.
             return blocks.map { block in
-                let kept = block.hint == .none || block.hint == .positive
+                let kept = (block.hint == .none || block.hint == .positive) && block.removedBy == nil
                 return BlockDecision(block: ContentBlock(kind: block.kind, text: block.text), kept: kept,
                                      reason: kept ? "no main content found; not chrome" : "no main content found; inside chrome")
             }
@@ -89,6 +89,7 @@ struct ContentSelection {
         return blocks.map { block in
             let content = ContentBlock(kind: block.kind, text: block.text)
             func dropped(_ reason: String) -> BlockDecision { BlockDecision(block: content, kept: false, reason: reason) }
+            if let removed = block.removedBy { return dropped("inside <\(removed)>, which never holds article text") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
             guard let (hint, names) = hint(of: block.element, below: roots, elements: elements) else {
                 return dropped("outside the main content (\(describe(best, elements)))")

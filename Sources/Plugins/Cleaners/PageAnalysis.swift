@@ -34,6 +34,11 @@ struct PageAnalysis {
         var hint: ClassHint
         /// Separators (commas and the like) in the text: a sign of prose.
         var separators: Int
+        /// The removed element (header, figure, form control, …) the text sits in, if any: such text
+        /// is never content, but extractors read its short lines (dates, news codes in headers).
+        var removedBy: HTMLTag?
+        /// Inside navigation, an aside, a footer, or an element named like chrome.
+        var inChrome: Bool
 
         var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
     }
@@ -64,8 +69,8 @@ struct PageAnalysis {
         var hint: ClassHint = .none
         /// Inside nav, aside, footer or a strongly negative element: even dates there are not the article's.
         var inChrome = false
-        /// Collect metadata only; the text is not content (removed elements such as header or figure).
-        var metadataOnly = false
+        /// The removed element (header, figure, …) this subtree is in: its text is not content.
+        var removedBy: HTMLTag?
         /// Inside an element already taken as a summary or kicker.
         var inSummary = false
     }
@@ -85,7 +90,7 @@ struct PageAnalysis {
         let hint = max(ClassHint.classify(attributes.names), tag.impliedHint)
         if hint == .strongNegative || tag == .nav || tag == .aside || tag == .footer { context.inChrome = true }
         if hint > .positive { context.hint = max(context.hint, hint) }
-        if tag.isRemovedWithContent { context.metadataOnly = true }
+        if tag.isRemovedWithContent && context.removedBy == nil { context.removedBy = tag }
         if !context.inSummary && !context.inChrome && !attributes.names.isEmpty {
             if ClassHint.namesKicker(attributes.names) {
                 appendIfPresent(text(of: node), to: &metadata.kickers)
@@ -95,6 +100,10 @@ struct PageAnalysis {
                 context.inSummary = true
             }
         }
+        if metadata.breadcrumbs.isEmpty && (attributes.names.contains("breadcrumb") || attributes.names.contains("crumbs")
+                                             || attributes.names.contains("news_path") || attributes.names.contains("news-path")) {
+            metadata.breadcrumbs = Self.linkTexts(of: node)
+        }
         if tag == .h1 && !context.inChrome {
             appendIfPresent(text(of: node), to: &metadata.headings)
         }
@@ -103,7 +112,9 @@ struct PageAnalysis {
         let index = Int32(elements.count)
         elements.append(Element(parent: parent, tag: tag, hint: hint, names: attributes.names))
         var currentOwner = owner
-        if tag.isBlock {
+        // A removed region's text must not run into the content around it: it is a block of its own.
+        let startsBlock = tag.isBlock || (context.removedBy != nil && inherited.removedBy == nil)
+        if startsBlock {
             flush(owner: owner, context: inherited)
             currentOwner = index
         }
@@ -114,7 +125,7 @@ struct PageAnalysis {
             case XML_ELEMENT_NODE:
                 visit(current, parent: index, owner: currentOwner, context: context)
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if !context.metadataOnly, let content = current.pointee.content {
+                if let content = current.pointee.content {
                     append(text: content, inLink: context.inLink)
                 }
             default:
@@ -122,7 +133,7 @@ struct PageAnalysis {
             }
             child = current.pointee.next
         }
-        if tag.isBlock {
+        if startsBlock {
             flush(owner: currentOwner, context: context)
         }
     }
@@ -194,9 +205,12 @@ struct PageAnalysis {
         let tag = elements[Int(owner)].tag
         blocks.append(Block(element: owner, kind: tag.blockKind, text: String(decoding: buffer[..<end], as: UTF8.self),
                             characters: bufferCharacters, linkCharacters: min(bufferLinkCharacters, bufferCharacters),
-                            hint: context.hint, separators: bufferSeparators))
-        // Totals up the ancestor chain, for link density of containers.
-        var element = owner
+                            hint: context.hint, separators: bufferSeparators, removedBy: context.removedBy, inChrome: context.inChrome))
+        if bufferCharacters <= 160 && !context.inChrome && context.removedBy != .title && metadata.lines.count < 400 {
+            metadata.lines.append(String(decoding: buffer[..<end], as: UTF8.self))
+        }
+        // Totals up the ancestor chain, for link density of containers; removed text does not count.
+        var element = context.removedBy == nil ? owner : -1
         while element >= 0 {
             elements[Int(element)].characters += bufferCharacters
             elements[Int(element)].linkCharacters += min(bufferLinkCharacters, bufferCharacters)
@@ -242,6 +256,26 @@ struct PageAnalysis {
         var bytes: [UInt8] = []
         Self.collectText(node, into: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The folded texts of the links below an element, in order.
+    private static func linkTexts(of node: xmlNodePtr) -> [String] {
+        var texts: [String] = []
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                if HTMLTag(name: current.pointee.name) == .a {
+                    var bytes: [UInt8] = []
+                    collectText(current, into: &bytes)
+                    let text = fold(String(decoding: bytes, as: UTF8.self))
+                    if !text.isEmpty { texts.append(text) }
+                } else {
+                    texts += linkTexts(of: current)
+                }
+            }
+            child = current.pointee.next
+        }
+        return texts
     }
 
     private static func collectText(_ node: xmlNodePtr, into bytes: inout [UInt8]) {

@@ -62,8 +62,9 @@ public struct ArticleExtractor: Transform {
         let linked = JSONLDArticle(scripts: meta.jsonLD)
         var fields: [String: JSONValue] = ["url": .string(url)]
 
-        let site = meta.meta("og:site_name", "application-name") ?? linked.publisher
+        var site = meta.meta("og:site_name", "application-name") ?? linked.publisher
         let title = Self.title(meta: meta, linked: linked, site: site)
+        if site == nil, let title, let element = meta.titleElement { site = Self.siteName(in: element, title: title) }
         let pretitle = meta.kickers.first { !$0.isEmpty && $0 != title && $0.count <= 300 }
         let description = meta.meta("og:description", "description", "twitter:description") ?? linked.description
         let lead = Self.lead(summaries: meta.summaries, description: description, title: title)
@@ -78,7 +79,7 @@ public struct ArticleExtractor: Transform {
         let dates = ArticleDate(timeZone: zone)
         let published = [meta.meta("article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate", "date"),
                          linked.datePublished, meta.times.first, known["published"]?.stringValue]
-            .compactMap { $0 }.lazy.compactMap(dates.normalize).first
+            .compactMap { $0 }.lazy.compactMap(dates.normalize).first ?? VisibleFacts.published(in: meta.lines, dates: dates)
         let modified = [meta.meta("article:modified_time", "og:updated_time", "datemodified", "last-modified"), linked.dateModified]
             .compactMap { $0 }.lazy.compactMap(dates.normalize).first
 
@@ -98,7 +99,10 @@ public struct ArticleExtractor: Transform {
         fields["published"] = Self.value(published)
         fields["modified"] = Self.value(modified)
         fields["authors"] = .array(Self.unique(authors).map(JSONValue.string))
-        fields["category"] = Self.value(meta.meta("article:section") ?? linked.section)
+        fields["category"] = Self.value(meta.meta("article:section", "articlesection") ?? linked.section
+                                        ?? VisibleFacts.category(in: meta.breadcrumbs, title: title))
+        fields["newsId"] = Self.value(VisibleFacts.newsId(in: meta.lines) ?? VisibleFacts.newsId(in: meta)
+                                      ?? VisibleFacts.newsId(inURL: canonical))
         fields["tags"] = .array(Self.unique(tags).map(JSONValue.string))
         fields["site"] = Self.value(site ?? host)
         fields["language"] = Self.value(language)
@@ -165,6 +169,17 @@ public struct ArticleExtractor: Transform {
             }
         }
         return title
+    }
+
+    /// The other part of a "Site | Title" page title, when one part is the title.
+    static func siteName(in element: String, title: String) -> String? {
+        for separator in titleSeparators {
+            let parts = element.components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            if parts[1] == title { return parts[0] }
+            if parts[0] == title { return parts[1] }
+        }
+        return nil
     }
 
     /// The summary element that the meta description agrees with, else the description, else the

@@ -1,0 +1,72 @@
+import ETLKit
+
+/// Facts news pages print as labelled lines rather than in meta tags: «کد خبر: ۶۹۱۹۱۱۹»,
+/// «تاریخ انتشار: ۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱», "News ID: 12345". The labels are those of news templates in
+/// several languages, not of particular sites.
+enum VisibleFacts {
+    /// Labels that introduce a news id.
+    static let newsIdLabels = ["کد خبر", "کدخبر", "کد مطلب", "شناسه خبر", "شماره خبر", "شناسه", "رمز خبر",
+                               "رقم الخبر", "رمز الخبر", "news id", "news code", "article id", "story id"]
+    /// Labels that introduce a publication date.
+    static let dateLabels = ["تاریخ انتشار", "انتشار", "تاریخ خبر", "تاریخ", "زمان انتشار", "تاريخ النشر", "published", "date"]
+
+    /// The news id of the first line that labels one, as ASCII digits.
+    static func newsId(in lines: [String]) -> String? {
+        for (index, line) in lines.enumerated() {
+            let folded = ArticleDate.asciiDigits(line).lowercased()
+            for label in newsIdLabels {
+                guard let range = folded.range(of: label) else { continue }
+                // The id follows the label on the same line («کد خبر: 123»), or is the next line
+                // (a label and its value in two spans).
+                var rest = folded[range.upperBound...].drop { $0 == ":" || $0 == "：" || $0 == " " || $0 == "-" || $0 == "#" }
+                if rest.isEmpty, index + 1 < lines.count { rest = Substring(ArticleDate.asciiDigits(lines[index + 1])) }
+                let digits = rest.prefix { $0.isASCII && $0.isNumber }
+                if digits.count >= 3 { return String(digits) }
+            }
+        }
+        return nil
+    }
+
+    /// The id in a meta tag named like one (`nastooh:code`, `article:id`, `news_id`), when it is all digits.
+    static func newsId(in meta: PageMetadata) -> String? {
+        for tag in meta.metaTags {
+            let name = tag.name
+            guard name.hasSuffix(":code") || name.hasSuffix(":nid") || name.hasSuffix("newsid") || name.hasSuffix("news_id")
+                    || name.hasSuffix("article:id") || name.hasSuffix("articleid") else { continue }
+            let digits = ArticleDate.asciiDigits(tag.content)
+            if digits.count >= 3, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return digits }
+        }
+        return nil
+    }
+
+    /// The first all-digit path segment of at least five digits: `/fa/news/870239/slug` → 870239.
+    static func newsId(inURL url: String?) -> String? {
+        guard let url, let schemeEnd = url.range(of: "://") else { return nil }
+        let afterHost = url[schemeEnd.upperBound...].drop { $0 != "/" }
+        let path = String(afterHost.prefix { $0 != "?" && $0 != "#" })
+        let segments = path.components(separatedBy: "/")
+        return segments.first { $0.count >= 5 && $0.count <= 20 && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+    }
+
+    /// The first line that reads as a date: labelled lines first, then lines with a clock time, then
+    /// any; relative dates («۱ ساعت قبل») never read as dates.
+    static func published(in lines: [String], dates: ArticleDate) -> String? {
+        var labelled: String?, timed: String?, plain: String?
+        for line in lines where line.unicodeScalars.count <= 100 {
+            guard let date = dates.normalize(line) else { continue }
+            let lower = line.lowercased()
+            if labelled == nil, dateLabels.contains(where: { lower.contains($0) }) { labelled = date }
+            if timed == nil, ArticleDate.asciiDigits(line).contains(":") { timed = date }
+            if plain == nil { plain = date }
+            if labelled != nil { break }
+        }
+        return labelled ?? timed ?? plain
+    }
+
+    /// The most specific section in a breadcrumb trail: the last crumb that is not the first (home)
+    /// and not the title itself.
+    static func category(in breadcrumbs: [String], title: String?) -> String? {
+        let crumbs = breadcrumbs.count > 1 ? Array(breadcrumbs.dropFirst()) : []
+        return crumbs.last { $0 != title && $0.unicodeScalars.count <= 60 }
+    }
+}
