@@ -1,0 +1,180 @@
+import ETLKit
+import Foundation
+
+/// The `file` fetcher: reads local pages named by a `file://` URL or a plain path.
+///
+/// The media type comes from the file's extension (`.html`, `.htm`, `.xhtml` → `text/html`,
+/// `.xml` → `application/xml`, `.txt` → `text/plain`, `.json` → `application/json`, anything else
+/// `text/html`, since saved web pages often have no extension). The charset comes from the `charset`
+/// option when given, else from a byte-order mark or a `<meta>` declaration, else UTF-8 (see
+/// ``TextDecoding``). The response says status 200, the record's URL as final URL, and the size read.
+public struct FileFetcher: Fetcher {
+    public static let descriptor = PluginDescriptor(
+        id: "file",
+        kind: .fetcher,
+        summary: "Reads local pages from file:// URLs and plain paths.",
+        discussion: """
+            The media type comes from the extension (.html/.htm/.xhtml, .xml, .txt, .json; anything \
+            else is read as HTML). The charset is the `charset` option when given, else a byte-order \
+            mark or a <meta charset> in the first 4 KB, else UTF-8.
+            """,
+        options: [
+            OptionSpec("charset", .string, "Decode every file with this charset (\"windows-1256\", \"utf-8\"), ignoring byte-order marks and <meta> declarations."),
+            OptionSpec("maxBytes", .integer(minimum: 1), default: .integer(defaultMaxBytes), "Files larger than this many bytes fail instead of being read."),
+        ]
+    )
+
+    /// 20 MiB: larger than any real web page, small enough to keep a run's memory bounded.
+    public static let defaultMaxBytes = 20 * 1024 * 1024
+
+    /// The charset label forced by the `charset` option, if any.
+    public let forcedCharset: String?
+    /// The largest file read.
+    public let maxBytes: Int
+
+    public var schemes: Set<String> { ["file"] }
+
+    public init(options: PluginOptions) throws {
+        if let charset = options.string("charset") {
+            guard TextDecoding.canonicalCharset(for: charset) != nil else {
+                throw OptionError(option: "charset", "names a charset this system cannot decode: \"\(charset)\"")
+            }
+            forcedCharset = charset
+        } else {
+            forcedCharset = nil
+        }
+        maxBytes = options.integer("maxBytes") ?? Self.defaultMaxBytes
+        guard maxBytes >= 1 else { throw OptionError(option: "maxBytes", "must be at least 1") }
+    }
+
+    public func fetch(_ record: Record, context: RunContext) async throws -> Record {
+        let started = ContinuousClock.now
+        let path = try Self.path(of: record.url)
+        let bytes = try read(path)
+        let decoded = TextDecoding.decode(bytes, forcedCharset: forcedCharset)
+        let mediaType = Self.mediaType(ofPath: path)
+        let elapsed = ContinuousClock.now - started
+
+        var record = record
+        record.response = Response(
+            finalURL: record.url,
+            status: 200,
+            headers: [
+                (name: "content-type", value: "\(mediaType); charset=\(decoded.charset)"),
+                (name: "content-length", value: String(bytes.count)),
+            ],
+            totalTime: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            bodySize: bytes.count
+        )
+        record.document = Document(text: decoded.text, mediaType: mediaType, charset: decoded.charset)
+        return record
+    }
+
+    /// The local path a URL names: the percent-decoded path of a `file:` URL (host empty or
+    /// `localhost`), or the string itself when it has no `file:` scheme.
+    public static func path(of url: String) throws(FileFetchError) -> String {
+        guard url.lowercased().hasPrefix("file:") else { return url }
+        guard let components = URLComponents(string: url), components.scheme?.lowercased() == "file" else {
+            throw .invalidURL(url)
+        }
+        let host = components.host ?? ""
+        guard host.isEmpty || host.lowercased() == "localhost" else {
+            throw .invalidURL(url)
+        }
+        let path = components.percentEncodedPath.removingPercentEncoding ?? components.path
+        guard !path.isEmpty else { throw .invalidURL(url) }
+        return path
+    }
+
+    /// The media type a file's extension implies.
+    public static func mediaType(ofPath path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "text/html" }
+        switch name[name.index(after: dot)...].lowercased() {
+        case "html", "htm", "xhtml": return "text/html"
+        case "xml": return "application/xml"
+        case "txt": return "text/plain"
+        case "json": return "application/json"
+        default: return "text/html"
+        }
+    }
+
+    /// Reads at most `maxBytes + 1` bytes, so that a file that grows, or a device such as `/dev/zero`,
+    /// cannot fill memory: one byte over the limit is enough to know the file is too large.
+    private func read(_ path: String) throws(FileFetchError) -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .notFound(path: path)
+        }
+        guard !isDirectory.boolValue else { throw .isDirectory(path: path) }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxBytes {
+            throw .tooLarge(path: path, size: size, limit: maxBytes)
+        }
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        } catch {
+            throw .unreadable(path: path, reason: Self.reason(for: error))
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maxBytes + 1) ?? Data()
+        } catch {
+            throw .unreadable(path: path, reason: Self.reason(for: error))
+        }
+        guard data.count <= maxBytes else { throw .tooLarge(path: path, size: nil, limit: maxBytes) }
+        return [UInt8](data)
+    }
+
+    /// A short reason for a Foundation file error: the POSIX error's text when there is one.
+    private static func reason(for error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(nsError.code)))
+        }
+        return nsError.localizedDescription
+    }
+}
+
+/// Why the `file` fetcher could not read a file; the description becomes the dead-letter reason.
+public enum FileFetchError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The URL is a `file:` URL this fetcher cannot turn into a local path (a remote host, no path).
+    case invalidURL(String)
+    /// Nothing exists at the path.
+    case notFound(path: String)
+    /// The path is a directory.
+    case isDirectory(path: String)
+    /// The file is larger than the `maxBytes` option; `size` is nil when it was found while reading.
+    case tooLarge(path: String, size: Int?, limit: Int)
+    /// The file exists but could not be opened or read.
+    case unreadable(path: String, reason: String)
+
+    /// The path the error is about, or the URL for ``invalidURL(_:)``.
+    public var path: String {
+        switch self {
+        case .invalidURL(let url): return url
+        case .notFound(let path), .isDirectory(let path), .tooLarge(let path, _, _), .unreadable(let path, _): return path
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let url):
+            return "cannot read \(url): not a local file URL"
+        case .notFound(let path):
+            return "cannot read \(path): no such file"
+        case .isDirectory(let path):
+            return "cannot read \(path): it is a directory"
+        case .tooLarge(let path, let size?, let limit):
+            return "cannot read \(path): \(size) bytes is over the limit of \(limit) bytes (option maxBytes)"
+        case .tooLarge(let path, nil, let limit):
+            return "cannot read \(path): over the limit of \(limit) bytes (option maxBytes)"
+        case .unreadable(let path, let reason):
+            return "cannot read \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import ETLPlugins
+import Testing
+
+/// Charset decisions and decoding: header, BOM, meta, fallback, windows-1256 with ZWNJ.
+@Suite struct TextDecodingTests {
+    /// "مي‌خواهم سلام" in windows-1256: 0x9D is U+200C (ZWNJ); Arabic yeh (0xED), as such pages use.
+    static let arabicWindows1256: [UInt8] = [0xE3, 0xED, 0x9D, 0xCE, 0xE6, 0xC7, 0xE5, 0xE3, 0x20, 0xD3, 0xE1, 0xC7, 0xE3]
+    static let arabicText = "\u{0645}\u{064A}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645} \u{0633}\u{0644}\u{0627}\u{0645}"
+
+    // MARK: Content-Type
+
+    @Test func mediaTypeIsLowerCaseWithoutParameters() {
+        #expect(TextDecoding.mediaType(ofContentType: "Text/HTML; charset=UTF-8") == "text/html")
+        #expect(TextDecoding.mediaType(ofContentType: " application/xhtml+xml ") == "application/xhtml+xml")
+        #expect(TextDecoding.mediaType(ofContentType: "") == nil)
+        #expect(TextDecoding.mediaType(ofContentType: "; charset=utf-8") == nil)
+    }
+
+    @Test func charsetParameterIsFoundAmongParameters() {
+        #expect(TextDecoding.charsetParameter(ofContentType: "text/html; charset=windows-1256") == "windows-1256")
+        #expect(TextDecoding.charsetParameter(ofContentType: "text/html;boundary=x; Charset=\"UTF-8\"") == "UTF-8")
+        #expect(TextDecoding.charsetParameter(ofContentType: "text/html") == nil)
+    }
+
+    // MARK: windows-1256
+
+    @Test func windows1256ByteNineDIsZeroWidthNonJoiner() {
+        let decoded = TextDecoding.decode([0x9D], contentType: "text/html; charset=windows-1256")
+        #expect(Array(decoded.text.unicodeScalars) == ["\u{200C}"])
+        #expect(decoded.charset == "windows-1256")
+    }
+
+    @Test(arguments: ["windows-1256", "cp1256", "CP1256", "\"Windows-1256\""])
+    func windows1256LabelsDecodeArabic(label: String) {
+        let decoded = TextDecoding.decode(Self.arabicWindows1256, contentType: "text/html; charset=\(label)")
+        #expect(decoded.text == Self.arabicText)
+        #expect(Array(decoded.text.unicodeScalars)[2] == "\u{200C}")
+        #expect(decoded.charset == "windows-1256")
+    }
+
+    @Test func longArabicTextGrowsTheOutputBuffer() {
+        // 10 000 two-byte letters do not fit the first buffer (1.5 × the input): E2BIG must grow it.
+        let bytes = [UInt8](repeating: 0xC7, count: 10_000) + [0x9D, 0x41]
+        let decoded = TextDecoding.decode(bytes, forcedCharset: "cp1256")
+        let scalars = Array(decoded.text.unicodeScalars)
+        #expect(scalars.count == 10_002)
+        #expect(scalars.prefix(10_000).allSatisfy { $0 == "\u{0627}" })
+        #expect(scalars.suffix(2) == ["\u{200C}", "A"])
+    }
+
+    // MARK: Other charsets and aliases
+
+    @Test(arguments: ["iso-8859-1", "latin1", "windows-1252"])
+    func latin1LabelsDecodeAsWindows1252(label: String) {
+        // 0xE9 is é in both; 0x93 is a left double quotation mark only in windows-1252.
+        let decoded = TextDecoding.decode([0x93, 0x63, 0x61, 0x66, 0xE9], contentType: "text/plain; charset=\(label)")
+        #expect(decoded.text == "\u{201C}caf\u{00E9}")
+        #expect(decoded.charset == "windows-1252")
+    }
+
+    @Test func invalidByteInIconvCharsetBecomesReplacementCharacter() {
+        // 0x81 is undefined in windows-1252 (EILSEQ): one U+FFFD, then decoding goes on.
+        let decoded = TextDecoding.decode([0x41, 0x81, 0x42], contentType: "text/html; charset=windows-1252")
+        #expect(decoded.text == "A\u{FFFD}B")
+    }
+
+    @Test func utf8AliasAndInvalidUTF8() {
+        let decoded = TextDecoding.decode([0x61, 0xE9, 0x62], contentType: "text/html; charset=utf8")
+        // Never re-guessed as Latin-1: the invalid byte is U+FFFD.
+        #expect(decoded.text == "a\u{FFFD}b")
+        #expect(decoded.charset == "utf-8")
+    }
+
+    @Test func unknownCharsetFallsBackToUTF8() {
+        let text = "می\u{200C}خواهم"
+        let decoded = TextDecoding.decode(Array(text.utf8), contentType: "text/html; charset=x-no-such-charset")
+        #expect(decoded.text == text)
+        #expect(decoded.charset == "utf-8")
+    }
+
+    @Test func charsetLabelsWithIconvOptionsAreRefused() {
+        #expect(TextDecoding.canonicalCharset(for: "windows-1256//TRANSLIT") == nil)
+        #expect(TextDecoding.canonicalCharset(for: "KOI8-R") == "koi8-r")
+        #expect(TextDecoding.canonicalCharset(for: "UTF8") == "utf-8")
+    }
+
+    // MARK: Byte-order marks
+
+    @Test func utf8BOMIsDetectedAndStripped() {
+        let decoded = TextDecoding.decode([0xEF, 0xBB, 0xBF] + Array("سلام".utf8))
+        #expect(decoded.text == "سلام")
+        #expect(decoded.charset == "utf-8")
+    }
+
+    @Test func utf16BOMsAreDetected() {
+        let little = TextDecoding.decode([0xFF, 0xFE, 0x41, 0x00, 0x0C, 0x20, 0x27, 0x06])
+        #expect(little.text == "A\u{200C}\u{0627}")
+        #expect(little.charset == "utf-16le")
+        let big = TextDecoding.decode([0xFE, 0xFF, 0x00, 0x41, 0x20, 0x0C, 0x06, 0x27])
+        #expect(big.text == "A\u{200C}\u{0627}")
+        #expect(big.charset == "utf-16be")
+    }
+
+    @Test func byteOrderMarkWinsOverTheHeader() {
+        let decoded = TextDecoding.decode([0xEF, 0xBB, 0xBF] + Array("é".utf8), contentType: "text/html; charset=windows-1256")
+        #expect(decoded.text == "é")
+        #expect(decoded.charset == "utf-8")
+    }
+
+    // MARK: <meta> declarations
+
+    @Test func metaCharsetAttribute() {
+        let bytes = Array("<html><head><meta charset=\"windows-1256\"><title>".utf8) + Self.arabicWindows1256
+        let decoded = TextDecoding.decode(bytes, contentType: "text/html")
+        #expect(decoded.text.hasSuffix(Self.arabicText))
+        #expect(decoded.charset == "windows-1256")
+    }
+
+    @Test func metaHTTPEquivInUpperCaseWithoutQuotes() {
+        let bytes = Array("<HTML><HEAD><META HTTP-EQUIV=Content-Type CONTENT=\"text/html; charset=CP1256\"></HEAD><BODY>".utf8) + Self.arabicWindows1256
+        let decoded = TextDecoding.decode(bytes)
+        #expect(decoded.text.hasSuffix(Self.arabicText))
+        #expect(decoded.charset == "windows-1256")
+    }
+
+    @Test func metaContentWithoutHTTPEquivIsNotADeclaration() {
+        let bytes = Array("<meta name=\"description\" content=\"text/html; charset=windows-1256\">é".utf8)
+        #expect(TextDecoding.decode(bytes).charset == "utf-8")
+    }
+
+    @Test func headerWinsOverMeta() {
+        let bytes = Array("<meta charset=\"windows-1256\">".utf8) + Self.arabicWindows1256
+        let decoded = TextDecoding.decode(bytes, contentType: "text/html; charset=utf-8")
+        #expect(decoded.charset == "utf-8")
+        #expect(decoded.text.unicodeScalars.contains("\u{FFFD}"))
+    }
+
+    @Test func metaInsideACommentOrAfterFourKilobytesIsIgnored() {
+        let commented = Array("<!-- <meta charset=\"windows-1256\"> --><p>".utf8) + Self.arabicWindows1256
+        #expect(TextDecoding.metaCharset(in: commented) == nil)
+        #expect(TextDecoding.decode(commented).charset == "utf-8")
+
+        let late = Array(String(repeating: " ", count: 4100).utf8) + Array("<meta charset=\"windows-1256\">".utf8)
+        #expect(TextDecoding.metaCharset(in: late) == nil)
+        let early = Array(String(repeating: " ", count: 4000).utf8) + Array("<meta charset=\"windows-1256\">".utf8)
+        #expect(TextDecoding.metaCharset(in: early) == "windows-1256")
+    }
+
+    @Test func metaDeclaringUTF16IsReadAsUTF8() {
+        let decoded = TextDecoding.decode(Array("<meta charset=\"utf-16\"><p>سلام</p>".utf8))
+        #expect(decoded.charset == "utf-8")
+        #expect(decoded.text.hasSuffix("<p>سلام</p>"))
+    }
+
+    @Test func forcedCharsetOverridesHeaderAndMeta() {
+        let bytes = Array("<meta charset=\"utf-8\">".utf8) + Self.arabicWindows1256
+        let decoded = TextDecoding.decode(bytes, contentType: "text/html; charset=utf-8", forcedCharset: "cp1256")
+        #expect(decoded.text.hasSuffix(Self.arabicText))
+        #expect(decoded.charset == "windows-1256")
+    }
+
+    @Test func emptyInput() {
+        #expect(TextDecoding.decode([]) == TextDecoding.Decoded(text: "", charset: "utf-8"))
+        #expect(TextDecoding.decode([], forcedCharset: "windows-1256").text == "")
+    }
+}
