@@ -3,8 +3,8 @@ import CLibXML2
 /// The attributes of one element the cleaner reads, gathered in one pass over libxml2's attribute
 /// list (no allocation for attributes it does not need).
 struct Attributes {
-    /// `class` and `id` values, lower-cased, joined by a space; empty when neither is set.
-    var names = ""
+    /// `class` and `id` values, ASCII-lower-cased bytes joined by a space; empty when neither is set.
+    var names: [UInt8] = []
     var isHidden = false
     var metaName: String?
     var content: String?
@@ -22,16 +22,29 @@ struct Attributes {
             let value = current.pointee.children?.pointee.content
             func string() -> String? { value.map { String(cString: $0) } }
             if Self.name(name, is: "class") || Self.name(name, is: "id") {
-                if let text = string(), !text.isEmpty {
-                    names += names.isEmpty ? text.lowercased() : " " + text.lowercased()
+                if let value, value[0] != 0 {
+                    if !names.isEmpty { names.append(0x20) }
+                    var index = 0
+                    while value[index] != 0 {
+                        let byte = value[index]
+                        names.append((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte)
+                        index += 1
+                    }
                 }
             } else if Self.name(name, is: "hidden") {
                 isHidden = true
             } else if Self.name(name, is: "aria-hidden") {
                 isHidden = isHidden || string()?.lowercased() == "true"
             } else if Self.name(name, is: "style") {
-                if let style = string()?.lowercased().replacingOccurrences(of: " ", with: "") {
-                    isHidden = isHidden || style.contains("display:none") || style.contains("visibility:hidden")
+                if let value {
+                    var style: [UInt8] = []
+                    var index = 0
+                    while value[index] != 0 {
+                        let byte = value[index]
+                        if byte != 0x20 { style.append((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte) }
+                        index += 1
+                    }
+                    isHidden = isHidden || ByteSearch.contains(style, Self.displayNone) || ByteSearch.contains(style, Self.visibilityHidden)
                 }
             } else {
                 switch tag {
@@ -55,6 +68,9 @@ struct Attributes {
             }
         }
     }
+
+    private static let displayNone = Array("display:none".utf8)
+    private static let visibilityHidden = Array("visibility:hidden".utf8)
 
     /// Case-insensitive comparison of a NUL-terminated libxml2 name with an ASCII name.
     static func name(_ pointer: UnsafePointer<UInt8>, is expected: StaticString) -> Bool {

@@ -1,5 +1,7 @@
 /// What an element's `class` and `id` say about its content, by words common to page templates in
 /// every language (templates are written in English-like identifiers even on Persian or Chinese sites).
+///
+/// Names are ASCII-lower-cased bytes (see ``Attributes/names``) and are matched as bytes.
 enum ClassHint: UInt8, Comparable {
     case none
     /// Names a content container (`article-body`, `entry-content`, `item-text`).
@@ -11,40 +13,51 @@ enum ClassHint: UInt8, Comparable {
 
     static func < (lhs: ClassHint, rhs: ClassHint) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    private static let strong = ["comment", "share", "sharing", "social", "related", "sidebar", "side-bar", "breadcrumb",
-                                 "advert", "newsletter", "popular", "recommend", "cookie", "subscribe", "most-viewed",
-                                 "mostviewed", "latest-news", "more-news", "moreNews", "signup", "login", "promo", "sponsor"]
-    private static let weak = ["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
-                               "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",
-                               "caption", "credit", "popup", "modal", "hidden"]
-    private static let weakTokens: Set<String> = ["ad", "ads", "nav", "tag", "top", "bottom", "links", "list"]
-    private static let positiveNames = ["article", "content", "body", "main", "story", "text", "entry", "post", "detail", "fulltext", "echo"]
+    private static func bytes(_ words: [String]) -> [[UInt8]] { words.map { Array($0.utf8) } }
 
-    /// The hint for an element's class and id values (lower-cased, joined by a space).
-    static func classify(_ names: String) -> ClassHint {
-        if strong.contains(where: { names.contains($0.lowercased()) }) { return .strongNegative }
-        let isPositive = positiveNames.contains { names.contains($0) }
-        let isWeak = weak.contains { names.contains($0) }
-            || names.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).contains { weakTokens.contains(String($0)) }
+    private static let strong = bytes(["comment", "share", "sharing", "social", "related", "sidebar", "side-bar", "breadcrumb",
+                                       "advert", "newsletter", "popular", "recommend", "cookie", "subscribe", "most-viewed",
+                                       "mostviewed", "latest-news", "more-news", "morenews", "signup", "login", "promo", "sponsor"])
+    private static let weak = bytes(["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
+                                     "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",
+                                     "caption", "credit", "popup", "modal", "hidden"])
+    private static let weakTokens = bytes(["ad", "ads", "nav", "tag", "top", "bottom", "links", "list"])
+    private static let positiveNames = bytes(["article", "content", "body", "main", "story", "text", "entry", "post", "detail",
+                                              "fulltext", "echo"])
+    private static let summaryNames = bytes(["lead", "summary", "intro", "subtitle", "sub-title", "abstract", "teaser",
+                                             "standfirst", "excerpt", "subhead", "chapo", "dek"])
+    private static let kickerNames = bytes(["kicker", "rutitr", "rotitr", "uptitle", "up-title", "overline", "supertitle",
+                                            "pretitle", "pre-title", "surtitle", "eyebrow"])
+    private static let breadcrumbNames = bytes(["breadcrumb", "crumbs", "news_path", "news-path"])
+    private static let leader = Array("leader".utf8)
+
+    /// The hint for an element's class and id names.
+    static func classify(_ names: [UInt8]) -> ClassHint {
+        if names.isEmpty { return .none }
+        if ByteSearch.containsAny(names, strong) { return .strongNegative }
+        let isPositive = ByteSearch.containsAny(names, positiveNames)
+        let isWeak = ByteSearch.containsAny(names, weak) || ByteSearch.tokens(names).contains { token in weakTokens.contains { $0[...] == token } }
         if isWeak && !isPositive { return .weakNegative }
         return isPositive ? .positive : .none
     }
 
-    private static let summaryNames = ["lead", "summary", "intro", "subtitle", "sub-title", "abstract", "teaser",
-                                       "standfirst", "excerpt", "subhead", "chapo", "dek"]
-    private static let kickerNames = ["kicker", "rutitr", "rotitr", "uptitle", "up-title", "overline", "supertitle",
-                                      "pretitle", "pre-title", "surtitle", "eyebrow"]
-
     /// Whether class and id name the article's lead or summary. Whole words only for "lead"-like
     /// names, so that `leader` or `misleading` do not count.
-    static func namesSummary(_ names: String) -> Bool {
-        names.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).contains { token in
-            summaryNames.contains { token == $0 || token.hasPrefix($0) && token.count <= $0.count + 4 && !token.hasPrefix("leader") }
+    static func namesSummary(_ names: [UInt8]) -> Bool {
+        ByteSearch.tokens(names).contains { token in
+            summaryNames.contains { name in
+                token.starts(with: name) && token.count <= name.count + 4 && !token.starts(with: leader)
+            }
         }
     }
 
     /// Whether class and id name the line above the title (kicker, rotitr, uptitle).
-    static func namesKicker(_ names: String) -> Bool {
-        kickerNames.contains { names.contains($0) }
+    static func namesKicker(_ names: [UInt8]) -> Bool {
+        ByteSearch.containsAny(names, kickerNames)
+    }
+
+    /// Whether class and id name a breadcrumb trail.
+    static func namesBreadcrumb(_ names: [UInt8]) -> Bool {
+        ByteSearch.containsAny(names, breadcrumbNames)
     }
 }

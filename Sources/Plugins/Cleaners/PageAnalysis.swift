@@ -100,8 +100,7 @@ struct PageAnalysis {
                 context.inSummary = true
             }
         }
-        if metadata.breadcrumbs.isEmpty && (attributes.names.contains("breadcrumb") || attributes.names.contains("crumbs")
-                                             || attributes.names.contains("news_path") || attributes.names.contains("news-path")) {
+        if metadata.breadcrumbs.isEmpty && ClassHint.namesBreadcrumb(attributes.names) {
             metadata.breadcrumbs = Self.linkTexts(of: node)
         }
         if tag == .h1 && !context.inChrome {
@@ -110,7 +109,8 @@ struct PageAnalysis {
         if tag == .a { context.inLink = true }
 
         let index = Int32(elements.count)
-        elements.append(Element(parent: parent, tag: tag, hint: hint, names: attributes.names))
+        elements.append(Element(parent: parent, tag: tag, hint: hint,
+                                names: attributes.names.isEmpty ? "" : String(decoding: attributes.names, as: UTF8.self)))
         var currentOwner = owner
         // A removed region's text must not run into the content around it: it is a block of its own.
         let startsBlock = tag.isBlock || (context.removedBy != nil && inherited.removedBy == nil)

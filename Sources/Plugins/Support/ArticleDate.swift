@@ -19,6 +19,11 @@ public struct ArticleDate: Sendable {
     /// The date in `text` as ISO 8601, or nil when the text holds no date this parser reads.
     public func normalize(_ text: String) -> String? {
         let text = ArticleDate.asciiDigits(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Regular expressions are slow in Swift; a date has at least four digits, and most lines
+        // extractors try have none.
+        var digits = 0
+        for byte in text.utf8 where byte >= 0x30 && byte <= 0x39 { digits += 1 }
+        guard digits >= 4 else { return nil }
         if let (date, offset) = parseISO(text) ?? parseRFC822(text) {
             if let offset, offset != 0 || timeZone == nil {
                 return Timestamp.iso8601(date, timeZone: TimeZone(secondsFromGMT: offset) ?? .gmt)
@@ -54,6 +59,8 @@ public struct ArticleDate: Sendable {
     /// `2023-06-20`, `2023-06-20T08:51`, `2023-06-20 08:51:00.123+03:30`, `…Z`, `…+0330`.
     /// Returns the instant and the written offset in seconds (nil when none was written).
     func parseISO(_ text: String) -> (Date, Int?)? {
+        let bytes = Array(text.utf8.prefix(5))
+        guard bytes.count == 5, bytes[4] == UInt8(ascii: "-"), bytes[0..<4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         let pattern = #/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}:?\d{2})?$/#
         guard let match = text.wholeMatch(of: pattern),
               let year = Int(match.1), let month = Int(match.2), let day = Int(match.3) else { return nil }
@@ -96,6 +103,7 @@ public struct ArticleDate: Sendable {
 
     /// `Tue, 20 Jun 2023 08:51:00 GMT`, `20 Jun 2023 12:21 +0330`.
     func parseRFC822(_ text: String) -> (Date, Int?)? {
+        guard text.utf8.contains(UInt8(ascii: ":")), text.utf8.contains(where: { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else { return nil }
         let pattern = #/^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]{1,4}|[+-]\d{4})?$/#
         guard let match = text.wholeMatch(of: pattern), let day = Int(match.1), var year = Int(match.3),
               let hour = Int(match.4), let minute = Int(match.5) else { return nil }
@@ -125,6 +133,7 @@ public struct ArticleDate: Sendable {
     /// date, with the first clock time in the text when there is one. The year must be 1300–1499.
     public func parseJalali(_ text: String) -> Date? {
         let text = ArticleDate.foldArabicLetters(ArticleDate.asciiDigits(text))
+        guard text.contains("13") || text.contains("14") else { return nil }  // every Jalali year here is 13xx or 14xx
         var year = 0, month = 0, day = 0
         if let match = text.firstMatch(of: #/(1[34]\d\d)\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?!\d)/#) {
             year = Int(match.1) ?? 0; month = Int(match.2) ?? 0; day = Int(match.3) ?? 0
