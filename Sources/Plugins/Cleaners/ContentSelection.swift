@@ -26,7 +26,8 @@ struct ContentSelection {
         let blocks = analysis.blocks
         let minimumCharacters = 25
 
-        for block in blocks where block.characters >= minimumCharacters && block.linkDensity < 0.5 && block.hint != .strongNegative && block.removedBy == nil {
+        for block in blocks where block.characters >= minimumCharacters && block.linkDensity < 0.5 && block.removedBy == nil
+            && !elements[Int(block.element)].isChrome {
             let points = 1.0 + Double(min(block.separators, 10)) + min(Double(block.characters) / 100.0, 3.0)
             // The element holding text directly counts as its own container when it is not a paragraph.
             var container = block.element
@@ -64,7 +65,7 @@ struct ContentSelection {
         guard best > 0 else {
             // No prose anywhere: keep what is not chrome.
             return blocks.map { block in
-                let kept = (block.hint == .none || block.hint == .positive) && block.removedBy == nil
+                let kept = !elements[Int(block.element)].isChrome && block.removedBy == nil
                 return BlockDecision(block: ContentBlock(kind: block.kind, text: block.text), kept: kept,
                                      reason: kept ? "no main content found; not chrome" : "no main content found; inside chrome")
             }
@@ -80,6 +81,7 @@ struct ContentSelection {
             }
         }
 
+        let rootCharacters = roots.reduce(0) { $0 + elements[Int($1)].characters }
         let maximumLinkDensity: Double
         switch favor {
         case .precision: maximumLinkDensity = 0.3
@@ -91,7 +93,7 @@ struct ContentSelection {
             func dropped(_ reason: String) -> BlockDecision { BlockDecision(block: content, kept: false, reason: reason) }
             if let removed = block.removedBy { return dropped("inside <\(removed)>, which never holds article text") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
-            guard let (hint, names) = hint(of: block.element, below: roots, elements: elements) else {
+            guard let (hint, names) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters) else {
                 return dropped("outside the main content (\(describe(best, elements)))")
             }
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
@@ -113,18 +115,20 @@ struct ContentSelection {
     }
 
     /// The strongest hint on the way from `element` up to one of `roots` (the root's own excluded),
-    /// with the class and id that gave it, or nil when the element is not inside any root.
-    private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element]) -> (ClassHint, String)? {
+    /// with the class and id that gave it, or nil when the element is not inside any root. An element
+    /// that holds half the content or more is a wrapper whatever its name (`content-with-sidebar`).
+    private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int) -> (ClassHint, String)? {
         var current = element
         var strongest = ClassHint.none
         var names = ""
         while current > 0 {
             if roots.contains(current) { return (strongest, names) }
-            if elements[Int(current)].hint > strongest {
-                strongest = elements[Int(current)].hint
-                names = elements[Int(current)].names.isEmpty ? "<\(elements[Int(current)].tag)>" : elements[Int(current)].names
+            let value = elements[Int(current)]
+            if value.hint > strongest && value.characters * 2 < rootCharacters {
+                strongest = value.hint
+                names = value.names.isEmpty ? "<\(value.tag)>" : value.names
             }
-            current = elements[Int(current)].parent
+            current = value.parent
         }
         return nil
     }

@@ -20,6 +20,9 @@ struct PageAnalysis {
         var characters = 0
         var linkCharacters = 0
         var score = 0.0
+        /// Navigation, an aside, a footer, or an element named like chrome that holds a small share
+        /// of the page's text (decided after the walk; see ``markChrome()``).
+        var isChrome = false
     }
 
     /// A run of text between block boundaries.
@@ -30,15 +33,11 @@ struct PageAnalysis {
         var text: String
         var characters: Int
         var linkCharacters: Int
-        /// Inside an element whose class or id names chrome.
-        var hint: ClassHint
         /// Separators (commas and the like) in the text: a sign of prose.
         var separators: Int
         /// The removed element (header, figure, form control, …) the text sits in, if any: such text
         /// is never content, but extractors read its short lines (dates, news codes in headers).
         var removedBy: HTMLTag?
-        /// Inside navigation, an aside, a footer, or an element named like chrome.
-        var inChrome: Bool
 
         var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
     }
@@ -46,6 +45,12 @@ struct PageAnalysis {
     var elements: [Element] = [Element(parent: -1, tag: .other, hint: .none, names: "")]
     var blocks: [Block] = []
     var metadata = PageMetadata()
+
+    // Metadata found during the walk, with the element it came from, kept once chrome is known.
+    private var headings: [(Int32, String)] = []
+    private var kickers: [(Int32, String)] = []
+    private var summaries: [(Int32, String)] = []
+    private var times: [(Int32, String)] = []
 
     // Walk state.
     private var buffer: [UInt8] = []
@@ -60,15 +65,39 @@ struct PageAnalysis {
         guard let root = xmlDocGetRootElement(document) else { return }
         visit(root, parent: 0, owner: 0, context: Context())
         flush(owner: 0, context: Context())
+        markChrome()
+        func kept(_ items: [(Int32, String)]) -> [String] {
+            items.filter { !elements[Int($0.0)].isChrome }.map(\.1)
+        }
+        metadata.headings = kept(headings)
+        metadata.kickers = kept(kickers)
+        metadata.summaries = kept(summaries)
+        metadata.times = kept(times)
+        var lines: [String] = []
+        for block in blocks where block.characters <= 160 && block.removedBy != .title && !elements[Int(block.element)].isChrome {
+            lines.append(block.text)
+            if lines.count == 400 { break }
+        }
+        metadata.lines = lines
+    }
+
+    /// Decides which elements are chrome, top-down (a parent comes before its children). A name like
+    /// `sidebar` or `social` marks chrome only when the element holds under a third of the page's
+    /// text: `<body class="one-sidebar">` and `div.content-with-sidebar` wrap the article itself.
+    private mutating func markChrome() {
+        let total = max(1, elements.count > 1 ? elements[1].characters : 0)
+        for index in elements.indices.dropFirst() {
+            let element = elements[index]
+            let parentIsChrome = element.parent > 0 && elements[Int(element.parent)].isChrome
+            let structural = element.tag == .nav || element.tag == .aside || element.tag == .footer
+            let named = element.hint == .strongNegative && element.characters * 3 < total
+            elements[index].isChrome = parentIsChrome || structural || named
+        }
     }
 
     /// What holds for a subtree.
     private struct Context {
         var inLink = false
-        /// The strongest negative hint of any ancestor.
-        var hint: ClassHint = .none
-        /// Inside nav, aside, footer or a strongly negative element: even dates there are not the article's.
-        var inChrome = false
         /// The removed element (header, figure, …) this subtree is in: its text is not content.
         var removedBy: HTMLTag?
         /// Inside an element already taken as a summary or kicker.
@@ -81,34 +110,33 @@ struct PageAnalysis {
         let attributes = Attributes(node: node, tag: tag)
         if attributes.isHidden { return }
 
-        readMetadata(node: node, tag: tag, attributes: attributes, context: context)
+        let index = Int32(elements.count)
+        readMetadata(node: node, tag: tag, attributes: attributes, index: index)
         if tag == .script || tag == .style || tag == .template || tag == .noscript || tag == .svg || tag == .math
             || tag == .iframe || tag == .object || tag == .embed || tag == .canvas || tag == .select || tag == .textarea || tag == .option {
             return
         }
 
-        let hint = max(ClassHint.classify(attributes.names), tag.impliedHint)
-        if hint == .strongNegative || tag == .nav || tag == .aside || tag == .footer { context.inChrome = true }
-        if hint > .positive { context.hint = max(context.hint, hint) }
+        // Classes on <html> and <body> describe the whole page's layout ("one-sidebar"), not a part of it.
+        let hint = (tag == .html || tag == .body) ? .none : max(ClassHint.classify(attributes.names), tag.impliedHint)
         if tag.isRemovedWithContent && context.removedBy == nil { context.removedBy = tag }
-        if !context.inSummary && !context.inChrome && !attributes.names.isEmpty {
+        if !context.inSummary && !attributes.names.isEmpty {
             if ClassHint.namesKicker(attributes.names) {
-                appendIfPresent(text(of: node), to: &metadata.kickers)
+                appendIfPresent(text(of: node), at: index, to: &kickers)
                 context.inSummary = true
             } else if ClassHint.namesSummary(attributes.names) {
-                appendIfPresent(text(of: node), to: &metadata.summaries)
+                appendIfPresent(text(of: node), at: index, to: &summaries)
                 context.inSummary = true
             }
         }
         if metadata.breadcrumbs.isEmpty && ClassHint.namesBreadcrumb(attributes.names) {
             metadata.breadcrumbs = Self.linkTexts(of: node)
         }
-        if tag == .h1 && !context.inChrome {
-            appendIfPresent(text(of: node), to: &metadata.headings)
+        if tag == .h1 {
+            appendIfPresent(text(of: node), at: index, to: &headings)
         }
         if tag == .a { context.inLink = true }
 
-        let index = Int32(elements.count)
         elements.append(Element(parent: parent, tag: tag, hint: hint,
                                 names: attributes.names.isEmpty ? "" : String(decoding: attributes.names, as: UTF8.self)))
         var currentOwner = owner
@@ -138,8 +166,8 @@ struct PageAnalysis {
         }
     }
 
-    private func appendIfPresent(_ text: String, to list: inout [String]) {
-        if !text.isEmpty { list.append(text) }
+    private func appendIfPresent(_ text: String, at index: Int32, to list: inout [(Int32, String)]) {
+        if !text.isEmpty { list.append((index, text)) }
     }
 
     /// Appends a text node's bytes to the current block, folding white space (ASCII white space and
@@ -205,10 +233,7 @@ struct PageAnalysis {
         let tag = elements[Int(owner)].tag
         blocks.append(Block(element: owner, kind: tag.blockKind, text: String(decoding: buffer[..<end], as: UTF8.self),
                             characters: bufferCharacters, linkCharacters: min(bufferLinkCharacters, bufferCharacters),
-                            hint: context.hint, separators: bufferSeparators, removedBy: context.removedBy, inChrome: context.inChrome))
-        if bufferCharacters <= 160 && !context.inChrome && context.removedBy != .title && metadata.lines.count < 400 {
-            metadata.lines.append(String(decoding: buffer[..<end], as: UTF8.self))
-        }
+                            separators: bufferSeparators, removedBy: context.removedBy))
         // Totals up the ancestor chain, for link density of containers; removed text does not count.
         var element = context.removedBy == nil ? owner : -1
         while element >= 0 {
@@ -219,7 +244,7 @@ struct PageAnalysis {
     }
 
     /// Reads what an element says about the page: meta tags, canonical link, title, JSON-LD, times, language.
-    private mutating func readMetadata(node: xmlNodePtr, tag: HTMLTag, attributes: Attributes, context: Context) {
+    private mutating func readMetadata(node: xmlNodePtr, tag: HTMLTag, attributes: Attributes, index: Int32) {
         switch tag {
         case .meta:
             if let name = attributes.metaName, let content = attributes.content {
@@ -238,7 +263,7 @@ struct PageAnalysis {
                 metadata.jsonLD.append(rawText(of: node))
             }
         case .time:
-            if !context.inChrome, let datetime = attributes.datetime, !datetime.isEmpty { metadata.times.append(datetime) }
+            if let datetime = attributes.datetime, !datetime.isEmpty { times.append((index, datetime)) }
         default:
             break
         }
