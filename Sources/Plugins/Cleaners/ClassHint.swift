@@ -21,7 +21,7 @@ enum ClassHint: UInt8, Comparable {
     private static let weak = bytes(["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
                                      "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",
                                      "caption", "credit", "popup", "modal", "hidden"])
-    private static let weakTokens = bytes(["ad", "ads", "nav", "tag", "top", "bottom", "links", "list"])
+    private static let weakTokens = bytes(["ad", "ads", "nav", "tag", "links"])
     private static let positiveNames = bytes(["article", "content", "body", "main", "story", "text", "entry", "post", "detail",
                                               "fulltext", "echo"])
     private static let summaryNames = bytes(["lead", "summary", "intro", "subtitle", "sub-title", "abstract", "teaser",

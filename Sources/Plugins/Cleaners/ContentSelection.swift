@@ -26,8 +26,15 @@ struct ContentSelection {
         let blocks = analysis.blocks
         let minimumCharacters = 25
 
+        // Characters of prose (the blocks that score) below each element.
+        var prose = [Int](repeating: 0, count: elements.count)
         for block in blocks where block.characters >= minimumCharacters && block.linkDensity < 0.5 && block.removedBy == nil
             && !elements[Int(block.element)].isChrome {
+            var ancestor = block.element
+            while ancestor > 0 {
+                prose[Int(ancestor)] += block.characters
+                ancestor = elements[Int(ancestor)].parent
+            }
             let points = 1.0 + Double(min(block.separators, 10)) + min(Double(block.characters) / 100.0, 3.0)
             // The element holding text directly counts as its own container when it is not a paragraph.
             var container = block.element
@@ -71,13 +78,54 @@ struct ContentSelection {
             }
         }
 
-        // The chosen container and its strong siblings.
+        // An article split into several containers (one per paragraph group) shows up as several good
+        // candidates: when three or more come close to the best, their common ancestor is the article.
+        let alternatives = elements.indices.filter { Int32($0) != best && elements[$0].score >= bestScore * 0.75 }.map(Int32.init)
+        if alternatives.count >= 3 {
+            var ancestor = elements[Int(best)].parent
+            while ancestor > 1 && elements[Int(ancestor)].tag != .body {
+                let inside = alternatives.filter { isInside($0, ancestor, elements) }.count
+                if inside >= 3 {
+                    best = ancestor
+                    break
+                }
+                ancestor = elements[Int(ancestor)].parent
+            }
+        }
+
+        // An ancestor a few levels up that holds clearly more prose, and few links, holds more of the
+        // article: paragraphs grouped in columns (`section > div.column > div > p`).
+        var moved = true
+        while moved {
+            moved = false
+            var ancestor = elements[Int(best)].parent
+            for _ in 0..<3 {
+                guard ancestor > 1, elements[Int(ancestor)].tag != .body else { break }
+                let element = elements[Int(ancestor)]
+                let linkDensity = element.characters == 0 ? 1 : Double(element.linkCharacters) / Double(element.characters)
+                if Double(prose[Int(ancestor)]) > Double(prose[Int(best)]) * 1.25 && linkDensity < 0.35 && !element.isChrome {
+                    best = ancestor
+                    moved = true
+                    break
+                }
+                ancestor = element.parent
+            }
+        }
+
+        // The chosen container and its siblings that look like more of the same: a good score, the
+        // same class, or a paragraph of prose.
         var roots: Set<Int32> = [best]
         let parent = elements[Int(best)].parent
         if parent > 0 {
-            let threshold = max(10.0, bestScore * 0.2)
+            let top = elements[Int(best)]
             for index in elements.indices where elements[index].parent == parent && Int32(index) != best {
-                if elements[index].score >= threshold && elements[index].hint < .weakNegative { roots.insert(Int32(index)) }
+                let sibling = elements[index]
+                guard sibling.hint < .weakNegative, !sibling.isChrome, sibling.characters > 0 else { continue }
+                let linkDensity = Double(sibling.linkCharacters) / Double(sibling.characters)
+                let scored = sibling.score >= bestScore * 0.2
+                let alike = !top.names.isEmpty && sibling.names == top.names && sibling.score > 0
+                let prose = sibling.tag == .p && sibling.characters > 80 && linkDensity < 0.25
+                if scored || alike || prose { roots.insert(Int32(index)) }
             }
         }
 
@@ -105,6 +153,16 @@ struct ContentSelection {
             if EndMarker.matches(block.text) { return dropped("an end-of-article marker") }
             return BlockDecision(block: content, kept: true, reason: "in the main content (\(describe(best, elements)))")
         }
+    }
+
+    /// Whether `element` is `ancestor` or inside it.
+    private func isInside(_ element: Int32, _ ancestor: Int32, _ elements: [PageAnalysis.Element]) -> Bool {
+        var current = element
+        while current > 0 {
+            if current == ancestor { return true }
+            current = elements[Int(current)].parent
+        }
+        return false
     }
 
     /// `div.item-text` for explanations.
