@@ -103,7 +103,7 @@ struct ContentSelection {
                 guard ancestor > 1, elements[Int(ancestor)].tag != .body else { break }
                 let element = elements[Int(ancestor)]
                 let linkDensity = element.characters == 0 ? 1 : Double(element.linkCharacters) / Double(element.characters)
-                if Double(prose[Int(ancestor)]) > Double(prose[Int(best)]) * 1.25 && linkDensity < 0.35 && !element.isChrome {
+                if Double(prose[Int(ancestor)]) > Double(prose[Int(best)]) * 1.5 && linkDensity < 0.35 && !element.isChrome {
                     best = ancestor
                     moved = true
                     break
