@@ -93,6 +93,8 @@ struct ContentSelection {
             }
         }
 
+        let firstChoice = best
+
         // An ancestor a few levels up that holds clearly more prose, and few links, holds more of the
         // article: paragraphs grouped in columns (`section > div.column > div > p`).
         var moved = true
@@ -126,6 +128,17 @@ struct ContentSelection {
                 let alike = !top.names.isEmpty && sibling.names == top.names && sibling.score > 0
                 let prose = sibling.tag == .p && sibling.characters > 80 && linkDensity < 0.25
                 if scored || alike || prose { roots.insert(Int32(index)) }
+            }
+        }
+
+        // Templates that split an article into sections repeat the container's class: every other
+        // element with exactly that class and some prose is more of the article, wherever it sits.
+        let chosenNames = elements[Int(firstChoice)].names
+        if !chosenNames.isEmpty {
+            // Teasers of other stories reuse classes too, but hold a sentence or two, not a section.
+            let enough = max(400, prose[Int(firstChoice)] / 5)
+            for index in elements.indices where elements[index].names == chosenNames && prose[index] >= enough && !elements[index].isChrome {
+                if !roots.contains(where: { isInside(Int32(index), $0, elements) }) { roots.insert(Int32(index)) }
             }
         }
 
