@@ -141,7 +141,8 @@ struct PageAnalysis {
                                 names: attributes.names.isEmpty ? "" : String(decoding: attributes.names, as: UTF8.self)))
         var currentOwner = owner
         // A removed region's text must not run into the content around it: it is a block of its own.
-        let startsBlock = tag.isBlock || (context.removedBy != nil && inherited.removedBy == nil)
+        // So is an inline element named like chrome (`span.caption`), so that its name can drop it.
+        let startsBlock = tag.isBlock || (context.removedBy != nil && inherited.removedBy == nil) || hint >= .weakNegative
         if startsBlock {
             flush(owner: owner, context: inherited)
             currentOwner = index
