@@ -31,9 +31,12 @@ enum ClassHint: UInt8, Comparable {
     private static let breadcrumbNames = bytes(["breadcrumb", "crumbs", "news_path", "news-path"])
     private static let leader = Array("leader".utf8)
 
+    /// Posts embedded in an article (a quoted tweet) are part of what it says, though named "social".
+    private static let embedNames = bytes(["embed", "twitter-tweet", "instagram-media", "tiktok-embed"])
+
     /// The hint for an element's class and id names.
     static func classify(_ names: [UInt8]) -> ClassHint {
-        if names.isEmpty { return .none }
+        if names.isEmpty || ByteSearch.containsAny(names, embedNames) { return .none }
         if ByteSearch.containsAny(names, strong) { return .strongNegative }
         let isPositive = ByteSearch.containsAny(names, positiveNames)
         let isWeak = ByteSearch.containsAny(names, weak) || ByteSearch.tokens(names).contains { token in weakTokens.contains { $0[...] == token } }
