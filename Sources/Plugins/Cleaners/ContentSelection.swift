@@ -133,11 +133,12 @@ struct ContentSelection {
 
         // Templates that split an article into sections repeat the container's class: every other
         // element with exactly that class and some prose is more of the article, wherever it sits.
-        let chosenNames = elements[Int(firstChoice)].names
+        // The first class is the component's name (`block-text` of `block-text block-text_initial-letter`).
+        let chosenNames = elements[Int(firstChoice)].names.prefix { $0 != " " }
         if !chosenNames.isEmpty {
             // Teasers of other stories reuse classes too, but hold a sentence or two, not a section.
             let enough = max(400, prose[Int(firstChoice)] / 5)
-            for index in elements.indices where elements[index].names == chosenNames && prose[index] >= enough && !elements[index].isChrome {
+            for index in elements.indices where elements[index].names.prefix(while: { $0 != " " }) == chosenNames && prose[index] >= enough && !elements[index].isChrome {
                 if !roots.contains(where: { isInside(Int32(index), $0, elements) }) { roots.insert(Int32(index)) }
             }
         }
