@@ -37,13 +37,24 @@ public struct JSONNodeParser {
         }
     }
 
+    /// Where column counting last stopped, so that a long line (minified JSON-LD) is counted once,
+    /// not once per value.
+    private var counted = (lineStart: -1, index: 0, column: 0)
+
     private var location: SourceLocation {
-        // Columns count characters (scalars), not bytes, so that editors agree on non-ASCII lines.
-        let column = bytes[lineStart..<index].reduce(0) { count, byte in (byte & 0xC0) == 0x80 ? count : count + 1 }
-        return SourceLocation(line: line, column: column + 1)
+        mutating get {
+            // Columns count characters (scalars), not bytes, so that editors agree on non-ASCII lines.
+            if counted.lineStart != lineStart || counted.index > index {
+                counted = (lineStart, lineStart, 0)
+            }
+            var column = counted.column
+            for byte in bytes[counted.index..<index] where (byte & 0xC0) != 0x80 { column += 1 }
+            counted = (lineStart, index, column)
+            return SourceLocation(line: line, column: column + 1)
+        }
     }
 
-    private func error(_ message: String) -> JSONSyntaxError {
+    private mutating func error(_ message: String) -> JSONSyntaxError {
         JSONSyntaxError(message: message, location: location)
     }
 

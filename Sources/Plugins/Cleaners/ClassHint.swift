@@ -15,31 +15,31 @@ enum ClassHint: UInt8, Comparable {
 
     private static func bytes(_ words: [String]) -> [[UInt8]] { words.map { Array($0.utf8) } }
 
-    private static let strong = bytes(["comment", "share", "sharing", "social", "related", "sidebar", "side-bar", "breadcrumb",
+    private static let strong = BytePatternSet(["comment", "share", "sharing", "social", "related", "sidebar", "side-bar", "breadcrumb",
                                        "advert", "newsletter", "popular", "recommend", "cookie", "subscribe", "most-viewed",
                                        "mostviewed", "latest-news", "more-news", "morenews", "signup", "login", "promo", "sponsor"])
-    private static let weak = bytes(["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
+    private static let weak = BytePatternSet(["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
                                      "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",
                                      "caption", "credit", "popup", "modal", "hidden"])
     private static let weakTokens = bytes(["ad", "ads", "nav", "tag", "links"])
-    private static let positiveNames = bytes(["article", "content", "body", "main", "story", "text", "entry", "post", "detail",
+    private static let positiveNames = BytePatternSet(["article", "content", "body", "main", "story", "text", "entry", "post", "detail",
                                               "fulltext", "echo"])
     private static let summaryNames = bytes(["lead", "summary", "intro", "subtitle", "sub-title", "abstract", "teaser",
                                              "standfirst", "excerpt", "subhead", "chapo", "dek"])
-    private static let kickerNames = bytes(["kicker", "rutitr", "rotitr", "uptitle", "up-title", "overline", "supertitle",
+    private static let kickerNames = BytePatternSet(["kicker", "rutitr", "rotitr", "uptitle", "up-title", "overline", "supertitle",
                                             "pretitle", "pre-title", "surtitle", "eyebrow"])
-    private static let breadcrumbNames = bytes(["breadcrumb", "crumbs", "news_path", "news-path"])
+    private static let breadcrumbNames = BytePatternSet(["breadcrumb", "crumbs", "news_path", "news-path"])
     private static let leader = Array("leader".utf8)
 
     /// Posts embedded in an article (a quoted tweet) are part of what it says, though named "social".
-    private static let embedNames = bytes(["embed", "twitter-tweet", "instagram-media", "tiktok-embed"])
+    private static let embedNames = BytePatternSet(["embed", "twitter-tweet", "instagram-media", "tiktok-embed"])
 
     /// The hint for an element's class and id names.
     static func classify(_ names: [UInt8]) -> ClassHint {
-        if names.isEmpty || ByteSearch.containsAny(names, embedNames) { return .none }
-        if ByteSearch.containsAny(names, strong) { return .strongNegative }
-        let isPositive = ByteSearch.containsAny(names, positiveNames)
-        let isWeak = ByteSearch.containsAny(names, weak) || ByteSearch.tokens(names).contains { token in weakTokens.contains { $0[...] == token } }
+        if names.isEmpty || embedNames.matches(names) { return .none }
+        if strong.matches(names) { return .strongNegative }
+        let isPositive = positiveNames.matches(names)
+        let isWeak = weak.matches(names) || ByteSearch.tokens(names).contains { token in weakTokens.contains { $0[...] == token } }
         if isWeak && !isPositive { return .weakNegative }
         return isPositive ? .positive : .none
     }
@@ -56,11 +56,11 @@ enum ClassHint: UInt8, Comparable {
 
     /// Whether class and id name the line above the title (kicker, rotitr, uptitle).
     static func namesKicker(_ names: [UInt8]) -> Bool {
-        ByteSearch.containsAny(names, kickerNames)
+        kickerNames.matches(names)
     }
 
     /// Whether class and id name a breadcrumb trail.
     static func namesBreadcrumb(_ names: [UInt8]) -> Bool {
-        ByteSearch.containsAny(names, breadcrumbNames)
+        breadcrumbNames.matches(names)
     }
 }

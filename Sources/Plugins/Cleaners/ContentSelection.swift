@@ -150,13 +150,14 @@ struct ContentSelection {
         case .balanced: maximumLinkDensity = 0.5
         case .recall: maximumLinkDensity = 0.7
         }
+        let mainContent = describe(best, elements)
         return blocks.map { block in
             let content = ContentBlock(kind: block.kind, text: block.text)
             func dropped(_ reason: String) -> BlockDecision { BlockDecision(block: content, kept: false, reason: reason) }
             if let removed = block.removedBy { return dropped("inside <\(removed)>, which never holds article text") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
             guard let (hint, names) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters) else {
-                return dropped("outside the main content (\(describe(best, elements)))")
+                return dropped("outside the main content (\(mainContent))")
             }
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
                 return dropped("inside \"\(names)\", named like \(hint == .strongNegative ? "chrome" : "page furniture")")
@@ -165,7 +166,7 @@ struct ContentSelection {
                 return dropped("mostly links (link density \(Double(Int(block.linkDensity * 100)) / 100))")
             }
             if EndMarker.matches(block.text) { return dropped("an end-of-article marker") }
-            return BlockDecision(block: content, kept: true, reason: "in the main content (\(describe(best, elements)))")
+            return BlockDecision(block: content, kept: true, reason: "in the main content (\(mainContent))")
         }
     }
 

@@ -24,11 +24,6 @@ enum ByteSearch {
         }
     }
 
-    /// Whether any of `needles` occurs in `haystack`.
-    static func containsAny(_ haystack: [UInt8], _ needles: [[UInt8]]) -> Bool {
-        needles.contains { contains(haystack, $0) }
-    }
-
     /// The runs of letters and digits (ASCII, plus any non-ASCII byte) in `bytes`.
     static func tokens(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         bytes.split { byte in byte < 0x80 && !((byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)) }
@@ -37,5 +32,32 @@ enum ByteSearch {
     /// `bytes` with ASCII capitals made small.
     static func asciiLowercased<S: Sequence>(_ bytes: S) -> [UInt8] where S.Element == UInt8 {
         bytes.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }
+    }
+}
+
+/// Several byte patterns looked for at once: each position of the haystack is compared only with
+/// the patterns that start with its byte (class names are tested against some 80 words per element).
+struct BytePatternSet: Sendable {
+    private var buckets: [[[UInt8]]] = Array(repeating: [], count: 256)
+
+    init(_ words: [String]) {
+        for word in words where !word.isEmpty {
+            let bytes = Array(word.utf8)
+            buckets[Int(bytes[0])].append(bytes)
+        }
+    }
+
+    /// Whether any pattern occurs in `haystack`.
+    func matches(_ haystack: [UInt8]) -> Bool {
+        haystack.withUnsafeBufferPointer { hay in
+            for start in 0..<hay.count {
+                for pattern in buckets[Int(hay[start])] where pattern.count <= hay.count - start {
+                    var offset = 1
+                    while offset < pattern.count && hay[start + offset] == pattern[offset] { offset += 1 }
+                    if offset == pattern.count { return true }
+                }
+            }
+            return false
+        }
     }
 }

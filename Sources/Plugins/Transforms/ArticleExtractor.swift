@@ -69,8 +69,15 @@ public struct ArticleExtractor: Transform {
         let description = meta.meta("og:description", "description", "twitter:description") ?? linked.description
         let lead = Self.lead(summaries: meta.summaries, description: description, title: title)
 
-        let repeats = Set([title, pretitle, lead].compactMap { $0.map(Self.comparable) })
-        let body = page.blocks.filter { !repeats.contains(Self.comparable($0.text)) }.map(\.text)
+        let repeated = [title, pretitle, lead].compactMap { $0 }
+        let repeats = Set(repeated.map(Self.comparable))
+        // Only a block about as long as the title, pre-title or lead can repeat it: skip the others.
+        let lengths = repeated.map(\.utf8.count)
+        let body = page.blocks.filter { block in
+            let length = block.text.utf8.count
+            guard lengths.contains(where: { length <= $0 * 2 + 8 && length * 2 + 8 >= $0 }) else { return true }
+            return !repeats.contains(Self.comparable(block.text))
+        }.map(\.text)
 
         let canonical = meta.canonicalURL ?? meta.meta("og:url")
         let host = [canonical, url].compactMap { $0.flatMap { URL(string: $0)?.host } }.first
@@ -119,7 +126,7 @@ public struct ArticleExtractor: Transform {
     /// Text as compared for repeats: folded white space, no ZWNJ, no trailing punctuation.
     static func comparable(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars where scalar != "\u{200C}" && !scalar.properties.isWhitespace {
+        for scalar in text.unicodeScalars where scalar != "\u{200C}" && !PageAnalysis.isSpace(scalar) {
             scalars.append(scalar)
         }
         var folded = String(scalars)

@@ -10,14 +10,14 @@ enum VisibleFacts {
     /// Labels that introduce a publication date.
     static let dateLabels = ["تاریخ انتشار", "انتشار", "تاریخ خبر", "تاریخ", "زمان انتشار", "تاريخ النشر", "published", "date"]
 
-    private static let newsIdLabelBytes = newsIdLabels.map { Array($0.utf8) }
+    private static let newsIdLabelPatterns = BytePatternSet(newsIdLabels)
 
     /// The news id of the first line that labels one, as ASCII digits.
     static func newsId(in lines: [String]) -> String? {
         for (index, line) in lines.enumerated() {
             // Labels are matched as bytes: this runs over every short line of every page.
             let bytes = ByteSearch.asciiLowercased(line.utf8)
-            guard ByteSearch.containsAny(bytes, newsIdLabelBytes) else { continue }
+            guard newsIdLabelPatterns.matches(bytes) else { continue }
             let folded = ArticleDate.asciiDigits(line).lowercased()
             for label in newsIdLabels {
                 guard let range = folded.range(of: label) else { continue }
