@@ -81,9 +81,8 @@ public actor JSONLSink: Sink {
         }
         // Append mode also reads: it looks at the last byte of the existing file (below).
         let flags = O_CREAT | O_CLOEXEC | (mode == .append ? O_RDWR | O_APPEND : O_WRONLY | O_TRUNC)
-        let file = systemOpen(path, flags, 0o644)
-        guard file >= 0 else {
-            throw JSONLSinkError.cannotOpen(path: path, reason: Self.systemError())
+        guard let file = POSIXFile.open(path, flags: flags) else {
+            throw JSONLSinkError.cannotOpen(path: path, reason: POSIXFile.lastError)
         }
         self.file = file
         buffer.reserveCapacity(Self.flushSize)
@@ -91,7 +90,7 @@ public actor JSONLSink: Sink {
         if mode == .append {
             let size = lseek(file, 0, SEEK_END)
             guard size >= 0 else {
-                let reason = Self.systemError()
+                let reason = POSIXFile.lastError
                 try? closeFile()
                 throw JSONLSinkError.cannotOpen(path: path, reason: reason)
             }
@@ -144,18 +143,9 @@ public actor JSONLSink: Sink {
     /// Writes the buffer. On failure the file is cut back to ``committedSize`` and the buffer is kept.
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        var written = 0
-        while written < buffer.count {
-            let count = buffer.withUnsafeBytes { bytes in
-                systemWrite(file, bytes.baseAddress.map { $0 + written }, bytes.count - written)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let reason = Self.systemError()
-                _ = ftruncate(file, committedSize)
-                throw JSONLSinkError.writeFailed(path: path, records: bufferedRecords, reason: reason)
-            }
-            written += count
+        if let reason = POSIXFile.writeAll(buffer, to: file) {
+            _ = ftruncate(file, committedSize)
+            throw JSONLSinkError.writeFailed(path: path, records: bufferedRecords, reason: reason)
         }
         committedSize += off_t(buffer.count)
         buffer.removeAll(keepingCapacity: true)
@@ -163,15 +153,11 @@ public actor JSONLSink: Sink {
     }
 
     private func closeFile() throws {
-        let result = systemClose(file)
+        let failure = POSIXFile.close(file)
         file = -1
-        if result != 0 {
-            throw JSONLSinkError.writeFailed(path: path, records: bufferedRecords, reason: Self.systemError())
+        if let failure {
+            throw JSONLSinkError.writeFailed(path: path, records: bufferedRecords, reason: failure)
         }
-    }
-
-    private static func systemError() -> String {
-        String(cString: strerror(errno))
     }
 }
 
@@ -195,8 +181,3 @@ public enum JSONLSinkError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
-
-// The C library's `open`, `write` and `close`, under names that the sink's own methods do not hide.
-private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
-private func systemWrite(_ file: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int { write(file, bytes, count) }
-private func systemClose(_ file: Int32) -> Int32 { close(file) }

@@ -197,37 +197,20 @@ public actor TextSink: Sink {
 
         temporaryCounter += 1
         let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid()).\(temporaryCounter).tmp")
-        let file = systemOpen(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard file >= 0 else {
-            throw TextSinkError.writeFailed(path: target, reason: Self.systemError())
+        guard let file = POSIXFile.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC) else {
+            throw TextSinkError.writeFailed(path: target, reason: POSIXFile.lastError)
         }
-        var failure: String?
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer in
-                systemWrite(file, buffer.baseAddress.map { $0 + written }, buffer.count - written)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                failure = Self.systemError()
-                break
-            }
-            written += count
-        }
-        if systemClose(file) != 0, failure == nil {
-            failure = Self.systemError()
+        var failure = POSIXFile.writeAll(bytes, to: file)
+        if let closing = POSIXFile.close(file), failure == nil {
+            failure = closing
         }
         if failure == nil, rename(temporary, target) != 0 {
-            failure = Self.systemError()
+            failure = POSIXFile.lastError
         }
         if let failure {
             unlink(temporary)
             throw TextSinkError.writeFailed(path: target, reason: failure)
         }
-    }
-
-    private static func systemError() -> String {
-        String(cString: strerror(errno))
     }
 
     private static func reason(for error: any Error) -> String {
@@ -267,8 +250,3 @@ public enum TextSinkError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
-
-// The C library's `open`, `write` and `close`, under names that the sink's own methods do not hide.
-private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
-private func systemWrite(_ file: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int { write(file, bytes, count) }
-private func systemClose(_ file: Int32) -> Int32 { close(file) }

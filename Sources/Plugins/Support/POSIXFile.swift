@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few POSIX file calls the sinks make, in one place: Foundation's `FileHandle` neither reports
+/// `errno` nor lets a sink cut a file back after a failed write, which "nothing lost" needs.
+enum POSIXFile {
+    /// Opens `path`; returns the descriptor, or nil with ``lastError`` set.
+    static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) -> Int32? {
+        let file = systemOpen(path, flags, mode)
+        return file >= 0 ? file : nil
+    }
+
+    /// Writes every byte, retrying after signals; returns the error text of a failed write, or nil.
+    static func writeAll(_ bytes: [UInt8], to file: Int32) -> String? {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                systemWrite(file, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return lastError
+            }
+            written += count
+        }
+        return nil
+    }
+
+    /// Closes a descriptor; returns the error text, or nil.
+    static func close(_ file: Int32) -> String? {
+        systemClose(file) == 0 ? nil : lastError
+    }
+
+    /// `strerror(errno)`.
+    static var lastError: String {
+        String(cString: strerror(errno))
+    }
+}
+
+// The C functions under names that do not collide with the methods above.
+private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
+private func systemWrite(_ file: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int { write(file, bytes, count) }
+private func systemClose(_ file: Int32) -> Int32 { close(file) }
