@@ -66,20 +66,7 @@ public struct HTMLCleaner: Cleaner {
     }
 
     private func analyze(_ html: String, url: String) throws(HTMLCleanerError) -> PageAnalysis {
-        var html = html
-        let analysis: PageAnalysis? = html.withUTF8 { buffer -> PageAnalysis? in
-            guard let base = buffer.baseAddress, buffer.count > 0 else { return nil }
-            // The text is UTF-8 already (the fetcher decoded it): say so, or libxml2 guesses Latin-1.
-            let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-                                | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
-            let document = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                htmlReadMemory(pointer, Int32(clamping: buffer.count), nil, "UTF-8", options)
-            }
-            guard let document else { return nil }
-            defer { xmlFreeDoc(document) }
-            return PageAnalysis(document: document)
-        }
-        guard let analysis else { throw .unparsable(url: url) }
+        guard let analysis = HTMLParsing.withDocument(html, PageAnalysis.init(document:)) else { throw .unparsable(url: url) }
         return analysis
     }
 }
