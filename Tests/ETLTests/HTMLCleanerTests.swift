@@ -92,4 +92,13 @@ import Testing
         #expect(meta.jsonLD.count == 1)
         #expect(cleaned.blocks.map(\.text) == [prose(1)])
     }
+
+    @Test func metaLinesAndCaptionsInsideTheBodyAreDropped() throws {
+        let cleaned = try page("""
+            <div class="body"><p>کد خبر: ۶۹۱۹۱۱۹</p><p>تاریخ انتشار: ۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱</p>
+            <figure><img src="a.jpg" alt="عنوان"><figcaption>عکس از آرشیو</figcaption></figure>
+            <p>\(prose(1)) <span class="caption">زیرنویس عکس که نباید بماند</span></p><p>\(prose(2))</p><p>News ID: 12345</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2)])
+    }
 }

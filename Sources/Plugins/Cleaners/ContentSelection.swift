@@ -166,6 +166,7 @@ struct ContentSelection {
                 return dropped("mostly links (link density \(Double(Int(block.linkDensity * 100)) / 100))")
             }
             if EndMarker.matches(block.text) { return dropped("an end-of-article marker") }
+            if VisibleFacts.isLabelledFact(block.text) { return dropped("a labelled meta line (news code, date)") }
             return BlockDecision(block: content, kept: true, reason: "in the main content (\(mainContent))")
         }
     }

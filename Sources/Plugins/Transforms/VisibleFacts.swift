@@ -32,6 +32,20 @@ enum VisibleFacts {
         return nil
     }
 
+    /// Whether a short line is only a labelled fact: «کد خبر: ۶۹۱۹۱۱۹», «تاریخ انتشار: ۰۸:۲۸ - …»,
+    /// "News ID: 123". Such lines sit inside article containers on many templates and are never
+    /// article text.
+    static func isLabelledFact(_ line: String) -> Bool {
+        guard line.unicodeScalars.count <= 80 else { return false }
+        var folded = ArticleDate.asciiDigits(line).lowercased()
+        folded.unicodeScalars.removeAll { $0 == "\u{200C}" }
+        for label in newsIdLabels + dateLabels where folded.hasPrefix(label) {
+            let rest = folded.dropFirst(label.count).drop { $0 == " " }
+            if rest.first == ":" || rest.first == "：" { return true }
+        }
+        return false
+    }
+
     /// The id in a meta tag named like one (`nastooh:code`, `article:id`, `news_id`), when it is all digits.
     static func newsId(in meta: PageMetadata) -> String? {
         for tag in meta.metaTags {
