@@ -45,7 +45,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/Plugins"
+            path: "Sources/Plugins",
+            // The Persian lexicon (persian-lexicon.txt) and its licence, read through Bundle.module.
+            resources: [.copy("Resources")]
         ),
         // The thin command line.
         .executableTarget(
@@ -61,6 +63,12 @@ let package = Package(
             name: "etl-bench-parse",
             dependencies: ["ETLKit", "ETLPlugins", "CLibXML2"],
             path: "Benchmarks/ParseBenchmark"
+        ),
+        // `etl-bench-zwnj`: strips and restores the ZWNJs of the Persian reference articles (Benchmarks/zwnj).
+        .executableTarget(
+            name: "etl-bench-zwnj",
+            dependencies: ["ETLPlugins"],
+            path: "Benchmarks/zwnj/Sources"
         ),
         .testTarget(
             name: "ETLTests",

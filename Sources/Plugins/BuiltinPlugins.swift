@@ -26,6 +26,8 @@ extension PluginRegistry {
         register(HTMLCleaner.self)
         // Transforms (extractors included)
         register(ArticleExtractor.self)
+        register(SelectExtractor.self)
+        register(PersianNormalizer.self)
         // Sinks
         register(JSONLSink.self)
         register(SQLiteSink.self)

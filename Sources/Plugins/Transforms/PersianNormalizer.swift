@@ -1,0 +1,110 @@
+import ETLKit
+
+/// The `persian` transform: normalises Persian text fields the way the established toolkits do —
+/// letters, digits, marks, spaces, punctuation spacing and ZWNJs — and restores ZWNJs lost by
+/// scrapers, with every rule switchable.
+public struct PersianNormalizer: Transform {
+    public static let descriptor = PluginDescriptor(
+        id: "persian",
+        kind: .transform,
+        summary: "Normalises Persian text fields: letters, digits, marks, spaces, punctuation spacing and ZWNJs, and restores lost ZWNJs.",
+        discussion: """
+            Runs on the listed string fields only (dates, ids and URLs are other fields and are never touched); \
+            blank lines between paragraphs are kept. Order: letters, direction marks, tatweel, diacritics, digits, \
+            spaces, ZWNJ clean-up and joining, ZWNJ restoration, punctuation spacing. ZWNJ restoration uses a \
+            lexicon built from hazm's word and verb lists (MIT) and affix rules: «میآید» → «می‌آید», \
+            «سرزمینهای» → «سرزمین‌های»; a word the lexicon knows glued («بهتر») stays.
+            """,
+        options: [
+            OptionSpec("fields", .stringList, default: .array(["title", "pretitle", "lead", "body"].map(JSONValue.string)),
+                       "The fields to normalise; missing fields and fields that are not strings are skipped."),
+            OptionSpec("letters", .boolean, default: true,
+                       "Arabic ي ى → ی, ك → ک and presentation forms → base letters; ة ۀ ؤ أ إ ء are kept."),
+            OptionSpec("digits", .choice(PersianText.DigitStyle.allCases.map(\.rawValue)), default: "keep",
+                       "Write digits as found (keep), as Persian ۰–۹ (persian) or as ASCII 0–9 (ascii)."),
+            OptionSpec("tatweel", .boolean, default: true, "Remove tatweel (U+0640)."),
+            OptionSpec("diacritics", .boolean, default: false, "Remove the harakat U+064B–U+0652."),
+            OptionSpec("directionMarks", .boolean, default: true, "Remove left-to-right and right-to-left marks (U+200E, U+200F)."),
+            OptionSpec("spaces", .boolean, default: true,
+                       "Turn NBSP into a space, collapse runs of spaces and trim lines; line breaks stay."),
+            OptionSpec("punctuationSpacing", .boolean, default: true,
+                       "No space before . : ! ، ؛ ؟ » ) ] }, none after « ( [ {, one after the closing marks; decimals, times and URLs untouched."),
+            OptionSpec("zwnj", .boolean, default: true,
+                       "Collapse repeated ZWNJs, drop them at word edges, and join spaced forms («می روم» → «می‌روم», «کتاب ها» → «کتاب‌ها»)."),
+            OptionSpec("restoreZwnj", .boolean, default: true,
+                       "Restore lost ZWNJs in glued words from a lexicon and affix rules («میآید» → «می‌آید», «گفتوگو» → «گفت‌وگو»)."),
+        ]
+    )
+
+    /// The fields to normalise.
+    public let fields: [String]
+    public let letters: Bool
+    public let digits: PersianText.DigitStyle
+    public let tatweel: Bool
+    public let diacritics: Bool
+    public let directionMarks: Bool
+    public let spaces: Bool
+    public let punctuationSpacing: Bool
+    public let zwnj: Bool
+    public let restoreZwnj: Bool
+
+    public init(options: PluginOptions) throws {
+        fields = options.strings("fields") ?? ["title", "pretitle", "lead", "body"]
+        let digitName = options.string("digits") ?? "keep"
+        guard let style = PersianText.DigitStyle(rawValue: digitName) else {
+            throw OptionError(option: "digits", "is \"\(digitName)\", not one of keep, persian, ascii")
+        }
+        digits = style
+        letters = options.bool("letters") ?? true
+        tatweel = options.bool("tatweel") ?? true
+        diacritics = options.bool("diacritics") ?? false
+        directionMarks = options.bool("directionMarks") ?? true
+        spaces = options.bool("spaces") ?? true
+        punctuationSpacing = options.bool("punctuationSpacing") ?? true
+        zwnj = options.bool("zwnj") ?? true
+        restoreZwnj = options.bool("restoreZwnj") ?? true
+    }
+
+    public func apply(to record: Record, context: RunContext) async throws -> Record? {
+        if (zwnj || restoreZwnj) && ZWNJRestorer.shipped == nil {
+            throw PersianNormalizerError.lexiconMissing(searched: ZWNJRestorer.lexiconSearchPaths)
+        }
+        var record = record
+        for field in fields {
+            guard let text = record.fields[field]?.stringValue else { continue }
+            record.fields[field] = .string(normalize(text))
+        }
+        return record
+    }
+
+    /// One text through every enabled rule, in the order given in the descriptor.
+    public func normalize(_ text: String) -> String {
+        var text = text
+        if letters { text = PersianText.normalizeLetters(text) }
+        if directionMarks { text = PersianText.removeDirectionMarks(text) }
+        if tatweel { text = PersianText.removeTatweel(text) }
+        if diacritics { text = PersianText.removeDiacritics(text) }
+        text = PersianText.convertDigits(text, to: digits)
+        if spaces { text = PersianText.normalizeSpaces(text) }
+        // The lexicon is loaded only when a rule that needs it is on.
+        let lexicon = zwnj || restoreZwnj ? ZWNJRestorer.shipped : nil
+        if zwnj { text = PersianText.normalizeZWNJ(text, lexicon: lexicon) }
+        if restoreZwnj, let lexicon { text = lexicon.restore(in: text) }
+        if punctuationSpacing { text = PersianText.fixPunctuationSpacing(text) }
+        return text
+    }
+}
+
+/// Why the `persian` transform could not run.
+public enum PersianNormalizerError: Error, Sendable, CustomStringConvertible {
+    /// The lexicon that ZWNJ rules need is not where the binary's resources should be.
+    case lexiconMissing(searched: [String])
+
+    public var description: String {
+        switch self {
+        case .lexiconMissing(let searched):
+            return "the Persian lexicon (persian-lexicon.txt) is missing: keep etl_ETLPlugins.resources next to the etl binary, "
+                + "set ETL_RESOURCES to its folder, or switch off zwnj and restoreZwnj (looked in: \(searched.joined(separator: ", ")))"
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import ETLKit
+import ETLPlugins
+import Foundation
+import Testing
+
+/// The `persian` transform, rule by rule. Every comparison is scalar by scalar: Swift's `==` on
+/// strings is canonical equivalence, and a ZWNJ lost or gained must fail a test.
+@Suite struct PersianNormalizerTests {
+    /// The normaliser with its defaults, or with some options changed.
+    func normalizer(_ options: [String: JSONValue] = [:]) throws -> PersianNormalizer {
+        try PersianNormalizer(options: PluginOptions(options))
+    }
+
+    /// Every rule off except the ones named.
+    func only(_ rules: String...) throws -> PersianNormalizer {
+        var options: [String: JSONValue] = [:]
+        for rule in ["letters", "tatweel", "directionMarks", "spaces", "punctuationSpacing", "zwnj", "restoreZwnj"] {
+            options[rule] = .bool(rules.contains(rule))
+        }
+        if rules.contains("diacritics") { options["diacritics"] = true }
+        return try normalizer(options)
+    }
+
+    /// Expects the exact scalars, showing the ZWNJs as <ZWNJ> when it fails.
+    func expectExact(_ actual: String, _ expected: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        func visible(_ text: String) -> String { text.replacingOccurrences(of: "\u{200C}", with: "<ZWNJ>") }
+        #expect(actual.unicodeScalars.elementsEqual(expected.unicodeScalars),
+                "\(visible(actual)) is not \(visible(expected))", sourceLocation: sourceLocation)
+    }
+
+    // MARK: - Letters, digits, marks
+
+    @Test func arabicLettersAndPresentationFormsBecomePersian() throws {
+        let letters = try only("letters")
+        expectExact(letters.normalize("علي كتاب مصطفى"), "علی کتاب مصطفی")
+        // ﻛﺘﺎﺏ in presentation forms, and the lam-alef ligature ﻻ.
+        expectExact(letters.normalize("\u{FEDB}\u{FE98}\u{FE8E}\u{FE8F} \u{FEFB}"), "کتاب لا")
+        expectExact(try only().normalize("علي"), "علي")
+    }
+
+    @Test func hamzaFormsAndTehMarbutaAreKept() throws {
+        let text = "مسألة رؤیا إیران خانۀ جزء تأثیر"
+        expectExact(try normalizer().normalize(text), text)
+    }
+
+    @Test func digitsAreKeptOrRewritten() throws {
+        let text = "سال 1402 و ۱۴۰۳ و ٣"
+        expectExact(try normalizer().normalize(text), text)
+        expectExact(try normalizer(["digits": "persian"]).normalize(text), "سال ۱۴۰۲ و ۱۴۰۳ و ۳")
+        expectExact(try normalizer(["digits": "ascii"]).normalize(text), "سال 1402 و 1403 و 3")
+        #expect(throws: OptionError.self) { try normalizer(["digits": "roman"]) }
+    }
+
+    @Test func tatweelDiacriticsAndDirectionMarks() throws {
+        expectExact(try only("tatweel").normalize("ایـــران"), "ایران")
+        expectExact(try only().normalize("ایـــران"), "ایـــران")
+        // Diacritics stay by default and go when asked.
+        expectExact(try normalizer().normalize("کِتابٌ"), "کِتابٌ")
+        expectExact(try normalizer(["diacritics": true]).normalize("کِتابٌ"), "کتاب")
+        expectExact(try only("directionMarks").normalize("\u{200F}سلام\u{200E} دنیا"), "سلام دنیا")
+        expectExact(try only().normalize("\u{200F}سلام"), "\u{200F}سلام")
+    }
+
+    // MARK: - Spaces and punctuation
+
+    @Test func spacesCollapseAndParagraphsStay() throws {
+        let spaces = try only("spaces")
+        expectExact(spaces.normalize("  سلام\u{00A0}\u{00A0}دنیا   خوب  "), "سلام دنیا خوب")
+        expectExact(spaces.normalize("بند  اول \n\n  بند دوم"), "بند اول\n\nبند دوم")
+    }
+
+    @Test func noSpaceBeforeClosingMarksNoneAfterOpeningOnesOneAfterClosingOnes() throws {
+        let punctuation = try only("punctuationSpacing")
+        expectExact(punctuation.normalize("سلام ، دنیا !"), "سلام، دنیا!")
+        expectExact(punctuation.normalize("او گفت « سلام » و ( البته ) رفت ."), "او گفت «سلام» و (البته) رفت.")
+        expectExact(punctuation.normalize("گفت:سلام،خوبی؟بله.تمام"), "گفت: سلام، خوبی؟ بله. تمام")
+        expectExact(punctuation.normalize("«سلام»گفت"), "«سلام» گفت")
+    }
+
+    @Test func punctuationSpacingLeavesNumbersTimesAndURLsAlone() throws {
+        let punctuation = try only("punctuationSpacing")
+        for text in ["رشد 3.5 درصد", "رشد ۳٫۵ درصد", "ساعت 12:30 و ۱۲:۳۰", "جمعیت 1,000,000 نفر",
+                     "منبع: https://www.isna.ir/news/1402033019738/خبر.html", "سایت www.example.com/a?b=c را ببینید",
+                     "کشور U.S.A. آمد"] {
+            expectExact(punctuation.normalize(text), text)
+        }
+    }
+
+    // MARK: - ZWNJ
+
+    @Test func repeatedAndStrayZWNJsAreCleanedUp() throws {
+        let zwnj = try only("zwnj")
+        expectExact(zwnj.normalize("می\u{200C}\u{200C}روم"), "می\u{200C}روم")
+        expectExact(zwnj.normalize("کتاب\u{200C} خوب \u{200C}است\u{200C}"), "کتاب خوب است")
+        expectExact(zwnj.normalize("\u{200C}«کتاب\u{200C}»"), "«کتاب»")
+    }
+
+    @Test func spacedFormsAreJoined() throws {
+        let zwnj = try only("zwnj")
+        expectExact(zwnj.normalize("من می روم و نمی دانم"), "من می\u{200C}روم و نمی\u{200C}دانم")
+        expectExact(zwnj.normalize("کتاب ها و کتاب های من"), "کتاب\u{200C}ها و کتاب\u{200C}های من")
+        // After a letter that does not join, the ending is glued without a ZWNJ.
+        expectExact(zwnj.normalize("کشور ها"), "کشورها")
+        expectExact(zwnj.normalize("روز سه شنبه"), "روز سه\u{200C}شنبه")
+        expectExact(zwnj.normalize("خانه ای که دیده اند"), "خانه\u{200C}ای که دیده\u{200C}اند")
+        // «می» before a word that is no verb stays apart; «به روز» is not joined, nor phrases whose
+        // parts are words of their own although hazm lists them joined.
+        expectExact(zwnj.normalize("می ناب به روز"), "می ناب به روز")
+        expectExact(zwnj.normalize("یکی از آنها در سال گذشته"), "یکی از آنها در سال گذشته")
+    }
+
+    @Test func lostZWNJsAreRestoredInTheReferenceFilesWorstCases() throws {
+        let restore = try only("restoreZwnj")
+        let cases = [
+            ("میآید", "می\u{200C}آید"), ("سرزمینهای", "سرزمین\u{200C}های"), ("گفتوگو", "گفت\u{200C}وگو"),
+            ("سهشنبه", "سه\u{200C}شنبه"), ("پایینترین", "پایین\u{200C}ترین"), ("نتیجهای", "نتیجه\u{200C}ای"),
+            ("دیدهایم", "دیده\u{200C}ایم"), ("نمیتوانند", "نمی\u{200C}توانند"), ("کتابهایشان", "کتاب\u{200C}هایشان"),
+        ]
+        for (glued, restored) in cases {
+            expectExact(restore.normalize(glued), restored)
+        }
+        expectExact(restore.normalize("او گفت: «میآید».\n\nسرزمینهای ما"), "او گفت: «می\u{200C}آید».\n\nسرزمین\u{200C}های ما")
+    }
+
+    @Test func wordsThatAreRightGluedStay() throws {
+        let restore = try only("restoreZwnj")
+        for word in ["بهتر", "کشورهای", "کِتابها", "بیشترین", "میز", "میان", "میدان", "دفتر", "نمک", "خودروهای", "روزها"] {
+            expectExact(restore.normalize(word), word)
+        }
+    }
+
+    @Test func zwnjSurvivesEveryPath() throws {
+        let text = "من می\u{200C}خواهم کتاب\u{200C}ها را ببینم."
+        for options: [String: JSONValue] in [[:], ["restoreZwnj": false], ["zwnj": false], ["zwnj": false, "restoreZwnj": false],
+                                             ["digits": "ascii", "diacritics": true]] {
+            expectExact(try normalizer(options).normalize(text), text)
+        }
+        expectExact(try only().normalize(text), text)
+        // Even after a non-joining letter, a ZWNJ that the site wrote is kept.
+        expectExact(try normalizer().normalize("خودرو\u{200C}های"), "خودرو\u{200C}های")
+    }
+
+    // MARK: - The plugin
+
+    @Test func onlyTheListedFieldsChange() async throws {
+        let record = Record(url: "https://www.example.ir/1", source: "test", fields: [
+            "title": "كتاب ها", "body": "بند  اول\n\nميآيد", "published": "1402-03-30", "newsId": "١٢٣",
+        ])
+        let context = RunContext(logger: .init(label: "test"))
+        let output = try #require(try await normalizer(["digits": "ascii"]).apply(to: record, context: context))
+        expectExact(output.fields["title"]?.stringValue ?? "", "کتاب\u{200C}ها")
+        expectExact(output.fields["body"]?.stringValue ?? "", "بند اول\n\nمی\u{200C}آید")
+        #expect(output.fields["published"] == "1402-03-30")
+        expectExact(output.fields["newsId"]?.stringValue ?? "", "١٢٣")
+
+        let titleOnly = try #require(try await normalizer(["fields": ["body"]]).apply(to: record, context: context))
+        expectExact(titleOnly.fields["title"]?.stringValue ?? "", "كتاب ها")
+    }
+
+    @Test func thePluginIsRegistered() {
+        #expect(PluginRegistry.builtins.ids(of: .transform).contains("persian"))
+    }
+}
