@@ -59,6 +59,11 @@ public struct PageMetadata: Sendable {
     /// (at most 400): where extractors look for labelled facts such as «کد خبر: …» or a date line.
     public var lines: [String] = []
 
+    /// The site profile whose markers the page carries (`iransamaneh`), if any.
+    public var profile: String?
+    /// What the profile's selectors found, by field (texts as found; extractors normalise them).
+    public var profileFields: [String: [String]] = [:]
+
     public init() {}
 
     /// The content of the first meta tag with one of these names (lower case), in the order the names

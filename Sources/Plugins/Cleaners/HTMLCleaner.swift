@@ -20,16 +20,32 @@ public struct HTMLCleaner: Cleaner {
                        "Keep borderline blocks (recall), drop them (precision), or weigh both (balanced)."),
             OptionSpec("minimumBlockLength", .integer(minimum: 0, maximum: 10_000), default: 0,
                        "Drop content blocks shorter than this many characters (headings excepted)."),
+            OptionSpec("profiles", .boolean, default: true,
+                       "Detect the built-in site profiles (Nastooh, IranSamaneh, Asam, …) by their markers and run their selectors; article uses what they find first."),
+            OptionSpec("profileFiles", .stringList, default: [],
+                       "Your own site profiles (JSON files: detect + fields of selectors), checked before the built-in ones."),
         ]
     )
 
     let selection: ContentSelection
     let minimumBlockLength: Int
+    /// Site profiles to detect, the user's first.
+    let profiles: [SiteProfile]
 
     public init(options: PluginOptions) throws {
         let favor = options.string("favor").flatMap(ContentSelection.Favor.init(rawValue:)) ?? .balanced
         selection = ContentSelection(favor: favor)
         minimumBlockLength = options.integer("minimumBlockLength") ?? 0
+        var profiles: [SiteProfile] = []
+        for path in options.strings("profileFiles") ?? [] {
+            do {
+                profiles.append(try SiteProfile(file: path))
+            } catch {
+                throw OptionError(option: "profileFiles", error.description)
+            }
+        }
+        if options.bool("profiles") ?? true { profiles += SiteProfile.builtins }
+        self.profiles = profiles
     }
 
     public func clean(_ record: Record, context: RunContext) async throws -> Record {
@@ -66,7 +82,17 @@ public struct HTMLCleaner: Cleaner {
     }
 
     private func analyze(_ html: String, url: String) throws(HTMLCleanerError) -> PageAnalysis {
-        guard let analysis = HTMLParsing.withDocument(html, PageAnalysis.init(document:)) else { throw .unparsable(url: url) }
+        let analysis = HTMLParsing.withDocument(html) { document -> PageAnalysis in
+            var analysis = PageAnalysis(document: document, profiles: profiles)
+            // The profile's selectors run on the same parsed document, before it is freed.
+            let matched = analysis.markedProfile.map { profiles[$0] } ?? profiles.first { $0.isGenerated(by: analysis.metadata) }
+            if let matched {
+                analysis.metadata.profile = matched.name
+                analysis.metadata.profileFields = SelectExtractor.select(matched.selectors, in: document)
+            }
+            return analysis
+        }
+        guard let analysis else { throw .unparsable(url: url) }
         return analysis
     }
 }

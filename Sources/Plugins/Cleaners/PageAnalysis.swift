@@ -59,8 +59,15 @@ struct PageAnalysis {
     private var bufferSeparators = 0
     private var pendingSpace = false
 
-    /// Analyses a parsed document.
-    init(document: htmlDocPtr) {
+    /// The profiles to look for, and the first whose class or id marker the walk met.
+    private let profiles: [SiteProfile]
+    private let markerFilter: BytePatternSet
+    private(set) var markedProfile: Int?
+
+    /// Analyses a parsed document, looking for the markers of `profiles` on the way.
+    init(document: htmlDocPtr, profiles: [SiteProfile] = []) {
+        self.profiles = profiles
+        markerFilter = SiteProfile.markerFilter(for: profiles)
         buffer.reserveCapacity(4096)
         guard let root = xmlDocGetRootElement(document) else { return }
         visit(root, parent: 0, owner: 0, context: Context())
@@ -136,6 +143,9 @@ struct PageAnalysis {
             appendIfPresent(text(of: node), at: index, to: &headings)
         }
         if tag == .a { context.inLink = true }
+        if markedProfile == nil && !attributes.names.isEmpty && markerFilter.matches(attributes.names) {
+            markedProfile = profiles.firstIndex { $0.isMarked(by: attributes.names) }
+        }
 
         elements.append(Element(parent: parent, tag: tag, hint: hint,
                                 names: attributes.names.isEmpty ? "" : String(decoding: attributes.names, as: UTF8.self)))

@@ -21,23 +21,14 @@ public struct ZWNJRestorer: Sendable {
     /// cannot be read (the `persian` transform then fails its records with ``lexiconSearchPaths`` in
     /// the reason, rather than leave glued forms alone without a word).
     public static let shipped: ZWNJRestorer? = {
-        guard let path = lexiconSearchPaths.first(where: FileManager.default.isReadableFile(atPath:)),
+        guard let path = ResourceFiles.path(for: "persian-lexicon.txt"),
               let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         return ZWNJRestorer(lexicon: text)
     }()
 
-    /// Where the lexicon is looked for: `ETL_RESOURCES`, then the resource bundle SwiftPM puts beside
-    /// the binary (`etl_ETLPlugins.resources`). Looked up by hand because `Bundle.module` stops the
-    /// program when a copied binary left its bundle behind.
+    /// Where the lexicon is looked for (see ``ResourceFiles``).
     public static var lexiconSearchPaths: [String] {
-        var folders: [URL] = []
-        if let configured = ProcessInfo.processInfo.environment["ETL_RESOURCES"] { folders.append(URL(fileURLWithPath: configured)) }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
-        for base in [executable, Bundle.main.bundleURL] {
-            folders.append(base.appendingPathComponent("etl_ETLPlugins.resources/Resources"))
-            folders.append(base.appendingPathComponent("etl_ETLPlugins.resources"))
-        }
-        return folders.map { $0.appendingPathComponent("persian-lexicon.txt").path }
+        ResourceFiles.searchPaths(for: "persian-lexicon.txt")
     }
 
     /// Every word of the lexicon, with its ZWNJs.

@@ -18,6 +18,8 @@ public struct ArticleExtractor: Transform {
         options: [
             OptionSpec("timeZone", .string, default: "auto",
                        "IANA time zone for dates written in UTC or without an offset; \"auto\" guesses from the site's country domain or language."),
+            OptionSpec("profiles", .boolean, default: true,
+                       "Prefer what a detected site profile's selectors found (see the html cleaner), field by field, over the generic guesses."),
             OptionSpec("requireBody", .boolean, default: true,
                        "Send a page with no body text to the dead-letter sink instead of writing an empty article."),
         ]
@@ -26,6 +28,7 @@ public struct ArticleExtractor: Transform {
     let timeZone: TimeZone?
     let guessesTimeZone: Bool
     let requiresBody: Bool
+    let usesProfiles: Bool
 
     public init(options: PluginOptions) throws {
         let zone = options.string("timeZone") ?? "auto"
@@ -40,6 +43,7 @@ public struct ArticleExtractor: Transform {
             guessesTimeZone = false
         }
         requiresBody = options.bool("requireBody") ?? true
+        usesProfiles = options.bool("profiles") ?? true
     }
 
     public func apply(to record: Record, context: RunContext) async throws -> Record? {
@@ -115,6 +119,16 @@ public struct ArticleExtractor: Transform {
         fields["language"] = Self.value(language)
         fields["canonicalUrl"] = Self.value(canonical)
         fields["images"] = .array(Self.unique(images).map(JSONValue.string))
+
+        // A detected site profile knows its family's markup exactly: what its selectors found wins,
+        // field by field; where they found nothing, the generic value stays.
+        if usesProfiles {
+            for (field, texts) in meta.profileFields where field != "body" {
+                let isList = field == "tags" || field == "authors" || field == "images"
+                if let value = SelectExtractor.value(field: field, texts: texts, isList: isList, dates: dates) { fields[field] = value }
+            }
+            if let profile = meta.profile { fields["profile"] = .string(profile) }
+        }
         return fields
     }
 

@@ -107,7 +107,7 @@ public struct SelectExtractor: Transform {
 
     public func apply(to record: Record, context: RunContext) async throws -> Record? {
         guard let document = record.document else { throw SelectExtractorError.noDocument(url: record.url) }
-        let found = HTMLParsing.withDocument(document.text) { select(in: $0) } ?? [:]
+        let found = HTMLParsing.withDocument(document.text) { Self.select(selectors, in: $0) } ?? [:]
         var record = record
         let host = URL(string: record.text("canonicalUrl") ?? record.response?.finalURL ?? record.url)?.host
         let dates = ArticleDate(timeZone: timeZone ?? PlaceTimeZone.guess(host: host, language: record.text("language")))
@@ -119,8 +119,8 @@ public struct SelectExtractor: Transform {
         return record
     }
 
-    /// Every selector's matched texts, by field.
-    func select(in document: htmlDocPtr) -> [String: [String]] {
+    /// Every selector's matched texts, by field (also used by site profiles in the `html` cleaner).
+    static func select(_ selectors: [FieldSelector], in document: htmlDocPtr) -> [String: [String]] {
         guard let context = xmlXPathNewContext(document) else { return [:] }
         defer { xmlXPathFreeContext(context) }
         var found: [String: [String]] = [:]
