@@ -29,6 +29,11 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
         // The core: records, plugin protocols, registry, pipeline model, runner. No C libraries here.
         .target(
             name: "ETLKit",
@@ -41,7 +46,7 @@ let package = Package(
         .target(
             name: "ETLPlugins",
             dependencies: [
-                "ETLKit", "CLibXML2", "CCurl",
+                "ETLKit", "CLibXML2", "CCurl", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

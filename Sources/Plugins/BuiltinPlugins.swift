@@ -19,6 +19,7 @@ extension PluginRegistry {
         register(FileSource.self)
         register(URLPatternSource.self)
         register(FeedSource.self)
+        register(SitemapSource.self)
         // Fetchers
         register(HTTPFetcher.self)
         register(FileFetcher.self)

@@ -24,7 +24,7 @@ public struct FeedSource: Source {
 
     let urls: [String]
     let maxItems: Int?
-    let client: CurlMultiClient
+    let downloader: ResourceDownloader
 
     public init(options: PluginOptions) throws {
         urls = options.strings("urls") ?? []
@@ -33,11 +33,7 @@ public struct FeedSource: Source {
             throw OptionError(option: "urls", "has \"\(url)\", which is not an http, https or file URL")
         }
         maxItems = options.integer("maxItems")
-        var configuration = CurlMultiClient.Configuration()
-        configuration.timeout = options.double("timeout") ?? 30
-        configuration.userAgent = options.string("userAgent") ?? HTTPFetcher.defaultUserAgent
-        configuration.perHost = 1
-        client = CurlMultiClient(configuration: configuration)
+        downloader = ResourceDownloader(timeout: options.double("timeout") ?? 30, userAgent: options.string("userAgent") ?? HTTPFetcher.defaultUserAgent)
     }
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {
@@ -62,19 +58,10 @@ public struct FeedSource: Source {
     /// The items of one feed.
     func items(of url: String) async throws -> [FeedDocument.Item] {
         let bytes: [UInt8]
-        if url.hasPrefix("http://") || url.hasPrefix("https://") {
-            let result: HTTPTransferResult
-            do {
-                result = try await client.get(url)
-            } catch {
-                throw FeedError.unreachable(url: url, reason: String(describing: error))
-            }
-            guard (200..<300).contains(result.status) else { throw FeedError.status(url: url, status: result.status) }
-            bytes = result.body
-        } else {
-            let path = (try? FileFetcher.path(of: url)) ?? url
-            guard let data = FileManager.default.contents(atPath: path) else { throw FeedError.unreachable(url: url, reason: "cannot read \(path)") }
-            bytes = Array(data)
+        do {
+            bytes = try await downloader.download(url)
+        } catch {
+            throw FeedError.unreachable(url: url, reason: error.description)
         }
         guard let document = FeedDocument(bytes: bytes, url: url) else { throw FeedError.notAFeed(url: url) }
         return document.items
@@ -84,14 +71,12 @@ public struct FeedSource: Source {
 /// Why a feed gave no items.
 public enum FeedError: Error, Sendable, CustomStringConvertible {
     case unreachable(url: String, reason: String)
-    case status(url: String, status: Int)
     case notAFeed(url: String)
     case several([String])
 
     public var description: String {
         switch self {
-        case .unreachable(let url, let reason): return "feed \(url) could not be fetched: \(reason)"
-        case .status(let url, let status): return "feed \(url) answered HTTP \(status)"
+        case .unreachable(_, let reason): return "feed \(reason)"
         case .notAFeed(let url): return "feed \(url) is not XML (RSS or Atom expected)"
         case .several(let reasons): return reasons.joined(separator: "; ")
         }

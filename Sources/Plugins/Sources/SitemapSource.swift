@@ -1,0 +1,149 @@
+import ETLKit
+import Foundation
+
+/// The `sitemap` source: the pages a site lists in its sitemaps — indexes followed, `.xml.gz`
+/// decompressed, Google News sitemaps' dates and titles passed on — within a date window.
+public struct SitemapSource: Source {
+    public static let descriptor = PluginDescriptor(
+        id: "sitemap",
+        kind: .source,
+        summary: "Pages listed in sitemaps: indexes followed, .xml.gz, Google News dates and titles, a date window.",
+        discussion: """
+            Give the sitemaps (urls), or a site (site): then the sitemaps its robots.txt lists, else \
+            SITE/sitemap.xml. A page's news:publication_date becomes the field published, news:title the \
+            field title, lastmod the field modified. With since/until, pages dated outside the window are \
+            skipped (undated pages are kept), and so are index entries whose lastmod is before since.
+            """,
+        options: [
+            OptionSpec("urls", .stringList, "Sitemap or sitemap-index URLs (http, https or file)."),
+            OptionSpec("site", .string, "A site's base URL: its sitemaps are found through robots.txt, else /sitemap.xml."),
+            OptionSpec("since", .string, "Skip pages dated before this: an ISO date, or a span back from now such as \"7d\" or \"36h\"."),
+            OptionSpec("until", .string, "Skip pages dated after this ISO date."),
+            OptionSpec("maxSitemaps", .integer(minimum: 1), default: 500, "At most this many sitemap files are read."),
+            OptionSpec("maxUrls", .integer(minimum: 1), "At most this many pages are sent (all when not set)."),
+            OptionSpec("timeout", .number(minimum: 0.1), default: 60, "Seconds allowed to fetch one sitemap."),
+            OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with sitemap requests."),
+        ]
+    )
+
+    let urls: [String]
+    let site: String?
+    let since: Date?
+    let until: Date?
+    let maxSitemaps: Int
+    let maxUrls: Int?
+    let downloader: ResourceDownloader
+
+    public init(options: PluginOptions) throws {
+        urls = options.strings("urls") ?? []
+        site = options.string("site").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        guard !urls.isEmpty || site != nil else { throw OptionError(option: "urls", "and \"site\" are both missing: give sitemap URLs or a site") }
+        for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("file:") || url.hasPrefix("/")) {
+            throw OptionError(option: "urls", "has \"\(url)\", which is not an http, https or file URL")
+        }
+        if let site, !(site.hasPrefix("http://") || site.hasPrefix("https://")) {
+            throw OptionError(option: "site", "is \"\(site)\", not an http or https URL")
+        }
+        since = try options.string("since").map { try Self.date($0, option: "since") }
+        until = try options.string("until").map { try Self.date($0, option: "until") }
+        maxSitemaps = options.integer("maxSitemaps") ?? 500
+        maxUrls = options.integer("maxUrls")
+        downloader = ResourceDownloader(timeout: options.double("timeout") ?? 60, userAgent: options.string("userAgent") ?? HTTPFetcher.defaultUserAgent)
+    }
+
+    /// An ISO date, or a span back from now: `7d`, `36h`, `90m`.
+    static func date(_ text: String, option: String) throws -> Date {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let unit = trimmed.last, let amount = Double(trimmed.dropLast()), amount >= 0 {
+            let seconds: Double? = unit == "d" ? 86_400 : unit == "h" ? 3_600 : unit == "m" ? 60 : nil
+            if let seconds { return Date(timeIntervalSinceNow: -amount * seconds) }
+        }
+        guard let (date, _) = ArticleDate(timeZone: nil).parseISO(trimmed) else {
+            throw OptionError(option: option, "is \"\(text)\": expected an ISO date (2024-11-26, 2024-11-26T10:00:00+03:30) or a span such as \"7d\"")
+        }
+        return date
+    }
+
+    /// Whether a date string falls outside the window (an unreadable or missing date never does).
+    func isOutsideWindow(_ text: String?) -> Bool {
+        guard let date = Self.parse(text) else { return false }
+        if let since, date < since { return true }
+        if let until, date > until { return true }
+        return false
+    }
+
+    /// Whether an index entry's sitemap has not changed since the window began: it cannot list
+    /// newer pages. (`until` says nothing here: a sitemap changed later may still list older pages.)
+    func isStale(_ child: SitemapDocument.Child) -> Bool {
+        guard let since, let changed = Self.parse(child.lastModified) else { return false }
+        return changed < since
+    }
+
+    static func parse(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        return ArticleDate(timeZone: nil).parseISO(ArticleDate.asciiDigits(text).trimmingCharacters(in: .whitespaces))?.0
+    }
+
+    public func produce(into output: RecordOutput, context: RunContext) async throws {
+        var queue = urls.isEmpty ? try await discover(context: context) : urls
+        var visited: Set<String> = []
+        var sent = 0
+        var failures: [String] = []
+        while !queue.isEmpty && visited.count < maxSitemaps {
+            let url = queue.removeFirst()
+            guard visited.insert(url).inserted else { continue }
+            let document: SitemapDocument
+            do {
+                let bytes = try await downloader.download(url)
+                guard let parsed = SitemapDocument(bytes: bytes, url: url) else { throw SitemapError.notASitemap(url: url) }
+                document = parsed
+            } catch let error as ResourceDownloader.Failure {
+                failures.append(error.description)
+                continue
+            } catch let error as SitemapError {
+                failures.append(error.description)
+                continue
+            }
+            context.logger.info("sitemap \(url): \(document.pages.count) pages, \(document.children.count) sitemaps")
+            queue += document.children.filter { !isStale($0) }.map(\.url)
+            for page in document.pages where !isOutsideWindow(page.published ?? page.lastModified) {
+                if let maxUrls, sent >= maxUrls { break }
+                var fields: [String: JSONValue] = [:]
+                if let title = page.title { fields["title"] = .string(title) }
+                if let published = page.published { fields["published"] = .string(published) }
+                if let modified = page.lastModified { fields["modified"] = .string(modified) }
+                try await output.send(Record(url: page.url, source: Self.descriptor.id, fields: fields))
+                sent += 1
+            }
+        }
+        if !failures.isEmpty { throw SitemapError.several(failures) }
+    }
+
+    /// The sitemaps a site's robots.txt lists, else SITE/sitemap.xml.
+    func discover(context: RunContext) async throws -> [String] {
+        guard let site else { return [] }
+        if let robots = try? await downloader.download(site + "/robots.txt") {
+            let listed = String(decoding: robots, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line -> String? in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "sitemap" else { return nil }
+                let url = parts[1].trimmingCharacters(in: .whitespaces)
+                return url.isEmpty ? nil : url
+            }
+            if !listed.isEmpty { return listed }
+        }
+        return [site + "/sitemap.xml"]
+    }
+}
+
+/// Why a sitemap gave no pages.
+public enum SitemapError: Error, Sendable, CustomStringConvertible {
+    case notASitemap(url: String)
+    case several([String])
+
+    public var description: String {
+        switch self {
+        case .notASitemap(let url): return "\(url) is not a sitemap (XML urlset or sitemapindex expected)"
+        case .several(let reasons): return reasons.joined(separator: "; ")
+        }
+    }
+}
