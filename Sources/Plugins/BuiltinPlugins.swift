@@ -20,6 +20,7 @@ extension PluginRegistry {
         register(URLPatternSource.self)
         register(FeedSource.self)
         register(SitemapSource.self)
+        register(CrawlSource.self)
         // Fetchers
         register(HTTPFetcher.self)
         register(FileFetcher.self)

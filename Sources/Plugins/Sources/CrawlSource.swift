@@ -1,0 +1,151 @@
+import CLibXML2
+import ETLKit
+import Foundation
+
+/// The `crawl` source: pages reached by following links from seed URLs, breadth first, within a
+/// depth and a page limit, on the seeds' sites by default.
+///
+/// Each page is fetched once, here: the records it sends carry the response and the decoded
+/// document, so the pipeline's fetcher does not fetch them again. `follow` decides which links are
+/// followed; `include` and `exclude` which fetched pages become records (a section page can be
+/// followed without being kept). URLs are canonical (``CanonicalURL``), so one page is one URL.
+public struct CrawlSource: Source {
+    public static let descriptor = PluginDescriptor(
+        id: "crawl",
+        kind: .source,
+        summary: "Pages found by following links from seeds: follow/include/exclude patterns, depth and page limits, same site by default.",
+        discussion: """
+            Example: { "use": "crawl", "seeds": ["https://www.example.ir/"], "follow": ["/service/", "/news/"], \
+            "include": ["/news/\\\\d+"], "maxDepth": 2, "maxPages": 500 }. Patterns are regular expressions \
+            matched anywhere in the canonical URL. One request at a time per crawl.
+            """,
+        options: [
+            OptionSpec("seeds", .stringList, required: true, "Where the crawl starts (http or https URLs)."),
+            OptionSpec("follow", .stringList, default: [], "Follow only links matching one of these regular expressions (all, when empty)."),
+            OptionSpec("include", .stringList, default: [], "Send only pages matching one of these regular expressions (all, when empty)."),
+            OptionSpec("exclude", .stringList, default: [], "Never follow or send pages matching one of these regular expressions."),
+            OptionSpec("maxDepth", .integer(minimum: 0, maximum: 50), default: 2, "Links followed from a seed (0: the seeds only)."),
+            OptionSpec("maxPages", .integer(minimum: 1), default: 1000, "At most this many pages are fetched."),
+            OptionSpec("sameSite", .boolean, default: true, "Stay on the seeds' hosts (www. ignored)."),
+            OptionSpec("timeout", .number(minimum: 0.1), default: 30, "Seconds allowed to fetch one page."),
+            OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with every request."),
+        ]
+    )
+
+    let seeds: [String]
+    let follow: [NSRegularExpression]
+    let include: [NSRegularExpression]
+    let exclude: [NSRegularExpression]
+    let maxDepth: Int
+    let maxPages: Int
+    let sameSite: Bool
+    let downloader: ResourceDownloader
+
+    public init(options: PluginOptions) throws {
+        seeds = (options.strings("seeds") ?? []).map(CanonicalURL.canonical)
+        guard !seeds.isEmpty else { throw OptionError(option: "seeds", "is empty: give at least one URL") }
+        for seed in seeds where !(seed.hasPrefix("http://") || seed.hasPrefix("https://")) {
+            throw OptionError(option: "seeds", "has \"\(seed)\", which is not an http or https URL")
+        }
+        func patterns(_ name: String) throws -> [NSRegularExpression] {
+            try (options.strings(name) ?? []).map { pattern in
+                do {
+                    return try NSRegularExpression(pattern: pattern)
+                } catch {
+                    throw OptionError(option: name, "has \"\(pattern)\", which is not a valid regular expression")
+                }
+            }
+        }
+        follow = try patterns("follow")
+        include = try patterns("include")
+        exclude = try patterns("exclude")
+        maxDepth = options.integer("maxDepth") ?? 2
+        maxPages = options.integer("maxPages") ?? 1000
+        sameSite = options.bool("sameSite") ?? true
+        downloader = ResourceDownloader(timeout: options.double("timeout") ?? 30, userAgent: options.string("userAgent") ?? HTTPFetcher.defaultUserAgent,
+                                        maxBytes: HTTPFetcher.defaultMaxBytes)
+    }
+
+    static func matches(_ url: String, _ patterns: [NSRegularExpression]) -> Bool {
+        patterns.contains { $0.firstMatch(in: url, range: NSRange(url.startIndex..., in: url)) != nil }
+    }
+
+    static func site(of url: String) -> String? {
+        guard let host = URL(string: url)?.host?.lowercased() else { return nil }
+        return host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
+    }
+
+    public func produce(into output: RecordOutput, context: RunContext) async throws {
+        let sites = Set(seeds.compactMap(Self.site))
+        var queue: [(url: String, depth: Int)] = seeds.map { ($0, 0) }
+        var seen = Set(seeds)
+        var fetched = 0
+        while !queue.isEmpty && fetched < maxPages {
+            let (url, depth) = queue.removeFirst()
+            fetched += 1
+            let page: (record: Record, links: [String])
+            do {
+                page = try await fetch(url)
+            } catch {
+                context.logger.warning("crawl: \(error)")
+                continue
+            }
+            if (include.isEmpty || Self.matches(url, include)) && !Self.matches(url, exclude) {
+                try await output.send(page.record)
+            }
+            guard depth < maxDepth else { continue }
+            for link in page.links where !seen.contains(link) {
+                guard !sameSite || Self.site(of: link).map(sites.contains) == true,
+                      follow.isEmpty || Self.matches(link, follow) || (!include.isEmpty && Self.matches(link, include)),
+                      !Self.matches(link, exclude) else { continue }
+                seen.insert(link)
+                queue.append((link, depth + 1))
+            }
+        }
+    }
+
+    /// Fetches a page and returns its record (with response and document) and its links.
+    func fetch(_ url: String) async throws -> (record: Record, links: [String]) {
+        let start = ContinuousClock.now
+        let result: HTTPTransferResult
+        do {
+            result = try await downloader.client.get(url)
+        } catch {
+            throw ResourceDownloader.Failure.unreachable(url: url, reason: String(describing: error))
+        }
+        guard (200..<300).contains(result.status) else { throw ResourceDownloader.Failure.status(url: url, status: result.status) }
+        let contentType = result.headers.last { $0.name == "content-type" }?.value
+        let mediaType = contentType.flatMap(TextDecoding.mediaType(ofContentType:))
+        let decoded = TextDecoding.decode(result.body, contentType: contentType)
+        var record = Record(url: url, source: Self.descriptor.id)
+        let elapsed = ContinuousClock.now - start
+        record.response = Response(finalURL: result.finalURL, status: result.status, headers: result.headers,
+                                   totalTime: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                                   bodySize: result.body.count)
+        record.document = Document(text: decoded.text, mediaType: mediaType, charset: decoded.charset)
+        let isHTML = mediaType.map { $0.contains("html") } ?? true
+        let links = isHTML ? Self.links(in: decoded.text, base: result.finalURL) : []
+        return (record, links)
+    }
+
+    /// The page's links, resolved against its `<base href>` or its own URL, canonical, in order, once each.
+    static func links(in html: String, base: String) -> [String] {
+        HTMLParsing.withDocument(html) { document -> [String] in
+            guard let context = xmlXPathNewContext(document) else { return [] }
+            defer { xmlXPathFreeContext(context) }
+            func values(_ xpath: String) -> [String] {
+                guard let result = xmlXPathEvalExpression(xpath, context) else { return [] }
+                defer { xmlXPathFreeObject(result) }
+                guard let nodes = result.pointee.nodesetval, let table = nodes.pointee.nodeTab else { return [] }
+                return (0..<Int(nodes.pointee.nodeNr)).compactMap { index in
+                    guard let node = table[index], let content = xmlNodeGetContent(node) else { return nil }
+                    defer { etl_xml_free(content) }
+                    return String(cString: content)
+                }
+            }
+            let pageBase = values("//base/@href").first.flatMap { CanonicalURL.resolve($0, against: base) } ?? base
+            var seen: Set<String> = []
+            return values("//a/@href").compactMap { CanonicalURL.resolve($0, against: pageBase) }.filter { seen.insert($0).inserted }
+        } ?? []
+    }
+}
