@@ -33,7 +33,7 @@ import Testing
             let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: """
                 {
                   "sources": [{ "use": "urls", "urls": [\(urlList)] }],
-                  "fetch": [{ "use": "http", "perHost": 4, "timeout": 10 }],
+                  "fetch": [{ "use": "http", "perHost": 4, "timeout": 10, "delay": 0, "robots": false, "retries": 0 }],
                   "steps": ["html", "article"],
                   "sinks": [
                     { "use": "sqlite", "path": "${OUT}/articles.sqlite" },

@@ -9,8 +9,15 @@ import Testing
 @Suite struct HTTPFetcherTests {
     let context = RunContext(logger: Logger(label: "etl.tests.http"))
 
+    /// The fetcher without politeness and retries (their own tests turn them on), so these tests
+    /// see one request per fetch; `options` add to or replace these.
+    static func fetcher(_ options: [String: JSONValue] = [:]) throws -> HTTPFetcher {
+        let quiet: [String: JSONValue] = ["robots": false, "delay": 0, "retries": 0]
+        return try HTTPFetcher(options: PluginOptions(quiet.merging(options) { $1 }))
+    }
+
     func fetch(_ url: String, options: [String: JSONValue] = [:]) async throws -> Record {
-        let fetcher = try HTTPFetcher(options: PluginOptions(options))
+        let fetcher = try Self.fetcher(options)
         return try await fetcher.fetch(Record(url: url, source: "test"), context: context)
     }
 
@@ -174,6 +181,34 @@ import Testing
         }
     }
 
+    @Test func slowBodyTimesOut() async throws {
+        // Headers at once, then 2,000 bytes 20 at a time every 100 ms: 10 s for the body, far over
+        // the 0.6 s timeout, though bytes keep arriving.
+        let slow = TestResponse(headers: [(name: "content-type", value: "text/html")], body: [UInt8](repeating: UInt8(ascii: "a"), count: 2_000),
+                                fault: .trickle(chunkSize: 20, interval: .milliseconds(100)))
+        // 100 bytes 20 at a time every 50 ms: about 250 ms.
+        let short = TestResponse(headers: [(name: "content-type", value: "text/html")], body: [UInt8](repeating: UInt8(ascii: "b"), count: 100),
+                                 fault: .trickle(chunkSize: 20, interval: .milliseconds(50)))
+        try await TestHTTPServer.run(routes: { request in request.path == "/short" ? short : slow }) { server in
+            let url = server.url("/trickle")
+            let started = ContinuousClock.now
+            let error = try await fetchError(url, options: ["timeout": 0.6])
+            let elapsed = ContinuousClock.now - started
+            guard case .timedOut(let errorURL, _) = error else {
+                Issue.record("expected a timeout, got \(error)")
+                return
+            }
+            #expect(errorURL == url)
+            #expect(elapsed >= .milliseconds(550) && elapsed < .milliseconds(1500))
+            // The head did arrive: the timeout cut the body, not the wait for an answer.
+            #expect(server.exchanges.first?.responded != nil)
+            // A trickle that ends within the timeout succeeds, whole.
+            let quick = try await fetch(server.url("/short"), options: ["timeout": 5])
+            #expect(quick.document?.text == String(repeating: "b", count: 100))
+            #expect((quick.response?.totalTime ?? 0) >= 0.2)
+        }
+    }
+
     @Test func binaryMediaTypeIsRefused() async throws {
         let png = TestResponse(headers: [(name: "content-type", value: "image/png")], body: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         try await TestHTTPServer.run(routes: { _ in png }) { server in
@@ -207,7 +242,7 @@ import Testing
 
     @Test func perHostLimitHoldsOnTheServerSide() async throws {
         try await TestHTTPServer.run(routes: { _ in .html("<p>slow</p>", delay: .milliseconds(300)) }) { server in
-            let fetcher = try HTTPFetcher(options: PluginOptions(["perHost": 2, "concurrency": 32]))
+            let fetcher = try Self.fetcher(["perHost": 2, "concurrency": 32])
             let started = ContinuousClock.now
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<6 {
@@ -229,7 +264,7 @@ import Testing
     @Test func totalConcurrencyLimitHolds() async throws {
         // Tests use 127.0.0.1 only, so one host with a perHost above the total limit.
         try await TestHTTPServer.run(routes: { _ in .html("<p>slow</p>", delay: .milliseconds(200)) }) { server in
-            let fetcher = try HTTPFetcher(options: PluginOptions(["perHost": 8, "concurrency": 3]))
+            let fetcher = try Self.fetcher(["perHost": 8, "concurrency": 3])
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<6 {
                     let record = Record(url: server.url("/p/\(index)"), source: "test")
@@ -260,12 +295,20 @@ import Testing
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["headers": ["X-Ok": "a\r\nInjected: yes"]])) }
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["perHost": 0])) }
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["timeout": 0])) }
-        #expect(HTTPFetcher.descriptor.options.map(\.name) == ["concurrency", "perHost", "connectTimeout", "timeout", "maxRedirects", "maxBytes", "userAgent", "headers"])
+        #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["delay": -1])) }
+        #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["retries": -1])) }
+        #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["backoff": -0.5])) }
+        #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["maxCrawlDelay": -1])) }
+        #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["maxRetryAfter": -1])) }
+        #expect(HTTPFetcher.descriptor.options.map(\.name) == [
+            "concurrency", "perHost", "delay", "robots", "maxCrawlDelay", "retries", "backoff", "maxRetryAfter",
+            "connectTimeout", "timeout", "maxRedirects", "maxBytes", "userAgent", "headers",
+        ])
     }
 
     @Test func cancellingTheTaskEndsTheTransfer() async throws {
         try await TestHTTPServer.run(routes: { _ in .html("<p>late</p>", delay: .seconds(2)) }) { server in
-            let fetcher = try HTTPFetcher(options: PluginOptions([:]))
+            let fetcher = try Self.fetcher()
             let record = Record(url: server.url("/slow"), source: "test")
             let task = Task { try await fetcher.fetch(record, context: context) }
             try await Task.sleep(for: .milliseconds(200))
@@ -280,7 +323,7 @@ import Testing
 
     @Test func cancellingAQueuedRequestNeverSendsIt() async throws {
         try await TestHTTPServer.run(routes: { _ in .html("<p>late</p>", delay: .milliseconds(600)) }) { server in
-            let fetcher = try HTTPFetcher(options: PluginOptions(["perHost": 1]))
+            let fetcher = try Self.fetcher(["perHost": 1])
             let first = Task { try await fetcher.fetch(Record(url: server.url("/first"), source: "test"), context: context) }
             try await Task.sleep(for: .milliseconds(100))
             let second = Task { try await fetcher.fetch(Record(url: server.url("/second"), source: "test"), context: context) }
@@ -314,7 +357,7 @@ import Testing
 
     @Test func manyRequestsAllComplete() async throws {
         try await TestHTTPServer.run(routes: { request in .html("<p>\(request.path)</p>") }) { server in
-            let fetcher = try HTTPFetcher(options: PluginOptions(["perHost": 8]))
+            let fetcher = try Self.fetcher(["perHost": 8])
             let texts = try await withThrowingTaskGroup(of: String?.self) { group in
                 for index in 0..<300 {
                     let record = Record(url: server.url("/n/\(index)"), source: "test")

@@ -31,6 +31,16 @@ struct HTTPTransferResult: Sendable {
 /// back requests for other hosts. The host is the one of the requested URL; a redirect to another
 /// host runs in the first host's slot.
 ///
+/// **Politeness.** A request also waits until its host's minimum interval has passed since the
+/// start of the previous request to that host: the larger of ``Configuration/delay`` and the
+/// host's own interval (``setMinimumInterval(_:forHost:)``, from a robots.txt Crawl-delay), and
+/// until any hold on the host (``holdHost(_:until:)``, from a Retry-After) has ended. "Start" is
+/// the moment libcurl is about to send the request (`CURLOPT_PREREQFUNCTION`), after any connection
+/// set-up, plus a small ``margin(for:)``, so the gaps the server sees are never shorter than the
+/// interval. Hosts are compared by name, without the port. With a delay, `perHost` still bounds
+/// the transfers in progress, but requests to a host start at most once per interval. Redirects
+/// that libcurl follows within a transfer are not spaced (they count as starts for later requests).
+///
 /// **Lifetime.** Nothing happens at initialisation (`etl validate` builds fetchers): the multi
 /// handle and the thread are made by the first request. The thread exits once it has been idle for
 /// ``Configuration/idleLinger`` (no transfer and nothing queued), dropping its reference to the
@@ -60,6 +70,8 @@ final class CurlMultiClient: Sendable {
         var isUnwantedMediaType: @Sendable (String) -> Bool = { _ in false }
         /// How long the loop thread waits for new work before it exits.
         var idleLinger: Duration = .seconds(2)
+        /// Smallest interval between the starts of two requests to one host; zero for none.
+        var delay: Duration = .zero
     }
 
     let configuration: Configuration
@@ -78,7 +90,9 @@ final class CurlMultiClient: Sendable {
 
     /// Fetches `url` with GET, following redirects. Throws ``HTTPFetchError`` for a failed transfer
     /// (an HTTP error status is not a failure here) and `CancellationError` when the task is cancelled.
-    func get(_ url: String) async throws -> HTTPTransferResult {
+    /// `acceptsAnyMediaType` turns off ``Configuration/isUnwantedMediaType`` for this request (for
+    /// robots.txt, which some servers label as a binary type).
+    func get(_ url: String, acceptsAnyMediaType: Bool = false) async throws -> HTTPTransferResult {
         guard let host = Self.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
         let id = state.withLock { state in
@@ -88,10 +102,28 @@ final class CurlMultiClient: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                enqueue(PendingRequest(id: id, url: url, host: host, continuation: continuation))
+                enqueue(PendingRequest(id: id, url: url, host: host, acceptsAnyMediaType: acceptsAnyMediaType, continuation: continuation))
             }
         } onCancel: {
             cancel(id)
+        }
+    }
+
+    /// Sets a host's own minimum interval between request starts (a robots.txt Crawl-delay); the
+    /// larger of it and ``Configuration/delay`` applies. A later call replaces an earlier one.
+    func setMinimumInterval(_ interval: Duration, forHost host: String) {
+        state.withLock { state in
+            state.intervalByHost[host.lowercased()] = interval > .zero ? interval : nil
+            if let multi = state.multi, state.loopIsRunning { curl_multi_wakeup(multi.pointer) }
+        }
+    }
+
+    /// Starts no request to `host` before `instant` (a Retry-After); an earlier hold is extended,
+    /// never shortened.
+    func holdHost(_ host: String, until instant: ContinuousClock.Instant) {
+        state.withLock { state in
+            let host = host.lowercased()
+            state.notBeforeByHost[host] = max(state.notBeforeByHost[host] ?? instant, instant)
         }
     }
 
@@ -115,6 +147,7 @@ final class CurlMultiClient: Sendable {
         var id: UInt64
         var url: String
         var host: String
+        var acceptsAnyMediaType: Bool
         var continuation: CheckedContinuation<HTTPTransferResult, any Error>
     }
 
@@ -140,6 +173,12 @@ final class CurlMultiClient: Sendable {
         var abortRequests: Set<UInt64> = []
         /// Requests cancelled before they reached the queue.
         var cancelledBeforeQueueing: Set<UInt64> = []
+        /// When the last request to each host started (see ``markStarted(host:)``), for the delay.
+        var lastStartByHost: [String: ContinuousClock.Instant] = [:]
+        /// Hosts' own minimum intervals (Crawl-delay).
+        var intervalByHost: [String: Duration] = [:]
+        /// Hosts held back until an instant (Retry-After).
+        var notBeforeByHost: [String: ContinuousClock.Instant] = [:]
     }
 
     private func enqueue(_ request: PendingRequest) {
@@ -205,6 +244,8 @@ final class CurlMultiClient: Sendable {
         var admitted: [PendingRequest] = []
         var aborts: Set<UInt64> = []
         var exit = false
+        /// The earliest moment a request that waits only for its host's interval may start.
+        var nextStart: ContinuousClock.Instant?
     }
 
     /// The loop: admit queued requests into free slots, abort cancelled ones, drive libcurl, finish
@@ -237,7 +278,9 @@ final class CurlMultiClient: Sendable {
             var freedSlot = false
             for request in turn.admitted {
                 do {
-                    let transfer = try Transfer(request: request, configuration: configuration)
+                    let transfer = try Transfer(request: request, configuration: configuration) { [self] in
+                        markStarted(host: request.host)
+                    }
                     let added = curl_multi_add_handle(multi, transfer.easy)
                     guard added == CURLM_OK else {
                         let message = String(cString: curl_multi_strerror(added))
@@ -287,27 +330,76 @@ final class CurlMultiClient: Sendable {
             if freedSlot, state.withLock({ !$0.pending.isEmpty }) { continue }
             // libcurl shortens the wait to its own next timeout; a wakeup (new request, cancellation)
             // ends it at once.
-            let waitMilliseconds = transfers.isEmpty ? Self.milliseconds(configuration.idleLinger) : 1000
+            var waitMilliseconds = transfers.isEmpty ? Self.milliseconds(configuration.idleLinger) : 1000
+            if let nextStart = turn.nextStart {
+                // Rounded up, so the loop does not wake just before the interval ends.
+                let untilNext = nextStart - clock.now
+                waitMilliseconds = min(waitMilliseconds, max(0, Self.milliseconds(untilNext) + 1))
+            }
             curl_multi_poll(multi, nil, 0, Int32(clamping: waitMilliseconds), nil)
         }
     }
 
     /// Moves queued requests whose host and total limits allow into the turn, oldest first.
+    /// A request waiting only for its host's interval or hold sets ``Turn/nextStart``.
     private func admit(from state: inout SharedState, into turn: inout Turn) {
         guard !state.pending.isEmpty, state.activeCount < configuration.concurrency else { return }
+        let now = ContinuousClock.now
         var waiting: [PendingRequest] = []
         for request in state.pending {
             let hostCount = state.activeCountByHost[request.host, default: 0]
-            if state.activeCount < configuration.concurrency, hostCount < configuration.perHost {
-                state.activeCount += 1
-                state.activeCountByHost[request.host] = hostCount + 1
-                state.activeIDs.insert(request.id)
-                turn.admitted.append(request)
-            } else {
+            guard state.activeCount < configuration.concurrency, hostCount < configuration.perHost else {
                 waiting.append(request)
+                continue
             }
+            if let earliest = earliestStart(of: request.host, in: state), earliest > now {
+                turn.nextStart = min(turn.nextStart ?? earliest, earliest)
+                waiting.append(request)
+                continue
+            }
+            state.activeCount += 1
+            state.activeCountByHost[request.host] = hostCount + 1
+            state.activeIDs.insert(request.id)
+            // Provisional: the request's own start (markStarted) moves it later. Until then the
+            // host's next request waits as if this one had started now.
+            state.lastStartByHost[request.host] = now
+            turn.admitted.append(request)
         }
         state.pending = waiting
+        // Forget hosts whose interval is long over, so the table stays as small as the active hosts.
+        if state.lastStartByHost.count > 1024 {
+            state.lastStartByHost = state.lastStartByHost.filter { host, start in
+                now - start < max(configuration.delay, state.intervalByHost[host] ?? .zero)
+            }
+            state.notBeforeByHost = state.notBeforeByHost.filter { $0.value > now }
+        }
+    }
+
+    /// When a request to `host` may start at the earliest, or nil when it may start at once.
+    private func earliestStart(of host: String, in state: SharedState) -> ContinuousClock.Instant? {
+        var earliest = state.notBeforeByHost[host]
+        let interval = max(configuration.delay, state.intervalByHost[host] ?? .zero)
+        if interval > .zero, let lastStart = state.lastStartByHost[host] {
+            let next = lastStart + interval + Self.margin(for: interval)
+            earliest = max(earliest ?? next, next)
+        }
+        return earliest
+    }
+
+    /// A little time added to each interval (5% of it, 10 to 50 ms): the server sees a request
+    /// arrive a little after libcurl sends it, and a request on a new connection later than one on
+    /// a reused connection, so without it a gap could look a few milliseconds short.
+    static func margin(for interval: Duration) -> Duration {
+        min(max(interval / 20, .milliseconds(10)), .milliseconds(50))
+    }
+
+    /// Called by a transfer (on the loop thread) just before libcurl sends a request of it, after
+    /// the connection is set up: the moment the host's interval counts from.
+    private func markStarted(host: String) {
+        let now = ContinuousClock.now
+        state.withLock { state in
+            state.lastStartByHost[host] = max(state.lastStartByHost[host] ?? now, now)
+        }
     }
 
     /// Removes a transfer from libcurl, frees it, releases its slots and resumes its caller.
@@ -350,6 +442,8 @@ private final class Transfer {
     private let maxBytes: Int
     private let maxRedirects: Int
     private let isUnwantedMediaType: @Sendable (String) -> Bool
+    /// Called just before each request of the transfer (redirects included) is sent.
+    fileprivate let onRequestStart: () -> Void
 
     private var body: [UInt8] = []
     private var headers: [(name: String, value: String)] = []
@@ -360,7 +454,7 @@ private final class Transfer {
     private var rejectedMediaType: String?
     private var isClosed = false
 
-    init(request: CurlMultiClient.PendingRequest, configuration: CurlMultiClient.Configuration) throws {
+    init(request: CurlMultiClient.PendingRequest, configuration: CurlMultiClient.Configuration, onRequestStart: @escaping () -> Void) throws {
         guard let easy = curl_easy_init() else {
             throw HTTPFetchError.networkFailure(url: request.url, code: -1, message: "libcurl could not create an easy handle")
         }
@@ -373,7 +467,12 @@ private final class Transfer {
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         self.maxBytes = configuration.maxBytes
         self.maxRedirects = configuration.maxRedirects
-        self.isUnwantedMediaType = configuration.isUnwantedMediaType
+        if request.acceptsAnyMediaType {
+            self.isUnwantedMediaType = { _ in false }
+        } else {
+            self.isUnwantedMediaType = configuration.isUnwantedMediaType
+        }
+        self.onRequestStart = onRequestStart
         for line in configuration.headerLines {
             headerList = curl_slist_append(headerList, line)
         }
@@ -423,6 +522,15 @@ private final class Transfer {
             return size * count
         })
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+        // The shim has no typed wrapper for this callback's signature: a C function pointer passes
+        // through `void *` unchanged on every platform Swift runs on (POSIX requires it for dlsym).
+        let prerequest: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<CChar>?, Int32, Int32) -> Int32 = { context, _, _, _, _ in
+            guard let context else { return 0 }  // CURL_PREREQFUNC_OK
+            Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().onRequestStart()
+            return 0
+        }
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQFUNCTION, unsafeBitCast(prerequest, to: UnsafeRawPointer.self)))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context))
         guard failure == CURLE_OK else {
             throw HTTPFetchError.networkFailure(url: url, code: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
         }

@@ -19,25 +19,59 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The response is a clearly binary media type (images, audio, video, PDF, archives), which no
     /// step of a text pipeline can use; the transfer stops as soon as the type is known.
     case unsupportedMediaType(url: String, mediaType: String)
+    /// The host's robots.txt does not allow the URL; no request was sent. `rule` is the line that
+    /// decided (`Disallow: /private/`) or why everything is disallowed (an unreachable robots.txt).
+    case robotsDisallowed(url: String, rule: String)
+    /// The server asked, with Retry-After, to wait `seconds` before trying again: longer than the
+    /// `maxRetryAfter` option, so the fetch gave up after `attempts` attempts.
+    case retryAfterTooLong(url: String, status: Int, seconds: Double, limit: Double, attempts: Int)
+    /// The fetch was tried `attempts` times (the `retries` option); `last` is the last attempt's error.
+    indirect case failedAfterAttempts(attempts: Int, last: HTTPFetchError)
 
     /// The URL that was requested.
     public var url: String {
         switch self {
         case .invalidURL(let url): return url
         case .networkFailure(let url, _, _), .timedOut(let url, _), .httpStatus(let url, _, _),
-             .tooLarge(let url, _), .tooManyRedirects(let url, _), .unsupportedMediaType(let url, _):
+             .tooLarge(let url, _), .tooManyRedirects(let url, _), .unsupportedMediaType(let url, _),
+             .robotsDisallowed(let url, _), .retryAfterTooLong(let url, _, _, _, _):
             return url
+        case .failedAfterAttempts(_, let last):
+            return last.url
+        }
+    }
+
+    /// How many requests were made for the URL: more than one only when the fetch was retried,
+    /// none when robots.txt disallowed it.
+    public var attempts: Int {
+        switch self {
+        case .failedAfterAttempts(let attempts, _), .retryAfterTooLong(_, _, _, _, let attempts): return attempts
+        case .robotsDisallowed, .invalidURL: return 0
+        default: return 1
         }
     }
 
     /// The HTTP status for ``httpStatus(url:finalURL:status:)``, else nil.
     public var status: Int? {
-        if case .httpStatus(_, _, let status) = self { return status }
-        return nil
+        switch self {
+        case .httpStatus(_, _, let status), .retryAfterTooLong(_, let status, _, _, _): return status
+        case .failedAfterAttempts(_, let last): return last.status
+        default: return nil
+        }
     }
 
     public var description: String {
         switch self {
+        case .failedAfterAttempts(let attempts, let last):
+            let prefix = "cannot fetch \(last.url): "
+            let reason = last.description.hasPrefix(prefix) ? String(last.description.dropFirst(prefix.count)) : last.description
+            return "cannot fetch \(last.url) after \(attempts) attempts (option retries): \(reason)"
+        case .robotsDisallowed(let url, let rule):
+            return "cannot fetch \(url): disallowed by robots.txt (\(rule)); no request sent (option robots)"
+        case .retryAfterTooLong(let url, let status, let seconds, let limit, let attempts):
+            let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
+            return "cannot fetch \(url): HTTP status \(status) with Retry-After \(Self.format(seconds)) s, more than maxRetryAfter (\(Self.format(limit)) s), after \(tries)"
+
         case .invalidURL(let url):
             return "cannot fetch \(url): not an http or https URL with a host"
         case .networkFailure(let url, let code, let message):
@@ -54,5 +88,9 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unsupportedMediaType(let url, let mediaType):
             return "cannot fetch \(url): \(mediaType) is a binary media type, not a page"
         }
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
     }
 }

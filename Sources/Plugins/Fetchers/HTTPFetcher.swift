@@ -1,10 +1,15 @@
 import ETLKit
+import Foundation
 
 /// The `http` fetcher: fetches `http` and `https` URLs with libcurl's multi interface.
 ///
 /// Transfers run on one dedicated thread (see ``CurlMultiClient``), at most `concurrency` at once and
-/// at most `perHost` at once per host; queued requests wait in the fetcher's own queue, so timeouts
-/// measure only the transfer. Redirects are followed (http and https only), every compression
+/// at most `perHost` at once per host, and requests to one host start at least `delay` seconds apart
+/// (or the host's robots.txt Crawl-delay, up to `maxCrawlDelay`, when longer); queued requests wait
+/// in the fetcher's own queue, so timeouts measure only the transfer. Before the first request to an
+/// origin the fetcher reads its robots.txt (RFC 9309, see ``RobotsRules``) and refuses the URLs it
+/// disallows without sending them. Network failures, timeouts and the statuses 429, 500, 502, 503
+/// and 504 are retried (see ``RetryPolicy``). Redirects are followed (http and https only), every compression
 /// libcurl knows is accepted, and bodies are capped at `maxBytes` after decompression. A 2xx response
 /// succeeds; any other status, a network failure, a timeout, too many redirects, an oversized body or
 /// a binary media type throws ``HTTPFetchError``, which sends the record to the dead-letter sink.
@@ -17,17 +22,32 @@ public struct HTTPFetcher: Fetcher {
     public static let descriptor = PluginDescriptor(
         id: "http",
         kind: .fetcher,
-        summary: "Fetches http and https URLs with libcurl: concurrency and per-host limits, timeouts, redirects, compression, size caps, charset decoding.",
+        summary: "Fetches http and https URLs with libcurl: robots.txt, per-host delay and concurrency limits, retries with backoff, timeouts, redirects, compression, size caps, charset decoding.",
         discussion: """
             A 2xx response succeeds; any other status, a network failure, a timeout, too many \
             redirects, a body over maxBytes or a binary media type (images, audio, video, PDF, \
             archives) sends the record to the dead-letter sink with the reason. The body is decoded \
             to Unicode by its byte-order mark, else the Content-Type charset, else a <meta> \
-            declaration, else as UTF-8; windows-1256 and other legacy charsets are supported.
+            declaration, else as UTF-8; windows-1256 and other legacy charsets are supported. \
+            Politeness: each origin's robots.txt is read once per run, with its own retries (a 4xx \
+            other than 429 means no rules; a 429, a 5xx or a network failure disallows the whole \
+            host for 5 minutes, then it is read again) and disallowed URLs are dead letters \
+            without a request. A Retry-After holds back every request to its host. Requests to one host start at \
+            least max(delay, Crawl-delay up to maxCrawlDelay) seconds apart, whatever the number \
+            of sources, so with a delay perHost rarely matters: it only bounds slow transfers \
+            that overlap. Network failures, timeouts and the statuses 429, 500, 502, 503 and 504 \
+            are retried up to retries times after backoff, 2×backoff, 4×backoff… seconds (±20%, \
+            at most 60), or after the response's Retry-After; other statuses are not retried.
             """,
         options: [
             OptionSpec("concurrency", .integer(minimum: 1, maximum: 1024), default: .integer(32), "Transfers in progress at once, all hosts together."),
             OptionSpec("perHost", .integer(minimum: 1, maximum: 64), default: .integer(2), "Transfers in progress at once to one host; further requests to the host wait in a queue that timeouts do not count."),
+            OptionSpec("delay", .number(minimum: 0, maximum: 3600), default: .number(1), "Least seconds between the starts of two requests to one host (0 for none); a longer robots.txt Crawl-delay wins."),
+            OptionSpec("robots", .boolean, default: .bool(true), "Read each origin's robots.txt once and refuse the URLs it disallows for our user agent, without requesting them."),
+            OptionSpec("maxCrawlDelay", .number(minimum: 0, maximum: 3600), default: .number(30), "Largest robots.txt Crawl-delay obeyed, in seconds; a longer one is cut to this."),
+            OptionSpec("retries", .integer(minimum: 0, maximum: 100), default: .integer(3), "Retries after a network failure, a timeout or a 429, 500, 502, 503 or 504 response (0 for none)."),
+            OptionSpec("backoff", .number(minimum: 0, maximum: 3600), default: .number(1), "Seconds before the first retry, doubled for each further one (±20% jitter, at most 60)."),
+            OptionSpec("maxRetryAfter", .number(minimum: 0, maximum: 86400), default: .number(120), "Longest Retry-After obeyed, in seconds; a response asking for longer ends the fetch."),
             OptionSpec("connectTimeout", .number(minimum: 0.001), default: .number(10), "Seconds allowed to open a connection."),
             OptionSpec("timeout", .number(minimum: 0.001), default: .number(30), "Seconds allowed for a whole transfer, redirects included."),
             OptionSpec("maxRedirects", .integer(minimum: 0, maximum: 100), default: .integer(10), "Redirects followed before the fetch fails; a redirect loop fails here too."),
@@ -48,8 +68,18 @@ public struct HTTPFetcher: Fetcher {
     public var schemes: Set<String> { ["http", "https"] }
 
     private let client: CurlMultiClient
+    private let robotsCache: RobotsCache?
+    private let retryPolicy: RetryPolicy
+    private let userAgent: String
+    private let maxCrawlDelay: Double
 
     public init(options: PluginOptions) throws {
+        try self.init(options: options, robotsFailureLifetime: .seconds(300))
+    }
+
+    /// `robotsFailureLifetime`: how long an unreachable robots.txt keeps its host disallowed before
+    /// it is read again.
+    init(options: PluginOptions, robotsFailureLifetime: Duration) throws {
         var configuration = CurlMultiClient.Configuration()
         configuration.concurrency = try Self.integer(options, "concurrency", default: 32, minimum: 1)
         configuration.perHost = try Self.integer(options, "perHost", default: 2, minimum: 1)
@@ -64,13 +94,27 @@ public struct HTTPFetcher: Fetcher {
         configuration.userAgent = userAgent
         configuration.headerLines = try Self.headerLines(options.stringMap("headers") ?? [:])
         configuration.isUnwantedMediaType = Self.isBinaryMediaType
+        configuration.delay = .seconds(try Self.nonNegativeSeconds(options, "delay", default: 1, maximum: 3600))
         client = CurlMultiClient(configuration: configuration)
+        self.userAgent = userAgent
+
+        robotsCache = (options.bool("robots") ?? true) ? RobotsCache(failureLifetime: robotsFailureLifetime) : nil
+        maxCrawlDelay = try Self.nonNegativeSeconds(options, "maxCrawlDelay", default: 30, maximum: 3600)
+        var retryPolicy = RetryPolicy()
+        retryPolicy.retries = try Self.integer(options, "retries", default: 3, minimum: 0)
+        retryPolicy.backoff = try Self.nonNegativeSeconds(options, "backoff", default: 1, maximum: 3600)
+        retryPolicy.maxRetryAfter = try Self.nonNegativeSeconds(options, "maxRetryAfter", default: 120, maximum: 86_400)
+        self.retryPolicy = retryPolicy
     }
 
     public func fetch(_ record: Record, context: RunContext) async throws -> Record {
-        let result = try await client.get(record.url)
+        if robotsCache != nil {
+            try await checkRobots(record.url, context: context)
+        }
+        let (result, attempts) = try await transfer(record.url, context: context)
         guard (200..<300).contains(result.status) else {
-            throw HTTPFetchError.httpStatus(url: record.url, finalURL: result.finalURL, status: result.status)
+            let error = HTTPFetchError.httpStatus(url: record.url, finalURL: result.finalURL, status: result.status)
+            throw attempts > 1 ? .failedAfterAttempts(attempts: attempts, last: error) : error
         }
         let contentType = result.headers.last { $0.name == "content-type" }?.value
         let mediaType = contentType.flatMap(TextDecoding.mediaType(ofContentType:))
@@ -89,6 +133,102 @@ public struct HTTPFetcher: Fetcher {
         )
         record.document = Document(text: decoded.text, mediaType: mediaType, charset: decoded.charset)
         return record
+    }
+
+    // MARK: Retries
+
+    /// Fetches `url`, trying again after retryable failures and statuses (``RetryPolicy``). Returns
+    /// the last response, whatever its status, and the number of attempts; throws the last error,
+    /// wrapped in ``HTTPFetchError/failedAfterAttempts(attempts:last:)`` after more than one attempt.
+    private func transfer(_ url: String, acceptsAnyMediaType: Bool = false, context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
+        var attempt = 0
+        while true {
+            attempt += 1
+            var wait = 0.0
+            var reason = ""
+            do {
+                let result = try await client.get(url, acceptsAnyMediaType: acceptsAnyMediaType)
+                guard RetryPolicy.retryableStatuses.contains(result.status) else { return (result, attempt) }
+                let retryAfter = result.headers.last { $0.name == "retry-after" }.flatMap { RetryPolicy.retryAfterSeconds($0.value) }
+                // The whole host was asked to wait, not only this URL, also when this fetch gives up.
+                if let retryAfter, retryAfter > 0, retryAfter <= retryPolicy.maxRetryAfter, let host = CurlMultiClient.host(of: url) {
+                    client.holdHost(host, until: .now + .seconds(retryAfter))
+                }
+                guard attempt <= retryPolicy.retries else { return (result, attempt) }
+                reason = "HTTP status \(result.status)"
+                if let retryAfter {
+                    guard retryAfter <= retryPolicy.maxRetryAfter else {
+                        throw HTTPFetchError.retryAfterTooLong(url: url, status: result.status, seconds: retryAfter, limit: retryPolicy.maxRetryAfter, attempts: attempt)
+                    }
+                    wait = retryAfter
+                } else {
+                    wait = retryPolicy.backoffDelay(afterAttempt: attempt)
+                }
+            } catch let error as HTTPFetchError {
+                guard RetryPolicy.isRetryable(error), attempt <= retryPolicy.retries else {
+                    // retryAfterTooLong, thrown above, counts its attempts itself.
+                    if case .retryAfterTooLong = error { throw error }
+                    throw attempt > 1 ? .failedAfterAttempts(attempts: attempt, last: error) : error
+                }
+                reason = error.description
+                wait = retryPolicy.backoffDelay(afterAttempt: attempt)
+            }
+            context.logger.info("retrying \(url) in \(String(format: "%.2f", wait)) s (attempt \(attempt + 1) of \(retryPolicy.retries + 1)): \(reason)")
+            try await Task.sleep(for: .seconds(wait))
+        }
+    }
+
+    // MARK: robots.txt
+
+    /// Throws ``HTTPFetchError/robotsDisallowed(url:rule:)`` when the origin's robots.txt disallows
+    /// `url`, reading the file first if this client has not yet.
+    private func checkRobots(_ url: String, context: RunContext) async throws {
+        guard let robotsCache, let target = RobotsCache.target(of: url) else { return }
+        let rules = await robotsCache.rules(for: target.origin) { [self] in
+            await loadRobots(target, context: context)
+        }
+        if case .disallowed(let rule) = rules.verdict(forPath: target.pathAndQuery) {
+            throw HTTPFetchError.robotsDisallowed(url: url, rule: rule)
+        }
+    }
+
+    /// Reads and parses an origin's robots.txt with the fetcher's own client, retries and delay, and
+    /// applies its Crawl-delay to the host. RFC 9309 §2.3.1: a 2xx is parsed, a 4xx means no rules
+    /// (429 is treated as a server error), a 5xx or a network failure disallows everything.
+    private func loadRobots(_ target: RobotsCache.Target, context: RunContext) async -> (rules: RobotsRules, isFailure: Bool) {
+        let rules: RobotsRules
+        var isFailure = false
+        do {
+            let (result, _) = try await transfer(target.robotsURL, acceptsAnyMediaType: true, context: context)
+            switch result.status {
+            case 200..<300:
+                let contentType = result.headers.last { $0.name == "content-type" }?.value
+                // robots.txt is UTF-8 (RFC 9309 §2.3); a declared charset still wins.
+                let text = TextDecoding.decode(result.body, contentType: contentType).text
+                rules = RobotsRules(parsing: text, userAgent: userAgent)
+            case 400..<500 where result.status != 429:
+                rules = .allowAll
+            default:
+                isFailure = true
+                rules = .disallowAll(reason: "everything: \(target.robotsURL) answered HTTP status \(result.status)")
+            }
+        } catch is CancellationError {
+            isFailure = true
+            rules = .disallowAll(reason: "everything: reading \(target.robotsURL) was cancelled")
+        } catch {
+            isFailure = true
+            rules = .disallowAll(reason: "everything: \(target.robotsURL) is unreachable: \(error)")
+        }
+        if isFailure, let reason = rules.disallowAllReason {
+            context.logger.warning("robots.txt of \(target.origin) disallows \(reason); read again in 5 minutes")
+        }
+        if let crawlDelay = rules.crawlDelay, crawlDelay > 0 {
+            if crawlDelay > maxCrawlDelay {
+                context.logger.notice("robots.txt of \(target.origin) asks for a Crawl-delay of \(crawlDelay) s; using maxCrawlDelay (\(maxCrawlDelay) s)")
+            }
+            client.setMinimumInterval(.seconds(min(crawlDelay, maxCrawlDelay)), forHost: target.host)
+        }
+        return (rules, isFailure)
     }
 
     /// Media types no text step can use: images, audio, video, PDF, archives and unnamed binaries.
@@ -110,6 +250,12 @@ public struct HTTPFetcher: Fetcher {
     private static func integer(_ options: PluginOptions, _ name: String, default defaultValue: Int, minimum: Int) throws -> Int {
         let value = options.integer(name) ?? defaultValue
         guard value >= minimum else { throw OptionError(option: name, "must be at least \(minimum)") }
+        return value
+    }
+
+    private static func nonNegativeSeconds(_ options: PluginOptions, _ name: String, default defaultValue: Double, maximum: Double) throws -> Double {
+        let value = options.double(name) ?? defaultValue
+        guard value >= 0, value <= maximum else { throw OptionError(option: name, "must be at least 0 and at most \(Int(maximum)) seconds") }
         return value
     }
 

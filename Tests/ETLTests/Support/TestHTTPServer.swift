@@ -2,6 +2,9 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A request as the ``TestHTTPServer`` received it.
 struct TestRequest: Sendable {
@@ -20,6 +23,16 @@ struct TestRequest: Sendable {
     }
 }
 
+/// A fault a route can inject instead of (or into) a normal answer.
+enum TestFault: Sendable {
+    /// Close the connection without answering (a clean FIN: curl sees an empty reply).
+    case close
+    /// Abort the connection without answering (SO_LINGER 0: a TCP reset).
+    case reset
+    /// Send the head, then the body `chunkSize` bytes at a time, one chunk per `interval`.
+    case trickle(chunkSize: Int, interval: Duration)
+}
+
 /// What a route answers.
 struct TestResponse: Sendable {
     var status: Int
@@ -29,12 +42,20 @@ struct TestResponse: Sendable {
     var body: [UInt8]
     /// How long the server waits before answering.
     var delay: Duration?
+    /// A fault to inject (after the delay, if any).
+    var fault: TestFault?
 
-    init(status: Int = 200, headers: [(name: String, value: String)] = [], body: [UInt8] = [], delay: Duration? = nil) {
+    init(status: Int = 200, headers: [(name: String, value: String)] = [], body: [UInt8] = [], delay: Duration? = nil, fault: TestFault? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
         self.delay = delay
+        self.fault = fault
+    }
+
+    /// No answer: the connection is closed (`.close`) or reset (`.reset`).
+    static func fault(_ fault: TestFault) -> TestResponse {
+        TestResponse(fault: fault)
     }
 
     /// A page with status 200 and a Content-Type.
@@ -213,8 +234,7 @@ private final class TestHTTPHandler: ChannelInboundHandler {
             let index = server.record(request)
             let response = server.routes(request)
             if let delay = response.delay {
-                let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-                context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) {
+                context.eventLoop.assumeIsolated().scheduleTask(in: Self.timeAmount(delay)) {
                     self.respond(response, to: head, index: index, context: context)
                 }
             } else {
@@ -223,9 +243,32 @@ private final class TestHTTPHandler: ChannelInboundHandler {
         }
     }
 
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
     private func respond(_ response: TestResponse, to request: HTTPRequestHead, index: Int, context: ChannelHandlerContext) {
         // A client that timed out has gone: nothing to answer.
         guard context.channel.isActive else { return }
+        switch response.fault {
+        case .close:
+            context.close(promise: nil)
+            return
+        case .reset:
+            guard let provider = context.channel as? any SocketOptionProvider else {
+                context.close(promise: nil)
+                return
+            }
+            provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
+            return
+        case .trickle(let chunkSize, let interval):
+            trickle(response, to: request, index: index, chunkSize: max(1, chunkSize), interval: interval, context: context)
+            return
+        case nil:
+            break
+        }
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         if !headers.contains(name: "content-length"), !headers.contains(name: "transfer-encoding") {
             headers.add(name: "content-length", value: String(response.body.count))
@@ -240,6 +283,28 @@ private final class TestHTTPHandler: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
             if !keepAlive { context.close(promise: nil) }
         }
+    }
+
+    /// The head at once (with the full Content-Length), then the body a chunk per interval.
+    private func trickle(_ response: TestResponse, to request: HTTPRequestHead, index: Int, chunkSize: Int, interval: Duration, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
+        if !headers.contains(name: "content-length"), !headers.contains(name: "transfer-encoding") {
+            headers.add(name: "content-length", value: String(response.body.count))
+        }
+        server.markResponded(index)
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))), promise: nil)
+        let loop = context.eventLoop.assumeIsolated()
+        func send(from offset: Int) {
+            guard context.channel.isActive else { return }
+            guard offset < response.body.count else {
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                return
+            }
+            let end = min(offset + chunkSize, response.body.count)
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body[offset..<end])))), promise: nil)
+            loop.scheduleTask(in: Self.timeAmount(interval)) { send(from: end) }
+        }
+        send(from: 0)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
