@@ -134,11 +134,11 @@ struct ContentSelection {
         // Templates that split an article into sections repeat the container's class: every other
         // element with exactly that class and some prose is more of the article, wherever it sits.
         // The first class is the component's name (`block-text` of `block-text block-text_initial-letter`).
-        let chosenNames = elements[Int(firstChoice)].names.prefix { $0 != " " }
+        let chosenNames = elements[Int(firstChoice)].names.prefix { $0 != 0x20 }
         if !chosenNames.isEmpty {
             // Teasers of other stories reuse classes too, but hold a sentence or two, not a section.
             let enough = max(400, prose[Int(firstChoice)] / 5)
-            for index in elements.indices where elements[index].names.prefix(while: { $0 != " " }) == chosenNames && prose[index] >= enough && !elements[index].isChrome {
+            for index in elements.indices where elements[index].names.prefix(while: { $0 != 0x20 }) == chosenNames && prose[index] >= enough && !elements[index].isChrome {
                 if !roots.contains(where: { isInside(Int32(index), $0, elements) }) { roots.insert(Int32(index)) }
             }
         }
@@ -184,7 +184,7 @@ struct ContentSelection {
     /// `div.item-text` for explanations.
     private func describe(_ element: Int32, _ elements: [PageAnalysis.Element]) -> String {
         let value = elements[Int(element)]
-        let names = value.names.isEmpty ? "" : "." + value.names.split(separator: " ").joined(separator: ".")
+        let names = value.names.isEmpty ? "" : "." + String(decoding: value.names, as: UTF8.self).split(separator: " ").joined(separator: ".")
         return "\(value.tag)\(names)"
     }
 
@@ -200,7 +200,7 @@ struct ContentSelection {
             let value = elements[Int(current)]
             if value.hint > strongest && value.characters * 2 < rootCharacters {
                 strongest = value.hint
-                names = value.names.isEmpty ? "<\(value.tag)>" : value.names
+                names = value.names.isEmpty ? "<\(value.tag)>" : String(decoding: value.names, as: UTF8.self)
             }
             current = value.parent
         }

@@ -14,8 +14,8 @@ struct PageAnalysis {
         var parent: Int32
         var tag: HTMLTag
         var hint: ClassHint
-        /// `class` and `id`, lower case (for explanations).
-        var names: String
+        /// `class` and `id`, ASCII-lower-cased bytes (kept as bytes: a `String` per element cost time).
+        var names: [UInt8]
         /// Characters of text in blocks below, and how many of them are inside links.
         var characters = 0
         var linkCharacters = 0
@@ -42,7 +42,7 @@ struct PageAnalysis {
         var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
     }
 
-    var elements: [Element] = [Element(parent: -1, tag: .other, hint: .none, names: "")]
+    var elements: [Element] = [Element(parent: -1, tag: .other, hint: .none, names: [])]
     var blocks: [Block] = []
     var metadata = PageMetadata()
 
@@ -148,7 +148,7 @@ struct PageAnalysis {
         }
 
         elements.append(Element(parent: parent, tag: tag, hint: hint,
-                                names: attributes.names.isEmpty ? "" : String(decoding: attributes.names, as: UTF8.self)))
+                                names: attributes.names))
         var currentOwner = owner
         // A removed region's text must not run into the content around it: it is a block of its own.
         // So is an inline element named like chrome (`span.caption`), so that its name can drop it.
