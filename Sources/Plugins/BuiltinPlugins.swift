@@ -19,6 +19,7 @@ extension PluginRegistry {
         register(FileSource.self)
         register(URLPatternSource.self)
         register(FeedSource.self)
+        register(CorpusSource.self)
         register(SitemapSource.self)
         register(CrawlSource.self)
         // Fetchers
@@ -30,6 +31,10 @@ extension PluginRegistry {
         register(ArticleExtractor.self)
         register(SelectExtractor.self)
         register(PersianNormalizer.self)
+        register(RecordFilter.self)
+        register(FieldMap.self)
+        register(Deduplicator.self)
+        register(LeftoverCleaner.self)
         // Sinks
         register(JSONLSink.self)
         register(SQLiteSink.self)

@@ -1,0 +1,91 @@
+import ETLKit
+import Foundation
+
+/// The `dedup` transform: recognises a record seen before by its canonical URL, by the hash of its
+/// normalised body, or as a near-duplicate by SimHash, and drops it or marks it with `duplicateOf`.
+///
+/// Agencies republish each other's stories with their own lead-in and small edits; `near` (the
+/// default) catches those: the SimHash of the body's word 3-shingles within `threshold` bits of one
+/// seen before. With `state`, what was seen is kept in a SQLite file, so a second run of the same
+/// pipeline emits nothing twice.
+public struct Deduplicator: Transform {
+    public static let descriptor = PluginDescriptor(
+        id: "dedup",
+        kind: .transform,
+        summary: "Drops or marks records seen before: same canonical URL, same body text, or a near-duplicate (SimHash).",
+        discussion: """
+            `by`: url (the `canonicalUrl` field, else the URL; scheme and host in lower case, no fragment, no \
+            utm_ parameters, no trailing slash), content (SHA-256 of the body folded: ZWNJs removed, white space \
+            collapsed, Arabic yeh and kaf as Persian, digits as ASCII, lower case, agency lead-ins «به گزارش …،» \
+            left out), or near (both, and a 64-bit SimHash of the body's word 3-shingles within `threshold` bits). \
+            `mark` keeps a duplicate and sets `duplicateOf` to the first record's URL. Without `state` only \
+            duplicates within the run are found.
+            """,
+        options: [
+            OptionSpec("by", .choice(["url", "content", "near"]), default: "near",
+                       "What makes a duplicate: the canonical URL, the exact (normalised) body, or a near-duplicate body; near includes the other two."),
+            OptionSpec("threshold", .integer(minimum: 0, maximum: 32), default: 8,
+                       "The largest Hamming distance between two 64-bit SimHashes that counts as a near-duplicate (republished copies with a few words changed measured 2–7; different stories 29–38)."),
+            OptionSpec("action", .choice(["drop", "mark"]), default: "drop",
+                       "Drop a duplicate (counted as skipped), or keep it with `duplicateOf` set to the first record's URL."),
+            OptionSpec("state", .string, "A SQLite file that keeps what was seen across runs, such as \"out/dedup.sqlite\"; created if missing."),
+        ]
+    )
+
+    public enum Method: String, Sendable { case url, content, near }
+
+    public let method: Method
+    public let threshold: Int
+    public let marks: Bool
+    let index: DedupIndex
+
+    public init(options: PluginOptions) throws {
+        let by = options.string("by") ?? "near"
+        guard let method = Method(rawValue: by) else {
+            throw OptionError(option: "by", "is \"\(by)\", not one of url, content, near")
+        }
+        self.method = method
+        threshold = options.integer("threshold") ?? 8
+        guard (0...64).contains(threshold) else { throw OptionError(option: "threshold", "must be 0…64") }
+        marks = options.string("action") == "mark"
+        if let state = options.string("state"), state.isEmpty {
+            throw OptionError(option: "state", "must name a file, such as \"out/dedup.sqlite\"")
+        }
+        // Nothing is opened here: the index opens its state file when the first record arrives.
+        index = DedupIndex(threshold: threshold, statePath: options.string("state"))
+    }
+
+    public func apply(to record: Record, context: RunContext) async throws -> Record? {
+        let url = record.text("url") ?? record.url
+        let body = record.text("body")
+        let entry = DedupIndex.Entry(
+            url: url,
+            canonicalURL: Self.canonical(record.text("canonicalUrl") ?? url),
+            contentHash: method == .url ? nil : body.map(SimHash.contentHash),
+            fingerprint: method == .near ? body.map(SimHash.fingerprint) : nil)
+        guard let (first, match) = try await index.claim(entry, url: true, content: method != .url, near: method == .near) else {
+            return record
+        }
+        context.logger.debug("dedup: \(url) duplicates \(first) (\(match))")
+        guard marks else { return nil }
+        var record = record
+        record.fields["duplicateOf"] = .string(first)
+        return record
+    }
+
+    /// The URL as compared: scheme and host in lower case, without fragment, `utm_` parameters and a
+    /// trailing slash.
+    static func canonical(_ url: String) -> String {
+        let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard var components = URLComponents(string: trimmed) else { return trimmed }
+        components.scheme = components.scheme?.lowercased()
+        components.host = components.host?.lowercased()
+        components.fragment = nil
+        if let items = components.queryItems {
+            let kept = items.filter { !$0.name.lowercased().hasPrefix("utm_") }
+            components.queryItems = kept.isEmpty ? nil : kept
+        }
+        if components.path.count > 1, components.path.hasSuffix("/") { components.path.removeLast() }
+        return components.string ?? trimmed
+    }
+}

@@ -1,0 +1,166 @@
+import ETLKit
+import Foundation
+
+/// The `filter` transform: keeps or drops records by keywords or regular expressions on named
+/// fields, by language, by minimum length and by a publication window. A dropped record is skipped
+/// (counted by the runner, not an error).
+///
+/// Keywords match anywhere in the field, ignoring case, ZWNJs, Arabic/Persian yeh and kaf and the
+/// kind of digits («میآید» matches «می‌آید», «علي» matches «علی»). A pattern that starts with `re:`
+/// is a regular expression, matched on unicode scalars against the field's text as it is.
+public struct RecordFilter: Transform {
+    public static let descriptor = PluginDescriptor(
+        id: "filter",
+        kind: .transform,
+        summary: "Keeps or drops records by keywords or regexes on fields, language, minimum length and date window.",
+        discussion: """
+            A record is kept when every `include` field matches one of its patterns, no `exclude` field matches \
+            one of its patterns, its `language` is listed, each `minLength` field is long enough, and `published` \
+            falls in the window. Patterns are keywords (case-, ZWNJ-, yeh/kaf- and digit-insensitive) or, \
+            prefixed with `re:`, regular expressions on unicode scalars. List fields are joined by line breaks. \
+            A record with no `language` fails a `language` rule, and one with no readable `published` fails a \
+            date window.
+            """,
+        options: [
+            OptionSpec("include", .any, "Object of field → pattern or list of patterns: every field named must match one of its patterns."),
+            OptionSpec("exclude", .any, "Object of field → pattern or list of patterns: a record is dropped when any of them matches."),
+            OptionSpec("language", .stringList, "Language codes to keep (the record's `language` field), such as [\"fa\"]."),
+            OptionSpec("minLength", .any, "Object of field → minimum length in unicode scalars, white space at the ends not counted."),
+            OptionSpec("publishedAfter", .string, "Keep records published at or after this ISO 8601 date or time (UTC unless an offset is given)."),
+            OptionSpec("publishedBefore", .string, "Keep records published before this ISO 8601 date or time (UTC unless an offset is given)."),
+        ]
+    )
+
+    /// One pattern of an include or exclude rule. `@unchecked`: a compiled `Regex` is immutable and
+    /// safe to share, but `Regex<AnyRegexOutput>` is not declared `Sendable` (its output type is not).
+    enum Pattern: @unchecked Sendable {
+        /// A folded keyword.
+        case keyword(String)
+        /// A regular expression, as written after `re:`, matching on unicode scalars.
+        case expression(Regex<AnyRegexOutput>)
+    }
+
+    let include: [(field: String, patterns: [Pattern])]
+    let exclude: [(field: String, patterns: [Pattern])]
+    let languages: Set<String>?
+    let minimumLengths: [(field: String, length: Int)]
+    let publishedAfter: Date?
+    let publishedBefore: Date?
+
+    public init(options: PluginOptions) throws {
+        include = try Self.rules(options["include"], option: "include")
+        exclude = try Self.rules(options["exclude"], option: "exclude")
+        languages = options.strings("language").map { Set($0.map { $0.lowercased() }) }
+        var lengths: [(String, Int)] = []
+        if let value = options["minLength"], !value.isNull {
+            guard let object = value.objectValue else {
+                throw OptionError(option: "minLength", "must be an object of field → minimum length, such as {\"body\": 500}")
+            }
+            for (field, length) in object.sorted(by: { $0.key < $1.key }) {
+                guard let length = length.integerValue, length >= 0 else {
+                    throw OptionError(option: "minLength", "gives \"\(field)\" \(length.typeDescription), not a length of 0 or more")
+                }
+                lengths.append((field, length))
+            }
+        }
+        minimumLengths = lengths
+        publishedAfter = try Self.date(options.string("publishedAfter"), option: "publishedAfter")
+        publishedBefore = try Self.date(options.string("publishedBefore"), option: "publishedBefore")
+        if let after = publishedAfter, let before = publishedBefore, after >= before {
+            throw OptionError(option: "publishedBefore", "is not after publishedAfter: no record could pass")
+        }
+    }
+
+    public func apply(to record: Record, context: RunContext) async throws -> Record? {
+        keeps(record) ? record : nil
+    }
+
+    /// Whether the record passes every rule.
+    public func keeps(_ record: Record) -> Bool {
+        let output = record.output
+        func text(_ field: String) -> String? {
+            guard let value = output[field], !value.isNull else { return nil }
+            return value.plainText
+        }
+        for rule in include {
+            guard let value = text(rule.field), Self.matches(value, rule.patterns) else { return false }
+        }
+        for rule in exclude {
+            if let value = text(rule.field), Self.matches(value, rule.patterns) { return false }
+        }
+        if let languages {
+            guard let language = text("language")?.lowercased(), languages.contains(language)
+                    || languages.contains(String(language.prefix { $0 != "-" && $0 != "_" })) else { return false }
+        }
+        for rule in minimumLengths {
+            let length = (text(rule.field) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).unicodeScalars.count
+            if length < rule.length { return false }
+        }
+        if publishedAfter != nil || publishedBefore != nil {
+            guard let published = text("published"), let date = ArticleDate(timeZone: nil).parseISO(published)?.0 else { return false }
+            if let publishedAfter, date < publishedAfter { return false }
+            if let publishedBefore, date >= publishedBefore { return false }
+        }
+        return true
+    }
+
+    /// Whether one of the patterns matches the text.
+    static func matches(_ text: String, _ patterns: [Pattern]) -> Bool {
+        var folded: String?
+        for pattern in patterns {
+            switch pattern {
+            case .keyword(let keyword):
+                if folded == nil { folded = TextFold.fold(text) }
+                if TextFold.contains(folded ?? "", keyword) { return true }
+            case .expression(let regex):
+                if text.contains(regex) { return true }
+            }
+        }
+        return false
+    }
+
+    /// Reads an include or exclude object, compiling each regular expression once to check it.
+    static func rules(_ value: JSONValue?, option: String) throws -> [(field: String, patterns: [Pattern])] {
+        guard let value, !value.isNull else { return [] }
+        guard let object = value.objectValue else {
+            throw OptionError(option: option, "must be an object of field → patterns, such as {\"title\": [\"ایران\", \"re:^خبر\"]}")
+        }
+        var rules: [(String, [Pattern])] = []
+        for (field, patternsValue) in object.sorted(by: { $0.key < $1.key }) {
+            let texts: [String]
+            switch patternsValue {
+            case .string(let text): texts = [text]
+            case .array(let values) where values.allSatisfy({ $0.stringValue != nil }): texts = values.compactMap(\.stringValue)
+            default:
+                throw OptionError(option: option, "gives \"\(field)\" \(patternsValue.typeDescription), not a pattern or a list of patterns")
+            }
+            guard !texts.isEmpty else { throw OptionError(option: option, "gives \"\(field)\" no pattern") }
+            var patterns: [Pattern] = []
+            for text in texts {
+                if text.hasPrefix("re:") {
+                    do {
+                        let regex = try Regex(String(text.dropFirst(3))).matchingSemantics(.unicodeScalar)
+                        patterns.append(.expression(regex))
+                    } catch {
+                        throw OptionError(option: option, "has \"\(text)\" for \"\(field)\", which is not a valid regular expression (\(error))")
+                    }
+                } else {
+                    let keyword = TextFold.fold(text)
+                    guard !keyword.isEmpty else { throw OptionError(option: option, "has an empty keyword for \"\(field)\"") }
+                    patterns.append(.keyword(keyword))
+                }
+            }
+            rules.append((field, patterns))
+        }
+        return rules
+    }
+
+    /// An ISO 8601 date or time option as an instant.
+    static func date(_ text: String?, option: String) throws -> Date? {
+        guard let text else { return nil }
+        guard let (date, _) = ArticleDate(timeZone: nil).parseISO(text.trimmingCharacters(in: .whitespaces)) else {
+            throw OptionError(option: option, "is \"\(text)\", not an ISO 8601 date such as \"2023-06-20\" or \"2023-06-20T12:00:00+03:30\"")
+        }
+        return date
+    }
+}

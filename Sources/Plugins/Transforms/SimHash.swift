@@ -1,0 +1,88 @@
+import ETLKit
+
+/// Fingerprints of article text for the `dedup` transform: the content hash of the normalised text,
+/// and a 64-bit SimHash over word 3-shingles, whose Hamming distance is small for texts that differ
+/// in a few words.
+///
+/// Both read the text through ``TextFold`` (ZWNJ-, yeh/kaf-, digit- and case-insensitive, white
+/// space folded) after leaving out the agency lead-in «به گزارش …،» («به گزارش ایسنا،», «به گزارش
+/// گروه بین‌الملل مهر،»): agencies republish each other's stories under their own name there, and it
+/// is no part of the story.
+enum SimHash {
+    /// The text the fingerprints are made from.
+    static func normalized(_ text: String) -> String {
+        TextFold.fold(withoutLeadIns(text))
+    }
+
+    /// SHA-256 (hex) of the normalised text.
+    static func contentHash(_ text: String) -> String {
+        SHA256.hexDigest(of: normalized(text))
+    }
+
+    /// The SimHash of the text's word 3-shingles (fewer words: one shingle of them all); 0 for a text
+    /// with no words.
+    static func fingerprint(_ text: String) -> UInt64 {
+        let words = TextFold.words(withoutLeadIns(text))
+        guard !words.isEmpty else { return 0 }
+        let size = min(3, words.count)
+        var counts = [Int](repeating: 0, count: 64)
+        for start in 0...(words.count - size) {
+            let hash = shingleHash(words[start..<(start + size)].joined(separator: " "))
+            for bit in 0..<64 {
+                counts[bit] += (hash >> UInt64(bit)) & 1 == 1 ? 1 : -1
+            }
+        }
+        var result: UInt64 = 0
+        for bit in 0..<64 where counts[bit] > 0 { result |= 1 << UInt64(bit) }
+        return result
+    }
+
+    /// The number of bits in which two fingerprints differ.
+    static func distance(_ a: UInt64, _ b: UInt64) -> Int {
+        (a ^ b).nonzeroBitCount
+    }
+
+    /// The first 64 bits of the shingle's SHA-256: stable across runs and machines, unlike `Hasher`.
+    static func shingleHash(_ shingle: String) -> UInt64 {
+        var sha = SHA256()
+        sha.update(with: shingle)
+        let digest = sha.finalize()
+        var value: UInt64 = 0
+        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
+        return value
+    }
+
+    /// The text without agency lead-ins: «به گزارش» and at most ten more words up to a comma («،» or
+    /// «,») or «؛». Without such a comma the words stay.
+    static func withoutLeadIns(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        let marker = Array("به گزارش".unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == marker[0], index + marker.count <= scalars.count,
+               scalars[index..<(index + marker.count)].elementsEqual(marker),
+               index == 0 || !TextFold.isLetterOrDigit(scalars[index - 1]) {
+                // Look for the comma within the next ten words.
+                var cursor = index + marker.count, words = 0, inWord = false
+                var end: Int?
+                while cursor < scalars.count, words <= 10 {
+                    let scalar = scalars[cursor]
+                    if scalar == "،" || scalar == "," || scalar == "؛" { end = cursor + 1; break }
+                    if scalar == "." || scalar == "\n" || scalar == ":" { break }
+                    let isSpace = TextFold.isSpace(scalar)
+                    if !isSpace && !inWord { words += 1 }
+                    inWord = !isSpace
+                    cursor += 1
+                }
+                if let end {
+                    index = end
+                    continue
+                }
+            }
+            result.append(scalars[index])
+            index += 1
+        }
+        return String(result)
+    }
+}

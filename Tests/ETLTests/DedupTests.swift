@@ -1,0 +1,160 @@
+import ETLKit
+@testable import ETLPlugins
+import Foundation
+import Logging
+import Testing
+
+/// The `dedup` transform: canonical URLs, content hashes, SimHash near-duplicates, drop or mark,
+/// and state across runs.
+@Suite struct DedupTests {
+    let context = RunContext(logger: Logger(label: "etl.tests.dedup"))
+
+    func dedup(_ options: [String: JSONValue] = [:]) throws -> Deduplicator {
+        try Deduplicator(options: PluginOptions(options))
+    }
+
+    func story(_ url: String, _ body: String, canonical: String? = nil) -> Record {
+        var record = Record(url: url, source: "urls")
+        record.fields["body"] = .string(body)
+        if let canonical { record.fields["canonicalUrl"] = .string(canonical) }
+        return record
+    }
+
+    /// The body of the ISNA reference article (no ZWNJs, as the old scraper left it).
+    static func isnaBody() throws -> String {
+        let path = CommandLineTool.packageRoot.appendingPathComponent("Tests/ETLTests/Fixtures/reference/000_051f259db4d054d5.txt").path
+        let paragraphs = CorpusSource.parse(try String(contentsOfFile: path, encoding: .utf8)).paragraphs
+        return paragraphs.prefix { !$0.hasPrefix("انتهای پیام") }.joined(separator: "\n\n")
+    }
+
+    /// How much of one sentence a republished copy changes.
+    enum Edit { case oneWord, twoWords, reworded }
+
+    /// The same story as Mehr would republish it: its own lead-in («به گزارش مهر،» for «به گزارش ایسنا،»),
+    /// one sentence edited, ZWNJs put back.
+    static func mehrBody(_ edit: Edit = .oneWord) throws -> String {
+        var text = try isnaBody()
+        text = text.replacingOccurrences(of: "به گزارش ایسنا،", with: "به گزارش مهر،")
+        let sentence = "در نتیجه این حمله یکی از کارکنان سفارت جمهوری آذربایجان کشته و فرد ضارب نیز دستگیر شد"
+        #expect(text.contains(sentence))
+        let edited = switch edit {
+        case .oneWord: "در نتیجه این حمله یکی از کارمندان سفارت جمهوری آذربایجان کشته و فرد ضارب نیز دستگیر شد"
+        case .twoWords: "در نتیجه این حمله یکی از کارمندان سفارت جمهوری آذربایجان جان باخت و فرد ضارب نیز دستگیر شد"
+        case .reworded: "در این حمله یک نفر از کارمندان سفارت جمهوری آذربایجان جان باخت و ضارب بازداشت شد"
+        }
+        text = text.replacingOccurrences(of: sentence, with: edited)
+        return text.replacingOccurrences(of: "سرزمینهای", with: "سرزمین\u{200C}های")
+    }
+
+    /// Another story entirely: the Zenhar reference article.
+    static func zenharBody() throws -> String {
+        let path = CommandLineTool.packageRoot.appendingPathComponent("Tests/ETLTests/Fixtures/reference/002_53214439f8101b3e.txt").path
+        return CorpusSource.parse(try String(contentsOfFile: path, encoding: .utf8)).paragraphs.joined(separator: "\n\n")
+    }
+
+    @Test func sameStoryFromTwoAgenciesIsANearDuplicate() async throws {
+        let isna = try Self.isnaBody(), mehr = try Self.mehrBody(), zenhar = try Self.zenharBody()
+        #expect(SimHash.contentHash(isna) != SimHash.contentHash(mehr))
+        let near = SimHash.distance(SimHash.fingerprint(isna), SimHash.fingerprint(mehr))
+        let far = SimHash.distance(SimHash.fingerprint(isna), SimHash.fingerprint(zenhar))
+        #expect(near <= 3, "distance \(near)")
+        #expect(far > 10, "distance \(far)")
+
+        let transform = try dedup()
+        #expect(try await transform.apply(to: story("https://www.isna.ir/news/1402033019738/", isna), context: context) != nil)
+        #expect(try await transform.apply(to: story("https://www.mehrnews.com/news/5803456/", mehr), context: context) == nil)
+        #expect(try await transform.apply(to: story("https://zenhar.news/fa/news/12345/", zenhar), context: context) != nil)
+
+        // By content only, the reworded copy is a story of its own.
+        let exact = try dedup(["by": "content"])
+        _ = try await exact.apply(to: story("https://www.isna.ir/a", isna), context: context)
+        #expect(try await exact.apply(to: story("https://www.mehrnews.com/b", mehr), context: context) != nil)
+        // With threshold 0 the copy (2 bits away) passes.
+        #expect(near > 0)
+        let strict = try dedup(["threshold": 0])
+        _ = try await strict.apply(to: story("https://www.isna.ir/a", isna), context: context)
+        #expect(try await strict.apply(to: story("https://www.mehrnews.com/b", mehr), context: context) != nil)
+    }
+
+    @Test func biggerEditsAreCaughtByTheDefaultButNotByATightThreshold() async throws {
+        // Of some 520 words, two changed words give 5 bits here and a reworded sentence 7: within the
+        // default 8, past a tight 3. Different stories on the same subject are 29–38 bits apart.
+        let isna = try Self.isnaBody()
+        for (edit, bits) in [(Edit.twoWords, 5), (.reworded, 7)] {
+            let copy = try Self.mehrBody(edit)
+            #expect(SimHash.distance(SimHash.fingerprint(isna), SimHash.fingerprint(copy)) == bits, "\(edit)")
+            let byDefault = try dedup()
+            _ = try await byDefault.apply(to: story("https://www.isna.ir/a", isna), context: context)
+            #expect(try await byDefault.apply(to: story("https://www.mehrnews.com/b", copy), context: context) == nil)
+            let tight = try dedup(["threshold": 3])
+            _ = try await tight.apply(to: story("https://www.isna.ir/a", isna), context: context)
+            #expect(try await tight.apply(to: story("https://www.mehrnews.com/b", copy), context: context) != nil)
+        }
+    }
+
+    @Test func contentHashIgnoresZWNJYehKafAndWhiteSpace() async throws {
+        let a = "روابط ايران و جمهوری آذربایجان  در سرزمینهای اشغالی\n\nبه بررسی كشیده شد."
+        let b = "روابط ایران و جمهوری آذربایجان در سرزمین‌های اشغالی به بررسی کشیده شد."
+        #expect(SimHash.contentHash(a) == SimHash.contentHash(b))
+        #expect(SimHash.contentHash(a) != SimHash.contentHash("روابط ایران و جمهوری آذربایجان در سرزمین‌های اشغالی به بررسی کشیده نشد."))
+        // Agency lead-ins are no part of the story.
+        #expect(SimHash.contentHash("به گزارش ایسنا، وزیر امروز سخن گفت.") == SimHash.contentHash("به گزارش خبرگزاری مهر به نقل از گلوبز، وزیر امروز سخن گفت."))
+        #expect(SimHash.contentHash("به گزارش رسید که وزیر امروز سخن گفت.") != SimHash.contentHash("وزیر امروز سخن گفت."))
+        let transform = try dedup(["by": "content"])
+        #expect(try await transform.apply(to: story("https://a.ir/1", a), context: context) != nil)
+        #expect(try await transform.apply(to: story("https://b.ir/2", b), context: context) == nil)
+    }
+
+    @Test func canonicalURLs() async throws {
+        let transform = try dedup(["by": "url"])
+        #expect(try await transform.apply(to: story("https://www.isna.ir/news/1/", "متن یک"), context: context) != nil)
+        #expect(try await transform.apply(to: story("HTTPS://WWW.ISNA.IR/news/1#comments", "متن دو"), context: context) == nil)
+        #expect(try await transform.apply(to: story("https://www.isna.ir/news/1?utm_source=rss", "متن سه"), context: context) == nil)
+        #expect(try await transform.apply(to: story("https://m.isna.ir/x", "متن چهار", canonical: "https://www.isna.ir/news/1"), context: context) == nil)
+        #expect(try await transform.apply(to: story("https://www.isna.ir/news/2", "متن یک"), context: context) != nil)
+        #expect(Deduplicator.canonical("https://www.isna.ir/news/1?id=2&utm_medium=x") == "https://www.isna.ir/news/1?id=2")
+    }
+
+    @Test func markKeepsTheDuplicateWithDuplicateOf() async throws {
+        let transform = try dedup(["action": "mark"])
+        let first = try #require(try await transform.apply(to: story("https://www.isna.ir/news/1", try Self.isnaBody()), context: context))
+        #expect(first.fields["duplicateOf"] == nil)
+        let second = try #require(try await transform.apply(to: story("https://www.mehrnews.com/news/2", try Self.mehrBody()), context: context))
+        #expect(second.text("duplicateOf") == "https://www.isna.ir/news/1")
+    }
+
+    @Test func concurrentCopiesKeepExactlyOne() async throws {
+        let transform = try dedup()
+        let body = try Self.isnaBody()
+        let kept = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<8 {
+                group.addTask { try await transform.apply(to: self.story("https://site\(index).ir/a", body), context: self.context) != nil }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(kept == 1)
+    }
+
+    @Test func stateFileRemembersAcrossRuns() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("etl-dedup-" + UUID().uuidString).path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let state = directory + "/state/dedup.sqlite"
+        let isna = try Self.isnaBody(), zenhar = try Self.zenharBody()
+        let firstRun = try dedup(["state": .string(state)])
+        #expect(try await firstRun.apply(to: story("https://www.isna.ir/news/1", isna), context: context) != nil)
+        #expect(try await firstRun.apply(to: story("https://zenhar.news/2", zenhar), context: context) != nil)
+        // A new transform on the same file: a second run.
+        let secondRun = try dedup(["state": .string(state), "action": "mark"])
+        let again = try await secondRun.apply(to: story("https://www.isna.ir/news/1", isna), context: context)
+        #expect(again?.text("duplicateOf") == "https://www.isna.ir/news/1")
+        let republished = try await secondRun.apply(to: story("https://www.mehrnews.com/news/3", try Self.mehrBody()), context: context)
+        #expect(republished?.text("duplicateOf") == "https://www.isna.ir/news/1")
+        // Without the state file the same record is new.
+        #expect(try await dedup(["action": "mark"]).apply(to: story("https://www.isna.ir/news/1", isna), context: context)?.fields["duplicateOf"] == nil)
+    }
+
+    @Test func options() {
+        #expect(throws: OptionError.self) { try dedup(["by": "title"]) }
+        #expect(throws: OptionError.self) { try dedup(["state": ""]) }
+    }
+}
