@@ -60,3 +60,21 @@ import Testing
         #expect(try readJSONLines(output.path("articles.jsonl")).count == 5)
     }
 }
+
+/// The demo run twice with `dedup` keeping its state: each story is emitted once.
+@Suite struct DemoDedupTests {
+    @Test func aSecondRunEmitsNothingNew() async throws {
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        let text = """
+            {"sources": [{"use": "files", "glob": "${PAGES}"}], "steps": ["html", "article", {"use": "dedup", "state": "${OUT}/dedup.sqlite"}],
+             "sinks": [{"use": "jsonl", "path": "${OUT}/articles.jsonl", "mode": "append"}], "deadLetters": {"use": "jsonl", "path": "${OUT}/dead.jsonl"}}
+            """
+        let loader = PipelineLoader(registry: .builtins, environment: ["PAGES": DemoExpectation.pagesFolder.path + "/*.html", "OUT": output.url.path])
+        let first = try await PipelineRunner(pipeline: try loader.load(text: text)).run()
+        let second = try await PipelineRunner(pipeline: try loader.load(text: text)).run()
+        #expect(first.written == 5 && first.skipped == 0)
+        #expect(second.written == 0 && second.skipped == 5)
+        #expect(try readJSONLines(output.path("articles.jsonl")).count == 5)
+    }
+}
