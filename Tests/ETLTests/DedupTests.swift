@@ -112,7 +112,7 @@ import Testing
         #expect(try await transform.apply(to: story("https://www.isna.ir/news/1?utm_source=rss", "متن سه"), context: context) == nil)
         #expect(try await transform.apply(to: story("https://m.isna.ir/x", "متن چهار", canonical: "https://www.isna.ir/news/1"), context: context) == nil)
         #expect(try await transform.apply(to: story("https://www.isna.ir/news/2", "متن یک"), context: context) != nil)
-        #expect(Deduplicator.canonical("https://www.isna.ir/news/1?id=2&utm_medium=x") == "https://www.isna.ir/news/1?id=2")
+        #expect(CanonicalURL.canonical("https://www.isna.ir/news/1?id=2&utm_medium=x") == "https://www.isna.ir/news/1?id=2")
     }
 
     @Test func markKeepsTheDuplicateWithDuplicateOf() async throws {

@@ -14,8 +14,8 @@ public struct Deduplicator: Transform {
         kind: .transform,
         summary: "Drops or marks records seen before: same canonical URL, same body text, or a near-duplicate (SimHash).",
         discussion: """
-            `by`: url (the `canonicalUrl` field, else the URL; scheme and host in lower case, no fragment, no \
-            utm_ parameters, no trailing slash), content (SHA-256 of the body folded: ZWNJs removed, white space \
+            `by`: url (the `canonicalUrl` field, else the URL, made canonical: scheme and host in lower case, \
+            no default port, fragment, tracking parameters or trailing slash, query sorted), content (SHA-256 of the body folded: ZWNJs removed, white space \
             collapsed, Arabic yeh and kaf as Persian, digits as ASCII, lower case, agency lead-ins «به گزارش …،» \
             left out), or near (both, and a 64-bit SimHash of the body's word 3-shingles within `threshold` bits). \
             `mark` keeps a duplicate and sets `duplicateOf` to the first record's URL. Without `state` only \
@@ -60,7 +60,7 @@ public struct Deduplicator: Transform {
         let body = record.text("body")
         let entry = DedupIndex.Entry(
             url: url,
-            canonicalURL: Self.canonical(record.text("canonicalUrl") ?? url),
+            canonicalURL: CanonicalURL.canonical(record.text("canonicalUrl") ?? url),
             contentHash: method == .url ? nil : body.map(SimHash.contentHash),
             fingerprint: method == .near ? body.map(SimHash.fingerprint) : nil)
         guard let (first, match) = try await index.claim(entry, url: true, content: method != .url, near: method == .near) else {
@@ -71,21 +71,5 @@ public struct Deduplicator: Transform {
         var record = record
         record.fields["duplicateOf"] = .string(first)
         return record
-    }
-
-    /// The URL as compared: scheme and host in lower case, without fragment, `utm_` parameters and a
-    /// trailing slash.
-    static func canonical(_ url: String) -> String {
-        let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard var components = URLComponents(string: trimmed) else { return trimmed }
-        components.scheme = components.scheme?.lowercased()
-        components.host = components.host?.lowercased()
-        components.fragment = nil
-        if let items = components.queryItems {
-            let kept = items.filter { !$0.name.lowercased().hasPrefix("utm_") }
-            components.queryItems = kept.isEmpty ? nil : kept
-        }
-        if components.path.count > 1, components.path.hasSuffix("/") { components.path.removeLast() }
-        return components.string ?? trimmed
     }
 }
