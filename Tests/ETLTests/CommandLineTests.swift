@@ -4,8 +4,11 @@ import Testing
 /// `etl validate`, `etl plugins` and exit codes, through the real binary.
 @Suite struct CommandLineTests {
     @Test func validateAcceptsTheShippedPipelines() throws {
-        for file in ["pipelines/demo.json", "pipelines/persian-news.json"] {
-            let result = try CommandLineTool.run(["validate", file])
+        let files = try FileManager.default.contentsOfDirectory(atPath: CommandLineTool.packageRoot.appendingPathComponent("pipelines").path)
+            .filter { $0.hasSuffix(".json") }.sorted().map { "pipelines/" + $0 }
+        #expect(files.count >= 4)
+        for file in files {
+            let result = try CommandLineTool.run(["validate", file], environment: ["PAGES": "pipelines/demo-pages/*.html"])
             #expect(result.status == 0, "\(file): \(result.standardError)")
             #expect(result.standardOutput.contains("valid pipeline"))
         }
