@@ -15,52 +15,64 @@ enum ClassHint: UInt8, Comparable {
 
     private static func bytes(_ words: [String]) -> [[UInt8]] { words.map { Array($0.utf8) } }
 
-    private static let strong = BytePatternSet(["comment", "share", "sharing", "social", "related", "sidebar", "side-bar", "breadcrumb",
-                                       "advert", "newsletter", "popular", "recommend", "cookie", "subscribe", "most-viewed",
-                                       "mostviewed", "latest-news", "more-news", "morenews", "signup", "login", "promo", "sponsor"])
-    private static let weak = BytePatternSet(["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
-                                     "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",
-                                     "caption", "credit", "popup", "modal", "hidden"])
+    /// The name groups, looked for in one scan per element; bit `i` is group `i`.
+    private static let groups = BytePatternSet(groups: [
+        // 0 strong: never article text, even inside it.
+        ["comment", "share", "sharing", "social", "related", "sidebar", "side-bar", "breadcrumb",
+         "advert", "newsletter", "popular", "recommend", "cookie", "subscribe", "most-viewed",
+         "mostviewed", "latest-news", "more-news", "morenews", "signup", "login", "promo", "sponsor"],
+        // 1 weak: chrome that sometimes wraps content.
+        ["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
+         "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",
+         "caption", "credit", "popup", "modal", "hidden"],
+        // 2 positive: content containers.
+        ["article", "content", "body", "main", "story", "text", "entry", "post", "detail", "fulltext", "echo"],
+        // 3 kicker: the line above the title.
+        ["kicker", "rutitr", "rotitr", "uptitle", "up-title", "overline", "supertitle", "pretitle", "pre-title", "surtitle", "eyebrow"],
+        // 4 breadcrumb trails.
+        ["breadcrumb", "crumbs", "news_path", "news-path"],
+        // 5 posts embedded in an article (a quoted tweet) are part of what it says, though named "social".
+        ["embed", "twitter-tweet", "instagram-media", "tiktok-embed"],
+    ])
+    private static let strongBit: UInt32 = 1, weakBit: UInt32 = 2, positiveBit: UInt32 = 4, kickerBit: UInt32 = 8
+    private static let breadcrumbBit: UInt32 = 16, embedBit: UInt32 = 32
     private static let weakTokens = bytes(["ad", "ads", "nav", "tag", "links"])
-    private static let positiveNames = BytePatternSet(["article", "content", "body", "main", "story", "text", "entry", "post", "detail",
-                                              "fulltext", "echo"])
     private static let summaryNames = bytes(["lead", "summary", "intro", "subtitle", "sub-title", "abstract", "teaser",
                                              "standfirst", "excerpt", "subhead", "chapo", "dek"])
-    private static let kickerNames = BytePatternSet(["kicker", "rutitr", "rotitr", "uptitle", "up-title", "overline", "supertitle",
-                                            "pretitle", "pre-title", "surtitle", "eyebrow"])
-    private static let breadcrumbNames = BytePatternSet(["breadcrumb", "crumbs", "news_path", "news-path"])
     private static let leader = Array("leader".utf8)
 
-    /// Posts embedded in an article (a quoted tweet) are part of what it says, though named "social".
-    private static let embedNames = BytePatternSet(["embed", "twitter-tweet", "instagram-media", "tiktok-embed"])
+    /// What an element's class and id names say, read in one scan.
+    struct Reading {
+        var hint = ClassHint.none
+        /// Names the line above the title (kicker, rotitr, uptitle).
+        var isKicker = false
+        /// Names a breadcrumb trail.
+        var isBreadcrumb = false
+    }
 
-    /// The hint for an element's class and id names.
-    static func classify(_ names: [UInt8]) -> ClassHint {
-        if names.isEmpty || embedNames.matches(names) { return .none }
-        if strong.matches(names) { return .strongNegative }
-        let isPositive = positiveNames.matches(names)
-        let isWeak = weak.matches(names) || ByteSearch.tokens(names).contains { token in weakTokens.contains { $0[...] == token } }
-        if isWeak && !isPositive { return .weakNegative }
-        return isPositive ? .positive : .none
+    /// Reads an element's class and id names (lower-cased bytes).
+    static func read(_ names: [UInt8]) -> Reading {
+        guard !names.isEmpty else { return Reading() }
+        let found = groups.groups(in: names)
+        var reading = Reading(isKicker: found & kickerBit != 0, isBreadcrumb: found & breadcrumbBit != 0)
+        if found & embedBit != 0 { return reading }
+        if found & strongBit != 0 {
+            reading.hint = .strongNegative
+            return reading
+        }
+        let isPositive = found & positiveBit != 0
+        let isWeak = found & weakBit != 0 || ByteSearch.containsToken(names) { token in weakTokens.contains { $0[...] == token } }
+        reading.hint = isWeak && !isPositive ? .weakNegative : isPositive ? .positive : .none
+        return reading
     }
 
     /// Whether class and id name the article's lead or summary. Whole words only for "lead"-like
     /// names, so that `leader` or `misleading` do not count.
     static func namesSummary(_ names: [UInt8]) -> Bool {
-        ByteSearch.tokens(names).contains { token in
+        ByteSearch.containsToken(names) { token in
             summaryNames.contains { name in
                 token.starts(with: name) && token.count <= name.count + 4 && !token.starts(with: leader)
             }
         }
-    }
-
-    /// Whether class and id name the line above the title (kicker, rotitr, uptitle).
-    static func namesKicker(_ names: [UInt8]) -> Bool {
-        kickerNames.matches(names)
-    }
-
-    /// Whether class and id name a breadcrumb trail.
-    static func namesBreadcrumb(_ names: [UInt8]) -> Bool {
-        breadcrumbNames.matches(names)
     }
 }

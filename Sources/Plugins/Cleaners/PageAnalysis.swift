@@ -125,10 +125,11 @@ struct PageAnalysis {
         }
 
         // Classes on <html> and <body> describe the whole page's layout ("one-sidebar"), not a part of it.
-        let hint = (tag == .html || tag == .body) ? .none : max(ClassHint.classify(attributes.names), tag.impliedHint)
+        let reading = ClassHint.read(attributes.names)
+        let hint = (tag == .html || tag == .body) ? .none : max(reading.hint, tag.impliedHint)
         if tag.isRemovedWithContent && context.removedBy == nil { context.removedBy = tag }
         if !context.inSummary && !attributes.names.isEmpty {
-            if ClassHint.namesKicker(attributes.names) {
+            if reading.isKicker {
                 appendIfPresent(text(of: node), at: index, to: &kickers)
                 context.inSummary = true
             } else if ClassHint.namesSummary(attributes.names) {
@@ -136,7 +137,7 @@ struct PageAnalysis {
                 context.inSummary = true
             }
         }
-        if metadata.breadcrumbs.isEmpty && ClassHint.namesBreadcrumb(attributes.names) {
+        if metadata.breadcrumbs.isEmpty && reading.isBreadcrumb {
             metadata.breadcrumbs = Self.linkTexts(of: node)
         }
         if tag == .h1 {

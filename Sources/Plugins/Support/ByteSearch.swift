@@ -24,9 +24,26 @@ enum ByteSearch {
         }
     }
 
-    /// The runs of letters and digits (ASCII, plus any non-ASCII byte) in `bytes`.
-    static func tokens(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
-        bytes.split { byte in byte < 0x80 && !((byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)) }
+    /// Whether any run of letters and digits (ASCII, plus any non-ASCII byte) in `bytes` passes
+    /// `test`; scans without allocating.
+    static func containsToken(_ bytes: [UInt8], where test: (ArraySlice<UInt8>) -> Bool) -> Bool {
+        var start = -1
+        for index in 0...bytes.count {
+            let isWordByte: Bool
+            if index < bytes.count {
+                let byte = bytes[index]
+                isWordByte = byte >= 0x80 || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+            } else {
+                isWordByte = false
+            }
+            if isWordByte {
+                if start < 0 { start = index }
+            } else if start >= 0 {
+                if test(bytes[start..<index]) { return true }
+                start = -1
+            }
+        }
+        return false
     }
 
     /// `bytes` with ASCII capitals made small.
@@ -37,27 +54,49 @@ enum ByteSearch {
 
 /// Several byte patterns looked for at once: each position of the haystack is compared only with
 /// the patterns that start with its byte (class names are tested against some 80 words per element).
+/// Patterns may belong to groups, so that one scan tells which groups occur.
 struct BytePatternSet: Sendable {
-    private var buckets: [[[UInt8]]] = Array(repeating: [], count: 256)
+    private var buckets: [[(bytes: [UInt8], group: UInt32)]] = Array(repeating: [], count: 256)
 
+    /// One group of patterns.
     init(_ words: [String]) {
-        for word in words where !word.isEmpty {
-            let bytes = Array(word.utf8)
-            buckets[Int(bytes[0])].append(bytes)
+        self.init(groups: [words])
+    }
+
+    /// Several groups: group `i` sets bit `i` of ``groups(in:)``.
+    init(groups: [[String]]) {
+        for (index, words) in groups.enumerated() {
+            for word in words where !word.isEmpty {
+                let bytes = Array(word.utf8)
+                buckets[Int(bytes[0])].append((bytes, UInt32(1) << UInt32(index)))
+            }
         }
     }
 
     /// Whether any pattern occurs in `haystack`.
     func matches(_ haystack: [UInt8]) -> Bool {
+        scan(haystack, stopAtFirst: true) != 0
+    }
+
+    /// The groups (as bits) with a pattern that occurs in `haystack`, in one pass.
+    func groups(in haystack: [UInt8]) -> UInt32 {
+        scan(haystack, stopAtFirst: false)
+    }
+
+    private func scan(_ haystack: [UInt8], stopAtFirst: Bool) -> UInt32 {
         haystack.withUnsafeBufferPointer { hay in
+            var found: UInt32 = 0
             for start in 0..<hay.count {
-                for pattern in buckets[Int(hay[start])] where pattern.count <= hay.count - start {
+                for pattern in buckets[Int(hay[start])] where pattern.bytes.count <= hay.count - start && found & pattern.group == 0 {
                     var offset = 1
-                    while offset < pattern.count && hay[start + offset] == pattern[offset] { offset += 1 }
-                    if offset == pattern.count { return true }
+                    while offset < pattern.bytes.count && hay[start + offset] == pattern.bytes[offset] { offset += 1 }
+                    if offset == pattern.bytes.count {
+                        found |= pattern.group
+                        if stopAtFirst { return found }
+                    }
                 }
             }
-            return false
+            return found
         }
     }
 }
