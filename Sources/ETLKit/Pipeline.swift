@@ -35,10 +35,14 @@ public struct Pipeline: Sendable {
     public var deadLetters: PipelineStage<any Sink>
     /// How many records are processed at once.
     public var concurrency: Int
+    /// The state store's file (the `"state"` member, references expanded), or nil for none. The
+    /// loader does not open it: the command line does (see ``StateStore``).
+    public var state: String?
 
     public init(name: String, sources: [PipelineStage<any Source>], fetchers: [PipelineStage<any Fetcher>],
                 steps: [PipelineStage<ProcessingStep>], sinks: [PipelineStage<any Sink>],
-                deadLetters: PipelineStage<any Sink>, concurrency: Int) {
+                deadLetters: PipelineStage<any Sink>, concurrency: Int, state: String? = nil) {
+        self.state = state
         self.name = name
         self.sources = sources
         self.fetchers = fetchers

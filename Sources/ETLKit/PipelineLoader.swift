@@ -11,19 +11,21 @@ import Foundation
 ///   "steps": ["html", "article"],
 ///   "sinks": [{ "use": "jsonl", "path": "out/articles.jsonl" }],
 ///   "deadLetters": { "use": "jsonl", "path": "out/dead-letters.jsonl" },
-///   "concurrency": 16
+///   "concurrency": 16,
+///   "state": "out/state.sqlite"
 /// }
 /// ```
 /// A plugin is written `{ "use": ID, OPTION: VALUE, … }`, or as its bare id when it needs no options.
 /// `fetch` defaults to every fetcher among `http` and `file`, `steps` to `html` then `article`, and
-/// `deadLetters` to `dead-letters.jsonl`. Every problem is collected (not only the first), each with
+/// `deadLetters` to `dead-letters.jsonl`; without `state` runs keep no state (the loader
+/// never opens the state file: validating does no I/O). Every problem is collected (not only the first), each with
 /// its JSON path and line:column.
 public struct PipelineLoader: Sendable {
     public var registry: PluginRegistry
     public var environment: [String: String]
 
     /// Members the top level may have, for "did you mean".
-    public static let topLevelKeys = ["$schema", "name", "description", "sources", "fetch", "steps", "sinks", "deadLetters", "concurrency"]
+    public static let topLevelKeys = ["$schema", "name", "description", "sources", "fetch", "steps", "sinks", "deadLetters", "concurrency", "state"]
     /// Defaults for members the file leaves out.
     public static let defaultFetchers = ["http", "file"]
     public static let defaultSteps = ["html", "article"]
@@ -109,6 +111,18 @@ private struct Builder {
             }
         }
 
+        var state: String?
+        if let member = root.member("state") {
+            let path = JSONPath.root.appending("state")
+            if let text = expandedString(member.value, path: path) {
+                if text.isEmpty {
+                    report(path, member.value.location, "expected the state file's path, such as \"out/state.sqlite\", found an empty string")
+                } else {
+                    state = text
+                }
+            }
+        }
+
         let sources: [PipelineStage<any Source>] = stages(root, key: "sources", kind: .source, required: true, defaults: nil)
             .compactMap { stage in (stage.instance as? any Source).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
         let fetchers: [PipelineStage<any Fetcher>] = stages(root, key: "fetch", kind: .fetcher, required: false,
@@ -137,7 +151,7 @@ private struct Builder {
 
         guard diagnostics.isEmpty, let deadLetters else { return nil }
         return Pipeline(name: name, sources: sources, fetchers: fetchers, steps: steps, sinks: sinks,
-                        deadLetters: deadLetters, concurrency: concurrency)
+                        deadLetters: deadLetters, concurrency: concurrency, state: state)
     }
 
     /// Builds the plugins of one top-level list (`sources`, `fetch`, `steps`, `sinks`). A single plugin

@@ -14,6 +14,17 @@ import Synchronization
 ///
 /// A failing record never stops the run. A sink that cannot be opened, or a dead-letter sink that
 /// cannot be written (nothing may be lost silently), does: ``RunError``.
+///
+/// **State.** With a ``StateStore`` a run is incremental. A worker looks up the record's canonical
+/// URL before the fetch; when its last run was `done`, the stored ETag and Last-Modified go on the
+/// record (``Record/conditional``) and a fetcher may answer with ``NotModified`` (a 304); after the
+/// fetch, a document whose SHA-256 equals the stored hash is unchanged too. Unchanged records skip
+/// the steps and the sinks and are counted in ``RunSummary/unchanged`` (part of `skipped`). The
+/// writer records each final outcome: `done` (validators, hash, time) once every sink wrote the
+/// record, a step filtered it out or it was unchanged; `failed` with one more attempt once it went
+/// to the dead letters. ``fullRefresh`` fetches everything unconditionally and still records. A
+/// store that cannot be read is logged and the record fetched as if new; one that cannot be
+/// written stops the run (``RunError/stateWrite(url:reason:)``).
 public struct PipelineRunner: Sendable {
     public var pipeline: Pipeline
     /// Stop after this many records from the sources.
@@ -21,11 +32,19 @@ public struct PipelineRunner: Sendable {
     public var logger: Logger
     /// Called by the writer after each outcome; keep it cheap.
     public var progress: (@Sendable (RunProgress) -> Void)?
+    /// The store for incremental runs, opened (and later closed) by the caller; nil for none.
+    public var stateStore: (any StateStore)?
+    /// Ignore the store's validators and hashes (fetch and write everything) but still record.
+    public var fullRefresh: Bool
 
-    public init(pipeline: Pipeline, limit: Int? = nil, logger: Logger = Logger(label: "etl"), progress: (@Sendable (RunProgress) -> Void)? = nil) {
+    public init(pipeline: Pipeline, limit: Int? = nil, logger: Logger = Logger(label: "etl"),
+                stateStore: (any StateStore)? = nil, fullRefresh: Bool = false,
+                progress: (@Sendable (RunProgress) -> Void)? = nil) {
         self.pipeline = pipeline
         self.limit = limit
         self.logger = logger
+        self.stateStore = stateStore
+        self.fullRefresh = fullRefresh
         self.progress = progress
     }
 
@@ -33,6 +52,8 @@ public struct PipelineRunner: Sendable {
     private enum Outcome: Sendable {
         case done(Record)
         case skipped(Record)
+        /// The state store shows the record unchanged: a 304, or the stored content hash.
+        case unchanged(Record)
         case failed(Record, step: String, reason: String)
         case sourceFailed(Record, step: String, reason: String)
     }
@@ -41,6 +62,10 @@ public struct PipelineRunner: Sendable {
     private struct TimedOutcome: Sendable {
         var outcome: Outcome
         var timings: [(step: Int, seconds: Double, result: StepResult)]
+        /// What the state store knew about the record's URL before this run (with a store only).
+        var stored: StateEntry? = nil
+        /// SHA-256 of the fetched document's text (with a store only).
+        var contentHash: String? = nil
     }
 
     private enum StepResult: Sendable { case passed, skipped, failed }
@@ -165,16 +190,25 @@ public struct PipelineRunner: Sendable {
                     if let failure {
                         try await writeDeadLetter(DeadLetter.record(for: record, step: failure.step, reason: failure.reason))
                         summary.deadLetters += 1
+                        try await recordState(failed: record, timed)
                     } else {
                         summary.written += 1
+                        try await recordState(done: record, timed)
                     }
-                case .skipped:
+                case .skipped(let record):
                     summary.input += 1
                     summary.skipped += 1
+                    try await recordState(done: record, timed)
+                case .unchanged(let record):
+                    summary.input += 1
+                    summary.skipped += 1
+                    summary.unchanged += 1
+                    try await recordState(done: record, timed)
                 case .failed(let record, let step, let reason):
                     summary.input += 1
                     try await writeDeadLetter(DeadLetter.record(for: record, step: step, reason: reason))
                     summary.deadLetters += 1
+                    try await recordState(failed: record, timed)
                 case .sourceFailed(let record, let step, let reason):
                     logger.error("\(step) failed: \(reason)")
                     try await writeDeadLetter(DeadLetter.record(for: record, step: step, reason: reason))
@@ -188,6 +222,38 @@ public struct PipelineRunner: Sendable {
             try await group.waitForAll()
             summary.seconds = (ContinuousClock.now - started).seconds
             return summary
+        }
+    }
+
+    /// Records a URL as done: the response's validators (the stored ones after a 304) and hash.
+    private func recordState(done record: Record, _ timed: TimedOutcome) async throws(RunError) {
+        guard stateStore != nil else { return }
+        let stored = timed.stored?.status == .done ? timed.stored : nil
+        var entry = StateEntry(url: CanonicalURL.canonical(record.url), status: .done, attempts: 0, lastFetch: Date(),
+                               etag: stored?.etag, lastModified: stored?.lastModified, contentHash: timed.contentHash ?? stored?.contentHash)
+        if let response = record.response {
+            entry.etag = response.header("etag")
+            entry.lastModified = response.header("last-modified")
+        }
+        try await writeState(entry)
+    }
+
+    /// Records a URL as failed, one attempt more than before; earlier validators are kept but not
+    /// used while the status is `failed`.
+    private func recordState(failed record: Record, _ timed: TimedOutcome) async throws(RunError) {
+        guard stateStore != nil else { return }
+        let stored = timed.stored
+        let attempts = stored?.status == .failed ? (stored?.attempts ?? 0) + 1 : 1
+        try await writeState(StateEntry(url: CanonicalURL.canonical(record.url), status: .failed, attempts: attempts, lastFetch: Date(),
+                                        etag: stored?.etag, lastModified: stored?.lastModified, contentHash: stored?.contentHash))
+    }
+
+    private func writeState(_ entry: StateEntry) async throws(RunError) {
+        guard let stateStore else { return }
+        do {
+            try await stateStore.record(entry)
+        } catch {
+            throw RunError.stateWrite(url: entry.url, reason: DeadLetter.reason(for: error))
         }
     }
 
@@ -216,6 +282,7 @@ public struct PipelineRunner: Sendable {
         switch timed.outcome {
         case .done(let record): return .done(record)
         case .skipped(let record): return .skipped(record, step: timed.timings.last.map { stageLabels[$0.step] } ?? "")
+        case .unchanged(let record): return .skipped(record, step: "state")
         case .failed(let record, let step, let reason), .sourceFailed(let record, let step, let reason):
             return .failed(record, step: step, reason: reason)
         }
@@ -226,19 +293,48 @@ public struct PipelineRunner: Sendable {
         var record = input
         var timings: [(step: Int, seconds: Double, result: StepResult)] = []
 
+        // State: what the last run knew. Its validators and hash count only after a success.
+        var stored: StateEntry?
+        if let stateStore {
+            do {
+                stored = try await stateStore.entry(for: CanonicalURL.canonical(record.url))
+            } catch {
+                context.logger.warning("state lookup failed for \(record.url), fetching it as new: \(error)")
+            }
+        }
+        let previous = fullRefresh ? nil : stored.flatMap { $0.status == .done ? $0 : nil }
+        if let previous, previous.etag != nil || previous.lastModified != nil {
+            record.conditional = ConditionalRequest(etag: previous.etag, lastModified: previous.lastModified)
+        }
+        func outcome(_ outcome: Outcome, hash: String? = nil) -> TimedOutcome {
+            TimedOutcome(outcome: outcome, timings: timings, stored: stored, contentHash: hash)
+        }
+
         if record.document == nil {
             guard let fetcher = pipeline.fetcher(for: record.url) else {
                 let schemes = pipeline.fetchers.flatMap { $0.instance.schemes }.sorted().joined(separator: ", ")
                 timings.append((0, 0, .failed))
-                return TimedOutcome(outcome: .failed(record, step: "fetch", reason: "no fetcher reads \"\(Pipeline.scheme(of: record.url))\" URLs (the pipeline's fetchers read: \(schemes))"), timings: timings)
+                return outcome(.failed(record, step: "fetch", reason: "no fetcher reads \"\(Pipeline.scheme(of: record.url))\" URLs (the pipeline's fetchers read: \(schemes))"))
             }
             let clock = ContinuousClock.now
             do {
                 record = try await fetcher.instance.fetch(record, context: context)
                 timings.append((0, (ContinuousClock.now - clock).seconds, .passed))
+            } catch is NotModified where record.conditional != nil {
+                timings.append((0, (ContinuousClock.now - clock).seconds, .skipped))
+                return outcome(.unchanged(record))
             } catch {
                 timings.append((0, (ContinuousClock.now - clock).seconds, .failed))
-                return TimedOutcome(outcome: .failed(record, step: "fetch:\(fetcher.label)", reason: DeadLetter.reason(for: error)), timings: timings)
+                return outcome(.failed(record, step: "fetch:\(fetcher.label)", reason: DeadLetter.reason(for: error)))
+            }
+        }
+
+        var contentHash: String?
+        if stateStore != nil, let document = record.document {
+            let hash = SHA256.hexDigest(of: document.text)
+            contentHash = hash
+            if let previous, previous.contentHash == hash {
+                return outcome(.unchanged(record), hash: hash)
             }
         }
 
@@ -253,16 +349,16 @@ public struct PipelineRunner: Sendable {
                 let seconds = (ContinuousClock.now - clock).seconds
                 guard let next else {
                     timings.append((index + 1, seconds, .skipped))
-                    return TimedOutcome(outcome: .skipped(record), timings: timings)
+                    return outcome(.skipped(record), hash: contentHash)
                 }
                 timings.append((index + 1, seconds, .passed))
                 record = next
             } catch {
                 timings.append((index + 1, (ContinuousClock.now - clock).seconds, .failed))
-                return TimedOutcome(outcome: .failed(record, step: step.label, reason: DeadLetter.reason(for: error)), timings: timings)
+                return outcome(.failed(record, step: step.label, reason: DeadLetter.reason(for: error)), hash: contentHash)
             }
         }
-        return TimedOutcome(outcome: .done(record), timings: timings)
+        return outcome(.done(record), hash: contentHash)
     }
 }
 
@@ -294,6 +390,8 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
     case sinkOpen(sink: String, path: JSONPath, reason: String)
     /// The dead-letter sink failed: continuing would lose records.
     case deadLetterWrite(url: String, reason: String)
+    /// The state store could not record an outcome: continuing would refetch (or skip) wrongly.
+    case stateWrite(url: String, reason: String)
     /// The run was cancelled or failed for another reason.
     case interrupted(reason: String)
 
@@ -301,6 +399,7 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .sinkOpen(let sink, let path, let reason): return "cannot open sink \"\(sink)\" (\(path)): \(reason)"
         case .deadLetterWrite(let url, let reason): return "the dead-letter sink failed for \(url), stopping so that nothing is lost: \(reason)"
+        case .stateWrite(let url, let reason): return "the state store failed for \(url), stopping: \(reason)"
         case .interrupted(let reason): return "the run stopped: \(reason)"
         }
     }

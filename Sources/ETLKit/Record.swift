@@ -18,6 +18,10 @@ public struct Record: Sendable {
     public var document: Document?
     /// The cleaned page: content blocks and page metadata. Nil until a cleaner ran.
     public var page: Page?
+    /// Validators from the state store (``StateStore``): set by the runner before the fetch when the
+    /// URL was fetched before, so that a fetcher can ask "only if changed" and throw
+    /// ``NotModified`` for a 304. Nil without a state store, on a first fetch and with `--full-refresh`.
+    public var conditional: ConditionalRequest?
 
     public init(url: String, source: String, fields: [String: JSONValue] = [:]) {
         self.url = url

@@ -24,8 +24,11 @@ public struct RunSummary: Sendable {
     public var input = 0
     /// Records written to the sinks.
     public var written = 0
-    /// Records a step filtered out.
+    /// Records a step filtered out, plus the ``unchanged`` ones.
     public var skipped = 0
+    /// Records skipped because the state store shows them unchanged: a 304 to a conditional request,
+    /// or a document whose SHA-256 equals the stored one. Part of ``skipped``.
+    public var unchanged = 0
     /// Records sent to the dead-letter sink.
     public var deadLetters = 0
     /// Sources that failed (each also written to the dead-letter sink).

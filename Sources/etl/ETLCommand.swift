@@ -24,7 +24,7 @@ struct ETLCommand: AsyncParsableCommand {
             or the run stopped; 2 the pipeline file or the command line is invalid.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self, ExtractCommand.self, PluginsCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, ExtractCommand.self, PluginsCommand.self, StateCommand.self],
     )
 
     /// Parses the command line and runs; usage errors exit with 2, as the README promises (argument

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ETLKit
+import ETLPlugins
 import Foundation
 import Logging
 
@@ -14,10 +15,16 @@ struct RunCommand: AsyncParsableCommand {
             On a terminal a progress line shows done, failed and the rate; at the end a table accounts for \
             every record: in = written + skipped + dead letters.
 
+            With a "state" file in the pipeline, runs are incremental: pages that answer 304 to a \
+            conditional request, or whose text hashes as last time, are skipped as unchanged and not \
+            written again; pages that failed are tried again. --full-refresh fetches and writes \
+            everything (and still updates the state). See `etl state FILE`.
+
             Examples:
               etl run pipelines/demo.json
               PAGES='my-pages/*.html' OUT=/tmp/out etl run pipelines/demo.json
               etl run pipelines/persian-news.json --limit 20
+              etl run pipelines/news-site.json --full-refresh
 
             Exit codes: 0 every record went through; 1 some failed or the run stopped; 2 invalid pipeline.
             """
@@ -27,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Stop after this many records from the sources.")
     var limit: Int?
+
+    @Flag(name: .long, help: "Ignore the state file's ETags and hashes: fetch and write every page (the state is still updated).")
+    var fullRefresh = false
 
     @Flag(name: .shortAndLong, help: "No progress line and no summary table.")
     var quiet = false
@@ -51,16 +61,32 @@ struct RunCommand: AsyncParsableCommand {
         if let progress {
             onProgress = { snapshot in progress.update(snapshot) }
         }
-        let runner = PipelineRunner(pipeline: loaded, limit: limit, logger: Logger(label: "etl"), progress: onProgress)
+        var stateStore: SQLiteStateStore?
+        if let path = loaded.state {
+            do {
+                stateStore = try SQLiteStateStore(path: path)
+            } catch {
+                Console.error("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        let runner = PipelineRunner(pipeline: loaded, limit: limit, logger: Logger(label: "etl"),
+                                    stateStore: stateStore, fullRefresh: fullRefresh, progress: onProgress)
         let summary: RunSummary
         do {
             summary = try await runner.run()
         } catch {
             progress?.finish()
+            try? await stateStore?.close()
             Console.error("error: \(error)")
             throw ExitCode(1)
         }
         progress?.finish()
+        do {
+            try await stateStore?.close()
+        } catch {
+            Console.error("warning: \(error)")
+        }
         if !quiet { print(SummaryTable(pipeline: loaded, summary: summary).text) }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }

@@ -10,7 +10,9 @@ struct SummaryTable {
         let rate = summary.seconds > 0 ? Double(summary.input) / summary.seconds : 0
         var lines = [
             "\(pipeline.name): \(summary.input) records in \(String(format: "%.2f", summary.seconds)) s (\(String(format: "%.1f", rate))/s)",
-            "  in \(summary.input) = written \(summary.written) + skipped \(summary.skipped) + dead letters \(summary.deadLetters)"
+            "  in \(summary.input) = written \(summary.written) + skipped \(summary.skipped)"
+                + (summary.unchanged > 0 || pipeline.state != nil ? " (unchanged \(summary.unchanged))" : "")
+                + " + dead letters \(summary.deadLetters)"
                 + (summary.reconciles ? "" : "  (does not reconcile!)"),
         ]
         if summary.sourceFailures > 0 {

@@ -91,8 +91,9 @@ final class CurlMultiClient: Sendable {
     /// Fetches `url` with GET, following redirects. Throws ``HTTPFetchError`` for a failed transfer
     /// (an HTTP error status is not a failure here) and `CancellationError` when the task is cancelled.
     /// `acceptsAnyMediaType` turns off ``Configuration/isUnwantedMediaType`` for this request (for
-    /// robots.txt, which some servers label as a binary type).
-    func get(_ url: String, acceptsAnyMediaType: Bool = false) async throws -> HTTPTransferResult {
+    /// robots.txt, which some servers label as a binary type). `headerLines` (`Name: value`) are sent
+    /// after the configuration's own, for this request only (conditional requests).
+    func get(_ url: String, acceptsAnyMediaType: Bool = false, headerLines: [String] = []) async throws -> HTTPTransferResult {
         guard let host = Self.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
         let id = state.withLock { state in
@@ -102,7 +103,7 @@ final class CurlMultiClient: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                enqueue(PendingRequest(id: id, url: url, host: host, acceptsAnyMediaType: acceptsAnyMediaType, continuation: continuation))
+                enqueue(PendingRequest(id: id, url: url, host: host, acceptsAnyMediaType: acceptsAnyMediaType, headerLines: headerLines, continuation: continuation))
             }
         } onCancel: {
             cancel(id)
@@ -148,6 +149,8 @@ final class CurlMultiClient: Sendable {
         var url: String
         var host: String
         var acceptsAnyMediaType: Bool
+        /// Request headers of this request only, after the configuration's.
+        var headerLines: [String]
         var continuation: CheckedContinuation<HTTPTransferResult, any Error>
     }
 
@@ -473,7 +476,7 @@ private final class Transfer {
             self.isUnwantedMediaType = configuration.isUnwantedMediaType
         }
         self.onRequestStart = onRequestStart
-        for line in configuration.headerLines {
+        for line in configuration.headerLines + request.headerLines {
             headerList = curl_slist_append(headerList, line)
         }
         do {

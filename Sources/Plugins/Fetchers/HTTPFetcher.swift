@@ -16,6 +16,10 @@ import Foundation
 /// The body is decoded with ``TextDecoding``: a byte-order mark, else the Content-Type charset, else
 /// a `<meta>` declaration, else UTF-8.
 ///
+/// A record with ``Record/conditional`` validators (set by the runner from its state store) is
+/// fetched with `If-None-Match` / `If-Modified-Since`; a 304 to such a request throws ``NotModified``,
+/// which the runner counts as unchanged, not as a failure.
+///
 /// Building the fetcher only checks its options; the client starts its thread at the first fetch
 /// and lets it go when idle.
 public struct HTTPFetcher: Fetcher {
@@ -37,7 +41,9 @@ public struct HTTPFetcher: Fetcher {
             of sources, so with a delay perHost rarely matters: it only bounds slow transfers \
             that overlap. Network failures, timeouts and the statuses 429, 500, 502, 503 and 504 \
             are retried up to retries times after backoff, 2×backoff, 4×backoff… seconds (±20%, \
-            at most 60), or after the response's Retry-After; other statuses are not retried.
+            at most 60), or after the response's Retry-After; other statuses are not retried. \
+            With a pipeline "state", a page fetched before is asked for with If-None-Match / \
+            If-Modified-Since, and a 304 counts as unchanged, not as a failure.
             """,
         options: [
             OptionSpec("concurrency", .integer(minimum: 1, maximum: 1024), default: .integer(32), "Transfers in progress at once, all hosts together."),
@@ -111,7 +117,11 @@ public struct HTTPFetcher: Fetcher {
         if robotsCache != nil {
             try await checkRobots(record.url, context: context)
         }
-        let (result, attempts) = try await transfer(record.url, context: context)
+        let conditionalLines = Self.conditionalHeaderLines(record.conditional)
+        let (result, attempts) = try await transfer(record.url, headerLines: conditionalLines, context: context)
+        if result.status == 304 && !conditionalLines.isEmpty {
+            throw NotModified(url: record.url)
+        }
         guard (200..<300).contains(result.status) else {
             let error = HTTPFetchError.httpStatus(url: record.url, finalURL: result.finalURL, status: result.status)
             throw attempts > 1 ? .failedAfterAttempts(attempts: attempts, last: error) : error
@@ -140,14 +150,14 @@ public struct HTTPFetcher: Fetcher {
     /// Fetches `url`, trying again after retryable failures and statuses (``RetryPolicy``). Returns
     /// the last response, whatever its status, and the number of attempts; throws the last error,
     /// wrapped in ``HTTPFetchError/failedAfterAttempts(attempts:last:)`` after more than one attempt.
-    private func transfer(_ url: String, acceptsAnyMediaType: Bool = false, context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
+    private func transfer(_ url: String, acceptsAnyMediaType: Bool = false, headerLines: [String] = [], context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
         var attempt = 0
         while true {
             attempt += 1
             var wait = 0.0
             var reason = ""
             do {
-                let result = try await client.get(url, acceptsAnyMediaType: acceptsAnyMediaType)
+                let result = try await client.get(url, acceptsAnyMediaType: acceptsAnyMediaType, headerLines: headerLines)
                 guard RetryPolicy.retryableStatuses.contains(result.status) else { return (result, attempt) }
                 let retryAfter = result.headers.last { $0.name == "retry-after" }.flatMap { RetryPolicy.retryAfterSeconds($0.value) }
                 // The whole host was asked to wait, not only this URL, also when this fetch gives up.
@@ -176,6 +186,20 @@ public struct HTTPFetcher: Fetcher {
             context.logger.info("retrying \(url) in \(String(format: "%.2f", wait)) s (attempt \(attempt + 1) of \(retryPolicy.retries + 1)): \(reason)")
             try await Task.sleep(for: .seconds(wait))
         }
+    }
+
+    /// `If-None-Match` and `If-Modified-Since` lines for a record's stored validators; a value with a
+    /// line break (never from a parsed header) is left out.
+    static func conditionalHeaderLines(_ conditional: ConditionalRequest?) -> [String] {
+        guard let conditional else { return [] }
+        var lines: [String] = []
+        if let etag = conditional.etag, !etag.isEmpty, !containsLineBreak(etag) {
+            lines.append("If-None-Match: \(etag)")
+        }
+        if let lastModified = conditional.lastModified, !lastModified.isEmpty, !containsLineBreak(lastModified) {
+            lines.append("If-Modified-Since: \(lastModified)")
+        }
+        return lines
     }
 
     // MARK: robots.txt

@@ -1,0 +1,83 @@
+import Foundation
+
+/// What a run remembers about one URL between runs, for incremental runs.
+///
+/// Written by the runner's writer once a record's outcome is final: `done` after every sink wrote
+/// it (or a step filtered it out, or it was unchanged), `failed` after it went to the dead letters.
+public struct StateEntry: Sendable, Equatable {
+    /// How a URL's last run ended.
+    public enum Status: String, Sendable {
+        /// Written to every sink, filtered out by a step, or found unchanged.
+        case done
+        /// Sent to the dead-letter sink.
+        case failed
+    }
+
+    /// The URL in its canonical form (``CanonicalURL/canonical(_:)``): the key.
+    public var url: String
+    public var status: Status
+    /// Runs in a row that failed for this URL; 0 once it is done.
+    public var attempts: Int
+    /// When the URL was last fetched (or found unchanged).
+    public var lastFetch: Date
+    /// The `ETag` of the last successful response, sent back as `If-None-Match`.
+    public var etag: String?
+    /// The `Last-Modified` of the last successful response, sent back as `If-Modified-Since`.
+    public var lastModified: String?
+    /// SHA-256 (hex) of the last successful document's text.
+    public var contentHash: String?
+
+    public init(url: String, status: Status, attempts: Int, lastFetch: Date, etag: String? = nil,
+                lastModified: String? = nil, contentHash: String? = nil) {
+        self.url = url
+        self.status = status
+        self.attempts = attempts
+        self.lastFetch = lastFetch
+        self.etag = etag
+        self.lastModified = lastModified
+        self.contentHash = contentHash
+    }
+}
+
+/// Where a pipeline keeps its ``StateEntry`` per URL (the pipeline file's `"state"` member).
+///
+/// ETLKit only knows this protocol; the SQLite store lives with the plugins and the command line
+/// makes it. The caller opens the store, hands it to ``PipelineRunner``, and closes it after the
+/// run. Lookups come from many workers at once; ``record(_:)`` from the writer, one at a time.
+public protocol StateStore: Sendable {
+    /// The entry for a canonical URL, or nil when the URL was never recorded.
+    func entry(for url: String) async throws -> StateEntry?
+    /// Inserts or replaces the entry for `entry.url`.
+    func record(_ entry: StateEntry) async throws
+    /// Releases the store; no call may follow.
+    func close() async throws
+}
+
+/// Thrown by a fetcher when a conditional request (``Record/conditional``) was answered
+/// `304 Not Modified`: the page has not changed since the run that stored its validators.
+///
+/// Not a failure: the runner counts the record as skipped and unchanged (``RunSummary/unchanged``),
+/// and it goes neither to the steps nor to the dead letters. A fetcher throws it only for a request
+/// it made conditional; a 304 to a plain request is an error as before.
+public struct NotModified: Error, Sendable, CustomStringConvertible {
+    public var url: String
+
+    public init(url: String) {
+        self.url = url
+    }
+
+    public var description: String { "\(url) is not modified (HTTP 304)" }
+}
+
+/// Validators from the previous fetch of a record's URL, for a conditional request.
+public struct ConditionalRequest: Sendable, Equatable {
+    /// Sent as `If-None-Match`.
+    public var etag: String?
+    /// Sent as `If-Modified-Since`.
+    public var lastModified: String?
+
+    public init(etag: String? = nil, lastModified: String? = nil) {
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+}
