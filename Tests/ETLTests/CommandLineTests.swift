@@ -8,7 +8,7 @@ import Testing
             .filter { $0.hasSuffix(".json") }.sorted().map { "pipelines/" + $0 }
         #expect(files.count >= 4)
         for file in files {
-            let result = try CommandLineTool.run(["validate", file], environment: ["PAGES": "pipelines/demo-pages/*.html"])
+            let result = try CommandLineTool.run(["validate", file], environment: ["PAGES": "pipelines/demo-pages/*.html", "SITE": "https://www.example.ir"])
             #expect(result.status == 0, "\(file): \(result.standardError)")
             #expect(result.standardOutput.contains("valid pipeline"))
         }
