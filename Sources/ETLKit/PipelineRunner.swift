@@ -160,6 +160,9 @@ public struct PipelineRunner: Sendable {
 
             // The writer, in this task.
             var summary = initial
+            // State entries wait here until the sinks have flushed what they describe.
+            var journal: [StateEntry?] = []
+            var lastCommit = ContinuousClock.now
             let sinkStepOffset = stageLabels.count
             for await timed in outbound {
                 for timing in timed.timings {
@@ -190,29 +193,33 @@ public struct PipelineRunner: Sendable {
                     if let failure {
                         try await writeDeadLetter(DeadLetter.record(for: record, step: failure.step, reason: failure.reason))
                         summary.deadLetters += 1
-                        try await recordState(failed: record, timed)
+                        journal.append(stateEntry(failed: record, timed))
                     } else {
                         summary.written += 1
-                        try await recordState(done: record, timed)
+                        journal.append(stateEntry(done: record, timed))
                     }
                 case .skipped(let record):
                     summary.input += 1
                     summary.skipped += 1
-                    try await recordState(done: record, timed)
+                    journal.append(stateEntry(done: record, timed))
                 case .unchanged(let record):
                     summary.input += 1
                     summary.skipped += 1
                     summary.unchanged += 1
-                    try await recordState(done: record, timed)
+                    journal.append(stateEntry(done: record, timed))
                 case .failed(let record, let step, let reason):
                     summary.input += 1
                     try await writeDeadLetter(DeadLetter.record(for: record, step: step, reason: reason))
                     summary.deadLetters += 1
-                    try await recordState(failed: record, timed)
+                    journal.append(stateEntry(failed: record, timed))
                 case .sourceFailed(let record, let step, let reason):
                     logger.error("\(step) failed: \(reason)")
                     try await writeDeadLetter(DeadLetter.record(for: record, step: step, reason: reason))
                     summary.sourceFailures += 1
+                }
+                if journal.count >= Self.journalSize || (!journal.isEmpty && ContinuousClock.now - lastCommit >= Self.journalInterval) {
+                    try await commit(&journal)
+                    lastCommit = ContinuousClock.now
                 }
                 if let progress {
                     progress(RunProgress(input: summary.input, written: summary.written, skipped: summary.skipped,
@@ -220,14 +227,16 @@ public struct PipelineRunner: Sendable {
                 }
             }
             try await group.waitForAll()
+            try await commit(&journal)
             summary.seconds = (ContinuousClock.now - started).seconds
             return summary
         }
     }
 
-    /// Records a URL as done: the response's validators (the stored ones after a 304) and hash.
-    private func recordState(done record: Record, _ timed: TimedOutcome) async throws(RunError) {
-        guard stateStore != nil else { return }
+    /// A URL's entry as done: the response's validators (the stored ones after a 304) and hash; nil
+    /// without a store.
+    private func stateEntry(done record: Record, _ timed: TimedOutcome) -> StateEntry? {
+        guard stateStore != nil else { return nil }
         let stored = timed.stored?.status == .done ? timed.stored : nil
         var entry = StateEntry(url: CanonicalURL.canonical(record.url), status: .done, attempts: 0, lastFetch: Date(),
                                etag: stored?.etag, lastModified: stored?.lastModified, contentHash: timed.contentHash ?? stored?.contentHash)
@@ -235,27 +244,48 @@ public struct PipelineRunner: Sendable {
             entry.etag = response.header("etag")
             entry.lastModified = response.header("last-modified")
         }
-        try await writeState(entry)
+        return entry
     }
 
-    /// Records a URL as failed, one attempt more than before; earlier validators are kept but not
-    /// used while the status is `failed`.
-    private func recordState(failed record: Record, _ timed: TimedOutcome) async throws(RunError) {
-        guard stateStore != nil else { return }
+    /// A URL's entry as failed, one attempt more than before; earlier validators are kept but not
+    /// used while the status is `failed`. Nil without a store.
+    private func stateEntry(failed record: Record, _ timed: TimedOutcome) -> StateEntry? {
+        guard stateStore != nil else { return nil }
         let stored = timed.stored
         let attempts = stored?.status == .failed ? (stored?.attempts ?? 0) + 1 : 1
-        try await writeState(StateEntry(url: CanonicalURL.canonical(record.url), status: .failed, attempts: attempts, lastFetch: Date(),
-                                        etag: stored?.etag, lastModified: stored?.lastModified, contentHash: stored?.contentHash))
+        return StateEntry(url: CanonicalURL.canonical(record.url), status: .failed, attempts: attempts, lastFetch: Date(),
+                          etag: stored?.etag, lastModified: stored?.lastModified, contentHash: stored?.contentHash)
     }
 
-    private func writeState(_ entry: StateEntry) async throws(RunError) {
-        guard let stateStore else { return }
-        do {
-            try await stateStore.record(entry)
-        } catch {
-            throw RunError.stateWrite(url: entry.url, reason: DeadLetter.reason(for: error))
+    /// Records the journal's entries, after every sink (dead letters included) has made what it
+    /// was given durable: a record is never "done" in the state before it is safely in the sinks,
+    /// so a run killed at any moment loses nothing when run again.
+    private func commit(_ journal: inout [StateEntry?]) async throws(RunError) {
+        guard let stateStore, journal.contains(where: { $0 != nil }) else {
+            journal.removeAll(keepingCapacity: true)
+            return
         }
+        for sink in pipeline.sinks + [pipeline.deadLetters] {
+            do {
+                try await sink.instance.flush()
+            } catch {
+                throw RunError.stateWrite(url: "(flushing sink \(sink.label))", reason: DeadLetter.reason(for: error))
+            }
+        }
+        for case let entry? in journal {
+            do {
+                try await stateStore.record(entry)
+            } catch {
+                throw RunError.stateWrite(url: entry.url, reason: DeadLetter.reason(for: error))
+            }
+        }
+        journal.removeAll(keepingCapacity: true)
     }
+
+    /// The journal is committed every 64 outcomes, or after a second, whichever comes first: a
+    /// killed run redoes at most that much.
+    static let journalSize = 64
+    static let journalInterval: Duration = .seconds(1)
 
     private func writeDeadLetter(_ record: Record) async throws(RunError) {
         do {

@@ -63,9 +63,18 @@ public protocol Transform: Plugin {
 }
 
 /// Writes records out. A run calls ``open(context:)`` once, ``write(_:)`` for each record from one
-/// task at a time, and ``close()`` once at the end, also after a failed run.
+/// task at a time, ``flush()`` before it records progress in its state store, and ``close()`` once
+/// at the end, also after a failed run.
 public protocol Sink: Plugin {
     func open(context: RunContext) async throws
     func write(_ record: Record) async throws
+    /// Makes everything written so far survive the process being killed (a buffering sink writes
+    /// its buffer). The runner records records as done in its state store only after this.
+    func flush() async throws
     func close() async throws
+}
+
+extension Sink {
+    /// Sinks that write each record through have nothing to flush.
+    public func flush() async throws {}
 }

@@ -176,7 +176,7 @@ import Testing
             for index in 0..<3 {
                 _ = try await fetch(fetcher, server.url("/q/\(index)"))
             }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(5), "an uncapped 10 s Crawl-delay would take 20 s")
             let gaps = Self.gaps(server.exchanges)
             #expect(gaps.count == 3)
             #expect(gaps.allSatisfy { $0 >= .milliseconds(200) }, "\(gaps)")
@@ -202,23 +202,23 @@ import Testing
             let gaps = Self.gaps(server.exchanges)
             #expect(gaps.count == 5)
             #expect(gaps.allSatisfy { $0 >= .milliseconds(250) }, "\(gaps)")
-            // Not much slower than the delay asks: the scheduler wakes when the interval ends.
-            #expect(elapsed < .milliseconds(1250 + 600), "\(elapsed)")
+            // How promptly the scheduler wakes is a speed question: measured in benchmarks, not here.
+            #expect(elapsed >= .milliseconds(1250), "\(elapsed)")
         }
     }
 
     @Test func delayHoldsBackOnlyItsOwnHost() async throws {
         // 127.0.0.1 and localhost are two hosts to the scheduler, one server here.
         try await TestHTTPServer.run(routes: { _ in .html("<p>ok</p>") }) { server in
-            let fetcher = try Self.fetcher(["delay": 1])
+            let fetcher = try Self.fetcher(["delay": 2])
             let started = ContinuousClock.now
             async let first = fetch(fetcher, server.url("/a"))
             async let second = fetch(fetcher, "http://localhost:\(server.port)/b")
             _ = try await (first, second)
-            #expect(ContinuousClock.now - started < .milliseconds(700))
+            #expect(ContinuousClock.now - started < .milliseconds(1500), "a held-back host would wait 2 s")
             // The same host twice does wait.
             _ = try await fetch(fetcher, server.url("/c"))
-            #expect(ContinuousClock.now - started >= .seconds(1))
+            #expect(ContinuousClock.now - started >= .seconds(2))
             #expect(server.exchanges.count == 3)
         }
     }
@@ -320,7 +320,7 @@ import Testing
             let error = try await fetchError(fetcher, url)
             #expect(error == .retryAfterTooLong(url: url, status: 503, seconds: 3600, limit: 10, attempts: 1))
             #expect(error.description.contains("maxRetryAfter"))
-            #expect(ContinuousClock.now - started < .seconds(1))
+            #expect(ContinuousClock.now - started < .seconds(3), "waiting would take up to 10 s")
             #expect(server.exchanges.count == 1)
         }
     }

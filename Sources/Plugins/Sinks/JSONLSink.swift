@@ -30,6 +30,8 @@ public actor JSONLSink: Sink {
             OptionSpec("path", .string, required: true, "The file to write, such as \"out/articles.jsonl\"."),
             OptionSpec("mode", .choice(["overwrite", "append"]), default: "overwrite",
                        "\"overwrite\" starts a new file each run; \"append\" adds to an existing one."),
+            OptionSpec("unique", .string,
+                       "A field (such as \"url\") whose value stands in the file once: a record whose value is already there is not written again, so a run replayed after a kill doubles nothing."),
         ]
     )
 
@@ -48,6 +50,10 @@ public actor JSONLSink: Sink {
 
     public nonisolated let path: String
     public nonisolated let mode: Mode
+    /// The field whose values are kept unique, if any.
+    public nonisolated let uniqueField: String?
+    /// The values of ``uniqueField`` in the file.
+    private var written: Set<String> = []
 
     /// The open file, or -1 before ``open(context:)`` and after ``close()``.
     private var file: Int32 = -1
@@ -68,6 +74,7 @@ public actor JSONLSink: Sink {
         }
         self.path = path
         self.mode = mode
+        uniqueField = options.string("unique")
     }
 
     public func open(context: RunContext) async throws {
@@ -102,18 +109,29 @@ public actor JSONLSink: Sink {
                 buffer.append(UInt8(ascii: "\n"))
                 context.logger.warning("\(path) did not end with a line break; its last line is incomplete")
             }
+            if let uniqueField, size > 0, let data = FileManager.default.contents(atPath: path) {
+                // The values already in the file; an incomplete last line is skipped like any bad line.
+                for line in data.split(separator: UInt8(ascii: "\n")) {
+                    if let value = (try? JSONNodeParser.parse(bytes: Array(line)))?.member(uniqueField)?.value.value.plainText {
+                        written.insert(value)
+                    }
+                }
+            }
         }
     }
 
     public func write(_ record: Record) async throws {
         guard file >= 0 else { throw JSONLSinkError.notOpen(path: path) }
+        if let uniqueField, let value = record.output[uniqueField]?.plainText {
+            guard written.insert(value).inserted else { return }  // already in the file
+        }
         let start = buffer.count
         JSONValue.object(record.output).write(to: &buffer)
         buffer.append(UInt8(ascii: "\n"))
         bufferedRecords += 1
         guard bufferedRecords >= Self.flushInterval || buffer.count >= Self.flushSize else { return }
         do {
-            try flush()
+            try writeBuffer()
         } catch {
             // This record goes to the dead letters, so it must not be written later as well.
             buffer.removeSubrange(start...)
@@ -122,11 +140,17 @@ public actor JSONLSink: Sink {
         }
     }
 
+    /// Writes the buffered lines to the file (the runner calls this before it records progress).
+    public func flush() async throws {
+        guard file >= 0 else { return }
+        try writeBuffer()
+    }
+
     public func close() async throws {
         guard file >= 0 else { return }
         var failure: (any Error)?
         do {
-            try flush()
+            try writeBuffer()
         } catch {
             failure = error
         }
@@ -141,7 +165,7 @@ public actor JSONLSink: Sink {
     }
 
     /// Writes the buffer. On failure the file is cut back to ``committedSize`` and the buffer is kept.
-    private func flush() throws {
+    private func writeBuffer() throws {
         guard !buffer.isEmpty else { return }
         if let reason = POSIXFile.writeAll(buffer, to: file) {
             _ = ftruncate(file, committedSize)

@@ -57,7 +57,7 @@ public final class SQLiteStateStore: StateStore {
     public func entry(for url: String) async throws -> StateEntry? {
         let row: Row?
         do {
-            row = try await database.read { database in
+            row = try database.read { database in
                 try Row.fetchOne(database, sql: "SELECT * FROM urls WHERE url = ?", arguments: [url])
             }
         } catch {
