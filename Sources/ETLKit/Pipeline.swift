@@ -12,8 +12,7 @@ public struct PipelineStage<Instance: Sendable>: Sendable {
         self.instance = instance
     }
 
-    /// A short name for the stage in tables and dead letters: the id, with the position when the
-    /// same id appears twice.
+    /// A short name for the stage in tables and dead letters: its id.
     public var label: String { id }
 }
 

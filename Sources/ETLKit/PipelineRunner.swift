@@ -269,7 +269,7 @@ public struct PipelineRunner: Sendable {
             do {
                 try await sink.instance.flush()
             } catch {
-                throw RunError.stateWrite(url: "(flushing sink \(sink.label))", reason: DeadLetter.reason(for: error))
+                throw RunError.sinkFlush(sink: sink.label, reason: DeadLetter.reason(for: error))
             }
         }
         for case let entry? in journal {
@@ -422,6 +422,8 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
     case deadLetterWrite(url: String, reason: String)
     /// The state store could not record an outcome: continuing would refetch (or skip) wrongly.
     case stateWrite(url: String, reason: String)
+    /// A sink could not make what it was given durable: recording progress would lose records.
+    case sinkFlush(sink: String, reason: String)
     /// The run was cancelled or failed for another reason.
     case interrupted(reason: String)
 
@@ -430,6 +432,7 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
         case .sinkOpen(let sink, let path, let reason): return "cannot open sink \"\(sink)\" (\(path)): \(reason)"
         case .deadLetterWrite(let url, let reason): return "the dead-letter sink failed for \(url), stopping so that nothing is lost: \(reason)"
         case .stateWrite(let url, let reason): return "the state store failed for \(url), stopping: \(reason)"
+        case .sinkFlush(let sink, let reason): return "sink \"\(sink)\" could not flush, stopping so that nothing is lost: \(reason)"
         case .interrupted(let reason): return "the run stopped: \(reason)"
         }
     }
