@@ -47,7 +47,7 @@ public struct HTTPFetcher: Fetcher {
             """,
         options: [
             OptionSpec("concurrency", .integer(minimum: 1, maximum: 1024), default: .integer(32), "Transfers in progress at once, all hosts together."),
-            OptionSpec("perHost", .integer(minimum: 1, maximum: 64), default: .integer(2), "Transfers in progress at once to one host; further requests to the host wait in a queue that timeouts do not count."),
+            OptionSpec("perHost", .integer(minimum: 1, maximum: 64), default: .integer(1), "Transfers in progress at once to one host (polite default: one); further requests to the host wait in a queue that timeouts do not count."),
             OptionSpec("delay", .number(minimum: 0, maximum: 3600), default: .number(1), "Least seconds between the starts of two requests to one host (0 for none); a longer robots.txt Crawl-delay wins."),
             OptionSpec("robots", .boolean, default: .bool(true), "Read each origin's robots.txt once and refuse the URLs it disallows for our user agent, without requesting them."),
             OptionSpec("maxCrawlDelay", .number(minimum: 0, maximum: 3600), default: .number(30), "Largest robots.txt Crawl-delay obeyed, in seconds; a longer one is cut to this."),
@@ -88,7 +88,7 @@ public struct HTTPFetcher: Fetcher {
     init(options: PluginOptions, robotsFailureLifetime: Duration) throws {
         var configuration = CurlMultiClient.Configuration()
         configuration.concurrency = try Self.integer(options, "concurrency", default: 32, minimum: 1)
-        configuration.perHost = try Self.integer(options, "perHost", default: 2, minimum: 1)
+        configuration.perHost = try Self.integer(options, "perHost", default: 1, minimum: 1)
         configuration.connectTimeout = try Self.seconds(options, "connectTimeout", default: 10)
         configuration.timeout = try Self.seconds(options, "timeout", default: 30)
         configuration.maxRedirects = try Self.integer(options, "maxRedirects", default: 10, minimum: 0)
