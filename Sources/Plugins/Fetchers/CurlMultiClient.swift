@@ -565,23 +565,42 @@ private final class Transfer {
     /// The header callback, called once per line. A status line starts a new response, so only the
     /// last response's headers of a redirect chain are kept.
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        var line = String(decoding: bytes, as: UTF8.self)
-        while let last = line.unicodeScalars.last, last == "\r" || last == "\n" { line.unicodeScalars.removeLast() }
-        guard !line.isEmpty else { return }
-        if line.hasPrefix("HTTP/") {
+        // Parsed on the bytes: libcurl calls this about ten times per response, and Foundation's
+        // trimming here took over a third of the client's time in the fetch benchmark.
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        var end = bytes.count
+        while end > 0 && (bytes[end - 1] == 0x0D || bytes[end - 1] == 0x0A) { end -= 1 }
+        guard end > 0 else { return }
+        func text(_ lower: Int, _ upper: Int) -> String {
+            var lower = lower, upper = upper
+            while lower < upper && isSpace(bytes[lower]) { lower += 1 }
+            while upper > lower && isSpace(bytes[upper - 1]) { upper -= 1 }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+        }
+        if end >= 5 && bytes[0] == UInt8(ascii: "H") && bytes[1] == UInt8(ascii: "T") && bytes[2] == UInt8(ascii: "T")
+            && bytes[3] == UInt8(ascii: "P") && bytes[4] == UInt8(ascii: "/") {
             headers.removeAll()
-            let parts = line.split(separator: " ", maxSplits: 2)
-            lastStatus = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            // "HTTP/1.1 200 OK": the status is the run of digits after the first space.
+            var index = 0
+            while index < end && bytes[index] != 0x20 { index += 1 }
+            while index < end && bytes[index] == 0x20 { index += 1 }
+            var status = 0
+            while index < end, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                status = status * 10 + Int(bytes[index] - 0x30)
+                index += 1
+            }
+            lastStatus = status
             return
         }
-        if let first = line.unicodeScalars.first, first == " " || first == "\t", let previous = headers.indices.last {
-            headers[previous].value += " " + line.trimmingCharacters(in: .whitespaces)
+        if isSpace(bytes[0]), let previous = headers.indices.last {
+            headers[previous].value += " " + text(0, end)  // an obsolete folded continuation line
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        headers.append((name: name, value: value))
+        guard let colon = (0..<end).first(where: { bytes[$0] == UInt8(ascii: ":") }) else { return }
+        var nameEnd = colon
+        while nameEnd > 0 && isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
+        let name = String(decoding: bytes[0..<nameEnd].map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        headers.append((name: name, value: text(colon + 1, end)))
     }
 
     /// The outcome of the finished transfer, from libcurl's code and what the callbacks saw.
