@@ -1,36 +1,16 @@
 import Foundation
 import GRDB
-import Synchronization
 import Testing
 
 /// `kill -9` at any moment, then run again: the run finishes, no record is missing and none is
 /// doubled in the `sqlite` and `jsonl` sinks.
 @Suite struct KillResumeTests {
     @Test func killedRunsResumeWithoutLossOrDoubles() async throws {
-        let names = try DemoExpectation.all().keys.sorted()
-        var pages: [String: [UInt8]] = [:]
-        for index in 0..<160 {
-            let name = names[index % names.count]
-            pages["/news/\(index)"] = try Array(Data(contentsOf: DemoExpectation.pagesFolder.appendingPathComponent(name)))
-        }
-        let served = pages
-        let base = Mutex("")
+        var site = try LocalNewsSite(count: 160)
+        site.pageDelay = .milliseconds(60)
         let output = try TemporaryFolder()
         defer { output.remove() }
-        try await TestHTTPServer.run(routes: { request in
-            let root = base.withLock { $0 }
-            switch request.path {
-            case "/robots.txt": return TestResponse(status: 200, body: Array("User-agent: *\nAllow: /\n".utf8))
-            case "/sitemap.xml":
-                let urls = served.keys.sorted().map { "<url><loc>\(root)\($0)</loc></url>" }.joined()
-                return TestResponse(status: 200, headers: [("content-type", "application/xml")],
-                                    body: Array("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\(urls)</urlset>".utf8))
-            default:
-                guard let page = served[request.path] else { return TestResponse(status: 404) }
-                return TestResponse(status: 200, headers: [("content-type", "text/html")], body: page, delay: .milliseconds(60))
-            }
-        }) { server in
-            base.withLock { $0 = server.url("") }
+        try await site.serve { server, _ in
             let environment = ProcessInfo.processInfo.environment.merging(["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"]) { _, new in new }
             // Killed three times part-way, at different moments (each run commits its progress every
             // second, so later runs have less left to do).
