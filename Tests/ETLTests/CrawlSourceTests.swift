@@ -42,8 +42,9 @@ import Testing
         }
     }
 
+    /// Crawls with politeness off unless the test asks for it (the delay would only slow the tests).
     func crawl(_ options: [String: JSONValue]) async throws -> [Record] {
-        let source = try CrawlSource(options: PluginOptions(options))
+        let source = try CrawlSource(options: PluginOptions(options.merging(["delay": 0, "robots": false]) { given, _ in given }))
         let sent = Mutex<[Record]>([])
         try await source.produce(into: RecordOutput { record in sent.withLock { $0.append(record) } }, context: RunContext(logger: .init(label: "test")))
         return sent.withLock { $0 }
@@ -75,13 +76,28 @@ import Testing
         defer { output.remove() }
         try await TestHTTPServer.run(routes: Self.routes) { server in
             let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: """
-                {"sources": [{"use": "crawl", "seeds": ["\(server.url("/"))"], "include": ["/news/"], "maxDepth": 1}],
+                {"sources": [{"use": "crawl", "seeds": ["\(server.url("/"))"], "include": ["/news/"], "maxDepth": 1, "delay": 0, "robots": false}],
                  "steps": ["html", {"use": "article", "requireBody": false}],
                  "sinks": [{"use": "jsonl", "path": "${OUT}/a.jsonl"}], "deadLetters": {"use": "jsonl", "path": "${OUT}/d.jsonl"}}
                 """)
             let summary = try await PipelineRunner(pipeline: pipeline).run()
             #expect(summary.written == 2)
             #expect(server.exchanges.count == 4, "home, section, news 1 and 2, each once")
+        }
+    }
+
+    @Test func robotsAndTheDelayHoldForCrawling() async throws {
+        try await TestHTTPServer.run(routes: { request in
+            request.path == "/robots.txt" ? TestResponse(status: 200, body: Array("User-agent: *\nDisallow: /news/2\n".utf8)) : Self.routes(request)
+        }) { server in
+            let records = try await crawl(["seeds": .array([.string(server.url("/"))]), "include": ["/news/\\d+$"], "maxDepth": 1,
+                                           "robots": true, "delay": 0.2])
+            #expect(records.map { URL(string: $0.url)?.path ?? "" } == ["/news/1"])
+            let paths = server.exchanges.map(\.request.path)
+            #expect(!paths.contains("/news/2"), "robots.txt disallows it")
+            let pages = server.exchanges.filter { $0.request.path != "/robots.txt" }
+            let gaps = zip(pages.dropFirst(), pages).map { $0.request.arrival - $1.request.arrival }
+            #expect(gaps.allSatisfy { $0 >= .milliseconds(200) }, "\(gaps)")
         }
     }
 

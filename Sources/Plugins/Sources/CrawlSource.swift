@@ -17,7 +17,8 @@ public struct CrawlSource: Source {
         discussion: """
             Example: { "use": "crawl", "seeds": ["https://www.example.ir/"], "follow": ["/service/", "/news/"], \
             "include": ["/news/\\\\d+"], "maxDepth": 2, "maxPages": 500 }. Patterns are regular expressions \
-            matched anywhere in the canonical URL. One request at a time per crawl.
+            matched anywhere in the canonical URL. Pages are fetched through the http fetcher, one at a time: \
+            robots.txt, the per-host delay and retries apply.
             """,
         options: [
             OptionSpec("seeds", .stringList, required: true, "Where the crawl starts (http or https URLs)."),
@@ -27,6 +28,9 @@ public struct CrawlSource: Source {
             OptionSpec("maxDepth", .integer(minimum: 0, maximum: 50), default: 2, "Links followed from a seed (0: the seeds only)."),
             OptionSpec("maxPages", .integer(minimum: 1), default: 1000, "At most this many pages are fetched."),
             OptionSpec("sameSite", .boolean, default: true, "Stay on the seeds' hosts (www. ignored)."),
+            OptionSpec("delay", .number(minimum: 0, maximum: 3600), default: 1,
+                       "Seconds between the starts of two requests to one host (or the host's Crawl-delay, if longer)."),
+            OptionSpec("robots", .boolean, default: true, "Obey each host's robots.txt: disallowed pages are neither fetched nor followed."),
             OptionSpec("timeout", .number(minimum: 0.1), default: 30, "Seconds allowed to fetch one page."),
             OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with every request."),
         ]
@@ -39,7 +43,9 @@ public struct CrawlSource: Source {
     let maxDepth: Int
     let maxPages: Int
     let sameSite: Bool
-    let downloader: ResourceDownloader
+    /// Pages are fetched through the `http` fetcher itself: robots.txt, the per-host delay, retries
+    /// and charset decoding hold for crawling as for any pipeline.
+    let fetcher: HTTPFetcher
 
     public init(options: PluginOptions) throws {
         seeds = (options.strings("seeds") ?? []).map(CanonicalURL.canonical)
@@ -62,8 +68,11 @@ public struct CrawlSource: Source {
         maxDepth = options.integer("maxDepth") ?? 2
         maxPages = options.integer("maxPages") ?? 1000
         sameSite = options.bool("sameSite") ?? true
-        downloader = ResourceDownloader(timeout: options.double("timeout") ?? 30, userAgent: options.string("userAgent") ?? HTTPFetcher.defaultUserAgent,
-                                        maxBytes: HTTPFetcher.defaultMaxBytes)
+        var fetcherOptions: [String: JSONValue] = ["perHost": 1, "retries": 2]
+        for name in ["delay", "robots", "timeout", "userAgent"] {
+            if let value = options[name] { fetcherOptions[name] = value }
+        }
+        fetcher = try HTTPFetcher(options: PluginOptions(fetcherOptions))
     }
 
     static func matches(_ url: String, _ patterns: [NSRegularExpression]) -> Bool {
@@ -106,25 +115,10 @@ public struct CrawlSource: Source {
 
     /// Fetches a page and returns its record (with response and document) and its links.
     func fetch(_ url: String) async throws -> (record: Record, links: [String]) {
-        let start = ContinuousClock.now
-        let result: HTTPTransferResult
-        do {
-            result = try await downloader.client.get(url)
-        } catch {
-            throw ResourceDownloader.Failure.unreachable(url: url, reason: String(describing: error))
-        }
-        guard (200..<300).contains(result.status) else { throw ResourceDownloader.Failure.status(url: url, status: result.status) }
-        let contentType = result.headers.last { $0.name == "content-type" }?.value
-        let mediaType = contentType.flatMap(TextDecoding.mediaType(ofContentType:))
-        let decoded = TextDecoding.decode(result.body, contentType: contentType)
-        var record = Record(url: url, source: Self.descriptor.id)
-        let elapsed = ContinuousClock.now - start
-        record.response = Response(finalURL: result.finalURL, status: result.status, headers: result.headers,
-                                   totalTime: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                                   bodySize: result.body.count)
-        record.document = Document(text: decoded.text, mediaType: mediaType, charset: decoded.charset)
-        let isHTML = mediaType.map { $0.contains("html") } ?? true
-        let links = isHTML ? Self.links(in: decoded.text, base: result.finalURL) : []
+        let record = try await fetcher.fetch(Record(url: url, source: Self.descriptor.id), context: RunContext(logger: .init(label: "crawl")))
+        guard let document = record.document else { return (record, []) }
+        let isHTML = document.mediaType.map { $0.contains("html") } ?? true
+        let links = isHTML ? Self.links(in: document.text, base: record.response?.finalURL ?? url) : []
         return (record, links)
     }
 
