@@ -69,4 +69,28 @@ import Testing
         #expect(throws: OptionError.self) { try FeedSource(options: PluginOptions(["urls": .array([.string("ftp://x/feed")])])) }
         #expect(throws: OptionError.self) { try FeedSource(options: PluginOptions(["urls": .array([])])) }
     }
+
+    @Test func aSitesFeedIsFoundFromItsHomePageOrTheUsualPaths() async throws {
+        try await TestHTTPServer.run(routes: { request in
+            switch request.path {
+            case "/": return .html("<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/fa/rss/allnews\"></head><body></body></html>")
+            case "/fa/rss/allnews": return TestResponse(status: 200, headers: [("content-type", "application/rss+xml")], body: Array(Self.rss.utf8))
+            default: return TestResponse(status: 404)
+            }
+        }) { server in
+            let found = try await records(["site": .string(server.url("/"))])
+            #expect(found.count == 3)
+        }
+        try await TestHTTPServer.run(routes: { request in
+            switch request.path {
+            case "/": return .html("<html><body>no feed announced</body></html>")
+            case "/rss": return TestResponse(status: 200, headers: [("content-type", "application/xml")], body: Array(Self.atom.utf8))
+            default: return TestResponse(status: 404)
+            }
+        }) { server in
+            let found = try await records(["site": .string(server.url(""))])
+            #expect(found.map(\.url) == ["https://example.com/posts/1", "https://example.com/posts/2"])
+            #expect(server.exchanges.map(\.request.path) == ["/", "/feed", "/rss", "/rss"])
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import CLibXML2
 import ETLKit
 import Foundation
 
@@ -15,7 +16,8 @@ public struct FeedSource: Source {
             parsed goes to the dead-letter sink; the other feeds go on.
             """,
         options: [
-            OptionSpec("urls", .stringList, required: true, "The feeds' URLs (http, https or file)."),
+            OptionSpec("urls", .stringList, "The feeds' URLs (http, https or file)."),
+            OptionSpec("site", .string, "A site's base URL: its feeds are the ones its home page announces (<link rel=\"alternate\" type=\"application/rss+xml\">), else SITE/feed, /rss, /rss.xml."),
             OptionSpec("maxItems", .integer(minimum: 1), "At most this many items per feed (all when not set)."),
             OptionSpec("timeout", .number(minimum: 0.1), default: 30, "Seconds allowed to fetch one feed."),
             OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with feed requests."),
@@ -23,12 +25,17 @@ public struct FeedSource: Source {
     )
 
     let urls: [String]
+    let site: String?
     let maxItems: Int?
     let downloader: ResourceDownloader
 
     public init(options: PluginOptions) throws {
         urls = options.strings("urls") ?? []
-        guard !urls.isEmpty else { throw OptionError(option: "urls", "is empty; give at least one feed URL") }
+        site = options.string("site").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        guard !urls.isEmpty || site != nil else { throw OptionError(option: "urls", "is empty and no site is given; give feed URLs or a site") }
+        if let site, !(site.hasPrefix("http://") || site.hasPrefix("https://")) {
+            throw OptionError(option: "site", "is \"\(site)\", not an http or https URL")
+        }
         for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("file:") || url.hasPrefix("/")) {
             throw OptionError(option: "urls", "has \"\(url)\", which is not an http, https or file URL")
         }
@@ -38,7 +45,9 @@ public struct FeedSource: Source {
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {
         var failures: [String] = []
-        for url in urls {
+        let feeds = urls.isEmpty ? await discover(context: context) : urls
+        if feeds.isEmpty, let site { throw FeedError.unreachable(url: site, reason: "\(site) announces no feed and none of /feed, /rss, /rss.xml is one") }
+        for url in feeds {
             do {
                 let items = try await items(of: url)
                 context.logger.info("feed \(url): \(items.count) items")
@@ -53,6 +62,34 @@ public struct FeedSource: Source {
             }
         }
         if !failures.isEmpty { throw FeedError.several(failures) }
+    }
+
+    /// The feeds a site's home page announces, else the first of the usual paths that is a feed.
+    func discover(context: RunContext) async -> [String] {
+        guard let site else { return [] }
+        if let home = try? await downloader.download(site + "/") {
+            let html = TextDecoding.decode(home).text
+            let announced = HTMLParsing.withDocument(html) { document -> [String] in
+                guard let xpath = xmlXPathNewContext(document) else { return [] }
+                defer { xmlXPathFreeContext(xpath) }
+                let query = "//link[@rel='alternate' and (contains(@type, 'rss') or contains(@type, 'atom'))]/@href"
+                guard let result = xmlXPathEvalExpression(query, xpath) else { return [] }
+                defer { xmlXPathFreeObject(result) }
+                guard let nodes = result.pointee.nodesetval, let table = nodes.pointee.nodeTab else { return [] }
+                return (0..<Int(nodes.pointee.nodeNr)).compactMap { index in
+                    guard let node = table[index], let content = xmlNodeGetContent(node) else { return nil }
+                    defer { etl_xml_free(content) }
+                    return CanonicalURL.resolve(String(cString: content), against: site + "/")
+                }
+            } ?? []
+            if !announced.isEmpty { return announced }
+        }
+        for path in ["/feed", "/rss", "/rss.xml"] {
+            if let bytes = try? await downloader.download(site + path), FeedDocument(bytes: bytes, url: site + path)?.items.isEmpty == false {
+                return [site + path]
+            }
+        }
+        return []
     }
 
     /// The items of one feed.
