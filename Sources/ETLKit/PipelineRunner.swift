@@ -126,8 +126,11 @@ public struct PipelineRunner: Sendable {
                     for source in pipeline.sources {
                         sources.addTask {
                             let output = RecordOutput { record in
-                                guard admission.admit() else { throw LimitReached() }
-                                await inbound.send(record)
+                                switch admission.admit(record) {
+                                case .admitted: await inbound.send(record)
+                                case .repeated: return  // another source sent this page already
+                                case .limitReached: throw LimitReached()
+                                }
                             }
                             do {
                                 try await source.instance.produce(into: output, context: context)
@@ -229,6 +232,7 @@ public struct PipelineRunner: Sendable {
             try await group.waitForAll()
             try await commit(&journal)
             summary.seconds = (ContinuousClock.now - started).seconds
+            summary.repeatedURLs = admission.repeated
             return summary
         }
     }
@@ -395,23 +399,40 @@ public struct PipelineRunner: Sendable {
 /// Thrown into a source when the run's `--limit` is reached; the runner catches it.
 private struct LimitReached: Error {}
 
-/// Counts records admitted from all sources against the run's limit.
+/// Admits records from all sources: each page once per run (by canonical URL: a feed and a sitemap
+/// often list the same article), and no more than the run's limit.
 private final class Admission: Sendable {
-    private let count = Mutex(0)
+    enum Decision { case admitted, repeated, limitReached }
+
+    private struct Counts {
+        var admitted = 0
+        var repeated = 0
+        var seen: Set<String> = []
+    }
+
+    private let counts = Mutex(Counts())
     private let limit: Int?
 
     init(limit: Int?) {
         self.limit = limit
     }
 
-    /// Whether one more record may enter the run.
-    func admit() -> Bool {
-        count.withLock { count in
-            if let limit, count >= limit { return false }
-            count += 1
-            return true
+    /// Whether a record may enter the run.
+    func admit(_ record: Record) -> Decision {
+        let key = CanonicalURL.canonical(record.url)
+        return counts.withLock { counts in
+            if let limit, counts.admitted >= limit { return .limitReached }
+            guard counts.seen.insert(key).inserted else {
+                counts.repeated += 1
+                return .repeated
+            }
+            counts.admitted += 1
+            return .admitted
         }
     }
+
+    /// Records dropped because another source had sent the same page.
+    var repeated: Int { counts.withLock { $0.repeated } }
 }
 
 /// Why a run stopped before its end.

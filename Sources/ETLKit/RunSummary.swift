@@ -33,6 +33,9 @@ public struct RunSummary: Sendable {
     public var deadLetters = 0
     /// Sources that failed (each also written to the dead-letter sink).
     public var sourceFailures = 0
+    /// Records not admitted because a source had already sent the same page (canonical URL) this run;
+    /// they are not part of ``input``.
+    public var repeatedURLs = 0
     /// Wall-clock seconds.
     public var seconds = 0.0
     /// Per step, in pipeline order.

@@ -15,6 +15,9 @@ struct SummaryTable {
                 + " + dead letters \(summary.deadLetters)"
                 + (summary.reconciles ? "" : "  (does not reconcile!)"),
         ]
+        if summary.repeatedURLs > 0 {
+            lines.append("  \(summary.repeatedURLs) page\(summary.repeatedURLs == 1 ? "" : "s") sent by more than one source, taken once")
+        }
         if summary.sourceFailures > 0 {
             lines.append("  \(summary.sourceFailures) source\(summary.sourceFailures == 1 ? "" : "s") failed (in the dead letters)")
         }

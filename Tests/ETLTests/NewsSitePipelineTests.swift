@@ -14,6 +14,9 @@ import Testing
             let first = try CommandLineTool.run(["run", "pipelines/news-site.json"], environment: environment)
             #expect(first.status == 0, "\(first.standardError)")
             #expect(first.standardOutput.contains("in 5 = written 5 + skipped 0"), "\(first.standardOutput)")
+            // The feed lists the same five pages as the sitemap: each is taken once.
+            #expect(first.standardOutput.contains("5 pages sent by more than one source, taken once"), "\(first.standardOutput)")
+            #expect(server.exchanges.contains { $0.request.path == "/rss" })
             let second = try CommandLineTool.run(["run", "pipelines/news-site.json"], environment: environment)
             #expect(second.status == 0, "\(second.standardError)")
             #expect(second.standardOutput.contains("written 0 + skipped 5 (unchanged 5)"), "\(second.standardOutput)")

@@ -2,8 +2,8 @@ import Foundation
 import Synchronization
 
 /// A small news site for `pipelines/news-site.json` tests: robots.txt names the sitemap, the sitemap
-/// lists the pages, and each page is one of the demo pages (with an ETag that answers conditional
-/// requests with 304, when asked for).
+/// lists the pages, the home page announces an RSS feed that lists them again, and each page is one of
+/// the demo pages (with an ETag that answers conditional requests with 304, when asked for).
 struct LocalNewsSite: Sendable {
     /// Page paths to the demo page each serves, in sitemap order.
     let pages: [(path: String, body: [UInt8])]
@@ -30,6 +30,12 @@ struct LocalNewsSite: Sendable {
             switch request.path {
             case "/robots.txt":
                 return TestResponse(status: 200, headers: [("content-type", "text/plain")], body: Array("User-agent: *\nAllow: /\nSitemap: \(root)/sitemap.xml\n".utf8))
+            case "/":
+                return .html("<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss\"></head><body>home</body></html>")
+            case "/rss":
+                let items = site.pages.map { "<item><title>\($0.path)</title><link>\(root)\($0.path)</link></item>" }.joined()
+                return TestResponse(status: 200, headers: [("content-type", "application/rss+xml")],
+                                    body: Array("<rss version=\"2.0\"><channel>\(items)</channel></rss>".utf8))
             case "/sitemap.xml":
                 let urls = site.pages.map { "<url><loc>\(root)\($0.path)</loc></url>" }.joined()
                 return TestResponse(status: 200, headers: [("content-type", "application/xml")],
