@@ -53,7 +53,7 @@ final class CurlMultiClient: Sendable {
         /// Transfers at once, all hosts together.
         var concurrency = 32
         /// Transfers at once to one host.
-        var perHost = 2
+        var perHost = 1
         /// Seconds allowed to connect.
         var connectTimeout = 10.0
         /// Seconds allowed for a whole transfer, redirects included.

@@ -1,4 +1,3 @@
-import CLibXML2
 import ETLKit
 import Foundation
 
@@ -125,21 +124,10 @@ public struct CrawlSource: Source {
     /// The page's links, resolved against its `<base href>` or its own URL, canonical, in order, once each.
     static func links(in html: String, base: String) -> [String] {
         HTMLParsing.withDocument(html) { document -> [String] in
-            guard let context = xmlXPathNewContext(document) else { return [] }
-            defer { xmlXPathFreeContext(context) }
-            func values(_ xpath: String) -> [String] {
-                guard let result = xmlXPathEvalExpression(xpath, context) else { return [] }
-                defer { xmlXPathFreeObject(result) }
-                guard let nodes = result.pointee.nodesetval, let table = nodes.pointee.nodeTab else { return [] }
-                return (0..<Int(nodes.pointee.nodeNr)).compactMap { index in
-                    guard let node = table[index], let content = xmlNodeGetContent(node) else { return nil }
-                    defer { etl_xml_free(content) }
-                    return String(cString: content)
-                }
-            }
-            let pageBase = values("//base/@href").first.flatMap { CanonicalURL.resolve($0, against: base) } ?? base
+            let pageBase = HTMLParsing.values(of: "//base/@href", in: document).first.flatMap { CanonicalURL.resolve($0, against: base) } ?? base
             var seen: Set<String> = []
-            return values("//a/@href").compactMap { CanonicalURL.resolve($0, against: pageBase) }.filter { seen.insert($0).inserted }
+            return HTMLParsing.values(of: "//a/@href", in: document).compactMap { CanonicalURL.resolve($0, against: pageBase) }
+                .filter { seen.insert($0).inserted }
         } ?? []
     }
 }

@@ -1,4 +1,3 @@
-import CLibXML2
 import ETLKit
 import Foundation
 
@@ -70,17 +69,8 @@ public struct FeedSource: Source {
         if let home = try? await downloader.download(site + "/") {
             let html = TextDecoding.decode(home).text
             let announced = HTMLParsing.withDocument(html) { document -> [String] in
-                guard let xpath = xmlXPathNewContext(document) else { return [] }
-                defer { xmlXPathFreeContext(xpath) }
-                let query = "//link[@rel='alternate' and (contains(@type, 'rss') or contains(@type, 'atom'))]/@href"
-                guard let result = xmlXPathEvalExpression(query, xpath) else { return [] }
-                defer { xmlXPathFreeObject(result) }
-                guard let nodes = result.pointee.nodesetval, let table = nodes.pointee.nodeTab else { return [] }
-                return (0..<Int(nodes.pointee.nodeNr)).compactMap { index in
-                    guard let node = table[index], let content = xmlNodeGetContent(node) else { return nil }
-                    defer { etl_xml_free(content) }
-                    return CanonicalURL.resolve(String(cString: content), against: site + "/")
-                }
+                HTMLParsing.values(of: "//link[@rel='alternate' and (contains(@type, 'rss') or contains(@type, 'atom'))]/@href", in: document)
+                    .compactMap { CanonicalURL.resolve($0, against: site + "/") }
             } ?? []
             if !announced.isEmpty { return announced }
         }

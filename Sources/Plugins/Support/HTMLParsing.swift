@@ -19,6 +19,21 @@ enum HTMLParsing {
         }
     }
 
+    /// The text of every node an XPath expression selects (attribute values for `…/@href`), in
+    /// document order; empty for an expression libxml2 cannot evaluate.
+    static func values(of xpath: String, in document: htmlDocPtr) -> [String] {
+        guard let context = xmlXPathNewContext(document) else { return [] }
+        defer { xmlXPathFreeContext(context) }
+        guard let result = xmlXPathEvalExpression(xpath, context) else { return [] }
+        defer { xmlXPathFreeObject(result) }
+        guard let nodes = result.pointee.nodesetval, let table = nodes.pointee.nodeTab else { return [] }
+        return (0..<Int(nodes.pointee.nodeNr)).compactMap { index in
+            guard let node = table[index], let content = xmlNodeGetContent(node) else { return nil }
+            defer { etl_xml_free(content) }
+            return String(cString: content)
+        }
+    }
+
     static let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
                                | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
 }
