@@ -12,12 +12,15 @@ public protocol Plugin: Sendable {
     init(options: PluginOptions) throws
 }
 
-/// Where a run's plugins get shared services.
+/// What the runner hands every plugin call of one run: its logger and the run's shared objects.
 public struct RunContext: Sendable {
     public var logger: Logger
+    /// Objects the run's plugins share (see ``RunServices``); copies of the context share them.
+    public let services: RunServices
 
-    public init(logger: Logger) {
+    public init(logger: Logger, services: RunServices = RunServices()) {
         self.logger = logger
+        self.services = services
     }
 }
 

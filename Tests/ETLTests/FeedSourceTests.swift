@@ -27,7 +27,8 @@ import Testing
 
     /// Runs a feed source and collects what it sends.
     func records(_ options: [String: JSONValue]) async throws -> [Record] {
-        let source = try FeedSource(options: PluginOptions(options))
+        // No delay between downloads: the run-wide schedule has its own tests.
+        let source = try FeedSource(options: PluginOptions(options.merging(["delay": 0]) { given, _ in given }))
         let collected = Mutex<[Record]>([])
         try await source.produce(into: RecordOutput { record in collected.withLock { $0.append(record) } },
                                  context: RunContext(logger: .init(label: "test")))
@@ -90,7 +91,8 @@ import Testing
         }) { server in
             let found = try await records(["site": .string(server.url(""))])
             #expect(found.map(\.url) == ["https://example.com/posts/1", "https://example.com/posts/2"])
-            #expect(server.exchanges.map(\.request.path) == ["/", "/feed", "/rss", "/rss"])
+            // robots.txt first (it allows everything here: a 404), then the home page and the usual paths.
+            #expect(server.exchanges.map(\.request.path) == ["/robots.txt", "/", "/feed", "/rss", "/rss"])
         }
     }
 }

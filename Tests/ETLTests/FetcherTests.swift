@@ -345,12 +345,13 @@ import Testing
             // A linger long enough that a loaded machine still finds the loop running right after.
             configuration.idleLinger = .seconds(2)
             let client = CurlMultiClient(configuration: configuration)
+            let schedule = HostSchedule()
             #expect(!client.isLoopRunning)  // nothing happens before the first request
-            let first = try await client.get(server.url("/first"))
+            let first = try await client.get(server.url("/first"), schedule: schedule)
             #expect(first.status == 200)
             try await Task.sleep(for: .milliseconds(3500))
             #expect(!client.isLoopRunning)
-            let second = try await client.get(server.url("/second"))
+            let second = try await client.get(server.url("/second"), schedule: schedule)
             #expect(second.status == 200)
             #expect(String(decoding: second.body, as: UTF8.self) == "<p>ok</p>")
             #expect(server.exchanges.map(\.request.path) == ["/first", "/second"])

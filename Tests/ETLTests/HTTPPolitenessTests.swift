@@ -223,6 +223,115 @@ import Testing
         }
     }
 
+    @Test func politenessHoldsAcrossEverySourceOfARun() async throws {
+        // One site read by a sitemap, a feed and a crawl, and fetched by the pipeline's fetcher: four
+        // HTTP clients, one run-wide schedule and one robots.txt cache.
+        let routes: @Sendable (TestRequest) -> TestResponse = { request in
+            let base = "http://\(request.header("host") ?? "")"
+            switch request.path {
+            case "/robots.txt":
+                return Self.robotsFile("User-agent: *\nDisallow: /private/\nSitemap: \(base)/sitemap.xml\n")
+            case "/sitemap.xml":
+                let pages = ["/news/1", "/news/2", "/private/3"].map { "<url><loc>\(base)\($0)</loc></url>" }.joined()
+                return TestResponse(headers: [(name: "content-type", value: "application/xml")], body: Array(
+                    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\(pages)</urlset>".utf8))
+            case "/":
+                return .html("<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss\"></head><body><a href=\"/news/1\">1</a> <a href=\"/news/4\">4</a> <a href=\"/private/5\">5</a></body></html>")
+            case "/rss":
+                let items = ["/news/2", "/news/6"].map { "<item><title>t</title><link>\(base)\($0)</link></item>" }.joined()
+                return TestResponse(headers: [(name: "content-type", value: "application/rss+xml")], body: Array(
+                    "<rss version=\"2.0\"><channel><title>f</title>\(items)</channel></rss>".utf8))
+            default:
+                return .html("<html><body><p>\(request.path)</p></body></html>")
+            }
+        }
+        try await TestHTTPServer.run(routes: routes) { server in
+            let output = try TemporaryFolder()
+            defer { output.remove() }
+            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path, "SITE": server.url("")]).load(text: """
+                {
+                  "sources": [
+                    { "use": "sitemap", "site": "${SITE}", "delay": 0.2 },
+                    { "use": "feed", "site": "${SITE}", "delay": 0.2 },
+                    { "use": "crawl", "seeds": ["${SITE}/"], "follow": ["/news/"], "maxDepth": 1, "delay": 0.2 }
+                  ],
+                  "fetch": [{ "use": "http", "delay": 0.3, "perHost": 4, "retries": 0 }],
+                  "steps": [],
+                  "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
+                  "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" },
+                  "concurrency": 4
+                }
+                """)
+            let summary = try await PipelineRunner(pipeline: pipeline).run()
+            #expect(summary.reconciles)
+            let paths = server.exchanges.map(\.request.path)
+            // robots.txt read once for the whole run, and obeyed by every client: nothing under
+            // /private/ was requested (the sitemap's /private/3 is a dead letter).
+            #expect(paths.filter { $0 == "/robots.txt" }.count == 1, "\(paths)")
+            #expect(paths.first == "/robots.txt", "\(paths)")
+            #expect(!paths.contains { $0.hasPrefix("/private/") }, "\(paths)")
+            #expect(Set(paths).isSuperset(of: ["/sitemap.xml", "/", "/rss", "/news/1", "/news/2", "/news/4", "/news/6"]), "\(paths)")
+            // Every page was fetched once, whichever client got it first.
+            #expect(paths.filter { $0.hasPrefix("/news/") }.count == 4, "\(paths)")
+            // No two requests, whichever clients sent them, less than the smallest delay apart.
+            let gaps = Self.gaps(server.exchanges)
+            #expect(gaps.count == paths.count - 1)
+            #expect(gaps.allSatisfy { $0 >= .milliseconds(200) }, "\(gaps)")
+        }
+    }
+
+    @Test func theLongerDelayOfTwoClientsSeparatesTheirRequests() throws {
+        let schedule = HostSchedule()
+        final class Client {}
+        let slow = Client(), quick = Client()
+        func admit(_ client: Client, delay: Double, perHost: Int = 4, waker: @escaping @Sendable () -> Void = {}) -> HostSchedule.Admission {
+            schedule.admit("example.ir", perHost: perHost, delay: .seconds(delay), maxCrawlDelay: .seconds(30), client: ObjectIdentifier(client), waker: waker)
+        }
+        let started = ContinuousClock.now
+        #expect(admit(slow, delay: 5) == .start)
+        // The quick client's own delay is 0.1 s, but the slow client's request asked for 5 s.
+        guard case .wait(let until) = admit(quick, delay: 0.1) else {
+            Issue.record("a request right after another must wait")
+            return
+        }
+        #expect(until - started >= .seconds(5))
+        // Another host is not held back.
+        #expect(schedule.admit("other.ir", perHost: 1, delay: .seconds(5), maxCrawlDelay: .seconds(30), client: ObjectIdentifier(quick), waker: {}) == .start)
+        // A Crawl-delay counts up to each client's own cap.
+        schedule.setCrawlDelay(.seconds(60), forHost: "crawl.ir")
+        #expect(schedule.admit("crawl.ir", perHost: 1, delay: .zero, maxCrawlDelay: .seconds(2), client: ObjectIdentifier(quick), waker: {}) == .start)
+        schedule.release("crawl.ir")
+        guard case .wait(let next) = schedule.admit("crawl.ir", perHost: 1, delay: .zero, maxCrawlDelay: .seconds(2), client: ObjectIdentifier(quick), waker: {}) else {
+            Issue.record("the Crawl-delay must space requests")
+            return
+        }
+        #expect(next - started >= .seconds(2) && next - started < .seconds(3))
+    }
+
+    @Test func aHostSlotFreedByOneClientWakesAnother() {
+        let schedule = HostSchedule()
+        final class Client {}
+        let first = Client(), second = Client()
+        let woken = Mutex(0)
+        #expect(schedule.admit("example.ir", perHost: 1, delay: .zero, maxCrawlDelay: .zero, client: ObjectIdentifier(first), waker: {}) == .start)
+        #expect(schedule.activeCount(of: "example.ir") == 1)
+        #expect(schedule.admit("example.ir", perHost: 1, delay: .zero, maxCrawlDelay: .zero, client: ObjectIdentifier(second), waker: { woken.withLock { $0 += 1 } }) == .busy)
+        schedule.release("example.ir")
+        #expect(woken.withLock { $0 } == 1)
+        #expect(schedule.admit("example.ir", perHost: 1, delay: .zero, maxCrawlDelay: .zero, client: ObjectIdentifier(second), waker: {}) == .start)
+        // The waker is called once, not at every release.
+        schedule.release("example.ir")
+        #expect(woken.withLock { $0 } == 1)
+    }
+
+    @Test func hostsAreNamesWithNonDefaultPorts() {
+        #expect(HostSchedule.host(of: "https://WWW.Example.ir/a") == "www.example.ir")
+        #expect(HostSchedule.host(of: "http://www.example.ir:80/a") == "www.example.ir")
+        #expect(HostSchedule.host(of: "https://www.example.ir:443/a") == "www.example.ir")
+        #expect(HostSchedule.host(of: "http://127.0.0.1:8080/") == "127.0.0.1:8080")
+        #expect(HostSchedule.host(of: "file:///tmp/x") == nil)
+    }
+
     // MARK: Retries
 
     @Test func tooManyRequestsWithRetryAfterThenSuccess() async throws {

@@ -47,7 +47,8 @@ import Testing
     }
 
     func run(_ options: [String: JSONValue]) async throws -> [Record] {
-        let source = try SitemapSource(options: PluginOptions(options))
+        // No delay between downloads: the run-wide schedule has its own tests.
+        let source = try SitemapSource(options: PluginOptions(options.merging(["delay": 0]) { given, _ in given }))
         let sent = Mutex<[Record]>([])
         try await source.produce(into: RecordOutput { record in sent.withLock { $0.append(record) } }, context: RunContext(logger: .init(label: "test")))
         return sent.withLock { $0 }

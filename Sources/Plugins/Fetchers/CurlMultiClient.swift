@@ -25,21 +25,19 @@ struct HTTPTransferResult: Sendable {
 /// by the loop thread only. What callers and the loop share (the queue, slot counts, the cancellation
 /// sets) sits in one `Mutex`.
 ///
-/// **Scheduling.** A request waits in the client's FIFO queue until both a total slot
-/// (`concurrency`) and a slot for its host (`perHost`) are free; only then is it handed to libcurl,
-/// so `connectTimeout` and `timeout` never count queue time. Requests for a busy host do not hold
+/// **Scheduling.** A request waits in the client's FIFO queue until a total slot (`concurrency`)
+/// is free and its host's ``HostSchedule`` admits it; only then is it handed to libcurl, so
+/// `connectTimeout` and `timeout` never count queue time. Requests for a busy host do not hold
 /// back requests for other hosts. The host is the one of the requested URL; a redirect to another
 /// host runs in the first host's slot.
 ///
-/// **Politeness.** A request also waits until its host's minimum interval has passed since the
-/// start of the previous request to that host: the larger of ``Configuration/delay`` and the
-/// host's own interval (``setMinimumInterval(_:forHost:)``, from a robots.txt Crawl-delay), and
-/// until any hold on the host (``holdHost(_:until:)``, from a Retry-After) has ended. "Start" is
-/// the moment libcurl is about to send the request (`CURLOPT_PREREQFUNCTION`), after any connection
-/// set-up, plus a small ``margin(for:)``, so the gaps the server sees are never shorter than the
-/// interval. Hosts are compared by name, without the port. With a delay, `perHost` still bounds
-/// the transfers in progress, but requests to a host start at most once per interval. Redirects
-/// that libcurl follows within a transfer are not spaced (they count as starts for later requests).
+/// **Politeness.** The host schedule, which each request brings and which every client of a run
+/// shares, holds the per-host limits: `perHost` transfers in progress, at least
+/// ``Configuration/delay`` (or the host's Crawl-delay, up to ``Configuration/maxCrawlDelay``)
+/// between request starts, and any Retry-After hold. "Start" is the moment libcurl is about to
+/// send the request (`CURLOPT_PREREQFUNCTION`), after any connection set-up, so the gaps the server
+/// sees are never shorter than the interval. Redirects that libcurl follows within a transfer are
+/// not spaced (they count as starts for later requests).
 ///
 /// **Lifetime.** Nothing happens at initialisation (`etl validate` builds fetchers): the multi
 /// handle and the thread are made by the first request. The thread exits once it has been idle for
@@ -72,6 +70,8 @@ final class CurlMultiClient: Sendable {
         var idleLinger: Duration = .seconds(2)
         /// Smallest interval between the starts of two requests to one host; zero for none.
         var delay: Duration = .zero
+        /// Longest robots.txt Crawl-delay obeyed; a longer one counts as this.
+        var maxCrawlDelay: Duration = .seconds(30)
     }
 
     let configuration: Configuration
@@ -88,13 +88,14 @@ final class CurlMultiClient: Sendable {
         }
     }
 
-    /// Fetches `url` with GET, following redirects. Throws ``HTTPFetchError`` for a failed transfer
-    /// (an HTTP error status is not a failure here) and `CancellationError` when the task is cancelled.
+    /// Fetches `url` with GET, following redirects, when `schedule` (the run's, shared with its
+    /// other clients) lets it start. Throws ``HTTPFetchError`` for a failed transfer (an HTTP error
+    /// status is not a failure here) and `CancellationError` when the task is cancelled.
     /// `acceptsAnyMediaType` turns off ``Configuration/isUnwantedMediaType`` for this request (for
     /// robots.txt, which some servers label as a binary type). `headerLines` (`Name: value`) are sent
     /// after the configuration's own, for this request only (conditional requests).
-    func get(_ url: String, acceptsAnyMediaType: Bool = false, headerLines: [String] = []) async throws -> HTTPTransferResult {
-        guard let host = Self.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
+    func get(_ url: String, schedule: HostSchedule, acceptsAnyMediaType: Bool = false, headerLines: [String] = []) async throws -> HTTPTransferResult {
+        guard let host = HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
         let id = state.withLock { state in
             state.nextID += 1
@@ -103,28 +104,17 @@ final class CurlMultiClient: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                enqueue(PendingRequest(id: id, url: url, host: host, acceptsAnyMediaType: acceptsAnyMediaType, headerLines: headerLines, continuation: continuation))
+                enqueue(PendingRequest(id: id, url: url, host: host, schedule: schedule, acceptsAnyMediaType: acceptsAnyMediaType, headerLines: headerLines, continuation: continuation))
             }
         } onCancel: {
             cancel(id)
         }
     }
 
-    /// Sets a host's own minimum interval between request starts (a robots.txt Crawl-delay); the
-    /// larger of it and ``Configuration/delay`` applies. A later call replaces an earlier one.
-    func setMinimumInterval(_ interval: Duration, forHost host: String) {
+    /// Makes the loop look at its queue again (another client of the schedule freed a host slot).
+    private func wakeUp() {
         state.withLock { state in
-            state.intervalByHost[host.lowercased()] = interval > .zero ? interval : nil
             if let multi = state.multi, state.loopIsRunning { curl_multi_wakeup(multi.pointer) }
-        }
-    }
-
-    /// Starts no request to `host` before `instant` (a Retry-After); an earlier hold is extended,
-    /// never shortened.
-    func holdHost(_ host: String, until instant: ContinuousClock.Instant) {
-        state.withLock { state in
-            let host = host.lowercased()
-            state.notBeforeByHost[host] = max(state.notBeforeByHost[host] ?? instant, instant)
         }
     }
 
@@ -133,21 +123,15 @@ final class CurlMultiClient: Sendable {
         state.withLock { $0.loopIsRunning }
     }
 
-    /// The lower-case host of an http(s) URL, or nil for any other URL.
-    static func host(of url: String) -> String? {
-        guard let components = URLComponents(string: url),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = components.host, !host.isEmpty else { return nil }
-        return host.lowercased()
-    }
-
     // MARK: Shared state
 
     /// A request waiting for a slot.
     fileprivate struct PendingRequest: Sendable {
         var id: UInt64
         var url: String
+        /// The request's host as ``HostSchedule`` names it.
         var host: String
+        var schedule: HostSchedule
         var acceptsAnyMediaType: Bool
         /// Request headers of this request only, after the configuration's.
         var headerLines: [String]
@@ -166,7 +150,6 @@ final class CurlMultiClient: Sendable {
         var loopIsRunning = false
         var pending: [PendingRequest] = []
         var activeCount = 0
-        var activeCountByHost: [String: Int] = [:]
         var nextID: UInt64 = 0
         /// Requests between `get` and their end (result or cancellation).
         var liveIDs: Set<UInt64> = []
@@ -176,12 +159,6 @@ final class CurlMultiClient: Sendable {
         var abortRequests: Set<UInt64> = []
         /// Requests cancelled before they reached the queue.
         var cancelledBeforeQueueing: Set<UInt64> = []
-        /// When the last request to each host started (see ``markStarted(host:)``), for the delay.
-        var lastStartByHost: [String: ContinuousClock.Instant] = [:]
-        /// Hosts' own minimum intervals (Crawl-delay).
-        var intervalByHost: [String: Duration] = [:]
-        /// Hosts held back until an instant (Retry-After).
-        var notBeforeByHost: [String: ContinuousClock.Instant] = [:]
     }
 
     private func enqueue(_ request: PendingRequest) {
@@ -281,8 +258,8 @@ final class CurlMultiClient: Sendable {
             var freedSlot = false
             for request in turn.admitted {
                 do {
-                    let transfer = try Transfer(request: request, configuration: configuration) { [self] in
-                        markStarted(host: request.host)
+                    let transfer = try Transfer(request: request, configuration: configuration) {
+                        request.schedule.markStarted(request.host)
                     }
                     let added = curl_multi_add_handle(multi, transfer.easy)
                     guard added == CURLM_OK else {
@@ -294,7 +271,7 @@ final class CurlMultiClient: Sendable {
                     transfers[transfer.easy] = transfer
                     handlesByID[request.id] = transfer.easy
                 } catch {
-                    releaseSlot(of: request.id, host: request.host)
+                    releaseSlot(of: request.id, host: request.host, schedule: request.schedule)
                     request.continuation.resume(throwing: error)
                     freedSlot = true
                 }
@@ -343,84 +320,57 @@ final class CurlMultiClient: Sendable {
         }
     }
 
-    /// Moves queued requests whose host and total limits allow into the turn, oldest first.
+    /// Moves queued requests whose total limit and host schedule allow into the turn, oldest first.
     /// A request waiting only for its host's interval or hold sets ``Turn/nextStart``.
     private func admit(from state: inout SharedState, into turn: inout Turn) {
         guard !state.pending.isEmpty, state.activeCount < configuration.concurrency else { return }
-        let now = ContinuousClock.now
+        let client = ObjectIdentifier(self)
+        let waker: @Sendable () -> Void = { [weak self] in self?.wakeUp() }
+        // Hosts already refused this turn: their later requests need not ask again.
+        var refusedHosts: Set<String> = []
         var waiting: [PendingRequest] = []
         for request in state.pending {
-            let hostCount = state.activeCountByHost[request.host, default: 0]
-            guard state.activeCount < configuration.concurrency, hostCount < configuration.perHost else {
+            guard state.activeCount < configuration.concurrency, !refusedHosts.contains(request.host) else {
                 waiting.append(request)
                 continue
             }
-            if let earliest = earliestStart(of: request.host, in: state), earliest > now {
+            let admission = request.schedule.admit(
+                request.host, perHost: configuration.perHost, delay: configuration.delay,
+                maxCrawlDelay: configuration.maxCrawlDelay, client: client, waker: waker
+            )
+            switch admission {
+            case .start:
+                state.activeCount += 1
+                state.activeIDs.insert(request.id)
+                turn.admitted.append(request)
+            case .busy:
+                refusedHosts.insert(request.host)
+                waiting.append(request)
+            case .wait(let earliest):
+                refusedHosts.insert(request.host)
                 turn.nextStart = min(turn.nextStart ?? earliest, earliest)
                 waiting.append(request)
-                continue
             }
-            state.activeCount += 1
-            state.activeCountByHost[request.host] = hostCount + 1
-            state.activeIDs.insert(request.id)
-            // Provisional: the request's own start (markStarted) moves it later. Until then the
-            // host's next request waits as if this one had started now.
-            state.lastStartByHost[request.host] = now
-            turn.admitted.append(request)
         }
         state.pending = waiting
-        // Forget hosts whose interval is long over, so the table stays as small as the active hosts.
-        if state.lastStartByHost.count > 1024 {
-            state.lastStartByHost = state.lastStartByHost.filter { host, start in
-                now - start < max(configuration.delay, state.intervalByHost[host] ?? .zero)
-            }
-            state.notBeforeByHost = state.notBeforeByHost.filter { $0.value > now }
-        }
-    }
-
-    /// When a request to `host` may start at the earliest, or nil when it may start at once.
-    private func earliestStart(of host: String, in state: SharedState) -> ContinuousClock.Instant? {
-        var earliest = state.notBeforeByHost[host]
-        let interval = max(configuration.delay, state.intervalByHost[host] ?? .zero)
-        if interval > .zero, let lastStart = state.lastStartByHost[host] {
-            let next = lastStart + interval + Self.margin(for: interval)
-            earliest = max(earliest ?? next, next)
-        }
-        return earliest
-    }
-
-    /// A little time added to each interval (5% of it, 10 to 50 ms): the server sees a request
-    /// arrive a little after libcurl sends it, and a request on a new connection later than one on
-    /// a reused connection, so without it a gap could look a few milliseconds short.
-    static func margin(for interval: Duration) -> Duration {
-        min(max(interval / 20, .milliseconds(10)), .milliseconds(50))
-    }
-
-    /// Called by a transfer (on the loop thread) just before libcurl sends a request of it, after
-    /// the connection is set up: the moment the host's interval counts from.
-    private func markStarted(host: String) {
-        let now = ContinuousClock.now
-        state.withLock { state in
-            state.lastStartByHost[host] = max(state.lastStartByHost[host] ?? now, now)
-        }
     }
 
     /// Removes a transfer from libcurl, frees it, releases its slots and resumes its caller.
     private func finish(_ transfer: Transfer, in multi: UnsafeMutableRawPointer, with result: Result<HTTPTransferResult, any Error>, added: Bool = true) {
         if added { curl_multi_remove_handle(multi, transfer.easy) }
         transfer.close()
-        releaseSlot(of: transfer.id, host: transfer.host)
+        releaseSlot(of: transfer.id, host: transfer.host, schedule: transfer.schedule)
         transfer.continuation.resume(with: result)
     }
 
-    private func releaseSlot(of id: UInt64, host: String) {
+    private func releaseSlot(of id: UInt64, host: String, schedule: HostSchedule) {
         state.withLock { state in
             state.activeCount -= 1
-            let hostCount = state.activeCountByHost[host, default: 1] - 1
-            state.activeCountByHost[host] = hostCount > 0 ? hostCount : nil
             state.activeIDs.remove(id)
             state.liveIDs.remove(id)
         }
+        // After the client's lock: the schedule may wake other clients, which take theirs.
+        schedule.release(host)
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {
@@ -437,6 +387,7 @@ private final class Transfer {
     let id: UInt64
     let url: String
     let host: String
+    let schedule: HostSchedule
     let continuation: CheckedContinuation<HTTPTransferResult, any Error>
     let easy: UnsafeMutableRawPointer
     /// Allocated, not an array passed with `&`: libcurl keeps the pointer for the handle's life.
@@ -464,6 +415,7 @@ private final class Transfer {
         self.id = request.id
         self.url = request.url
         self.host = request.host
+        self.schedule = request.schedule
         self.continuation = request.continuation
         self.easy = easy
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))

@@ -20,6 +20,11 @@ import Foundation
 /// fetched with `If-None-Match` / `If-Modified-Since`; a 304 to such a request throws ``NotModified``,
 /// which the runner counts as unchanged, not as a failure.
 ///
+/// Politeness is the run's, not the fetcher's: the per-host schedule (``HostSchedule``) and the
+/// robots.txt cache (``RobotsCache``) come from the run's ``RunServices``, so every fetcher of a run,
+/// the `crawl` source's and the `sitemap` and `feed` sources' downloads (``ResourceDownloader``)
+/// included, keeps one delay per host and reads each robots.txt once.
+///
 /// Building the fetcher only checks its options; the client starts its thread at the first fetch
 /// and lets it go when idle.
 public struct HTTPFetcher: Fetcher {
@@ -33,7 +38,10 @@ public struct HTTPFetcher: Fetcher {
             archives) sends the record to the dead-letter sink with the reason. The body is decoded \
             to Unicode by its byte-order mark, else the Content-Type charset, else a <meta> \
             declaration, else as UTF-8; windows-1256 and other legacy charsets are supported. \
-            Politeness: each origin's robots.txt is read once per run, with its own retries (a 4xx \
+            Politeness holds across the whole run: the crawl, sitemap and feed sources download \
+            through the same per-host schedule and robots.txt cache, and when two of them ask for \
+            different delays, the longer one separates their requests. \
+            Each origin's robots.txt is read once per run, with its own retries (a 4xx \
             other than 429 means no rules; a 429, a 5xx or a network failure disallows the whole \
             host for 5 minutes, then it is read again) and disallowed URLs are dead letters \
             without a request. A Retry-After holds back every request to its host. Requests to one host start at \
@@ -74,7 +82,10 @@ public struct HTTPFetcher: Fetcher {
     public var schemes: Set<String> { ["http", "https"] }
 
     private let client: CurlMultiClient
-    private let robotsCache: RobotsCache?
+    /// Whether robots.txt is obeyed (the rules are read anyway when a source asks for its sitemaps).
+    private let obeysRobots: Bool
+    /// How long an unreachable robots.txt keeps its host disallowed before it is read again.
+    private let robotsFailureLifetime: Duration
     private let retryPolicy: RetryPolicy
     private let userAgent: String
     private let maxCrawlDelay: Double
@@ -101,11 +112,13 @@ public struct HTTPFetcher: Fetcher {
         configuration.headerLines = try Self.headerLines(options.stringMap("headers") ?? [:])
         configuration.isUnwantedMediaType = Self.isBinaryMediaType
         configuration.delay = .seconds(try Self.nonNegativeSeconds(options, "delay", default: 1, maximum: 3600))
+        maxCrawlDelay = try Self.nonNegativeSeconds(options, "maxCrawlDelay", default: 30, maximum: 3600)
+        configuration.maxCrawlDelay = .seconds(maxCrawlDelay)
         client = CurlMultiClient(configuration: configuration)
         self.userAgent = userAgent
 
-        robotsCache = (options.bool("robots") ?? true) ? RobotsCache(failureLifetime: robotsFailureLifetime) : nil
-        maxCrawlDelay = try Self.nonNegativeSeconds(options, "maxCrawlDelay", default: 30, maximum: 3600)
+        obeysRobots = options.bool("robots") ?? true
+        self.robotsFailureLifetime = robotsFailureLifetime
         var retryPolicy = RetryPolicy()
         retryPolicy.retries = try Self.integer(options, "retries", default: 3, minimum: 0)
         retryPolicy.backoff = try Self.nonNegativeSeconds(options, "backoff", default: 1, maximum: 3600)
@@ -113,10 +126,32 @@ public struct HTTPFetcher: Fetcher {
         self.retryPolicy = retryPolicy
     }
 
-    public func fetch(_ record: Record, context: RunContext) async throws -> Record {
-        if robotsCache != nil {
-            try await checkRobots(record.url, context: context)
+    /// The options every source that downloads over HTTP declares, with the meaning the `http`
+    /// fetcher gives them. `documents` names what the source downloads ("sitemap", "feed", "page").
+    static func sourceOptions(timeout: Double, documents: String) -> [OptionSpec] {
+        [
+            OptionSpec("delay", .number(minimum: 0, maximum: 3600), default: 1,
+                       "Seconds between the starts of two requests to one host (or the host's Crawl-delay, if longer); the run's other fetchers and sources keep it too."),
+            OptionSpec("robots", .boolean, default: true, "Obey each host's robots.txt: a disallowed \(documents) is not requested."),
+            OptionSpec("timeout", .number(minimum: 0.1), default: .number(timeout), "Seconds allowed to fetch one \(documents)."),
+            OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with \(documents) requests."),
+        ]
+    }
+
+    /// A fetcher for a source's own downloads, from the source's ``sourceOptions(timeout:documents:)``;
+    /// the other settings are the defaults, with two retries.
+    init(sourceOptions options: PluginOptions, defaultTimeout: Double, maxBytes: Int) throws {
+        var fetcherOptions: [String: JSONValue] = [
+            "retries": 2, "timeout": .number(defaultTimeout), "maxBytes": .integer(maxBytes),
+        ]
+        for name in ["delay", "robots", "timeout", "userAgent"] {
+            if let value = options[name] { fetcherOptions[name] = value }
         }
+        try self.init(options: PluginOptions(fetcherOptions))
+    }
+
+    public func fetch(_ record: Record, context: RunContext) async throws -> Record {
+        try await checkRobots(record.url, context: context)
         let conditionalLines = Self.conditionalHeaderLines(record.conditional)
         let (result, attempts) = try await transfer(record.url, headerLines: conditionalLines, context: context)
         if result.status == 304 && !conditionalLines.isEmpty {
@@ -145,24 +180,40 @@ public struct HTTPFetcher: Fetcher {
         return record
     }
 
+    /// Fetches a whole document for a source (a sitemap, a feed, a home page) with the fetcher's
+    /// politeness, robots.txt and retries, whatever its media type and status: the caller judges the
+    /// response. The body is not decoded.
+    func download(_ url: String, context: RunContext) async throws -> HTTPTransferResult {
+        try await checkRobots(url, context: context)
+        return try await transfer(url, acceptsAnyMediaType: true, context: context).0
+    }
+
+    /// The rules of the robots.txt of `url`'s origin, read once per run (whether or not this fetcher
+    /// obeys them: sources read their Sitemap lines); nil for a URL that is not http(s).
+    func robotsRules(for url: String, context: RunContext) async -> RobotsRules? {
+        guard let target = RobotsCache.target(of: url) else { return nil }
+        return await rules(for: target, context: context)
+    }
+
     // MARK: Retries
 
     /// Fetches `url`, trying again after retryable failures and statuses (``RetryPolicy``). Returns
     /// the last response, whatever its status, and the number of attempts; throws the last error,
     /// wrapped in ``HTTPFetchError/failedAfterAttempts(attempts:last:)`` after more than one attempt.
     private func transfer(_ url: String, acceptsAnyMediaType: Bool = false, headerLines: [String] = [], context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
+        let schedule = context.services.value { HostSchedule() }
         var attempt = 0
         while true {
             attempt += 1
             var wait = 0.0
             var reason = ""
             do {
-                let result = try await client.get(url, acceptsAnyMediaType: acceptsAnyMediaType, headerLines: headerLines)
+                let result = try await client.get(url, schedule: schedule, acceptsAnyMediaType: acceptsAnyMediaType, headerLines: headerLines)
                 guard RetryPolicy.retryableStatuses.contains(result.status) else { return (result, attempt) }
                 let retryAfter = result.headers.last { $0.name == "retry-after" }.flatMap { RetryPolicy.retryAfterSeconds($0.value) }
                 // The whole host was asked to wait, not only this URL, also when this fetch gives up.
-                if let retryAfter, retryAfter > 0, retryAfter <= retryPolicy.maxRetryAfter, let host = CurlMultiClient.host(of: url) {
-                    client.holdHost(host, until: .now + .seconds(retryAfter))
+                if let retryAfter, retryAfter > 0, retryAfter <= retryPolicy.maxRetryAfter, let host = HostSchedule.host(of: url) {
+                    schedule.hold(host, until: .now + .seconds(retryAfter))
                 }
                 guard attempt <= retryPolicy.retries else { return (result, attempt) }
                 reason = "HTTP status \(result.status)"
@@ -205,20 +256,35 @@ public struct HTTPFetcher: Fetcher {
     // MARK: robots.txt
 
     /// Throws ``HTTPFetchError/robotsDisallowed(url:rule:)`` when the origin's robots.txt disallows
-    /// `url`, reading the file first if this client has not yet.
+    /// `url`, reading the file first if the run has not yet.
     private func checkRobots(_ url: String, context: RunContext) async throws {
-        guard let robotsCache, let target = RobotsCache.target(of: url) else { return }
-        let rules = await robotsCache.rules(for: target.origin) { [self] in
-            await loadRobots(target, context: context)
-        }
-        if case .disallowed(let rule) = rules.verdict(forPath: target.pathAndQuery) {
+        if let rule = await robotsRule(disallowing: url, context: context) {
             throw HTTPFetchError.robotsDisallowed(url: url, rule: rule)
         }
     }
 
+    /// The robots.txt rule that disallows `url`, or nil when robots.txt allows it or this fetcher
+    /// does not obey robots.txt.
+    func robotsRule(disallowing url: String, context: RunContext) async -> String? {
+        guard obeysRobots, let target = RobotsCache.target(of: url) else { return nil }
+        let rules = await rules(for: target, context: context)
+        if case .disallowed(let rule) = rules.verdict(forPath: target.pathAndQuery) { return rule }
+        return nil
+    }
+
+    /// The run's rules for the target's origin and this fetcher's user agent, read on first use.
+    private func rules(for target: RobotsCache.Target, context: RunContext) async -> RobotsRules {
+        let cache = context.services.value { RobotsCache() }
+        return await cache.rules(for: target.origin, userAgent: userAgent) { [self] in
+            let loaded = await loadRobots(target, context: context)
+            return (loaded.rules, loaded.isFailure ? robotsFailureLifetime : RobotsCache.lifetime)
+        }
+    }
+
     /// Reads and parses an origin's robots.txt with the fetcher's own client, retries and delay, and
-    /// applies its Crawl-delay to the host. RFC 9309 §2.3.1: a 2xx is parsed, a 4xx means no rules
-    /// (429 is treated as a server error), a 5xx or a network failure disallows everything.
+    /// gives its Crawl-delay to the run's host schedule. RFC 9309 §2.3.1: a 2xx is parsed, a 4xx
+    /// means no rules (429 is treated as a server error), a 5xx or a network failure disallows
+    /// everything.
     private func loadRobots(_ target: RobotsCache.Target, context: RunContext) async -> (rules: RobotsRules, isFailure: Bool) {
         let rules: RobotsRules
         var isFailure = false
@@ -244,13 +310,13 @@ public struct HTTPFetcher: Fetcher {
             rules = .disallowAll(reason: "everything: \(target.robotsURL) is unreachable: \(error)")
         }
         if isFailure, let reason = rules.disallowAllReason {
-            context.logger.warning("robots.txt of \(target.origin) disallows \(reason); read again in 5 minutes")
+            context.logger.warning("robots.txt of \(target.origin) disallows \(reason); read again in \(robotsFailureLifetime)")
         }
         if let crawlDelay = rules.crawlDelay, crawlDelay > 0 {
             if crawlDelay > maxCrawlDelay {
                 context.logger.notice("robots.txt of \(target.origin) asks for a Crawl-delay of \(crawlDelay) s; using maxCrawlDelay (\(maxCrawlDelay) s)")
             }
-            client.setMinimumInterval(.seconds(min(crawlDelay, maxCrawlDelay)), forHost: target.host)
+            context.services.value { HostSchedule() }.setCrawlDelay(.seconds(crawlDelay), forHost: target.host)
         }
         return (rules, isFailure)
     }

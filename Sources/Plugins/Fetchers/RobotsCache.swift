@@ -1,35 +1,36 @@
 import Foundation
 import Synchronization
 
-/// robots.txt rules by origin (scheme, host and port), each loaded once and kept for the client's
-/// life; concurrent fetches to a new origin share one load.
+/// robots.txt rules by origin (scheme, host and port) and user agent, for one run (see
+/// ``RunServices``): each file is read once however many fetchers and sources ask, and concurrent
+/// requests to a new origin share one read.
 ///
-/// A rule set that stands for an unreachable robots.txt (5xx, network failure: everything
-/// disallowed) is kept only for ``failureLifetime``; the next fetch after that loads the file again.
+/// Rules are kept for the lifetime their loader gives: ``lifetime`` (24 hours, RFC 9309 §2.4) for
+/// a file that was read, less for one that stands for an unreachable robots.txt (5xx, network
+/// failure: everything disallowed), so that the next request after it reads the file again.
 final class RobotsCache: Sendable {
     /// What the fetcher needs to know about a URL to check it.
     struct Target: Sendable {
         /// `scheme://host:port`, lower case, the port always written.
         var origin: String
         var robotsURL: String
-        /// The lower-case host, as the client's scheduler names it.
+        /// The host as the run's ``HostSchedule`` names it.
         var host: String
         /// The path and query as sent (`/a?b=c`), `/` for an empty path.
         var pathAndQuery: String
     }
 
+    /// How long rules read from a file are used: RFC 9309 §2.4 says no longer than 24 hours.
+    static let lifetime: Duration = .seconds(24 * 3600)
+
     private enum Entry {
         case loading(Task<RobotsRules, Never>)
-        case loaded(RobotsRules, expires: ContinuousClock.Instant?)
+        case loaded(RobotsRules, expires: ContinuousClock.Instant)
     }
 
-    /// How long a disallow-everything verdict from an unreachable robots.txt is kept.
-    let failureLifetime: Duration
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(failureLifetime: Duration = .seconds(300)) {
-        self.failureLifetime = failureLifetime
-    }
+    init() {}
 
     /// The origin, robots.txt URL and path of an http(s) URL; nil for any other.
     static func target(of url: String) -> Target? {
@@ -47,31 +48,31 @@ final class RobotsCache: Sendable {
         return Target(
             origin: "\(scheme)://\(hostInURL):\(port)",
             robotsURL: "\(scheme)://\(authority)/robots.txt",
-            host: host,
+            host: HostSchedule.host(of: url) ?? host,
             pathAndQuery: path
         )
     }
 
-    /// The rules for `origin`, calling `load` when there are none yet (or they expired). Callers
-    /// that arrive during a load wait for it.
-    func rules(for origin: String, load: @escaping @Sendable () async -> (rules: RobotsRules, isFailure: Bool)) async -> RobotsRules {
+    /// The rules of `origin` for `userAgent`, calling `load` when there are none yet (or they
+    /// expired); `load` returns the rules and how long they stay. Callers that arrive during a load
+    /// wait for it.
+    func rules(for origin: String, userAgent: String, load: @escaping @Sendable () async -> (rules: RobotsRules, lifetime: Duration)) async -> RobotsRules {
         let now = ContinuousClock.now
-        let failureLifetime = self.failureLifetime
+        let key = origin + " " + userAgent
         enum Found { case rules(RobotsRules), task(Task<RobotsRules, Never>) }
         let found: Found = entries.withLock { entries in
-            switch entries[origin] {
-            case .loaded(let rules, let expires) where expires.map({ $0 > now }) ?? true:
+            switch entries[key] {
+            case .loaded(let rules, let expires) where expires > now:
                 return .rules(rules)
             case .loading(let task):
                 return .task(task)
             default:
                 let task = Task { [self] in
                     let loaded = await load()
-                    let expires = loaded.isFailure ? ContinuousClock.now + failureLifetime : nil
-                    self.entries.withLock { $0[origin] = .loaded(loaded.rules, expires: expires) }
+                    self.entries.withLock { $0[key] = .loaded(loaded.rules, expires: ContinuousClock.now + loaded.lifetime) }
                     return loaded.rules
                 }
-                entries[origin] = .loading(task)
+                entries[key] = .loading(task)
                 return .task(task)
             }
         }

@@ -4,8 +4,9 @@ import Foundation
 /// The `crawl` source: pages reached by following links from seed URLs, breadth first, within a
 /// depth and a page limit, on the seeds' sites by default.
 ///
-/// Each page is fetched once, here: the records it sends carry the response and the decoded
-/// document, so the pipeline's fetcher does not fetch them again. `follow` decides which links are
+/// Each page whose links are followed is fetched once, here: the records it sends carry the response
+/// and the decoded document, so the pipeline's fetcher does not fetch them again. Pages at the last
+/// depth are sent unfetched, for the pipeline's fetcher. `follow` decides which links are
 /// followed; `include` and `exclude` which fetched pages become records (a section page can be
 /// followed without being kept). URLs are canonical (``CanonicalURL``), so one page is one URL.
 public struct CrawlSource: Source {
@@ -25,14 +26,9 @@ public struct CrawlSource: Source {
             OptionSpec("include", .stringList, default: [], "Send only pages matching one of these regular expressions (all, when empty)."),
             OptionSpec("exclude", .stringList, default: [], "Never follow or send pages matching one of these regular expressions."),
             OptionSpec("maxDepth", .integer(minimum: 0, maximum: 50), default: 2, "Links followed from a seed (0: the seeds only)."),
-            OptionSpec("maxPages", .integer(minimum: 1), default: 1000, "At most this many pages are fetched."),
+            OptionSpec("maxPages", .integer(minimum: 1), default: 1000, "At most this many pages are fetched or sent."),
             OptionSpec("sameSite", .boolean, default: true, "Stay on the seeds' hosts (www. ignored)."),
-            OptionSpec("delay", .number(minimum: 0, maximum: 3600), default: 1,
-                       "Seconds between the starts of two requests to one host (or the host's Crawl-delay, if longer)."),
-            OptionSpec("robots", .boolean, default: true, "Obey each host's robots.txt: disallowed pages are neither fetched nor followed."),
-            OptionSpec("timeout", .number(minimum: 0.1), default: 30, "Seconds allowed to fetch one page."),
-            OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with every request."),
-        ]
+        ] + HTTPFetcher.sourceOptions(timeout: 30, documents: "page")
     )
 
     let seeds: [String]
@@ -42,8 +38,8 @@ public struct CrawlSource: Source {
     let maxDepth: Int
     let maxPages: Int
     let sameSite: Bool
-    /// Pages are fetched through the `http` fetcher itself: robots.txt, the per-host delay, retries
-    /// and charset decoding hold for crawling as for any pipeline.
+    /// Pages are fetched through the `http` fetcher itself: robots.txt, the run's per-host schedule,
+    /// retries and charset decoding hold for crawling as for any pipeline.
     let fetcher: HTTPFetcher
 
     public init(options: PluginOptions) throws {
@@ -67,11 +63,7 @@ public struct CrawlSource: Source {
         maxDepth = options.integer("maxDepth") ?? 2
         maxPages = options.integer("maxPages") ?? 1000
         sameSite = options.bool("sameSite") ?? true
-        var fetcherOptions: [String: JSONValue] = ["perHost": 1, "retries": 2]
-        for name in ["delay", "robots", "timeout", "userAgent"] {
-            if let value = options[name] { fetcherOptions[name] = value }
-        }
-        fetcher = try HTTPFetcher(options: PluginOptions(fetcherOptions))
+        fetcher = try HTTPFetcher(sourceOptions: options, defaultTimeout: 30, maxBytes: HTTPFetcher.defaultMaxBytes)
     }
 
     static func matches(_ url: String, _ patterns: [NSRegularExpression]) -> Bool {
@@ -91,17 +83,28 @@ public struct CrawlSource: Source {
         while !queue.isEmpty && fetched < maxPages {
             let (url, depth) = queue.removeFirst()
             fetched += 1
+            // A page at the last depth is not read for links, so it is sent unfetched: the pipeline's
+            // fetcher gets it once even when another source sends it too, with the state's
+            // conditional request, and a failure becomes a dead letter.
+            guard depth < maxDepth else {
+                guard isIncluded(url) else { continue }
+                if let rule = await fetcher.robotsRule(disallowing: url, context: context) {
+                    context.logger.info("crawl: robots.txt disallows \(url) (\(rule))")
+                    continue
+                }
+                try await output.send(Record(url: url, source: Self.descriptor.id))
+                continue
+            }
             let page: (record: Record, links: [String])
             do {
-                page = try await fetch(url)
+                page = try await fetch(url, context: context)
             } catch {
                 context.logger.warning("crawl: \(error)")
                 continue
             }
-            if (include.isEmpty || Self.matches(url, include)) && !Self.matches(url, exclude) {
+            if isIncluded(url) {
                 try await output.send(page.record)
             }
-            guard depth < maxDepth else { continue }
             for link in page.links where !seen.contains(link) {
                 guard !sameSite || Self.site(of: link).map(sites.contains) == true,
                       follow.isEmpty || Self.matches(link, follow) || (!include.isEmpty && Self.matches(link, include)),
@@ -112,9 +115,14 @@ public struct CrawlSource: Source {
         }
     }
 
+    /// Whether a page becomes a record.
+    func isIncluded(_ url: String) -> Bool {
+        (include.isEmpty || Self.matches(url, include)) && !Self.matches(url, exclude)
+    }
+
     /// Fetches a page and returns its record (with response and document) and its links.
-    func fetch(_ url: String) async throws -> (record: Record, links: [String]) {
-        let record = try await fetcher.fetch(Record(url: url, source: Self.descriptor.id), context: RunContext(logger: .init(label: "crawl")))
+    func fetch(_ url: String, context: RunContext) async throws -> (record: Record, links: [String]) {
+        let record = try await fetcher.fetch(Record(url: url, source: Self.descriptor.id), context: context)
         guard let document = record.document else { return (record, []) }
         let isHTML = document.mediaType.map { $0.contains("html") } ?? true
         let links = isHTML ? Self.links(in: document.text, base: record.response?.finalURL ?? url) : []

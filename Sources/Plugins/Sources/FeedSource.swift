@@ -18,9 +18,7 @@ public struct FeedSource: Source {
             OptionSpec("urls", .stringList, "The feeds' URLs (http, https or file)."),
             OptionSpec("site", .string, "A site's base URL: its feeds are the ones its home page announces (<link rel=\"alternate\" type=\"application/rss+xml\">), else SITE/feed, /rss, /rss.xml."),
             OptionSpec("maxItems", .integer(minimum: 1), "At most this many items per feed (all when not set)."),
-            OptionSpec("timeout", .number(minimum: 0.1), default: 30, "Seconds allowed to fetch one feed."),
-            OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with feed requests."),
-        ]
+        ] + HTTPFetcher.sourceOptions(timeout: 30, documents: "feed")
     )
 
     let urls: [String]
@@ -39,7 +37,7 @@ public struct FeedSource: Source {
             throw OptionError(option: "urls", "has \"\(url)\", which is not an http, https or file URL")
         }
         maxItems = options.integer("maxItems")
-        downloader = ResourceDownloader(timeout: options.double("timeout") ?? 30, userAgent: options.string("userAgent") ?? HTTPFetcher.defaultUserAgent)
+        downloader = try ResourceDownloader(options: options, defaultTimeout: 30)
     }
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {
@@ -48,7 +46,7 @@ public struct FeedSource: Source {
         if feeds.isEmpty, let site { throw FeedError.unreachable(url: site, reason: "\(site) announces no feed and none of /feed, /rss, /rss.xml is one") }
         for url in feeds {
             do {
-                let items = try await items(of: url)
+                let items = try await items(of: url, context: context)
                 context.logger.info("feed \(url): \(items.count) items")
                 for item in items.prefix(maxItems ?? Int.max) {
                     var fields: [String: JSONValue] = [:]
@@ -66,7 +64,7 @@ public struct FeedSource: Source {
     /// The feeds a site's home page announces, else the first of the usual paths that is a feed.
     func discover(context: RunContext) async -> [String] {
         guard let site else { return [] }
-        if let home = try? await downloader.download(site + "/") {
+        if let home = try? await downloader.download(site + "/", context: context) {
             let html = TextDecoding.decode(home).text
             let announced = HTMLParsing.withDocument(html) { document -> [String] in
                 HTMLParsing.values(of: "//link[@rel='alternate' and (contains(@type, 'rss') or contains(@type, 'atom'))]/@href", in: document)
@@ -75,7 +73,7 @@ public struct FeedSource: Source {
             if !announced.isEmpty { return announced }
         }
         for path in ["/feed", "/rss", "/rss.xml"] {
-            if let bytes = try? await downloader.download(site + path), FeedDocument(bytes: bytes, url: site + path)?.items.isEmpty == false {
+            if let bytes = try? await downloader.download(site + path, context: context), FeedDocument(bytes: bytes, url: site + path)?.items.isEmpty == false {
                 return [site + path]
             }
         }
@@ -83,10 +81,10 @@ public struct FeedSource: Source {
     }
 
     /// The items of one feed.
-    func items(of url: String) async throws -> [FeedDocument.Item] {
+    func items(of url: String, context: RunContext) async throws -> [FeedDocument.Item] {
         let bytes: [UInt8]
         do {
-            bytes = try await downloader.download(url)
+            bytes = try await downloader.download(url, context: context)
         } catch {
             throw FeedError.unreachable(url: url, reason: error.description)
         }

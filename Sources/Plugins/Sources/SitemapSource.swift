@@ -21,9 +21,7 @@ public struct SitemapSource: Source {
             OptionSpec("until", .string, "Skip pages dated after this ISO date."),
             OptionSpec("maxSitemaps", .integer(minimum: 1), default: 500, "At most this many sitemap files are read."),
             OptionSpec("maxUrls", .integer(minimum: 1), "At most this many pages are sent (all when not set)."),
-            OptionSpec("timeout", .number(minimum: 0.1), default: 60, "Seconds allowed to fetch one sitemap."),
-            OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with sitemap requests."),
-        ]
+        ] + HTTPFetcher.sourceOptions(timeout: 60, documents: "sitemap")
     )
 
     let urls: [String]
@@ -48,7 +46,7 @@ public struct SitemapSource: Source {
         until = try options.string("until").map { try Self.date($0, option: "until") }
         maxSitemaps = options.integer("maxSitemaps") ?? 500
         maxUrls = options.integer("maxUrls")
-        downloader = ResourceDownloader(timeout: options.double("timeout") ?? 60, userAgent: options.string("userAgent") ?? HTTPFetcher.defaultUserAgent)
+        downloader = try ResourceDownloader(options: options, defaultTimeout: 60)
     }
 
     /// An ISO date, or a span back from now: `7d`, `36h`, `90m`.
@@ -85,7 +83,7 @@ public struct SitemapSource: Source {
     }
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {
-        var queue = urls.isEmpty ? try await discover(context: context) : urls
+        var queue = urls.isEmpty ? await discover(context: context) : urls
         var visited: Set<String> = []
         var sent = 0
         var failures: [String] = []
@@ -94,7 +92,7 @@ public struct SitemapSource: Source {
             guard visited.insert(url).inserted else { continue }
             let document: SitemapDocument
             do {
-                let bytes = try await downloader.download(url)
+                let bytes = try await downloader.download(url, context: context)
                 guard let parsed = SitemapDocument(bytes: bytes, url: url) else { throw SitemapError.notASitemap(url: url) }
                 document = parsed
             } catch let error as ResourceDownloader.Failure {
@@ -120,18 +118,10 @@ public struct SitemapSource: Source {
     }
 
     /// The sitemaps a site's robots.txt lists, else SITE/sitemap.xml.
-    func discover(context: RunContext) async throws -> [String] {
+    func discover(context: RunContext) async -> [String] {
         guard let site else { return [] }
-        if let robots = try? await downloader.download(site + "/robots.txt") {
-            let listed = String(decoding: robots, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line -> String? in
-                let parts = line.split(separator: ":", maxSplits: 1)
-                guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "sitemap" else { return nil }
-                let url = parts[1].trimmingCharacters(in: .whitespaces)
-                return url.isEmpty ? nil : url
-            }
-            if !listed.isEmpty { return listed }
-        }
-        return [site + "/sitemap.xml"]
+        let listed = await downloader.sitemaps(listedFor: site, context: context)
+        return listed.isEmpty ? [site + "/sitemap.xml"] : listed
     }
 }
 

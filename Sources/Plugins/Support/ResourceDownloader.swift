@@ -1,9 +1,10 @@
 import ETLKit
 import Foundation
 
-/// Fetches a whole document for a source — a feed, a sitemap — over http(s) through libcurl, or from
-/// a local file; gzip files (`sitemap.xml.gz`) come back decompressed. Sources use it before any
-/// record exists, so it is not the pipeline's fetcher.
+/// Fetches a whole document for a source — a feed, a sitemap, a home page — over http(s), or from a
+/// local file; gzip files (`sitemap.xml.gz`) come back decompressed. Sources use it before any
+/// record exists, so it is not the pipeline's fetcher, but it downloads through an ``HTTPFetcher``:
+/// robots.txt, the run's per-host schedule and retries hold for a source's downloads as for pages.
 struct ResourceDownloader: Sendable {
     /// Why a document could not be had.
     enum Failure: Error, Sendable, CustomStringConvertible {
@@ -20,27 +21,24 @@ struct ResourceDownloader: Sendable {
         }
     }
 
-    let client: CurlMultiClient
+    /// The fetcher the downloads go through.
+    let fetcher: HTTPFetcher
     /// Largest document accepted, compressed or not (the sitemap protocol allows 50 MB).
     let maxBytes: Int
 
-    init(timeout: Double, userAgent: String, maxBytes: Int = 50 * 1024 * 1024) {
-        var configuration = CurlMultiClient.Configuration()
-        configuration.timeout = timeout
-        configuration.userAgent = userAgent
-        configuration.perHost = 1
-        configuration.maxBytes = maxBytes
-        client = CurlMultiClient(configuration: configuration)
+    /// A downloader with the source's ``HTTPFetcher/sourceOptions(timeout:documents:)``.
+    init(options: PluginOptions, defaultTimeout: Double, maxBytes: Int = 50 * 1024 * 1024) throws {
+        fetcher = try HTTPFetcher(sourceOptions: options, defaultTimeout: defaultTimeout, maxBytes: maxBytes)
         self.maxBytes = maxBytes
     }
 
     /// The document's bytes, decompressed when they are a gzip file.
-    func download(_ url: String) async throws(Failure) -> [UInt8] {
+    func download(_ url: String, context: RunContext) async throws(Failure) -> [UInt8] {
         var bytes: [UInt8]
         if url.hasPrefix("http://") || url.hasPrefix("https://") {
             let result: HTTPTransferResult
             do {
-                result = try await client.get(url)
+                result = try await fetcher.download(url, context: context)
             } catch {
                 throw .unreachable(url: url, reason: String(describing: error))
             }
@@ -59,5 +57,11 @@ struct ResourceDownloader: Sendable {
             }
         }
         return bytes
+    }
+
+    /// The sitemaps the robots.txt of `site`'s origin lists (read once per run, shared with the
+    /// fetchers' robots.txt checks).
+    func sitemaps(listedFor site: String, context: RunContext) async -> [String] {
+        await fetcher.robotsRules(for: site + "/", context: context)?.sitemaps ?? []
     }
 }
