@@ -13,7 +13,7 @@ public enum CanonicalURL {
 
     /// The canonical form of `url`.
     public static func canonical(_ url: String) -> String {
-        guard var components = URLComponents(string: url.trimmingCharacters(in: .whitespaces)),
+        guard var components = URLComponents(string: url.trimmingWhitespace()),
               let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https" else { return url }
         components.scheme = scheme
         components.host = components.host?.lowercased()
@@ -36,7 +36,7 @@ public enum CanonicalURL {
     /// `url` resolved against `base` (a link's `href` against its page), canonical; nil for links
     /// that are not http(s) (`mailto:`, `javascript:`, …).
     public static func resolve(_ link: String, against base: String) -> String? {
-        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = link.trimmingWhitespace()
         guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), let baseURL = URL(string: base),
               let resolved = URL(string: trimmed, relativeTo: baseURL)?.absoluteURL,
               let scheme = resolved.scheme?.lowercased(), scheme == "http" || scheme == "https" else { return nil }

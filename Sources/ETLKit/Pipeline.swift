@@ -61,7 +61,11 @@ public struct Pipeline: Sendable {
     public static func scheme(of url: String) -> String {
         guard let colon = url.firstIndex(of: ":") else { return "file" }
         let scheme = url[..<colon]
-        guard scheme.count > 1, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) else {
+        // RFC 3986 scheme characters, checked on bytes: this runs for every record.
+        guard scheme.utf8.count > 1, scheme.utf8.allSatisfy({ byte in
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }) else {
             return "file"  // "C:" or not a scheme at all
         }
         return scheme.lowercased()

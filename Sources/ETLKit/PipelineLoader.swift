@@ -378,7 +378,7 @@ private struct Builder {
     func coerce(_ value: JSONValue, from node: JSONNode, to type: OptionSpec.ValueType) -> JSONValue {
         guard case .string(let original) = node.kind, EnvironmentExpansion.containsReference(original),
               case .string(let text) = value else { return value }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         switch type {
         case .integer: return Int(trimmed).map(JSONValue.integer) ?? value
         case .number: return Double(trimmed).map(JSONValue.number) ?? value

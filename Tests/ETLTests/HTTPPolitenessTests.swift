@@ -329,6 +329,13 @@ import Testing
         #expect(HostSchedule.host(of: "http://www.example.ir:80/a") == "www.example.ir")
         #expect(HostSchedule.host(of: "https://www.example.ir:443/a") == "www.example.ir")
         #expect(HostSchedule.host(of: "http://127.0.0.1:8080/") == "127.0.0.1:8080")
+        #expect(HostSchedule.host(of: "http://user:secret@Example.ir:8080?q=1") == "example.ir:8080")
+        #expect(HostSchedule.host(of: "http://[::1]:8080/x") == "[::1]:8080")
+        #expect(HostSchedule.host(of: "http://[::1]/x") == "[::1]")
+        #expect(HostSchedule.host(of: "https://example.ir:/x") == "example.ir")
+        #expect(HostSchedule.host(of: "http://example.ir:80x/") == nil)
+        #expect(HostSchedule.host(of: "http:///path") == nil)
+        #expect(HostSchedule.host(of: "mailto:someone@example.ir") == nil)
         #expect(HostSchedule.host(of: "file:///tmp/x") == nil)
     }
 

@@ -264,7 +264,7 @@ struct PageAnalysis {
             }
         case .link:
             if let rel = attributes.rel, rel.lowercased().split(separator: " ").contains("canonical"), let href = attributes.href {
-                metadata.canonicalURL = metadata.canonicalURL ?? href.trimmingCharacters(in: .whitespaces)
+                metadata.canonicalURL = metadata.canonicalURL ?? href.trimmingWhitespace()
             }
         case .title:
             if metadata.titleElement == nil { metadata.titleElement = text(of: node) }

@@ -113,9 +113,7 @@ final class CurlMultiClient: Sendable {
 
     /// Makes the loop look at its queue again (another client of the schedule freed a host slot).
     private func wakeUp() {
-        state.withLock { state in
-            if let multi = state.multi, state.loopIsRunning { curl_multi_wakeup(multi.pointer) }
-        }
+        state.withLock { $0.notifyLoop() }
     }
 
     /// Whether the loop thread is running (for tests and diagnostics).
@@ -148,6 +146,13 @@ final class CurlMultiClient: Sendable {
     private struct SharedState: Sendable {
         var multi: MultiHandle?
         var loopIsRunning = false
+        /// Whether the loop thread is in (or about to enter) `curl_multi_poll`: only then does a
+        /// change need `curl_multi_wakeup`, a system call, which at ten thousand requests a second
+        /// cost the loop thread a turn per request.
+        var loopIsPolling = false
+        /// Counts changes the loop must look at (requests queued, cancellations, freed host
+        /// slots); the loop does not poll when it moved since the turn began.
+        var changes: UInt64 = 0
         var pending: [PendingRequest] = []
         var activeCount = 0
         var nextID: UInt64 = 0
@@ -159,6 +164,12 @@ final class CurlMultiClient: Sendable {
         var abortRequests: Set<UInt64> = []
         /// Requests cancelled before they reached the queue.
         var cancelledBeforeQueueing: Set<UInt64> = []
+
+        /// Records a change for the loop, waking it if it polls.
+        mutating func notifyLoop() {
+            changes &+= 1
+            if loopIsPolling, let multi { curl_multi_wakeup(multi.pointer) }
+        }
     }
 
     private func enqueue(_ request: PendingRequest) {
@@ -177,8 +188,8 @@ final class CurlMultiClient: Sendable {
                 state.multi = MultiHandle(pointer: pointer)
             }
             state.pending.append(request)
-            if state.loopIsRunning, let multi = state.multi {
-                curl_multi_wakeup(multi.pointer)
+            if state.loopIsRunning {
+                state.notifyLoop()
                 return .queued
             }
             guard let multi = state.multi else { return .unavailable }
@@ -208,7 +219,7 @@ final class CurlMultiClient: Sendable {
             }
             if state.activeIDs.contains(id) {
                 state.abortRequests.insert(id)
-                if let multi = state.multi { curl_multi_wakeup(multi.pointer) }
+                state.notifyLoop()
             } else {
                 state.cancelledBeforeQueueing.insert(id)
             }
@@ -226,6 +237,8 @@ final class CurlMultiClient: Sendable {
         var exit = false
         /// The earliest moment a request that waits only for its host's interval may start.
         var nextStart: ContinuousClock.Instant?
+        /// ``SharedState/changes`` when the turn began.
+        var changes: UInt64 = 0
     }
 
     /// The loop: admit queued requests into free slots, abort cancelled ones, drive libcurl, finish
@@ -235,6 +248,10 @@ final class CurlMultiClient: Sendable {
         // cancellation).
         var transfers: [UnsafeMutableRawPointer: Transfer] = [:]
         var handlesByID: [UInt64: UnsafeMutableRawPointer] = [:]
+        // Easy handles of finished transfers, reset, for the next ones: making a handle costs more
+        // than resetting one (up to `concurrency` are kept; freed when the loop exits).
+        var idleHandles: [UnsafeMutableRawPointer] = []
+        defer { idleHandles.forEach(curl_easy_cleanup) }
         var idleSince: ContinuousClock.Instant?
         let clock = ContinuousClock()
 
@@ -242,6 +259,7 @@ final class CurlMultiClient: Sendable {
             let lingerIsOver = idleSince.map { clock.now - $0 >= configuration.idleLinger } ?? false
             let turn = state.withLock { state in
                 var turn = Turn()
+                turn.changes = state.changes
                 turn.aborts = state.abortRequests
                 state.abortRequests.removeAll()
                 if state.pending.isEmpty, state.activeCount == 0, lingerIsOver {
@@ -258,13 +276,13 @@ final class CurlMultiClient: Sendable {
             var freedSlot = false
             for request in turn.admitted {
                 do {
-                    let transfer = try Transfer(request: request, configuration: configuration) {
+                    let transfer = try Transfer(request: request, configuration: configuration, easy: idleHandles.popLast()) {
                         request.schedule.markStarted(request.host)
                     }
                     let added = curl_multi_add_handle(multi, transfer.easy)
                     guard added == CURLM_OK else {
                         let message = String(cString: curl_multi_strerror(added))
-                        finish(transfer, in: multi, with: .failure(HTTPFetchError.networkFailure(url: request.url, code: Int(added.rawValue), message: message)), added: false)
+                        finish(transfer, in: multi, keepingHandleIn: &idleHandles, with: .failure(HTTPFetchError.networkFailure(url: request.url, code: Int(added.rawValue), message: message)), added: false)
                         freedSlot = true
                         continue
                     }
@@ -278,7 +296,7 @@ final class CurlMultiClient: Sendable {
             }
             for id in turn.aborts {
                 guard let easy = handlesByID.removeValue(forKey: id), let transfer = transfers.removeValue(forKey: easy) else { continue }
-                finish(transfer, in: multi, with: .failure(CancellationError()))
+                finish(transfer, in: multi, keepingHandleIn: &idleHandles, with: .failure(CancellationError()))
                 freedSlot = true
             }
 
@@ -296,7 +314,7 @@ final class CurlMultiClient: Sendable {
             for (easy, code) in completed {
                 guard let transfer = transfers.removeValue(forKey: easy) else { continue }
                 handlesByID[transfer.id] = nil
-                finish(transfer, in: multi, with: transfer.result(for: code))
+                finish(transfer, in: multi, keepingHandleIn: &idleHandles, with: transfer.result(for: code))
                 freedSlot = true
             }
 
@@ -316,7 +334,16 @@ final class CurlMultiClient: Sendable {
                 let untilNext = nextStart - clock.now
                 waitMilliseconds = min(waitMilliseconds, max(0, Self.milliseconds(untilNext) + 1))
             }
+            // Something changed since the turn began (its wakeup was not sent, the loop was not
+            // polling): take another turn instead of sleeping through it.
+            let mayPoll = state.withLock { state in
+                guard state.changes == turn.changes else { return false }
+                state.loopIsPolling = true
+                return true
+            }
+            guard mayPoll else { continue }
             curl_multi_poll(multi, nil, 0, Int32(clamping: waitMilliseconds), nil)
+            state.withLock { $0.loopIsPolling = false }
         }
     }
 
@@ -355,10 +382,13 @@ final class CurlMultiClient: Sendable {
         state.pending = waiting
     }
 
-    /// Removes a transfer from libcurl, frees it, releases its slots and resumes its caller.
-    private func finish(_ transfer: Transfer, in multi: UnsafeMutableRawPointer, with result: Result<HTTPTransferResult, any Error>, added: Bool = true) {
+    /// Removes a transfer from libcurl, frees it (keeping its easy handle in `idleHandles` while
+    /// there are fewer than `concurrency`), releases its slots and resumes its caller.
+    private func finish(_ transfer: Transfer, in multi: UnsafeMutableRawPointer, keepingHandleIn idleHandles: inout [UnsafeMutableRawPointer], with result: Result<HTTPTransferResult, any Error>, added: Bool = true) {
         if added { curl_multi_remove_handle(multi, transfer.easy) }
-        transfer.close()
+        if let handle = transfer.close(keepingHandle: idleHandles.count < configuration.concurrency) {
+            idleHandles.append(handle)
+        }
         releaseSlot(of: transfer.id, host: transfer.host, schedule: transfer.schedule)
         transfer.continuation.resume(with: result)
     }
@@ -408,8 +438,9 @@ private final class Transfer {
     private var rejectedMediaType: String?
     private var isClosed = false
 
-    init(request: CurlMultiClient.PendingRequest, configuration: CurlMultiClient.Configuration, onRequestStart: @escaping () -> Void) throws {
-        guard let easy = curl_easy_init() else {
+    /// `easy`: a handle to reuse, reset (``close(keepingHandle:)``), or nil for a new one.
+    init(request: CurlMultiClient.PendingRequest, configuration: CurlMultiClient.Configuration, easy: UnsafeMutableRawPointer?, onRequestStart: @escaping () -> Void) throws {
+        guard let easy = easy ?? curl_easy_init() else {
             throw HTTPFetchError.networkFailure(url: request.url, code: -1, message: "libcurl could not create an easy handle")
         }
         self.id = request.id
@@ -590,15 +621,24 @@ private final class Transfer {
         ))
     }
 
-    /// Frees the handle, then the error buffer and header list it points to. Call once the handle is
-    /// out of the multi handle.
-    func close() {
-        guard !isClosed else { return }
+    /// Frees the handle, or with `keepingHandle` resets it (`curl_easy_reset`: options back to their
+    /// defaults, connections and caches kept) and returns it for another transfer; then frees the
+    /// error buffer and header list it pointed to. Call once the handle is out of the multi handle.
+    @discardableResult
+    func close(keepingHandle: Bool = false) -> UnsafeMutableRawPointer? {
+        guard !isClosed else { return nil }
         isClosed = true
-        curl_easy_cleanup(easy)
+        var kept: UnsafeMutableRawPointer?
+        if keepingHandle {
+            curl_easy_reset(easy)
+            kept = easy
+        } else {
+            curl_easy_cleanup(easy)
+        }
         curl_slist_free_all(headerList)
         headerList = nil
         errorBuffer.deallocate()
+        return kept
     }
 
     deinit {

@@ -324,14 +324,15 @@ public struct HTTPFetcher: Fetcher {
     /// Media types no text step can use: images, audio, video, PDF, archives and unnamed binaries.
     /// Anything else (HTML, XML, JSON, plain text, unknown text-like types) is decoded.
     public static func isBinaryMediaType(_ mediaType: String) -> Bool {
-        let binaryPrefixes = ["image/", "audio/", "video/", "font/"]
-        let binaryTypes: Set<String> = [
-            "application/pdf", "application/zip", "application/gzip", "application/x-gzip",
-            "application/x-tar", "application/x-7z-compressed", "application/x-rar-compressed",
-            "application/vnd.rar", "application/octet-stream",
-        ]
-        return binaryTypes.contains(mediaType) || binaryPrefixes.contains { mediaType.hasPrefix($0) }
+        binaryMediaTypes.contains(mediaType) || binaryMediaTypePrefixes.contains { mediaType.hasPrefix($0) }
     }
+
+    private static let binaryMediaTypePrefixes = ["image/", "audio/", "video/", "font/"]
+    private static let binaryMediaTypes: Set<String> = [
+        "application/pdf", "application/zip", "application/gzip", "application/x-gzip",
+        "application/x-tar", "application/x-7z-compressed", "application/x-rar-compressed",
+        "application/vnd.rar", "application/octet-stream",
+    ]
 
     // MARK: Options
 

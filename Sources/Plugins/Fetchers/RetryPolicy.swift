@@ -1,4 +1,5 @@
 import CCurl
+import ETLKit
 import Foundation
 
 /// When and how long the `http` fetcher waits before trying a URL again.
@@ -57,7 +58,7 @@ struct RetryPolicy: Sendable {
     /// §10.2.3, with the obsolete RFC 850 and asctime forms); a date in the past is 0. Nil when
     /// the value is neither.
     static func retryAfterSeconds(_ value: String, now: Date = Date()) -> Double? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = value.trimmingWhitespace()
         if !trimmed.isEmpty, trimmed.unicodeScalars.allSatisfy({ $0.properties.numericType == .decimal && $0.isASCII }) {
             return Double(trimmed)
         }

@@ -137,7 +137,7 @@ public actor TextSink: Sink {
     private static func singleLine(_ value: JSONValue?) -> String? {
         guard let value, !value.isNull else { return nil }
         let line = lines(of: value.plainText)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmingWhitespace() }
             .filter { !$0.isEmpty }
             .joined(separator: " ")
         return line.isEmpty ? nil : line
@@ -158,12 +158,12 @@ public actor TextSink: Sink {
         var result: [String] = []
         var current: [String] = []
         func finish() {
-            let paragraph = current.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            let paragraph = current.joined(separator: "\n").trimmingWhitespace()
             if !paragraph.isEmpty { result.append(paragraph) }
             current = []
         }
         for line in lines(of: text) {
-            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+            if line.trimmingWhitespace().isEmpty {
                 finish()
             } else {
                 current.append(line)

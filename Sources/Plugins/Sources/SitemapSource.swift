@@ -51,7 +51,7 @@ public struct SitemapSource: Source {
 
     /// An ISO date, or a span back from now: `7d`, `36h`, `90m`.
     static func date(_ text: String, option: String) throws -> Date {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         if let unit = trimmed.last, let amount = Double(trimmed.dropLast()), amount >= 0 {
             let seconds: Double? = unit == "d" ? 86_400 : unit == "h" ? 3_600 : unit == "m" ? 60 : nil
             if let seconds { return Date(timeIntervalSinceNow: -amount * seconds) }
@@ -79,7 +79,7 @@ public struct SitemapSource: Source {
 
     static func parse(_ text: String?) -> Date? {
         guard let text else { return nil }
-        return ArticleDate(timeZone: nil).parseISO(ArticleDate.asciiDigits(text).trimmingCharacters(in: .whitespaces))?.0
+        return ArticleDate(timeZone: nil).parseISO(ArticleDate.asciiDigits(text).trimmingWhitespace())?.0
     }
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {

@@ -18,7 +18,7 @@ public struct ArticleDate: Sendable {
 
     /// The date in `text` as ISO 8601, or nil when the text holds no date this parser reads.
     public func normalize(_ text: String) -> String? {
-        let text = ArticleDate.asciiDigits(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = ArticleDate.asciiDigits(text).trimmingWhitespace()
         // Regular expressions are slow in Swift; a date has at least four digits, and most lines
         // extractors try have none.
         var digits = 0

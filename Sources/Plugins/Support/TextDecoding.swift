@@ -46,17 +46,17 @@ public enum TextDecoding {
     /// The media type of a Content-Type value: lower case, without parameters
     /// (`"Text/HTML; charset=UTF-8"` → `"text/html"`). Nil when the value is empty.
     public static func mediaType(ofContentType contentType: String) -> String? {
-        let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let trimmed = trimmed(Substring(type)).lowercased()
-        return trimmed.isEmpty ? nil : trimmed
+        let end = contentType.firstIndex(of: ";") ?? contentType.endIndex
+        let type = contentType[..<end].trimmingWhitespace().lowercased()
+        return type.isEmpty ? nil : type
     }
 
     /// The `charset` parameter of a Content-Type value, without quotes, or nil.
     public static func charsetParameter(ofContentType contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {
-            let parts = parameter.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, trimmed(parts[0]).lowercased() == "charset" else { continue }
-            let value = trimmed(parts[1]).trimmingQuotes()
+            guard let equals = parameter.firstIndex(of: "="),
+                  parameter[..<equals].trimmingWhitespace().lowercased() == "charset" else { continue }
+            let value = parameter[parameter.index(after: equals)...].trimmingQuotes()
             return value.isEmpty ? nil : value
         }
         return nil
@@ -152,12 +152,6 @@ public enum TextDecoding {
         return text
     }
 
-    /// The text without surrounding spaces and tabs.
-    private static func trimmed(_ text: Substring) -> String {
-        var scalars = text.unicodeScalars.drop { $0 == " " || $0 == "\t" }
-        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
-        return String(String.UnicodeScalarView(scalars))
-    }
 }
 
 // MARK: - Charsets
@@ -423,12 +417,11 @@ private extension Array where Element == UInt8 {
 }
 
 private extension StringProtocol {
-    /// The text without surrounding spaces and one pair of surrounding quotes.
+    /// The text without surrounding white space and one pair of surrounding quotes.
     func trimmingQuotes() -> String {
-        var scalars = Substring(self).unicodeScalars.drop { $0 == " " || $0 == "\t" }
-        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
-        if let first = scalars.first, first == "\"" || first == "'" { scalars = scalars.dropFirst() }
-        if let last = scalars.last, last == "\"" || last == "'" { scalars = scalars.dropLast() }
-        return String(String.UnicodeScalarView(scalars))
+        var text = Substring(trimmingWhitespace())
+        if let first = text.first, first == "\"" || first == "'" { text = text.dropFirst() }
+        if let last = text.last, last == "\"" || last == "'" { text = text.dropLast() }
+        return String(text)
     }
 }

@@ -1,4 +1,5 @@
 import CLibXML2
+import ETLKit
 import Foundation
 
 /// The one way `etl` reads XML (feeds, sitemaps) with libxml2, and the small tree helpers both use.
@@ -41,7 +42,7 @@ enum XMLParsing {
     static func text(of node: xmlNodePtr) -> String? {
         guard let content = xmlNodeGetContent(node) else { return nil }
         defer { etl_xml_free(content) }
-        let text = String(cString: content).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(cString: content).trimmingWhitespace()
         return text.isEmpty ? nil : text
     }
 
@@ -49,6 +50,6 @@ enum XMLParsing {
     static func attribute(_ name: String, of node: xmlNodePtr) -> String? {
         guard let value = xmlGetProp(node, name) else { return nil }
         defer { etl_xml_free(value) }
-        return String(cString: value).trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(cString: value).trimmingWhitespace()
     }
 }

@@ -182,11 +182,11 @@ public struct ArticleExtractor: Transform {
             if let site, !site.isEmpty {
                 let key = comparable(site)
                 let kept = parts.filter { comparable($0) != key }
-                if kept.count < parts.count { return kept.joined(separator: separator).trimmingCharacters(in: .whitespaces) }
+                if kept.count < parts.count { return kept.joined(separator: separator).trimmingWhitespace() }
                 continue
             }
             if let longest = parts.max(by: { $0.count < $1.count }), parts.count == 2 {
-                return longest.trimmingCharacters(in: .whitespaces)
+                return longest.trimmingWhitespace()
             }
         }
         return title
@@ -195,7 +195,7 @@ public struct ArticleExtractor: Transform {
     /// The other part of a "Site | Title" page title, when one part is the title.
     static func siteName(in element: String, title: String) -> String? {
         for separator in titleSeparators {
-            let parts = element.components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = element.components(separatedBy: separator).map { $0.trimmingWhitespace() }
             guard parts.count == 2 else { continue }
             if parts[1] == title { return parts[0] }
             if parts[0] == title { return parts[1] }
@@ -229,7 +229,7 @@ public struct ArticleExtractor: Transform {
     /// "a, b، c" → ["a", "b", "c"].
     static func splitList(_ text: String) -> [String] {
         text.split(whereSeparator: { $0 == "," || $0 == "،" || $0 == ";" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
     private static func unique(_ values: [String]) -> [String] {

@@ -120,7 +120,7 @@ public struct FieldMap: Transform {
                 guard let close = scalars[(index + 1)...].firstIndex(of: "}") else {
                     throw TemplateError(reason: "a \"{\" is never closed (write \"{{\" for a brace)")
                 }
-                let name = String(String.UnicodeScalarView(scalars[(index + 1)..<close])).trimmingCharacters(in: .whitespaces)
+                let name = String(String.UnicodeScalarView(scalars[(index + 1)..<close])).trimmingWhitespace()
                 guard !name.isEmpty, !name.unicodeScalars.contains("{") else {
                     throw TemplateError(reason: "\"{…}\" must hold a field name")
                 }

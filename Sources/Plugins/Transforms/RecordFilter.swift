@@ -93,7 +93,7 @@ public struct RecordFilter: Transform {
                     || languages.contains(String(language.prefix { $0 != "-" && $0 != "_" })) else { return false }
         }
         for rule in minimumLengths {
-            let length = (text(rule.field) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).unicodeScalars.count
+            let length = (text(rule.field) ?? "").trimmingWhitespace().unicodeScalars.count
             if length < rule.length { return false }
         }
         if publishedAfter != nil || publishedBefore != nil {
@@ -158,7 +158,7 @@ public struct RecordFilter: Transform {
     /// An ISO 8601 date or time option as an instant.
     static func date(_ text: String?, option: String) throws -> Date? {
         guard let text else { return nil }
-        guard let (date, _) = ArticleDate(timeZone: nil).parseISO(text.trimmingCharacters(in: .whitespaces)) else {
+        guard let (date, _) = ArticleDate(timeZone: nil).parseISO(text.trimmingWhitespace()) else {
             throw OptionError(option: option, "is \"\(text)\", not an ISO 8601 date such as \"2023-06-20\" or \"2023-06-20T12:00:00+03:30\"")
         }
         return date

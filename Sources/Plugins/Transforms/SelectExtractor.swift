@@ -81,9 +81,9 @@ public struct SelectExtractor: Transform {
 
     /// Compiles one selector, reporting a bad one as an option error that names the field.
     static func compile(field: String, selector: String) throws -> FieldSelector {
-        let trimmed = selector.trimmingCharacters(in: .whitespaces)
+        let trimmed = selector.trimmingWhitespace()
         if trimmed.hasPrefix("xpath:") {
-            let xpath = String(trimmed.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+            let xpath = String(trimmed.dropFirst(6)).trimmingWhitespace()
             guard let compiled = xmlXPathCompile(xpath) else {
                 throw OptionError(option: "fields", "has an invalid XPath for \"\(field)\": \(xpath)")
             }
@@ -95,7 +95,7 @@ public struct SelectExtractor: Transform {
         if css.hasSuffix("::text") {
             css.removeLast(6)
         } else if let range = css.range(of: "::attr("), css.hasSuffix(")") {
-            attribute = String(css[range.upperBound..<css.index(before: css.endIndex)]).trimmingCharacters(in: .whitespaces)
+            attribute = String(css[range.upperBound..<css.index(before: css.endIndex)]).trimmingWhitespace()
             css = String(css[..<range.lowerBound])
         }
         do {
