@@ -38,6 +38,21 @@ import Testing
         #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2), prose(3)])
     }
 
+    @Test func relatedPostsThatRepeatTheArticleMarkupAreDropped() throws {
+        // A blog template: the related posts reuse the article's element and classes, under a
+        // heading named like chrome, and their teasers are longer than the article itself.
+        let teaser = { (n: Int) in
+            "<article class=\"post postbox\"><h2><a href=\"/p\(n)\">عنوان \(n)</a></h2><p>\(prose(10 + n)) \(prose(20 + n)) \(prose(30 + n))</p></article>"
+        }
+        let cleaned = try page("""
+            <div id="primary">
+              <article class="post postbox"><h1>عنوان اصلی</h1><p>\(prose(1))</p><p>\(prose(2))</p></article>
+              <article class="post postbox"><h3 class="related-posts-title">شاید بپسندید</h3>\((1...4).map(teaser).joined())</article>
+            </div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == ["عنوان اصلی", prose(1), prose(2)])
+    }
+
     @Test func linkListsInsideTheArticleAreDropped() throws {
         let cleaned = try page("""
             <div id="story"><p>\(prose(1))</p>
