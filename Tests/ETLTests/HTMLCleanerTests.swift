@@ -38,6 +38,19 @@ import Testing
         #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2), prose(3)])
     }
 
+    @Test func tickersOfTeasersAreNeitherContentNorProse() throws {
+        // A "breaking news" ticker above the article: each item a headline link and the first words
+        // of its story, cut off. Together they hold more text than the article.
+        let item = { (n: Int) in "<li><a href=\"/s\(n)\">تیتر خبر \(n)</a> <span>\(prose(10 + n)) \(prose(20 + n))...</span></li>" }
+        let cleaned = try page("""
+            <div class="wrapper">
+              <div class="ticker"><b>خبر فوری</b><ul>\((1...8).map(item).joined())</ul></div>
+              <div class="story"><h1>عنوان اصلی</h1><p>\(prose(1))</p><p>\(prose(2))</p><p>\(prose(3))</p></div>
+            </div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == ["عنوان اصلی", prose(1), prose(2), prose(3)])
+    }
+
     @Test func relatedPostsThatRepeatTheArticleMarkupAreDropped() throws {
         // A blog template: the related posts reuse the article's element and classes, under a
         // heading named like chrome, and their teasers are longer than the article itself.

@@ -51,7 +51,7 @@ struct ContentSelection {
         // Characters of prose (the blocks that score) below each element.
         var prose = [Int](repeating: 0, count: elements.count)
         for block in blocks where block.characters >= minimumCharacters && block.linkDensity < 0.5 && block.removedBy == nil
-            && !elements[Int(block.element)].isChrome {
+            && !elements[Int(block.element)].isChrome && !block.isTeaser {
             // Prose under a chrome-named heading ("Related posts") counts for its section, not above.
             var ancestor = block.element
             while ancestor > 0 {
@@ -194,6 +194,7 @@ struct ContentSelection {
             if block.linkDensity > maximumLinkDensity {
                 return dropped("mostly links (link density \(Double(Int(block.linkDensity * 100)) / 100))")
             }
+            if block.isTeaser { return dropped("a teaser of another page (a link and a cut-off text)") }
             if EndMarker.matches(block.text) { return dropped("an end-of-article marker") }
             if VisibleFacts.isLabelledFact(block.text) { return dropped("a labelled meta line (news code, date)") }
             return BlockDecision(block: content, kept: true, reason: "in the main content (\(mainContent))")

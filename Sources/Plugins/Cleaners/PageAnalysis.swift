@@ -40,6 +40,11 @@ struct PageAnalysis {
         var removedBy: HTMLTag?
 
         var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
+        /// A list item with a link whose text is cut off with an ellipsis: a teaser of another page
+        /// (a headline and the first words of its story), however long.
+        var isTeaser: Bool {
+            kind == .listItem && linkCharacters > 0 && (text.hasSuffix("...") || text.hasSuffix("…"))
+        }
     }
 
     var elements: [Element] = [Element(parent: -1, tag: .other, hint: .none, names: [])]
