@@ -140,8 +140,7 @@ public struct ArticleDate: Sendable {
     /// `Tue, 20 Jun 2023 08:51:00 GMT`, `20 Jun 2023 12:21 +0330`.
     func parseRFC822(_ text: String) -> (Date, Int?)? {
         guard text.utf8.contains(UInt8(ascii: ":")), text.utf8.contains(where: { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else { return nil }
-        let pattern = #/^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]{1,4}|[+-]\d{4})?$/#
-        guard let match = text.wholeMatch(of: pattern), let day = Int(match.1), var year = Int(match.3),
+        guard let match = text.wholeMatch(of: Patterns.rfc822), let day = Int(match.1), var year = Int(match.3),
               let hour = Int(match.4), let minute = Int(match.5) else { return nil }
         let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         guard let monthIndex = months.firstIndex(of: match.2.lowercased()) else { return nil }
@@ -160,6 +159,20 @@ public struct ArticleDate: Sendable {
         return (date, offset)
     }
 
+    /// The regular expressions, built once: a regex literal in a function body is compiled again
+    /// at every call, which made date parsing a few per cent of extraction time.
+    ///
+    /// `nonisolated(unsafe)`: `Regex` is not marked `Sendable` in this toolchain, but matching does
+    /// not mutate it; its compiled program is created once with an atomic initialisation
+    /// (swift-experimental-string-processing), so sharing these across threads is safe.
+    private enum Patterns {
+        nonisolated(unsafe) static let rfc822 = #/^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]{1,4}|[+-]\d{4})?$/#
+        nonisolated(unsafe) static let jalaliYearFirst = #/(1[34]\d\d)\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?!\d)/#
+        nonisolated(unsafe) static let jalaliYearLast = #/(?:^|\D)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(1[34]\d\d)(?!\d)/#
+        nonisolated(unsafe) static let jalaliMonthName = #/(?:^|\D)(\d{1,2})\s*([\p{Arabic}]+)\s*(1[34]\d\d)(?!\d)/#
+        nonisolated(unsafe) static let clockTime = #/(?:^|\D)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)/#
+    }
+
     // MARK: Jalali
 
     /// Persian month names, spelled with Persian yeh and without ZWNJ (text is folded the same way first).
@@ -171,18 +184,18 @@ public struct ArticleDate: Sendable {
         let text = ArticleDate.foldArabicLetters(ArticleDate.asciiDigits(text))
         guard text.contains("13") || text.contains("14") else { return nil }  // every Jalali year here is 13xx or 14xx
         var year = 0, month = 0, day = 0
-        if let match = text.firstMatch(of: #/(1[34]\d\d)\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?!\d)/#) {
+        if let match = text.firstMatch(of: Patterns.jalaliYearFirst) {
             year = Int(match.1) ?? 0; month = Int(match.2) ?? 0; day = Int(match.3) ?? 0
-        } else if let match = text.firstMatch(of: #/(?:^|\D)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(1[34]\d\d)(?!\d)/#) {
+        } else if let match = text.firstMatch(of: Patterns.jalaliYearLast) {
             day = Int(match.1) ?? 0; month = Int(match.2) ?? 0; year = Int(match.3) ?? 0
-        } else if let match = text.firstMatch(of: #/(?:^|\D)(\d{1,2})\s*([\p{Arabic}]+)\s*(1[34]\d\d)(?!\d)/#),
+        } else if let match = text.firstMatch(of: Patterns.jalaliMonthName),
                   let index = ArticleDate.jalaliMonths.firstIndex(of: String(match.2)) {
             day = Int(match.1) ?? 0; month = index + 1; year = Int(match.3) ?? 0
         } else {
             return nil
         }
         var hour = 0, minute = 0, second = 0
-        if let match = text.firstMatch(of: #/(?:^|\D)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)/#) {
+        if let match = text.firstMatch(of: Patterns.clockTime) {
             hour = Int(match.1) ?? 0; minute = Int(match.2) ?? 0; second = match.3.flatMap { Int($0) } ?? 0
         }
         return ArticleDate.jalaliDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second, in: timeZone ?? ArticleDate.tehran)

@@ -75,11 +75,15 @@ public struct ArticleExtractor: Transform {
 
         let repeated = [title, pretitle, lead].compactMap { $0 }
         let repeats = Set(repeated.map(Self.comparable))
-        // Only a block about as long as the title, pre-title or lead can repeat it: skip the others.
+        // Only a block about as long as the title, pre-title or lead, and starting with the same
+        // letter, can repeat it: skip the others without folding them.
         let lengths = repeated.map(\.utf8.count)
+        let firstScalars = Set(repeats.compactMap(\.unicodeScalars.first))
         let body = page.blocks.filter { block in
             let length = block.text.utf8.count
-            guard lengths.contains(where: { length <= $0 * 2 + 8 && length * 2 + 8 >= $0 }) else { return true }
+            guard lengths.contains(where: { length <= $0 * 2 + 8 && length * 2 + 8 >= $0 }),
+                  let first = block.text.unicodeScalars.first(where: { $0 != "\u{200C}" && !PageAnalysis.isSpace($0) }),
+                  firstScalars.contains(first) else { return true }
             return !repeats.contains(Self.comparable(block.text))
         }.map(\.text)
 
@@ -139,14 +143,17 @@ public struct ArticleExtractor: Transform {
 
     /// Text as compared for repeats: folded white space, no ZWNJ, no trailing punctuation.
     static func comparable(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
+        // Collected in an array: removing the last scalar of a String re-indexes it.
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars where scalar != "\u{200C}" && !PageAnalysis.isSpace(scalar) {
             scalars.append(scalar)
         }
-        var folded = String(scalars)
-        while let last = folded.unicodeScalars.last, isPunctuation(last) {
-            folded.unicodeScalars.removeLast()
+        while let last = scalars.last, isPunctuation(last) {
+            scalars.removeLast()
         }
+        var folded = ""
+        folded.unicodeScalars.append(contentsOf: scalars)
         return folded
     }
 
@@ -164,10 +171,11 @@ public struct ArticleExtractor: Transform {
     static func title(meta: PageMetadata, linked: JSONLDArticle, site: String?) -> String? {
         let social = meta.meta("og:title", "twitter:title")
         let full = [social, linked.headline, meta.titleElement].compactMap { $0 }.filter { !$0.isEmpty }
+        let fullKeys = full.map(comparable)
         // An <h1> that the page's own title tags agree with is the most exact title there is.
         for heading in meta.headings where heading.count >= 4 && heading.count <= 400 {
             let key = comparable(heading)
-            if full.contains(where: { comparable($0).contains(key) }) { return heading }
+            if fullKeys.contains(where: { $0.contains(key) }) { return heading }
         }
         if let best = full.first { return stripSiteName(best, site: site) }
         return meta.headings.first
