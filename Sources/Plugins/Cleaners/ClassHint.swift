@@ -33,9 +33,11 @@ enum ClassHint: UInt8, Comparable {
         ["breadcrumb", "crumbs", "news_path", "news-path"],
         // 5 posts embedded in an article (a quoted tweet) are part of what it says, though named "social".
         ["embed", "twitter-tweet", "instagram-media", "tiktok-embed"],
+        // 6 lead and summary names, anywhere in a name: the whole-word test runs only when one is there.
+        summaryNames.map { String(decoding: $0, as: UTF8.self) },
     ])
     private static let strongBit: UInt32 = 1, weakBit: UInt32 = 2, positiveBit: UInt32 = 4, kickerBit: UInt32 = 8
-    private static let breadcrumbBit: UInt32 = 16, embedBit: UInt32 = 32
+    private static let breadcrumbBit: UInt32 = 16, embedBit: UInt32 = 32, summaryBit: UInt32 = 64
     private static let weakTokens = bytes(["ad", "ads", "nav", "tag", "links"])
     private static let summaryNames = bytes(["lead", "summary", "intro", "subtitle", "sub-title", "abstract", "teaser",
                                              "standfirst", "excerpt", "subhead", "chapo", "dek"])
@@ -48,13 +50,15 @@ enum ClassHint: UInt8, Comparable {
         var isKicker = false
         /// Names a breadcrumb trail.
         var isBreadcrumb = false
+        /// Has a lead or summary name somewhere: ``ClassHint/namesSummary(_:)`` may say yes.
+        var mayNameSummary = false
     }
 
     /// Reads an element's class and id names (lower-cased bytes).
     static func read(_ names: [UInt8]) -> Reading {
         guard !names.isEmpty else { return Reading() }
         let found = groups.groups(in: names)
-        var reading = Reading(isKicker: found & kickerBit != 0, isBreadcrumb: found & breadcrumbBit != 0)
+        var reading = Reading(isKicker: found & kickerBit != 0, isBreadcrumb: found & breadcrumbBit != 0, mayNameSummary: found & summaryBit != 0)
         if found & embedBit != 0 { return reading }
         if found & strongBit != 0 {
             reading.hint = .strongNegative

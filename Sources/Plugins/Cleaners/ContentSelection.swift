@@ -17,11 +17,12 @@ struct ContentSelection {
 
     /// The blocks of the main content, in document order.
     func select(from analysis: PageAnalysis) -> [ContentBlock] {
-        decide(analysis).filter(\.kept).map(\.block)
+        decide(analysis, explaining: false).filter(\.kept).map(\.block)
     }
 
-    /// Every block of the page with what was done with it and why.
-    func decide(_ analysis: PageAnalysis) -> [BlockDecision] {
+    /// Every block of the page with what was done with it and why; without `explaining`, the
+    /// reasons are left empty (writing one for every block of every page cost a few per cent).
+    func decide(_ analysis: PageAnalysis, explaining: Bool = true) -> [BlockDecision] {
         var elements = analysis.elements
         let blocks = analysis.blocks
         let minimumCharacters = 25
@@ -101,7 +102,7 @@ struct ContentSelection {
             return blocks.map { block in
                 let kept = !elements[Int(block.element)].isChrome && block.removedBy == nil
                 return BlockDecision(block: ContentBlock(kind: block.kind, text: block.text), kept: kept,
-                                     reason: kept ? "no main content found; not chrome" : "no main content found; inside chrome")
+                                     reason: !explaining ? "" : kept ? "no main content found; not chrome" : "no main content found; inside chrome")
             }
         }
 
@@ -179,17 +180,19 @@ struct ContentSelection {
         case .balanced: maximumLinkDensity = 0.5
         case .recall: maximumLinkDensity = 0.7
         }
-        let mainContent = describe(best, elements)
+        let mainContent = explaining ? describe(best, elements) : ""
         return blocks.map { block in
             let content = ContentBlock(kind: block.kind, text: block.text)
-            func dropped(_ reason: String) -> BlockDecision { BlockDecision(block: content, kept: false, reason: reason) }
+            func dropped(_ reason: @autoclosure () -> String) -> BlockDecision {
+                BlockDecision(block: content, kept: false, reason: explaining ? reason() : "")
+            }
             if let removed = block.removedBy { return dropped("inside <\(removed)>, which never holds article text") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
-            guard let (hint, names) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters) else {
+            guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters) else {
                 return dropped("outside the main content (\(mainContent))")
             }
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
-                return dropped("inside \"\(names)\", named like \(hint == .strongNegative ? "chrome" : "page furniture")")
+                return dropped("inside \"\(names(of: namer, elements))\", named like \(hint == .strongNegative ? "chrome" : "page furniture")")
             }
             if block.linkDensity > maximumLinkDensity {
                 return dropped("mostly links (link density \(Double(Int(block.linkDensity * 100)) / 100))")
@@ -197,7 +200,7 @@ struct ContentSelection {
             if block.isTeaser { return dropped("a teaser of another page (a link and a cut-off text)") }
             if EndMarker.matches(block.text) { return dropped("an end-of-article marker") }
             if VisibleFacts.isLabelledFact(block.text) { return dropped("a labelled meta line (news code, date)") }
-            return BlockDecision(block: content, kept: true, reason: "in the main content (\(mainContent))")
+            return BlockDecision(block: content, kept: true, reason: explaining ? "in the main content (\(mainContent))" : "")
         }
     }
 
@@ -234,21 +237,29 @@ struct ContentSelection {
     }
 
     /// The strongest hint on the way from `element` up to one of `roots` (the root's own excluded),
-    /// with the class and id that gave it, or nil when the element is not inside any root. An element
-    /// that holds half the content or more is a wrapper whatever its name (`content-with-sidebar`).
-    private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int) -> (ClassHint, String)? {
+    /// with the element that gave it (-1 for none), or nil when the element is not inside any root.
+    /// An element that holds half the content or more is a wrapper whatever its name
+    /// (`content-with-sidebar`).
+    private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int) -> (ClassHint, Int32)? {
         var current = element
         var strongest = ClassHint.none
-        var names = ""
+        var namer: Int32 = -1
         while current > 0 {
-            if roots.contains(current) { return (strongest, names) }
+            if roots.contains(current) { return (strongest, namer) }
             let value = elements[Int(current)]
             if value.hint > strongest && value.characters * 2 < rootCharacters {
                 strongest = value.hint
-                names = value.names.isEmpty ? "<\(value.tag)>" : String(decoding: value.names, as: UTF8.self)
+                namer = current
             }
             current = value.parent
         }
         return nil
+    }
+
+    /// The class and id of an element, or its tag when it has none (for explanations).
+    private func names(of element: Int32, _ elements: [PageAnalysis.Element]) -> String {
+        guard element >= 0 else { return "" }
+        let value = elements[Int(element)]
+        return value.names.isEmpty ? "<\(value.tag)>" : String(decoding: value.names, as: UTF8.self)
     }
 }

@@ -137,7 +137,7 @@ struct PageAnalysis {
             if reading.isKicker {
                 appendIfPresent(text(of: node), at: index, to: &kickers)
                 context.inSummary = true
-            } else if ClassHint.namesSummary(attributes.names) {
+            } else if reading.mayNameSummary && ClassHint.namesSummary(attributes.names) {
                 appendIfPresent(text(of: node), at: index, to: &summaries)
                 context.inSummary = true
             }
@@ -190,18 +190,28 @@ struct PageAnalysis {
     /// Appends a text node's bytes to the current block, folding white space (ASCII white space and
     /// no-break space) into single spaces.
     private mutating func append(text: UnsafePointer<UInt8>, inLink: Bool) {
+        // Runs of non-space bytes are copied whole: appending byte by byte checked the buffer's
+        // uniqueness and capacity at every byte.
         var index = 0
+        var runStart = 0
+        func flushRun(upTo end: Int) {
+            guard end > runStart else { return }
+            buffer.append(contentsOf: UnsafeBufferPointer(start: text + runStart, count: end - runStart))
+        }
         while true {
             let byte = text[index]
             if byte == 0 { break }
+            var spaceLength = 0
             if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
-                pendingSpace = true
-                index += 1
-                continue
+                spaceLength = 1
+            } else if byte == 0xC2 && text[index + 1] == 0xA0 {
+                spaceLength = 2
             }
-            if byte == 0xC2 && text[index + 1] == 0xA0 {
+            if spaceLength > 0 {
+                flushRun(upTo: index)
                 pendingSpace = true
-                index += 2
+                index += spaceLength
+                runStart = index
                 continue
             }
             if pendingSpace {
@@ -212,7 +222,6 @@ struct PageAnalysis {
                 }
                 pendingSpace = false
             }
-            buffer.append(byte)
             if byte & 0xC0 != 0x80 {
                 bufferCharacters += 1
                 if inLink { bufferLinkCharacters += 1 }
@@ -229,6 +238,7 @@ struct PageAnalysis {
             }
             index += 1
         }
+        flushRun(upTo: index)
     }
 
     /// Ends the current block, giving its text to `owner`.

@@ -56,7 +56,21 @@ enum ByteSearch {
 /// the patterns that start with its byte (class names are tested against some 80 words per element).
 /// Patterns may belong to groups, so that one scan tells which groups occur.
 struct BytePatternSet: Sendable {
-    private var buckets: [[(bytes: [UInt8], group: UInt32)]] = Array(repeating: [], count: 256)
+    /// One pattern: where its bytes sit in ``bytes``, how many, and its group's bit.
+    private struct Pattern {
+        var start: Int32
+        var length: Int32
+        var group: UInt32
+    }
+
+    /// Every pattern's bytes, one after another.
+    private var bytes: [UInt8] = []
+    /// The patterns, ordered by first byte.
+    private var patterns: [Pattern] = []
+    /// The patterns starting with byte `b` are `patterns[bucketStart[b]..<bucketStart[b + 1]]`.
+    /// Flat arrays of plain values, not an array of arrays: the scan then touches no reference
+    /// counts, which had made it the largest single cost of reading class names.
+    private var bucketStart = [Int32](repeating: 0, count: 257)
 
     /// One group of patterns.
     init(_ words: [String]) {
@@ -65,12 +79,21 @@ struct BytePatternSet: Sendable {
 
     /// Several groups: group `i` sets bit `i` of ``groups(in:)``.
     init(groups: [[String]]) {
+        var byFirstByte = [[(bytes: [UInt8], group: UInt32)]](repeating: [], count: 256)
         for (index, words) in groups.enumerated() {
             for word in words where !word.isEmpty {
-                let bytes = Array(word.utf8)
-                buckets[Int(bytes[0])].append((bytes, UInt32(1) << UInt32(index)))
+                let wordBytes = Array(word.utf8)
+                byFirstByte[Int(wordBytes[0])].append((wordBytes, UInt32(1) << UInt32(index)))
             }
         }
+        for (first, bucket) in byFirstByte.enumerated() {
+            bucketStart[first] = Int32(patterns.count)
+            for pattern in bucket {
+                patterns.append(Pattern(start: Int32(bytes.count), length: Int32(pattern.bytes.count), group: pattern.group))
+                bytes += pattern.bytes
+            }
+        }
+        bucketStart[256] = Int32(patterns.count)
     }
 
     /// Whether any pattern occurs in `haystack`.
@@ -85,18 +108,32 @@ struct BytePatternSet: Sendable {
 
     private func scan(_ haystack: [UInt8], stopAtFirst: Bool) -> UInt32 {
         haystack.withUnsafeBufferPointer { hay in
-            var found: UInt32 = 0
-            for start in 0..<hay.count {
-                for pattern in buckets[Int(hay[start])] where pattern.bytes.count <= hay.count - start && found & pattern.group == 0 {
-                    var offset = 1
-                    while offset < pattern.bytes.count && hay[start + offset] == pattern.bytes[offset] { offset += 1 }
-                    if offset == pattern.bytes.count {
-                        found |= pattern.group
-                        if stopAtFirst { return found }
+            bytes.withUnsafeBufferPointer { bytes in
+                patterns.withUnsafeBufferPointer { patterns in
+                    bucketStart.withUnsafeBufferPointer { bucketStart in
+                        var found: UInt32 = 0
+                        for start in 0..<hay.count {
+                            let first = Int(hay[start])
+                            var index = Int(bucketStart[first])
+                            let end = Int(bucketStart[first + 1])
+                            while index < end {
+                                let pattern = patterns[index]
+                                index += 1
+                                let length = Int(pattern.length)
+                                guard length <= hay.count - start, found & pattern.group == 0 else { continue }
+                                let patternStart = Int(pattern.start)
+                                var offset = 1
+                                while offset < length && hay[start + offset] == bytes[patternStart + offset] { offset += 1 }
+                                if offset == length {
+                                    found |= pattern.group
+                                    if stopAtFirst { return found }
+                                }
+                            }
+                        }
+                        return found
                     }
                 }
             }
-            return found
         }
     }
 }

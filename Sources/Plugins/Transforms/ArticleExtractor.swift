@@ -74,17 +74,13 @@ public struct ArticleExtractor: Transform {
         let lead = Self.lead(summaries: meta.summaries, description: description, title: title)
 
         let repeated = [title, pretitle, lead].compactMap { $0 }
-        let repeats = Set(repeated.map(Self.comparable))
-        // Only a block about as long as the title, pre-title or lead, and starting with the same
-        // letter, can repeat it: skip the others without folding them.
+        let repeats = repeated.map { Array(Self.comparable($0).unicodeScalars) }
+        // Only a block about as long as the title, pre-title or lead can repeat it: skip the others.
         let lengths = repeated.map(\.utf8.count)
-        let firstScalars = Set(repeats.compactMap(\.unicodeScalars.first))
         let body = page.blocks.filter { block in
             let length = block.text.utf8.count
-            guard lengths.contains(where: { length <= $0 * 2 + 8 && length * 2 + 8 >= $0 }),
-                  let first = block.text.unicodeScalars.first(where: { $0 != "\u{200C}" && !PageAnalysis.isSpace($0) }),
-                  firstScalars.contains(first) else { return true }
-            return !repeats.contains(Self.comparable(block.text))
+            guard lengths.contains(where: { length <= $0 * 2 + 8 && length * 2 + 8 >= $0 }) else { return true }
+            return !repeats.contains { Self.isComparable(block.text, to: $0) }
         }.map(\.text)
 
         let canonical = meta.canonicalURL ?? meta.meta("og:url")
@@ -155,6 +151,24 @@ public struct ArticleExtractor: Transform {
         var folded = ""
         folded.unicodeScalars.append(contentsOf: scalars)
         return folded
+    }
+
+    /// Whether `comparable(text)` is `key`, found without building it: the scalars are compared as
+    /// they come and the first difference ends the test (most blocks differ at their first letter).
+    static func isComparable(_ text: String, to key: [Unicode.Scalar]) -> Bool {
+        var matched = 0
+        var rest = text.unicodeScalars.makeIterator()
+        while let scalar = rest.next() {
+            if scalar == "\u{200C}" || PageAnalysis.isSpace(scalar) { continue }
+            if matched < key.count {
+                guard scalar == key[matched] else { return false }
+                matched += 1
+            } else if !isPunctuation(scalar) {
+                // Longer than the key: only trailing punctuation may follow.
+                return false
+            }
+        }
+        return matched == key.count
     }
 
     private static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {

@@ -35,11 +35,16 @@ enum VisibleFacts {
     /// Whether a short line is only a labelled fact: «کد خبر: ۶۹۱۹۱۱۹», «تاریخ انتشار: ۰۸:۲۸ - …»,
     /// "News ID: 123". Such lines sit inside article containers on many templates and are never
     /// article text.
+    private static let factLabels = newsIdLabels + dateLabels
+
     static func isLabelledFact(_ line: String) -> Bool {
-        guard line.unicodeScalars.count <= 80 else { return false }
+        // Every block of the content is asked: the colon and length tests come first, on bytes.
+        // ":" or the full-width "：" (EF BC 9A).
+        guard line.utf8.count <= 320, line.utf8.contains(where: { $0 == UInt8(ascii: ":") || $0 == 0x9A }),
+              line.unicodeScalars.count <= 80 else { return false }
         var folded = ArticleDate.asciiDigits(line).lowercased()
         folded.unicodeScalars.removeAll { $0 == "\u{200C}" }
-        for label in newsIdLabels + dateLabels where folded.hasPrefix(label) {
+        for label in factLabels where folded.hasPrefix(label) {
             let rest = folded.dropFirst(label.count).drop { $0 == " " }
             if rest.first == ":" || rest.first == "：" { return true }
         }
