@@ -71,6 +71,9 @@ struct BytePatternSet: Sendable {
     /// Flat arrays of plain values, not an array of arrays: the scan then touches no reference
     /// counts, which had made it the largest single cost of reading class names.
     private var bucketStart = [Int32](repeating: 0, count: 257)
+    /// One bit per pair of bytes that starts a pattern (a one-byte pattern sets all pairs of its
+    /// byte): most positions of a haystack start no pattern, and this says so in one look-up.
+    private var pairs = [UInt64](repeating: 0, count: 65_536 / 64)
 
     /// One group of patterns.
     init(_ words: [String]) {
@@ -91,6 +94,11 @@ struct BytePatternSet: Sendable {
             for pattern in bucket {
                 patterns.append(Pattern(start: Int32(bytes.count), length: Int32(pattern.bytes.count), group: pattern.group))
                 bytes += pattern.bytes
+                let seconds = pattern.bytes.count > 1 ? [Int(pattern.bytes[1])] : Array(0..<256)
+                for second in seconds {
+                    let pair = first << 8 | second
+                    pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+                }
             }
         }
         bucketStart[256] = Int32(patterns.count)
@@ -111,29 +119,41 @@ struct BytePatternSet: Sendable {
             bytes.withUnsafeBufferPointer { bytes in
                 patterns.withUnsafeBufferPointer { patterns in
                     bucketStart.withUnsafeBufferPointer { bucketStart in
-                        var found: UInt32 = 0
-                        for start in 0..<hay.count {
-                            let first = Int(hay[start])
-                            var index = Int(bucketStart[first])
-                            let end = Int(bucketStart[first + 1])
-                            while index < end {
-                                let pattern = patterns[index]
-                                index += 1
-                                let length = Int(pattern.length)
-                                guard length <= hay.count - start, found & pattern.group == 0 else { continue }
-                                let patternStart = Int(pattern.start)
-                                var offset = 1
-                                while offset < length && hay[start + offset] == bytes[patternStart + offset] { offset += 1 }
-                                if offset == length {
-                                    found |= pattern.group
-                                    if stopAtFirst { return found }
-                                }
-                            }
+                        pairs.withUnsafeBufferPointer { pairs in
+                            Self.scan(hay, bytes: bytes, patterns: patterns, bucketStart: bucketStart, pairs: pairs, stopAtFirst: stopAtFirst)
                         }
-                        return found
                     }
                 }
             }
         }
+    }
+
+    private static func scan(
+        _ hay: UnsafeBufferPointer<UInt8>, bytes: UnsafeBufferPointer<UInt8>, patterns: UnsafeBufferPointer<Pattern>,
+        bucketStart: UnsafeBufferPointer<Int32>, pairs: UnsafeBufferPointer<UInt64>, stopAtFirst: Bool
+    ) -> UInt32 {
+        var found: UInt32 = 0
+        for start in 0..<hay.count {
+            let first = Int(hay[start])
+            // The byte after the last one counts as 0: only one-byte patterns set those pairs.
+            let pair = first << 8 | (start + 1 < hay.count ? Int(hay[start + 1]) : 0)
+            guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
+            var index = Int(bucketStart[first])
+            let end = Int(bucketStart[first + 1])
+            while index < end {
+                let pattern = patterns[index]
+                index += 1
+                let length = Int(pattern.length)
+                guard length <= hay.count - start, found & pattern.group == 0 else { continue }
+                let patternStart = Int(pattern.start)
+                var offset = 1
+                while offset < length && hay[start + offset] == bytes[patternStart + offset] { offset += 1 }
+                if offset == length {
+                    found |= pattern.group
+                    if stopAtFirst { return found }
+                }
+            }
+        }
+        return found
     }
 }
