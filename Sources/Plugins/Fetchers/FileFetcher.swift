@@ -102,41 +102,21 @@ public struct FileFetcher: Fetcher {
     /// Reads at most `maxBytes + 1` bytes, so that a file that grows, or a device such as `/dev/zero`,
     /// cannot fill memory: one byte over the limit is enough to know the file is too large.
     private func read(_ path: String) throws(FileFetchError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .notFound(path: path)
+        guard let file = POSIXFile.open(path, flags: O_RDONLY | O_CLOEXEC) else {
+            if errno == ENOENT || errno == ENOTDIR { throw .notFound(path: path) }
+            throw .unreadable(path: path, reason: POSIXFile.lastError)
         }
-        guard !isDirectory.boolValue else { throw .isDirectory(path: path) }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxBytes {
+        defer { _ = POSIXFile.close(file) }
+        guard let kind = POSIXFile.kind(of: file) else { throw .unreadable(path: path, reason: POSIXFile.lastError) }
+        guard !kind.isDirectory else { throw .isDirectory(path: path) }
+        if let size = kind.regularFileSize, size > maxBytes {
             throw .tooLarge(path: path, size: size, limit: maxBytes)
         }
-        let handle: FileHandle
-        do {
-            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        } catch {
-            throw .unreadable(path: path, reason: Self.reason(for: error))
+        guard let bytes = POSIXFile.read(file, upTo: maxBytes + 1, expected: kind.regularFileSize ?? 64 * 1024) else {
+            throw .unreadable(path: path, reason: POSIXFile.lastError)
         }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.read(upToCount: maxBytes + 1) ?? Data()
-        } catch {
-            throw .unreadable(path: path, reason: Self.reason(for: error))
-        }
-        guard data.count <= maxBytes else { throw .tooLarge(path: path, size: nil, limit: maxBytes) }
-        return [UInt8](data)
-    }
-
-    /// A short reason for a Foundation file error: the POSIX error's text when there is one.
-    private static func reason(for error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if nsError.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(nsError.code)))
-        }
-        return nsError.localizedDescription
+        guard bytes.count <= maxBytes else { throw .tooLarge(path: path, size: nil, limit: maxBytes) }
+        return bytes
     }
 }
 

@@ -4,8 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// The few POSIX file calls the sinks make, in one place: Foundation's `FileHandle` neither reports
-/// `errno` nor lets a sink cut a file back after a failed write, which "nothing lost" needs.
+/// The few POSIX file calls the sinks and the `file` fetcher make, in one place: Foundation's
+/// `FileHandle` neither reports `errno` nor lets a sink cut a file back after a failed write, which
+/// "nothing lost" needs; and reading a page through `FileManager`, `FileHandle` and `Data` cost the
+/// fetcher a few per cent of a whole extraction run.
 enum POSIXFile {
     /// Opens `path`; returns the descriptor, or nil with ``lastError`` set.
     static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) -> Int32? {
@@ -29,6 +31,35 @@ enum POSIXFile {
         return nil
     }
 
+    /// Whether a descriptor is a directory, and the size of a regular file; nil with ``lastError`` set.
+    static func kind(of file: Int32) -> (isDirectory: Bool, regularFileSize: Int?)? {
+        var status = stat()
+        guard fstat(file, &status) == 0 else { return nil }
+        let type = status.st_mode & S_IFMT
+        return (type == S_IFDIR, type == S_IFREG ? Int(status.st_size) : nil)
+    }
+
+    /// Reads until the end of the file or `limit` bytes, retrying after signals; `expected` sizes the
+    /// first allocation. Nil with ``lastError`` set when a read fails.
+    static func read(_ file: Int32, upTo limit: Int, expected: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: max(1, min(expected + 1, limit)))
+        var count = 0
+        while count < limit {
+            if count == bytes.count { bytes += [UInt8](repeating: 0, count: min(bytes.count, limit - count)) }
+            let read = bytes.withUnsafeMutableBytes { buffer in
+                systemRead(file, buffer.baseAddress.map { $0 + count }, buffer.count - count)
+            }
+            if read < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if read == 0 { break }
+            count += read
+        }
+        bytes.removeSubrange(count...)
+        return bytes
+    }
+
     /// Closes a descriptor; returns the error text, or nil.
     static func close(_ file: Int32) -> String? {
         systemClose(file) == 0 ? nil : lastError
@@ -44,3 +75,4 @@ enum POSIXFile {
 private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
 private func systemWrite(_ file: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int { write(file, bytes, count) }
 private func systemClose(_ file: Int32) -> Int32 { close(file) }
+private func systemRead(_ file: Int32, _ bytes: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(file, bytes, count) }
