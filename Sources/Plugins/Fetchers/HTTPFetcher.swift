@@ -131,7 +131,7 @@ public struct HTTPFetcher: Fetcher {
     static func sourceOptions(timeout: Double, documents: String) -> [OptionSpec] {
         [
             OptionSpec("delay", .number(minimum: 0, maximum: 3600), default: 1,
-                       "Seconds between the starts of two requests to one host (or the host's Crawl-delay, if longer); the run's other fetchers and sources keep it too."),
+                       "Seconds between the starts of two requests to one host (or the host's Crawl-delay, if longer); with the run's other plugins that fetch from the same host, the longer delay separates every request."),
             OptionSpec("robots", .boolean, default: true, "Obey each host's robots.txt: a disallowed \(documents) is not requested."),
             OptionSpec("timeout", .number(minimum: 0.1), default: .number(timeout), "Seconds allowed to fetch one \(documents)."),
             OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with \(documents) requests."),
