@@ -17,8 +17,10 @@ public struct CrawlSource: Source {
         discussion: """
             Example: { "use": "crawl", "seeds": ["https://www.example.ir/"], "follow": ["/service/", "/news/"], \
             "include": ["/news/\\\\d+"], "maxDepth": 2, "maxPages": 500 }. Patterns are regular expressions \
-            matched anywhere in the canonical URL. Pages are fetched through the http fetcher, one at a time: \
-            robots.txt, the per-host delay and retries apply.
+            matched anywhere in the canonical URL. Pages whose links are followed are fetched here, through \
+            the http fetcher, one at a time: robots.txt, the per-host delay and retries apply. Pages at \
+            the last depth are only checked against robots.txt and sent unfetched: the pipeline's \
+            fetcher gets them, once even when another source sends them too.
             """,
         options: [
             OptionSpec("seeds", .stringList, required: true, "Where the crawl starts (http or https URLs)."),
