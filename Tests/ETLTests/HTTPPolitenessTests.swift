@@ -35,6 +35,17 @@ import Testing
         TestResponse(headers: [(name: "content-type", value: "text/plain")], body: Array(text.utf8))
     }
 
+    /// Routes that answer the n-th request to the server (1, 2, …) with `answer(n)`.
+    static func byRequestNumber(_ answer: @escaping @Sendable (Int) -> TestResponse) -> @Sendable (TestRequest) -> TestResponse {
+        let count = Mutex(0)
+        return { _ in
+            answer(count.withLock { count in
+                count += 1
+                return count
+            })
+        }
+    }
+
     /// The gaps between consecutive arrivals, in arrival order.
     static func gaps(_ exchanges: [TestExchange]) -> [Duration] {
         let arrivals = exchanges.map(\.request.arrival).sorted()
@@ -342,13 +353,8 @@ import Testing
     // MARK: Retries
 
     @Test func tooManyRequestsWithRetryAfterThenSuccess() async throws {
-        let count = Mutex(0)
-        let routes: @Sendable (TestRequest) -> TestResponse = { _ in
-            let number = count.withLock { count in
-                count += 1
-                return count
-            }
-            return number == 1 ? TestResponse(status: 429, headers: [(name: "retry-after", value: "1")]) : .html("<p>ok</p>")
+        let routes = Self.byRequestNumber { number in
+            number == 1 ? TestResponse(status: 429, headers: [(name: "retry-after", value: "1")]) : .html("<p>ok</p>")
         }
         try await TestHTTPServer.run(routes: routes) { server in
             let fetcher = try Self.fetcher(["retries": 3, "backoff": 0.05])
@@ -362,14 +368,7 @@ import Testing
     }
 
     @Test func serviceUnavailableTwiceThenSuccess() async throws {
-        let count = Mutex(0)
-        let routes: @Sendable (TestRequest) -> TestResponse = { _ in
-            let number = count.withLock { count in
-                count += 1
-                return count
-            }
-            return number <= 2 ? TestResponse(status: 503) : .html("<p>ok</p>")
-        }
+        let routes = Self.byRequestNumber { number in number <= 2 ? TestResponse(status: 503) : .html("<p>ok</p>") }
         try await TestHTTPServer.run(routes: routes) { server in
             let fetcher = try Self.fetcher(["retries": 3, "backoff": 0.1])
             let record = try await fetch(fetcher, server.url("/flaky"))

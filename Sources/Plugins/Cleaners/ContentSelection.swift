@@ -27,26 +27,13 @@ struct ContentSelection {
         let blocks = analysis.blocks
         let minimumCharacters = 25
 
-        // The first block below each element, for ``opensWithChromeHeading``.
-        var firstBlock = [Int32](repeating: -1, count: elements.count)
-        for (number, block) in blocks.enumerated() where block.removedBy == nil {
-            var ancestor = block.element
-            while ancestor > 0 && firstBlock[Int(ancestor)] < 0 {
-                firstBlock[Int(ancestor)] = Int32(number)
-                ancestor = elements[Int(ancestor)].parent
-            }
-        }
-        func opensWithChromeHeading(_ container: Int32) -> Bool {
-            self.opensWithChromeHeading(container, firstBlock: firstBlock, blocks, elements)
-        }
-        /// Whether the element or a container above it opens with a chrome-named heading.
-        func isInChromeHeadedSection(_ element: Int32) -> Bool {
-            var current = element
-            while current > 1 {
-                if opensWithChromeHeading(current) { return true }
-                current = elements[Int(current)].parent
-            }
-            return false
+        // Sections that open with a chrome-named heading ("Related posts"), and every element in one.
+        let opensWithChromeHeading = sectionsOpeningWithChromeHeadings(blocks, elements)
+        var inChromeHeadedSection = [Bool](repeating: false, count: elements.count)
+        for index in elements.indices where index > 1 {
+            // A parent comes before its children in the walk's order.
+            let parent = Int(elements[index].parent)
+            inChromeHeadedSection[index] = opensWithChromeHeading[index] || (parent > 1 && inChromeHeadedSection[parent])
         }
 
         // Characters of prose (the blocks that score) below each element.
@@ -57,7 +44,7 @@ struct ContentSelection {
             var ancestor = block.element
             while ancestor > 0 {
                 prose[Int(ancestor)] += block.characters
-                if opensWithChromeHeading(ancestor) { break }
+                if opensWithChromeHeading[Int(ancestor)] { break }
                 ancestor = elements[Int(ancestor)].parent
             }
             let points = 1.0 + Double(min(block.separators, 10)) + min(Double(block.characters) / 100.0, 3.0)
@@ -71,7 +58,7 @@ struct ContentSelection {
             while container > 0 && level < 5 {
                 let divider = level == 0 ? 1.0 : level == 1 ? 2.0 : Double(level) * 3.0
                 elements[Int(container)].score += points / divider
-                if opensWithChromeHeading(container) { break }
+                if opensWithChromeHeading[Int(container)] { break }
                 container = elements[Int(container)].parent
                 level += 1
             }
@@ -90,7 +77,7 @@ struct ContentSelection {
             case .none: break
             }
             // "Related posts" that repeat the article's markup under a chrome-named heading.
-            if element.hint < .weakNegative && isInChromeHeadedSection(Int32(index)) { score *= 0.2 }
+            if element.hint < .weakNegative && inChromeHeadedSection[index] { score *= 0.2 }
             elements[index].score = score
             if score > bestScore {
                 bestScore = score
@@ -113,7 +100,7 @@ struct ContentSelection {
             var ancestor = elements[Int(best)].parent
             while ancestor > 1 && elements[Int(ancestor)].tag != .body {
                 let inside = alternatives.filter { isInside($0, ancestor, elements) }.count
-                if inside >= 3 && !opensWithChromeHeading(ancestor) {
+                if inside >= 3 && !opensWithChromeHeading[Int(ancestor)] {
                     best = ancestor
                     break
                 }
@@ -155,7 +142,7 @@ struct ContentSelection {
                 let scored = sibling.score >= bestScore * 0.2
                 let alike = !top.names.isEmpty && sibling.names == top.names && sibling.score > 0
                 let prose = sibling.tag == .p && sibling.characters > 80 && linkDensity < 0.25
-                if (scored || alike || prose) && !opensWithChromeHeading(Int32(index)) { roots.insert(Int32(index)) }
+                if (scored || alike || prose) && !opensWithChromeHeading[index] { roots.insert(Int32(index)) }
             }
         }
 
@@ -167,7 +154,7 @@ struct ContentSelection {
             // Teasers of other stories reuse classes too, but hold a sentence or two, not a section.
             let enough = max(400, prose[Int(firstChoice)] / 5)
             for index in elements.indices where elements[index].names.prefix(while: { $0 != 0x20 }) == chosenNames && prose[index] >= enough && !elements[index].isChrome {
-                if !roots.contains(where: { isInside(Int32(index), $0, elements) }) && !isInChromeHeadedSection(Int32(index)) {
+                if !roots.contains(where: { isInside(Int32(index), $0, elements) }) && !inChromeHeadedSection[index] {
                     roots.insert(Int32(index))
                 }
             }
@@ -204,19 +191,25 @@ struct ContentSelection {
         }
     }
 
-    /// Whether the first block inside `container` is a heading named like chrome
-    /// (`<h3 class="related-posts-title">`): the container is a section of other stories that
-    /// repeats the article's markup, not more of the article.
-    private func opensWithChromeHeading(_ container: Int32, firstBlock: [Int32], _ blocks: [PageAnalysis.Block], _ elements: [PageAnalysis.Element]) -> Bool {
-        let number = firstBlock[Int(container)]
-        guard number >= 0, blocks[Int(number)].kind == .heading else { return false }
-        let first = blocks[Int(number)]
-        var current = first.element
-        while current != container && current > 0 {
-            if elements[Int(current)].hint == .strongNegative { return true }
-            current = elements[Int(current)].parent
+    /// For each element, whether the first block inside it is a heading named like chrome
+    /// (`<h3 class="related-posts-title">`): such an element is a section of other stories that
+    /// repeats the article's markup, not more of the article. One pass: each block marks the
+    /// ancestors it is the first block of.
+    private func sectionsOpeningWithChromeHeadings(_ blocks: [PageAnalysis.Block], _ elements: [PageAnalysis.Element]) -> [Bool] {
+        var opens = [Bool](repeating: false, count: elements.count)
+        var hasFirstBlock = [Bool](repeating: false, count: elements.count)
+        for block in blocks where block.removedBy == nil {
+            // Whether a chrome-named element lies between the block and the ancestor reached.
+            var chromeBelow = false
+            var ancestor = Int(block.element)
+            while ancestor > 0 && !hasFirstBlock[ancestor] {
+                hasFirstBlock[ancestor] = true
+                opens[ancestor] = block.kind == .heading && chromeBelow
+                if elements[ancestor].hint == .strongNegative { chromeBelow = true }
+                ancestor = Int(elements[ancestor].parent)
+            }
         }
-        return false
+        return opens
     }
 
     /// Whether `element` is `ancestor` or inside it.
