@@ -1,12 +1,22 @@
 #!/usr/bin/env python3
-"""Runs the Python peers of etl on the article-extraction benchmark's pages.
+"""Runs the Python peers of etl on the pages of one of its extraction benchmarks.
 
-    python peers.py DATA --out DIR [--peers NAME,NAME] [--limit N]
+    python peers.py DATA --out DIR [--peers NAME,NAME] [--limit N] [--pages PAGES] [--input str|bytes]
 
-DATA is the benchmark folder (html/<id>.html.gz and ground-truth.json). For each peer this starts
-a separate worker process (so that its peak memory is its own), which reads every page into memory
-(gzip-compressed), extracts one page as a warm-up, then, page by page, decompresses and decodes the
-page (UTF-8, untimed) and times only the extraction call. It writes DIR/<peer>.json (predictions,
+DATA is a benchmark folder: the article set (html/<id>.html.gz and ground-truth.json) or the snippet
+set (manifest.jsonl and pages.tar.xz; its pages are read from PAGES/<id>.html, the folder that
+pages.tar.xz unpacks to (`pages/`), or, without --pages, unpacked to a temporary folder first; the
+page URLs come from the manifest). For each peer this starts a separate worker process (so that its
+peak memory is its own), which reads every page into memory (gzip-compressed), extracts one page as
+a warm-up, then, page by page, decompresses and decodes the page (untimed) and times only the
+extraction call.
+
+Decoding (--input str, the default): the article set is UTF-8 throughout. A snippet-set page is
+decoded as UTF-8 when it is valid UTF-8 (a byte-order mark dropped), else with the charset that its
+<meta> declares (as a browser reads it: ISO-8859-1 and ASCII as windows-1252, GB2312 as GB18030),
+else as windows-1252; bytes invalid in that charset become U+FFFD. --input bytes hands the peers
+the raw bytes instead where they take them (trafilatura, readability) and lets each detect the
+charset itself; the others still get the str. It writes DIR/<peer>.json (predictions,
 {id: text}) and DIR/<peer>.timing.json, and the parent writes DIR/peers.json with every peer's
 timing. Run the whole script under `taskset -c 0` to pin it (and so every worker) to one core.
 
@@ -17,14 +27,18 @@ network connection, so a peer that tries one fails that page instead of waiting 
 from __future__ import annotations
 
 import argparse
+import codecs
 import gzip
 import json
 import logging
 import os
+import re
 import resource
 import socket
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import traceback
 from importlib import metadata
@@ -51,7 +65,7 @@ def make_trafilatura(**options):
     def make():
         import trafilatura
 
-        def extract(html: str, url: str) -> str:
+        def extract(html: str | bytes, url: str) -> str:
             return trafilatura.extract(html, include_comments=False, **options) or ""
         return extract
     return make
@@ -69,7 +83,7 @@ def make_readability():
     import lxml.html
     from readability import Document
 
-    def extract(html: str, url: str) -> str:
+    def extract(html: str | bytes, url: str) -> str:
         summary = Document(html).summary()
         if not summary.strip():
             return ""
@@ -150,6 +164,9 @@ def make_lxml_parse():
     return extract
 
 
+# The peers that take the page's bytes and detect its charset themselves (--input bytes).
+TAKE_BYTES = {"trafilatura", "trafilatura-precision", "trafilatura-fast", "readability"}
+
 MAKERS = {
     "trafilatura": make_trafilatura(),
     "trafilatura-precision": make_trafilatura(favor_precision=True),
@@ -165,10 +182,24 @@ MAKERS = {
 
 # ---------------------------------------------------------------------------------------------
 
-def load_pages(data: Path, limit: int | None) -> list[tuple[str, str, bytes]]:
+def is_snippet_set(data: Path) -> bool:
+    return (data / "manifest.jsonl").is_file()
+
+
+def load_pages(data: Path, limit: int | None, pages: Path | None = None) -> list[tuple[str, str, bytes]]:
     """(id, url, gzip bytes) for every page, sorted by id. The pages stay compressed in memory
-    (6 MB rather than 31 MB of text) so that a peer's peak memory is mostly its own; each is
-    decompressed and decoded just before its timed extraction call."""
+    (6 MB rather than 31 MB of text for the article set) so that a peer's peak memory is mostly its
+    own; each is decompressed and decoded just before its timed extraction call."""
+    if is_snippet_set(data):
+        manifest = [json.loads(line) for line in (data / "manifest.jsonl").read_text(encoding="utf-8").split("\n")
+                    if line.strip()]
+        manifest.sort(key=lambda item: item["id"])
+        if limit:
+            manifest = manifest[:limit]
+        # A `hard::<file>` entry has no address: the peers get none.
+        return [(item["id"], "" if item.get("url", "").startswith("hard::") else item.get("url", ""),
+                 gzip.compress((pages / f"{item['id']}.html").read_bytes(), compresslevel=1))
+                for item in manifest]
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
     paths = sorted((data / "html").glob("*.html.gz"))
     if limit:
@@ -177,8 +208,40 @@ def load_pages(data: Path, limit: int | None) -> list[tuple[str, str, bytes]]:
              path.read_bytes()) for path in paths]
 
 
+META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# The WHATWG Encoding Standard's labels where Python's codec of the same name differs.
+BROWSER_CHARSET = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252",
+                   "iso8859-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252", "iso-8859-9": "cp1254",
+                   "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "tis-620": "cp874",
+                   "iso-8859-11": "cp874", "ks_c_5601-1987": "cp949", "euc-kr": "cp949"}
+
+
+def declared_charset(raw: bytes) -> str | None:
+    """The Python codec of the charset the page's first <meta charset> or http-equiv declares."""
+    match = META_CHARSET.search(raw[:8192])
+    if not match:
+        return None
+    label = match.group(1).decode("ascii", "replace").strip().lower()
+    label = BROWSER_CHARSET.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_html(raw: bytes) -> str:
+    """UTF-8 when the page is valid UTF-8, else its declared charset, else windows-1252."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return raw.decode(declared_charset(raw) or "cp1252", errors="replace")
+
+
 def decode(compressed: bytes) -> str:
-    return gzip.decompress(compressed).decode("utf-8")
+    return decode_html(gzip.decompress(compressed))
 
 
 def refuse_network() -> None:
@@ -197,21 +260,23 @@ def version_of(distribution: str) -> str:
         return "?"
 
 
-def worker(name: str, data: Path, out: Path, limit: int | None) -> int:
+def worker(name: str, data: Path, out: Path, limit: int | None, pages_dir: Path | None,
+           input_kind: str) -> int:
     refuse_network()
     logging.disable(logging.CRITICAL)  # peers log warnings for odd pages; they are not errors
     label, distribution, extracts = PEERS[name]
-    pages = load_pages(data, limit)
+    pages = load_pages(data, limit, pages_dir)
     extract = MAKERS[name]()
+    prepare = gzip.decompress if input_kind == "bytes" and name in TAKE_BYTES else decode
     try:  # warm-up: first-call imports, caches, compiled patterns; not timed, not kept
-        extract(decode(pages[0][2]), pages[0][1])
+        extract(prepare(pages[0][2]), pages[0][1])
     except Exception:
         pass
     predictions: dict[str, str] = {}
     errors: list[dict] = []
     seconds = 0.0
     for page_id, url, compressed in pages:
-        html = decode(compressed)
+        html = prepare(compressed)
         start = time.perf_counter()
         try:
             text = extract(html, url)
@@ -236,6 +301,7 @@ def worker(name: str, data: Path, out: Path, limit: int | None) -> int:
         "pages_per_s": len(pages) / seconds if seconds > 0 else None,
         "peak_mb": peak_kb / 1024,
         "cpus": sorted(os.sched_getaffinity(0)),
+        "input": "bytes" if prepare is gzip.decompress else "str",
     }
     if extracts:
         (out / f"{name}.json").write_text(json.dumps(predictions, ensure_ascii=False, sort_keys=True),
@@ -246,17 +312,33 @@ def worker(name: str, data: Path, out: Path, limit: int | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", type=Path, help="benchmark folder (html/*.html.gz, ground-truth.json)")
+    parser.add_argument("data", type=Path, help="benchmark folder (html/*.html.gz and ground-truth.json, "
+                        "or manifest.jsonl and pages.tar.xz)")
     parser.add_argument("--out", type=Path, required=True, help="folder for predictions and timings")
     parser.add_argument("--peers", default=",".join(PEERS), help="comma-separated, of: " + ", ".join(PEERS))
     parser.add_argument("--limit", type=int, help="only the first N pages (for a quick try)")
+    parser.add_argument("--pages", type=Path, help="snippet set: the folder of <id>.html that pages.tar.xz "
+                        "unpacks to (default: unpack it to a temporary folder)")
+    parser.add_argument("--input", choices=("str", "bytes"), default="str",
+                        help="give the peers a str decoded as described above (default), or the raw bytes "
+                        "where they take them (trafilatura, readability)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if not (args.data / "ground-truth.json").is_file() or not (args.data / "html").is_dir():
-        parser.error(f"{args.data} has no ground-truth.json and html/ folder")
+    snippets = is_snippet_set(args.data)
+    if snippets:
+        if not (args.data / "pages.tar.xz").is_file() and not args.pages:
+            parser.error(f"{args.data} has a manifest.jsonl but no pages.tar.xz (and no --pages was given)")
+    elif not (args.data / "ground-truth.json").is_file() or not (args.data / "html").is_dir():
+        parser.error(f"{args.data} has neither ground-truth.json and html/ nor manifest.jsonl and pages.tar.xz")
     args.out.mkdir(parents=True, exist_ok=True)
     if args.worker:
-        return worker(args.worker, args.data, args.out, args.limit)
+        return worker(args.worker, args.data, args.out, args.limit, args.pages, args.input)
+    scratch = None
+    if snippets and not args.pages:
+        scratch = tempfile.TemporaryDirectory(prefix="etl-bench-snippets-")
+        with tarfile.open(args.data / "pages.tar.xz") as archive:
+            archive.extractall(scratch.name, filter="data")
+        args.pages = Path(scratch.name) / "pages"
 
     names = [n.strip() for n in args.peers.split(",") if n.strip()]
     unknown = [n for n in names if n not in PEERS]
@@ -265,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for name in names:
         command = [sys.executable, os.path.abspath(__file__), str(args.data), "--out", str(args.out),
-                   "--worker", name] + (["--limit", str(args.limit)] if args.limit else [])
+                   "--worker", name, "--input", args.input] + (["--limit", str(args.limit)] if args.limit else []) \
+            + (["--pages", str(args.pages)] if args.pages else [])
         started = time.perf_counter()
         finished = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         wall = time.perf_counter() - started
@@ -282,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {timing['label']:<40} {rate:8.1f} pages/s  peak {timing['peak_mb']:6.1f} MB  "
               f"errors {timing['errors']}", file=sys.stderr)
     (args.out / "peers.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if scratch:
+        scratch.cleanup()
     return 0 if all("failed" not in r for r in results) else 1
 
 
