@@ -30,10 +30,10 @@ struct ExtractCommand: AsyncParsableCommand {
     @Argument(help: "An http(s) URL or a local file.")
     var target: String
 
-    @Option(name: .long, help: "Output: json (every field), text (the corpus format), markdown.")
-    var format: Format = .json
+    @Option(name: .long, help: "Output: json (every field; the default), text (the corpus format), markdown.")
+    var format: Format?
 
-    @Flag(name: .long, help: "List each block the cleaner kept or dropped, and why.")
+    @Flag(name: .long, help: "List each block the cleaner kept or dropped, and why (with --format json: one JSON object a block, whole texts).")
     var explain = false
 
     @Option(name: .long, help: "Use this pipeline file's fetchers and steps.", completion: .file(extensions: ["json"]))
@@ -81,7 +81,7 @@ struct ExtractCommand: AsyncParsableCommand {
             try printExplanation(of: record, pipeline: loaded)
             return
         }
-        switch format {
+        switch format ?? .json {
         case .json: print(Self.prettyJSON(record.output))
         case .text: print(TextSink.corpusText(for: record) ?? "")
         case .markdown: print(Self.markdown(record))
@@ -100,6 +100,15 @@ struct ExtractCommand: AsyncParsableCommand {
         }.first
         let cleaner = try configured ?? HTMLCleaner(options: PluginOptions())
         let decisions = try cleaner.explain(document.text, url: record.url)
+        if format == .json {
+            // One JSON object a line, whole texts, for jq and scripts.
+            for decision in decisions {
+                let line: JSONValue = .object(["kept": .bool(decision.kept), "kind": .string(decision.block.kind.rawValue),
+                                               "text": .string(decision.block.text), "reason": .string(decision.reason)])
+                print(line.jsonText())
+            }
+            return
+        }
         for decision in decisions {
             let text = decision.block.text.count > 90 ? String(decision.block.text.prefix(90)) + "…" : decision.block.text
             print("\(decision.kept ? "KEEP" : "drop")  \(decision.block.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(text)")

@@ -34,6 +34,24 @@ import Testing
         #expect(fields["body"]?.stringValue?.hasPrefix("عنوان") == false)
     }
 
+    @Test func leadInBodyKeepsTheLeadThePageShowsButNeverTheMetaDescription() throws {
+        let options = PluginOptions(["leadInBody": true])
+        let whole = try ArticleExtractor(options: options)
+        let shown = "The lead paragraph of the story, as the page shows it above the rest, with a comma."
+        let page = try cleaner.page(from: """
+            <html><head><meta name="description" content="\(shown)"></head><body><h1>Title</h1>
+            <div class="body"><p>\(shown)</p>\(body)</div></body></html>
+            """, url: "https://example.com/a")
+        #expect(whole.extract(page: page, url: "https://example.com/a")["body"]?.stringValue?.hasPrefix(shown) == true)
+        #expect(extractor.extract(page: page, url: "https://example.com/a")["body"]?.stringValue?.hasPrefix(shown) == false)
+        // A description that the page does not show as a paragraph stays out of the body.
+        let hidden = try cleaner.page(from: "<html><head><meta name=\"description\" content=\"Only in the head.\"></head><body>\(body)</body></html>",
+                                      url: "https://example.com/b")
+        let fields = whole.extract(page: hidden, url: "https://example.com/b")
+        #expect(fields["lead"] == "Only in the head.")
+        #expect(fields["body"]?.stringValue?.contains("Only in the head") == false)
+    }
+
     @Test func utcDatesAreShownWithTheOffsetOfTheSitesPlaceAndDay() throws {
         // An .ir site: Tehran, +03:30 in 2023; +04:30 in the summer of 2021 (daylight saving until 2022).
         let summer2023 = try extract(head: "<meta property=\"article:published_time\" content=\"2023-06-20T08:51:00Z\">")

@@ -39,7 +39,7 @@ struct ContentSelection {
         // Characters of prose (the blocks that score) below each element.
         var prose = [Int](repeating: 0, count: elements.count)
         for block in blocks where block.characters >= minimumCharacters && block.linkDensity < 0.5 && block.removedBy == nil
-            && !elements[Int(block.element)].isChrome && !block.isTeaser {
+            && !elements[Int(block.element)].isChrome && !block.isTeaser && !block.isScriptNotice {
             // Prose under a chrome-named heading ("Related posts") counts for its section, not above.
             var ancestor = block.element
             while ancestor > 0 {
@@ -160,6 +160,32 @@ struct ContentSelection {
             }
         }
 
+        let mainContent = explaining ? describe(best, elements) : ""
+        let chosen = judge(blocks, inside: roots, of: elements, explaining: explaining, scope: "the main content (\(mainContent))")
+        // A small choice (a credit line, an author box, a consent notice that out-scored a short
+        // article) is not trusted when the page holds clearly more clean text: that text is taken.
+        let keptCharacters = zip(chosen, blocks).reduce(0) { $0 + ($1.0.kept ? $1.1.characters : 0) }
+        let looksLikeChrome = elements[Int(best)].hint >= .weakNegative
+        guard keptCharacters < Self.smallContent || looksLikeChrome else { return chosen }
+        let why = looksLikeChrome ? "is named like page furniture" : "held \(keptCharacters) characters"
+        let wider = judge(blocks, inside: [1], of: elements, explaining: explaining, scope: "the page without its boilerplate",
+                          fallback: "fell back from \(mainContent), which \(why), to the page without its boilerplate",
+                          excluding: inChromeHeadedSection)
+        let widerCharacters = zip(wider, blocks).reduce(0) { $0 + ($1.0.kept ? $1.1.characters : 0) }
+        // Chrome-like choices give way to any cleaner text that is longer; small ones to clearly more.
+        return widerCharacters >= keptCharacters + (looksLikeChrome ? 1 : Self.smallContent / 2) ? wider : chosen
+    }
+
+    /// Main content smaller than this many characters (a token body: a credit line, a date) is
+    /// checked against the page's clean text.
+    static let smallContent = 200
+
+    /// Each block kept or dropped, for content inside `roots`. `fallback`, when set, says that the
+    /// page's text is taken because the chosen content was too small: chrome is then dropped by
+    /// what the walk marked, since no container vouches for the blocks.
+    private func judge(_ blocks: [PageAnalysis.Block], inside roots: Set<Int32>, of elements: [PageAnalysis.Element],
+                       explaining: Bool, scope: @autoclosure () -> String, fallback: String? = nil,
+                       excluding excluded: [Bool] = []) -> [BlockDecision] {
         let rootCharacters = roots.reduce(0) { $0 + elements[Int($1)].characters }
         let maximumLinkDensity: Double
         switch favor {
@@ -167,16 +193,20 @@ struct ContentSelection {
         case .balanced: maximumLinkDensity = 0.5
         case .recall: maximumLinkDensity = 0.7
         }
-        let mainContent = explaining ? describe(best, elements) : ""
+        let scope = explaining ? scope() : ""
+        let prefix = explaining ? fallback.map { $0 + "; " } ?? "" : ""
         return blocks.map { block in
             let content = ContentBlock(kind: block.kind, text: block.text)
             func dropped(_ reason: @autoclosure () -> String) -> BlockDecision {
-                BlockDecision(block: content, kept: false, reason: explaining ? reason() : "")
+                BlockDecision(block: content, kept: false, reason: explaining ? prefix + reason() : "")
             }
             if let removed = block.removedBy { return dropped("inside <\(removed)>, which never holds article text") }
+            if block.isScriptNotice { return dropped("a notice for browsers without JavaScript") }
+            if fallback != nil && elements[Int(block.element)].isChrome { return dropped("inside chrome (navigation, aside, footer or an element named like one)") }
+            if !excluded.isEmpty && excluded[Int(block.element)] { return dropped("in a section under a heading named like chrome (\"Related posts\")") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
             guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters) else {
-                return dropped("outside the main content (\(mainContent))")
+                return dropped("outside \(scope)")
             }
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
                 return dropped("inside \"\(names(of: namer, elements))\", named like \(hint == .strongNegative ? "chrome" : "page furniture")")
@@ -186,8 +216,11 @@ struct ContentSelection {
             }
             if block.isTeaser { return dropped("a teaser of another page (a link and a cut-off text)") }
             if EndMarker.matches(block.text) { return dropped("an end-of-article marker") }
+            if block.characters <= BoilerplateLine.maximumLength && BoilerplateLine.matches(block.text) {
+                return dropped("a label of page furniture (related, share, credits)")
+            }
             if VisibleFacts.isLabelledFact(block.text) { return dropped("a labelled meta line (news code, date)") }
-            return BlockDecision(block: content, kept: true, reason: explaining ? "in the main content (\(mainContent))" : "")
+            return BlockDecision(block: content, kept: true, reason: explaining ? prefix + "in \(scope)" : "")
         }
     }
 

@@ -19,12 +19,23 @@ enum HTMLTag: UInt8 {
     /// Elements whose subtree never holds article text (or holds only chrome around it).
     var isRemovedWithContent: Bool {
         switch self {
-        case .script, .style, .noscript, .template, .svg, .math, .iframe, .object, .embed, .canvas, .video, .audio,
-             .button, .select, .textarea, .input, .label, .option, .nav, .aside, .footer, .header, .menu, .dialog,
+        case .script, .style, .template, .svg, .math, .iframe, .object, .embed, .canvas, .video, .audio,
+             .button, .select, .textarea, .input, .label, .option, .dialog,
              .figure, .figcaption, .picture, .map, .head, .title:
             return true
         default:
-            return false
+            return isPageRegion
+        }
+    }
+
+    /// The page's own regions around the article: header, footer, navigation, asides. Removed with
+    /// their content like the others, but only once the walk has shown that they are small: an
+    /// unclosed tag makes libxml2 nest the rest of a page inside a `<header>` or a `<nav>`, and such
+    /// a region then holds the article (see ``PageAnalysis``).
+    var isPageRegion: Bool {
+        switch self {
+        case .nav, .aside, .footer, .header, .menu: return true
+        default: return false
         }
     }
 

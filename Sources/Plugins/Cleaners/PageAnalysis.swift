@@ -23,6 +23,8 @@ struct PageAnalysis {
         /// Navigation, an aside, a footer, or an element named like chrome that holds a small share
         /// of the page's text (decided after the walk; see ``markChrome()``).
         var isChrome = false
+        /// A header, footer, navigation or aside removed with its content (see ``removeSmallPageRegions()``).
+        var isRemovedRegion = false
     }
 
     /// A run of text between block boundaries.
@@ -38,6 +40,10 @@ struct PageAnalysis {
         /// The removed element (header, figure, form control, …) the text sits in, if any: such text
         /// is never content, but extractors read its short lines (dates, news codes in headers).
         var removedBy: HTMLTag?
+        /// A notice for browsers without scripts ("Please enable JavaScript"): text inside a
+        /// `<noscript>` that names JavaScript. Other `<noscript>` text is read: blog platforms put
+        /// the whole post there for readers without scripts.
+        var isScriptNotice = false
 
         var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
         /// A list item with a link whose text is cut off with an ellipsis: a teaser of another page
@@ -77,6 +83,7 @@ struct PageAnalysis {
         guard let root = xmlDocGetRootElement(document) else { return }
         visit(root, parent: 0, owner: 0, context: Context())
         flush(owner: 0, context: Context())
+        removeSmallPageRegions()
         markChrome()
         func kept(_ items: [(Int32, String)]) -> [String] {
             items.filter { !elements[Int($0.0)].isChrome }.map(\.1)
@@ -93,6 +100,49 @@ struct PageAnalysis {
         metadata.lines = lines
     }
 
+    /// Removes the header, footer, navigation and asides that hold under half of the page's prose,
+    /// with everything in them, as the walk removes figures and forms. A `<header>` inside an
+    /// `<article>` or `<main>` is the article's own (its title and standfirst) and stays. A region that holds more is a
+    /// wrapper that libxml2 made out of a tag left open (`<header>` around the whole page): its text
+    /// stays and competes as any other. Prose, not all text: a mega-menu holds more text than many
+    /// articles, all of it links.
+    private mutating func removeSmallPageRegions() {
+        var prose = [Int](repeating: 0, count: elements.count)
+        for block in blocks where block.removedBy == nil && block.characters >= 25 && block.linkDensity < 0.5 {
+            var ancestor = block.element
+            while ancestor >= 0 {
+                prose[Int(ancestor)] += block.characters
+                ancestor = elements[Int(ancestor)].parent
+            }
+        }
+        let total = prose[0]
+        // The region each element is removed with, if any (a parent comes before its children).
+        var removedWith = [HTMLTag?](repeating: nil, count: elements.count)
+        // Inside an <article> or <main>: a <header> there is the article's own (title, standfirst).
+        var inArticle = [Bool](repeating: false, count: elements.count)
+        for index in elements.indices.dropFirst() {
+            let element = elements[index]
+            let parentInArticle = inArticle[Int(element.parent)]
+            inArticle[index] = parentInArticle || element.tag == .article || element.tag == .main
+            if let inherited = removedWith[Int(element.parent)] {
+                removedWith[index] = inherited
+            } else if element.tag.isPageRegion && prose[index] * 2 <= total && !(element.tag == .header && parentInArticle) {
+                removedWith[index] = element.tag
+                elements[index].isRemovedRegion = true
+                // Its text no longer counts for the elements around it.
+                var ancestor = element.parent
+                while ancestor >= 0 {
+                    elements[Int(ancestor)].characters -= element.characters
+                    elements[Int(ancestor)].linkCharacters -= element.linkCharacters
+                    ancestor = elements[Int(ancestor)].parent
+                }
+            }
+        }
+        for index in blocks.indices where blocks[index].removedBy == nil {
+            blocks[index].removedBy = removedWith[Int(blocks[index].element)]
+        }
+    }
+
     /// Decides which elements are chrome, top-down (a parent comes before its children). A name like
     /// `sidebar` or `social` marks chrome only when the element holds under a third of the page's
     /// text: `<body class="one-sidebar">` and `div.content-with-sidebar` wrap the article itself.
@@ -101,7 +151,8 @@ struct PageAnalysis {
         for index in elements.indices.dropFirst() {
             let element = elements[index]
             let parentIsChrome = element.parent > 0 && elements[Int(element.parent)].isChrome
-            let structural = element.tag == .nav || element.tag == .aside || element.tag == .footer
+            // Small ones were removed; a wrapper made of an unclosed tag is not chrome.
+            let structural = element.isRemovedRegion && element.tag != .header
             let named = element.hint == .strongNegative && element.characters * 3 < total
             elements[index].isChrome = parentIsChrome || structural || named
         }
@@ -114,6 +165,7 @@ struct PageAnalysis {
         var removedBy: HTMLTag?
         /// Inside an element already taken as a summary or kicker.
         var inSummary = false
+        var inNoscript = false
     }
 
     private mutating func visit(_ node: xmlNodePtr, parent: Int32, owner: Int32, context inherited: Context) {
@@ -124,7 +176,7 @@ struct PageAnalysis {
 
         let index = Int32(elements.count)
         readMetadata(node: node, tag: tag, attributes: attributes, index: index)
-        if tag == .script || tag == .style || tag == .template || tag == .noscript || tag == .svg || tag == .math
+        if tag == .script || tag == .style || tag == .template || tag == .svg || tag == .math
             || tag == .iframe || tag == .object || tag == .embed || tag == .canvas || tag == .select || tag == .textarea || tag == .option {
             return
         }
@@ -132,7 +184,8 @@ struct PageAnalysis {
         // Classes on <html> and <body> describe the whole page's layout ("one-sidebar"), not a part of it.
         let reading = ClassHint.read(attributes.names)
         let hint = (tag == .html || tag == .body) ? .none : max(reading.hint, tag.impliedHint)
-        if tag.isRemovedWithContent && context.removedBy == nil { context.removedBy = tag }
+        // Page regions are removed after the walk, when their share of the text is known.
+        if tag.isRemovedWithContent && !tag.isPageRegion && context.removedBy == nil { context.removedBy = tag }
         if !context.inSummary && !attributes.names.isEmpty {
             if reading.isKicker {
                 appendIfPresent(text(of: node), at: index, to: &kickers)
@@ -149,6 +202,7 @@ struct PageAnalysis {
             appendIfPresent(text(of: node), at: index, to: &headings)
         }
         if tag == .a { context.inLink = true }
+        if tag == .noscript { context.inNoscript = true }
         if markedProfile == nil && !attributes.names.isEmpty && markerFilter.matches(attributes.names) {
             markedProfile = profiles.firstIndex { $0.isMarked(by: attributes.names) }
         }
@@ -158,7 +212,7 @@ struct PageAnalysis {
         var currentOwner = owner
         // A removed region's text must not run into the content around it: it is a block of its own.
         // So is an inline element named like chrome (`span.caption`), so that its name can drop it.
-        let startsBlock = tag.isBlock || (context.removedBy != nil && inherited.removedBy == nil) || hint >= .weakNegative
+        let startsBlock = tag.isBlock || tag.isPageRegion || (context.removedBy != nil && inherited.removedBy == nil) || hint >= .weakNegative
         if startsBlock {
             flush(owner: owner, context: inherited)
             currentOwner = index
@@ -258,17 +312,20 @@ struct PageAnalysis {
         }
         guard end > 0 else { return }
         let tag = elements[Int(owner)].tag
+        let isScriptNotice = context.inNoscript && ByteSearch.contains(ByteSearch.asciiLowercased(buffer[..<end]), Self.javascript)
         blocks.append(Block(element: owner, kind: tag.blockKind, text: String(decoding: buffer[..<end], as: UTF8.self),
                             characters: bufferCharacters, linkCharacters: min(bufferLinkCharacters, bufferCharacters),
-                            separators: bufferSeparators, removedBy: context.removedBy))
+                            separators: bufferSeparators, removedBy: context.removedBy, isScriptNotice: isScriptNotice))
         // Totals up the ancestor chain, for link density of containers; removed text does not count.
-        var element = context.removedBy == nil ? owner : -1
+        var element = context.removedBy == nil && !isScriptNotice ? owner : -1
         while element >= 0 {
             elements[Int(element)].characters += bufferCharacters
             elements[Int(element)].linkCharacters += min(bufferLinkCharacters, bufferCharacters)
             element = elements[Int(element)].parent
         }
     }
+
+    private static let javascript = Array("javascript".utf8)
 
     /// Reads what an element says about the page: meta tags, canonical link, title, JSON-LD, times, language.
     private mutating func readMetadata(node: xmlNodePtr, tag: HTMLTag, attributes: Attributes, index: Int32) {

@@ -22,6 +22,8 @@ public struct ArticleExtractor: Transform {
                        "Prefer what a detected site profile's selectors found (see the html cleaner), field by field, over the generic guesses."),
             OptionSpec("requireBody", .boolean, default: true,
                        "Send a page with no body text to the dead-letter sink instead of writing an empty article."),
+            OptionSpec("leadInBody", .boolean, default: false,
+                       "Keep the lead paragraph in the body when the page shows it in the article, so that the body is the whole text a reader sees (as trafilatura gives it). Off, the lead is only in lead, as the text sink's corpus format wants."),
         ]
     )
 
@@ -29,6 +31,8 @@ public struct ArticleExtractor: Transform {
     let guessesTimeZone: Bool
     let requiresBody: Bool
     let usesProfiles: Bool
+    /// Whether a block that repeats the lead stays in the body.
+    let keepsLeadInBody: Bool
 
     public init(options: PluginOptions) throws {
         let zone = options.string("timeZone") ?? "auto"
@@ -44,6 +48,7 @@ public struct ArticleExtractor: Transform {
         }
         requiresBody = options.bool("requireBody") ?? true
         usesProfiles = options.bool("profiles") ?? true
+        keepsLeadInBody = options.bool("leadInBody") ?? false
     }
 
     public func apply(to record: Record, context: RunContext) async throws -> Record? {
@@ -73,7 +78,9 @@ public struct ArticleExtractor: Transform {
         let description = meta.meta("og:description", "description", "twitter:description") ?? linked.description
         let lead = Self.lead(summaries: meta.summaries, description: description, title: title)
 
-        let repeated = [title, pretitle, lead].compactMap { $0 }
+        // The lead is not left out of the body when the body is to hold it: only the page's own
+        // blocks are kept, so a lead taken from the meta description never enters the body.
+        let repeated = [title, pretitle, keepsLeadInBody ? nil : lead].compactMap { $0 }
         let repeats = repeated.map { Array(Self.comparable($0).unicodeScalars) }
         // Only a block about as long as the title, pre-title or lead can repeat it: skip the others.
         let lengths = repeated.map(\.utf8.count)

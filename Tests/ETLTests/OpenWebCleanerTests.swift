@@ -1,0 +1,99 @@
+import ETLKit
+import ETLPlugins
+import Testing
+
+/// The `html` cleaner on the kinds of pages the open web is made of (blogs, shops, forums, company
+/// pages, broken markup), each page written here to show one pattern. Prose is English and German on
+/// purpose: the rules must not depend on a language.
+@Suite struct OpenWebCleanerTests {
+    let cleaner = try! HTMLCleaner(options: PluginOptions())
+
+    func page(_ body: String, head: String = "") throws -> Page {
+        try cleaner.page(from: "<html lang=\"en\"><head>\(head)</head><body>\(body)</body></html>", url: "test")
+    }
+
+    /// A paragraph of prose long enough to count as content.
+    func prose(_ n: Int) -> String {
+        "This is sentence number \(n) of the article, written to test the cleaner, with a few commas, so that it reads like real text."
+    }
+
+    func german(_ n: Int) -> String {
+        "Das ist Satz Nummer \(n) des Artikels, geschrieben für den Test, mit einigen Kommas, damit er wie echter Text wirkt."
+    }
+
+    @Test func anUnclosedHeaderAroundTheWholePageIsAWrapperNotChrome() throws {
+        // The header's <div> is never closed, so libxml2 nests the rest of the page inside <header>.
+        let cleaned = try page("""
+            <header class="site-header"><div class="logo"><a href="/">Autoblog</a>
+            <div class="wrapper"><article><h1>Der Titel</h1>
+              <div class="entry-content"><p>\(german(1))</p><p>\(german(2))</p><p>\(german(3))</p></div>
+            </article></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), german(2), german(3)])
+    }
+
+    @Test func aNavigationMenuWithMoreTextThanTheArticleIsStillRemoved() throws {
+        // A mega-menu: hundreds of link characters, more than the article holds, and no prose.
+        let links = (1...40).map { "<li><a href=\"/c\($0)\">Category number \($0) of the shop</a></li>" }.joined()
+        let cleaned = try page("""
+            <nav class="mega"><ul>\(links)</ul></nav>
+            <div class="content"><p>\(prose(1))</p><p>\(prose(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2)])
+    }
+
+    @Test func aPostInsideNoscriptIsRead() throws {
+        // Blog platforms that render posts with scripts put the post in <noscript> for readers without them.
+        let cleaned = try page("""
+            <div class="post-body"><noscript><p>\(prose(1))</p><p>\(prose(2))</p></noscript></div>
+            <div class="sidebar"><p>Archive</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2)])
+    }
+
+    @Test func aNoticeForBrowsersWithoutJavaScriptIsDropped() throws {
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(prose(1))</p>
+              <noscript><p>Please enable JavaScript in your browser to watch the video, it is needed.</p></noscript>
+              <p>\(prose(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2)])
+    }
+
+    @Test func anArticlesOwnHeaderIsKeptButThePagesHeaderIsNot() throws {
+        let standfirst = "A standfirst that sums the story up, in one long sentence, above the first paragraph."
+        let cleaned = try page("""
+            <header class="masthead"><p>The Daily Example, news since 1901, every day, all day long, for you.</p></header>
+            <article><header><h1>The title</h1><p class="standfirst">\(standfirst)</p></header>
+              <p>\(prose(1))</p><p>\(prose(2))</p></article>
+            """)
+        #expect(cleaned.blocks.map(\.text) == ["The title", standfirst, prose(1), prose(2)])
+    }
+
+    @Test func labelsOfPageFurnitureAreDroppedInEveryLanguageButSentencesStay() throws {
+        let sentence = "Mehr zum Thema Klima sagte die Ministerin am Montag, dass die Pläne noch nicht fertig seien."
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(german(1))</p><p>Foto: dpa/Max Muster</p><p>\(german(2))</p>
+              <h3>Mehr zum Thema</h3><p>Lesen Sie auch:</p><h4>Temas relacionados</h4><p>À lire aussi</p>
+              <p>Czytaj także</p><p>Related articles</p><p>© 2024 Example GmbH</p><p>Source : AFP</p>
+              <p>\(sentence)</p><p>Previous post</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), german(2), sentence])
+    }
+
+    @Test func aTokenMainContentFallsBackToThePageWithoutItsBoilerplate() throws {
+        // The only prose is an author box; the recipe itself is short lines that never score.
+        let items = ["200 g Mehl", "2 Eier", "1 Prise Salz", "100 ml Milch", "50 g Butter", "1 EL Zucker"]
+        let html = """
+            <html lang="de"><body><nav><a href="/">Start</a><a href="/rezepte">Rezepte</a></nav>
+            <div class="author-box"><p>Anna backt seit Jahren, schreibt über Kuchen, Brot, Gärten und, manchmal, Reisen.</p></div>
+            <div class="recipe"><h2>Zutaten</h2><ul>\(items.map { "<li>\($0)</li>" }.joined())</ul>
+              <h2>Zubereitung</h2><p>Alles gut verrühren.</p><p>30 Minuten backen.</p></div>
+            <footer><p>Impressum</p></footer></body></html>
+            """
+        let cleaned = try cleaner.page(from: html, url: "test")
+        #expect(cleaned.blocks.map(\.text) == ["Zutaten"] + items + ["Zubereitung", "Alles gut verrühren.", "30 Minuten backen."])
+        let decisions = try cleaner.explain(html, url: "test")
+        #expect(decisions.filter(\.kept).allSatisfy { $0.reason.hasPrefix("fell back from div.author-box") })
+    }
+}
