@@ -58,6 +58,9 @@ public struct PageMetadata: Sendable {
     /// Short lines of visible text outside navigation and sidebars, content or not, in document order
     /// (at most 400): where extractors look for labelled facts such as «کد خبر: …» or a date line.
     public var lines: [String] = []
+    /// Where each of ``lines`` sat, index for index, when the cleaner records it (empty when it does
+    /// not): date readers never take a page header's "today" line or a comment's date as the article's.
+    public var lineRegions: [LineRegion] = []
 
     /// The site profile whose markers the page carries (`iransamaneh`), if any.
     public var profile: String?
@@ -74,4 +77,14 @@ public struct PageMetadata: Sendable {
         }
         return nil
     }
+}
+
+/// The part of a page a short line of ``PageMetadata/lines`` came from.
+public enum LineRegion: UInt8, Sendable, Hashable {
+    /// The main content or anything not told apart below.
+    case content
+    /// The page's `<header>` (site name, menus, today's date).
+    case header
+    /// Readers' comments (an element named like comments).
+    case comments
 }

@@ -1,39 +1,91 @@
 import ETLKit
 import Foundation
 
-/// Reads the dates news pages carry — ISO 8601 in meta tags and JSON-LD, RFC 822 in feeds, Jalali
-/// (Solar Hijri) text with Persian or Arabic-Indic digits and Persian month names — and writes them
+/// Reads the dates news pages carry — ISO 8601 in meta tags and JSON-LD, RFC 822 in feeds, dates
+/// written in text in several languages (``WrittenDate``: "March 10, 2024 at 9:00 AM", "10. März 2024",
+/// "10/03/2024", Jalali «۲۶ آذر ۱۴۰۱ ساعت ۸:۲۸» with Persian or Arabic-Indic digits) — and writes them
 /// as ISO 8601 with the offset of their place on that day.
 ///
 /// Offsets come from the tz database through `TimeZone`, never a fixed number: Tehran was +04:30 in
 /// summer until 2022 and is +03:30 all year since. A date written with its own offset keeps it; a
-/// UTC (`Z`) or offset-less date is shown in ``timeZone`` when one is known.
+/// UTC (`Z`) date is shown in ``timeZone`` when one is known. A date written without an offset is a
+/// time in ``timeZone``; when no zone is known it is written without one (`2024-03-10T09:00:00`)
+/// rather than with an invented `Z`. Jalali dates are Iranian: without a zone they are Tehran's.
+///
+/// No `Calendar` or `DateFormatter` is made per call: Gregorian days are counted by arithmetic, and
+/// Jalali days go through one shared Persian calendar.
 public struct ArticleDate: Sendable {
     /// The place's time zone, when known.
     public var timeZone: TimeZone?
+    /// Whether an ambiguous numeric date ("03/10/2024") is month-first: pages from the United States
+    /// (see ``monthFirst(locale:host:)``). A day over 12 decides whatever this says.
+    public var monthFirst: Bool
 
-    public init(timeZone: TimeZone?) {
+    public init(timeZone: TimeZone?, monthFirst: Bool = false) {
         self.timeZone = timeZone
+        self.monthFirst = monthFirst
     }
 
-    /// The date in `text` as ISO 8601, or nil when the text holds no date this parser reads.
+    /// The date in `text` as ISO 8601, or nil when the text holds no date this parser reads. Text
+    /// with several dates gives its first (``WrittenDate/all(in:monthFirst:)`` reads them all).
     public func normalize(_ text: String) -> String? {
-        let text = ArticleDate.asciiDigits(text).trimmingWhitespace()
         // Regular expressions are slow in Swift; a date has at least four digits, and most lines
-        // extractors try have none.
-        var digits = 0
-        for byte in text.utf8 where byte >= 0x30 && byte <= 0x39 { digits += 1 }
-        guard digits >= 4 else { return nil }
-        if let (date, offset) = parseISO(text) ?? parseRFC822(text) {
-            if let offset, offset != 0 || timeZone == nil {
-                return Timestamp.iso8601(date, timeZone: TimeZone(secondsFromGMT: offset) ?? .gmt)
-            }
-            return Timestamp.iso8601(date, timeZone: timeZone ?? .gmt)
+        // extractors try have none. Counted on bytes before anything else.
+        guard WrittenDate.hasEnoughDigits(text, minimum: 4) else { return nil }
+        let trimmed = text.trimmingWhitespace()
+        let ascii = ArticleDate.asciiDigits(trimmed)
+        // «۱۴۰۱-۰۹-۲۶» has the shape of ISO 8601 but a Jalali year: the written-date reader takes it.
+        if !(ascii.hasPrefix("13") || ascii.hasPrefix("14")), let (date, offset) = parseISO(ascii) {
+            return format(date, writtenOffset: offset)
         }
-        if let date = parseJalali(text) {
-            return Timestamp.iso8601(date, timeZone: timeZone ?? ArticleDate.tehran)
+        if let written = WrittenDate.first(in: trimmed, monthFirst: monthFirst) {
+            return format(written)
+        }
+        // Two-digit years ("Tue, 20 Jun 23 08:51 GMT"), which the written-date reader does not take.
+        if let (date, offset) = parseRFC822(ascii) {
+            return format(date, writtenOffset: offset)
         }
         return nil
+    }
+
+    /// A written date as ISO 8601 (nil when the day does not exist: 1402-12-30, 2023-02-30).
+    func format(_ written: WrittenDate) -> String? {
+        guard let days = ArticleDate.days(of: written) else { return nil }
+        let seconds = written.hour * 3600 + written.minute * 60 + written.second
+        if let offset = written.offset {
+            let date = Date(timeIntervalSince1970: TimeInterval(days * 86_400 + seconds - offset))
+            return format(date, writtenOffset: offset)
+        }
+        let zone = written.calendar == .jalali ? timeZone ?? ArticleDate.tehran : timeZone
+        guard let zone else { return ArticleDate.floating(days: days, seconds: seconds) }
+        return ArticleDate.iso8601(ArticleDate.instant(days: days, seconds: seconds, in: zone), in: zone)
+    }
+
+    /// An instant read with its written offset (nil: none was written, and the instant was read in
+    /// ``timeZone``, or as UTC when none is known).
+    private func format(_ date: Date, writtenOffset offset: Int?) -> String {
+        if let offset, offset != 0 || timeZone == nil {
+            return ArticleDate.iso8601(date, in: TimeZone(secondsFromGMT: offset) ?? .gmt)
+        }
+        if offset == nil && timeZone == nil {
+            // Read as UTC only to have an instant: shown as the local time it was written as.
+            let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+            let days = ArticleDate.floorDivide(seconds, 86_400)
+            return ArticleDate.floating(days: days, seconds: seconds - days * 86_400)
+        }
+        return ArticleDate.iso8601(date, in: timeZone ?? .gmt)
+    }
+
+    /// Whether a page's numeric dates are month-first: a locale of the United States (or the
+    /// Philippines), or English with no region on a site without a country-code domain. Everyone
+    /// else in the sets writes day-first.
+    public static func monthFirst(locale: String?, host: String?) -> Bool {
+        guard let locale else { return false }
+        let parts = locale.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" })
+        guard let language = parts.first else { return false }
+        if parts.count > 1 { return parts[1] == "us" || parts[1] == "ph" }
+        guard language == "en", let host, let domain = host.lowercased().split(separator: ".").last else { return false }
+        return ["com", "org", "net", "edu", "gov", "mil", "us"].contains(String(domain))
     }
 
     static let tehran = TimeZone(identifier: "Asia/Tehran") ?? TimeZone(secondsFromGMT: 12_600) ?? .gmt
@@ -126,13 +178,89 @@ public struct ArticleDate: Sendable {
     }
 
     static func gregorianDate(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, in zone: TimeZone) -> Date? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        guard let date = calendar.date(from: components) else { return nil }
-        let check = calendar.dateComponents([.year, .month, .day], from: date)
-        guard check.year == year, check.month == month, check.day == day, hour < 24, minute < 60, second < 61 else { return nil }
-        return date
+        guard hour < 24, minute < 60, second < 61, let days = civilDays(year: year, month: month, day: day) else { return nil }
+        return instant(days: days, seconds: hour * 3600 + minute * 60 + second, in: zone)
+    }
+
+    // MARK: Day arithmetic
+
+    /// Days from 1970-01-01 to a Gregorian day, or nil when the day does not exist (proleptic
+    /// Gregorian calendar; H. Hinnant's `days_from_civil`).
+    static func civilDays(year: Int, month: Int, day: Int) -> Int? {
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        let shifted = month <= 2 ? year - 1 : year
+        let era = floorDivide(shifted, 400)
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The Gregorian day `days` after 1970-01-01.
+    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = floorDivide(shifted, 146_097)
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    static func floorDivide(_ value: Int, _ divisor: Int) -> Int {
+        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
+    }
+
+    /// The instant of a local day and time in `zone`, with the offset the tz database gives it.
+    static func instant(days: Int, seconds: Int, in zone: TimeZone) -> Date {
+        let local = days * 86_400 + seconds
+        var offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
+        offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - offset)))
+        return Date(timeIntervalSince1970: TimeInterval(local - offset))
+    }
+
+    /// Days from 1970-01-01 to a written date's day, either calendar; nil when it does not exist.
+    static func days(of written: WrittenDate) -> Int? {
+        switch written.calendar {
+        case .gregorian: return civilDays(year: written.year, month: written.month, day: written.day)
+        case .jalali: return jalaliDays(year: written.year, month: written.month, day: written.day)
+        }
+    }
+
+    /// `2023-06-20T12:21:00+03:30` (`Z` for UTC), as ETLKit's `Timestamp` writes it, by arithmetic.
+    static func iso8601(_ date: Date, in zone: TimeZone) -> String {
+        let offset = zone.secondsFromGMT(for: date)
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let days = floorDivide(local, 86_400)
+        var text = floating(days: days, seconds: local - days * 86_400)
+        if offset == 0 {
+            text += "Z"
+        } else {
+            let minutes = abs(offset) / 60
+            text += (offset < 0 ? "-" : "+") + pad(minutes / 60) + ":" + pad(minutes % 60)
+        }
+        return text
+    }
+
+    /// `2024-03-10T09:00:00`: a local time with no offset.
+    static func floating(days: Int, seconds: Int) -> String {
+        let (year, month, day) = civil(days: days)
+        return pad(year, 4) + "-" + pad(month) + "-" + pad(day) + "T" + pad(seconds / 3600) + ":" + pad(seconds / 60 % 60) + ":" + pad(seconds % 60)
+    }
+
+    private static func pad(_ value: Int, _ width: Int = 2) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     // MARK: RFC 822 (RSS)
@@ -167,10 +295,6 @@ public struct ArticleDate: Sendable {
     /// (swift-experimental-string-processing), so sharing these across threads is safe.
     private enum Patterns {
         nonisolated(unsafe) static let rfc822 = #/^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]{1,4}|[+-]\d{4})?$/#
-        nonisolated(unsafe) static let jalaliYearFirst = #/(1[34]\d\d)\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?!\d)/#
-        nonisolated(unsafe) static let jalaliYearLast = #/(?:^|\D)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(1[34]\d\d)(?!\d)/#
-        nonisolated(unsafe) static let jalaliMonthName = #/(?:^|\D)(\d{1,2})\s*([\p{Arabic}]+)\s*(1[34]\d\d)(?!\d)/#
-        nonisolated(unsafe) static let clockTime = #/(?:^|\D)(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)/#
     }
 
     // MARK: Jalali
@@ -178,41 +302,39 @@ public struct ArticleDate: Sendable {
     /// Persian month names, spelled with Persian yeh and without ZWNJ (text is folded the same way first).
     static let jalaliMonths = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
 
-    /// `۳۰ خرداد ۱۴۰۲ / ۱۲:۲۱`, `۱۴۰۲/۰۳/۳۰ - ۱۲:۲۱`, `۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱`, `سه‌شنبه ۳۰ خرداد ۱۴۰۲`: a Jalali
-    /// date, with the first clock time in the text when there is one. The year must be 1300–1499.
+    /// `۳۰ خرداد ۱۴۰۲ / ۱۲:۲۱`, `۱۴۰۲/۰۳/۳۰ - ۱۲:۲۱`, `۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱`, `سه‌شنبه ۳۰ خرداد ۱۴۰۲`: the first
+    /// Jalali date in the text, with its clock time when there is one. The year must be 1300–1499.
     public func parseJalali(_ text: String) -> Date? {
-        let text = ArticleDate.foldArabicLetters(ArticleDate.asciiDigits(text))
-        guard text.contains("13") || text.contains("14") else { return nil }  // every Jalali year here is 13xx or 14xx
-        var year = 0, month = 0, day = 0
-        if let match = text.firstMatch(of: Patterns.jalaliYearFirst) {
-            year = Int(match.1) ?? 0; month = Int(match.2) ?? 0; day = Int(match.3) ?? 0
-        } else if let match = text.firstMatch(of: Patterns.jalaliYearLast) {
-            day = Int(match.1) ?? 0; month = Int(match.2) ?? 0; year = Int(match.3) ?? 0
-        } else if let match = text.firstMatch(of: Patterns.jalaliMonthName),
-                  let index = ArticleDate.jalaliMonths.firstIndex(of: String(match.2)) {
-            day = Int(match.1) ?? 0; month = index + 1; year = Int(match.3) ?? 0
-        } else {
-            return nil
-        }
-        var hour = 0, minute = 0, second = 0
-        if let match = text.firstMatch(of: Patterns.clockTime) {
-            hour = Int(match.1) ?? 0; minute = Int(match.2) ?? 0; second = match.3.flatMap { Int($0) } ?? 0
-        }
-        return ArticleDate.jalaliDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second, in: timeZone ?? ArticleDate.tehran)
+        guard WrittenDate.hasEnoughDigits(text) else { return nil }
+        let tokens = DateTokens(text)
+        guard let written = WrittenDate.all(in: tokens, monthFirst: false).first(where: { $0.calendar == .jalali }),
+              let days = ArticleDate.jalaliDays(year: written.year, month: written.month, day: written.day) else { return nil }
+        return ArticleDate.instant(days: days, seconds: written.hour * 3600 + written.minute * 60 + written.second,
+                                   in: timeZone ?? ArticleDate.tehran)
     }
 
     /// A Jalali date through Foundation's Persian calendar, or nil when the day does not exist
     /// (1402-12-30, say: the calendar would roll it over to the next year).
     public static func jalaliDate(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, in zone: TimeZone) -> Date? {
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        guard hour < 24, minute < 60, second < 61, let days = jalaliDays(year: year, month: month, day: day) else { return nil }
+        return instant(days: days, seconds: hour * 3600 + minute * 60 + second, in: zone)
+    }
+
+    /// One Persian calendar in UTC, shared: it turns a Jalali day into a count of days, and the zone
+    /// is applied afterwards (``instant(days:seconds:in:)``). `Calendar` is a `Sendable` value.
+    private static let persianUTC: Calendar = {
         var calendar = Calendar(identifier: .persian)
-        calendar.timeZone = zone
-        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)) else {
-            return nil
-        }
-        let check = calendar.dateComponents([.year, .month, .day], from: date)
+        calendar.timeZone = .gmt
+        return calendar
+    }()
+
+    /// Days from 1970-01-01 to a Jalali day, or nil when it does not exist.
+    static func jalaliDays(year: Int, month: Int, day: Int) -> Int? {
+        guard (1...12).contains(month), (1...31).contains(day), day <= 30 || month <= 6 else { return nil }
+        guard let date = persianUTC.date(from: DateComponents(year: year, month: month, day: day)) else { return nil }
+        let check = persianUTC.dateComponents([.year, .month, .day], from: date)
         guard check.year == year, check.month == month, check.day == day else { return nil }
-        return date
+        return floorDivide(Int(date.timeIntervalSince1970.rounded(.down)), 86_400)
     }
 
     /// Arabic yeh and alef maksura as Persian yeh, Arabic kaf as keheh, ZWNJ removed: month names match

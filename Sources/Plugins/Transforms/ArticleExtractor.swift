@@ -92,14 +92,17 @@ public struct ArticleExtractor: Transform {
 
         let canonical = meta.canonicalURL ?? meta.meta("og:url")
         let host = [canonical, url].compactMap { $0.flatMap { URL(string: $0)?.host } }.first
-        let language = Self.language(meta: meta, sample: body.prefix(5).joined(separator: " "))
+        let language = Self.language(meta: meta, sample: TextLanguage.sample([title, lead].compactMap { $0 } + body))
         let zone = guessesTimeZone ? PlaceTimeZone.guess(host: host, language: language) : timeZone
-        let dates = ArticleDate(timeZone: zone)
-        let published = [meta.meta("article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate", "date"),
-                         linked.datePublished, meta.times.first, known["published"]?.stringValue]
-            .compactMap { $0 }.lazy.compactMap(dates.normalize).first ?? VisibleFacts.published(in: meta.lines, dates: dates)
-        let modified = [meta.meta("article:modified_time", "og:updated_time", "datemodified", "last-modified"), linked.dateModified]
-            .compactMap { $0 }.lazy.compactMap(dates.normalize).first
+        let dates = ArticleDate(timeZone: zone, monthFirst: ArticleDate.monthFirst(locale: Self.declaredLanguage(meta) ?? language, host: host))
+        // Metadata, then a labelled date line, then <time> and a feed's date, then an unlabelled line (see VisibleDates).
+        let visible = VisibleDates(lines: meta.lines, regions: meta.lineRegions, dates: dates, url: canonical ?? url)
+        let published = visible.published(metadata: [meta.meta("article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate", "date"),
+                                                     linked.datePublished],
+                                          others: [meta.times.first, known["published"]?.stringValue], dates: dates)
+        // http-equiv last-modified is the server's file time: the article's own dates come first.
+        let modified = VisibleDates.stated([meta.meta("article:modified_time", "og:updated_time", "datemodified"), linked.dateModified,
+                                            meta.meta("last-modified")], dates: dates) ?? visible.modified
 
         var authors = meta.metaTags.filter { $0.name == "author" || $0.name == "article:author" || $0.name == "dc.creator" }
             .map(\.content).filter { !$0.isEmpty && !$0.hasPrefix("http") }
@@ -244,15 +247,15 @@ public struct ArticleExtractor: Transform {
         return candidates.first
     }
 
+    /// The markup's language (primary subtag) unless the text clearly contradicts it; the text's
+    /// language when the markup declares none (see ``TextLanguage``).
     static func language(meta: PageMetadata, sample: String) -> String? {
-        if let tag = meta.language ?? meta.meta("content-language", "og:locale", "dc.language"), !tag.isEmpty {
-            return tag.lowercased().replacingOccurrences(of: "_", with: "-").split(separator: "-").first.map(String.init)
-        }
-        // No declared language: Persian letters (پ چ ژ گ ی) tell Persian from Arabic.
-        let scalars = sample.unicodeScalars
-        if scalars.contains(where: { [0x067E, 0x0686, 0x0698, 0x06AF, 0x06CC].contains($0.value) }) { return "fa" }
-        if scalars.contains(where: { (0x0600...0x06FF).contains($0.value) }) { return "ar" }
-        return nil
+        TextLanguage.resolve(declared: declaredLanguage(meta), text: sample)
+    }
+
+    /// `<html lang>`, else the content-language, og:locale or dc.language meta tag, as written.
+    static func declaredLanguage(_ meta: PageMetadata) -> String? {
+        [meta.language, meta.meta("content-language", "og:locale", "dc.language")].lazy.compactMap { $0 }.first { !$0.isEmpty }
     }
 
     /// "a, b، c" → ["a", "b", "c"].

@@ -7,8 +7,11 @@ enum VisibleFacts {
     /// Labels that introduce a news id.
     static let newsIdLabels = ["کد خبر", "کدخبر", "کد مطلب", "شناسه خبر", "شماره خبر", "شناسه", "رمز خبر",
                                "رقم الخبر", "رمز الخبر", "news id", "news code", "article id", "story id"]
-    /// Labels that introduce a publication date.
-    static let dateLabels = ["تاریخ انتشار", "انتشار", "تاریخ خبر", "تاریخ", "زمان انتشار", "تاريخ النشر", "published", "date"]
+    /// Labels that introduce a publication date (the cleaner drops a line that is only one of these
+    /// and its value; ``VisibleDates`` reads the dates with a wider list).
+    static let dateLabels = ["تاریخ انتشار", "انتشار", "تاریخ خبر", "تاریخ", "زمان انتشار", "تاريخ النشر", "published", "date",
+                             "veröffentlicht am", "veröffentlicht", "erstellt am", "datum", "publié le", "date de publication",
+                             "publicado el", "publicado", "fecha de publicación", "opublikowano", "data publikacji"]
 
     private static let newsIdLabelPatterns = BytePatternSet(newsIdLabels)
 
@@ -72,19 +75,11 @@ enum VisibleFacts {
         return segments.first { $0.count >= 5 && $0.count <= 20 && $0.allSatisfy { $0.isASCII && $0.isNumber } }
     }
 
-    /// The first line that reads as a date: labelled lines first, then lines with a clock time, then
-    /// any; relative dates («۱ ساعت قبل») never read as dates.
+    /// The date of a page's short lines: a labelled publication line first, else the unlabelled
+    /// line ``VisibleDates`` chooses; update lines and relative dates («۱ ساعت قبل») never.
     static func published(in lines: [String], dates: ArticleDate) -> String? {
-        var labelled: String?, timed: String?, plain: String?
-        for line in lines where line.unicodeScalars.count <= 100 {
-            guard let date = dates.normalize(line) else { continue }
-            let lower = line.lowercased()
-            if labelled == nil, dateLabels.contains(where: { lower.contains($0) }) { labelled = date }
-            if timed == nil, ArticleDate.asciiDigits(line).contains(":") { timed = date }
-            if plain == nil { plain = date }
-            if labelled != nil { break }
-        }
-        return labelled ?? timed ?? plain
+        let visible = VisibleDates(lines: lines, dates: dates)
+        return visible.labelled ?? visible.unlabelled
     }
 
     /// The most specific section in a breadcrumb trail: the last crumb that is not the first (home)
