@@ -17,7 +17,7 @@ public struct Page: Sendable {
     }
 }
 
-/// One block of main content: a paragraph, a heading, a list item, a quote, a table row, or code.
+/// One block of main content: a paragraph, a heading, a list item, a quote, a data table, or code.
 public struct ContentBlock: Sendable, Hashable {
     /// What the block was in the page.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
@@ -25,11 +25,15 @@ public struct ContentBlock: Sendable, Hashable {
     }
 
     public var kind: Kind
+    /// The block's text. A data table's is its rows, one a line, cells separated by " | ".
     public var text: String
+    /// A data table's rows, each a list of cell texts (empty cells as ""); nil for every other block.
+    public var rows: [[String]]?
 
-    public init(kind: Kind, text: String) {
+    public init(kind: Kind, text: String, rows: [[String]]? = nil) {
         self.kind = kind
         self.text = text
+        self.rows = rows
     }
 }
 

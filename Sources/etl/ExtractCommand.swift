@@ -126,6 +126,19 @@ struct ExtractCommand: AsyncParsableCommand {
         return String(decoding: pretty, as: UTF8.self)
     }
 
+    /// A table's rows as a Markdown pipe table, the first row its header (Markdown has no table without one).
+    static func pipeTable(_ rows: [[String]]) -> String {
+        let width = max(1, rows.map(\.count).max() ?? 1)
+        func line(_ cells: [String]) -> String {
+            let padded = cells + Array(repeating: "", count: width - cells.count)
+            return "| " + padded.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+        }
+        var lines = [line(rows.first ?? [])]
+        lines.append("|" + String(repeating: " --- |", count: width))
+        lines += rows.dropFirst().map(line)
+        return lines.joined(separator: "\n")
+    }
+
     static func markdown(_ record: Record) -> String {
         var lines: [String] = []
         if let pretitle = record.text("pretitle") { lines.append("*\(pretitle)*\n") }
@@ -143,7 +156,8 @@ struct ExtractCommand: AsyncParsableCommand {
                 case .listItem: lines.append("- \(block.text)")
                 case .quote: lines.append("> \(block.text)\n")
                 case .code: lines.append("```\n\(block.text)\n```\n")
-                case .paragraph, .table: lines.append("\(block.text)\n")
+                case .table: lines.append(Self.pipeTable(block.rows ?? [[block.text]]) + "\n")
+                case .paragraph: lines.append("\(block.text)\n")
                 }
             }
         } else if let body = record.text("body") {

@@ -34,6 +34,14 @@ import Testing
         #expect(fields["body"]?.stringValue?.hasPrefix("عنوان") == false)
     }
 
+    @Test func tablesOfTheBodyAreKeptAsRowsOfCells() throws {
+        let table = "<table><tr><th>نام</th><th>سن</th></tr><tr><td>علی</td><td>۳۰</td></tr></table>"
+        let page = try cleaner.page(from: "<html><body>\(body.replacingOccurrences(of: "</div>", with: table + "</div>"))</body></html>", url: "https://example.ir/a")
+        let fields = extractor.extract(page: page, url: "https://example.ir/a")
+        #expect(fields["tables"] == .array([.array([.array(["نام", "سن"]), .array(["علی", "۳۰"])])]))
+        #expect(fields["body"]?.stringValue?.contains("نام | سن\nعلی | ۳۰") == true)
+    }
+
     @Test func leadInBodyKeepsTheLeadThePageShowsButNeverTheMetaDescription() throws {
         let options = PluginOptions(["leadInBody": true])
         let whole = try ArticleExtractor(options: options)

@@ -47,6 +47,27 @@ import Testing
         #expect(unknown.standardError.contains("did you mean \"sqlite\"?"))
     }
 
+    @Test func extractWritesTablesAsPipeTablesAndExplainsAsJSONLines() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let prose = "A paragraph of the article, long enough to count, with a comma, and another one, to be prose."
+        let page = try folder.write("""
+            <html lang="en"><body><div class="entry-content"><h1>Prices</h1><p>\(prose)</p>
+            <table><tr><th>Item</th><th>Price</th></tr><tr><td>Tea | green</td><td>3 €</td></tr></table>
+            <ul><li>First point</li><li>Second point</li></ul><p>\(prose)</p></div></body></html>
+            """, to: "page.html")
+        let markdown = try CommandLineTool.run(["extract", page, "--format", "markdown"])
+        #expect(markdown.status == 0, "\(markdown.standardError)")
+        #expect(markdown.standardOutput.contains("| Item | Price |\n| --- | --- |\n| Tea \\| green | 3 € |"), "\(markdown.standardOutput)")
+        #expect(markdown.standardOutput.contains("- First point\n- Second point"))
+        let explained = try CommandLineTool.run(["extract", page, "--explain", "--format", "json"])
+        #expect(explained.status == 0)
+        let lines = explained.standardOutput.split(separator: "\n").map(String.init)
+        let decisions = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(decisions.count >= 5 && decisions.allSatisfy { $0?["kept"] is Bool && $0?["reason"] is String })
+        #expect(decisions.contains { ($0?["kind"] as? String) == "table" && ($0?["kept"] as? Bool) == true })
+    }
+
     @Test func usageErrorsExitWithTwo() throws {
         let result = try CommandLineTool.run(["run"])
         #expect(result.status == 2)

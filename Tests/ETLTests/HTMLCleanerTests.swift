@@ -84,11 +84,11 @@ import Testing
     @Test func blocksKeepTheirKind() throws {
         let cleaned = try page("""
             <div class="article-body"><p>\(prose(1))</p><h2>میان‌تیتر</h2><ul><li>\(prose(2))</li></ul>
-            <blockquote>\(prose(3))</blockquote><table><tr><td>ستون یک</td><td>ستون دو</td></tr></table><pre>let x = 1</pre></div>
+            <blockquote>\(prose(3))</blockquote><table><tr><th>ستون یک</th><th>ستون دو</th></tr><tr><td>۱</td><td>۲</td></tr></table><pre>let x = 1</pre></div>
             """)
-        // Each cell is a block: layout tables are common on older sites, and a row of one would swallow a page.
-        #expect(cleaned.blocks.map(\.kind) == [.paragraph, .heading, .listItem, .quote, .table, .table, .code])
-        #expect(cleaned.blocks[4].text == "ستون یک")
+        #expect(cleaned.blocks.map(\.kind) == [.paragraph, .heading, .listItem, .quote, .table, .code])
+        #expect(cleaned.blocks[4].rows == [["ستون یک", "ستون دو"], ["۱", "۲"]])
+        #expect(cleaned.blocks[4].text == "ستون یک | ستون دو\n۱ | ۲")
     }
 
     @Test func endMarkersAreDroppedButSentencesMentioningThemAreKept() throws {

@@ -96,4 +96,28 @@ import Testing
         let decisions = try cleaner.explain(html, url: "test")
         #expect(decisions.filter(\.kept).allSatisfy { $0.reason.hasPrefix("fell back from div.author-box") })
     }
+
+    @Test func aDataTableStaysATableWithRowsAndCells() throws {
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(prose(1))</p>
+              <table><caption>Prices in 2024</caption>
+                <thead><tr><th>Product</th><th>Price</th><th>Note</th></tr></thead>
+                <tbody><tr><td>Apples</td><td>2,10 €</td><td></td></tr><tr><td><a href="/p">Pears</a></td><td>3,00 €</td><td>organic</td></tr></tbody>
+              </table><p>\(prose(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.kind) == [.paragraph, .paragraph, .table, .paragraph])
+        #expect(cleaned.blocks[1].text == "Prices in 2024")
+        #expect(cleaned.blocks[2].rows == [["Product", "Price", "Note"], ["Apples", "2,10 €", ""], ["Pears", "3,00 €", "organic"]])
+        #expect(cleaned.blocks[2].text == "Product | Price | Note\nApples | 2,10 € | \nPears | 3,00 € | organic")
+    }
+
+    @Test func aLayoutTableIsNotATable() throws {
+        // An older site laid out with a table: the article is one long cell beside a menu cell.
+        let cleaned = try page("""
+            <table><tr><td class="menu"><a href="/">Home</a></td>
+              <td><p>\(prose(1)) \(prose(2)) \(prose(3)) \(prose(4))</p><p>\(prose(5))</p></td></tr></table>
+            """)
+        #expect(cleaned.blocks.allSatisfy { $0.kind == .paragraph && $0.rows == nil })
+        #expect(cleaned.blocks.map(\.text).last == prose(5))
+    }
 }

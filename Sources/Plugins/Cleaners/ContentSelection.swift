@@ -88,7 +88,7 @@ struct ContentSelection {
             // No prose anywhere: keep what is not chrome.
             return blocks.map { block in
                 let kept = !elements[Int(block.element)].isChrome && block.removedBy == nil
-                return BlockDecision(block: ContentBlock(kind: block.kind, text: block.text), kept: kept,
+                return BlockDecision(block: ContentBlock(kind: block.kind, text: block.text, rows: block.rows), kept: kept,
                                      reason: !explaining ? "" : kept ? "no main content found; not chrome" : "no main content found; inside chrome")
             }
         }
@@ -196,7 +196,7 @@ struct ContentSelection {
         let scope = explaining ? scope() : ""
         let prefix = explaining ? fallback.map { $0 + "; " } ?? "" : ""
         return blocks.map { block in
-            let content = ContentBlock(kind: block.kind, text: block.text)
+            let content = ContentBlock(kind: block.kind, text: block.text, rows: block.rows)
             func dropped(_ reason: @autoclosure () -> String) -> BlockDecision {
                 BlockDecision(block: content, kept: false, reason: explaining ? prefix + reason() : "")
             }

@@ -62,7 +62,8 @@ enum HTMLTag: UInt8 {
         case .h1, .h2, .h3, .h4, .h5, .h6: return .heading
         case .li, .dt, .dd: return .listItem
         case .blockquote: return .quote
-        case .tr, .td, .th, .table, .thead, .tbody, .tfoot, .caption: return .table
+        // Table cells are paragraphs until the walk has seen a data table (see PageAnalysis.groupDataTables).
+        case .tr, .td, .th, .table, .thead, .tbody, .tfoot, .caption: return .paragraph
         case .pre: return .code
         default: return .paragraph
         }

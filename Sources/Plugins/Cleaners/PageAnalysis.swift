@@ -44,6 +44,8 @@ struct PageAnalysis {
         /// `<noscript>` that names JavaScript. Other `<noscript>` text is read: blog platforms put
         /// the whole post there for readers without scripts.
         var isScriptNotice = false
+        /// A data table's rows of cells (see ``groupDataTables()``); nil for other blocks.
+        var rows: [[String]]?
 
         var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
         /// A list item with a link whose text is cut off with an ellipsis: a teaser of another page
@@ -83,6 +85,7 @@ struct PageAnalysis {
         guard let root = xmlDocGetRootElement(document) else { return }
         visit(root, parent: 0, owner: 0, context: Context())
         flush(owner: 0, context: Context())
+        groupDataTables()
         removeSmallPageRegions()
         markChrome()
         func kept(_ items: [(Int32, String)]) -> [String] {

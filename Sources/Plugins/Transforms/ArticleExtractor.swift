@@ -12,7 +12,8 @@ public struct ArticleExtractor: Transform {
             Needs a cleaner (html) before it. Title: the <h1> that og:title or <title> agree with, else og:title \
             or <title> without the site name. Lead: the element named lead/summary/intro, else the meta \
             description. Body: the cleaner's blocks without repeats of the title, pre-title and lead, as one \
-            string with paragraphs separated by blank lines. Dates: article:published_time, JSON-LD, <time>, \
+            string with paragraphs separated by blank lines (a data table as its rows, one a line, cells separated by " | "). \
+            Tables: every data table of the body as a list of rows, each a list of cell texts. Dates: article:published_time, JSON-LD, <time>, \
             Jalali text included, as ISO 8601 with the offset of the site's place on that day.
             """,
         options: [
@@ -84,11 +85,13 @@ public struct ArticleExtractor: Transform {
         let repeats = repeated.map { Array(Self.comparable($0).unicodeScalars) }
         // Only a block about as long as the title, pre-title or lead can repeat it: skip the others.
         let lengths = repeated.map(\.utf8.count)
-        let body = page.blocks.filter { block in
+        let bodyBlocks = page.blocks.filter { block in
             let length = block.text.utf8.count
             guard lengths.contains(where: { length <= $0 * 2 + 8 && length * 2 + 8 >= $0 }) else { return true }
             return !repeats.contains { Self.isComparable(block.text, to: $0) }
-        }.map(\.text)
+        }
+        let body = bodyBlocks.map(\.text)
+        let tables = bodyBlocks.compactMap(\.rows)
 
         let canonical = meta.canonicalURL ?? meta.meta("og:url")
         let host = [canonical, url].compactMap { $0.flatMap { URL(string: $0)?.host } }.first
@@ -117,6 +120,7 @@ public struct ArticleExtractor: Transform {
         fields["pretitle"] = Self.value(pretitle)
         fields["lead"] = Self.value(lead)
         fields["body"] = .string(body.joined(separator: "\n\n"))
+        fields["tables"] = .array(tables.map { rows in .array(rows.map { cells in .array(cells.map(JSONValue.string)) }) })
         fields["published"] = Self.value(published)
         fields["modified"] = Self.value(modified)
         fields["authors"] = .array(Self.unique(authors).map(JSONValue.string))
