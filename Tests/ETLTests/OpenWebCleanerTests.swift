@@ -1,5 +1,5 @@
 import ETLKit
-import ETLPlugins
+@testable import ETLPlugins
 import Testing
 
 /// The `html` cleaner on the kinds of pages the open web is made of (blogs, shops, forums, company
@@ -119,5 +119,47 @@ import Testing
             """)
         #expect(cleaned.blocks.allSatisfy { $0.kind == .paragraph && $0.rows == nil })
         #expect(cleaned.blocks.map(\.text).last == prose(5))
+    }
+
+    @Test func theArticleElementIsTakenWhenItHoldsClearlyMoreProseThanTheChoice() throws {
+        // An intro section and the body in containers of their own, inside one <article>.
+        let cleaned = try page("""
+            <article><section class="intro"><p>\(prose(1))</p></section>
+              <div class="text"><p>\(prose(2))</p><p>\(prose(3))</p><p>\(prose(4))</p></div></article>
+            <aside><p>Other things, unrelated, in a sidebar, with commas, to tempt the cleaner.</p></aside>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2), prose(3), prose(4)])
+    }
+
+    @Test func datesAndBylinesAreNotContent() throws {
+        let cleaned = try page("""
+            <div class="entry-content"><p>Updated 1:39 am EST, Wednesday, November 20, 2019</p><p>\(prose(1))</p>
+              <p>Von Anna Muster | 18.11.2019, 14:02 Uhr</p><p>Published 2 days ago</p><p>\(prose(2))</p>
+              <p>On 20 November 2019 the council met, and it voted, after a long debate, for the plan.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2), "On 20 November 2019 the council met, and it voted, after a long debate, for the plan."])
+        #expect(!BoilerplateLine.isDateLine("Prices in 2024"))
+        #expect(BoilerplateLine.isDateLine("By Meg James | Nov. 19, 2019"))
+        #expect(BoilerplateLine.isDateLine("18 listopada 2019 r."))
+        #expect(BoilerplateLine.isDateLine("hace 2 horas"))
+    }
+
+    @Test func promptsToSubscribeAreNotContent() throws {
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(prose(1))</p>
+              <p>Sign up to our newsletter for exclusive updates and enhanced content, every morning.</p>
+              <p>Abonnieren Sie unseren Newsletter, damit Sie nichts verpassen, jeden Tag, kostenlos.</p>
+              <p>\(prose(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2)])
+    }
+
+    @Test func taxonomyClassesDoNotNameTheArticleChrome() throws {
+        // WordPress puts a post's categories and tags on its <article>: "popular-posts", "comments".
+        let cleaned = try page("""
+            <article class="post type-post category-popular-posts tag-comments"><p>\(prose(1))</p><p>\(prose(2))</p></article>
+            <div class="consent-banner"><p>We use cookies, and similar tools, to improve, measure and, sometimes, personalise the site.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2)])
     }
 }

@@ -71,6 +71,17 @@ import Testing
         #expect(decoded.charset == "utf-8")
     }
 
+    @Test func undeclaredBytesThatAreNotUTF8AreReadAsWindows1252() {
+        // "Gründe für Änderungen" in Latin-1, with nothing declared: browsers fall back to windows-1252.
+        let latin1: [UInt8] = Array("<p>Gr".utf8) + [0xFC] + Array("nde f".utf8) + [0xFC] + Array("r ".utf8) + [0xC4] + Array("nderungen</p>".utf8)
+        let decoded = TextDecoding.decode(latin1)
+        #expect(decoded.text == "<p>Gründe für Änderungen</p>")
+        #expect(decoded.charset == "windows-1252")
+        // UTF-8 with one stray byte stays UTF-8.
+        let mostlyUTF8 = Array("<p>Gründe für Änderungen ".utf8) + [0xE9] + Array("</p>".utf8)
+        #expect(TextDecoding.decode(mostlyUTF8).charset == "utf-8")
+    }
+
     @Test func unknownCharsetFallsBackToUTF8() {
         let text = "می\u{200C}خواهم"
         let decoded = TextDecoding.decode(Array(text.utf8), contentType: "text/html; charset=x-no-such-charset")
@@ -138,7 +149,8 @@ import Testing
     @Test func metaInsideACommentOrAfterFourKilobytesIsIgnored() {
         let commented = Array("<!-- <meta charset=\"windows-1256\"> --><p>".utf8) + Self.arabicWindows1256
         #expect(TextDecoding.metaCharset(in: commented) == nil)
-        #expect(TextDecoding.decode(commented).charset == "utf-8")
+        // Ignored: the fallback for undeclared bytes decides (they are not UTF-8, so windows-1252).
+        #expect(TextDecoding.decode(commented).charset == "windows-1252")
 
         let late = Array(String(repeating: " ", count: 4100).utf8) + Array("<meta charset=\"windows-1256\">".utf8)
         #expect(TextDecoding.metaCharset(in: late) == nil)

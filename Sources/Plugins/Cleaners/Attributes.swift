@@ -67,6 +67,24 @@ struct Attributes {
                 }
             }
         }
+        if !names.isEmpty { names = Self.withoutTaxonomy(names) }
+    }
+
+    /// Class tokens that name a post's categories and tags (WordPress writes `category-popular-posts`
+    /// and `tag-comments` on the article element, Drupal `node-promoted`): the words after the prefix
+    /// are the site's taxonomy, not what the element is.
+    private static let taxonomyPrefixes = ["category-", "tag-", "tags-", "post_tag-", "node-promoted"].map { Array($0.utf8) }
+
+    /// `names` without its taxonomy tokens (see ``taxonomyPrefixes``).
+    static func withoutTaxonomy(_ names: [UInt8]) -> [UInt8] {
+        guard taxonomyPrefixes.contains(where: { ByteSearch.contains(names, $0) }) else { return names }
+        var kept: [UInt8] = []
+        kept.reserveCapacity(names.count)
+        for token in names.split(separator: 0x20) where !taxonomyPrefixes.contains(where: { token.starts(with: $0) }) {
+            if !kept.isEmpty { kept.append(0x20) }
+            kept.append(contentsOf: token)
+        }
+        return kept
     }
 
     private static let displayNone = Array("display:none".utf8)

@@ -22,6 +22,8 @@ enum BoilerplateLine {
         "no comments", "leave a comment", "leave a reply", "post a comment", "subscribe", "sign up for",
         "advertisement", "sponsored", "trending", "most read", "most popular", "popular posts", "recent posts",
         "latest news", "latest posts", "follow us", "about the author", "permalink", "back to top",
+        "by", "von", "par", "por", "author", "authors", "autor", "autoren", "auteur", "publish date", "filed under",
+        "posted in", "text size", "order reprints", "just watched", "must watch", "share this story",
         "previous post", "next post", "previous article", "next article", "previous", "next", "highlights",
         "loading", "loading content", "print this page", "print", "email this", "log in", "sign in",
         // German
@@ -71,13 +73,24 @@ enum BoilerplateLine {
         "zdjęcia", "foto de", "fotografía", "grafik", "video", "vídeo", "عکس", "منبع", "المصدر",
     ]
 
+    /// Openings of prompts to subscribe, follow or sign up ("Sign up to our newsletter for …").
+    static let callsToAction: [String] = [
+        "sign up", "subscribe to", "subscribe now", "join our", "follow us", "download our", "download the", "click here",
+        "get the day", "get our", "please enable javascript", "enable javascript", "melden sie sich", "abonnieren sie",
+        "jetzt abonnieren", "folgen sie uns", "folge uns", "inscrivez-vous", "abonnez-vous", "suivez-nous",
+        "suscríbete", "suscribete", "síguenos", "regístrate", "zapisz się", "obserwuj nas", "iscriviti", "seguici",
+        "assine", "siga-nos", "inscreva-se",
+    ]
+
     private static let sectionKeys = Set(sectionLabels.map(fold))
     private static let sectionPrefixes = sectionLabels.map(fold).filter { $0.count >= 8 }
     private static let creditKeys = Set(creditLabels.map(fold))
 
     /// Whether a block's whole text is such a label or credit line.
     static func matches(_ text: String) -> Bool {
-        guard text.unicodeScalars.count <= maximumLength, !text.isEmpty else { return false }
+        guard text.unicodeScalars.count <= maximumLength, !text.isEmpty else {
+            return text.unicodeScalars.count <= 160 && callsToAction.contains { fold(String(text.prefix(40))).hasPrefix($0) }
+        }
         let folded = fold(text)
         if folded.isEmpty { return false }
         if sectionKeys.contains(folded) { return true }
@@ -87,12 +100,108 @@ enum BoilerplateLine {
             return true
         }
         if text.hasPrefix("©") || folded.hasPrefix("copyright ") { return true }
+        if callsToAction.contains(where: { folded.hasPrefix($0) }) { return true }
         // A long section label with a short tail: "Mehr zum Thema auf example.de", "Lesen Sie auch die folgenden Beiträge:".
         for prefix in sectionPrefixes where folded.hasPrefix(prefix) {
             let tail = folded.dropFirst(prefix.count)
             if tail.first == " " && tail.count <= 28 { return true }
         }
         return false
+    }
+
+    static let metaWords: Set<String> = Set("""
+        by von par por di door de da le la el der die das und and et y on am um at à a las alle ore uhr h
+        updated published posted modified created filed under written last aktualisiert veröffentlicht erstellt
+        geändert publié mis jour modifié publicado actualizado publikacja opublikowano zaktualizowano aggiornato
+        pubblicato gepubliceerd bijgewerkt date datum fecha data author autor auteur autore staff writer
+        editor redaktion reporter min minutes minuten read lesezeit lecture lectura ago vor il hace temu fa
+        day days hour hours minute week weeks month months year years tag tagen stunde stunden woche wochen
+        jour jours heure heures semaine día días hora horas semana dni dzień godzin godziny
+        am pm est edt cst cdt pst pdt gmt utc cet cest mez mesz hst et pt ct
+        jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august
+        september october november december januar februar märz mai juni juli oktober dezember
+        janvier février mars avril juin juillet août septembre octobre novembre décembre
+        enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
+        stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia
+        gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
+        monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun
+        montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche
+        lunes martes miércoles jueves viernes sábado domingo
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+
+    /// Month names (and their short forms) in the languages of ``sectionLabels``.
+    static let monthWords: Set<String> = Set("""
+        jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august
+        september october november december januar jänner februar märz mai juni juli oktober dezember
+        janvier février mars avril juin juillet août septembre octobre novembre décembre
+        enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
+        stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia
+        gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
+        janeiro fevereiro março maio junho julho setembro outubro novembro dezembro
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+
+    /// Words of a relative date ("2 days ago", "vor 3 Stunden", "hace 2 horas", "2 dni temu").
+    static let relativeWords: Set<String> = ["ago", "vor", "hace", "temu"]
+
+    /// A line that is a date, a time or a byline with one ("Updated 1:39 am EST, Wednesday,
+    /// November 20, 2019", "Von Anna Muster | 18.11.2019, 14:02 Uhr", "Published 2 days ago"): a
+    /// clock time, a day, month name and year, a numeric day.month.year or a relative date, and at
+    /// most three words besides date words. A bare year ("Prices in 2024") is not a date.
+    static func isDateLine(_ text: String) -> Bool {
+        guard text.unicodeScalars.count <= 100 else { return false }
+        var free = 0, numbers = 0, years = 0
+        var hasMonth = false, hasRelative = false, hasClock = false, hasNumericDate = false
+        var word = ""
+        var digits = 0
+        // Runs of digits joined by one separator each ("18.11.2019", "2019-11-18", "11/18/19").
+        var numericRun = 0
+        var lastSeparator: Unicode.Scalar?
+        func finishWord() {
+            guard !word.isEmpty else { return }
+            let lower = word.lowercased()
+            if monthWords.contains(lower) {
+                hasMonth = true
+            } else if relativeWords.contains(lower) {
+                hasRelative = true
+            } else if lower.count >= 3 && !metaWords.contains(lower) {
+                free += 1
+            }
+            word = ""
+        }
+        func finishNumber() {
+            guard digits > 0 else { return }
+            numbers += 1
+            if digits == 4 { years += 1 }
+            numericRun += 1
+            if numericRun >= 3 { hasNumericDate = true }
+            digits = 0
+        }
+        for scalar in text.unicodeScalars {
+            if ("0"..."9").contains(scalar) {
+                finishWord()
+                digits += 1
+            } else if scalar.properties.isAlphabetic {
+                finishNumber()
+                numericRun = 0
+                word.unicodeScalars.append(scalar)
+            } else {
+                finishWord()
+                let hadDigits = digits > 0
+                finishNumber()
+                if scalar == ":" && hadDigits { hasClock = true }
+                if hadDigits && (scalar == "." || scalar == "/" || scalar == "-") && (lastSeparator == nil || lastSeparator == scalar) {
+                    lastSeparator = scalar
+                } else if !hadDigits || scalar == " " || scalar == "," {
+                    numericRun = hadDigits && (scalar == "." || scalar == "/" || scalar == "-") ? numericRun : 0
+                    lastSeparator = nil
+                }
+            }
+        }
+        finishWord()
+        finishNumber()
+        // A month and a day without a year is as often a schedule ("June 26 – Allentown") as a dateline.
+        let hasDate = hasClock || hasNumericDate || (hasMonth && years > 0 && numbers > 1) || (hasRelative && numbers > 0)
+        return hasDate && free <= 3
     }
 
     /// Lower-cased, without the punctuation and bullets around a label ("» Weiterlesen:" → "weiterlesen").

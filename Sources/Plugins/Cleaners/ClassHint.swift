@@ -20,11 +20,12 @@ enum ClassHint: UInt8, Comparable {
         // 0 strong: never article text, even inside it.
         ["comment", "share", "sharing", "social", "related", "sidebar", "side-bar", "breadcrumb",
          "advert", "newsletter", "popular", "recommend", "cookie", "subscribe", "most-viewed",
-         "mostviewed", "latest-news", "more-news", "morenews", "signup", "login", "promo", "sponsor"],
+         "mostviewed", "latest-news", "more-news", "morenews", "signup", "login", "promo", "sponsor",
+         "consent", "gdpr", "dsgvo"],
         // 1 weak: chrome that sometimes wraps content.
         ["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
          "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",
-         "caption", "credit", "popup", "modal", "hidden"],
+         "caption", "credit", "popup", "modal", "hidden", "register"],
         // 2 positive: content containers.
         ["article", "content", "body", "main", "story", "text", "entry", "post", "detail", "fulltext", "echo"],
         // 3 kicker: the line above the title.

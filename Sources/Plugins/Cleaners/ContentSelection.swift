@@ -129,6 +129,22 @@ struct ContentSelection {
             }
         }
 
+        // The <article> element around the choice is the article's own boundary: when it holds clearly
+        // more prose than the choice (an intro, sections in containers of their own), it is taken.
+        // Below that share it adds little but a byline and a standfirst, so the choice stays.
+        var ancestor = elements[Int(best)].parent
+        for _ in 0..<8 {
+            guard ancestor > 1, elements[Int(ancestor)].tag != .body else { break }
+            let element = elements[Int(ancestor)]
+            if element.isChrome || inChromeHeadedSection[Int(ancestor)] { break }
+            if element.tag == .article {
+                let linkDensity = element.characters == 0 ? 1 : Double(element.linkCharacters) / Double(element.characters)
+                if linkDensity < 0.35 && Double(prose[Int(ancestor)]) >= Double(prose[Int(best)]) * 1.15 { best = ancestor }
+                break
+            }
+            ancestor = element.parent
+        }
+
         // The chosen container and its siblings that look like more of the same: a good score, the
         // same class, or a paragraph of prose.
         var roots: Set<Int32> = [best]
@@ -216,10 +232,14 @@ struct ContentSelection {
             }
             if block.isTeaser { return dropped("a teaser of another page (a link and a cut-off text)") }
             if EndMarker.matches(block.text) { return dropped("an end-of-article marker") }
-            if block.characters <= BoilerplateLine.maximumLength && BoilerplateLine.matches(block.text) {
+            if block.characters <= 160 && BoilerplateLine.matches(block.text) {
                 return dropped("a label of page furniture (related, share, credits)")
             }
             if VisibleFacts.isLabelledFact(block.text) { return dropped("a labelled meta line (news code, date)") }
+            // List items with dates are schedules and calendars, not bylines.
+            if block.characters <= 100 && block.kind != .listItem && BoilerplateLine.isDateLine(block.text) {
+                return dropped("a date or a byline with a date")
+            }
             return BlockDecision(block: content, kept: true, reason: explaining ? prefix + "in \(scope)" : "")
         }
     }

@@ -12,15 +12,15 @@ import Darwin
 /// 3. the `charset` parameter of the Content-Type header;
 /// 4. `<meta charset=…>` or `<meta http-equiv="Content-Type" content="…; charset=…">` in the first
 ///    4 KB of the bytes;
-/// 5. UTF-8.
+/// 5. UTF-8, unless the bytes are mostly not UTF-8: then windows-1252, as browsers fall back.
 ///
 /// A byte-order mark wins over the header, as in browsers (the HTML standard's encoding sniffing):
 /// bytes that start with a BOM are that encoding whatever a misconfigured server says. A declared
 /// charset this system cannot decode is skipped, so the next rule decides; ``Decoded/charset`` names
 /// the charset that was really used.
 ///
-/// UTF-8 is decoded by the standard library: an invalid byte becomes U+FFFD, and nothing is ever
-/// re-guessed as Latin-1. Other charsets go through iconv (glibc's converters), where an invalid
+/// UTF-8 is decoded by the standard library: an invalid byte becomes U+FFFD, and a declared UTF-8
+/// is never re-guessed as Latin-1. Other charsets go through iconv (glibc's converters), where an invalid
 /// byte also becomes U+FFFD. Labels follow the HTML standard's aliases for the common cases:
 /// `iso-8859-1`, `latin1` and `us-ascii` decode as windows-1252 (what browsers do, since such pages
 /// use 0x80–0x9F for curly quotes and dashes); `cp1256` is windows-1256, whose byte 0x9D is U+200C.
@@ -85,7 +85,39 @@ public enum TextDecoding {
         if let label = metaCharset(in: bytes), let charset = Charset(label: label), !charset.isUTF16 {
             return decode(bytes, as: charset, skippingBOM: nil)
         }
+        // Nothing declared: UTF-8 when the bytes read as UTF-8, else windows-1252, the browsers'
+        // fallback for Western pages (a Latin-1 page read as UTF-8 loses every accented letter).
+        if Self.looksLikeLegacyEncoding(bytes), let legacy = Charset(label: "windows-1252") {
+            return decode(bytes, as: legacy, skippingBOM: nil)
+        }
         return decode(bytes, as: .utf8, skippingBOM: nil)
+    }
+
+    /// Whether `bytes` hold more byte sequences that are invalid as UTF-8 than valid multi-byte ones:
+    /// text in a single-byte charset, not UTF-8 with a stray byte or two.
+    static func looksLikeLegacyEncoding(_ bytes: [UInt8]) -> Bool {
+        var valid = 0, invalid = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                index += 1
+                continue
+            }
+            let length = byte >= 0xF0 && byte <= 0xF4 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC2 && byte <= 0xDF ? 2 : 0
+            var ok = length > 0 && index + length <= bytes.count
+            if ok {
+                for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 { ok = false }
+            }
+            if ok {
+                valid += 1
+                index += length
+            } else {
+                invalid += 1
+                index += 1
+            }
+        }
+        return invalid > valid
     }
 
     /// The canonical, lower-case name of a charset label when this system can decode it
