@@ -82,6 +82,10 @@ enum BoilerplateLine {
         "assine", "siga-nos", "inscreva-se",
     ]
 
+    /// Openings of links back to an overview ("Back to …").
+    static let wayBack = ["back to ", "zurück zu", "retour à ", "retour au", "retour aux", "volver a ", "voltar a", "voltar para",
+                          "powrót do", "torna a", "terug naar"]
+
     private static let sectionKeys = Set(sectionLabels.map(fold))
     private static let sectionPrefixes = sectionLabels.map(fold).filter { $0.count >= 8 }
     private static let creditKeys = Set(creditLabels.map(fold))
@@ -101,6 +105,8 @@ enum BoilerplateLine {
         }
         if text.hasPrefix("©") || folded.hasPrefix("copyright ") { return true }
         if callsToAction.contains(where: { folded.hasPrefix($0) }) { return true }
+        // "Back to Gallery", "Zurück zur Übersicht": a way out of the page, not a sentence of it.
+        if folded.count <= 40 && wayBack.contains(where: { folded.hasPrefix($0) }) { return true }
         // A long section label with a short tail: "Mehr zum Thema auf example.de", "Lesen Sie auch die folgenden Beiträge:".
         for prefix in sectionPrefixes where folded.hasPrefix(prefix) {
             let tail = folded.dropFirst(prefix.count)

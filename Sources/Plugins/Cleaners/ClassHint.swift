@@ -25,7 +25,7 @@ enum ClassHint: UInt8, Comparable {
         // 1 weak: chrome that sometimes wraps content.
         ["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
          "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",
-         "caption", "credit", "popup", "modal", "hidden", "register"],
+         "caption", "credit", "popup", "modal", "register"],
         // 2 positive: content containers.
         ["article", "content", "body", "main", "story", "text", "entry", "post", "detail", "fulltext", "echo"],
         // 3 kicker: the line above the title.
