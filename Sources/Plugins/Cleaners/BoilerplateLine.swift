@@ -115,6 +115,7 @@ enum BoilerplateLine {
         return false
     }
 
+    /// Words of bylines and date lines besides the date itself (months and weekdays are ``DateWords``').
     static let metaWords: Set<String> = Set("""
         by von par por di door de da le la el der die das und and et y on am um at à a las alle ore uhr h
         updated published posted modified created filed under written last aktualisiert veröffentlicht erstellt
@@ -124,26 +125,6 @@ enum BoilerplateLine {
         day days hour hours minute week weeks month months year years tag tagen stunde stunden woche wochen
         jour jours heure heures semaine día días hora horas semana dni dzień godzin godziny
         am pm est edt cst cdt pst pdt gmt utc cet cest mez mesz hst et pt ct
-        jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august
-        september october november december januar februar märz mai juni juli oktober dezember
-        janvier février mars avril juin juillet août septembre octobre novembre décembre
-        enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
-        stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia
-        gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
-        monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun
-        montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche
-        lunes martes miércoles jueves viernes sábado domingo
-        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
-
-    /// Month names (and their short forms) in the languages of ``sectionLabels``.
-    static let monthWords: Set<String> = Set("""
-        jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august
-        september october november december januar jänner februar märz mai juni juli oktober dezember
-        janvier février mars avril juin juillet août septembre octobre novembre décembre
-        enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
-        stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia
-        gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
-        janeiro fevereiro março maio junho julho setembro outubro novembro dezembro
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
 
     /// Words of a relative date ("2 days ago", "vor 3 Stunden", "hace 2 horas", "2 dni temu").
@@ -165,11 +146,13 @@ enum BoilerplateLine {
         func finishWord() {
             guard !word.isEmpty else { return }
             let lower = word.lowercased()
-            if monthWords.contains(lower) {
-                hasMonth = true
-            } else if relativeWords.contains(lower) {
+            let key = DateTokens.key(lower)
+            // "ago" is also a month ("ago" for agosto): a relative word first.
+            if relativeWords.contains(lower) {
                 hasRelative = true
-            } else if lower.count >= 3 && !metaWords.contains(lower) {
+            } else if DateWords.months[key] != nil {
+                hasMonth = true
+            } else if lower.count >= 3 && !metaWords.contains(lower) && !DateWords.weekdays.contains(key) {
                 free += 1
             }
             word = ""

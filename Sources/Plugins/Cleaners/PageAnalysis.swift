@@ -96,12 +96,36 @@ struct PageAnalysis {
         metadata.summaries = kept(summaries)
         metadata.times = kept(times)
         var lines: [String] = []
+        var regions: [LineRegion] = []
         for block in blocks where block.characters <= 160 && block.removedBy != .title && !elements[Int(block.element)].isChrome {
             lines.append(block.text)
+            regions.append(lineRegion(of: block.element))
             if lines.count == 400 { break }
         }
         metadata.lines = lines
+        metadata.lineRegions = regions
     }
+
+    /// Where a short line sits, for date readers: the page's header (a removed `<header>`, or an
+    /// element named header, masthead or topbar outside the article), readers' comments (an element
+    /// named comment), or the content.
+    private func lineRegion(of element: Int32) -> LineRegion {
+        var current = element
+        var region = LineRegion.content
+        while current > 0 {
+            let value = elements[Int(current)]
+            if value.tag == .article || value.tag == .main { return region == .comments ? .comments : .content }
+            if ByteSearch.contains(value.names, Self.commentName) { return .comments }
+            if (value.tag == .header && value.isRemovedRegion) || Self.headerNames.contains(where: { ByteSearch.contains(value.names, $0) }) {
+                region = .header
+            }
+            current = value.parent
+        }
+        return region
+    }
+
+    private static let commentName = Array("comment".utf8)
+    private static let headerNames = ["header", "masthead", "topbar", "top-bar"].map { Array($0.utf8) }
 
     /// Removes the header, footer, navigation and asides that hold under half of the page's prose,
     /// with everything in them, as the walk removes figures and forms. A `<header>` inside an
