@@ -162,4 +162,24 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2)])
     }
+
+    @Test func aListThatWinsGivesWayToTheTextAroundIt() throws {
+        // A guide: two paragraphs, then a list of long points that scores more than either.
+        let points = (1...4).map { "<li>\(german(10 + $0)) \(german(20 + $0))</li>" }.joined()
+        let cleaned = try page("""
+            <div class="guide"><p>Vorweg, in aller Kürze, das Wichtigste.</p><ul>\(points)</ul><p>Zum Schluss, kurz, ein Rat.</p></div>
+            <div class="other"><p>Impressum, Kontakt, Datenschutz, und, vieles mehr, was niemand liest.</p></div>
+            """)
+        #expect(cleaned.blocks.first?.text == "Vorweg, in aller Kürze, das Wichtigste.")
+        #expect(cleaned.blocks.last?.text == "Zum Schluss, kurz, ein Rat.")
+        #expect(cleaned.blocks.count == 6)
+    }
+
+    @Test func aCopyrightRegionIsChrome() throws {
+        let cleaned = try page("""
+            <div class="region-copyright"><p>Example Verlag GmbH, Hauptstraße 7, 12345 Neustadt, Telefon 01234-5678, Fax 01234-5679, alle Rechte vorbehalten, auch die der Übersetzung.</p></div>
+            <div class="text"><p>\(german(1))</p></div><div class="text"><p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), german(2)])
+    }
 }

@@ -21,7 +21,7 @@ enum ClassHint: UInt8, Comparable {
         ["comment", "share", "sharing", "social", "related", "sidebar", "side-bar", "breadcrumb",
          "advert", "newsletter", "popular", "recommend", "cookie", "subscribe", "most-viewed",
          "mostviewed", "latest-news", "more-news", "morenews", "signup", "login", "promo", "sponsor",
-         "consent", "gdpr", "dsgvo"],
+         "consent", "gdpr", "dsgvo", "copyright"],
         // 1 weak: chrome that sometimes wraps content.
         ["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
          "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",

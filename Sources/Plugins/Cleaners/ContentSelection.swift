@@ -129,6 +129,18 @@ struct ContentSelection {
             }
         }
 
+        // A list is a part of an article, not one: a list that wins gives way to the element around
+        // it when that holds more prose (steps of a recipe, points of a guide between paragraphs).
+        while [.ul, .ol, .dl].contains(elements[Int(best)].tag) {
+            let parent = elements[Int(best)].parent
+            guard parent > 1, elements[Int(parent)].tag != .body, !elements[Int(parent)].isChrome,
+                  prose[Int(parent)] > prose[Int(best)] else { break }
+            let element = elements[Int(parent)]
+            let linkDensity = element.characters == 0 ? 1 : Double(element.linkCharacters) / Double(element.characters)
+            guard linkDensity < 0.35 else { break }
+            best = parent
+        }
+
         // The <article> element around the choice is the article's own boundary: when it holds clearly
         // more prose than the choice (an intro, sections in containers of their own), it is taken.
         // Below that share it adds little but a byline and a standfirst, so the choice stays.
