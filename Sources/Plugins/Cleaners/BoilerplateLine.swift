@@ -21,7 +21,8 @@ enum BoilerplateLine {
         "share this", "share this article", "share this post", "share on", "share", "tags", "topics", "comments",
         "no comments", "leave a comment", "leave a reply", "post a comment", "subscribe", "sign up for",
         "advertisement", "sponsored", "trending", "most read", "most popular", "popular posts", "recent posts",
-        "latest news", "latest posts", "follow us", "about the author", "permalink", "back to top",
+        "latest news", "latest posts", "follow us", "about the author", "permalink", "back to top", "contact",
+        "more", "more info at", "you are not logged in", "all information without guarantee",
         "by", "von", "par", "por", "author", "authors", "autor", "autoren", "auteur", "publish date", "filed under",
         "posted in", "text size", "order reprints", "just watched", "must watch", "share this story",
         "previous post", "next post", "previous article", "next article", "previous", "next", "highlights",
@@ -38,7 +39,9 @@ enum BoilerplateLine {
         "meistgelesene artikel", "beliebte beiträge", "neueste beiträge", "war der artikel nützlich",
         "war dieser artikel hilfreich", "möchten sie den artikel teilen", "vorschau auf den nächsten artikel",
         "vorheriger beitrag", "nächster beitrag", "vorheriger artikel", "nächster artikel", "zurück", "drucken",
-        "über den autor", "über die autorin",
+        "über den autor", "über die autorin", "kontakt", "alle angaben ohne gewähr", "angaben ohne gewähr",
+        "quellen ausblenden", "quellen einblenden", "sie sind nicht eingeloggt", "sie sind aktuell nicht eingeloggt",
+        "mehr", "weitere infos unter", "weitere informationen unter", "community",
         // French
         "lire aussi", "à lire aussi", "a lire aussi", "lire la suite", "voir aussi", "à découvrir", "a découvrir",
         "articles similaires", "articles liés", "sur le même sujet", "dans la même rubrique", "partager",
@@ -47,7 +50,7 @@ enum BoilerplateLine {
         // Spanish
         "lea también", "lee también", "leer más", "ver también", "temas relacionados", "noticias relacionadas",
         "artículos relacionados", "te puede interesar", "también te puede interesar", "te recomendamos",
-        "compartir", "comentarios", "etiquetas", "publicidad", "lo más leído", "más noticias",
+        "compartir", "comentarios", "etiquetas", "publicidad", "lo más leído", "más noticias", "temas", "más",
         "entrada anterior", "entrada siguiente", "siguiente entrada", "artículo anterior", "artículo siguiente",
         // Portuguese
         "veja também", "leia também", "leia mais", "saiba mais", "notícias relacionadas", "compartilhe",
@@ -59,7 +62,7 @@ enum BoilerplateLine {
         // Polish
         "czytaj także", "czytaj też", "czytaj więcej", "zobacz też", "zobacz także", "polecamy",
         "podobne artykuły", "powiązane artykuły", "udostępnij", "komentarze", "tagi", "reklama",
-        "najczęściej czytane", "poprzedni artykuł", "następny artykuł", "poprzedni wpis", "następny wpis",
+        "najczęściej czytane", "więcej", "materiał chroniony prawem", "materiał chroniony prawem autorskim", "poprzedni artykuł", "następny artykuł", "poprzedni wpis", "następny wpis",
         // Persian and Arabic
         "اخبار مرتبط", "مطالب مرتبط", "بیشتر بخوانید", "پربازدیدترین", "آخرین اخبار", "دیدگاه شما", "نظر شما",
         "اقرأ أيضا", "اقرأ أيضاً", "مواضيع ذات صلة", "أخبار ذات صلة",
@@ -71,7 +74,17 @@ enum BoilerplateLine {
         "quelle", "quellen", "source", "sources", "fuente", "fuentes", "fonte", "źródło", "bron",
         "credit", "credits", "crédit", "crédits", "crédits photos", "crédit photo", "copyright", "fot", "zdjęcie",
         "zdjęcia", "foto de", "fotografía", "grafik", "video", "vídeo", "عکس", "منبع", "المصدر",
+        // Taxonomy lines: "Themen: …", "Tags: …".
+        "themen", "thema", "tags", "tag", "schlagworte", "schlagwörter", "stichworte", "temas", "tema", "topics",
+        "kategorie", "kategorien", "category", "categories", "catégorie", "catégories", "rubrique", "rubrik",
+        "sujets", "etiquetas", "tagi", "kategoria",
     ]
+
+    /// Picture agencies and libraries: a short line (six words at most, no full stop) that ends
+    /// with one is a photo credit ("Augusta National/Getty Images").
+    static let pictureAgencies = ["getty images", "gettyimages", "shutterstock", "istock", "istockphoto", "imago",
+                                  "imago images", "picture alliance", "picture-alliance", "ap photo", "reuters", "afp",
+                                  "dpa", "epa", "unsplash", "pixabay", "adobe stock", "alamy", "keystone", "pexels"]
 
     /// Openings of prompts to subscribe, follow or sign up ("Sign up to our newsletter for …").
     static let callsToAction: [String] = [
@@ -93,16 +106,14 @@ enum BoilerplateLine {
     /// Whether a block's whole text is such a label or credit line.
     static func matches(_ text: String) -> Bool {
         guard text.unicodeScalars.count <= maximumLength, !text.isEmpty else {
-            return text.unicodeScalars.count <= 160 && callsToAction.contains { fold(String(text.prefix(40))).hasPrefix($0) }
+            guard text.unicodeScalars.count <= 160 else { return false }
+            let opening = fold(String(text.prefix(40)))
+            return callsToAction.contains { opening.hasPrefix($0) } || isCredit(text, folded: nil)
         }
         let folded = fold(text)
         if folded.isEmpty { return false }
         if sectionKeys.contains(folded) { return true }
-        // A credit: a known word, a colon, and the credited name ("Foto: Ingo Pertramer").
-        if let colon = text.firstIndex(where: { $0 == ":" || $0 == "：" }), text.distance(from: text.startIndex, to: colon) <= 24,
-           creditKeys.contains(fold(String(text[..<colon]))) {
-            return true
-        }
+        if isCredit(text, folded: folded) { return true }
         if text.hasPrefix("©") || folded.hasPrefix("copyright ") { return true }
         if callsToAction.contains(where: { folded.hasPrefix($0) }) { return true }
         // "Back to Gallery", "Zurück zur Übersicht": a way out of the page, not a sentence of it.
@@ -191,6 +202,22 @@ enum BoilerplateLine {
         // A month and a day without a year is as often a schedule ("June 26 – Allentown") as a dateline.
         let hasDate = hasClock || hasNumericDate || (hasMonth && years > 0 && numbers > 1) || (hasRelative && numbers > 0)
         return hasDate && free <= 3
+    }
+
+    /// A credit or taxonomy line: a known word, a colon, and the rest ("Foto: Ingo Pertramer",
+    /// "Themen: Klima, Energie"), or a short line that ends with a picture agency's name.
+    private static func isCredit(_ text: String, folded: String?) -> Bool {
+        if let colon = text.firstIndex(where: { $0 == ":" || $0 == "：" }), text.distance(from: text.startIndex, to: colon) <= 24,
+           creditKeys.contains(fold(String(text[..<colon]))) {
+            return true
+        }
+        // Short, and not a sentence ("… declined to comment to Reuters." is one).
+        guard text.unicodeScalars.count <= 80, !text.hasSuffix("."),
+              text.split(whereSeparator: { $0 == " " }).count <= 6 else { return false }
+        let folded = folded ?? fold(text)
+        return pictureAgencies.contains { agency in
+            folded.hasSuffix(agency) && (folded.count == agency.count || !isLetterOrDigit(folded.unicodeScalars[folded.unicodeScalars.index(folded.unicodeScalars.endIndex, offsetBy: -agency.unicodeScalars.count - 1)]))
+        }
     }
 
     /// Lower-cased, without the punctuation and bullets around a label ("» Weiterlesen:" → "weiterlesen").
