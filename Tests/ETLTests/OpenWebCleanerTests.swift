@@ -184,4 +184,18 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [german(1), german(2)])
     }
+
+    @Test func aPostThatIsOneLinkIsNotEmpty() throws {
+        // The only scoring lines are the dates of a "recent posts" list, which are dropped as dates;
+        // the post is a link to a PDF, too link-heavy for any other rule to keep.
+        let html = """
+            <html><body><ul class="menu">\((1...12).map { "<li><a href=\"/c\($0)\">Category number \($0)</a></li>" }.joined())</ul>
+            <div class="post"><h2>Worksheets</h2><div class="entry-content"><p>PDF: <a href="/w.pdf">worksheet-one</a></p></div></div>
+            <div class="recent">\((1...4).map { "<p>Posted on 12.03.202\($0), 14:0\($0), by Anna</p>" }.joined())</div></body></html>
+            """
+        let cleaned = try cleaner.page(from: html, url: "test")
+        #expect(cleaned.blocks.map(\.text).contains("PDF: worksheet-one"))
+        let decisions = try cleaner.explain(html, url: "test")
+        #expect(decisions.contains { $0.kept && $0.reason.contains("nothing survived") })
+    }
 }

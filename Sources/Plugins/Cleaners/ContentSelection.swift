@@ -201,7 +201,19 @@ struct ContentSelection {
                           excluding: inChromeHeadedSection)
         let widerCharacters = zip(wider, blocks).reduce(0) { $0 + ($1.0.kept ? $1.1.characters : 0) }
         // Chrome-like choices give way to any cleaner text that is longer; small ones to clearly more.
-        return widerCharacters >= keptCharacters + (looksLikeChrome ? 1 : Self.smallContent / 2) ? wider : chosen
+        if widerCharacters >= keptCharacters + (looksLikeChrome ? 1 : Self.smallContent / 2) { return wider }
+        guard keptCharacters == 0 else { return chosen }
+        // Nothing at all survived (a post that is one link to a PDF): the largest element named like
+        // content is the article, links and all.
+        var container: Int32 = -1
+        for index in elements.indices where elements[index].hint == .positive && !elements[index].isChrome
+            && !inChromeHeadedSection[index] && elements[index].characters > 0 {
+            if container < 0 || elements[index].characters > elements[Int(container)].characters { container = Int32(index) }
+        }
+        guard container > 0 else { return chosen }
+        return judge(blocks, inside: [container], of: elements, explaining: explaining, scope: describe(container, elements),
+                     fallback: "nothing survived in \(mainContent) or the page without its boilerplate: took the largest element named like content",
+                     keepingLinks: true)
     }
 
     /// Main content smaller than this many characters (a token body: a credit line, a date) is
@@ -213,7 +225,7 @@ struct ContentSelection {
     /// what the walk marked, since no container vouches for the blocks.
     private func judge(_ blocks: [PageAnalysis.Block], inside roots: Set<Int32>, of elements: [PageAnalysis.Element],
                        explaining: Bool, scope: @autoclosure () -> String, fallback: String? = nil,
-                       excluding excluded: [Bool] = []) -> [BlockDecision] {
+                       excluding excluded: [Bool] = [], keepingLinks: Bool = false) -> [BlockDecision] {
         let rootCharacters = roots.reduce(0) { $0 + elements[Int($1)].characters }
         let maximumLinkDensity: Double
         switch favor {
@@ -239,7 +251,7 @@ struct ContentSelection {
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
                 return dropped("inside \"\(names(of: namer, elements))\", named like \(hint == .strongNegative ? "chrome" : "page furniture")")
             }
-            if block.linkDensity > maximumLinkDensity {
+            if block.linkDensity > maximumLinkDensity && !keepingLinks {
                 return dropped("mostly links (link density \(Double(Int(block.linkDensity * 100)) / 100))")
             }
             if block.isTeaser { return dropped("a teaser of another page (a link and a cut-off text)") }
