@@ -15,6 +15,9 @@ struct Attributes {
     var datetime: String?
 
     init(node: xmlNodePtr, tag: HTMLTag) {
+        // Set when a class or id token starts with a hyphenated word (`category-…`, `tag-…`): only
+        // then are taxonomy tokens looked for.
+        var mayNameTaxonomy = false
         var attribute = node.pointee.properties
         while let current = attribute {
             defer { attribute = current.pointee.next }
@@ -28,6 +31,11 @@ struct Attributes {
                     while value[index] != 0 {
                         let byte = value[index]
                         names.append((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte)
+                        // "ca", "ta", "po", "no" at a token's start: possibly category-, tag-, post_tag-, node-promoted.
+                        if !mayNameTaxonomy && (index == 0 || value[index - 1] == 0x20) && value[index + 1] != 0 {
+                            let pair = (byte | 0x20, value[index + 1] | 0x20)
+                            mayNameTaxonomy = pair == (0x63, 0x61) || pair == (0x74, 0x61) || pair == (0x70, 0x6F) || pair == (0x6E, 0x6F)
+                        }
                         index += 1
                     }
                 }
@@ -67,7 +75,7 @@ struct Attributes {
                 }
             }
         }
-        if !names.isEmpty { names = Self.withoutTaxonomy(names) }
+        if mayNameTaxonomy { names = Self.withoutTaxonomy(names) }
     }
 
     /// Class tokens that name a post's categories and tags (WordPress writes `category-popular-posts`
@@ -77,7 +85,26 @@ struct Attributes {
 
     /// `names` without its taxonomy tokens (see ``taxonomyPrefixes``).
     static func withoutTaxonomy(_ names: [UInt8]) -> [UInt8] {
-        guard taxonomyPrefixes.contains(where: { ByteSearch.contains(names, $0) }) else { return names }
+        // One pass over the token starts, on indices (most names have none of these prefixes).
+        func prefix(at start: Int) -> Bool {
+            // "ca"tegory-, "ta"g-, "po"st_tag-, "no"de-promoted: two bytes reject almost every token.
+            guard start + 4 <= names.count else { return false }
+            let (first, second) = (names[start], names[start + 1])
+            guard (first == 0x63 && second == 0x61) || (first == 0x74 && second == 0x61) || (first == 0x70 && second == 0x6F)
+                    || (first == 0x6E && second == 0x6F) else { return false }
+            return taxonomyPrefixes.contains { prefix in
+                guard start + prefix.count <= names.count else { return false }
+                for offset in 0..<prefix.count where names[start + offset] != prefix[offset] { return false }
+                return true
+            }
+        }
+        var found = prefix(at: 0)
+        var index = 0
+        while !found && index < names.count {
+            if names[index] == 0x20 && index + 1 < names.count { found = prefix(at: index + 1) }
+            index += 1
+        }
+        guard found else { return names }
         var kept: [UInt8] = []
         kept.reserveCapacity(names.count)
         for token in names.split(separator: 0x20) where !taxonomyPrefixes.contains(where: { token.starts(with: $0) }) {

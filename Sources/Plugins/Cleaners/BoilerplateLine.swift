@@ -99,31 +99,108 @@ enum BoilerplateLine {
     static let wayBack = ["back to ", "zurück zu", "retour à ", "retour au", "retour aux", "volver a ", "voltar a", "voltar para",
                           "powrót do", "torna a", "terug naar"]
 
-    private static let sectionKeys = Set(sectionLabels.map(fold))
-    private static let sectionPrefixes = sectionLabels.map(fold).filter { $0.count >= 8 }
-    private static let creditKeys = Set(creditLabels.map(fold))
+    // Folded once, as bytes: the tests below run on every short block of the main content.
+    private static func key(_ label: String) -> [UInt8] { foldedBytes(Array(label.utf8)[...]) }
+    private static let sectionKeys = Set(sectionLabels.map(key))
+    private static let sectionPrefixes = sectionLabels.map(key).filter { $0.count >= 8 }
+    private static let creditKeys = Set(creditLabels.map(key))
+    private static let callPrefixes = callsToAction.map(key)
+    private static let wayBackPrefixes = wayBack.map { Array($0.utf8) }
+    private static let agencySuffixes = pictureAgencies.map { Array($0.utf8) }
+    private static let copyright = Array("copyright ".utf8)
 
-    /// Whether a block's whole text is such a label or credit line.
-    static func matches(_ text: String) -> Bool {
-        guard text.unicodeScalars.count <= maximumLength, !text.isEmpty else {
-            guard text.unicodeScalars.count <= 160 else { return false }
-            let opening = fold(String(text.prefix(40)))
-            return callsToAction.contains { opening.hasPrefix($0) } || isCredit(text, folded: nil)
+    /// Whether a block's whole text is such a label or credit line; `characters` is its length in
+    /// characters (the caller knows it).
+    static func matches(_ text: String, characters: Int) -> Bool {
+        guard characters > 0, characters <= 160 else { return false }
+        let bytes = Array(text.utf8)
+        if characters > maximumLength {
+            // Long for a label: only a prompt or a credit.
+            let opening = foldedBytes(bytes.prefix(60))
+            return callPrefixes.contains { opening.starts(with: $0) } || isCredit(bytes, characters: characters, folded: nil)
         }
-        let folded = fold(text)
+        let folded = foldedBytes(bytes[...])
         if folded.isEmpty { return false }
         if sectionKeys.contains(folded) { return true }
-        if isCredit(text, folded: folded) { return true }
-        if text.hasPrefix("©") || folded.hasPrefix("copyright ") { return true }
-        if callsToAction.contains(where: { folded.hasPrefix($0) }) { return true }
+        if isCredit(bytes, characters: characters, folded: folded) { return true }
+        if text.hasPrefix("©") || folded.starts(with: copyright) { return true }
+        if callPrefixes.contains(where: { folded.starts(with: $0) }) { return true }
         // "Back to Gallery", "Zurück zur Übersicht": a way out of the page, not a sentence of it.
-        if folded.count <= 40 && wayBack.contains(where: { folded.hasPrefix($0) }) { return true }
+        if characters <= 40 && wayBackPrefixes.contains(where: { folded.starts(with: $0) }) { return true }
         // A long section label with a short tail: "Mehr zum Thema auf example.de", "Lesen Sie auch die folgenden Beiträge:".
-        for prefix in sectionPrefixes where folded.hasPrefix(prefix) {
-            let tail = folded.dropFirst(prefix.count)
-            if tail.first == " " && tail.count <= 28 { return true }
+        for prefix in sectionPrefixes where folded.count > prefix.count && folded[prefix.count] == 0x20 && folded.starts(with: prefix) {
+            if folded.count - prefix.count <= 30 { return true }
         }
         return false
+    }
+
+    /// A credit or taxonomy line: a known word, a colon, and the rest ("Foto: Ingo Pertramer",
+    /// "Themen: Klima, Energie"), or a short line that ends with a picture agency's name.
+    private static func isCredit(_ bytes: [UInt8], characters: Int, folded: [UInt8]?) -> Bool {
+        // A colon (or a full-width one) in the first 40 bytes, after a known word.
+        var index = 0
+        while index < min(bytes.count, 40) {
+            if bytes[index] == 0x3A || (bytes[index] == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBC && bytes[index + 2] == 0x9A) {
+                if index > 0 && creditKeys.contains(foldedBytes(bytes[..<index])) { return true }
+                break
+            }
+            index += 1
+        }
+        // Short, and not a sentence ("… declined to comment to Reuters." is one).
+        guard characters <= 80, bytes.last != 0x2E, bytes.lazy.filter({ $0 == 0x20 }).count <= 5 else { return false }
+        let folded = folded ?? foldedBytes(bytes[...])
+        return agencySuffixes.contains { agency in
+            guard folded.count >= agency.count, folded.suffix(agency.count).elementsEqual(agency) else { return false }
+            guard folded.count > agency.count else { return true }
+            let before = folded[folded.count - agency.count - 1]
+            return !(before >= 0x61 && before <= 0x7A) && !(before >= 0x30 && before <= 0x39) && before < 0x80
+        }
+    }
+
+    /// A label as compared ("» Weiterlesen:" → "weiterlesen"), on UTF-8 bytes, without making a
+    /// `String`: ASCII and Latin-1 capitals made small,
+    /// ASCII punctuation and the common typographic marks (« » – — … • “ ” › and the like) trimmed
+    /// from both ends. Capitals beyond Latin-1 stay as they are; no label starts with one.
+    static func foldedBytes(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, let length = markLength(bytes, at: start) { start += length }
+        while start < end {
+            // Step back to the first byte of the last character.
+            var first = end - 1
+            while first > start && bytes[first] & 0xC0 == 0x80 { first -= 1 }
+            guard let length = markLength(bytes, at: first), first + length == end else { break }
+            end = first
+        }
+        var folded: [UInt8] = []
+        folded.reserveCapacity(end - start)
+        var index = start
+        while index < end {
+            let byte = bytes[index]
+            if byte >= 0x41 && byte <= 0x5A {
+                folded.append(byte | 0x20)
+            } else if byte == 0xC3 && index + 1 < end && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0x9E && bytes[index + 1] != 0x97 {
+                folded.append(0xC3)
+                folded.append(bytes[index + 1] + 0x20)  // À–Þ (but ×) → à–þ
+                index += 1
+            } else {
+                folded.append(byte)
+            }
+            index += 1
+        }
+        return folded
+    }
+
+    /// The length of a punctuation mark at `index` (ASCII non-alphanumerics, U+0080–00BF, U+2000–2BFF), or nil.
+    private static func markLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int? {
+        let byte = bytes[index]
+        if byte < 0x80 {
+            let isWord = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+            return isWord ? nil : 1
+        }
+        if byte == 0xC2 { return 2 }
+        if byte == 0xE2 && index + 1 < bytes.endIndex && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0xAF { return 3 }
+        return nil
     }
 
     /// Words of bylines and date lines besides the date itself (months and weekdays are ``DateWords``').
@@ -146,7 +223,8 @@ enum BoilerplateLine {
     /// clock time, a day, month name and year, a numeric day.month.year or a relative date, and at
     /// most three words besides date words. A bare year ("Prices in 2024") is not a date.
     static func isDateLine(_ text: String) -> Bool {
-        guard text.unicodeScalars.count <= 100 else { return false }
+        // Every form needs a digit: most short lines have none, and are done with here.
+        guard text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
         var free = 0, numbers = 0, years = 0
         var hasMonth = false, hasRelative = false, hasClock = false, hasNumericDate = false
         var word = ""
@@ -180,7 +258,7 @@ enum BoilerplateLine {
             if ("0"..."9").contains(scalar) {
                 finishWord()
                 digits += 1
-            } else if scalar.properties.isAlphabetic {
+            } else if scalar.isASCII ? (scalar.value | 0x20 >= 0x61 && scalar.value | 0x20 <= 0x7A) : scalar.properties.isAlphabetic {
                 finishNumber()
                 numericRun = 0
                 word.unicodeScalars.append(scalar)
@@ -204,34 +282,4 @@ enum BoilerplateLine {
         return hasDate && free <= 3
     }
 
-    /// A credit or taxonomy line: a known word, a colon, and the rest ("Foto: Ingo Pertramer",
-    /// "Themen: Klima, Energie"), or a short line that ends with a picture agency's name.
-    private static func isCredit(_ text: String, folded: String?) -> Bool {
-        if let colon = text.firstIndex(where: { $0 == ":" || $0 == "：" }), text.distance(from: text.startIndex, to: colon) <= 24,
-           creditKeys.contains(fold(String(text[..<colon]))) {
-            return true
-        }
-        // Short, and not a sentence ("… declined to comment to Reuters." is one).
-        guard text.unicodeScalars.count <= 80, !text.hasSuffix("."),
-              text.split(whereSeparator: { $0 == " " }).count <= 6 else { return false }
-        let folded = folded ?? fold(text)
-        return pictureAgencies.contains { agency in
-            folded.hasSuffix(agency) && (folded.count == agency.count || !isLetterOrDigit(folded.unicodeScalars[folded.unicodeScalars.index(folded.unicodeScalars.endIndex, offsetBy: -agency.unicodeScalars.count - 1)]))
-        }
-    }
-
-    /// Lower-cased, without the punctuation and bullets around a label ("» Weiterlesen:" → "weiterlesen").
-    static func fold(_ text: String) -> String {
-        let lowered = text.lowercased()
-        let trimmed = lowered.unicodeScalars.drop { !isLetterOrDigit($0) }
-        var scalars = Array(trimmed)
-        while let last = scalars.last, !isLetterOrDigit(last) { scalars.removeLast() }
-        var folded = ""
-        folded.unicodeScalars.append(contentsOf: scalars)
-        return folded
-    }
-
-    private static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-    }
 }

@@ -36,9 +36,14 @@ enum ClassHint: UInt8, Comparable {
         ["embed", "twitter-tweet", "instagram-media", "tiktok-embed"],
         // 6 lead and summary names, anywhere in a name: the whole-word test runs only when one is there.
         summaryNames.map { String(decoding: $0, as: UTF8.self) },
+        // 7 the page's header, for date readers ("today" lines sit there).
+        ["header", "masthead", "topbar", "top-bar"],
+        // 8 readers' comments, for date readers.
+        ["comment"],
     ])
     private static let strongBit: UInt32 = 1, weakBit: UInt32 = 2, positiveBit: UInt32 = 4, kickerBit: UInt32 = 8
     private static let breadcrumbBit: UInt32 = 16, embedBit: UInt32 = 32, summaryBit: UInt32 = 64
+    private static let headerBit: UInt32 = 128, commentBit: UInt32 = 256
     private static let weakTokens = bytes(["ad", "ads", "nav", "tag", "links"])
     private static let summaryNames = bytes(["lead", "summary", "intro", "subtitle", "sub-title", "abstract", "teaser",
                                              "standfirst", "excerpt", "subhead", "chapo", "dek"])
@@ -53,13 +58,18 @@ enum ClassHint: UInt8, Comparable {
         var isBreadcrumb = false
         /// Has a lead or summary name somewhere: ``ClassHint/namesSummary(_:)`` may say yes.
         var mayNameSummary = false
+        /// Named like the page's header (header, masthead, topbar).
+        var namesHeader = false
+        /// Named like readers' comments.
+        var namesComments = false
     }
 
     /// Reads an element's class and id names (lower-cased bytes).
     static func read(_ names: [UInt8]) -> Reading {
         guard !names.isEmpty else { return Reading() }
         let found = groups.groups(in: names)
-        var reading = Reading(isKicker: found & kickerBit != 0, isBreadcrumb: found & breadcrumbBit != 0, mayNameSummary: found & summaryBit != 0)
+        var reading = Reading(isKicker: found & kickerBit != 0, isBreadcrumb: found & breadcrumbBit != 0, mayNameSummary: found & summaryBit != 0,
+                              namesHeader: found & headerBit != 0, namesComments: found & commentBit != 0)
         if found & embedBit != 0 { return reading }
         if found & strongBit != 0 {
             reading.hint = .strongNegative

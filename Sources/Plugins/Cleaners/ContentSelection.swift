@@ -23,7 +23,10 @@ struct ContentSelection {
     /// Every block of the page with what was done with it and why; without `explaining`, the
     /// reasons are left empty (writing one for every block of every page cost a few per cent).
     func decide(_ analysis: PageAnalysis, explaining: Bool = true) -> [BlockDecision] {
-        var elements = analysis.elements
+        // Scores live beside the elements: writing them into the elements would copy the array
+        // (and retain every element's names).
+        let elements = analysis.elements
+        var scores = [Double](repeating: 0, count: elements.count)
         let blocks = analysis.blocks
         let minimumCharacters = 25
 
@@ -57,7 +60,7 @@ struct ContentSelection {
             var level = 0
             while container > 0 && level < 5 {
                 let divider = level == 0 ? 1.0 : level == 1 ? 2.0 : Double(level) * 3.0
-                elements[Int(container)].score += points / divider
+                scores[Int(container)] += points / divider
                 if opensWithChromeHeading[Int(container)] { break }
                 container = elements[Int(container)].parent
                 level += 1
@@ -66,19 +69,19 @@ struct ContentSelection {
 
         var best: Int32 = -1
         var bestScore = 0.0
-        for index in elements.indices where elements[index].score > 0 {
-            let element = elements[index]
-            let linkDensity = element.characters == 0 ? 0 : Double(element.linkCharacters) / Double(element.characters)
-            var score = element.score * (1 - linkDensity)
-            switch element.hint {
+        for index in elements.indices where scores[index] > 0 {
+            let (characters, linkCharacters) = (elements[index].characters, elements[index].linkCharacters)
+            let linkDensity = characters == 0 ? 0 : Double(linkCharacters) / Double(characters)
+            var score = scores[index] * (1 - linkDensity)
+            switch elements[index].hint {
             case .positive: score *= 1.25
             case .weakNegative: score *= 0.75
             case .strongNegative: score *= 0.2
             case .none: break
             }
             // "Related posts" that repeat the article's markup under a chrome-named heading.
-            if element.hint < .weakNegative && inChromeHeadedSection[index] { score *= 0.2 }
-            elements[index].score = score
+            if elements[index].hint < .weakNegative && inChromeHeadedSection[index] { score *= 0.2 }
+            scores[index] = score
             if score > bestScore {
                 bestScore = score
                 best = Int32(index)
@@ -95,7 +98,7 @@ struct ContentSelection {
 
         // An article split into several containers (one per paragraph group) shows up as several good
         // candidates: when three or more come close to the best, their common ancestor is the article.
-        let alternatives = elements.indices.filter { Int32($0) != best && elements[$0].score >= bestScore * 0.75 }.map(Int32.init)
+        let alternatives = elements.indices.filter { Int32($0) != best && scores[$0] >= bestScore * 0.75 }.map(Int32.init)
         if alternatives.count >= 3 {
             var ancestor = elements[Int(best)].parent
             while ancestor > 1 && elements[Int(ancestor)].tag != .body {
@@ -167,8 +170,8 @@ struct ContentSelection {
                 let sibling = elements[index]
                 guard sibling.hint < .weakNegative, !sibling.isChrome, sibling.characters > 0 else { continue }
                 let linkDensity = Double(sibling.linkCharacters) / Double(sibling.characters)
-                let scored = sibling.score >= bestScore * 0.2
-                let alike = !top.names.isEmpty && sibling.names == top.names && sibling.score > 0
+                let scored = scores[index] >= bestScore * 0.2
+                let alike = !top.names.isEmpty && sibling.names == top.names && scores[index] > 0
                 let prose = sibling.tag == .p && sibling.characters > 80 && linkDensity < 0.25
                 if (scored || alike || prose) && !opensWithChromeHeading[index] { roots.insert(Int32(index)) }
             }
@@ -256,7 +259,7 @@ struct ContentSelection {
             }
             if block.isTeaser { return dropped("a teaser of another page (a link and a cut-off text)") }
             if EndMarker.matches(block.text) { return dropped("an end-of-article marker") }
-            if block.characters <= 160 && BoilerplateLine.matches(block.text) {
+            if block.characters <= 160 && BoilerplateLine.matches(block.text, characters: block.characters) {
                 return dropped("a label of page furniture (related, share, credits)")
             }
             if VisibleFacts.isLabelledFact(block.text) { return dropped("a labelled meta line (news code, date)") }

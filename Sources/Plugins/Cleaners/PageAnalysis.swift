@@ -19,12 +19,14 @@ struct PageAnalysis {
         /// Characters of text in blocks below, and how many of them are inside links.
         var characters = 0
         var linkCharacters = 0
-        var score = 0.0
         /// Navigation, an aside, a footer, or an element named like chrome that holds a small share
         /// of the page's text (decided after the walk; see ``markChrome()``).
         var isChrome = false
         /// A header, footer, navigation or aside removed with its content (see ``removeSmallPageRegions()``).
         var isRemovedRegion = false
+        /// Named like the page's header, or like comments (for ``PageMetadata/lineRegions``).
+        var namesHeader = false
+        var namesComments = false
     }
 
     /// A run of text between block boundaries.
@@ -77,10 +79,11 @@ struct PageAnalysis {
     private let markerFilter: BytePatternSet
     private(set) var markedProfile: Int?
 
-    /// Analyses a parsed document, looking for the markers of `profiles` on the way.
-    init(document: htmlDocPtr, profiles: [SiteProfile] = []) {
+    /// Analyses a parsed document, looking for the markers of `profiles` on the way; `markerFilter`
+    /// is ``SiteProfile/markerFilter(for:)`` of them, built once by the caller rather than per page.
+    init(document: htmlDocPtr, profiles: [SiteProfile] = [], markerFilter: BytePatternSet? = nil) {
         self.profiles = profiles
-        markerFilter = SiteProfile.markerFilter(for: profiles)
+        self.markerFilter = markerFilter ?? SiteProfile.markerFilter(for: profiles)
         buffer.reserveCapacity(4096)
         guard let root = xmlDocGetRootElement(document) else { return }
         visit(root, parent: 0, owner: 0, context: Context())
@@ -97,9 +100,10 @@ struct PageAnalysis {
         metadata.times = kept(times)
         var lines: [String] = []
         var regions: [LineRegion] = []
+        var known = [(LineRegion, Bool)?](repeating: nil, count: elements.count)
         for block in blocks where block.characters <= 160 && block.removedBy != .title && !elements[Int(block.element)].isChrome {
             lines.append(block.text)
-            regions.append(lineRegion(of: block.element))
+            regions.append(lineRegion(of: block.element, known: &known).0)
             if lines.count == 400 { break }
         }
         metadata.lines = lines
@@ -108,29 +112,32 @@ struct PageAnalysis {
 
     /// Where a short line sits, for date readers: the page's header (a removed `<header>`, or an
     /// element named header, masthead or topbar outside the article), readers' comments (an element
-    /// named comment), or the content.
-    private func lineRegion(of element: Int32) -> LineRegion {
-        var current = element
-        var region = LineRegion.content
-        while current > 0 {
-            let value = elements[Int(current)]
-            if value.tag == .article || value.tag == .main { return region == .comments ? .comments : .content }
-            if ByteSearch.contains(value.names, Self.commentName) { return .comments }
-            if (value.tag == .header && value.isRemovedRegion) || Self.headerNames.contains(where: { ByteSearch.contains(value.names, $0) }) {
-                region = .header
-            }
-            current = value.parent
+    /// named comment), or the content. Remembered per element in `known` (lines share their
+    /// ancestors), with whether an `<article>` or `<main>` is above (a header there is the article's own).
+    private func lineRegion(of element: Int32, known: inout [(LineRegion, Bool)?]) -> (LineRegion, Bool) {
+        guard element > 0 else { return (.content, false) }
+        if let cached = known[Int(element)] { return cached }
+        let index = Int(element)
+        let tag = elements[index].tag
+        let result: (LineRegion, Bool)
+        if tag == .article || tag == .main {
+            result = (.content, true)
+        } else if elements[index].namesComments {
+            result = (.comments, false)
+        } else {
+            let (above, article) = lineRegion(of: elements[index].parent, known: &known)
+            let isHeader = !article && ((tag == .header && elements[index].isRemovedRegion) || elements[index].namesHeader)
+            result = (above == .comments ? .comments : isHeader ? .header : above, article)
         }
-        return region
+        known[Int(element)] = result
+        return result
     }
 
-    private static let commentName = Array("comment".utf8)
-    private static let headerNames = ["header", "masthead", "topbar", "top-bar"].map { Array($0.utf8) }
 
     /// Removes the header, footer, navigation and asides that hold under half of the page's prose,
     /// with everything in them, as the walk removes figures and forms. A `<header>` inside an
-    /// `<article>` or `<main>` is the article's own (its title and standfirst) and stays. A region that holds more is a
-    /// wrapper that libxml2 made out of a tag left open (`<header>` around the whole page): its text
+    /// `<article>` or `<main>` is the article's own (its title and standfirst) and stays. A region
+    /// that holds more is a wrapper that libxml2 made out of a tag left open (`<header>` around the whole page): its text
     /// stays and competes as any other. Prose, not all text: a mega-menu holds more text than many
     /// articles, all of it links.
     private mutating func removeSmallPageRegions() {
@@ -147,21 +154,24 @@ struct PageAnalysis {
         var removedWith = [HTMLTag?](repeating: nil, count: elements.count)
         // Inside an <article> or <main>: a <header> there is the article's own (title, standfirst).
         var inArticle = [Bool](repeating: false, count: elements.count)
+        // Fields are read one by one: copying an element copies its names (a retain and a release).
         for index in elements.indices.dropFirst() {
-            let element = elements[index]
-            let parentInArticle = inArticle[Int(element.parent)]
-            inArticle[index] = parentInArticle || element.tag == .article || element.tag == .main
-            if let inherited = removedWith[Int(element.parent)] {
+            let parent = Int(elements[index].parent)
+            let tag = elements[index].tag
+            let parentInArticle = inArticle[parent]
+            inArticle[index] = parentInArticle || tag == .article || tag == .main
+            if let inherited = removedWith[parent] {
                 removedWith[index] = inherited
-            } else if element.tag.isPageRegion && prose[index] * 2 <= total && !(element.tag == .header && parentInArticle) {
-                removedWith[index] = element.tag
+            } else if tag.isPageRegion && prose[index] * 2 <= total && !(tag == .header && parentInArticle) {
+                removedWith[index] = tag
                 elements[index].isRemovedRegion = true
                 // Its text no longer counts for the elements around it.
-                var ancestor = element.parent
+                let (characters, linkCharacters) = (elements[index].characters, elements[index].linkCharacters)
+                var ancestor = parent
                 while ancestor >= 0 {
-                    elements[Int(ancestor)].characters -= element.characters
-                    elements[Int(ancestor)].linkCharacters -= element.linkCharacters
-                    ancestor = elements[Int(ancestor)].parent
+                    elements[ancestor].characters -= characters
+                    elements[ancestor].linkCharacters -= linkCharacters
+                    ancestor = Int(elements[ancestor].parent)
                 }
             }
         }
@@ -176,11 +186,11 @@ struct PageAnalysis {
     private mutating func markChrome() {
         let total = max(1, elements.count > 1 ? elements[1].characters : 0)
         for index in elements.indices.dropFirst() {
-            let element = elements[index]
-            let parentIsChrome = element.parent > 0 && elements[Int(element.parent)].isChrome
+            let parent = elements[index].parent
+            let parentIsChrome = parent > 0 && elements[Int(parent)].isChrome
             // Small ones were removed; a wrapper made of an unclosed tag is not chrome.
-            let structural = element.isRemovedRegion && element.tag != .header
-            let named = element.hint == .strongNegative && element.characters * 3 < total
+            let structural = elements[index].isRemovedRegion && elements[index].tag != .header
+            let named = elements[index].hint == .strongNegative && elements[index].characters * 3 < total
             elements[index].isChrome = parentIsChrome || structural || named
         }
     }
@@ -234,8 +244,8 @@ struct PageAnalysis {
             markedProfile = profiles.firstIndex { $0.isMarked(by: attributes.names) }
         }
 
-        elements.append(Element(parent: parent, tag: tag, hint: hint,
-                                names: attributes.names))
+        elements.append(Element(parent: parent, tag: tag, hint: hint, names: attributes.names,
+                                namesHeader: reading.namesHeader, namesComments: reading.namesComments))
         var currentOwner = owner
         // A removed region's text must not run into the content around it: it is a block of its own.
         // So is an inline element named like chrome (`span.caption`), so that its name can drop it.

@@ -62,9 +62,9 @@ public enum TextLanguage {
 
     /// The page's language: `declared` (a tag such as "de-DE", from the markup) unless the text
     /// contradicts it; the text's when nothing is declared and the text is clear; else nil.
-    public static func resolve(declared: String?, text: String) -> String? {
+    public static func resolve(declared: String?, text: String, byteLimit: Int = 4096) -> String? {
         let primary = declared.flatMap(primarySubtag)
-        let guess = guess(text)
+        let guess = guess(text, byteLimit: byteLimit)
         guard let primary else { return guess.flatMap { $0.isConfident ? $0.language : nil } }
         if let guess, guess.contradicts(primary) { return guess.language }
         return primary

@@ -99,13 +99,16 @@ public struct ArticleExtractor: Transform {
         let zone = guessesTimeZone ? PlaceTimeZone.guess(host: host, language: language) : timeZone
         let dates = ArticleDate(timeZone: zone, monthFirst: ArticleDate.monthFirst(locale: Self.declaredLanguage(meta) ?? language, host: host))
         // Metadata, then a labelled date line, then <time> and a feed's date, then an unlabelled line (see VisibleDates).
-        let visible = VisibleDates(lines: meta.lines, regions: meta.lineRegions, dates: dates, url: canonical ?? url)
-        let published = visible.published(metadata: [meta.meta("article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate", "date"),
-                                                     linked.datePublished],
-                                          others: [meta.times.first, known["published"]?.stringValue], dates: dates)
+        // The visible lines are read only when the metadata leaves a date open (most pages state both).
+        let statedPublished = VisibleDates.stated([meta.meta("article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate", "date"),
+                                                   linked.datePublished], dates: dates)
         // http-equiv last-modified is the server's file time: the article's own dates come first.
-        let modified = VisibleDates.stated([meta.meta("article:modified_time", "og:updated_time", "datemodified"), linked.dateModified,
-                                            meta.meta("last-modified")], dates: dates) ?? visible.modified
+        let statedModified = VisibleDates.stated([meta.meta("article:modified_time", "og:updated_time", "datemodified"), linked.dateModified,
+                                                  meta.meta("last-modified")], dates: dates)
+        let visible = statedPublished != nil && statedModified != nil ? nil
+            : VisibleDates(lines: meta.lines, regions: meta.lineRegions, dates: dates, url: canonical ?? url)
+        let published = statedPublished ?? visible?.published(metadata: [], others: [meta.times.first, known["published"]?.stringValue], dates: dates)
+        let modified = statedModified ?? visible?.modified
 
         var authors = meta.metaTags.filter { $0.name == "author" || $0.name == "article:author" || $0.name == "dc.creator" }
             .map(\.content).filter { !$0.isEmpty && !$0.hasPrefix("http") }
@@ -254,7 +257,9 @@ public struct ArticleExtractor: Transform {
     /// The markup's language (primary subtag) unless the text clearly contradicts it; the text's
     /// language when the markup declares none (see ``TextLanguage``).
     static func language(meta: PageMetadata, sample: String) -> String? {
-        TextLanguage.resolve(declared: declaredLanguage(meta), text: sample)
+        // A declared language only has to be checked against the text: some 200 words do that.
+        let declared = declaredLanguage(meta)
+        return TextLanguage.resolve(declared: declared, text: sample, byteLimit: declared == nil ? 4096 : 1536)
     }
 
     /// `<html lang>`, else the content-language, og:locale or dc.language meta tag, as written.
