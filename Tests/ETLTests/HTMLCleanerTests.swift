@@ -7,7 +7,7 @@ import Testing
     let cleaner = try! HTMLCleaner(options: PluginOptions())
 
     func page(_ body: String, head: String = "") throws -> Page {
-        try cleaner.page(from: "<html lang=\"fa\"><head>\(head)</head><body>\(body)</body></html>", url: "test")
+        try cleaner.page(body: body, head: head, language: "fa")
     }
 
     /// A paragraph of prose long enough to count as content.

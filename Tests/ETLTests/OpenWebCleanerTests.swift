@@ -9,7 +9,7 @@ import Testing
     let cleaner = try! HTMLCleaner(options: PluginOptions())
 
     func page(_ body: String, head: String = "") throws -> Page {
-        try cleaner.page(from: "<html lang=\"en\"><head>\(head)</head><body>\(body)</body></html>", url: "test")
+        try cleaner.page(body: body, head: head, language: "en")
     }
 
     /// A paragraph of prose long enough to count as content.
@@ -197,5 +197,16 @@ import Testing
         #expect(cleaned.blocks.map(\.text).contains("PDF: worksheet-one"))
         let decisions = try cleaner.explain(html, url: "test")
         #expect(decisions.contains { $0.kept && $0.reason.contains("nothing survived") })
+    }
+
+    @Test func errorMessagesOfTheSitesSoftwareAreNotProse() throws {
+        // A short post beside a sidebar that PHP filled with warnings, which are long and full of commas.
+        let warning = "Warning: Use of undefined constant comments - assumed 'comments' (this will throw an Error in a future version of PHP), in /var/www/html/wp-content/themes/x/sidebar.php on line 42"
+        let cleaned = try page("""
+            <div class="post"><h2>Nummer zwei</h2><div class="postentry"><p>Es ist schon einige Zeit her, als er kam.</p><p>So sah es aus, ganz klein, und schon laut.</p></div></div>
+            <ul><li><p>\(warning)</p></li><li><p>\(warning)</p></li><li><p>\(warning)</p></li></ul>
+            """)
+        #expect(cleaned.blocks.map(\.text).contains("So sah es aus, ganz klein, und schon laut."))
+        #expect(!cleaned.blocks.map(\.text).contains(warning))
     }
 }

@@ -42,7 +42,7 @@ struct ContentSelection {
         // Characters of prose (the blocks that score) below each element.
         var prose = [Int](repeating: 0, count: elements.count)
         for block in blocks where block.characters >= minimumCharacters && block.linkDensity < 0.5 && block.removedBy == nil
-            && !elements[Int(block.element)].isChrome && !block.isTeaser && !block.isScriptNotice {
+            && !elements[Int(block.element)].isChrome && !block.isTeaser && !block.isScriptNotice && !block.isServerMessage {
             // Prose under a chrome-named heading ("Related posts") counts for its section, not above.
             var ancestor = block.element
             while ancestor > 0 {
@@ -245,6 +245,7 @@ struct ContentSelection {
             }
             if let removed = block.removedBy { return dropped("inside <\(removed)>, which never holds article text") }
             if block.isScriptNotice { return dropped("a notice for browsers without JavaScript") }
+            if block.isServerMessage { return dropped("an error message of the site's software (PHP)") }
             if fallback != nil && elements[Int(block.element)].isChrome { return dropped("inside chrome (navigation, aside, footer or an element named like one)") }
             if !excluded.isEmpty && excluded[Int(block.element)] { return dropped("in a section under a heading named like chrome (\"Related posts\")") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.

@@ -46,6 +46,8 @@ struct PageAnalysis {
         /// `<noscript>` that names JavaScript. Other `<noscript>` text is read: blog platforms put
         /// the whole post there for readers without scripts.
         var isScriptNotice = false
+        /// A PHP error message printed into the page ("Warning: Use of undefined constant … on line 42").
+        var isServerMessage = false
         /// A data table's rows of cells (see ``groupDataTables()``); nil for other blocks.
         var rows: [[String]]?
 
@@ -350,9 +352,11 @@ struct PageAnalysis {
         guard end > 0 else { return }
         let tag = elements[Int(owner)].tag
         let isScriptNotice = context.inNoscript && ByteSearch.contains(ByteSearch.asciiLowercased(buffer[..<end]), Self.javascript)
+        let isServerMessage = Self.serverMessagePrefixes.contains { buffer.starts(with: $0) } && ByteSearch.contains(Array(buffer[..<end]), Self.onLine)
         blocks.append(Block(element: owner, kind: tag.blockKind, text: String(decoding: buffer[..<end], as: UTF8.self),
                             characters: bufferCharacters, linkCharacters: min(bufferLinkCharacters, bufferCharacters),
-                            separators: bufferSeparators, removedBy: context.removedBy, isScriptNotice: isScriptNotice))
+                            separators: bufferSeparators, removedBy: context.removedBy, isScriptNotice: isScriptNotice,
+                            isServerMessage: isServerMessage))
         // Totals up the ancestor chain, for link density of containers; removed text does not count.
         var element = context.removedBy == nil && !isScriptNotice ? owner : -1
         while element >= 0 {
@@ -363,6 +367,8 @@ struct PageAnalysis {
     }
 
     private static let javascript = Array("javascript".utf8)
+    private static let serverMessagePrefixes = ["Warning: ", "Notice: ", "Deprecated: ", "Fatal error: ", "Parse error: ", "Strict Standards: "].map { Array($0.utf8) }
+    private static let onLine = Array(" on line ".utf8)
 
     /// Reads what an element says about the page: meta tags, canonical link, title, JSON-LD, times, language.
     private mutating func readMetadata(node: xmlNodePtr, tag: HTMLTag, attributes: Attributes, index: Int32) {
