@@ -324,7 +324,9 @@ import Testing
     }
 
     @Test func cancellingAQueuedRequestNeverSendsIt() async throws {
-        try await TestHTTPServer.run(routes: { _ in .html("<p>late</p>", delay: .milliseconds(600)) }) { server in
+        // The first answer takes 2 s, so that the second request is still queued behind it when it is
+        // cancelled even on a loaded machine (600 ms once let a slow scheduler send it).
+        try await TestHTTPServer.run(routes: { _ in .html("<p>late</p>", delay: .seconds(2)) }) { server in
             let fetcher = try Self.fetcher(["perHost": 1])
             let first = Task { try await fetcher.fetch(Record(url: server.url("/first"), source: "test"), context: context) }
             try await Task.sleep(for: .milliseconds(100))
