@@ -170,7 +170,7 @@ import Testing
         let points = (1...4).map { "<li>\(german(10 + $0)) \(german(20 + $0))</li>" }.joined()
         let cleaned = try page("""
             <div class="guide"><p>Vorweg, in aller Kürze, das Wichtigste.</p><ul>\(points)</ul><p>Zum Schluss, kurz, ein Rat.</p></div>
-            <div class="other"><p>Impressum, Kontakt, Datenschutz, und, vieles mehr, was niemand liest.</p></div>
+            <footer><p>Impressum, Kontakt, Datenschutz, und, vieles mehr, was niemand liest.</p></footer>
             """)
         #expect(cleaned.blocks.first?.text == "Vorweg, in aller Kürze, das Wichtigste.")
         #expect(cleaned.blocks.last?.text == "Zum Schluss, kurz, ein Rat.")
@@ -208,5 +208,14 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text).contains("So sah es aus, ganz klein, und schon laut."))
         #expect(!cleaned.blocks.map(\.text).contains(warning))
+    }
+
+    @Test func aShortSectionBesideTheArticleIsMoreOfIt() throws {
+        // Six paragraphs, then a closing section of one, in a container of its own.
+        let cleaned = try page("""
+            <div class="wrap"><div class="main-text">\((1...6).map { "<p>\(prose($0))</p>" }.joined())</div>
+              <div class="closing"><h3>Fazit</h3><p>\(german(9))</p></div></div>
+            """)
+        #expect(cleaned.blocks.map(\.text).contains(german(9)))
     }
 }

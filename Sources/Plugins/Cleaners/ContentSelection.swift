@@ -170,7 +170,8 @@ struct ContentSelection {
                 let sibling = elements[index]
                 guard sibling.hint < .weakNegative, !sibling.isChrome, sibling.characters > 0 else { continue }
                 let linkDensity = Double(sibling.linkCharacters) / Double(sibling.characters)
-                let scored = scores[index] >= bestScore * 0.2
+                // A tenth of the best score: a closing section of one paragraph beside six is still more of them.
+                let scored = scores[index] >= bestScore * 0.1
                 let alike = !top.names.isEmpty && sibling.names == top.names && scores[index] > 0
                 let prose = sibling.tag == .p && sibling.characters > 80 && linkDensity < 0.25
                 if (scored || alike || prose) && !opensWithChromeHeading[index] { roots.insert(Int32(index)) }
