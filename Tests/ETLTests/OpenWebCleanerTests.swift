@@ -218,4 +218,18 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text).contains(german(9)))
     }
+
+    @Test func slidersAndTestimonialsAreNotTheContent() throws {
+        // A lawyer's home page: two paragraphs of introduction, a slider of clients' praise that is
+        // longer, and many links to fields of law.
+        let quote = { (n: Int) in "<li><p>\(german(20 + n)) \(german(30 + n))</p></li>" }
+        let cleaned = try page("""
+            <div class="jumbotron"><p class="intro">Ich bin Anwalt in Berlin, seit zwanzig Jahren, für Familien, Vereine und Firmen.</p>
+              <p>Ich freue mich, wenn Sie anrufen, schreiben, oder, ganz einfach, vorbeikommen.</p></div>
+            <div class="testimonial-slider flexslider"><ul class="slides">\((1...3).map(quote).joined())</ul></div>
+            <div class="areas">\((1...60).map { "<a href=\"/g\($0)\">Rechtsgebiet Nummer \($0)</a> " }.joined())</div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == ["Ich bin Anwalt in Berlin, seit zwanzig Jahren, für Familien, Vereine und Firmen.",
+                                               "Ich freue mich, wenn Sie anrufen, schreiben, oder, ganz einfach, vorbeikommen."])
+    }
 }

@@ -21,11 +21,11 @@ enum ClassHint: UInt8, Comparable {
         ["comment", "share", "sharing", "social", "related", "sidebar", "side-bar", "breadcrumb",
          "advert", "newsletter", "popular", "recommend", "cookie", "subscribe", "most-viewed",
          "mostviewed", "latest-news", "more-news", "morenews", "signup", "login", "promo", "sponsor",
-         "consent", "gdpr", "dsgvo", "copyright"],
+         "consent", "gdpr", "dsgvo", "copyright", "testimonial"],
         // 1 weak: chrome that sometimes wraps content.
         ["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
          "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",
-         "caption", "credit", "popup", "modal", "register"],
+         "caption", "credit", "popup", "modal", "register", "carousel", "slider"],
         // 2 positive: content containers.
         ["article", "content", "body", "main", "story", "text", "entry", "post", "detail", "fulltext", "echo"],
         // 3 kicker: the line above the title.
