@@ -1,4 +1,5 @@
 import CLibXML2
+import Glibc
 
 /// The attributes of one element the cleaner reads, gathered in one pass over libxml2's attribute
 /// list (no allocation for attributes it does not need).
@@ -27,16 +28,21 @@ struct Attributes {
             if Self.name(name, is: "class") || Self.name(name, is: "id") {
                 if let value, value[0] != 0 {
                     if !names.isEmpty { names.append(0x20) }
-                    var index = 0
-                    while value[index] != 0 {
-                        let byte = value[index]
-                        names.append((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte)
-                        // "ca", "ta", "po", "no" at a token's start: possibly category-, tag-, post_tag-, node-promoted.
-                        if !mayNameTaxonomy && (index == 0 || value[index - 1] == 0x20) && value[index + 1] != 0 {
-                            let pair = (byte | 0x20, value[index + 1] | 0x20)
-                            mayNameTaxonomy = pair == (0x63, 0x61) || pair == (0x74, 0x61) || pair == (0x70, 0x6F) || pair == (0x6E, 0x6F)
+                    // Copied whole, then lower-cased in place: appending byte by byte checked the
+                    // array's capacity at every byte.
+                    let count = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
+                    let start = names.count
+                    names.append(contentsOf: UnsafeBufferPointer(start: value, count: count))
+                    names.withUnsafeMutableBufferPointer { buffer in
+                        for index in start..<buffer.count {
+                            let byte = buffer[index]
+                            if byte >= 0x41 && byte <= 0x5A { buffer[index] = byte | 0x20 }
+                            // "ca", "ta", "po", "no" at a token's start: possibly category-, tag-, post_tag-, node-promoted.
+                            if !mayNameTaxonomy && (index == start || buffer[index - 1] == 0x20) && index + 1 < buffer.count {
+                                let pair = (byte | 0x20, buffer[index + 1] | 0x20)
+                                mayNameTaxonomy = pair == (0x63, 0x61) || pair == (0x74, 0x61) || pair == (0x70, 0x6F) || pair == (0x6E, 0x6F)
+                            }
                         }
-                        index += 1
                     }
                 }
             } else if Self.name(name, is: "hidden") {
