@@ -468,9 +468,17 @@ def command_table(args) -> int:
         "ratios within one run, not absolute numbers across runs.",
         "",
     ] + sections + (["Notes:", ""] + [f"- {note}" for note in all_notes] + [""] if all_notes else []))
+    text = relative_paths(text)
     Path(args.markdown).write_text(text, encoding="utf-8")
     print(text)
     return 0
+
+
+def relative_paths(text: str) -> str:
+    """Paths of this machine as the repository sees them: its own files relative to its root (where
+    the commands run), the folders beside it as ../NAME; results.md is committed and read elsewhere."""
+    root = Path(__file__).resolve().parents[2]
+    return text.replace(str(root) + "/", "").replace(str(root.parent) + "/", "../")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ What it keeps:
            untagged corpus entries that are a known word glued to a suffix that takes a ZWNJ
            (for example «لقمههای», «حکایتهای») or می/نمی glued to a verb («میشود»): those are the very mistakes the restorer repairs,
            and keeping them would make the restorer believe the glued form is a real word.
-Nothing here comes from the evaluation articles in /work/shared/reference/persian-text/.
+Nothing here comes from the evaluation articles in ../shared/reference/persian-text/ (beside the checkout).
 """
 import pathlib
 import subprocess

@@ -5,7 +5,7 @@
 #   Benchmarks/zwnj/run.sh [FOLDER] [--all]
 #
 # FOLDER holds the JSON articles (title + content paragraphs), searched recursively; default
-# /work/shared/reference/persian-text/sampleCorpus. --all lists every miss instead of the 20 most frequent.
+# ../shared/reference/persian-text/sampleCorpus (beside the checkout). --all lists every miss instead of the 20 most frequent.
 # Prints recall (original words with a ZWNJ that come back exactly) and false changes (original words
 # without a ZWNJ that come back different).
 #
@@ -13,7 +13,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-FOLDER="${1:-/work/shared/reference/persian-text/sampleCorpus}"
+FOLDER="${1:-$ROOT/../shared/reference/persian-text/sampleCorpus}"
 shift || true
 if [ ! -d "$FOLDER" ]; then
     echo "usage: $0 [FOLDER] [--all]   (FOLDER holds the JSON articles)" >&2
