@@ -1,7 +1,9 @@
 /// Short lines that label the furniture around an article rather than say anything: the heading of
 /// a "related articles" box ("Mehr zum Thema", "Temas relacionados"), a share or comments prompt,
-/// and photo and source credits ("Foto: …", "Quelle: …"). Templates put them inside the article's own
-/// container, so a container's score cannot drop them; their words can.
+/// photo and source credits ("Foto: …", "Quelle: …", "… /Getty Images"), taxonomy lines ("Themen: …"),
+/// prompts to subscribe or follow, links back to an overview, and date and byline lines
+/// (``isDateLine(_:)``). Templates put them inside the article's own container, so a container's
+/// score cannot drop them; their words can.
 ///
 /// The lists cover the languages of the web pages `etl` is measured on (English, German, French,
 /// Spanish, Portuguese, Italian, Dutch, Polish, Persian, Arabic). A line is matched only when it is
