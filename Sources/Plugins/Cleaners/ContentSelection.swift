@@ -70,9 +70,7 @@ struct ContentSelection {
         var best: Int32 = -1
         var bestScore = 0.0
         for index in elements.indices where scores[index] > 0 {
-            let (characters, linkCharacters) = (elements[index].characters, elements[index].linkCharacters)
-            let linkDensity = characters == 0 ? 0 : Double(linkCharacters) / Double(characters)
-            var score = scores[index] * (1 - linkDensity)
+            var score = scores[index] * (1 - elements[index].linkDensity)
             switch elements[index].hint {
             case .positive: score *= 1.25
             case .weakNegative: score *= 0.75
@@ -122,8 +120,7 @@ struct ContentSelection {
             for _ in 0..<3 {
                 guard ancestor > 1, elements[Int(ancestor)].tag != .body else { break }
                 let element = elements[Int(ancestor)]
-                let linkDensity = element.characters == 0 ? 1 : Double(element.linkCharacters) / Double(element.characters)
-                if Double(prose[Int(ancestor)]) > Double(prose[Int(best)]) * 1.5 && linkDensity < 0.35 && !element.isChrome {
+                if Double(prose[Int(ancestor)]) > Double(prose[Int(best)]) * 1.5 && element.linkDensity < 0.35 && !element.isChrome {
                     best = ancestor
                     moved = true
                     break
@@ -137,10 +134,7 @@ struct ContentSelection {
         while [.ul, .ol, .dl].contains(elements[Int(best)].tag) {
             let parent = elements[Int(best)].parent
             guard parent > 1, elements[Int(parent)].tag != .body, !elements[Int(parent)].isChrome,
-                  prose[Int(parent)] > prose[Int(best)] else { break }
-            let element = elements[Int(parent)]
-            let linkDensity = element.characters == 0 ? 1 : Double(element.linkCharacters) / Double(element.characters)
-            guard linkDensity < 0.35 else { break }
+                  prose[Int(parent)] > prose[Int(best)], elements[Int(parent)].linkDensity < 0.35 else { break }
             best = parent
         }
 
@@ -153,8 +147,7 @@ struct ContentSelection {
             let element = elements[Int(ancestor)]
             if element.isChrome || inChromeHeadedSection[Int(ancestor)] { break }
             if element.tag == .article {
-                let linkDensity = element.characters == 0 ? 1 : Double(element.linkCharacters) / Double(element.characters)
-                if linkDensity < 0.35 && Double(prose[Int(ancestor)]) >= Double(prose[Int(best)]) * 1.15 { best = ancestor }
+                if element.linkDensity < 0.35 && Double(prose[Int(ancestor)]) >= Double(prose[Int(best)]) * 1.15 { best = ancestor }
                 break
             }
             ancestor = element.parent
@@ -169,11 +162,10 @@ struct ContentSelection {
             for index in elements.indices where elements[index].parent == parent && Int32(index) != best {
                 let sibling = elements[index]
                 guard sibling.hint < .weakNegative, !sibling.isChrome, sibling.characters > 0 else { continue }
-                let linkDensity = Double(sibling.linkCharacters) / Double(sibling.characters)
                 // A tenth of the best score: a closing section of one paragraph beside six is still more of them.
                 let scored = scores[index] >= bestScore * 0.1
                 let alike = !top.names.isEmpty && sibling.names == top.names && scores[index] > 0
-                let prose = sibling.tag == .p && sibling.characters > 80 && linkDensity < 0.25
+                let prose = sibling.tag == .p && sibling.characters > 80 && sibling.linkDensity < 0.25
                 if (scored || alike || prose) && !opensWithChromeHeading[index] { roots.insert(Int32(index)) }
             }
         }
@@ -196,14 +188,14 @@ struct ContentSelection {
         let chosen = judge(blocks, inside: roots, of: elements, explaining: explaining, scope: "the main content (\(mainContent))")
         // A small choice (a credit line, an author box, a consent notice that out-scored a short
         // article) is not trusted when the page holds clearly more clean text: that text is taken.
-        let keptCharacters = zip(chosen, blocks).reduce(0) { $0 + ($1.0.kept ? $1.1.characters : 0) }
+        let keptCharacters = Self.keptCharacters(chosen, blocks)
         let looksLikeChrome = elements[Int(best)].hint >= .weakNegative
         guard keptCharacters < Self.smallContent || looksLikeChrome else { return chosen }
         let why = looksLikeChrome ? "is named like page furniture" : "held \(keptCharacters) characters"
         let wider = judge(blocks, inside: [1], of: elements, explaining: explaining, scope: "the page without its boilerplate",
                           fallback: "fell back from \(mainContent), which \(why), to the page without its boilerplate",
                           excluding: inChromeHeadedSection)
-        let widerCharacters = zip(wider, blocks).reduce(0) { $0 + ($1.0.kept ? $1.1.characters : 0) }
+        let widerCharacters = Self.keptCharacters(wider, blocks)
         // Chrome-like choices give way to any cleaner text that is longer; small ones to clearly more.
         if widerCharacters >= keptCharacters + (looksLikeChrome ? 1 : Self.smallContent / 2) { return wider }
         guard keptCharacters == 0 else { return chosen }
@@ -218,6 +210,11 @@ struct ContentSelection {
         return judge(blocks, inside: [container], of: elements, explaining: explaining, scope: describe(container, elements),
                      fallback: "nothing survived in \(mainContent) or the page without its boilerplate: took the largest element named like content",
                      keepingLinks: true)
+    }
+
+    /// The characters of the blocks `decisions` keep.
+    private static func keptCharacters(_ decisions: [BlockDecision], _ blocks: [PageAnalysis.Block]) -> Int {
+        zip(decisions, blocks).reduce(0) { $0 + ($1.0.kept ? $1.1.characters : 0) }
     }
 
     /// Main content smaller than this many characters (a token body: a credit line, a date) is

@@ -19,6 +19,9 @@ struct PageAnalysis {
         /// Characters of text in blocks below, and how many of them are inside links.
         var characters = 0
         var linkCharacters = 0
+        /// The share of that text inside links; 0 for an element without text (which holds no prose,
+        /// so no rule that reads this ever takes it).
+        var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
         /// Navigation, an aside, a footer, or an element named like chrome that holds a small share
         /// of the page's text (decided after the walk; see ``markChrome()``).
         var isChrome = false
@@ -135,12 +138,11 @@ struct PageAnalysis {
         return result
     }
 
-
     /// Removes the header, footer, navigation and asides that hold under half of the page's prose,
     /// with everything in them, as the walk removes figures and forms. A `<header>` inside an
     /// `<article>` or `<main>` is the article's own (its title and standfirst) and stays. A region
-    /// that holds more is a wrapper that libxml2 made out of a tag left open (`<header>` around the whole page): its text
-    /// stays and competes as any other. Prose, not all text: a mega-menu holds more text than many
+    /// that holds more is a wrapper that libxml2 made out of a tag left open (`<header>` around the
+    /// whole page): its text stays and competes as any other. Prose, not all text: a mega-menu holds more text than many
     /// articles, all of it links.
     private mutating func removeSmallPageRegions() {
         var prose = [Int](repeating: 0, count: elements.count)
