@@ -232,4 +232,16 @@ import Testing
         #expect(cleaned.blocks.map(\.text) == ["Ich bin Anwalt in Berlin, seit zwanzig Jahren, für Familien, Vereine und Firmen.",
                                                "Ich freue mich, wenn Sie anrufen, schreiben, oder, ganz einfach, vorbeikommen."])
     }
+
+    @Test func promptsToFollowTheSiteElsewhereAreDropped() throws {
+        // A closing prompt inside the article's own container; news about a network stays.
+        let news = "Twitter said on Monday that it would follow the new rules in every country where it runs its service."
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(prose(1))</p><p>\(news)</p><p>\(prose(2))</p>
+              <p>Follow the Daily Example on Twitter and Instagram @example, and on Facebook.</p>
+              <p>¡Únete a nuestro canal de Telegram desde tu celular!</p>
+              <p>Für die neuesten Nachrichten: Laden Sie unsere Apps für iOS und Android herunter, abonnieren Sie uns.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), news, prose(2)])
+    }
 }

@@ -261,6 +261,9 @@ struct ContentSelection {
             if block.characters <= 160 && BoilerplateLine.matches(block.text, characters: block.characters) {
                 return dropped("a label of page furniture (related, share, credits)")
             }
+            if BoilerplateLine.isPromotion(block.text, characters: block.characters) {
+                return dropped("a prompt to follow the site elsewhere (its social channels or apps)")
+            }
             if VisibleFacts.isLabelledFact(block.text) { return dropped("a labelled meta line (news code, date)") }
             // List items with dates are schedules and calendars, not bylines.
             if block.characters <= 100 && block.kind != .listItem && BoilerplateLine.isDateLine(block.text) {
