@@ -116,20 +116,6 @@ import Testing
         }
     }
 
-    @Test func redirectLoopIsAnError() async throws {
-        let routes: @Sendable (TestRequest) -> TestResponse = { request in
-            .redirect(to: request.path == "/a" ? "/b" : "/a")
-        }
-        try await TestHTTPServer.run(routes: routes) { server in
-            let url = server.url("/a")
-            let error = try await fetchError(url, options: ["maxRedirects": 5])
-            #expect(error == .tooManyRedirects(url: url, limit: 5))
-            #expect(error.description.contains(url))
-            // The first request and five redirects followed; the sixth redirect is refused.
-            #expect(server.exchanges.count == 6)
-        }
-    }
-
     // MARK: Limits
 
     @Test func bodyWithContentLengthOverMaxBytesIsAnError() async throws {

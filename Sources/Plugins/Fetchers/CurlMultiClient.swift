@@ -2,9 +2,11 @@ import CCurl
 import Foundation
 import Synchronization
 
-/// What a finished transfer returns: the last response of any redirect chain.
+/// What a finished transfer returns: one response. Redirects are not followed here but by the
+/// fetcher, hop by hop (see ``HTTPFetcher``), so that each hop passes robots.txt, the host schedule
+/// and the address check of its own host.
 struct HTTPTransferResult: Sendable {
-    /// The URL after redirects (`CURLINFO_EFFECTIVE_URL`).
+    /// The URL requested; the fetcher sets the last hop's when it follows redirects.
     var finalURL: String
     var status: Int
     /// The last response's headers in the order received, names in lower case.
@@ -14,6 +16,9 @@ struct HTTPTransferResult: Sendable {
     var totalTime: Double
     /// The body after content decoding.
     var body: [UInt8]
+    /// For a 3xx response with a Location: the absolute URL it points to (`CURLINFO_REDIRECT_URL`,
+    /// resolved against the request's URL), whatever its scheme; the fetcher judges it.
+    var redirectURL: String? = nil
 }
 
 /// An HTTP client on libcurl's multi interface, with its own scheduler for total and per-host limits.
@@ -28,16 +33,16 @@ struct HTTPTransferResult: Sendable {
 /// **Scheduling.** A request waits in the client's FIFO queue until a total slot (`concurrency`)
 /// is free and its host's ``HostSchedule`` admits it; only then is it handed to libcurl, so
 /// `connectTimeout` and `timeout` never count queue time. Requests for a busy host do not hold
-/// back requests for other hosts. The host is the one of the requested URL; a redirect to another
-/// host runs in the first host's slot.
+/// back requests for other hosts. The host is the one of the requested URL. Redirects are not
+/// followed here: a 3xx comes back with its target in ``HTTPTransferResult/redirectURL``, and the
+/// fetcher asks for the next hop as a new request, admitted by that hop's host.
 ///
 /// **Politeness.** The host schedule, which each request brings and which every client of a run
 /// shares, holds the per-host limits: `perHost` transfers in progress, at least
 /// ``Configuration/delay`` (or the host's Crawl-delay, up to ``Configuration/maxCrawlDelay``)
 /// between request starts, and any Retry-After hold. "Start" is the moment libcurl is about to
 /// send the request (`CURLOPT_PREREQFUNCTION`), after any connection set-up, so the gaps the server
-/// sees are never shorter than the interval. Redirects that libcurl follows within a transfer are
-/// not spaced (they count as starts for later requests).
+/// sees are never shorter than the interval.
 ///
 /// **Lifetime.** Nothing happens at initialisation (`etl validate` builds fetchers): the multi
 /// handle and the thread are made by the first request. The thread exits once it has been idle for
@@ -54,10 +59,8 @@ final class CurlMultiClient: Sendable {
         var perHost = 1
         /// Seconds allowed to connect.
         var connectTimeout = 10.0
-        /// Seconds allowed for a whole transfer, redirects included.
+        /// Seconds allowed for a whole transfer.
         var timeout = 30.0
-        /// Redirects followed before the transfer fails.
-        var maxRedirects = 10
         /// Body bytes (after content decoding) before the transfer fails.
         var maxBytes = 20 * 1024 * 1024
         var userAgent = "etl/0.1 (+https://github.com/etl-project/etl)"
@@ -88,7 +91,7 @@ final class CurlMultiClient: Sendable {
         }
     }
 
-    /// Fetches `url` with GET, following redirects, when `schedule` (the run's, shared with its
+    /// Fetches `url` with GET (not following redirects) when `schedule` (the run's, shared with its
     /// other clients) lets it start. Throws ``HTTPFetchError`` for a failed transfer (an HTTP error
     /// status is not a failure here) and `CancellationError` when the task is cancelled.
     /// `acceptsAnyMediaType` turns off ``Configuration/isUnwantedMediaType`` for this request (for
@@ -424,14 +427,13 @@ private final class Transfer {
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let maxBytes: Int
-    private let maxRedirects: Int
     private let isUnwantedMediaType: @Sendable (String) -> Bool
-    /// Called just before each request of the transfer (redirects included) is sent.
+    /// Called just before the request is sent.
     fileprivate let onRequestStart: () -> Void
 
     private var body: [UInt8] = []
     private var headers: [(name: String, value: String)] = []
-    /// The status of the last status line seen (each response of a redirect chain has one).
+    /// The status of the last status line seen.
     private var lastStatus = 0
     private var bodyStarted = false
     private var exceededMaxBytes = false
@@ -452,7 +454,6 @@ private final class Transfer {
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         self.maxBytes = configuration.maxBytes
-        self.maxRedirects = configuration.maxRedirects
         if request.acceptsAnyMediaType {
             self.isUnwantedMediaType = { _ in false }
         } else {
@@ -481,9 +482,8 @@ private final class Transfer {
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
         set(etl_curl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
         set(etl_curl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
-        set(etl_curl_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
-        set(etl_curl_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1))
-        set(etl_curl_easy_setopt_long(easy, CURLOPT_MAXREDIRS, configuration.maxRedirects))
+        // Redirects are the fetcher's to follow, each hop checked like a first request.
+        set(etl_curl_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
         // "" asks for every content encoding this libcurl can decode (gzip, deflate, br, zstd).
         set(etl_curl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""))
         set(etl_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout)))
@@ -527,8 +527,6 @@ private final class Transfer {
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
         if !bodyStarted {
             bodyStarted = true
-            // libcurl does not pass the bodies of redirect responses here, so these headers are
-            // the final response's.
             if (200..<300).contains(lastStatus),
                let contentType = headers.last(where: { $0.name == "content-type" })?.value,
                let mediaType = TextDecoding.mediaType(ofContentType: contentType),
@@ -545,8 +543,8 @@ private final class Transfer {
         return bytes.count
     }
 
-    /// The header callback, called once per line. A status line starts a new response, so only the
-    /// last response's headers of a redirect chain are kept.
+    /// The header callback, called once per line. A status line starts a new response (an interim
+    /// `100 Continue` has one too), so only the last response's headers are kept.
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
         // Parsed on the bytes: libcurl calls this about ten times per response, and Foundation's
         // trimming here took over a third of the client's time in the fetch benchmark.
@@ -598,8 +596,6 @@ private final class Transfer {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             switch code {
-            case CURLE_TOO_MANY_REDIRECTS:
-                return .failure(HTTPFetchError.tooManyRedirects(url: url, limit: maxRedirects))
             case CURLE_OPERATION_TIMEDOUT:
                 return .failure(HTTPFetchError.timedOut(url: url, message: message))
             default:
@@ -612,12 +608,17 @@ private final class Transfer {
         etl_curl_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &effectiveURL)
         var totalTime = 0.0
         etl_curl_easy_getinfo_double(easy, CURLINFO_TOTAL_TIME, &totalTime)
+        var redirectURL: UnsafeMutablePointer<CChar>?
+        if (300..<400).contains(status) {
+            etl_curl_easy_getinfo_string(easy, CURLINFO_REDIRECT_URL, &redirectURL)
+        }
         return .success(HTTPTransferResult(
             finalURL: effectiveURL.map { String(cString: $0) } ?? url,
             status: status,
             headers: headers,
             totalTime: totalTime,
-            body: body
+            body: body,
+            redirectURL: redirectURL.map { String(cString: $0) }
         ))
     }
 

@@ -14,8 +14,14 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The body is larger than the `maxBytes` option (counted after content decoding, so a
     /// compressed bomb stops at the limit too).
     case tooLarge(url: String, limit: Int)
-    /// More redirects than the `maxRedirects` option allows; a redirect loop ends here too.
+    /// More redirects than the `maxRedirects` option allows.
     case tooManyRedirects(url: String, limit: Int)
+    /// A redirect that is not followed: to a URL that is not http or https (`file:`, `ftp:`), back
+    /// to a URL of the same chain (a loop), or to a URL its host's robots.txt disallows. `target`
+    /// is the Location, no request was sent to it.
+    case redirectRefused(url: String, target: String, reason: String)
+    /// A redirect was followed and the request to `target` failed with `error`.
+    indirect case afterRedirect(url: String, target: String, error: HTTPFetchError)
     /// The response is a clearly binary media type (images, audio, video, PDF, archives), which no
     /// step of a text pipeline can use; the transfer stops as soon as the type is known.
     case unsupportedMediaType(url: String, mediaType: String)
@@ -34,7 +40,8 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalidURL(let url): return url
         case .networkFailure(let url, _, _), .timedOut(let url, _), .httpStatus(let url, _, _),
              .tooLarge(let url, _), .tooManyRedirects(let url, _), .unsupportedMediaType(let url, _),
-             .robotsDisallowed(let url, _), .retryAfterTooLong(let url, _, _, _, _):
+             .robotsDisallowed(let url, _), .retryAfterTooLong(let url, _, _, _, _), .redirectRefused(let url, _, _),
+             .afterRedirect(let url, _, _):
             return url
         case .failedAfterAttempts(_, let last):
             return last.url
@@ -46,6 +53,7 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
     public var attempts: Int {
         switch self {
         case .failedAfterAttempts(let attempts, _), .retryAfterTooLong(_, _, _, _, let attempts): return attempts
+        case .afterRedirect(_, _, let error): return error.attempts
         case .robotsDisallowed, .invalidURL: return 0
         default: return 1
         }
@@ -56,6 +64,7 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .httpStatus(_, _, let status), .retryAfterTooLong(_, let status, _, _, _): return status
         case .failedAfterAttempts(_, let last): return last.status
+        case .afterRedirect(_, _, let error): return error.status
         default: return nil
         }
     }
@@ -84,7 +93,11 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
         case .tooLarge(let url, let limit):
             return "cannot fetch \(url): the body is larger than \(limit) bytes (option maxBytes)"
         case .tooManyRedirects(let url, let limit):
-            return "cannot fetch \(url): more than \(limit) redirects, or a redirect loop (option maxRedirects)"
+            return "cannot fetch \(url): more than \(limit) redirects (option maxRedirects)"
+        case .redirectRefused(let url, let target, let reason):
+            return "cannot fetch \(url): redirected to \(target), not followed: \(reason)"
+        case .afterRedirect(let url, let target, let error):
+            return "cannot fetch \(url): redirected to \(target), which failed: \(error)"
         case .unsupportedMediaType(let url, let mediaType):
             return "cannot fetch \(url): \(mediaType) is a binary media type, not a page"
         }

@@ -9,7 +9,9 @@ import Foundation
 /// in the fetcher's own queue, so timeouts measure only the transfer. Before the first request to an
 /// origin the fetcher reads its robots.txt (RFC 9309, see ``RobotsRules``) and refuses the URLs it
 /// disallows without sending them. Network failures, timeouts and the statuses 429, 500, 502, 503
-/// and 504 are retried (see ``RetryPolicy``). Redirects are followed (http and https only), every compression
+/// and 504 are retried (see ``RetryPolicy``). Redirects are followed by the fetcher, not by libcurl:
+/// each hop is a new request, admitted by its own host's schedule and robots.txt, to http and https
+/// targets only, at most `maxRedirects` of them, and a target seen before is a loop. Every compression
 /// libcurl knows is accepted, and bodies are capped at `maxBytes` after decompression. A 2xx response
 /// succeeds; any other status, a network failure, a timeout, too many redirects, an oversized body or
 /// a binary media type throws ``HTTPFetchError``, which sends the record to the dead-letter sink.
@@ -63,8 +65,8 @@ public struct HTTPFetcher: Fetcher {
             OptionSpec("backoff", .number(minimum: 0, maximum: 3600), default: .number(1), "Seconds before the first retry, doubled for each further one (±20% jitter, at most 60)."),
             OptionSpec("maxRetryAfter", .number(minimum: 0, maximum: 86400), default: .number(120), "Longest Retry-After obeyed, in seconds; a response asking for longer ends the fetch."),
             OptionSpec("connectTimeout", .number(minimum: 0.001), default: .number(10), "Seconds allowed to open a connection."),
-            OptionSpec("timeout", .number(minimum: 0.001), default: .number(30), "Seconds allowed for a whole transfer, redirects included."),
-            OptionSpec("maxRedirects", .integer(minimum: 0, maximum: 100), default: .integer(10), "Redirects followed before the fetch fails; a redirect loop fails here too."),
+            OptionSpec("timeout", .number(minimum: 0.001), default: .number(30), "Seconds allowed for one request's whole transfer (each redirect is a request of its own)."),
+            OptionSpec("maxRedirects", .integer(minimum: 0, maximum: 100), default: .integer(10), "Redirects followed before the fetch fails. Each is a request of its own, spaced by delay and checked against robots.txt of its host; a loop, or a target that is not http(s), fails at once."),
             OptionSpec("maxBytes", .integer(minimum: 1), default: .integer(defaultMaxBytes), "Largest body accepted, in bytes after decompression; a larger one fails the fetch."),
             OptionSpec("userAgent", .string, default: .string(defaultUserAgent), "The User-Agent header sent with every request."),
             OptionSpec("headers", .stringMap, default: .object([:]), "Extra request headers, name to value; they replace the defaults of the same name (such as Accept)."),
@@ -89,6 +91,8 @@ public struct HTTPFetcher: Fetcher {
     private let retryPolicy: RetryPolicy
     private let userAgent: String
     private let maxCrawlDelay: Double
+    /// Redirects followed before the fetch fails.
+    private let maxRedirects: Int
 
     public init(options: PluginOptions) throws {
         try self.init(options: options, robotsFailureLifetime: .seconds(300))
@@ -102,7 +106,7 @@ public struct HTTPFetcher: Fetcher {
         configuration.perHost = try Self.integer(options, "perHost", default: 1, minimum: 1)
         configuration.connectTimeout = try Self.seconds(options, "connectTimeout", default: 10)
         configuration.timeout = try Self.seconds(options, "timeout", default: 30)
-        configuration.maxRedirects = try Self.integer(options, "maxRedirects", default: 10, minimum: 0)
+        maxRedirects = try Self.integer(options, "maxRedirects", default: 10, minimum: 0)
         configuration.maxBytes = try Self.integer(options, "maxBytes", default: Self.defaultMaxBytes, minimum: 1)
         let userAgent = options.string("userAgent") ?? Self.defaultUserAgent
         guard !Self.containsLineBreak(userAgent) else {
@@ -153,7 +157,7 @@ public struct HTTPFetcher: Fetcher {
     public func fetch(_ record: Record, context: RunContext) async throws -> Record {
         try await checkRobots(record.url, context: context)
         let conditionalLines = Self.conditionalHeaderLines(record.conditional)
-        let (result, attempts) = try await transfer(record.url, headerLines: conditionalLines, context: context)
+        let (result, attempts) = try await follow(record.url, headerLines: conditionalLines, context: context)
         if result.status == 304 && !conditionalLines.isEmpty {
             throw NotModified(url: record.url)
         }
@@ -185,7 +189,7 @@ public struct HTTPFetcher: Fetcher {
     /// response. The body is not decoded.
     func download(_ url: String, context: RunContext) async throws -> HTTPTransferResult {
         try await checkRobots(url, context: context)
-        return try await transfer(url, acceptsAnyMediaType: true, context: context).0
+        return try await follow(url, acceptsAnyMediaType: true, context: context).0
     }
 
     /// The rules of the robots.txt of `url`'s origin, read once per run (whether or not this fetcher
@@ -193,6 +197,49 @@ public struct HTTPFetcher: Fetcher {
     func robotsRules(for url: String, context: RunContext) async -> RobotsRules? {
         guard let target = RobotsCache.target(of: url) else { return nil }
         return await rules(for: target, context: context)
+    }
+
+    // MARK: Redirects
+
+    /// The statuses whose Location is followed; other 3xx (300, 304, 305) are answers.
+    static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
+
+    /// Fetches `url` and follows its redirects hop by hop, each hop a new request: admitted by its
+    /// own host's schedule (delay, perHost, Retry-After), checked against its own host's robots.txt
+    /// when `checksRobots`, and retried on its own. Only http and https targets are followed, at
+    /// most ``maxRedirects``; a target already requested is a loop. Extra `headerLines` (the
+    /// first URL's validators) go with the first request only. The result's `finalURL` is the last hop's.
+    private func follow(_ url: String, acceptsAnyMediaType: Bool = false, headerLines: [String] = [], checksRobots: Bool = true,
+                        context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
+        var current = url
+        var requested: Set<String> = [url]
+        var hops = 0
+        while true {
+            let outcome: (HTTPTransferResult, attempts: Int)
+            do {
+                outcome = try await transfer(current, acceptsAnyMediaType: acceptsAnyMediaType, headerLines: hops == 0 ? headerLines : [], context: context)
+            } catch let error as HTTPFetchError where hops > 0 {
+                throw HTTPFetchError.afterRedirect(url: url, target: current, error: error)
+            }
+            var (result, attempts) = outcome
+            result.finalURL = current
+            guard Self.redirectStatuses.contains(result.status), let target = result.redirectURL, !target.isEmpty else {
+                return (result, attempts)
+            }
+            guard hops < maxRedirects else { throw HTTPFetchError.tooManyRedirects(url: url, limit: maxRedirects) }
+            guard let scheme = target.split(separator: ":", maxSplits: 1).first?.lowercased(), scheme == "http" || scheme == "https" else {
+                throw HTTPFetchError.redirectRefused(url: url, target: target, reason: "not an http or https URL")
+            }
+            guard requested.insert(target).inserted else {
+                throw HTTPFetchError.redirectRefused(url: url, target: target, reason: "a redirect loop")
+            }
+            if checksRobots, let rule = await robotsRule(disallowing: target, context: context) {
+                throw HTTPFetchError.redirectRefused(url: url, target: target, reason: "disallowed by robots.txt (\(rule))")
+            }
+            context.logger.debug("\(current) redirects (HTTP \(result.status)) to \(target)")
+            current = target
+            hops += 1
+        }
     }
 
     // MARK: Retries
@@ -289,7 +336,8 @@ public struct HTTPFetcher: Fetcher {
         let rules: RobotsRules
         var isFailure = false
         do {
-            let (result, _) = try await transfer(target.robotsURL, acceptsAnyMediaType: true, context: context)
+            // RFC 9309 §2.3.1.2: redirects are followed (at least five), robots.txt being always allowed.
+            let (result, _) = try await follow(target.robotsURL, acceptsAnyMediaType: true, checksRobots: false, context: context)
             switch result.status {
             case 200..<300:
                 let contentType = result.headers.last { $0.name == "content-type" }?.value

@@ -1,0 +1,126 @@
+import ETLKit
+@testable import ETLPlugins
+import Foundation
+import Logging
+import Testing
+
+/// Redirects followed by the `http` fetcher hop by hop, against real servers on 127.0.0.1: each hop
+/// passes its own host's robots.txt and delay, only http(s) targets are followed, and loops end at
+/// once. What the servers never saw was never sent.
+@Suite struct RedirectTests {
+    let context = RunContext(logger: Logger(label: "etl.tests.redirects"))
+
+    func fetcher(_ options: [String: JSONValue] = [:]) throws -> HTTPFetcher {
+        try HTTPPolitenessTests.fetcher(options)
+    }
+
+    func fetchError(_ fetcher: HTTPFetcher, _ url: String) async throws -> HTTPFetchError {
+        try await #require(throws: HTTPFetchError.self) {
+            _ = try await fetcher.fetch(Record(url: url, source: "test"), context: context)
+        }
+    }
+
+    @Test func aRedirectToAPathRobotsTxtDisallowsIsNotFollowed() async throws {
+        let routes: @Sendable (TestRequest) -> TestResponse = { request in
+            switch request.path {
+            case "/robots.txt": return HTTPPolitenessTests.robotsFile("User-agent: *\nDisallow: /private/\n")
+            case "/open": return .redirect(to: "/private/page")
+            default: return .html("<p>\(request.path)</p>")
+            }
+        }
+        try await TestHTTPServer.run(routes: routes) { server in
+            let url = server.url("/open")
+            let error = try await fetchError(try fetcher(["robots": true]), url)
+            #expect(error == .redirectRefused(url: url, target: server.url("/private/page"), reason: "disallowed by robots.txt (Disallow: /private/)"))
+            #expect(server.exchanges.map(\.request.path) == ["/robots.txt", "/open"])
+        }
+    }
+
+    @Test func aRedirectToAnotherHostReadsThatHostsRobotsTxt() async throws {
+        let closed: @Sendable (TestRequest) -> TestResponse = { request in
+            request.path == "/robots.txt" ? HTTPPolitenessTests.robotsFile("User-agent: *\nDisallow: /\n") : .html("<p>secret</p>")
+        }
+        try await TestHTTPServer.run(routes: closed) { other in
+            let target = other.url("/page")
+            let routes: @Sendable (TestRequest) -> TestResponse = { request in
+                request.path == "/start" ? .redirect(to: target) : .notFound
+            }
+            try await TestHTTPServer.run(routes: routes) { server in
+                let url = server.url("/start")
+                let error = try await fetchError(try fetcher(["robots": true]), url)
+                #expect(error == .redirectRefused(url: url, target: target, reason: "disallowed by robots.txt (Disallow: /)"))
+                #expect(server.exchanges.map(\.request.path) == ["/robots.txt", "/start"])
+                // The other host was asked for its rules, never for the page.
+                #expect(other.exchanges.map(\.request.path) == ["/robots.txt"])
+            }
+        }
+    }
+
+    @Test func eachHopWaitsForTheDelayOfItsHost() async throws {
+        let routes: @Sendable (TestRequest) -> TestResponse = { request in
+            switch request.path {
+            case "/1": return .redirect(to: "/2", status: 301)
+            case "/2": return .redirect(to: "/3", status: 307)
+            case "/3": return .redirect(to: "/4", status: 308)
+            default: return .html("<p>end</p>")
+            }
+        }
+        try await TestHTTPServer.run(routes: routes) { server in
+            let record = try await try fetcher(["delay": 0.3]).fetch(Record(url: server.url("/1"), source: "test"), context: context)
+            #expect(record.response?.finalURL == server.url("/4"))
+            #expect(record.url == server.url("/1"))
+            #expect(server.exchanges.map(\.request.path) == ["/1", "/2", "/3", "/4"])
+            let gaps = HTTPPolitenessTests.gaps(server.exchanges)
+            #expect(gaps.allSatisfy { $0 >= .milliseconds(300) }, "\(gaps)")
+        }
+    }
+
+    @Test func onlyHTTPTargetsAreFollowed() async throws {
+        for target in ["file:///etc/passwd", "ftp://127.0.0.1/file", "gopher://127.0.0.1/"] {
+            try await TestHTTPServer.run(routes: { _ in .redirect(to: target) }) { server in
+                let url = server.url("/start")
+                let error = try await fetchError(try fetcher(), url)
+                #expect(error == .redirectRefused(url: url, target: target, reason: "not an http or https URL"))
+                #expect(server.exchanges.count == 1)
+            }
+        }
+    }
+
+    @Test func aLoopEndsAtTheFirstRepeatedURL() async throws {
+        let routes: @Sendable (TestRequest) -> TestResponse = { request in
+            .redirect(to: request.path == "/a" ? "/b" : "/a")
+        }
+        try await TestHTTPServer.run(routes: routes) { server in
+            let url = server.url("/a")
+            let error = try await fetchError(try fetcher(["maxRedirects": 5]), url)
+            #expect(error == .redirectRefused(url: url, target: url, reason: "a redirect loop"))
+            #expect(server.exchanges.map(\.request.path) == ["/a", "/b"])
+        }
+    }
+
+    @Test func aChainLongerThanMaxRedirectsFails() async throws {
+        let routes: @Sendable (TestRequest) -> TestResponse = { request in
+            let step = Int(request.path.dropFirst()) ?? 0
+            return .redirect(to: "/\(step + 1)")
+        }
+        try await TestHTTPServer.run(routes: routes) { server in
+            let url = server.url("/0")
+            let error = try await fetchError(try fetcher(["maxRedirects": 3]), url)
+            #expect(error == .tooManyRedirects(url: url, limit: 3))
+            // The first request and three redirects followed; the fourth is refused.
+            #expect(server.exchanges.map(\.request.path) == ["/0", "/1", "/2", "/3"])
+        }
+    }
+
+    @Test func aFailedHopNamesTheRedirect() async throws {
+        let routes: @Sendable (TestRequest) -> TestResponse = { request in
+            request.path == "/start" ? .redirect(to: "/gone") : .notFound
+        }
+        try await TestHTTPServer.run(routes: routes) { server in
+            let url = server.url("/start")
+            let error = try await fetchError(try fetcher(), url)
+            #expect(error.status == 404)
+            #expect(error.description.contains("redirected to \(server.url("/gone"))"), "\(error)")
+        }
+    }
+}
