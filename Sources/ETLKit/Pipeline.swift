@@ -37,11 +37,15 @@ public struct Pipeline: Sendable {
     /// The state store's file (the `"state"` member, references expanded), or nil for none. The
     /// loader does not open it: the command line does (see ``StateStore``).
     public var state: String?
+    /// The hosts of the http(s) URLs the sources' options name (``URLHost/name(of:)``): the run
+    /// starts its ``NamedHosts`` with them.
+    public var namedHosts: Set<String>
 
     public init(name: String, sources: [PipelineStage<any Source>], fetchers: [PipelineStage<any Fetcher>],
                 steps: [PipelineStage<ProcessingStep>], sinks: [PipelineStage<any Sink>],
-                deadLetters: PipelineStage<any Sink>, concurrency: Int, state: String? = nil) {
+                deadLetters: PipelineStage<any Sink>, concurrency: Int, state: String? = nil, namedHosts: Set<String> = []) {
         self.state = state
+        self.namedHosts = namedHosts
         self.name = name
         self.sources = sources
         self.fetchers = fetchers

@@ -73,6 +73,8 @@ private struct Builder {
     let registry: PluginRegistry
     let expansion: EnvironmentExpansion
     var diagnostics: [PipelineDiagnostic] = []
+    /// Hosts of the http(s) URLs in the sources' options.
+    var namedHosts: Set<String> = []
 
     init(registry: PluginRegistry, expansion: EnvironmentExpansion) {
         self.registry = registry
@@ -151,7 +153,7 @@ private struct Builder {
 
         guard diagnostics.isEmpty, let deadLetters else { return nil }
         return Pipeline(name: name, sources: sources, fetchers: fetchers, steps: steps, sinks: sinks,
-                        deadLetters: deadLetters, concurrency: concurrency, state: state)
+                        deadLetters: deadLetters, concurrency: concurrency, state: state, namedHosts: namedHosts)
     }
 
     /// Builds the plugins of one top-level list (`sources`, `fetch`, `steps`, `sinks`). A single plugin
@@ -256,6 +258,7 @@ private struct Builder {
 
         do {
             let instance = try type.init(options: PluginOptions(values))
+            if descriptor.kind == .source { namedHosts.formUnion(NamedHosts.hosts(in: .object(values))) }
             return PipelineStage(id: id, path: path, instance: instance)
         } catch let error as OptionError {
             let location = optionMembers.first { $0.key == error.option }?.value.location ?? node.location

@@ -77,6 +77,8 @@ public struct PipelineRunner: Sendable {
 
     public func run() async throws(RunError) -> RunSummary {
         let context = RunContext(logger: logger)
+        // The hosts the user named may be fetched on private addresses (see the http fetcher).
+        _ = context.services.value { NamedHosts(pipeline.namedHosts) }
         let started = ContinuousClock.now
         var openedSinks: [PipelineStage<any Sink>] = []
         let allSinks = pipeline.sinks + [pipeline.deadLetters]
@@ -310,9 +312,12 @@ public struct PipelineRunner: Sendable {
     }
 
     /// Takes one record through the fetch and the steps, as a run does, without sources or sinks
-    /// (`etl extract` uses this to show one page's record).
+    /// (`etl extract` uses this to show one page's record). The record's URL is the user's own, so
+    /// its host counts as named (``NamedHosts``).
     public func process(_ record: Record) async -> RecordResult {
-        let timed = await process(record, context: RunContext(logger: logger))
+        let context = RunContext(logger: logger)
+        context.services.value { NamedHosts(pipeline.namedHosts) }.insert(hostOf: record.url)
+        let timed = await process(record, context: context)
         switch timed.outcome {
         case .done(let record): return .done(record)
         case .skipped(let record): return .skipped(record, step: timed.timings.last.map { stageLabels[$0.step] } ?? "")

@@ -46,7 +46,7 @@ import Testing
     func crawl(_ options: [String: JSONValue]) async throws -> [Record] {
         let source = try CrawlSource(options: PluginOptions(options.merging(["delay": 0, "robots": false]) { given, _ in given }))
         let sent = Mutex<[Record]>([])
-        try await source.produce(into: RecordOutput { record in sent.withLock { $0.append(record) } }, context: RunContext(logger: .init(label: "test")))
+        try await source.produce(into: RecordOutput { record in sent.withLock { $0.append(record) } }, context: .namingLoopback())
         return sent.withLock { $0 }
     }
 

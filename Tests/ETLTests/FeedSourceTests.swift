@@ -31,7 +31,7 @@ import Testing
         let source = try FeedSource(options: PluginOptions(options.merging(["delay": 0]) { given, _ in given }))
         let collected = Mutex<[Record]>([])
         try await source.produce(into: RecordOutput { record in collected.withLock { $0.append(record) } },
-                                 context: RunContext(logger: .init(label: "test")))
+                                 context: .namingLoopback())
         return collected.withLock { $0 }
     }
 
@@ -61,7 +61,7 @@ import Testing
         let collected = Mutex<[String]>([])
         await #expect(throws: FeedError.self) {
             try await source.produce(into: RecordOutput { record in collected.withLock { $0.append(record.url) } },
-                                     context: RunContext(logger: .init(label: "test")))
+                                     context: .namingLoopback())
         }
         #expect(collected.withLock { $0 } == ["https://www.example.ir/news/1", "https://www.example.ir/news/2"])
     }

@@ -12,7 +12,7 @@ import Testing
     /// The fetcher without politeness and retries (their own tests turn them on), so these tests
     /// see one request per fetch; `options` add to or replace these.
     static func fetcher(_ options: [String: JSONValue] = [:]) throws -> HTTPFetcher {
-        let quiet: [String: JSONValue] = ["robots": false, "delay": 0, "retries": 0]
+        let quiet: [String: JSONValue] = ["robots": false, "delay": 0, "retries": 0, "allowPrivate": ["127.0.0.0/8", "localhost"]]
         return try HTTPFetcher(options: PluginOptions(quiet.merging(options) { $1 }))
     }
 
@@ -290,8 +290,10 @@ import Testing
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["maxRetryAfter": -1])) }
         #expect(HTTPFetcher.descriptor.options.map(\.name) == [
             "concurrency", "perHost", "delay", "robots", "maxCrawlDelay", "retries", "backoff", "maxRetryAfter",
-            "connectTimeout", "timeout", "maxRedirects", "maxBytes", "userAgent", "headers",
+            "connectTimeout", "timeout", "maxRedirects", "maxBytes", "userAgent", "allowPrivate", "headers",
         ])
+        #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["allowPrivate": ["10.0.0.0/33"]])) }
+        #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["allowPrivate": ["http://intranet/"]])) }
     }
 
     @Test func cancellingTheTaskEndsTheTransfer() async throws {
@@ -335,11 +337,11 @@ import Testing
             let client = CurlMultiClient(configuration: configuration)
             let schedule = HostSchedule()
             #expect(!client.isLoopRunning)  // nothing happens before the first request
-            let first = try await client.get(server.url("/first"), schedule: schedule)
+            let first = try await client.get(server.url("/first"), schedule: schedule, destination: DestinationPolicy(hostIsNamed: true))
             #expect(first.status == 200)
             try await Task.sleep(for: .milliseconds(3500))
             #expect(!client.isLoopRunning)
-            let second = try await client.get(server.url("/second"), schedule: schedule)
+            let second = try await client.get(server.url("/second"), schedule: schedule, destination: DestinationPolicy(hostIsNamed: true))
             #expect(second.status == 200)
             #expect(String(decoding: second.body, as: UTF8.self) == "<p>ok</p>")
             #expect(server.exchanges.map(\.request.path) == ["/first", "/second"])

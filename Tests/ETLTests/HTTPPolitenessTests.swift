@@ -14,7 +14,7 @@ import Testing
     /// A fetcher with small delays; `options` add to or replace the test defaults (robots off, no
     /// delay, no retries).
     static func fetcher(_ options: [String: JSONValue] = [:], robotsFailureLifetime: Duration = .seconds(300)) throws -> HTTPFetcher {
-        let base: [String: JSONValue] = ["robots": false, "delay": 0, "retries": 0]
+        let base: [String: JSONValue] = ["robots": false, "delay": 0, "retries": 0, "allowPrivate": ["127.0.0.0/8", "localhost"]]
         return try HTTPFetcher(options: PluginOptions(base.merging(options) { $1 }), robotsFailureLifetime: robotsFailureLifetime)
     }
 

@@ -50,7 +50,7 @@ import Testing
         // No delay between downloads: the run-wide schedule has its own tests.
         let source = try SitemapSource(options: PluginOptions(options.merging(["delay": 0]) { given, _ in given }))
         let sent = Mutex<[Record]>([])
-        try await source.produce(into: RecordOutput { record in sent.withLock { $0.append(record) } }, context: RunContext(logger: .init(label: "test")))
+        try await source.produce(into: RecordOutput { record in sent.withLock { $0.append(record) } }, context: .namingLoopback())
         return sent.withLock { $0 }
     }
 

@@ -202,7 +202,7 @@ import Testing
     @Test func notModifiedOnlyForConditionalRequests() async throws {
         try await TestHTTPServer.run(routes: { _ in TestResponse(status: 304) }) { server in
             let fetcher = try HTTPFetcher(options: PluginOptions(["delay": 0, "robots": false, "retries": 0]))
-            let context = RunContext(logger: Logger(label: "etl.tests.state"))
+            let context = RunContext.namingLoopback(label: "etl.tests.state")
             var record = Record(url: server.url("/page"), source: "test")
             // A plain request answered 304 is a failure, as any non-2xx status.
             await #expect(throws: HTTPFetchError.self) { _ = try await fetcher.fetch(record, context: context) }

@@ -44,6 +44,10 @@ struct HTTPTransferResult: Sendable {
 /// send the request (`CURLOPT_PREREQFUNCTION`), after any connection set-up, so the gaps the server
 /// sees are never shorter than the interval.
 ///
+/// **Destinations.** Before libcurl opens a socket (`CURLOPT_OPENSOCKETFUNCTION`), the address it
+/// resolved is checked with the request's ``DestinationPolicy``: a refused address never gets a
+/// connection, whatever spelling of the host or DNS answer led to it.
+///
 /// **Lifetime.** Nothing happens at initialisation (`etl validate` builds fetchers): the multi
 /// handle and the thread are made by the first request. The thread exits once it has been idle for
 /// ``Configuration/idleLinger`` (no transfer and nothing queued), dropping its reference to the
@@ -96,8 +100,10 @@ final class CurlMultiClient: Sendable {
     /// status is not a failure here) and `CancellationError` when the task is cancelled.
     /// `acceptsAnyMediaType` turns off ``Configuration/isUnwantedMediaType`` for this request (for
     /// robots.txt, which some servers label as a binary type). `headerLines` (`Name: value`) are sent
-    /// after the configuration's own, for this request only (conditional requests).
-    func get(_ url: String, schedule: HostSchedule, acceptsAnyMediaType: Bool = false, headerLines: [String] = []) async throws -> HTTPTransferResult {
+    /// after the configuration's own, for this request only (conditional requests). `destination`
+    /// says which addresses the request may connect to; a refused one fails it with
+    /// ``HTTPFetchError/addressRefused(url:address:kind:)``.
+    func get(_ url: String, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false, headerLines: [String] = []) async throws -> HTTPTransferResult {
         guard let host = HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
         let id = state.withLock { state in
@@ -107,7 +113,8 @@ final class CurlMultiClient: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                enqueue(PendingRequest(id: id, url: url, host: host, schedule: schedule, acceptsAnyMediaType: acceptsAnyMediaType, headerLines: headerLines, continuation: continuation))
+                enqueue(PendingRequest(id: id, url: url, host: host, schedule: schedule, destination: destination, acceptsAnyMediaType: acceptsAnyMediaType,
+                                       headerLines: headerLines, continuation: continuation))
             }
         } onCancel: {
             cancel(id)
@@ -133,6 +140,7 @@ final class CurlMultiClient: Sendable {
         /// The request's host as ``HostSchedule`` names it.
         var host: String
         var schedule: HostSchedule
+        var destination: DestinationPolicy
         var acceptsAnyMediaType: Bool
         /// Request headers of this request only, after the configuration's.
         var headerLines: [String]
@@ -430,6 +438,9 @@ private final class Transfer {
     private let isUnwantedMediaType: @Sendable (String) -> Bool
     /// Called just before the request is sent.
     fileprivate let onRequestStart: () -> Void
+    fileprivate let destination: DestinationPolicy
+    /// The address the policy refused, if any (libcurl may then try another of the host's).
+    fileprivate var refusedAddress: (address: DestinationPolicy.Address, kind: DestinationPolicy.Kind)?
 
     private var body: [UInt8] = []
     private var headers: [(name: String, value: String)] = []
@@ -460,6 +471,7 @@ private final class Transfer {
             self.isUnwantedMediaType = configuration.isUnwantedMediaType
         }
         self.onRequestStart = onRequestStart
+        self.destination = request.destination
         for line in configuration.headerLines + request.headerLines {
             headerList = curl_slist_append(headerList, line)
         }
@@ -517,9 +529,38 @@ private final class Transfer {
         }
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQFUNCTION, unsafeBitCast(prerequest, to: UnsafeRawPointer.self)))
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context))
+        // Every connection's address, after DNS, passes the destination policy before its socket exists.
+        let openSocket: @convention(c) (UnsafeMutableRawPointer?, curlsocktype, UnsafeMutablePointer<curl_sockaddr>?) -> curl_socket_t = { context, _, address in
+            guard let context, let address else { return CURL_SOCKET_BAD }
+            return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().openSocket(address)
+        }
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETFUNCTION, unsafeBitCast(openSocket, to: UnsafeRawPointer.self)))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, context))
         guard failure == CURLE_OK else {
             throw HTTPFetchError.networkFailure(url: url, code: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
         }
+    }
+
+    /// The open-socket callback: a socket for an address the destination policy allows, else
+    /// `CURL_SOCKET_BAD` (libcurl then tries the host's next address, or fails the transfer).
+    func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        let family = address.pointee.family
+        guard let offset = MemoryLayout<curl_sockaddr>.offset(of: \.addr) else { return CURL_SOCKET_BAD }
+        let raw = UnsafeRawPointer(address) + offset
+        let bytes: [UInt8]
+        if family == AF_INET, address.pointee.addrlen >= UInt32(MemoryLayout<sockaddr_in>.size) {
+            bytes = Array(UnsafeRawBufferPointer(start: raw + 4, count: 4))  // sin_family, sin_port, sin_addr
+        } else if family == AF_INET6, address.pointee.addrlen >= UInt32(MemoryLayout<sockaddr_in6>.size) {
+            bytes = Array(UnsafeRawBufferPointer(start: raw + 8, count: 16))  // …, sin6_flowinfo, sin6_addr
+        } else {
+            return CURL_SOCKET_BAD  // not an internet address (a Unix socket was never asked for)
+        }
+        let candidate = DestinationPolicy.Address(bytes: bytes)
+        if let kind = destination.refusal(of: candidate) {
+            refusedAddress = (candidate, kind)
+            return CURL_SOCKET_BAD
+        }
+        return socket(family, address.pointee.socktype, address.pointee.protocol)
     }
 
     /// The write callback: appends body bytes; returns fewer bytes than given (so libcurl aborts) once
@@ -588,6 +629,9 @@ private final class Transfer {
     func result(for code: CURLcode) -> Result<HTTPTransferResult, any Error> {
         if let rejectedMediaType {
             return .failure(HTTPFetchError.unsupportedMediaType(url: url, mediaType: rejectedMediaType))
+        }
+        if code != CURLE_OK, let refusedAddress {
+            return .failure(HTTPFetchError.addressRefused(url: url, address: refusedAddress.address.description, kind: refusedAddress.kind.rawValue))
         }
         if exceededMaxBytes || code == CURLE_FILESIZE_EXCEEDED {
             return .failure(HTTPFetchError.tooLarge(url: url, limit: maxBytes))

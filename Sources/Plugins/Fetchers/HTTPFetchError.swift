@@ -20,6 +20,10 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
     /// to a URL of the same chain (a loop), or to a URL its host's robots.txt disallows. `target`
     /// is the Location, no request was sent to it.
     case redirectRefused(url: String, target: String, reason: String)
+    /// The host's address is one the fetcher may not connect to (`kind`: loopback, private,
+    /// link-local, unspecified, multicast, reserved): the host was not named by the user and the
+    /// `allowPrivate` option does not cover it. No connection was opened.
+    case addressRefused(url: String, address: String, kind: String)
     /// A redirect was followed and the request to `target` failed with `error`.
     indirect case afterRedirect(url: String, target: String, error: HTTPFetchError)
     /// The response is a clearly binary media type (images, audio, video, PDF, archives), which no
@@ -41,7 +45,7 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
         case .networkFailure(let url, _, _), .timedOut(let url, _), .httpStatus(let url, _, _),
              .tooLarge(let url, _), .tooManyRedirects(let url, _), .unsupportedMediaType(let url, _),
              .robotsDisallowed(let url, _), .retryAfterTooLong(let url, _, _, _, _), .redirectRefused(let url, _, _),
-             .afterRedirect(let url, _, _):
+             .afterRedirect(let url, _, _), .addressRefused(let url, _, _):
             return url
         case .failedAfterAttempts(_, let last):
             return last.url
@@ -94,6 +98,9 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
             return "cannot fetch \(url): the body is larger than \(limit) bytes (option maxBytes)"
         case .tooManyRedirects(let url, let limit):
             return "cannot fetch \(url): more than \(limit) redirects (option maxRedirects)"
+        case .addressRefused(let url, let address, let kind):
+            let article = kind.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+            return "cannot fetch \(url): its address \(address) is \(article) \(kind) address, refused for a host the pipeline does not name (option allowPrivate)"
         case .redirectRefused(let url, let target, let reason):
             return "cannot fetch \(url): redirected to \(target), not followed: \(reason)"
         case .afterRedirect(let url, let target, let error):

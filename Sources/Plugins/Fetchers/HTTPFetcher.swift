@@ -69,6 +69,7 @@ public struct HTTPFetcher: Fetcher {
             OptionSpec("maxRedirects", .integer(minimum: 0, maximum: 100), default: .integer(10), "Redirects followed before the fetch fails. Each is a request of its own, spaced by delay and checked against robots.txt of its host; a loop, or a target that is not http(s), fails at once."),
             OptionSpec("maxBytes", .integer(minimum: 1), default: .integer(defaultMaxBytes), "Largest body accepted, in bytes after decompression; a larger one fails the fetch."),
             OptionSpec("userAgent", .string, default: .string(defaultUserAgent), "The User-Agent header sent with every request."),
+            OptionSpec("allowPrivate", .stringList, default: .array([]), "Host names, addresses and networks (10.0.0.0/8, fd00::/8) that may be reached on loopback, private or link-local addresses. Without it only the hosts the pipeline's sources or URL lists name may be, and never on link-local ones; the address is checked after DNS, on every redirect."),
             OptionSpec("headers", .stringMap, default: .object([:]), "Extra request headers, name to value; they replace the defaults of the same name (such as Accept)."),
         ]
     )
@@ -93,6 +94,9 @@ public struct HTTPFetcher: Fetcher {
     private let maxCrawlDelay: Double
     /// Redirects followed before the fetch fails.
     private let maxRedirects: Int
+    /// The `allowPrivate` option: networks and host names that may be reached on private addresses.
+    private let allowedNetworks: [DestinationPolicy.Network]
+    private let allowedHosts: Set<String>
 
     public init(options: PluginOptions) throws {
         try self.init(options: options, robotsFailureLifetime: .seconds(300))
@@ -107,6 +111,7 @@ public struct HTTPFetcher: Fetcher {
         configuration.connectTimeout = try Self.seconds(options, "connectTimeout", default: 10)
         configuration.timeout = try Self.seconds(options, "timeout", default: 30)
         maxRedirects = try Self.integer(options, "maxRedirects", default: 10, minimum: 0)
+        (allowedNetworks, allowedHosts) = try DestinationPolicy.allowances(options.strings("allowPrivate") ?? [])
         configuration.maxBytes = try Self.integer(options, "maxBytes", default: Self.defaultMaxBytes, minimum: 1)
         let userAgent = options.string("userAgent") ?? Self.defaultUserAgent
         guard !Self.containsLineBreak(userAgent) else {
@@ -139,6 +144,7 @@ public struct HTTPFetcher: Fetcher {
             OptionSpec("robots", .boolean, default: true, "Obey each host's robots.txt: a disallowed \(documents) is not requested."),
             OptionSpec("timeout", .number(minimum: 0.1), default: .number(timeout), "Seconds allowed to fetch one \(documents)."),
             OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with \(documents) requests."),
+            OptionSpec("allowPrivate", .stringList, default: .array([]), "Host names, addresses and networks (10.0.0.0/8) that may be reached on loopback, private or link-local addresses; as the http fetcher's option."),
         ]
     }
 
@@ -148,7 +154,7 @@ public struct HTTPFetcher: Fetcher {
         var fetcherOptions: [String: JSONValue] = [
             "retries": 2, "timeout": .number(defaultTimeout), "maxBytes": .integer(maxBytes),
         ]
-        for name in ["delay", "robots", "timeout", "userAgent"] {
+        for name in ["delay", "robots", "timeout", "userAgent", "allowPrivate"] {
             if let value = options[name] { fetcherOptions[name] = value }
         }
         try self.init(options: PluginOptions(fetcherOptions))
@@ -242,6 +248,17 @@ public struct HTTPFetcher: Fetcher {
         }
     }
 
+    // MARK: Destinations
+
+    /// The addresses a request for `url` may connect to: see ``DestinationPolicy``.
+    private func destination(of url: String, context: RunContext) -> DestinationPolicy {
+        let name = URLHost.name(of: url) ?? ""
+        let unbracketed = name.hasPrefix("[") ? String(name.dropFirst().dropLast()) : name
+        return DestinationPolicy(hostIsNamed: context.services.value { NamedHosts() }.contains(name),
+                                 hostIsAllowed: allowedHosts.contains(name) || allowedHosts.contains(unbracketed),
+                                 networks: allowedNetworks)
+    }
+
     // MARK: Retries
 
     /// Fetches `url`, trying again after retryable failures and statuses (``RetryPolicy``). Returns
@@ -255,7 +272,8 @@ public struct HTTPFetcher: Fetcher {
             var wait = 0.0
             var reason = ""
             do {
-                let result = try await client.get(url, schedule: schedule, acceptsAnyMediaType: acceptsAnyMediaType, headerLines: headerLines)
+                let result = try await client.get(url, schedule: schedule, destination: destination(of: url, context: context),
+                                                  acceptsAnyMediaType: acceptsAnyMediaType, headerLines: headerLines)
                 guard RetryPolicy.retryableStatuses.contains(result.status) else { return (result, attempt) }
                 let retryAfter = result.headers.last { $0.name == "retry-after" }.flatMap { RetryPolicy.retryAfterSeconds($0.value) }
                 // The whole host was asked to wait, not only this URL, also when this fetch gives up.

@@ -1,3 +1,4 @@
+import ETLKit
 import Foundation
 import Synchronization
 
@@ -57,35 +58,8 @@ final class HostSchedule: Sendable {
 
     /// The host of an http(s) URL as the schedule names it (see the type's discussion), or nil for
     /// any other URL.
-    ///
-    /// Read from the URL's bytes (`scheme://[userinfo@]host[:port]…`), not with `URLComponents`:
-    /// every request asks, and a Foundation parse costs more than the rest of the scheduling.
     static func host(of url: String) -> String? {
-        let bytes = Array(url.utf8)
-        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-        var index = 0
-        while index < bytes.count, bytes[index] != UInt8(ascii: ":") { index += 1 }
-        let scheme = String(decoding: bytes[0..<index].map(lower), as: UTF8.self)
-        guard scheme == "http" || scheme == "https",
-              index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") else { return nil }
-        let authorityStart = index + 3
-        var authorityEnd = authorityStart
-        while authorityEnd < bytes.count, !"/?#".utf8.contains(bytes[authorityEnd]) { authorityEnd += 1 }
-        var hostStart = authorityStart
-        if let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) { hostStart = at + 1 }
-        // The port follows the last colon, unless that colon is inside an IPv6 literal's brackets.
-        var hostEnd = authorityEnd
-        if let colon = bytes[hostStart..<authorityEnd].lastIndex(of: UInt8(ascii: ":")),
-           !bytes[colon..<authorityEnd].contains(UInt8(ascii: "]")) {
-            hostEnd = colon
-        }
-        guard hostEnd > hostStart else { return nil }
-        let name = String(decoding: bytes[hostStart..<hostEnd].map(lower), as: UTF8.self)
-        guard hostEnd < authorityEnd else { return name }
-        let portText = bytes[(hostEnd + 1)..<authorityEnd]
-        guard !portText.isEmpty else { return name }
-        guard portText.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let port = Int(String(decoding: portText, as: UTF8.self)) else { return nil }
-        return port == (scheme == "https" ? 443 : 80) ? name : "\(name):\(port)"
+        URLHost.authority(of: url)
     }
 
     /// Whether a request to `host` may start now. `delay` is the requesting client's least interval

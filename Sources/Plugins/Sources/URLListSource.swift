@@ -69,7 +69,10 @@ public struct URLListSource: Source {
         if let file {
             var reader = try LineReader(path: file)
             var count = 0
+            // The user's own list: its hosts are named, as if written in the pipeline (``NamedHosts``).
+            let named = context.services.value { NamedHosts() }
             while let line = try reader.nextURLLine() {
+                named.insert(hostOf: line.text)
                 // Not checked again: the first pass did, and a line changed since then still fails
                 // at the fetcher, as a dead letter with its reason.
                 try await output.send(Record(url: line.text, source: Self.descriptor.id))

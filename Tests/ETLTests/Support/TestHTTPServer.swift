@@ -108,14 +108,18 @@ final class TestHTTPServer: Sendable {
     private let running = Mutex<Running?>(nil)
     private let log = Mutex<[TestExchange]>([])
 
-    init(routes: @escaping @Sendable (TestRequest) -> TestResponse) {
+    /// The loopback address the server binds (any of 127.0.0.0/8 on Linux).
+    let host: String
+
+    init(host: String = "127.0.0.1", routes: @escaping @Sendable (TestRequest) -> TestResponse) {
+        self.host = host
         self.routes = routes
     }
 
     /// Starts a server, runs `body` with it, and stops it, also when `body` throws.
-    static func run<T: Sendable>(routes: @escaping @Sendable (TestRequest) -> TestResponse,
+    static func run<T: Sendable>(host: String = "127.0.0.1", routes: @escaping @Sendable (TestRequest) -> TestResponse,
                                  _ body: (TestHTTPServer) async throws -> T) async throws -> T {
-        let server = TestHTTPServer(routes: routes)
+        let server = TestHTTPServer(host: host, routes: routes)
         try await server.start()
         do {
             let result = try await body(server)
@@ -127,7 +131,7 @@ final class TestHTTPServer: Sendable {
         }
     }
 
-    /// Binds 127.0.0.1 on a port the OS picks and starts answering.
+    /// Binds ``host`` on a port the OS picks and starts answering.
     func start() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let channel = try await ServerBootstrap(group: group)
@@ -138,7 +142,7 @@ final class TestHTTPServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(TestHTTPHandler(server: self))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0)
+            .bind(host: host, port: 0)
             .get()
         guard let port = channel.localAddress?.port else {
             try? await channel.close()
@@ -163,9 +167,9 @@ final class TestHTTPServer: Sendable {
         running.withLock { $0?.port ?? 0 }
     }
 
-    /// `http://127.0.0.1:PORT` followed by `path` (which starts with `/`).
+    /// `http://HOST:PORT` followed by `path` (which starts with `/`).
     func url(_ path: String) -> String {
-        "http://127.0.0.1:\(port)\(path)"
+        "http://\(host):\(port)\(path)"
     }
 
     /// Every request so far, in arrival order.
