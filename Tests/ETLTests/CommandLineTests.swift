@@ -20,6 +20,11 @@ import Testing
         ("{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"paht\": \"a\"}]}", "$.sinks[0].paht: unknown option", "1:78"),
         ("{\"sources\": [{\"use\": \"files\", \"glob\": 3}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}]}", "$.sources[0].glob: expected a string or a list of strings", "1:39"),
         ("{\"sources\": [{\"use\": \"files\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}]}", "needs option \"glob\"", "1:14"),
+        // Issue #10: a repeated key names both places; NUL would cut a path short.
+        ("{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}], \"sinks\": []}",
+         "$.sinks: member \"sinks\" is given twice, first at 1:51 and again at 1:93", "1:93"),
+        ("{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\\u0000b\"}]}",
+         "$: invalid JSON: NUL character (\\u0000) in string", "1:88"),
     ])
     func validateRejectsBrokenFilesWithPathAndPlace(text: String, message: String, place: String) throws {
         let folder = try TemporaryFolder()
@@ -29,6 +34,18 @@ import Testing
         #expect(result.status == 2)
         #expect(result.standardError.contains(message), "\(result.standardError)")
         #expect(result.standardError.contains("broken.json:\(place): error:"), "\(result.standardError)")
+    }
+
+    @Test func validateRejectsAFileThatIsNotUTF8() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.path("latin1.json")
+        // "café" saved as Latin-1: 0xE9 is not UTF-8.
+        try Data(Array("{\n \"name\": \"caf".utf8) + [0xE9] + Array("\", \"sinks\": []}".utf8)).write(to: URL(fileURLWithPath: file))
+        let result = try CommandLineTool.run(["validate", file])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("latin1.json:2:14: error: $: invalid JSON: the file is not UTF-8 text: byte 0xE9 at byte offset 15"),
+                "\(result.standardError)")
     }
 
     @Test func pluginsListsEveryBuiltinAndOnePluginsOptions() throws {
