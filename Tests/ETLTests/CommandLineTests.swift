@@ -92,6 +92,49 @@ import Testing
         #expect(limit.status == 2)
     }
 
+    /// Issue #10, end to end: `articles.sqlite` is a folder, so the second run fails at open; the
+    /// first run's `articles.jsonl` keeps its 5 lines (it used to be emptied) and nothing is left over.
+    @Test func aRunThatFailsLeavesTheLastOutputInPlace() throws {
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        let first = try CommandLineTool.run(["run", "pipelines/demo.json", "--limit", "5", "--quiet"], environment: ["OUT": output.url.path])
+        #expect(first.status == 0, "\(first.standardError)")
+        let lastRun = try Data(contentsOf: output.url.appendingPathComponent("articles.jsonl"))
+        #expect(try readJSONLines(output.path("articles.jsonl")).count == 5)
+        for name in try FileManager.default.contentsOfDirectory(atPath: output.url.path) where name.hasPrefix("articles.sqlite") {
+            try FileManager.default.removeItem(atPath: output.path(name))
+        }
+        try FileManager.default.createDirectory(atPath: output.path("articles.sqlite"), withIntermediateDirectories: false)
+
+        let second = try CommandLineTool.run(["run", "pipelines/demo.json", "--quiet"], environment: ["OUT": output.url.path])
+        #expect(second.status == 1)
+        #expect(second.standardError.contains("cannot open sink \"sqlite\""), "\(second.standardError)")
+        #expect(try Data(contentsOf: output.url.appendingPathComponent("articles.jsonl")) == lastRun)
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: output.url.path).filter { $0.hasPrefix(".") }
+        #expect(hidden.isEmpty, "left over: \(hidden)")
+    }
+
+    /// `"path": "-"` is standard output, and a one-character file name is a file (both used to crash).
+    @Test func aDashIsStandardOutputAndOneCharacterNamesAreFiles() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let pages = CommandLineTool.packageRoot.appendingPathComponent("pipelines/demo-pages").path
+        let file = try folder.write("""
+            {"sources": [{"use": "files", "glob": "\(pages)/*.html"}],
+             "sinks": [{"use": "jsonl", "path": "-"}, {"use": "jsonl", "path": "a"}], "deadLetters": {"use": "jsonl", "path": "d"}}
+            """, to: "p.json")
+        let result = try CommandLineTool.run(["run", file, "--limit", "2"], in: folder.url)
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.count == 2, "\(result.standardOutput)")
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] })
+        #expect(try readJSONLines(folder.path("a")).count == 2)
+        #expect(FileManager.default.fileExists(atPath: folder.path("d")))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("-")))
+        // The summary table goes to standard error, out of the records' way.
+        #expect(!result.standardError.isEmpty)
+    }
+
     @Test func runWithLimitStopsEarly() throws {
         let output = try TemporaryFolder()
         defer { output.remove() }
