@@ -176,6 +176,23 @@ import Testing
         }
     }
 
+    @Test func hiddenFilesOfKilledRunsAreRemovedAtOpen() async throws {
+        try await withTemporaryDirectory { directory in
+            // Int32.max is past any pid_max: no such process. getpid() is this process: still running.
+            let abandoned = ".articles.jsonl.etl-\(Int32.max)-9f3a1c07.tmp"
+            let running = ".articles.jsonl.etl-\(getpid())-1234abcd.tmp"
+            for name in [abandoned, running, ".other.etl-x.tmp", "keep.txt"] {
+                try Data("x\n".utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
+            }
+            #expect(OutputFile.temporaryFileOwner(abandoned) == Int32.max)
+            #expect(OutputFile.temporaryFileOwner("keep.txt") == nil)
+            let sink = try JSONLSink(options: PluginOptions(["path": .string(directory + "/articles.jsonl")]))
+            try await sink.open(context: testContext)
+            try await sink.close()
+            #expect(try files(in: directory) == [running, ".other.etl-x.tmp", "articles.jsonl", "keep.txt"])
+        }
+    }
+
     @Test func parentDirectoryOfShortPaths() {
         // NSString.deletingLastPathComponent traps on "-" (the run died with SIGILL).
         #expect(OutputFile.parentDirectory(of: "-") == nil)

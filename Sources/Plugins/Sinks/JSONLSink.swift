@@ -94,6 +94,7 @@ public actor JSONLSink: Sink {
                 output = .standardOutput
             } else {
                 try OutputFile.createParentDirectory(of: path)
+                OutputFile.removeAbandonedFiles(in: OutputFile.parentDirectory(of: path))
                 // Append mode also reads: it looks at the last byte of the existing file (below).
                 output = mode == .append ? try .appending(to: path) : try .replacing(path)
             }

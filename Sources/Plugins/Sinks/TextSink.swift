@@ -53,6 +53,7 @@ public actor TextSink: Sink {
         let names: [String]
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            OutputFile.removeAbandonedFiles(in: directory)
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
             throw TextSinkError.cannotOpen(directory: directory, reason: Self.reason(for: error))

@@ -13,7 +13,8 @@ import Darwin
 ///   stays on one file system and is atomic) under a hidden name made of the target's name, the
 ///   process id and a random part: `.articles.jsonl.etl-4242-9f3a1c07.tmp`. ``commit()`` renames it
 ///   over the target; ``discard()`` removes it. Until the commit the target is exactly as the last
-///   run left it, however this run ends; a run killed outright leaves only the hidden file behind.
+///   run left it, however this run ends; a run killed outright leaves only the hidden file behind,
+///   which the next run removes (``removeAbandonedFiles(in:)``).
 ///   The new file gets the permissions of the one it replaces (less the umask). A target that is a
 ///   symbolic link is refused: the rename would replace the link rather than write through it, and
 ///   a planted link is better reported than silently replaced. A folder is refused too. A device or
@@ -102,6 +103,28 @@ struct OutputFile: Sendable {
     func discard() {
         guard let temporaryPath else { return }
         unlink(temporaryPath)
+    }
+
+    // MARK: Leftovers
+
+    /// Removes the hidden files that runs killed outright left in `directory` (the current folder
+    /// when nil): those whose process id names no running process. A file of a run still going on,
+    /// or of another user's process, stays.
+    static func removeAbandonedFiles(in directory: String?) {
+        let folder = directory ?? "."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names {
+            guard let owner = temporaryFileOwner(name), kill(owner, 0) != 0, errno == ESRCH else { continue }
+            unlink(folder.hasSuffix("/") ? folder + name : folder + "/" + name)
+        }
+    }
+
+    /// The process id in a hidden name made by ``replacing(_:)``, or nil for any other name.
+    static func temporaryFileOwner(_ name: String) -> pid_t? {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp"), let marker = name.range(of: ".etl-", options: .backwards) else { return nil }
+        let parts = name[marker.upperBound..<name.index(name.endIndex, offsetBy: -4)].split(separator: "-")
+        guard parts.count == 2, parts[1].allSatisfy(\.isHexDigit), let owner = pid_t(parts[0]), owner > 0 else { return nil }
+        return owner
     }
 
     // MARK: Paths
