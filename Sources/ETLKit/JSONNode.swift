@@ -28,7 +28,8 @@ public struct JSONNode: Sendable {
         self.location = location
     }
 
-    /// The node as a plain ``JSONValue`` (locations dropped; for a repeated key the last one wins).
+    /// The node as a plain ``JSONValue`` (locations dropped; for a repeated key the last one wins:
+    /// the pipeline loader rejects repeated keys, see ``duplicateMembers(at:)``).
     public var value: JSONValue {
         switch kind {
         case .null: return .null

@@ -8,8 +8,14 @@ public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
 
 /// A strict JSON (RFC 8259) parser over UTF-8 bytes that records the line and column of every value
 /// and member name. Foundation's parser does not report positions, which pipeline errors need.
+///
+/// Bytes that are not UTF-8 are an error, at the line and column of the first bad byte (a `String`
+/// is UTF-8 already). Escaped surrogates must come in pairs: a lone `\uD800` or `\uDC00` is an
+/// error, not a replacement character. `\u0000` is valid JSON; callers that hand strings to C
+/// (file paths) pass `allowingNUL: false` to have it rejected, since C would end the string there.
 public struct JSONNodeParser {
     private let bytes: [UInt8]
+    private let allowsNUL: Bool
     private var index = 0
     private var line = 1
     private var lineStart = 0
@@ -17,19 +23,21 @@ public struct JSONNodeParser {
     private static let maximumDepth = 512
 
     /// Parses a whole document; trailing content other than white space is an error.
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONNode {
-        var parser = JSONNodeParser(bytes: Array(text.utf8))
+    public static func parse(_ text: String, allowingNUL: Bool = true) throws(JSONSyntaxError) -> JSONNode {
+        var parser = JSONNodeParser(bytes: Array(text.utf8), allowsNUL: allowingNUL)
         return try parser.parseDocument()
     }
 
-    /// Parses a whole document given as UTF-8 bytes.
-    public static func parse(bytes: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
-        var parser = JSONNodeParser(bytes: bytes)
+    /// Parses a whole document given as UTF-8 bytes; bytes that are not UTF-8 are an error.
+    public static func parse(bytes: [UInt8], allowingNUL: Bool = true) throws(JSONSyntaxError) -> JSONNode {
+        var parser = JSONNodeParser(bytes: bytes, allowsNUL: allowingNUL)
+        try parser.checkUTF8()
         return try parser.parseDocument()
     }
 
-    private init(bytes: [UInt8]) {
+    private init(bytes: [UInt8], allowsNUL: Bool) {
         self.bytes = bytes
+        self.allowsNUL = allowsNUL
         // A UTF-8 byte order mark is allowed and skipped.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             index = 3
@@ -56,6 +64,41 @@ public struct JSONNodeParser {
 
     private mutating func error(_ message: String) -> JSONSyntaxError {
         JSONSyntaxError(message: message, location: location)
+    }
+
+    /// An error at an earlier byte of the current line (the start of an escape).
+    private mutating func error(_ message: String, at offset: Int) -> JSONSyntaxError {
+        index = offset
+        return error(message)
+    }
+
+    private static func unpairedSurrogate(_ value: UInt32) -> String {
+        let hex = String(value, radix: 16, uppercase: true)
+        return "unpaired surrogate \\u\(hex) in string; a \\u escape of a surrogate needs its other half next to it (\\uD83D\\uDE00 is one character)"
+    }
+
+    /// Throws at the first byte that does not belong to a well-formed UTF-8 sequence (an overlong
+    /// form, an encoded surrogate and a value past U+10FFFF are not well-formed either).
+    private mutating func checkUTF8() throws(JSONSyntaxError) {
+        var offset = 0
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                offset += encoded.count
+            case .emptyInput:
+                return
+            case .error(let length):
+                // Move to the bad byte, so that `location` names its line and column.
+                let newline = bytes[..<offset].lastIndex(of: 0x0A)
+                line = 1 + bytes[..<offset].count { $0 == 0x0A }
+                lineStart = newline.map { $0 + 1 } ?? lineStart
+                index = offset
+                let shown = bytes[offset..<offset + length].map { "0x" + String($0, radix: 16, uppercase: true) }
+                throw error("the file is not UTF-8 text: byte\(length == 1 ? "" : "s") \(shown.joined(separator: " ")) at byte offset \(offset) \(length == 1 ? "is" : "are") not valid UTF-8")
+            }
+        }
     }
 
     private mutating func parseDocument() throws(JSONSyntaxError) -> JSONNode {
@@ -200,18 +243,24 @@ public struct JSONNodeParser {
                 case UInt8(ascii: "r"): output.append(0x0D)
                 case UInt8(ascii: "t"): output.append(0x09)
                 case UInt8(ascii: "u"):
+                    let escapeStart = index - 2
                     var scalarValue = try parseHex4()
                     if (0xD800..<0xDC00).contains(scalarValue) {
                         // A high surrogate must be followed by an escaped low surrogate.
                         guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw error("unpaired surrogate in \\u escape")
+                            throw error(Self.unpairedSurrogate(scalarValue), at: escapeStart)
                         }
                         index += 2
                         let low = try parseHex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                        guard (0xDC00..<0xE000).contains(low) else { throw error(Self.unpairedSurrogate(scalarValue), at: escapeStart) }
                         scalarValue = 0x10000 + ((scalarValue - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00..<0xE000).contains(scalarValue) {
+                        throw error(Self.unpairedSurrogate(scalarValue), at: escapeStart)
                     }
-                    guard let scalar = Unicode.Scalar(scalarValue) else { throw error("invalid \\u escape") }
+                    if scalarValue == 0 && !allowsNUL {
+                        throw error("NUL character (\\u0000) in string; it is not allowed here, since a file path or other text handed to the system would end at it", at: escapeStart)
+                    }
+                    guard let scalar = Unicode.Scalar(scalarValue) else { throw error("invalid \\u escape", at: escapeStart) }
                     output.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default:
                     index -= 1
@@ -219,6 +268,8 @@ public struct JSONNodeParser {
                 }
             case 0x0A:
                 throw error("unterminated string (a newline inside a string must be written \\n)")
+            case 0 where !allowsNUL:
+                throw error("NUL byte in string; it is not allowed here, since a file path or other text handed to the system would end at it")
             case 0..<0x20:
                 throw error("control character in string; write it as a \\u escape")
             default:

@@ -20,6 +20,11 @@ import Foundation
 /// `deadLetters` to `dead-letters.jsonl`; without `state` runs keep no state (the loader
 /// never opens the state file: validating does no I/O). Every problem is collected (not only the first), each with
 /// its JSON path and line:column.
+///
+/// The file is read strictly: it must be UTF-8, no object may name a member twice (JSON readers
+/// keep one value silently; here both places are reported), and no string may hold NUL, raw or as
+/// `\u0000` (a path handed to the system would end at it). A JSON syntax error stops the reading and
+/// is the only problem reported.
 public struct PipelineLoader: Sendable {
     public var registry: PluginRegistry
     public var environment: [String: String]
@@ -55,7 +60,7 @@ public struct PipelineLoader: Sendable {
     private func load(bytes: [UInt8], file: String?, defaultName: String) throws(PipelineError) -> Pipeline {
         let root: JSONNode
         do {
-            root = try JSONNodeParser.parse(bytes: bytes)
+            root = try JSONNodeParser.parse(bytes: bytes, allowingNUL: false)
         } catch {
             throw PipelineError(file: file, diagnostics: [PipelineDiagnostic(path: .root, location: error.location, message: "invalid JSON: \(error.message)")])
         }
@@ -86,6 +91,11 @@ private struct Builder {
     }
 
     mutating func build(root: JSONNode, defaultName: String) -> Pipeline? {
+        for duplicate in root.duplicateMembers() {
+            report(duplicate.path, duplicate.location,
+                   "member \"\(duplicate.key)\" is given twice, first at \(duplicate.firstLocation) and again at \(duplicate.location); "
+                   + "keep one (a JSON reader would silently use only the last)")
+        }
         guard case .object(let members) = root.kind else {
             report(.root, root.location, "expected an object with \"sources\" and \"sinks\", found \(root.typeDescription)")
             return nil
@@ -236,10 +246,8 @@ private struct Builder {
                 optionsValid = false
                 continue
             }
-            if !seen.insert(member.key).inserted {
-                report(optionPath, member.keyLocation, "option \"\(member.key)\" is given twice")
-                optionsValid = false
-            }
+            // A repeated option is reported with every other repeated member (see `build`).
+            if !seen.insert(member.key).inserted { optionsValid = false }
             if let value = checkedValue(member.value, spec: spec, path: optionPath) {
                 values[spec.name] = value
             } else {

@@ -13,7 +13,9 @@ import Synchronization
 ///   to the dead-letter sink, and keeps the counts.
 ///
 /// A failing record never stops the run. A sink that cannot be opened, or a dead-letter sink that
-/// cannot be written (nothing may be lost silently), does: ``RunError``.
+/// cannot be written (nothing may be lost silently), does: ``RunError``. A run that fails ends its
+/// sinks with ``Sink/discard()``, one that succeeds with ``Sink/close()``: output that replaces the
+/// last run's is put in place only by a run that succeeded.
 ///
 /// **State.** With a ``StateStore`` a run is incremental. A worker looks up the record's canonical
 /// URL before the fetch; when its last run was `done`, the stored ETag and Last-Modified go on the
@@ -87,7 +89,7 @@ public struct PipelineRunner: Sendable {
                 try await sink.instance.open(context: context)
                 openedSinks.append(sink)
             } catch {
-                await close(openedSinks)
+                await discard(openedSinks)
                 throw RunError.sinkOpen(sink: sink.label, path: sink.path, reason: DeadLetter.reason(for: error))
             }
         }
@@ -102,16 +104,46 @@ public struct PipelineRunner: Sendable {
         } catch {
             result = .failure(.interrupted(reason: DeadLetter.reason(for: error)))
         }
-        await close(openedSinks)
-        return try result.get()
+        switch result {
+        case .success(let summary):
+            try await finish(openedSinks)
+            return summary
+        case .failure(let error):
+            await discard(openedSinks)
+            throw error
+        }
     }
 
-    private func close(_ sinks: [PipelineStage<any Sink>]) async {
+    /// Ends a run that succeeded. Every sink first writes out what it holds, so that a sink that
+    /// cannot write fails the run before any sink has put its output in place; then each closes,
+    /// which puts replaced output in place. A sink that cannot close fails the run, and the sinks
+    /// after it discard theirs.
+    private func finish(_ sinks: [PipelineStage<any Sink>]) async throws(RunError) {
         for sink in sinks {
+            do {
+                try await sink.instance.flush()
+            } catch {
+                await discard(sinks)
+                throw RunError.sinkFlush(sink: sink.label, reason: DeadLetter.reason(for: error))
+            }
+        }
+        for (index, sink) in sinks.enumerated() {
             do {
                 try await sink.instance.close()
             } catch {
-                logger.error("closing sink \(sink.label) failed: \(error)")
+                await discard(Array(sinks[(index + 1)...]))
+                throw RunError.sinkClose(sink: sink.label, reason: DeadLetter.reason(for: error))
+            }
+        }
+    }
+
+    /// Ends a run that failed: each sink drops what would have replaced the last run's output.
+    private func discard(_ sinks: [PipelineStage<any Sink>]) async {
+        for sink in sinks {
+            do {
+                try await sink.instance.discard()
+            } catch {
+                logger.error("closing sink \(sink.label) after the failed run failed: \(error)")
             }
         }
     }
@@ -450,6 +482,8 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
     case stateWrite(url: String, reason: String)
     /// A sink could not make what it was given durable: recording progress would lose records.
     case sinkFlush(sink: String, reason: String)
+    /// A sink could not finish its output at the end of the run, or put it in place.
+    case sinkClose(sink: String, reason: String)
     /// The run was cancelled or failed for another reason.
     case interrupted(reason: String)
 
@@ -459,6 +493,7 @@ public enum RunError: Error, Sendable, CustomStringConvertible {
         case .deadLetterWrite(let url, let reason): return "the dead-letter sink failed for \(url), stopping so that nothing is lost: \(reason)"
         case .stateWrite(let url, let reason): return "the state store failed for \(url), stopping: \(reason)"
         case .sinkFlush(let sink, let reason): return "sink \"\(sink)\" could not flush, stopping so that nothing is lost: \(reason)"
+        case .sinkClose(let sink, let reason): return "sink \"\(sink)\" could not finish its output: \(reason)"
         case .interrupted(let reason): return "the run stopped: \(reason)"
         }
     }

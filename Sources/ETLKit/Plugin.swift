@@ -66,18 +66,32 @@ public protocol Transform: Plugin {
 }
 
 /// Writes records out. A run calls ``open(context:)`` once, ``write(_:)`` for each record from one
-/// task at a time, ``flush()`` before it records progress in its state store, and ``close()`` once
-/// at the end, also after a failed run.
+/// task at a time, ``flush()`` before it records progress in its state store and once more at the
+/// end, then ends with exactly one of ``close()`` (the run succeeded) and ``discard()`` (it failed).
+///
+/// A sink that replaces its output (the `jsonl` sink's `overwrite` mode) writes a new file beside
+/// the old one and puts it in place only at ``close()``: a run that fails, whether a later sink
+/// cannot be opened or the run stops, leaves the last run's output exactly as it was.
 public protocol Sink: Plugin {
     func open(context: RunContext) async throws
     func write(_ record: Record) async throws
     /// Makes everything written so far survive the process being killed (a buffering sink writes
     /// its buffer). The runner records records as done in its state store only after this.
     func flush() async throws
+    /// Ends a run that succeeded: writes what is left, releases the files, and puts output that
+    /// replaces the last run's in its place.
     func close() async throws
+    /// Ends a run that failed: releases the files and drops output that would have replaced the last
+    /// run's, which stays as it was. What was written in place (appended lines, upserted rows) stays.
+    func discard() async throws
 }
 
 extension Sink {
     /// Sinks that write each record through have nothing to flush.
     public func flush() async throws {}
+
+    /// Sinks that write in place have nothing to drop: discarding is closing.
+    public func discard() async throws {
+        try await close()
+    }
 }

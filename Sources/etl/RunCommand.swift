@@ -87,7 +87,14 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             Console.error("warning: \(error)")
         }
-        if !quiet { print(SummaryTable(pipeline: loaded, summary: summary).text) }
+        if !quiet {
+            // With records on standard output (a `jsonl` sink with path "-"), the table goes beside the progress line.
+            let table = SummaryTable(pipeline: loaded, summary: summary).text
+            let recordsOnStandardOutput = (loaded.sinks + [loaded.deadLetters]).contains {
+                ($0.instance as? JSONLSink)?.writesToStandardOutput == true
+            }
+            if recordsOnStandardOutput { Console.error(table) } else { print(table) }
+        }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 }

@@ -7,9 +7,11 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check a pipeline file without running it.",
         discussion: """
-            Reports every problem at once, each with its JSON path and line:column: invalid JSON, unknown \
-            plugins and options (with a "did you mean"), wrong types, missing options, bad values, unset \
-            environment variables. Plugins are built but nothing is fetched or written.
+            Reports every problem at once, each with its JSON path and line:column: invalid JSON (bytes \
+            that are not UTF-8, NUL in a string and unpaired \\u surrogates included), a key given twice \
+            in one object (with both places), unknown plugins and options (with a "did you mean"), wrong \
+            types, missing options, bad values, unset environment variables. Plugins are built but \
+            nothing is fetched or written.
 
             Examples:
               etl validate pipelines/demo.json

@@ -20,6 +20,11 @@ import Testing
         ("{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"paht\": \"a\"}]}", "$.sinks[0].paht: unknown option", "1:78"),
         ("{\"sources\": [{\"use\": \"files\", \"glob\": 3}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}]}", "$.sources[0].glob: expected a string or a list of strings", "1:39"),
         ("{\"sources\": [{\"use\": \"files\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}]}", "needs option \"glob\"", "1:14"),
+        // Issue #10: a repeated key names both places; NUL would cut a path short.
+        ("{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}], \"sinks\": []}",
+         "$.sinks: member \"sinks\" is given twice, first at 1:51 and again at 1:93", "1:93"),
+        ("{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\\u0000b\"}]}",
+         "$: invalid JSON: NUL character (\\u0000) in string", "1:88"),
     ])
     func validateRejectsBrokenFilesWithPathAndPlace(text: String, message: String, place: String) throws {
         let folder = try TemporaryFolder()
@@ -29,6 +34,18 @@ import Testing
         #expect(result.status == 2)
         #expect(result.standardError.contains(message), "\(result.standardError)")
         #expect(result.standardError.contains("broken.json:\(place): error:"), "\(result.standardError)")
+    }
+
+    @Test func validateRejectsAFileThatIsNotUTF8() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.path("latin1.json")
+        // "café" saved as Latin-1: 0xE9 is not UTF-8.
+        try Data(Array("{\n \"name\": \"caf".utf8) + [0xE9] + Array("\", \"sinks\": []}".utf8)).write(to: URL(fileURLWithPath: file))
+        let result = try CommandLineTool.run(["validate", file])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("latin1.json:2:14: error: $: invalid JSON: the file is not UTF-8 text: byte 0xE9 at byte offset 15"),
+                "\(result.standardError)")
     }
 
     @Test func pluginsListsEveryBuiltinAndOnePluginsOptions() throws {
@@ -73,6 +90,49 @@ import Testing
         #expect(result.status == 2)
         let limit = try CommandLineTool.run(["run", "pipelines/demo.json", "--limit", "0"])
         #expect(limit.status == 2)
+    }
+
+    /// Issue #10, end to end: `articles.sqlite` is a folder, so the second run fails at open; the
+    /// first run's `articles.jsonl` keeps its 5 lines (it used to be emptied) and nothing is left over.
+    @Test func aRunThatFailsLeavesTheLastOutputInPlace() throws {
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        let first = try CommandLineTool.run(["run", "pipelines/demo.json", "--limit", "5", "--quiet"], environment: ["OUT": output.url.path])
+        #expect(first.status == 0, "\(first.standardError)")
+        let lastRun = try Data(contentsOf: output.url.appendingPathComponent("articles.jsonl"))
+        #expect(try readJSONLines(output.path("articles.jsonl")).count == 5)
+        for name in try FileManager.default.contentsOfDirectory(atPath: output.url.path) where name.hasPrefix("articles.sqlite") {
+            try FileManager.default.removeItem(atPath: output.path(name))
+        }
+        try FileManager.default.createDirectory(atPath: output.path("articles.sqlite"), withIntermediateDirectories: false)
+
+        let second = try CommandLineTool.run(["run", "pipelines/demo.json", "--quiet"], environment: ["OUT": output.url.path])
+        #expect(second.status == 1)
+        #expect(second.standardError.contains("cannot open sink \"sqlite\""), "\(second.standardError)")
+        #expect(try Data(contentsOf: output.url.appendingPathComponent("articles.jsonl")) == lastRun)
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: output.url.path).filter { $0.hasPrefix(".") }
+        #expect(hidden.isEmpty, "left over: \(hidden)")
+    }
+
+    /// `"path": "-"` is standard output, and a one-character file name is a file (both used to crash).
+    @Test func aDashIsStandardOutputAndOneCharacterNamesAreFiles() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let pages = CommandLineTool.packageRoot.appendingPathComponent("pipelines/demo-pages").path
+        let file = try folder.write("""
+            {"sources": [{"use": "files", "glob": "\(pages)/*.html"}],
+             "sinks": [{"use": "jsonl", "path": "-"}, {"use": "jsonl", "path": "a"}], "deadLetters": {"use": "jsonl", "path": "d"}}
+            """, to: "p.json")
+        let result = try CommandLineTool.run(["run", file, "--limit", "2"], in: folder.url)
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.count == 2, "\(result.standardOutput)")
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] })
+        #expect(try readJSONLines(folder.path("a")).count == 2)
+        #expect(FileManager.default.fileExists(atPath: folder.path("d")))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("-")))
+        // The summary table goes to standard error, out of the records' way.
+        #expect(!result.standardError.isEmpty)
     }
 
     @Test func runWithLimitStopsEarly() throws {

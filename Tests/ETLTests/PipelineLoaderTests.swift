@@ -1,3 +1,4 @@
+import Foundation
 import ETLKit
 import ETLPlugins
 import Testing
@@ -122,5 +123,93 @@ import Testing
             {"sources": [{"use": "pattern", "template": "x{n}", "to": "${LAST}"}], "sinks": [{"use": "jsonl", "path": "a"}]}
             """)
         #expect(pipeline.sources.count == 1)
+    }
+
+    // MARK: Strict reading (issue #10)
+
+    @Test func aKeyGivenTwiceNamesBothPlacesAndItsPath() {
+        // Without the check the second "sinks" silently replaced the first.
+        let text = """
+            {"sources": [{"use": "pattern", "template": "x{n}", "to": 1}],
+             "sinks": [{"use": "jsonl", "path": "a.jsonl"}],
+             "sinks": [{"use": "jsonl", "path": "b.jsonl", "path": "c.jsonl"}]}
+            """
+        let found = diagnostics(text)
+        #expect(found.count == 2)
+        let sinks = found.first { $0.path.description == "$.sinks" }
+        #expect(sinks?.location == SourceLocation(line: 3, column: 2))
+        #expect(sinks?.message == "member \"sinks\" is given twice, first at 2:2 and again at 3:2; keep one (a JSON reader would silently use only the last)")
+        let path = found.first { $0.path.description == "$.sinks[0].path" }
+        #expect(path?.location == SourceLocation(line: 3, column: 48))
+        #expect(path?.message.contains("first at 3:29 and again at 3:48") == true)
+        do {
+            _ = try loader.load(text: text, file: "test.json")
+        } catch {
+            #expect(error.description.contains("test.json:3:2: error: $.sinks: member \"sinks\" is given twice, first at 2:2"))
+        }
+    }
+
+    @Test func aKeyGivenTwiceIsReportedWithTheOtherProblems() {
+        let found = diagnostics("""
+            {"sources": [{"use": "pattern", "template": "x{n}", "to": 1, "to": 2}], "sink": [],
+             "sinks": [{"use": "jsonl", "path": "a"}]}
+            """)
+        #expect(found.contains { $0.path.description == "$.sources[0].to" && $0.message.contains("is given twice") })
+        #expect(found.contains { $0.path.description == "$.sink" && $0.message.contains("did you mean \"sinks\"?") })
+        // Only the one message for the repeated option, not a second one from the plugin's checks.
+        #expect(found.filter { $0.path.description == "$.sources[0].to" }.count == 1)
+    }
+
+    @Test func aFileThatIsNotUTF8IsRejectedAtTheBadByte() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = folder.path("latin1.json")
+        // Line 2 holds "é" (two bytes, one column) before the stray byte 0xFF.
+        let bytes = Array("{\"name\": \"demo\",\n  \"description\": \"é".utf8) + [0xFF] + Array("x\",\n \"sinks\": []}".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        do {
+            _ = try loader.load(file: file)
+            Issue.record("a file with invalid UTF-8 loaded")
+        } catch {
+            #expect(error.diagnostics.count == 1)
+            #expect(error.diagnostics.first?.location == SourceLocation(line: 2, column: 20))
+            #expect(error.diagnostics.first?.message == "invalid JSON: the file is not UTF-8 text: byte 0xFF at byte offset 37 is not valid UTF-8")
+        }
+        // An overlong encoding of "/" (0xC0 0xAF) is not UTF-8 either.
+        try Data(Array("{\"name\": \"a".utf8) + [0xC0, 0xAF] + Array("b\"}".utf8)).write(to: URL(fileURLWithPath: file))
+        #expect(throws: PipelineError.self) { try loader.load(file: file) }
+    }
+
+    @Test func nulInAStringIsRejectedRawOrEscaped() {
+        // A path would end at the NUL when handed to the system: "a\u0000b" would write "a".
+        let escaped = diagnostics("""
+            {"sources": [{"use": "pattern", "template": "x{n}", "to": 1}],
+             "sinks": [{"use": "jsonl", "path": "a\\u0000b.jsonl"}]}
+            """)
+        #expect(escaped.count == 1)
+        #expect(escaped.first?.location == SourceLocation(line: 2, column: 39))
+        #expect(escaped.first?.message.hasPrefix("invalid JSON: NUL character (\\u0000) in string") == true)
+        let raw = diagnostics("{\"sources\": [], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\u{0}b\"}]}")
+        #expect(raw.first?.location == SourceLocation(line: 1, column: 54))
+        #expect(raw.first?.message.hasPrefix("invalid JSON: NUL byte in string") == true)
+        // Other JSON (a page's JSON-LD) may still hold \u0000.
+        #expect(throws: Never.self) { try JSONNodeParser.parse("{\"a\": \"x\\u0000\"}") }
+    }
+
+    @Test(arguments: ["\\uD800", "\\uDBFF\\u0041", "\\uDC00", "x\\uDFFF"])
+    func aLoneSurrogateEscapeIsRejected(escape: String) {
+        let found = diagnostics("{\"name\": \"\(escape)\", \"sinks\": []}")
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("unpaired surrogate") == true)
+        // The column of the escape's backslash.
+        #expect(found.first?.location == SourceLocation(line: 1, column: escape.hasPrefix("x") ? 12 : 11))
+    }
+
+    @Test func aSurrogatePairIsOneCharacter() throws {
+        let pipeline = try loader.load(text: """
+            {"name": "\\uD83D\\uDE00", "sources": [{"use": "pattern", "template": "x{n}", "to": 1}],
+             "sinks": [{"use": "jsonl", "path": "a"}]}
+            """)
+        #expect(pipeline.name == "😀")
     }
 }

@@ -200,6 +200,50 @@ actor ProbeSink: Sink {
         await #expect(throws: RunError.self) { try await PipelineRunner(pipeline: pipeline).run() }
     }
 
+    /// Issue #10: a sink that cannot be opened used to leave the sinks before it truncated.
+    @Test func aSinkThatCannotOpenLeavesTheEarlierOutputAsItWas() async throws {
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        let lastRun = Data((1...5).map { "{\"page\":\($0)}\n" }.joined().utf8)
+        try lastRun.write(to: output.url.appendingPathComponent("articles.jsonl"))
+        try FileManager.default.createDirectory(atPath: output.path("articles.sqlite"), withIntermediateDirectories: false)
+        let pipeline = try pipeline("""
+            {"sources": [{"use": "test-counting", "probe": "\(UUID().uuidString)", "count": 3}], "steps": [],
+             "sinks": [{"use": "jsonl", "path": "\(output.path("articles.jsonl"))"}, {"use": "sqlite", "path": "\(output.path("articles.sqlite"))"}],
+             "deadLetters": {"use": "jsonl", "path": "\(output.path("dead.jsonl"))"}}
+            """)
+        let error = try await #require(throws: RunError.self) { try await PipelineRunner(pipeline: pipeline).run() }
+        #expect(error.description.contains("cannot open sink \"sqlite\""))
+        #expect(try Data(contentsOf: output.url.appendingPathComponent("articles.jsonl")) == lastRun)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.url.path).sorted() == ["articles.jsonl", "articles.sqlite"])
+    }
+
+    @Test func aRunThatStopsLeavesTheLastOutputAndOneThatSucceedsReplacesIt() async throws {
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        let lastRun = Data((1...5).map { "{\"page\":\($0)}\n" }.joined().utf8)
+        try lastRun.write(to: output.url.appendingPathComponent("articles.jsonl"))
+        // The dead-letter sink fails at the first failed record: the run stops (a fatal error).
+        let failing = try pipeline("""
+            {"sources": [{"use": "test-counting", "probe": "\(UUID().uuidString)", "count": 10}], "steps": [{"use": "test-picky", "every": 3}],
+             "sinks": [{"use": "jsonl", "path": "\(output.path("articles.jsonl"))"}],
+             "deadLetters": {"use": "test-probe", "probe": "dead-\(UUID().uuidString)", "failPages": [-1]}}
+            """)
+        await #expect(throws: RunError.self) { try await PipelineRunner(pipeline: failing).run() }
+        #expect(try Data(contentsOf: output.url.appendingPathComponent("articles.jsonl")) == lastRun)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.url.path) == ["articles.jsonl"])
+
+        let succeeding = try pipeline("""
+            {"sources": [{"use": "test-counting", "probe": "\(UUID().uuidString)", "count": 10}], "steps": [],
+             "sinks": [{"use": "jsonl", "path": "\(output.path("articles.jsonl"))"}],
+             "deadLetters": {"use": "test-probe", "probe": "dead-\(UUID().uuidString)"}}
+            """)
+        let summary = try await PipelineRunner(pipeline: succeeding).run()
+        #expect(summary.written == 10)
+        #expect(try readJSONLines(output.path("articles.jsonl")).count == 10)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.url.path) == ["articles.jsonl"])
+    }
+
     @Test func aURLNoFetcherReadsIsADeadLetter() async throws {
         let output = try TemporaryFolder()
         defer { output.remove() }

@@ -65,10 +65,12 @@ import Testing
             let path = directory + "/out.jsonl"
             let sink = try JSONLSink(options: PluginOptions(["path": .string(path)]))
             try await sink.open(context: testContext)
+            // Until close the lines go to the hidden file that will replace out.jsonl.
+            let hidden = try directory + "/" + #require(try files(in: directory).first { $0.hasPrefix(".out.jsonl.etl-") })
             for index in 0..<63 { try await sink.write(ETLKit.Record(url: "https://example.com/\(index)", source: "urls")) }
-            #expect(try lineCount(path) == 0)
+            #expect(try lineCount(hidden) == 0)
             try await sink.write(ETLKit.Record(url: "https://example.com/63", source: "urls"))
-            #expect(try lineCount(path) == 64)
+            #expect(try lineCount(hidden) == 64)
             for index in 64..<100 { try await sink.write(ETLKit.Record(url: "https://example.com/\(index)", source: "urls")) }
             try await sink.close()
             let urls = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -95,6 +97,111 @@ import Testing
             #expect(try String(contentsOfFile: path, encoding: .utf8)
                 == "{\"url\":\"https://example.com/1\"}\n{\"url\":\"https://example.com/2\"}\n")
         }
+    }
+
+    // MARK: jsonl: replaced, not truncated (issue #10)
+
+    /// Five old lines, as the last run left them.
+    static let lastRun = Data((1...5).map { "{\"url\":\"https://example.com/old/\($0)\"}\n" }.joined().utf8)
+
+    @Test func overwriteWritesBesideTheFileAndReplacesItAtClose() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/articles.jsonl"
+            try Self.lastRun.write(to: URL(fileURLWithPath: path))
+            let sink = try JSONLSink(options: PluginOptions(["path": .string(path)]))
+            try await sink.open(context: testContext)
+            for index in 0..<70 { try await sink.write(ETLKit.Record(url: "https://example.com/\(index)", source: "urls")) }
+            try await sink.flush()
+            // While the run goes on, the last run's file is whole; the new one is a hidden file beside it.
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Self.lastRun)
+            let during = try files(in: directory)
+            #expect(during.count == 2)
+            #expect(during.contains { $0.hasPrefix(".articles.jsonl.etl-\(getpid())-") && $0.hasSuffix(".tmp") })
+            try await sink.close()
+            #expect(try lineCount(path) == 70)
+            #expect(try files(in: directory) == ["articles.jsonl"])
+        }
+    }
+
+    @Test func aDiscardedOverwriteLeavesTheLastFileExactlyAndNoHiddenFile() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/articles.jsonl"
+            try Self.lastRun.write(to: URL(fileURLWithPath: path))
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            let sink = try JSONLSink(options: PluginOptions(["path": .string(path)]))
+            try await sink.open(context: testContext)
+            for index in 0..<70 { try await sink.write(ETLKit.Record(url: "https://example.com/\(index)", source: "urls")) }
+            try await sink.discard()
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Self.lastRun)
+            #expect(try files(in: directory) == ["articles.jsonl"])
+
+            // A run that succeeds keeps the file's permissions.
+            let next = try JSONLSink(options: PluginOptions(["path": .string(path)]))
+            try await next.open(context: testContext)
+            try await next.write(ETLKit.Record(url: "https://example.com/new", source: "urls"))
+            try await next.close()
+            #expect(try lineCount(path) == 1)
+            let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(permissions == 0o600)
+        }
+    }
+
+    @Test func appendWritesTheRealFileEvenWhenDiscarded() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/articles.jsonl"
+            try Self.lastRun.write(to: URL(fileURLWithPath: path))
+            let sink = try JSONLSink(options: PluginOptions(["path": .string(path), "mode": "append"]))
+            try await sink.open(context: testContext)
+            try await sink.write(ETLKit.Record(url: "https://example.com/new", source: "urls"))
+            try await sink.discard()
+            #expect(try lineCount(path) == 6)
+            #expect(try files(in: directory) == ["articles.jsonl"])
+        }
+    }
+
+    @Test func overwriteRefusesALinkOrAFolderAndLeavesThemAlone() async throws {
+        try await withTemporaryDirectory { directory in
+            let outside = directory + "/outside.jsonl"
+            try Self.lastRun.write(to: URL(fileURLWithPath: outside))
+            try FileManager.default.createSymbolicLink(atPath: directory + "/link.jsonl", withDestinationPath: outside)
+            let linked = try JSONLSink(options: PluginOptions(["path": .string(directory + "/link.jsonl")]))
+            let error = try await #require(throws: JSONLSinkError.self) { try await linked.open(context: testContext) }
+            #expect(error.description == "cannot open \(directory)/link.jsonl for writing: it is a symbolic link (outputs are not written through links)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: outside)) == Self.lastRun)
+
+            try FileManager.default.createDirectory(atPath: directory + "/folder.jsonl", withIntermediateDirectories: false)
+            let folder = try JSONLSink(options: PluginOptions(["path": .string(directory + "/folder.jsonl")]))
+            await #expect(throws: JSONLSinkError.self) { try await folder.open(context: testContext) }
+            #expect(try files(in: directory) == ["folder.jsonl", "link.jsonl", "outside.jsonl"])
+        }
+    }
+
+    @Test func hiddenFilesOfKilledRunsAreRemovedAtOpen() async throws {
+        try await withTemporaryDirectory { directory in
+            // Int32.max is past any pid_max: no such process. getpid() is this process: still running.
+            let abandoned = ".articles.jsonl.etl-\(Int32.max)-9f3a1c07.tmp"
+            let running = ".articles.jsonl.etl-\(getpid())-1234abcd.tmp"
+            for name in [abandoned, running, ".other.etl-x.tmp", "keep.txt"] {
+                try Data("x\n".utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
+            }
+            #expect(OutputFile.temporaryFileOwner(abandoned) == Int32.max)
+            #expect(OutputFile.temporaryFileOwner("keep.txt") == nil)
+            let sink = try JSONLSink(options: PluginOptions(["path": .string(directory + "/articles.jsonl")]))
+            try await sink.open(context: testContext)
+            try await sink.close()
+            #expect(try files(in: directory) == [running, ".other.etl-x.tmp", "articles.jsonl", "keep.txt"])
+        }
+    }
+
+    @Test func parentDirectoryOfShortPaths() {
+        // NSString.deletingLastPathComponent traps on "-" (the run died with SIGILL).
+        #expect(OutputFile.parentDirectory(of: "-") == nil)
+        #expect(OutputFile.parentDirectory(of: "a") == nil)
+        #expect(OutputFile.parentDirectory(of: "/a") == "/")
+        #expect(OutputFile.parentDirectory(of: "out/a.jsonl") == "out")
+        #expect(OutputFile.fileName(of: "out/a.jsonl") == "a.jsonl")
+        #expect(OutputFile.fileName(of: "a") == "a")
+        #expect(throws: OutputFileError.self) { try OutputFile.replacing("out/") }
     }
 
     @Test func appendStartsOnANewLineAfterAnIncompleteLastLine() async throws {

@@ -16,6 +16,11 @@ import Darwin
 /// ending at a whole line: on a failed write it cuts the file back to its last complete batch, throws
 /// for the record that triggered the write (the runner sends it to the dead letters), and keeps the
 /// earlier records buffered to try again with the next batch or at ``close()``.
+///
+/// In `overwrite` mode a run writes a hidden file beside the target and renames it over the target
+/// at ``close()`` (see ``OutputFile``): a run that fails, or is killed, leaves the last run's file as
+/// it was. In `append` mode lines go to the end of the target itself. A path of `-` is standard
+/// output (nothing to rename then).
 public actor JSONLSink: Sink {
     public static let descriptor = PluginDescriptor(
         id: "jsonl",
@@ -23,13 +28,15 @@ public actor JSONLSink: Sink {
         summary: "Writes each record as one line of JSON (JSON Lines).",
         discussion: """
             The record's fields are written as compact JSON with sorted keys; Persian and other \
-            non-ASCII text is written as UTF-8, not escaped. Parent directories are created. With \
-            "mode": "append", a re-run adds to the file instead of replacing it.
+            non-ASCII text is written as UTF-8, not escaped. Parent directories are created. A run \
+            writes a new file and replaces the old one only when it succeeds, so a failed run leaves \
+            the last good file in place. With "mode": "append", a re-run adds to the file instead. \
+            A path of "-" writes to standard output.
             """,
         options: [
-            OptionSpec("path", .string, required: true, "The file to write, such as \"out/articles.jsonl\"."),
+            OptionSpec("path", .string, required: true, "The file to write, such as \"out/articles.jsonl\", or \"-\" for standard output."),
             OptionSpec("mode", .choice(["overwrite", "append"]), default: "overwrite",
-                       "\"overwrite\" starts a new file each run; \"append\" adds to an existing one."),
+                       "\"overwrite\" replaces the file when the run succeeds; \"append\" adds to an existing one."),
             OptionSpec("unique", .string,
                        "A field (such as \"url\") whose value stands in the file once: a record whose value is already there is not written again, so a run replayed after a kill doubles nothing."),
         ]
@@ -37,7 +44,7 @@ public actor JSONLSink: Sink {
 
     /// What happens to a file that already exists.
     public enum Mode: String, Sendable {
-        /// The file is emptied at open.
+        /// The run writes a new file, which replaces the old one when the run succeeds.
         case overwrite
         /// New lines go after the existing ones.
         case append
@@ -55,8 +62,8 @@ public actor JSONLSink: Sink {
     /// The values of ``uniqueField`` in the file.
     private var written: Set<String> = []
 
-    /// The open file, or -1 before ``open(context:)`` and after ``close()``.
-    private var file: Int32 = -1
+    /// The open output, nil before ``open(context:)`` and after ``close()``.
+    private var output: OutputFile?
     /// The size of the file once everything written so far is in it: where a failed write is cut back to.
     private var committedSize: off_t = 0
     /// Lines not yet written.
@@ -77,28 +84,34 @@ public actor JSONLSink: Sink {
         uniqueField = options.string("unique")
     }
 
+    /// Whether the sink writes to standard output (its path is `-`).
+    public nonisolated var writesToStandardOutput: Bool { path == OutputFile.standardOutputPath }
+
     public func open(context: RunContext) async throws {
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            } catch {
-                throw JSONLSinkError.cannotOpen(path: path, reason: "cannot create the directory \(parent): \(error.localizedDescription)")
+        let output: OutputFile
+        do {
+            if writesToStandardOutput {
+                output = .standardOutput
+            } else {
+                try OutputFile.createParentDirectory(of: path)
+                OutputFile.removeAbandonedFiles(in: OutputFile.parentDirectory(of: path))
+                // Append mode also reads: it looks at the last byte of the existing file (below).
+                output = mode == .append ? try .appending(to: path) : try .replacing(path)
             }
+        } catch {
+            throw JSONLSinkError.cannotOpen(path: path, reason: error.reason)
         }
-        // Append mode also reads: it looks at the last byte of the existing file (below).
-        let flags = O_CREAT | O_CLOEXEC | (mode == .append ? O_RDWR | O_APPEND : O_WRONLY | O_TRUNC)
-        guard let file = POSIXFile.open(path, flags: flags) else {
-            throw JSONLSinkError.cannotOpen(path: path, reason: POSIXFile.lastError)
-        }
-        self.file = file
+        self.output = output
+        let file = output.descriptor
+        committedSize = 0
         buffer.reserveCapacity(Self.flushSize)
 
-        if mode == .append {
+        if mode == .append && !output.isStandardOutput {
             let size = lseek(file, 0, SEEK_END)
             guard size >= 0 else {
                 let reason = POSIXFile.lastError
-                try? closeFile()
+                _ = output.close()
+                self.output = nil
                 throw JSONLSinkError.cannotOpen(path: path, reason: reason)
             }
             committedSize = size
@@ -121,7 +134,7 @@ public actor JSONLSink: Sink {
     }
 
     public func write(_ record: Record) async throws {
-        guard file >= 0 else { throw JSONLSinkError.notOpen(path: path) }
+        guard let output else { throw JSONLSinkError.notOpen(path: path) }
         if let uniqueField, let value = record.output[uniqueField]?.plainText {
             guard written.insert(value).inserted else { return }  // already in the file
         }
@@ -131,7 +144,7 @@ public actor JSONLSink: Sink {
         bufferedRecords += 1
         guard bufferedRecords >= Self.flushInterval || buffer.count >= Self.flushSize else { return }
         do {
-            try writeBuffer()
+            try writeBuffer(to: output)
         } catch {
             // This record goes to the dead letters, so it must not be written later as well.
             buffer.removeSubrange(start...)
@@ -142,46 +155,60 @@ public actor JSONLSink: Sink {
 
     /// Writes the buffered lines to the file (the runner calls this before it records progress).
     public func flush() async throws {
-        guard file >= 0 else { return }
-        try writeBuffer()
+        guard let output else { return }
+        try writeBuffer(to: output)
     }
 
+    /// Writes the rest and, in `overwrite` mode, puts the new file in place of the old one. When
+    /// anything fails the new file is removed and the old one stays.
     public func close() async throws {
-        guard file >= 0 else { return }
+        guard let output else { return }
         var failure: (any Error)?
         do {
-            try writeBuffer()
+            try writeBuffer(to: output)
         } catch {
             failure = error
         }
-        do {
-            try closeFile()
-        } catch {
-            failure = failure ?? error
+        if let reason = output.close(), failure == nil {
+            failure = JSONLSinkError.writeFailed(path: path, records: bufferedRecords, reason: reason)
         }
+        self.output = nil
         buffer = []
         bufferedRecords = 0
-        if let failure { throw failure }
+        if let failure {
+            output.discard()
+            throw failure
+        }
+        do {
+            try output.commit()
+        } catch {
+            throw JSONLSinkError.cannotReplace(path: path, reason: error.reason)
+        }
     }
 
-    /// Writes the buffer. On failure the file is cut back to ``committedSize`` and the buffer is kept.
-    private func writeBuffer() throws {
+    /// After a failed run: in `overwrite` mode the new file is dropped, buffered lines and all, and
+    /// the old one stays; appended lines are written out, as ``close()`` would.
+    public func discard() async throws {
+        guard let output else { return }
+        guard output.temporaryPath != nil else { return try await close() }
+        _ = output.close()
+        output.discard()
+        self.output = nil
+        buffer = []
+        bufferedRecords = 0
+    }
+
+    /// Writes the buffer. On failure the file is cut back to ``committedSize`` (not standard output,
+    /// which may be shared) and the buffer is kept.
+    private func writeBuffer(to output: OutputFile) throws {
         guard !buffer.isEmpty else { return }
-        if let reason = POSIXFile.writeAll(buffer, to: file) {
-            _ = ftruncate(file, committedSize)
+        if let reason = POSIXFile.writeAll(buffer, to: output.descriptor) {
+            if !output.isStandardOutput { _ = ftruncate(output.descriptor, committedSize) }
             throw JSONLSinkError.writeFailed(path: path, records: bufferedRecords, reason: reason)
         }
         committedSize += off_t(buffer.count)
         buffer.removeAll(keepingCapacity: true)
         bufferedRecords = 0
-    }
-
-    private func closeFile() throws {
-        let failure = POSIXFile.close(file)
-        file = -1
-        if let failure {
-            throw JSONLSinkError.writeFailed(path: path, records: bufferedRecords, reason: failure)
-        }
     }
 }
 
@@ -191,6 +218,8 @@ public enum JSONLSinkError: Error, Sendable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     /// Writing a batch of lines failed; `records` is how many records the batch held.
     case writeFailed(path: String, records: Int, reason: String)
+    /// The new file could not be put in place of the old one, which stays as it was.
+    case cannotReplace(path: String, reason: String)
     /// ``JSONLSink/write(_:)`` was called before ``JSONLSink/open(context:)`` or after ``JSONLSink/close()``.
     case notOpen(path: String)
 
@@ -200,6 +229,8 @@ public enum JSONLSinkError: Error, Sendable, CustomStringConvertible {
             return "cannot open \(path) for writing: \(reason)"
         case .writeFailed(let path, let records, let reason):
             return "cannot write \(records) record\(records == 1 ? "" : "s") to \(path): \(reason)"
+        case .cannotReplace(let path, let reason):
+            return "cannot replace \(path) with the new file: \(reason)"
         case .notOpen(let path):
             return "the JSON Lines sink for \(path) is not open"
         }

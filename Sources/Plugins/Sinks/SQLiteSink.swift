@@ -90,11 +90,8 @@ public actor SQLiteSink: Sink {
     }
 
     public func open(context: RunContext) async throws {
-        let parent = (path as NSString).deletingLastPathComponent
         do {
-            if !parent.isEmpty {
-                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            }
+            try OutputFile.createParentDirectory(of: path)
             var configuration = Configuration()
             configuration.journalMode = .wal
             // Another process (a reader, or a second run) may hold a lock for a moment.
@@ -230,6 +227,9 @@ public actor SQLiteSink: Sink {
         }
         if let error = error as? CocoaError {
             return error.localizedDescription
+        }
+        if let error = error as? OutputFileError {
+            return error.reason
         }
         return String(describing: error)
     }

@@ -1,12 +1,6 @@
 import ETLKit
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Sink `text`: one plain-text file per record, in the corpus format of `reference/`.
 ///
 /// A file holds the title, a blank line, the lead, a blank line, then the body's paragraphs
@@ -21,10 +15,11 @@ import Darwin
 /// numbers new URLs after the highest number there.
 ///
 /// The sink never writes outside its directory: names are made from a number and a hash, never from
-/// the record. Each file is written to a temporary file in the same directory and renamed over the
-/// target, so a reader (or a killed run) never sees half a file; `rename(2)` replaces a symbolic
-/// link rather than writing through it, and the sink refuses outright when the target name is a
-/// link, so that a planted link is reported instead of silently replaced.
+/// the record. Each file is written to a hidden file in the same directory and renamed over the
+/// target (``OutputFile``), so a reader (or a killed run) never sees half a file; the sink refuses
+/// when the target name is a symbolic link, so that a planted link is reported instead of silently
+/// replaced. There is no overwrite mode for the whole folder: a file is replaced when its record is
+/// written, and a failed run leaves the files it did not reach as they were.
 public actor TextSink: Sink {
     public static let descriptor = PluginDescriptor(
         id: "text",
@@ -46,8 +41,6 @@ public actor TextSink: Sink {
     /// The number the next new file gets.
     private var nextNumber = 0
     private var isOpen = false
-    /// Makes temporary names unique within the run.
-    private var temporaryCounter = 0
 
     public init(options: PluginOptions) throws {
         guard let directory = options.string("directory"), !directory.isEmpty else {
@@ -60,6 +53,7 @@ public actor TextSink: Sink {
         let names: [String]
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            OutputFile.removeAbandonedFiles(in: directory)
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
             throw TextSinkError.cannotOpen(directory: directory, reason: Self.reason(for: error))
@@ -183,33 +177,31 @@ public actor TextSink: Sink {
 
     // MARK: Files
 
-    /// Writes `bytes` to a temporary file in the directory, then renames it to `name`.
+    /// Writes `bytes` to a hidden file in the directory, then renames it to `name` (``OutputFile``).
     private func writeAtomically(_ bytes: [UInt8], named name: String) throws {
         let target = (directory as NSString).appendingPathComponent(name)
-        var info = stat()
-        if lstat(target, &info) == 0 {
-            switch info.st_mode & S_IFMT {
-            case S_IFLNK: throw TextSinkError.symbolicLink(path: target)
-            case S_IFREG: break
-            default: throw TextSinkError.notRegularFile(path: target)
+        let output: OutputFile
+        do {
+            output = try OutputFile.replacing(target)
+        } catch {
+            switch error {
+            case .symbolicLink: throw TextSinkError.symbolicLink(path: target)
+            case .notAFile: throw TextSinkError.notRegularFile(path: target)
+            default: throw TextSinkError.writeFailed(path: target, reason: error.reason)
             }
         }
-
-        temporaryCounter += 1
-        let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid()).\(temporaryCounter).tmp")
-        guard let file = POSIXFile.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC) else {
-            throw TextSinkError.writeFailed(path: target, reason: POSIXFile.lastError)
-        }
-        var failure = POSIXFile.writeAll(bytes, to: file)
-        if let closing = POSIXFile.close(file), failure == nil {
+        var failure = POSIXFile.writeAll(bytes, to: output.descriptor)
+        if let closing = output.close(), failure == nil {
             failure = closing
         }
-        if failure == nil, rename(temporary, target) != 0 {
-            failure = POSIXFile.lastError
-        }
         if let failure {
-            unlink(temporary)
+            output.discard()
             throw TextSinkError.writeFailed(path: target, reason: failure)
+        }
+        do {
+            try output.commit()
+        } catch {
+            throw TextSinkError.writeFailed(path: target, reason: error.reason)
         }
     }
 
@@ -226,7 +218,7 @@ public enum TextSinkError: Error, Sendable, CustomStringConvertible {
     case nothingToWrite(url: String)
     /// The target name is a symbolic link; the sink does not write through links.
     case symbolicLink(path: String)
-    /// The target name is a directory or another non-file.
+    /// The target name is a folder (a device or a pipe is written in place, see ``OutputFile``).
     case notRegularFile(path: String)
     /// Writing or renaming the file failed.
     case writeFailed(path: String, reason: String)

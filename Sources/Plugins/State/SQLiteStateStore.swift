@@ -24,11 +24,8 @@ public final class SQLiteStateStore: StateStore {
     /// Opens (creating the file, its folder and the table if need be) the store at `path`.
     public init(path: String) throws {
         self.path = path
-        let parent = (path as NSString).deletingLastPathComponent
         do {
-            if !parent.isEmpty {
-                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            }
+            try OutputFile.createParentDirectory(of: path)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { database in

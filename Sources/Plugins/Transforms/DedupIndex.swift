@@ -112,8 +112,7 @@ actor DedupIndex {
         loaded = true
         guard let statePath else { return }
         do {
-            let parent = (statePath as NSString).deletingLastPathComponent
-            if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+            try OutputFile.createParentDirectory(of: statePath)
             var configuration = Configuration()
             configuration.journalMode = .wal
             configuration.busyMode = .timeout(10)
