@@ -394,6 +394,10 @@ public struct PipelineRunner: Sendable {
             } catch is NotModified where record.conditional != nil {
                 timings.append((0, (ContinuousClock.now - clock).seconds, .skipped))
                 return outcome(.unchanged(record))
+            } catch let duplicate as AlreadyFetched {
+                timings.append((0, (ContinuousClock.now - clock).seconds, .skipped))
+                context.logger.info("skipped \(duplicate)")
+                return outcome(.skipped(record))
             } catch {
                 timings.append((0, (ContinuousClock.now - clock).seconds, .failed))
                 return outcome(.failed(record, step: "fetch:\(fetcher.label)", reason: DeadLetter.reason(for: error)))

@@ -123,4 +123,36 @@ import Testing
             #expect(error.description.contains("redirected to \(server.url("/gone"))"), "\(error)")
         }
     }
+
+    @Test func urlsThatEndAtOnePageGiveOneRecord() async throws {
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        let routes: @Sendable (TestRequest) -> TestResponse = { request in
+            switch request.path {
+            case "/old", "/short": return .redirect(to: "/article", status: 301)
+            case "/article": return .html("<html><body><p>the article</p></body></html>")
+            default: return .html("<html><body><p>\(request.path)</p></body></html>")
+            }
+        }
+        try await TestHTTPServer.run(routes: routes) { server in
+            let urls = ["/old", "/article", "/short", "/other"].map { "\"\(server.url($0))\"" }.joined(separator: ", ")
+            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: """
+                {
+                  "sources": [{ "use": "urls", "urls": [\(urls)] }],
+                  "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0 }],
+                  "steps": [],
+                  "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
+                  "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
+                }
+                """)
+            let summary = try await PipelineRunner(pipeline: pipeline).run()
+            #expect(summary.written == 2)
+            #expect(summary.skipped == 2)
+            #expect(summary.deadLetters == 0)
+            let pages = try readJSONLines(output.path("pages.jsonl"))
+            // The first URL to reach the page keeps it (the order of concurrent fetches is not fixed).
+            let written = pages.compactMap { $0["url"] as? String }
+            #expect(written.count == 2 && written.contains(server.url("/other")), "\(pages)")
+        }
+    }
 }

@@ -171,6 +171,11 @@ public struct HTTPFetcher: Fetcher {
             let error = HTTPFetchError.httpStatus(url: record.url, finalURL: result.finalURL, status: result.status)
             throw attempts > 1 ? .failedAfterAttempts(attempts: attempts, last: error) : error
         }
+        // Several URLs that end at one page give one record: the first to arrive.
+        let fetchedPages = context.services.value { FetchedPages() }
+        guard fetchedPages.insert(result.finalURL, for: record.url) else {
+            throw AlreadyFetched(url: record.url, finalURL: result.finalURL)
+        }
         let contentType = result.headers.last { $0.name == "content-type" }?.value
         let mediaType = contentType.flatMap(TextDecoding.mediaType(ofContentType:))
         // The client stops binary bodies at their first bytes; an empty one arrives here.
