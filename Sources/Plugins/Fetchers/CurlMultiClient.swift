@@ -639,6 +639,11 @@ private final class Transfer {
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            if Self.isProtocolViolation(code, socketError: socketError) {
+                // libcurl 7.88 says only "Out of memory" when a header line overflows its buffer.
+                let explained = code == CURLE_OUT_OF_MEMORY ? "a response header is too large (libcurl: \(message))" : message
+                return .failure(HTTPFetchError.protocolViolation(url: url, code: Int(code.rawValue), message: explained))
+            }
             switch code {
             case CURLE_OPERATION_TIMEDOUT:
                 return .failure(HTTPFetchError.timedOut(url: url, message: message))
@@ -666,15 +671,44 @@ private final class Transfer {
         ))
     }
 
+    /// Whether a failed transfer's `code` means the response broke HTTP rather than the network
+    /// failing. Measured with libcurl 7.88 against raw responses (see `RetryTests`): a malformed
+    /// status line is 1 (`CURLE_UNSUPPORTED_PROTOCOL`) or 8 (`CURLE_WEIRD_SERVER_REPLY`), an
+    /// invalid content encoding 61, a header line over libcurl's 100 KiB 27
+    /// (`CURLE_OUT_OF_MEMORY`; 100, `CURLE_TOO_LARGE`, from 8.6), and broken chunked encoding 56
+    /// (`CURLE_RECV_ERROR`) — the same code as a connection reset. A reset comes with the socket's
+    /// errno (`CURLINFO_OS_ERRNO`, ECONNRESET), a protocol error with none: 56 and 55
+    /// (`CURLE_SEND_ERROR`) are violations only without a socket error.
+    static func isProtocolViolation(_ code: CURLcode, socketError: Int) -> Bool {
+        switch code {
+        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_WEIRD_SERVER_REPLY, CURLE_BAD_CONTENT_ENCODING, CURLE_OUT_OF_MEMORY:
+            return true
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR:
+            return socketError == 0
+        default:
+            return code.rawValue == 100  // CURLE_TOO_LARGE, libcurl 8.6 and later
+        }
+    }
+
+    /// The errno of the transfer's last socket failure, 0 for none. libcurl never resets it, so
+    /// a handle that saw one is not reused (``close(keepingHandle:)``).
+    private var socketError: Int {
+        var value = 0
+        etl_curl_easy_getinfo_long(easy, CURLINFO_OS_ERRNO, &value)
+        return value
+    }
+
     /// Frees the handle, or with `keepingHandle` resets it (`curl_easy_reset`: options back to their
-    /// defaults, connections and caches kept) and returns it for another transfer; then frees the
+    /// defaults, connections and caches kept) and returns it for another transfer, unless it saw a
+    /// socket error (``socketError``); then frees the
     /// error buffer and header list it pointed to. Call once the handle is out of the multi handle.
     @discardableResult
     func close(keepingHandle: Bool = false) -> UnsafeMutableRawPointer? {
         guard !isClosed else { return nil }
         isClosed = true
         var kept: UnsafeMutableRawPointer?
-        if keepingHandle {
+        // A handle with a socket error would pass it on to its next transfer (libcurl keeps it).
+        if keepingHandle && socketError == 0 {
             curl_easy_reset(easy)
             kept = easy
         } else {
