@@ -19,6 +19,9 @@ struct HTTPTransferResult: Sendable {
     /// For a 3xx response with a Location: the absolute URL it points to (`CURLINFO_REDIRECT_URL`,
     /// resolved against the request's URL), whatever its scheme; the fetcher judges it.
     var redirectURL: String? = nil
+    /// Whether the body is only the first bytes of a longer one (a request with a
+    /// `truncatingBodyAt` limit).
+    var isTruncated = false
 }
 
 /// An HTTP client on libcurl's multi interface, with its own scheduler for total and per-host limits.
@@ -102,8 +105,11 @@ final class CurlMultiClient: Sendable {
     /// robots.txt, which some servers label as a binary type). `headerLines` (`Name: value`) are sent
     /// after the configuration's own, for this request only (conditional requests). `destination`
     /// says which addresses the request may connect to; a refused one fails it with
-    /// ``HTTPFetchError/addressRefused(url:address:kind:)``.
-    func get(_ url: String, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false, headerLines: [String] = []) async throws -> HTTPTransferResult {
+    /// ``HTTPFetchError/addressRefused(url:address:kind:)``. With `truncatingBodyAt`, a longer body
+    /// is not an error: its first bytes up to that limit come back (``HTTPTransferResult/isTruncated``)
+    /// and the rest is not downloaded; ``Configuration/maxBytes`` does not apply (robots.txt).
+    func get(_ url: String, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false,
+             truncatingBodyAt: Int? = nil, headerLines: [String] = []) async throws -> HTTPTransferResult {
         guard let host = HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
         let id = state.withLock { state in
@@ -114,7 +120,7 @@ final class CurlMultiClient: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 enqueue(PendingRequest(id: id, url: url, host: host, schedule: schedule, destination: destination, acceptsAnyMediaType: acceptsAnyMediaType,
-                                       headerLines: headerLines, continuation: continuation))
+                                       truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, continuation: continuation))
             }
         } onCancel: {
             cancel(id)
@@ -142,6 +148,8 @@ final class CurlMultiClient: Sendable {
         var schedule: HostSchedule
         var destination: DestinationPolicy
         var acceptsAnyMediaType: Bool
+        /// Keep this many body bytes and end the transfer there, successfully; nil: fail over maxBytes.
+        var truncatingBodyAt: Int?
         /// Request headers of this request only, after the configuration's.
         var headerLines: [String]
         var continuation: CheckedContinuation<HTTPTransferResult, any Error>
@@ -434,7 +442,10 @@ private final class Transfer {
     /// Allocated, not an array passed with `&`: libcurl keeps the pointer for the handle's life.
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The body limit: over it the transfer fails, or with `truncatesBody` ends with the body cut.
     private let maxBytes: Int
+    private let truncatesBody: Bool
+    private var isTruncated = false
     private let isUnwantedMediaType: @Sendable (String) -> Bool
     /// Called just before the request is sent.
     fileprivate let onRequestStart: () -> Void
@@ -464,7 +475,8 @@ private final class Transfer {
         self.easy = easy
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        self.maxBytes = configuration.maxBytes
+        self.maxBytes = request.truncatingBodyAt ?? configuration.maxBytes
+        self.truncatesBody = request.truncatingBodyAt != nil
         if request.acceptsAnyMediaType {
             self.isUnwantedMediaType = { _ in false }
         } else {
@@ -502,7 +514,9 @@ private final class Transfer {
         set(etl_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.timeout)))
         // Rejects a declared Content-Length over the limit before any byte; the write callback
         // enforces the limit for chunked and compressed bodies.
-        set(etl_curl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxBytes)))
+        if !truncatesBody {
+            set(etl_curl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBytes)))
+        }
         set(etl_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent))
         if let headerList {
             set(etl_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
@@ -577,7 +591,12 @@ private final class Transfer {
             }
         }
         guard body.count + bytes.count <= maxBytes else {
-            exceededMaxBytes = true
+            if truncatesBody {
+                body.append(contentsOf: bytes.prefix(maxBytes - body.count))
+                isTruncated = true
+            } else {
+                exceededMaxBytes = true
+            }
             return 0
         }
         body.append(contentsOf: bytes)
@@ -636,7 +655,8 @@ private final class Transfer {
         if exceededMaxBytes || code == CURLE_FILESIZE_EXCEEDED {
             return .failure(HTTPFetchError.tooLarge(url: url, limit: maxBytes))
         }
-        guard code == CURLE_OK else {
+        // A body cut on purpose ends with the write callback's refusal: a success.
+        guard code == CURLE_OK || (isTruncated && code == CURLE_WRITE_ERROR) else {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             if Self.isProtocolViolation(code, socketError: socketError) {
@@ -667,7 +687,8 @@ private final class Transfer {
             headers: headers,
             totalTime: totalTime,
             body: body,
-            redirectURL: redirectURL.map { String(cString: $0) }
+            redirectURL: redirectURL.map { String(cString: $0) },
+            isTruncated: isTruncated
         ))
     }
 

@@ -215,7 +215,7 @@ public struct HTTPFetcher: Fetcher {
     /// when `checksRobots`, and retried on its own. Only http and https targets are followed, at
     /// most ``maxRedirects``; a target already requested is a loop. Extra `headerLines` (the
     /// first URL's validators) go with the first request only. The result's `finalURL` is the last hop's.
-    private func follow(_ url: String, acceptsAnyMediaType: Bool = false, headerLines: [String] = [], checksRobots: Bool = true,
+    private func follow(_ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [], checksRobots: Bool = true,
                         context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
         var current = url
         var requested: Set<String> = [url]
@@ -223,7 +223,8 @@ public struct HTTPFetcher: Fetcher {
         while true {
             let outcome: (HTTPTransferResult, attempts: Int)
             do {
-                outcome = try await transfer(current, acceptsAnyMediaType: acceptsAnyMediaType, headerLines: hops == 0 ? headerLines : [], context: context)
+                outcome = try await transfer(current, acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt,
+                                             headerLines: hops == 0 ? headerLines : [], context: context)
             } catch let error as HTTPFetchError where hops > 0 {
                 throw HTTPFetchError.afterRedirect(url: url, target: current, error: error)
             }
@@ -264,7 +265,8 @@ public struct HTTPFetcher: Fetcher {
     /// Fetches `url`, trying again after retryable failures and statuses (``RetryPolicy``). Returns
     /// the last response, whatever its status, and the number of attempts; throws the last error,
     /// wrapped in ``HTTPFetchError/failedAfterAttempts(attempts:last:)`` after more than one attempt.
-    private func transfer(_ url: String, acceptsAnyMediaType: Bool = false, headerLines: [String] = [], context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
+    private func transfer(_ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [],
+                          context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
         let schedule = context.services.value { HostSchedule() }
         var attempt = 0
         while true {
@@ -273,7 +275,7 @@ public struct HTTPFetcher: Fetcher {
             var reason = ""
             do {
                 let result = try await client.get(url, schedule: schedule, destination: destination(of: url, context: context),
-                                                  acceptsAnyMediaType: acceptsAnyMediaType, headerLines: headerLines)
+                                                  acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt, headerLines: headerLines)
                 guard RetryPolicy.retryableStatuses.contains(result.status) else { return (result, attempt) }
                 let retryAfter = result.headers.last { $0.name == "retry-after" }.flatMap { RetryPolicy.retryAfterSeconds($0.value) }
                 // The whole host was asked to wait, not only this URL, also when this fetch gives up.
@@ -346,21 +348,32 @@ public struct HTTPFetcher: Fetcher {
         }
     }
 
+    /// The most of a robots.txt that is read: RFC 9309 §2.5 asks crawlers to parse at least 500 KiB.
+    /// A longer file is cut there (at its last whole line), not refused, whatever `maxBytes` says.
+    static let robotsMaxBytes = 500 * 1024
+
     /// Reads and parses an origin's robots.txt with the fetcher's own client, retries and delay, and
     /// gives its Crawl-delay to the run's host schedule. RFC 9309 §2.3.1: a 2xx is parsed, a 4xx
     /// means no rules (429 is treated as a server error), a 5xx or a network failure disallows
-    /// everything.
+    /// everything. Only the first ``robotsMaxBytes`` are downloaded (§2.5).
     private func loadRobots(_ target: RobotsCache.Target, context: RunContext) async -> (rules: RobotsRules, isFailure: Bool) {
         let rules: RobotsRules
         var isFailure = false
         do {
             // RFC 9309 §2.3.1.2: redirects are followed (at least five), robots.txt being always allowed.
-            let (result, _) = try await follow(target.robotsURL, acceptsAnyMediaType: true, checksRobots: false, context: context)
+            let (result, _) = try await follow(target.robotsURL, acceptsAnyMediaType: true, truncatingBodyAt: Self.robotsMaxBytes,
+                                               checksRobots: false, context: context)
             switch result.status {
             case 200..<300:
                 let contentType = result.headers.last { $0.name == "content-type" }?.value
+                var body = result.body[...]
+                if result.isTruncated {
+                    // A line cut in the middle could disallow more than the file does.
+                    body = body[..<(body.lastIndex(of: UInt8(ascii: "\n")) ?? body.startIndex)]
+                    context.logger.notice("robots.txt of \(target.origin) is longer than \(Self.robotsMaxBytes) bytes; its first \(body.count) are parsed")
+                }
                 // robots.txt is UTF-8 (RFC 9309 §2.3); a declared charset still wins.
-                let text = TextDecoding.decode(result.body, contentType: contentType).text
+                let text = TextDecoding.decode(Array(body), contentType: contentType).text
                 rules = RobotsRules(parsing: text, userAgent: userAgent)
             case 400..<500 where result.status != 429:
                 rules = .allowAll
