@@ -8,7 +8,8 @@ import Foundation
 /// and the decoded document, so the pipeline's fetcher does not fetch them again. Pages at the last
 /// depth are sent unfetched, for the pipeline's fetcher. `follow` decides which links are
 /// followed; `include` and `exclude` which fetched pages become records (a section page can be
-/// followed without being kept). URLs are canonical (``CanonicalURL``), so one page is one URL.
+/// followed without being kept). URLs are canonical (``CanonicalURL``), so one URL has one spelling
+/// (`/news/1` and `/news/1/` stay two URLs, as they may be two pages).
 public struct CrawlSource: Source {
     public static let descriptor = PluginDescriptor(
         id: "crawl",
