@@ -45,13 +45,16 @@ public struct HTTPFetcher: Fetcher {
             different delays, the longer one separates their requests. \
             Each origin's robots.txt is read once per run, with its own retries (a 4xx \
             other than 429 means no rules; a 429, a 5xx or a network failure disallows the whole \
-            host for 5 minutes, then it is read again) and disallowed URLs are dead letters \
+            host for 5 minutes, then it is read again; only its first 500 KiB are read, whatever \
+            maxBytes says; /robots.txt itself is always allowed) and disallowed URLs are dead letters \
             without a request. A Retry-After holds back every request to its host. Requests to one host start at \
             least max(delay, Crawl-delay up to maxCrawlDelay) seconds apart, whatever the number \
             of sources, so with a delay perHost rarely matters: it only bounds slow transfers \
             that overlap. Network failures, timeouts and the statuses 429, 500, 502, 503 and 504 \
             are retried up to retries times after backoff, 2×backoff, 4×backoff… seconds (±20%, \
-            at most 60), or after the response's Retry-After; other statuses are not retried. \
+            at most 60), or after the response's Retry-After; other statuses are not retried, nor \
+            is a response that breaks HTTP (a malformed status line, broken chunked encoding, an \
+            invalid content encoding, oversized headers): it is a dead letter after one request. \
             With a pipeline "state", a page fetched before is asked for with If-None-Match / \
             If-Modified-Since, and a 304 counts as unchanged, not as a failure.
             """,
