@@ -4,8 +4,12 @@ import Foundation
 ///
 /// Scheme and host lower-cased, default ports (80, 443) dropped, the fragment dropped, tracking
 /// parameters (`utm_*`, `fbclid`, `gclid`, …) removed and the remaining query parameters sorted,
-/// an empty path written `/`, a trailing slash dropped from any other path (`/news/1/` is
-/// `/news/1`). Anything that is not an http(s) URL is returned as it is.
+/// an empty path written `/`. Anything that is not an http(s) URL is returned as it is.
+///
+/// The path is kept as it is: `/news/1` and `/news/1/` are different URLs (RFC 3986), which a
+/// server may answer differently and robots.txt may rule differently, so both are fetched when
+/// both are found. Two such URLs with the same page are one story to the `dedup` step's content
+/// and near-duplicate checks.
 public enum CanonicalURL {
     /// Query parameters that only track where a visitor came from.
     public static let trackingParameters: Set<String> = ["fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
@@ -20,9 +24,6 @@ public enum CanonicalURL {
         if (scheme == "http" && components.port == 80) || (scheme == "https" && components.port == 443) { components.port = nil }
         components.fragment = nil
         if components.percentEncodedPath.isEmpty { components.percentEncodedPath = "/" }
-        if components.percentEncodedPath.count > 1 && components.percentEncodedPath.hasSuffix("/") {
-            components.percentEncodedPath.removeLast()
-        }
         if let items = components.percentEncodedQueryItems {
             let kept = items.filter { item in
                 let name = item.name.lowercased()

@@ -12,6 +12,9 @@ import Synchronization
 /// - one writer hands outcomes to the sinks (so a sink sees one write at a time) or, for a failure,
 ///   to the dead-letter sink, and keeps the counts.
 ///
+/// A record whose URL a source found in content fetched over the network (``Record/foundIn``) and
+/// which is not http(s) fails before any fetcher sees it (``UntrustedScheme``).
+///
 /// A failing record never stops the run. A sink that cannot be opened, or a dead-letter sink that
 /// cannot be written (nothing may be lost silently), does: ``RunError``. A run that fails ends its
 /// sinks with ``Sink/discard()``, one that succeeds with ``Sink/close()``: output that replaces the
@@ -381,6 +384,11 @@ public struct PipelineRunner: Sendable {
             TimedOutcome(outcome: outcome, timings: timings, stored: stored, contentHash: hash)
         }
 
+        // Checked before any fetcher sees the URL: a file: URL a remote sitemap lists is never read.
+        if let foundIn = record.foundIn, let refusal = UntrustedScheme(record.url, foundIn: foundIn) {
+            timings.append((0, 0, .failed))
+            return outcome(.failed(record, step: "fetch", reason: refusal.description))
+        }
         if record.document == nil {
             guard let fetcher = pipeline.fetcher(for: record.url) else {
                 let schemes = pipeline.fetchers.flatMap { $0.instance.schemes }.sorted().joined(separator: ", ")

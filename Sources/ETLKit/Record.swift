@@ -8,6 +8,11 @@ public struct Record: Sendable {
     public var url: String
     /// The id of the source plugin that produced the record (`"urls"`, `"files"`, …).
     public var source: String
+    /// The URL of the fetched document the source found ``url`` in (a sitemap, a feed, a page);
+    /// nil when the user named it (the pipeline file, a URL list, the command line). The runner
+    /// refuses a record whose URL is not http(s) when this document was fetched over the network
+    /// (``UntrustedScheme``): only the user may send `etl` to local files.
+    public var foundIn: String?
     /// Named values: what sinks write. Article field names: `url`, `title`, `pretitle`, `lead`,
     /// `body`, `published`, `modified`, `authors`, `category`, `tags`, `newsId`, `site`, `language`,
     /// `canonicalUrl`, `images`.
@@ -23,10 +28,11 @@ public struct Record: Sendable {
     /// ``NotModified`` for a 304. Nil without a state store, on a first fetch and with `--full-refresh`.
     public var conditional: ConditionalRequest?
 
-    public init(url: String, source: String, fields: [String: JSONValue] = [:]) {
+    public init(url: String, source: String, fields: [String: JSONValue] = [:], foundIn: String? = nil) {
         self.url = url
         self.source = source
         self.fields = fields
+        self.foundIn = foundIn
     }
 
     /// The fields a sink writes: ``fields`` with `url` added when no step set it.

@@ -13,7 +13,9 @@ public struct StateEntry: Sendable, Equatable {
         case failed
     }
 
-    /// The URL in its canonical form (``CanonicalURL/canonical(_:)``): the key.
+    /// The URL in its canonical form (``CanonicalURL/canonical(_:)``): the key. A trailing slash
+    /// is part of it (`/news/1/` is not `/news/1`); stores written before it was kept hold such
+    /// URLs without it, and those pages are fetched once more as new.
     public var url: String
     public var status: Status
     /// Runs in a row that failed for this URL; 0 once it is done.

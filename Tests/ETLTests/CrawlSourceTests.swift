@@ -11,7 +11,9 @@ import Testing
         ("http://example.com:8080/x?fbclid=abc", "http://example.com:8080/x"),
         ("https://example.ir/fa/news/%D8%A7", "https://example.ir/fa/news/%D8%A7"),
         ("ftp://example.com/file", "ftp://example.com/file"),
-        ("https://www.isna.ir/news/1402033019738/", "https://www.isna.ir/news/1402033019738"),
+        // A trailing slash is part of the path: /x and /x/ are two URLs.
+        ("https://www.isna.ir/news/1402033019738/", "https://www.isna.ir/news/1402033019738/"),
+        ("https://www.isna.ir/news/1402033019738", "https://www.isna.ir/news/1402033019738"),
     ])
     func oneSpellingPerPage(url: String, canonical: String) {
         #expect(CanonicalURL.canonical(url) == canonical)

@@ -107,11 +107,14 @@ import Testing
 
     @Test func canonicalURLs() async throws {
         let transform = try dedup(["by": "url"])
-        #expect(try await transform.apply(to: story("https://www.isna.ir/news/1/", "متن یک"), context: context) != nil)
+        #expect(try await transform.apply(to: story("https://www.isna.ir/news/1", "متن یک"), context: context) != nil)
         #expect(try await transform.apply(to: story("HTTPS://WWW.ISNA.IR/news/1#comments", "متن دو"), context: context) == nil)
         #expect(try await transform.apply(to: story("https://www.isna.ir/news/1?utm_source=rss", "متن سه"), context: context) == nil)
         #expect(try await transform.apply(to: story("https://m.isna.ir/x", "متن چهار", canonical: "https://www.isna.ir/news/1"), context: context) == nil)
         #expect(try await transform.apply(to: story("https://www.isna.ir/news/2", "متن یک"), context: context) != nil)
+        // /news/3/ is another URL than /news/3; as URLs both pass.
+        #expect(try await transform.apply(to: story("https://www.isna.ir/news/3", "متن پنج"), context: context) != nil)
+        #expect(try await transform.apply(to: story("https://www.isna.ir/news/3/", "متن شش"), context: context) != nil)
         #expect(CanonicalURL.canonical("https://www.isna.ir/news/1?id=2&utm_medium=x") == "https://www.isna.ir/news/1?id=2")
     }
 

@@ -124,7 +124,31 @@ import Testing
         #expect(!robots.allows("/a%2fb"))
         #expect(robots.allows("/a/b"))
         #expect(!robots.allows("/%D8%AE%D8%A8%D8%B1/1"))
-        #expect(RobotsRules.normalise("/a b/é%7e%2f") == Array("/a%20b/%C3%A9~%2F".utf8))
+        #expect(RobotsPattern.normalise("/a b/é%7e%2f") == Array("/a%20b/%C3%A9~%2F".utf8))
+    }
+
+    /// RFC 9309 §2.2.3: `*` and `$` written `%2A` and `%24` in a rule are the characters themselves.
+    @Test func encodedStarAndDollarInARuleAreLiteral() {
+        let robots = rules("User-agent: *\nDisallow: /path/file-with-a-%2A.html\nDisallow: /path/foo-%24\nDisallow: /wild/*/x$\n")
+        #expect(!robots.allows("/path/file-with-a-*.html"))
+        #expect(!robots.allows("/path/file-with-a-%2A.html"))
+        #expect(!robots.allows("/path/file-with-a-%2a.html"))
+        #expect(robots.allows("/path/file-with-a-b.html"))  // not a wildcard
+        #expect(!robots.allows("/path/foo-$"))
+        #expect(!robots.allows("/path/foo-$/more"))  // not an anchor: a prefix like any other
+        #expect(robots.allows("/path/foo-"))
+        #expect(robots.allows("/path/foo-x"))
+        // Literal ones keep their meaning.
+        #expect(!robots.allows("/wild/any/thing/x"))
+        #expect(robots.allows("/wild/any/thing/xy"))
+    }
+
+    /// RFC 9309 §2.2.2: /robots.txt is implicitly allowed, whatever the file says.
+    @Test func robotsTxtItselfIsAlwaysAllowed() {
+        let robots = rules("User-agent: *\nDisallow: /\n")
+        #expect(robots.allows("/robots.txt"))
+        #expect(!robots.allows("/robots.txt.bak"))
+        #expect(!robots.allows("/"))
     }
 
     @Test func commentsLineEndingsBOMAndSitemaps() {
@@ -152,7 +176,7 @@ import Testing
 
     @Test func globMatching() {
         func match(_ pattern: String, _ path: String) -> Bool {
-            RobotsRules.matches(Array(pattern.utf8), Array(path.utf8))
+            RobotsPattern(pattern).matches(RobotsPattern.target(path))
         }
         #expect(match("/", "/anything"))
         #expect(match("/a*b*c$", "/axxbyyc"))

@@ -19,6 +19,9 @@ struct HTTPTransferResult: Sendable {
     /// For a 3xx response with a Location: the absolute URL it points to (`CURLINFO_REDIRECT_URL`,
     /// resolved against the request's URL), whatever its scheme; the fetcher judges it.
     var redirectURL: String? = nil
+    /// Whether the body is only the first bytes of a longer one (a request with a
+    /// `truncatingBodyAt` limit).
+    var isTruncated = false
 }
 
 /// An HTTP client on libcurl's multi interface, with its own scheduler for total and per-host limits.
@@ -102,8 +105,11 @@ final class CurlMultiClient: Sendable {
     /// robots.txt, which some servers label as a binary type). `headerLines` (`Name: value`) are sent
     /// after the configuration's own, for this request only (conditional requests). `destination`
     /// says which addresses the request may connect to; a refused one fails it with
-    /// ``HTTPFetchError/addressRefused(url:address:kind:)``.
-    func get(_ url: String, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false, headerLines: [String] = []) async throws -> HTTPTransferResult {
+    /// ``HTTPFetchError/addressRefused(url:address:kind:)``. With `truncatingBodyAt`, a longer body
+    /// is not an error: its first bytes up to that limit come back (``HTTPTransferResult/isTruncated``)
+    /// and the rest is not downloaded; ``Configuration/maxBytes`` does not apply (robots.txt).
+    func get(_ url: String, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false,
+             truncatingBodyAt: Int? = nil, headerLines: [String] = []) async throws -> HTTPTransferResult {
         guard let host = HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
         let id = state.withLock { state in
@@ -114,7 +120,7 @@ final class CurlMultiClient: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 enqueue(PendingRequest(id: id, url: url, host: host, schedule: schedule, destination: destination, acceptsAnyMediaType: acceptsAnyMediaType,
-                                       headerLines: headerLines, continuation: continuation))
+                                       truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, continuation: continuation))
             }
         } onCancel: {
             cancel(id)
@@ -142,6 +148,8 @@ final class CurlMultiClient: Sendable {
         var schedule: HostSchedule
         var destination: DestinationPolicy
         var acceptsAnyMediaType: Bool
+        /// Keep this many body bytes and end the transfer there, successfully; nil: fail over maxBytes.
+        var truncatingBodyAt: Int?
         /// Request headers of this request only, after the configuration's.
         var headerLines: [String]
         var continuation: CheckedContinuation<HTTPTransferResult, any Error>
@@ -434,7 +442,10 @@ private final class Transfer {
     /// Allocated, not an array passed with `&`: libcurl keeps the pointer for the handle's life.
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The body limit: over it the transfer fails, or with `truncatesBody` ends with the body cut.
     private let maxBytes: Int
+    private let truncatesBody: Bool
+    private var isTruncated = false
     private let isUnwantedMediaType: @Sendable (String) -> Bool
     /// Called just before the request is sent.
     fileprivate let onRequestStart: () -> Void
@@ -464,7 +475,8 @@ private final class Transfer {
         self.easy = easy
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        self.maxBytes = configuration.maxBytes
+        self.maxBytes = request.truncatingBodyAt ?? configuration.maxBytes
+        self.truncatesBody = request.truncatingBodyAt != nil
         if request.acceptsAnyMediaType {
             self.isUnwantedMediaType = { _ in false }
         } else {
@@ -502,7 +514,9 @@ private final class Transfer {
         set(etl_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.timeout)))
         // Rejects a declared Content-Length over the limit before any byte; the write callback
         // enforces the limit for chunked and compressed bodies.
-        set(etl_curl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxBytes)))
+        if !truncatesBody {
+            set(etl_curl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBytes)))
+        }
         set(etl_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent))
         if let headerList {
             set(etl_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
@@ -577,7 +591,12 @@ private final class Transfer {
             }
         }
         guard body.count + bytes.count <= maxBytes else {
-            exceededMaxBytes = true
+            if truncatesBody {
+                body.append(contentsOf: bytes.prefix(maxBytes - body.count))
+                isTruncated = true
+            } else {
+                exceededMaxBytes = true
+            }
             return 0
         }
         body.append(contentsOf: bytes)
@@ -636,9 +655,15 @@ private final class Transfer {
         if exceededMaxBytes || code == CURLE_FILESIZE_EXCEEDED {
             return .failure(HTTPFetchError.tooLarge(url: url, limit: maxBytes))
         }
-        guard code == CURLE_OK else {
+        // A body cut on purpose ends with the write callback's refusal: a success.
+        guard code == CURLE_OK || (isTruncated && code == CURLE_WRITE_ERROR) else {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            if Self.isProtocolViolation(code, socketError: socketError) {
+                // libcurl 7.88 says only "Out of memory" when a header line overflows its buffer.
+                let explained = code == CURLE_OUT_OF_MEMORY ? "a response header is too large (libcurl: \(message))" : message
+                return .failure(HTTPFetchError.protocolViolation(url: url, code: Int(code.rawValue), message: explained))
+            }
             switch code {
             case CURLE_OPERATION_TIMEDOUT:
                 return .failure(HTTPFetchError.timedOut(url: url, message: message))
@@ -662,19 +687,49 @@ private final class Transfer {
             headers: headers,
             totalTime: totalTime,
             body: body,
-            redirectURL: redirectURL.map { String(cString: $0) }
+            redirectURL: redirectURL.map { String(cString: $0) },
+            isTruncated: isTruncated
         ))
     }
 
+    /// Whether a failed transfer's `code` means the response broke HTTP rather than the network
+    /// failing. Measured with libcurl 7.88 against raw responses (see `RetryTests`): a malformed
+    /// status line is 1 (`CURLE_UNSUPPORTED_PROTOCOL`) or 8 (`CURLE_WEIRD_SERVER_REPLY`), an
+    /// invalid content encoding 61, a header line over libcurl's 100 KiB 27
+    /// (`CURLE_OUT_OF_MEMORY`; 100, `CURLE_TOO_LARGE`, from 8.6), and broken chunked encoding 56
+    /// (`CURLE_RECV_ERROR`) — the same code as a connection reset. A reset comes with the socket's
+    /// errno (`CURLINFO_OS_ERRNO`, ECONNRESET), a protocol error with none: 56 and 55
+    /// (`CURLE_SEND_ERROR`) are violations only without a socket error.
+    static func isProtocolViolation(_ code: CURLcode, socketError: Int) -> Bool {
+        switch code {
+        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_WEIRD_SERVER_REPLY, CURLE_BAD_CONTENT_ENCODING, CURLE_OUT_OF_MEMORY:
+            return true
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR:
+            return socketError == 0
+        default:
+            return code.rawValue == 100  // CURLE_TOO_LARGE, libcurl 8.6 and later
+        }
+    }
+
+    /// The errno of the transfer's last socket failure, 0 for none. libcurl never resets it, so
+    /// a handle that saw one is not reused (``close(keepingHandle:)``).
+    private var socketError: Int {
+        var value = 0
+        etl_curl_easy_getinfo_long(easy, CURLINFO_OS_ERRNO, &value)
+        return value
+    }
+
     /// Frees the handle, or with `keepingHandle` resets it (`curl_easy_reset`: options back to their
-    /// defaults, connections and caches kept) and returns it for another transfer; then frees the
+    /// defaults, connections and caches kept) and returns it for another transfer, unless it saw a
+    /// socket error (``socketError``); then frees the
     /// error buffer and header list it pointed to. Call once the handle is out of the multi handle.
     @discardableResult
     func close(keepingHandle: Bool = false) -> UnsafeMutableRawPointer? {
         guard !isClosed else { return nil }
         isClosed = true
         var kept: UnsafeMutableRawPointer?
-        if keepingHandle {
+        // A handle with a socket error would pass it on to its next transfer (libcurl keeps it).
+        if keepingHandle && socketError == 0 {
             curl_easy_reset(easy)
             kept = easy
         } else {

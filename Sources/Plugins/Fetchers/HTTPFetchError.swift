@@ -6,6 +6,10 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The transfer failed below HTTP: DNS, connection, TLS, a broken response. `code` is libcurl's
     /// `CURLcode` and `message` its explanation.
     case networkFailure(url: String, code: Int, message: String)
+    /// The server's response breaks HTTP: a malformed status line, broken chunked encoding, a body
+    /// that does not decode with its Content-Encoding, response headers too large to accept. The
+    /// same request gets the same answer, so it is not retried. `code` is libcurl's `CURLcode`.
+    case protocolViolation(url: String, code: Int, message: String)
     /// The connection or the whole transfer took longer than the `connectTimeout` or `timeout`
     /// option; `message` is libcurl's, which says which one.
     case timedOut(url: String, message: String)
@@ -42,7 +46,7 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
     public var url: String {
         switch self {
         case .invalidURL(let url): return url
-        case .networkFailure(let url, _, _), .timedOut(let url, _), .httpStatus(let url, _, _),
+        case .networkFailure(let url, _, _), .protocolViolation(let url, _, _), .timedOut(let url, _), .httpStatus(let url, _, _),
              .tooLarge(let url, _), .tooManyRedirects(let url, _), .unsupportedMediaType(let url, _),
              .robotsDisallowed(let url, _), .retryAfterTooLong(let url, _, _, _, _), .redirectRefused(let url, _, _),
              .afterRedirect(let url, _, _), .addressRefused(let url, _, _):
@@ -89,6 +93,8 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
             return "cannot fetch \(url): not an http or https URL with a host"
         case .networkFailure(let url, let code, let message):
             return "cannot fetch \(url): \(message) (curl error \(code))"
+        case .protocolViolation(let url, let code, let message):
+            return "cannot fetch \(url): the response breaks HTTP: \(message) (curl error \(code)); not retried"
         case .timedOut(let url, let message):
             return "cannot fetch \(url): timed out: \(message)"
         case .httpStatus(let url, let finalURL, let status):

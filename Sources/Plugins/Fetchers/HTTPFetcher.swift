@@ -45,13 +45,16 @@ public struct HTTPFetcher: Fetcher {
             different delays, the longer one separates their requests. \
             Each origin's robots.txt is read once per run, with its own retries (a 4xx \
             other than 429 means no rules; a 429, a 5xx or a network failure disallows the whole \
-            host for 5 minutes, then it is read again) and disallowed URLs are dead letters \
+            host for 5 minutes, then it is read again; only its first 500 KiB are read, whatever \
+            maxBytes says; /robots.txt itself is always allowed) and disallowed URLs are dead letters \
             without a request. A Retry-After holds back every request to its host. Requests to one host start at \
             least max(delay, Crawl-delay up to maxCrawlDelay) seconds apart, whatever the number \
             of sources, so with a delay perHost rarely matters: it only bounds slow transfers \
             that overlap. Network failures, timeouts and the statuses 429, 500, 502, 503 and 504 \
             are retried up to retries times after backoff, 2×backoff, 4×backoff… seconds (±20%, \
-            at most 60), or after the response's Retry-After; other statuses are not retried. \
+            at most 60), or after the response's Retry-After; other statuses are not retried, nor \
+            is a response that breaks HTTP (a malformed status line, broken chunked encoding, an \
+            invalid content encoding, oversized headers): it is a dead letter after one request. \
             With a pipeline "state", a page fetched before is asked for with If-None-Match / \
             If-Modified-Since, and a 304 counts as unchanged, not as a failure.
             """,
@@ -220,7 +223,7 @@ public struct HTTPFetcher: Fetcher {
     /// when `checksRobots`, and retried on its own. Only http and https targets are followed, at
     /// most ``maxRedirects``; a target already requested is a loop. Extra `headerLines` (the
     /// first URL's validators) go with the first request only. The result's `finalURL` is the last hop's.
-    private func follow(_ url: String, acceptsAnyMediaType: Bool = false, headerLines: [String] = [], checksRobots: Bool = true,
+    private func follow(_ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [], checksRobots: Bool = true,
                         context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
         var current = url
         var requested: Set<String> = [url]
@@ -228,7 +231,8 @@ public struct HTTPFetcher: Fetcher {
         while true {
             let outcome: (HTTPTransferResult, attempts: Int)
             do {
-                outcome = try await transfer(current, acceptsAnyMediaType: acceptsAnyMediaType, headerLines: hops == 0 ? headerLines : [], context: context)
+                outcome = try await transfer(current, acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt,
+                                             headerLines: hops == 0 ? headerLines : [], context: context)
             } catch let error as HTTPFetchError where hops > 0 {
                 throw HTTPFetchError.afterRedirect(url: url, target: current, error: error)
             }
@@ -269,7 +273,8 @@ public struct HTTPFetcher: Fetcher {
     /// Fetches `url`, trying again after retryable failures and statuses (``RetryPolicy``). Returns
     /// the last response, whatever its status, and the number of attempts; throws the last error,
     /// wrapped in ``HTTPFetchError/failedAfterAttempts(attempts:last:)`` after more than one attempt.
-    private func transfer(_ url: String, acceptsAnyMediaType: Bool = false, headerLines: [String] = [], context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
+    private func transfer(_ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [],
+                          context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
         let schedule = context.services.value { HostSchedule() }
         var attempt = 0
         while true {
@@ -278,7 +283,7 @@ public struct HTTPFetcher: Fetcher {
             var reason = ""
             do {
                 let result = try await client.get(url, schedule: schedule, destination: destination(of: url, context: context),
-                                                  acceptsAnyMediaType: acceptsAnyMediaType, headerLines: headerLines)
+                                                  acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt, headerLines: headerLines)
                 guard RetryPolicy.retryableStatuses.contains(result.status) else { return (result, attempt) }
                 let retryAfter = result.headers.last { $0.name == "retry-after" }.flatMap { RetryPolicy.retryAfterSeconds($0.value) }
                 // The whole host was asked to wait, not only this URL, also when this fetch gives up.
@@ -351,21 +356,32 @@ public struct HTTPFetcher: Fetcher {
         }
     }
 
+    /// The most of a robots.txt that is read: RFC 9309 §2.5 asks crawlers to parse at least 500 KiB.
+    /// A longer file is cut there (at its last whole line), not refused, whatever `maxBytes` says.
+    static let robotsMaxBytes = 500 * 1024
+
     /// Reads and parses an origin's robots.txt with the fetcher's own client, retries and delay, and
     /// gives its Crawl-delay to the run's host schedule. RFC 9309 §2.3.1: a 2xx is parsed, a 4xx
     /// means no rules (429 is treated as a server error), a 5xx or a network failure disallows
-    /// everything.
+    /// everything. Only the first ``robotsMaxBytes`` are downloaded (§2.5).
     private func loadRobots(_ target: RobotsCache.Target, context: RunContext) async -> (rules: RobotsRules, isFailure: Bool) {
         let rules: RobotsRules
         var isFailure = false
         do {
             // RFC 9309 §2.3.1.2: redirects are followed (at least five), robots.txt being always allowed.
-            let (result, _) = try await follow(target.robotsURL, acceptsAnyMediaType: true, checksRobots: false, context: context)
+            let (result, _) = try await follow(target.robotsURL, acceptsAnyMediaType: true, truncatingBodyAt: Self.robotsMaxBytes,
+                                               checksRobots: false, context: context)
             switch result.status {
             case 200..<300:
                 let contentType = result.headers.last { $0.name == "content-type" }?.value
+                var body = result.body[...]
+                if result.isTruncated {
+                    // A line cut in the middle could disallow more than the file does.
+                    body = body[..<(body.lastIndex(of: UInt8(ascii: "\n")) ?? body.startIndex)]
+                    context.logger.notice("robots.txt of \(target.origin) is longer than \(Self.robotsMaxBytes) bytes; its first \(body.count) are parsed")
+                }
                 // robots.txt is UTF-8 (RFC 9309 §2.3); a declared charset still wins.
-                let text = TextDecoding.decode(result.body, contentType: contentType).text
+                let text = TextDecoding.decode(Array(body), contentType: contentType).text
                 rules = RobotsRules(parsing: text, userAgent: userAgent)
             case 400..<500 where result.status != 429:
                 rules = .allowAll

@@ -6,7 +6,10 @@ import Foundation
 ///
 /// Retried: network failures that a later attempt can cure (connection refused or reset, an empty
 /// or cut-off response, timeouts) and the statuses 429, 500, 502, 503 and 504. Not retried: other
-/// statuses, DNS failures, TLS certificate errors, oversized bodies, redirect loops. The wait is
+/// statuses, DNS failures, TLS certificate errors, oversized bodies, redirect loops, and responses
+/// that break HTTP (``HTTPFetchError/protocolViolation(url:code:message:)``: a malformed status
+/// line, broken chunked encoding, an invalid content encoding, oversized headers), which the
+/// client tells from a reset by the socket error behind them (see ``CurlMultiClient``). The wait is
 /// the response's Retry-After (seconds or an HTTP-date) when it has one, else `backoff × 2^(n-1)`
 /// for the n-th retry with ±20% jitter, at most `maxBackoff`. A Retry-After longer than
 /// `maxRetryAfter` ends the fetch rather than coming back before the server asked.
@@ -32,7 +35,7 @@ struct RetryPolicy: Sendable {
         Int(CURLE_OPERATION_TIMEDOUT.rawValue),  // 28
         Int(CURLE_GOT_NOTHING.rawValue),  // 52: closed without an answer
         Int(CURLE_SEND_ERROR.rawValue),  // 55
-        Int(CURLE_RECV_ERROR.rawValue),  // 56: reset
+        Int(CURLE_RECV_ERROR.rawValue),  // 56: reset (56 without a socket error is a protocolViolation)
         Int(CURLE_HTTP2_STREAM.rawValue),  // 92
     ]
 

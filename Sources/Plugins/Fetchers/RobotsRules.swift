@@ -5,16 +5,16 @@
 /// Matching follows RFC 9309 §2.2.2: a rule's path is matched against the URL's path and query,
 /// `*` matches any run of characters, a final `$` anchors the end, and the rule with the longest
 /// path wins; an Allow wins over a Disallow of the same length. Both sides are percent-normalised
-/// first (non-ASCII bytes encoded, `%XX` of unreserved characters decoded, hex digits in upper
-/// case), so `/caf%C3%A9`, `/café` and `/caf%c3%a9` are one path.
+/// first, and `%2A`/`%24` in a rule are a literal `*`/`$` (see ``RobotsPattern``). `/robots.txt`
+/// itself is always allowed (§2.2.2: it is implicitly allowed).
 public struct RobotsRules: Sendable, Equatable {
     /// One Allow or Disallow line.
     public struct Rule: Sendable, Equatable {
         public var allows: Bool
         /// The path as written in the file.
         public var path: String
-        /// The normalised path, the bytes matched.
-        var pattern: [UInt8]
+        /// The path as matched.
+        var pattern: RobotsPattern
 
         /// The line as it would be written: `Disallow: /private/`.
         public var line: String { (allows ? "Allow: " : "Disallow: ") + path }
@@ -84,7 +84,7 @@ public struct RobotsRules: Sendable, Equatable {
                 lastWasAgent = false
                 // An empty path matches nothing (`Disallow:` allows everything).
                 guard !groups.isEmpty, !value.isEmpty else { continue }
-                groups[groups.count - 1].rules.append(Rule(allows: key == "allow", path: value, pattern: Self.normalise(value)))
+                groups[groups.count - 1].rules.append(Rule(allows: key == "allow", path: value, pattern: RobotsPattern(value)))
             case "crawl-delay", "crawldelay":
                 lastWasAgent = false
                 guard !groups.isEmpty, let seconds = Double(value), seconds.isFinite, seconds >= 0 else { continue }
@@ -108,12 +108,14 @@ public struct RobotsRules: Sendable, Equatable {
 
     /// Whether the URL path (with its query, as sent: `/a/b?c=d`) may be fetched.
     public func verdict(forPath path: String) -> Verdict {
+        if path == "/robots.txt" { return .allowed }
         if let disallowAllReason { return .disallowed(rule: disallowAllReason) }
-        let target = Self.normalise(path.isEmpty ? "/" : path)
+        let target = RobotsPattern.target(path.isEmpty ? "/" : path)
         var best: Rule?
-        for rule in rules where Self.matches(rule.pattern, target) {
+        for rule in rules where rule.pattern.matches(target) {
             guard let current = best else { best = rule; continue }
-            if rule.pattern.count > current.pattern.count || (rule.pattern.count == current.pattern.count && rule.allows && !current.allows) {
+            let (length, currentLength) = (rule.pattern.length, current.pattern.length)
+            if length > currentLength || (length == currentLength && rule.allows && !current.allows) {
                 best = rule
             }
         }
@@ -135,90 +137,6 @@ public struct RobotsRules: Sendable, Equatable {
     private static func agentName(_ value: String) -> String {
         if value.hasPrefix("*") { return "*" }
         return String(value.prefix { $0.isASCII && ($0.isLetter || $0 == "-" || $0 == "_") }).lowercased()
-    }
-
-    // MARK: Matching
-
-    /// Whether `pattern` matches a prefix of `path` (the whole path when it ends in `$`); `*` matches
-    /// any run of bytes.
-    static func matches(_ pattern: [UInt8], _ path: [UInt8]) -> Bool {
-        var pattern = pattern
-        let anchored = pattern.last == UInt8(ascii: "$")
-        if anchored { pattern.removeLast() } else { pattern.append(UInt8(ascii: "*")) }
-        // Glob matching with backtracking to the last star: linear for patterns with few stars.
-        var p = 0, t = 0
-        var starP = -1, starT = 0
-        let star = UInt8(ascii: "*")
-        while t < path.count {
-            if p < pattern.count, pattern[p] == star {
-                starP = p
-                starT = t
-                p += 1
-            } else if p < pattern.count, pattern[p] == path[t] {
-                p += 1
-                t += 1
-            } else if starP >= 0 {
-                p = starP + 1
-                starT += 1
-                t = starT
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, pattern[p] == star { p += 1 }
-        return p == pattern.count
-    }
-
-    /// RFC 9309 §2.2.2 normalisation: bytes outside printable ASCII percent-encoded, `%XX` of an
-    /// unreserved character decoded, other `%xx` with upper-case hex digits.
-    static func normalise(_ text: String) -> [UInt8] {
-        let bytes = Array(text.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
-               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
-                let decoded = high << 4 | low
-                if isUnreserved(decoded) {
-                    output.append(decoded)
-                } else {
-                    output.append(contentsOf: [UInt8(ascii: "%"), hexDigit(high), hexDigit(low)])
-                }
-                index += 3
-                continue
-            }
-            if byte <= 0x20 || byte >= 0x7F {
-                output.append(contentsOf: [UInt8(ascii: "%"), hexDigit(byte >> 4), hexDigit(byte & 0x0F)])
-            } else {
-                output.append(byte)
-            }
-            index += 1
-        }
-        return output
-    }
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
-        }
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
-
-    private static func hexDigit(_ value: UInt8) -> UInt8 {
-        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
     }
 }
 

@@ -8,7 +8,8 @@ import Foundation
 /// and the decoded document, so the pipeline's fetcher does not fetch them again. Pages at the last
 /// depth are sent unfetched, for the pipeline's fetcher. `follow` decides which links are
 /// followed; `include` and `exclude` which fetched pages become records (a section page can be
-/// followed without being kept). URLs are canonical (``CanonicalURL``), so one page is one URL.
+/// followed without being kept). URLs are canonical (``CanonicalURL``), so one URL has one spelling
+/// (`/news/1` and `/news/1/` stay two URLs, as they may be two pages).
 public struct CrawlSource: Source {
     public static let descriptor = PluginDescriptor(
         id: "crawl",
@@ -79,11 +80,12 @@ public struct CrawlSource: Source {
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {
         let sites = Set(seeds.compactMap(Self.site))
-        var queue: [(url: String, depth: Int)] = seeds.map { ($0, 0) }
+        // Each page with the page it was linked from (nil for a seed).
+        var queue: [(url: String, depth: Int, foundIn: String?)] = seeds.map { ($0, 0, nil) }
         var seen = Set(seeds)
         var fetched = 0
         while !queue.isEmpty && fetched < maxPages {
-            let (url, depth) = queue.removeFirst()
+            let (url, depth, foundIn) = queue.removeFirst()
             fetched += 1
             // A page at the last depth is not read for links, so it is sent unfetched: the pipeline's
             // fetcher gets it once even when another source sends it too, with the state's
@@ -94,12 +96,12 @@ public struct CrawlSource: Source {
                     context.logger.info("crawl: robots.txt disallows \(url) (\(rule))")
                     continue
                 }
-                try await output.send(Record(url: url, source: Self.descriptor.id))
+                try await output.send(Record(url: url, source: Self.descriptor.id, foundIn: foundIn))
                 continue
             }
             let page: (record: Record, links: [String])
             do {
-                page = try await fetch(url, context: context)
+                page = try await fetch(url, foundIn: foundIn, context: context)
             } catch {
                 context.logger.warning("crawl: \(error)")
                 continue
@@ -112,7 +114,7 @@ public struct CrawlSource: Source {
                       follow.isEmpty || Self.matches(link, follow) || (!include.isEmpty && Self.matches(link, include)),
                       !Self.matches(link, exclude) else { continue }
                 seen.insert(link)
-                queue.append((link, depth + 1))
+                queue.append((link, depth + 1, url))
             }
         }
     }
@@ -123,15 +125,18 @@ public struct CrawlSource: Source {
     }
 
     /// Fetches a page and returns its record (with response and document) and its links.
-    func fetch(_ url: String, context: RunContext) async throws -> (record: Record, links: [String]) {
-        let record = try await fetcher.fetch(Record(url: url, source: Self.descriptor.id), context: context)
+    func fetch(_ url: String, foundIn: String? = nil, context: RunContext) async throws -> (record: Record, links: [String]) {
+        let record = try await fetcher.fetch(Record(url: url, source: Self.descriptor.id, foundIn: foundIn), context: context)
         guard let document = record.document else { return (record, []) }
         let isHTML = document.mediaType.map { $0.contains("html") } ?? true
         let links = isHTML ? Self.links(in: document.text, base: record.response?.finalURL ?? url) : []
         return (record, links)
     }
 
-    /// The page's links, resolved against its `<base href>` or its own URL, canonical, in order, once each.
+    /// The page's links, resolved against its `<base href>` or its own URL, canonical, in order, once
+    /// each. Only http(s) links are pages: `mailto:`, `javascript:`, `file:` and the like are left
+    /// out (a `<base href="file:///">` is no base either), so a page never sends the crawl to a
+    /// local file.
     static func links(in html: String, base: String) -> [String] {
         HTMLParsing.withDocument(html) { document -> [String] in
             let pageBase = HTMLParsing.values(of: "//base/@href", in: document).first.flatMap { CanonicalURL.resolve($0, against: base) } ?? base

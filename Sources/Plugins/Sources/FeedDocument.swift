@@ -1,4 +1,5 @@
 import CLibXML2
+import ETLKit
 
 /// The items of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, read with libxml2's XML parser.
 struct FeedDocument {
@@ -55,8 +56,11 @@ struct FeedDocument {
                 break
             }
         }
-        let candidates = [alternate, link, guid].compactMap { $0 }.filter { $0.hasPrefix("http://") || $0.hasPrefix("https://") }
-        guard let page = candidates.first else { return nil }
+        // The link as the feed writes it, whatever its scheme: the source decides what may be read
+        // (``UntrustedScheme``). A guid is a link only when it is an http(s) URL (it is often a
+        // plain identifier).
+        let permalink = guid.flatMap { UntrustedScheme.isWeb($0) ? $0 : nil }
+        guard let page = [alternate, link, permalink].compactMap({ $0 }).first(where: { !$0.isEmpty }) else { return nil }
         return Item(link: page, title: title, date: date)
     }
 }

@@ -12,7 +12,9 @@ public struct FeedSource: Source {
         discussion: """
             Each feed is fetched once (http, https or a local file); an item's link (Atom: the alternate \
             link; RSS: <link>, else a permalink <guid>) becomes a record. A feed that cannot be fetched or \
-            parsed goes to the dead-letter sink; the other feeds go on.
+            parsed goes to the dead-letter sink; the other feeds go on. A feed fetched over http(s) may \
+            only link to http(s) pages: an item whose link has another scheme (file:, a bare path) goes \
+            to the dead letters unread; a local feed named here may link to local files.
             """,
         options: [
             OptionSpec("urls", .stringList, "The feeds' URLs (http, https or file)."),
@@ -42,17 +44,17 @@ public struct FeedSource: Source {
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {
         var failures: [String] = []
-        let feeds = urls.isEmpty ? await discover(context: context) : urls
+        let feeds: [(url: String, foundIn: String?)] = urls.isEmpty ? await discover(context: context) : urls.map { ($0, nil) }
         if feeds.isEmpty, let site { throw FeedError.unreachable(url: site, reason: "\(site) announces no feed and none of /feed, /rss, /rss.xml is one") }
-        for url in feeds {
+        for (url, foundIn) in feeds {
             do {
-                let items = try await items(of: url, context: context)
+                let items = try await items(of: url, foundIn: foundIn, context: context)
                 context.logger.info("feed \(url): \(items.count) items")
                 for item in items.prefix(maxItems ?? Int.max) {
                     var fields: [String: JSONValue] = [:]
                     if let title = item.title { fields["title"] = .string(title) }
                     if let date = item.date { fields["published"] = .string(date) }
-                    try await output.send(Record(url: item.link, source: Self.descriptor.id, fields: fields))
+                    try await output.send(Record(url: item.link, source: Self.descriptor.id, fields: fields, foundIn: url))
                 }
             } catch let error as FeedError {
                 failures.append(error.description)
@@ -61,30 +63,31 @@ public struct FeedSource: Source {
         if !failures.isEmpty { throw FeedError.several(failures) }
     }
 
-    /// The feeds a site's home page announces, else the first of the usual paths that is a feed.
-    func discover(context: RunContext) async -> [String] {
+    /// The feeds a site's home page announces (found in it; links that are not http(s) are not
+    /// feeds and are left out), else the first of the usual paths that is a feed (the user's).
+    func discover(context: RunContext) async -> [(url: String, foundIn: String?)] {
         guard let site else { return [] }
-        if let home = try? await downloader.download(site + "/", context: context) {
+        if let home = try? await downloader.download(site + "/", foundIn: nil, context: context) {
             let html = TextDecoding.decode(home).text
             let announced = HTMLParsing.withDocument(html) { document -> [String] in
                 HTMLParsing.values(of: "//link[@rel='alternate' and (contains(@type, 'rss') or contains(@type, 'atom'))]/@href", in: document)
                     .compactMap { CanonicalURL.resolve($0, against: site + "/") }
             } ?? []
-            if !announced.isEmpty { return announced }
+            if !announced.isEmpty { return announced.map { ($0, site + "/") } }
         }
         for path in ["/feed", "/rss", "/rss.xml"] {
-            if let bytes = try? await downloader.download(site + path, context: context), FeedDocument(bytes: bytes, url: site + path)?.items.isEmpty == false {
-                return [site + path]
+            if let bytes = try? await downloader.download(site + path, foundIn: nil, context: context), FeedDocument(bytes: bytes, url: site + path)?.items.isEmpty == false {
+                return [(site + path, nil)]
             }
         }
         return []
     }
 
-    /// The items of one feed.
-    func items(of url: String, context: RunContext) async throws -> [FeedDocument.Item] {
+    /// The items of one feed; `foundIn`: the document the feed's URL was found in, nil for the user's.
+    func items(of url: String, foundIn: String?, context: RunContext) async throws -> [FeedDocument.Item] {
         let bytes: [UInt8]
         do {
-            bytes = try await downloader.download(url, context: context)
+            bytes = try await downloader.download(url, foundIn: foundIn, context: context)
         } catch {
             throw FeedError.unreachable(url: url, reason: error.description)
         }

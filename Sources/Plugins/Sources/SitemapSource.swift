@@ -12,7 +12,10 @@ public struct SitemapSource: Source {
             Give the sitemaps (urls), or a site (site): then the sitemaps its robots.txt lists, else \
             SITE/sitemap.xml. A page's news:publication_date becomes the field published, news:title the \
             field title, lastmod the field modified. With since/until, pages dated outside the window are \
-            skipped (undated pages are kept), and so are index entries whose lastmod is before since.
+            skipped (undated pages are kept), and so are index entries whose lastmod is before since. \
+            A sitemap fetched over http(s) may only list http(s) URLs: a page or a sitemap with another \
+            scheme (file:, a bare path) goes to the dead letters unread; a local sitemap named here may \
+            list local files.
             """,
         options: [
             OptionSpec("urls", .stringList, "Sitemap or sitemap-index URLs (http, https or file)."),
@@ -83,16 +86,17 @@ public struct SitemapSource: Source {
     }
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {
-        var queue = urls.isEmpty ? await discover(context: context) : urls
+        // Each sitemap with the document it was found in: nil for the pipeline's own.
+        var queue: [(url: String, foundIn: String?)] = urls.isEmpty ? await discover(context: context) : urls.map { ($0, nil) }
         var visited: Set<String> = []
         var sent = 0
         var failures: [String] = []
         while !queue.isEmpty && visited.count < maxSitemaps {
-            let url = queue.removeFirst()
+            let (url, foundIn) = queue.removeFirst()
             guard visited.insert(url).inserted else { continue }
             let document: SitemapDocument
             do {
-                let bytes = try await downloader.download(url, context: context)
+                let bytes = try await downloader.download(url, foundIn: foundIn, context: context)
                 guard let parsed = SitemapDocument(bytes: bytes, url: url) else { throw SitemapError.notASitemap(url: url) }
                 document = parsed
             } catch let error as ResourceDownloader.Failure {
@@ -103,25 +107,25 @@ public struct SitemapSource: Source {
                 continue
             }
             context.logger.info("sitemap \(url): \(document.pages.count) pages, \(document.children.count) sitemaps")
-            queue += document.children.filter { !isStale($0) }.map(\.url)
+            queue += document.children.filter { !isStale($0) }.map { ($0.url, url) }
             for page in document.pages where !isOutsideWindow(page.published ?? page.lastModified) {
                 if let maxUrls, sent >= maxUrls { break }
                 var fields: [String: JSONValue] = [:]
                 if let title = page.title { fields["title"] = .string(title) }
                 if let published = page.published { fields["published"] = .string(published) }
                 if let modified = page.lastModified { fields["modified"] = .string(modified) }
-                try await output.send(Record(url: page.url, source: Self.descriptor.id, fields: fields))
+                try await output.send(Record(url: page.url, source: Self.descriptor.id, fields: fields, foundIn: url))
                 sent += 1
             }
         }
         if !failures.isEmpty { throw SitemapError.several(failures) }
     }
 
-    /// The sitemaps a site's robots.txt lists, else SITE/sitemap.xml.
-    func discover(context: RunContext) async -> [String] {
+    /// The sitemaps a site's robots.txt lists (found in it), else SITE/sitemap.xml (the user's).
+    func discover(context: RunContext) async -> [(url: String, foundIn: String?)] {
         guard let site else { return [] }
         let listed = await downloader.sitemaps(listedFor: site, context: context)
-        return listed.isEmpty ? [site + "/sitemap.xml"] : listed
+        return listed.isEmpty ? [(site + "/sitemap.xml", nil)] : listed.map { ($0.url, $0.foundIn) }
     }
 }
 

@@ -5,18 +5,26 @@ import Foundation
 /// local file; gzip files (`sitemap.xml.gz`) come back decompressed. Sources use it before any
 /// record exists, so it is not the pipeline's fetcher, but it downloads through an ``HTTPFetcher``:
 /// robots.txt, the run's per-host schedule and retries hold for a source's downloads as for pages.
+///
+/// A document a source found in another one (a sitemap index's child, a robots.txt `Sitemap:` line,
+/// a feed a home page announces) is downloaded with that document's URL as `foundIn`: when that
+/// one came over the network, only an http(s) URL is fetched, anything else is refused unread
+/// (``UntrustedScheme``).
 struct ResourceDownloader: Sendable {
     /// Why a document could not be had.
     enum Failure: Error, Sendable, CustomStringConvertible {
         case unreachable(url: String, reason: String)
         case status(url: String, status: Int)
         case unusable(url: String, reason: String)
+        /// A URL from fetched content that is not http(s): not read.
+        case refused(UntrustedScheme)
 
         var description: String {
             switch self {
             case .unreachable(let url, let reason): return "\(url) could not be fetched: \(reason)"
             case .status(let url, let status): return "\(url) answered HTTP \(status)"
             case .unusable(let url, let reason): return "\(url) is \(reason)"
+            case .refused(let refusal): return refusal.description
             }
         }
     }
@@ -32,10 +40,12 @@ struct ResourceDownloader: Sendable {
         self.maxBytes = maxBytes
     }
 
-    /// The document's bytes, decompressed when they are a gzip file.
-    func download(_ url: String, context: RunContext) async throws(Failure) -> [UInt8] {
+    /// The document's bytes, decompressed when they are a gzip file. `foundIn`: the URL of the
+    /// document `url` was found in, nil when the user named it.
+    func download(_ url: String, foundIn: String?, context: RunContext) async throws(Failure) -> [UInt8] {
+        if let foundIn, let refusal = UntrustedScheme(url, foundIn: foundIn) { throw .refused(refusal) }
         var bytes: [UInt8]
-        if url.hasPrefix("http://") || url.hasPrefix("https://") {
+        if UntrustedScheme.isWeb(url) {
             let result: HTTPTransferResult
             do {
                 result = try await fetcher.download(url, context: context)
@@ -60,8 +70,10 @@ struct ResourceDownloader: Sendable {
     }
 
     /// The sitemaps the robots.txt of `site`'s origin lists (read once per run, shared with the
-    /// fetchers' robots.txt checks).
-    func sitemaps(listedFor site: String, context: RunContext) async -> [String] {
-        await fetcher.robotsRules(for: site + "/", context: context)?.sitemaps ?? []
+    /// fetchers' robots.txt checks), each with the robots.txt URL as the document it was found in.
+    func sitemaps(listedFor site: String, context: RunContext) async -> [(url: String, foundIn: String)] {
+        guard let robotsURL = RobotsCache.target(of: site + "/")?.robotsURL,
+              let rules = await fetcher.robotsRules(for: site + "/", context: context) else { return [] }
+        return rules.sitemaps.map { ($0, robotsURL) }
     }
 }

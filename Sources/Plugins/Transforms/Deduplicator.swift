@@ -15,7 +15,7 @@ public struct Deduplicator: Transform {
         summary: "Drops or marks records seen before: same canonical URL, same body text, or a near-duplicate (SimHash).",
         discussion: """
             `by`: url (the `canonicalUrl` field, else the URL, made canonical: scheme and host in lower case, \
-            no default port, fragment, tracking parameters or trailing slash, query sorted), content (SHA-256 of the body folded: ZWNJs removed, white space \
+            no default port, fragment or tracking parameters, query sorted; /news/1 and /news/1/ are two URLs), content (SHA-256 of the body folded: ZWNJs removed, white space \
             collapsed, Arabic yeh and kaf as Persian, digits as ASCII, lower case, agency lead-ins «به گزارش …،» \
             left out), or near (both, and a 64-bit SimHash of the body's word 3-shingles within `threshold` bits). \
             `mark` keeps a duplicate and sets `duplicateOf` to the first record's URL. Without `state` only \

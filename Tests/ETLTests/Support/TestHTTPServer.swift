@@ -31,6 +31,9 @@ enum TestFault: Sendable {
     case reset
     /// Send the head, then the body `chunkSize` bytes at a time, one chunk per `interval`.
     case trickle(chunkSize: Int, interval: Duration)
+    /// Send these bytes as the whole response, then close: for answers no HTTP encoder writes (a
+    /// malformed status line, broken chunked encoding, oversized headers).
+    case raw([UInt8])
 }
 
 /// What a route answers.
@@ -269,6 +272,17 @@ private final class TestHTTPHandler: ChannelInboundHandler {
             return
         case .trickle(let chunkSize, let interval):
             trickle(response, to: request, index: index, chunkSize: max(1, chunkSize), interval: interval, context: context)
+            return
+        case .raw(let bytes):
+            // Written below the response encoder, which only takes response parts.
+            guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else {
+                context.close(promise: nil)
+                return
+            }
+            server.markResponded(index)
+            encoder.writeAndFlush(NIOAny(ByteBuffer(bytes: bytes))).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
             return
         case nil:
             break
