@@ -41,10 +41,13 @@ public struct PipelineRunner: Sendable {
     public var stateStore: (any StateStore)?
     /// Ignore the store's validators and hashes (fetch and write everything) but still record.
     public var fullRefresh: Bool
+    /// Set by the caller to end the run early and cleanly (see ``RunStop``); nil for none.
+    public var stop: RunStop?
 
     public init(pipeline: Pipeline, limit: Int? = nil, logger: Logger = Logger(label: "etl"),
                 stateStore: (any StateStore)? = nil, fullRefresh: Bool = false,
-                progress: (@Sendable (RunProgress) -> Void)? = nil) {
+                progress: (@Sendable (RunProgress) -> Void)? = nil, stop: RunStop? = nil) {
+        self.stop = stop
         self.pipeline = pipeline
         self.limit = limit
         self.logger = logger
@@ -163,6 +166,8 @@ public struct PipelineRunner: Sendable {
                     for source in pipeline.sources {
                         sources.addTask {
                             let output = RecordOutput { record in
+                                // A stop request ends the sources here; what they sent goes on.
+                                if stop?.requestReason != nil { throw LimitReached() }
                                 switch admission.admit(record) {
                                 case .admitted: await inbound.send(record)
                                 case .repeated: return  // another source sent this page already
@@ -270,6 +275,7 @@ public struct PipelineRunner: Sendable {
             try await commit(&journal)
             summary.seconds = (ContinuousClock.now - started).seconds
             summary.repeatedURLs = admission.repeated
+            summary.stoppedBy = stop?.requestReason
             return summary
         }
     }

@@ -40,14 +40,16 @@ public struct RunSummary: Sendable {
     public var seconds = 0.0
     /// Per step, in pipeline order.
     public var steps: [StepStatistics] = []
+    /// Why the run stopped before its sources were done (``RunStop``: `SIGINT`, `SIGTERM`), or nil.
+    public var stoppedBy: String?
 
     public init() {}
 
     /// Whether every record is accounted for: in = out + skipped + dead letters.
     public var reconciles: Bool { input == written + skipped + deadLetters }
 
-    /// 0 when every record went through, 1 when any failed.
-    public var exitCode: Int32 { deadLetters + sourceFailures > 0 ? 1 : 0 }
+    /// 0 when every record went through, 1 when any failed or the run was stopped early.
+    public var exitCode: Int32 { deadLetters + sourceFailures > 0 || stoppedBy != nil ? 1 : 0 }
 }
 
 /// A snapshot for a progress line.

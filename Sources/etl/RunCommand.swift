@@ -26,7 +26,12 @@ struct RunCommand: AsyncParsableCommand {
               etl run pipelines/persian-news.json --limit 20
               etl run pipelines/news-site.json --full-refresh
 
-            Exit codes: 0 every record went through; 1 some failed or the run stopped; 2 invalid pipeline.
+            Ctrl-C (SIGINT) or SIGTERM stops the run cleanly: the sources stop, the records already \
+            taken in are fetched, processed and written, the state is saved and the summary printed \
+            (exit 130 or 143). A second Ctrl-C stops at once, keeping the last run's output in place.
+
+            Exit codes: 0 every record went through; 1 some failed or the run stopped; 2 invalid pipeline; \
+            130 / 143 stopped by SIGINT / SIGTERM.
             """
     )
 
@@ -70,8 +75,11 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+        let stop = RunStop()
+        let signals = SignalWatch(stop: stop)
+        defer { signals.cancel() }
         let runner = PipelineRunner(pipeline: loaded, limit: limit, logger: Logger(label: "etl"),
-                                    stateStore: stateStore, fullRefresh: fullRefresh, progress: onProgress)
+                                    stateStore: stateStore, fullRefresh: fullRefresh, progress: onProgress, stop: stop)
         let summary: RunSummary
         do {
             summary = try await runner.run()
@@ -95,6 +103,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             if recordsOnStandardOutput { Console.error(table) } else { print(table) }
         }
+        if let signal = signals.received { throw ExitCode(128 + signal) }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 }

@@ -15,6 +15,9 @@ struct SummaryTable {
                 + " + dead letters \(summary.deadLetters)"
                 + (summary.reconciles ? "" : "  (does not reconcile!)"),
         ]
+        if let reason = summary.stoppedBy {
+            lines.append("  stopped early by \(reason): the sources were cut short; every record taken in was finished and written")
+        }
         if summary.repeatedURLs > 0 {
             lines.append("  \(summary.repeatedURLs) page\(summary.repeatedURLs == 1 ? "" : "s") sent by more than one source, taken once")
         }
