@@ -99,6 +99,32 @@ import Testing
         }
     }
 
+    @Test func uniqueSkipsALineAlreadyThereButWritesAnUpdate() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/articles.jsonl"
+            func record(_ url: String, title: String) -> ETLKit.Record {
+                var record = ETLKit.Record(url: url, source: "urls")
+                record.fields["title"] = .string(title)
+                return record
+            }
+            try Data("{\"title\":\"First\",\"url\":\"https://example.com/1\"}\n".utf8).write(to: URL(fileURLWithPath: path))
+            let sink = try JSONLSink(options: PluginOptions(["path": .string(path), "mode": "append", "unique": "url"]))
+            try await sink.open(context: testContext)
+            // A replay of the same record: nothing doubled.
+            try await sink.write(record("https://example.com/1", title: "First"))
+            // The article was edited: its new version is written, and is the last line of its URL.
+            try await sink.write(record("https://example.com/1", title: "First, corrected"))
+            try await sink.write(record("https://example.com/2", title: "Second"))
+            try await sink.write(record("https://example.com/1", title: "First, corrected"))
+            try await sink.close()
+            #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") == [
+                "{\"title\":\"First\",\"url\":\"https://example.com/1\"}",
+                "{\"title\":\"First, corrected\",\"url\":\"https://example.com/1\"}",
+                "{\"title\":\"Second\",\"url\":\"https://example.com/2\"}",
+            ])
+        }
+    }
+
     // MARK: jsonl: replaced, not truncated (issue #10)
 
     /// Five old lines, as the last run left them.

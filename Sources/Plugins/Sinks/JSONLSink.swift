@@ -38,7 +38,7 @@ public actor JSONLSink: Sink {
             OptionSpec("mode", .choice(["overwrite", "append"]), default: "overwrite",
                        "\"overwrite\" replaces the file when the run succeeds; \"append\" adds to an existing one."),
             OptionSpec("unique", .string,
-                       "A field (such as \"url\") whose value stands in the file once: a record whose value is already there is not written again, so a run replayed after a kill doubles nothing."),
+                       "A field (such as \"url\") whose value stands in the file once per version: a record whose line is already there, same value and same content, is not written again (a run replayed after a kill doubles nothing); a record whose value is there with other content (an updated article) is written, and the last line of a value is its current version."),
         ]
     )
 
@@ -59,8 +59,9 @@ public actor JSONLSink: Sink {
     public nonisolated let mode: Mode
     /// The field whose values are kept unique, if any.
     public nonisolated let uniqueField: String?
-    /// The values of ``uniqueField`` in the file.
-    private var written: Set<String> = []
+    /// The values of ``uniqueField`` in the file, with a hash of the last line that holds each
+    /// (hashes compare lines of this process only, so the standard library's seeded hash is enough).
+    private var written: [String: Int] = [:]
 
     /// The open output, nil before ``open(context:)`` and after ``close()``.
     private var output: OutputFile?
@@ -122,12 +123,20 @@ public actor JSONLSink: Sink {
                 buffer.append(UInt8(ascii: "\n"))
                 context.logger.warning("\(path) did not end with a line break; its last line is incomplete")
             }
-            if let uniqueField, size > 0, let data = FileManager.default.contents(atPath: path) {
-                // The values already in the file; an incomplete last line is skipped like any bad line.
-                for line in data.split(separator: UInt8(ascii: "\n")) {
-                    if let value = (try? JSONNodeParser.parse(bytes: Array(line)))?.member(uniqueField)?.value.value.plainText {
-                        written.insert(value)
+            if let uniqueField, size > 0 {
+                // The values already in the file, read line by line (the file may be gigabytes); an
+                // incomplete last line is skipped like any bad line.
+                do {
+                    var reader = try LineReader(path: path)
+                    while let line = try reader.nextLine() {
+                        if let value = (try? JSONNodeParser.parse(bytes: Array(line)))?.member(uniqueField)?.value.value.plainText {
+                            written[value] = Self.hash(line)
+                        }
                     }
+                } catch {
+                    _ = output.close()
+                    self.output = nil
+                    throw JSONLSinkError.cannotOpen(path: path, reason: error.reason)
                 }
             }
         }
@@ -135,11 +144,19 @@ public actor JSONLSink: Sink {
 
     public func write(_ record: Record) async throws {
         guard let output else { throw JSONLSinkError.notOpen(path: path) }
-        if let uniqueField, let value = record.output[uniqueField]?.plainText {
-            guard written.insert(value).inserted else { return }  // already in the file
-        }
         let start = buffer.count
         JSONValue.object(record.output).write(to: &buffer)
+        // The unique value and the hash it had before this record, to undo if the write fails.
+        var replaced: (value: String, hash: Int?)?
+        if let uniqueField, let value = record.output[uniqueField]?.plainText {
+            let hash = Self.hash(buffer[start...])
+            let previous = written.updateValue(hash, forKey: value)
+            guard previous != hash else {
+                buffer.removeSubrange(start...)  // this very line is in the file already
+                return
+            }
+            replaced = (value, previous)
+        }
         buffer.append(UInt8(ascii: "\n"))
         bufferedRecords += 1
         guard bufferedRecords >= Self.flushInterval || buffer.count >= Self.flushSize else { return }
@@ -149,8 +166,16 @@ public actor JSONLSink: Sink {
             // This record goes to the dead letters, so it must not be written later as well.
             buffer.removeSubrange(start...)
             bufferedRecords -= 1
+            if let replaced { written[replaced.value] = replaced.hash }
             throw error
         }
+    }
+
+    /// A line's hash, without its line break.
+    private static func hash(_ line: ArraySlice<UInt8>) -> Int {
+        var hasher = Hasher()
+        line.withUnsafeBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
     }
 
     /// Writes the buffered lines to the file (the runner calls this before it records progress).

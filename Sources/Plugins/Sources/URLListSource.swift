@@ -56,7 +56,7 @@ public struct URLListSource: Source {
     public func produce(into output: RecordOutput, context: RunContext) async throws {
         if let file {
             // First pass: check every line, so that a bad line stops the source before it sends anything.
-            var reader = try LineReader(path: file)
+            var reader = try Self.openList(file)
             while let line = try reader.nextURLLine() {
                 if let problem = Self.problem(with: line.text) {
                     throw URLListSourceError.badLine(file: file, line: line.number, text: line.text, problem: problem)
@@ -67,7 +67,7 @@ public struct URLListSource: Source {
             try await output.send(Record(url: url, source: Self.descriptor.id))
         }
         if let file {
-            var reader = try LineReader(path: file)
+            var reader = try Self.openList(file)
             var count = 0
             // The user's own list: its hosts are named, as if written in the pipeline (``NamedHosts``).
             let named = context.services.value { NamedHosts() }
@@ -128,30 +128,18 @@ public enum URLListSourceError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Reads a text file line by line in 64 KiB chunks, so that a list of millions of URLs never sits in
-/// memory at once.
-private struct LineReader: ~Copyable {
-    private let path: String
-    private let descriptor: Int32
-    private var buffer: [UInt8] = []
-    /// Where the unread part of ``buffer`` starts.
-    private var start = 0
-    private var atEnd = false
-    private var lineNumber = 0
-
-    init(path: String) throws {
-        self.path = path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw URLListSourceError.unreadableFile(file: path, reason: String(cString: strerror(errno)))
+extension URLListSource {
+    /// The URL list `file`, opened for reading line by line.
+    static func openList(_ file: String) throws -> LineReader {
+        do {
+            return try LineReader(path: file)
+        } catch {
+            throw URLListSourceError.unreadableFile(file: error.path, reason: error.reason)
         }
-        self.descriptor = descriptor
     }
+}
 
-    deinit {
-        close(descriptor)
-    }
-
+extension LineReader {
     /// A line that holds a URL: its text, trimmed, and its 1-based number in the file.
     struct URLLine {
         var number: Int
@@ -161,57 +149,19 @@ private struct LineReader: ~Copyable {
     /// The next line that holds a URL: blank lines and `#` comment lines are skipped. Nil at the end
     /// of the file.
     mutating func nextURLLine() throws -> URLLine? {
-        while let line = try nextLine() {
-            var text = line.trimmingWhitespace()
-            if lineNumber == 1 && text.hasPrefix("\u{FEFF}") {
-                // A byte order mark, as some editors save it.
-                text = String(text.dropFirst()).trimmingWhitespace()
+        do {
+            while let line = try nextLine() {
+                var text = String(decoding: line, as: UTF8.self).trimmingWhitespace()
+                if lineNumber == 1 && text.hasPrefix("\u{FEFF}") {
+                    // A byte order mark, as some editors save it.
+                    text = String(text.dropFirst()).trimmingWhitespace()
+                }
+                if text.isEmpty || text.hasPrefix("#") { continue }
+                return URLLine(number: lineNumber, text: text)
             }
-            if text.isEmpty || text.hasPrefix("#") { continue }
-            return URLLine(number: lineNumber, text: text)
+            return nil
+        } catch {
+            throw URLListSourceError.unreadableFile(file: error.path, reason: error.reason)
         }
-        return nil
-    }
-
-    /// The next line without its line break, or nil at the end of the file.
-    private mutating func nextLine() throws -> String? {
-        while true {
-            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: buffer[start..<newline], as: UTF8.self)
-                start = newline + 1
-                lineNumber += 1
-                return line
-            }
-            if atEnd {
-                guard start < buffer.count else { return nil }
-                let line = String(decoding: buffer[start...], as: UTF8.self)
-                start = buffer.count
-                lineNumber += 1
-                return line
-            }
-            try fill()
-        }
-    }
-
-    /// Reads the next chunk, dropping what was already consumed.
-    private mutating func fill() throws {
-        buffer.removeSubrange(0..<start)
-        start = 0
-        let chunkSize = 65_536
-        let oldCount = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunkSize))
-        var count: Int
-        repeat {
-            count = buffer.withUnsafeMutableBytes { bytes in
-                read(descriptor, bytes.baseAddress.map { $0 + oldCount }, chunkSize)
-            }
-        } while count < 0 && errno == EINTR
-        guard count >= 0 else {
-            let reason = String(cString: strerror(errno))
-            buffer.removeSubrange(oldCount...)
-            throw URLListSourceError.unreadableFile(file: path, reason: reason)
-        }
-        buffer.removeSubrange((oldCount + count)...)
-        if count == 0 { atEnd = true }
     }
 }
