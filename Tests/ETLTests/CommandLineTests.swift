@@ -142,4 +142,27 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
         #expect(try readJSONLines(output.path("articles.jsonl")).count == 2)
     }
+
+    @Test func urlsFromStandardInputAreReadOnce() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let pages = try (1...3).map { try folder.write("<html><body><p>page \($0)</p></body></html>", to: "page\($0).html") }
+        let pipeline = try folder.write("""
+            {
+              "sources": [{ "use": "urls", "file": "-" }],
+              "steps": [],
+              "sinks": [{ "use": "jsonl", "path": "\(folder.path("out.jsonl"))" }],
+              "deadLetters": { "use": "jsonl", "path": "\(folder.path("dead.jsonl"))" }
+            }
+            """, to: "stdin.json")
+        let input = "# pages\n" + pages.map { "file://" + $0 }.joined(separator: "\n") + "\n"
+        let result = try CommandLineTool.run(["run", pipeline, "--quiet"], input: input)
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = try String(contentsOfFile: folder.path("out.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        // A bad line on a pipe stops the source there, with its line number.
+        let bad = try CommandLineTool.run(["run", pipeline, "--quiet"], input: "file://\(pages[0])\nnot a url\n")
+        #expect(bad.status == 1)
+        #expect(try String(contentsOfFile: folder.path("dead.jsonl"), encoding: .utf8).contains("/dev/stdin:2"))
+    }
 }

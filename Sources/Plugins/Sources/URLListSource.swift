@@ -12,7 +12,8 @@ import Darwin
 /// Inline URLs are checked when the pipeline is loaded (so `etl validate` reports them); the file is
 /// only read by ``produce(into:context:)``, since options must not do I/O. The whole file is checked
 /// before the first record is sent, so a typo on line 5000 stops the source before it starts rather
-/// than halfway through; both passes read the file line by line, so its size does not matter.
+/// than halfway through; both passes read the file line by line, so its size does not matter. A pipe
+/// (standard input, `-`) can be read once only: its lines are checked as they are sent.
 public struct URLListSource: Source {
     public static let descriptor = PluginDescriptor(
         id: "urls",
@@ -25,7 +26,7 @@ public struct URLListSource: Source {
             """,
         options: [
             OptionSpec("urls", .stringList, "A URL or a list of URLs (http, https or file)."),
-            OptionSpec("file", .string, "A text file with one URL per line; `#` starts a comment line. Relative to the current directory."),
+            OptionSpec("file", .string, "A text file with one URL per line; `#` starts a comment line. Relative to the current directory; \"-\" (or /dev/stdin) reads standard input, checked line by line as it comes."),
         ]
     )
 
@@ -54,24 +55,30 @@ public struct URLListSource: Source {
     }
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {
-        if let file {
+        // A pipe or a terminal (`-`, /dev/stdin) can be read only once: its lines are checked as they come.
+        let path = file == Self.standardInputName ? "/dev/stdin" : file
+        let readsOnce = path.map { !Self.isRegularFile($0) } ?? false
+        if let path, !readsOnce {
             // First pass: check every line, so that a bad line stops the source before it sends anything.
-            var reader = try Self.openList(file)
+            var reader = try Self.openList(path)
             while let line = try reader.nextURLLine() {
                 if let problem = Self.problem(with: line.text) {
-                    throw URLListSourceError.badLine(file: file, line: line.number, text: line.text, problem: problem)
+                    throw URLListSourceError.badLine(file: path, line: line.number, text: line.text, problem: problem)
                 }
             }
         }
         for url in urls {
             try await output.send(Record(url: url, source: Self.descriptor.id))
         }
-        if let file {
-            var reader = try Self.openList(file)
+        if let path {
+            var reader = try Self.openList(path)
             var count = 0
             // The user's own list: its hosts are named, as if written in the pipeline (``NamedHosts``).
             let named = context.services.value { NamedHosts() }
             while let line = try reader.nextURLLine() {
+                if readsOnce, let problem = Self.problem(with: line.text) {
+                    throw URLListSourceError.badLine(file: path, line: line.number, text: line.text, problem: problem)
+                }
                 named.insert(hostOf: line.text)
                 // Not checked again: the first pass did, and a line changed since then still fails
                 // at the fetcher, as a dead letter with its reason.
@@ -79,9 +86,18 @@ public struct URLListSource: Source {
                 count += 1
             }
             if count == 0 {
-                context.logger.warning("URL list \(file) has no URLs")
+                context.logger.warning("URL list \(path) has no URLs")
             }
         }
+    }
+
+    /// The `file` that means standard input.
+    static let standardInputName = "-"
+
+    /// Whether `path` is a regular file (which can be read twice), following links.
+    private static func isRegularFile(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
     }
 
     /// Why `text` is not a URL this source accepts, as a clause that follows "it" ("has no host"),

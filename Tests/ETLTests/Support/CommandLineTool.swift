@@ -25,8 +25,8 @@ struct CommandLineTool {
     }()
 
     /// Runs `etl` with `arguments` in `directory` (the package root by default), with extra
-    /// environment variables.
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = packageRoot) throws -> Result {
+    /// environment variables and `input` on its standard input (none: the test's own).
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = packageRoot, input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -35,7 +35,13 @@ struct CommandLineTool {
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error
+        let inputPipe = input.map { _ in Pipe() }
+        if let inputPipe { process.standardInput = inputPipe }
         try process.run()
+        if let input, let inputPipe {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inputPipe.fileHandleForWriting.close()
+        }
         // Read both pipes before waiting, so a chatty child cannot block on a full pipe.
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
