@@ -34,6 +34,9 @@ public struct Pipeline: Sendable {
     public var deadLetters: PipelineStage<any Sink>
     /// How many records are processed at once.
     public var concurrency: Int
+    /// How many bytes of documents may be processed at once (see ``ByteBudget``): no record starts
+    /// while the documents in flight hold this much, and a larger document runs alone.
+    public var maxBytesInFlight: Int
     /// The state store's file (the `"state"` member, references expanded), or nil for none. The
     /// loader does not open it: the command line does (see ``StateStore``).
     public var state: String?
@@ -43,7 +46,9 @@ public struct Pipeline: Sendable {
 
     public init(name: String, sources: [PipelineStage<any Source>], fetchers: [PipelineStage<any Fetcher>],
                 steps: [PipelineStage<ProcessingStep>], sinks: [PipelineStage<any Sink>],
-                deadLetters: PipelineStage<any Sink>, concurrency: Int, state: String? = nil, namedHosts: Set<String> = []) {
+                deadLetters: PipelineStage<any Sink>, concurrency: Int,
+                maxBytesInFlight: Int = PipelineLoader.defaultMaxBytesInFlight, state: String? = nil, namedHosts: Set<String> = []) {
+        self.maxBytesInFlight = maxBytesInFlight
         self.state = state
         self.namedHosts = namedHosts
         self.name = name

@@ -15,6 +15,13 @@ import Synchronization
 /// A record whose URL a source found in content fetched over the network (``Record/foundIn``) and
 /// which is not http(s) fails before any fetcher sees it (``UntrustedScheme``).
 ///
+/// **Bytes in flight.** Memory follows page size too: cleaning a 13 MB page of a million
+/// paragraphs takes hundreds of megabytes (libxml2's tree alone is about 40 times the page). So the
+/// workers also share a ``ByteBudget`` of ``Pipeline/maxBytesInFlight`` document bytes: a worker
+/// starts a record only while the documents in flight hold less than the budget, and runs the steps
+/// on a fetched document only once its bytes fit (a document larger than the whole budget runs
+/// alone). The bytes are given back when the writer has written the record's outcome.
+///
 /// A failing record never stops the run. A sink that cannot be opened, or a dead-letter sink that
 /// cannot be written (nothing may be lost silently), does: ``RunError``. A run that fails ends its
 /// sinks with ``Sink/discard()``, one that succeeds with ``Sink/close()``: output that replaces the
@@ -74,6 +81,8 @@ public struct PipelineRunner: Sendable {
         var stored: StateEntry? = nil
         /// SHA-256 of the fetched document's text (with a store only).
         var contentHash: String? = nil
+        /// Document bytes held in the run's ``ByteBudget``, given back once the outcome is written.
+        var heldBytes = 0
     }
 
     private enum StepResult: Sendable { case passed, skipped, failed }
@@ -158,6 +167,7 @@ public struct PipelineRunner: Sendable {
         let inbound = AsyncChannel<Record>()
         let outbound = AsyncChannel<TimedOutcome>()
         let admission = Admission(limit: limit)
+        let budget = ByteBudget(limit: pipeline.maxBytesInFlight)
 
         return try await withThrowingTaskGroup(of: Void.self) { group in
             // Sources, all at once.
@@ -195,7 +205,8 @@ public struct PipelineRunner: Sendable {
                     for _ in 0..<max(1, pipeline.concurrency) {
                         workers.addTask {
                             for await record in inbound {
-                                await outbound.send(await process(record, context: context))
+                                await budget.room()
+                                await outbound.send(await process(record, context: context, budget: budget))
                             }
                         }
                     }
@@ -210,6 +221,7 @@ public struct PipelineRunner: Sendable {
             var lastCommit = ContinuousClock.now
             let sinkStepOffset = stageLabels.count
             for await timed in outbound {
+                defer { budget.release(timed.heldBytes) }
                 for timing in timed.timings {
                     summary.steps[timing.step].input += 1
                     summary.steps[timing.step].seconds += timing.seconds
@@ -368,8 +380,9 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// Fetches a record and runs the steps on it.
-    private func process(_ input: Record, context: RunContext) async -> TimedOutcome {
+    /// Fetches a record and runs the steps on it; with a `budget`, the steps wait until the
+    /// document's bytes fit in it (the outcome says how many it holds).
+    private func process(_ input: Record, context: RunContext, budget: ByteBudget? = nil) async -> TimedOutcome {
         var record = input
         var timings: [(step: Int, seconds: Double, result: StepResult)] = []
 
@@ -386,8 +399,9 @@ public struct PipelineRunner: Sendable {
         if let previous, previous.etag != nil || previous.lastModified != nil {
             record.conditional = ConditionalRequest(etag: previous.etag, lastModified: previous.lastModified)
         }
+        var heldBytes = 0
         func outcome(_ outcome: Outcome, hash: String? = nil) -> TimedOutcome {
-            TimedOutcome(outcome: outcome, timings: timings, stored: stored, contentHash: hash)
+            TimedOutcome(outcome: outcome, timings: timings, stored: stored, contentHash: hash, heldBytes: heldBytes)
         }
 
         // Checked before any fetcher sees the URL: a file: URL a remote sitemap lists is never read.
@@ -427,6 +441,9 @@ public struct PipelineRunner: Sendable {
             }
         }
 
+        if let budget, let document = record.document {
+            heldBytes = await budget.reserve(document.text.utf8.count)
+        }
         for (index, step) in pipeline.steps.enumerated() {
             let clock = ContinuousClock.now
             do {

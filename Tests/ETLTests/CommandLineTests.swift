@@ -11,6 +11,7 @@ import Testing
             let result = try CommandLineTool.run(["validate", file], environment: ["PAGES": "pipelines/demo-pages/*.html", "SITE": "https://www.example.ir"])
             #expect(result.status == 0, "\(file): \(result.standardError)")
             #expect(result.standardOutput.contains("valid pipeline"))
+            #expect(result.standardOutput.contains("MiB of documents in flight at most"))
         }
     }
 

@@ -439,10 +439,14 @@ import Testing
         let forced = try #require(try await fetch(file.path, options: ["charset": "cp1256"]).document)
         #expect(forced.text == TextDecodingTests.arabicText)
         #expect(forced.mediaType == "text/plain")
-        // Unforced, nothing declares the charset and the bytes are not UTF-8: the windows-1252 fallback.
+        // Unforced, nothing declares the charset and the bytes are not UTF-8: detected (issue #10).
         let unforced = try #require(try await fetch(file.path).document)
-        #expect(unforced.charset == "windows-1252")
-        #expect(unforced.text != TextDecodingTests.arabicText)
+        #expect(unforced.charset == "windows-1256")
+        #expect(unforced.text == TextDecodingTests.arabicText)
+        // A forced charset is never second-guessed, even when the bytes read better in another.
+        let wrong = try #require(try await fetch(file.path, options: ["charset": "windows-1252"]).document)
+        #expect(wrong.charset == "windows-1252")
+        #expect(wrong.text != TextDecodingTests.arabicText)
         #expect(throws: OptionError.self) { try FileFetcher(options: PluginOptions(["charset": "no-such-charset"])) }
     }
 

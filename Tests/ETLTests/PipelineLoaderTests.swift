@@ -28,6 +28,21 @@ import Testing
         #expect(pipeline.fetchers.map(\.id) == ["http", "file"])
         #expect(pipeline.deadLetters.id == "jsonl")
         #expect(pipeline.concurrency == PipelineLoader.defaultConcurrency)
+        #expect(pipeline.maxBytesInFlight == 64 * 1024 * 1024)
+    }
+
+    @Test func maxBytesInFlightIsATopLevelMember() throws {
+        let pipeline = try loader.load(text: """
+            {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
+             "sinks": [{"use": "jsonl", "path": "a.jsonl"}], "maxBytesInFlight": "${BUDGET:-1048576}"}
+            """)
+        #expect(pipeline.maxBytesInFlight == 1_048_576)
+        let found = diagnostics("""
+            {"sources": [{"use": "pattern", "template": "x{n}", "to": 3}],
+             "sinks": [{"use": "jsonl", "path": "a"}], "maxBytesInFlight": 0, "maxBytesInFlite": 5}
+            """)
+        #expect(found.contains { $0.path.description == "$.maxBytesInFlight" && $0.message.contains("≥ 1") })
+        #expect(found.contains { $0.path.description == "$.maxBytesInFlite" && $0.message.contains("did you mean \"maxBytesInFlight\"?") })
     }
 
     @Test func invalidJSONNamesLineAndColumn() {

@@ -11,6 +11,9 @@ final class RunProbe: Sendable {
     let emitted = Atomic<Int>(0)
     let written = Atomic<Int>(0)
     let maximumAhead = Atomic<Int>(0)
+    /// Document bytes between ``HoldingTransform`` and ``ProbeSink``, and the most seen at once.
+    let bytesInFlight = Atomic<Int>(0)
+    let mostBytesInFlight = Atomic<Int>(0)
     let writtenPages = Mutex<[Int]>([])
 
     static func named(_ name: String) -> RunProbe {
@@ -36,19 +39,21 @@ struct CountingSource: Source {
         OptionSpec("count", .integer(minimum: 0), required: true, "records"),
         OptionSpec("failAfter", .integer(minimum: 0), "throw after this many"),
         OptionSpec("scheme", .string, default: "test", "the URLs' scheme, so that two sources can send different pages"),
+        OptionSpec("documentBytes", .integer(minimum: 0), default: 1000, "each document's size"),
     ])
-    let probe: RunProbe, count: Int, failAfter: Int?, scheme: String
+    let probe: RunProbe, count: Int, failAfter: Int?, scheme: String, documentBytes: Int
     init(options: PluginOptions) throws {
         probe = RunProbe.named(options.string("probe") ?? "")
         count = options.integer("count") ?? 0
         failAfter = options.integer("failAfter")
         scheme = options.string("scheme") ?? "test"
+        documentBytes = options.integer("documentBytes") ?? 1000
     }
     func produce(into output: RecordOutput, context: RunContext) async throws {
         for page in 0..<count {
             if let failAfter, page == failAfter { throw TestFailure(reason: "source broke") }
             var record = Record(url: "\(scheme)://\(page)", source: "test-counting", fields: ["page": .integer(page)])
-            record.document = Document(text: String(repeating: "x", count: 1000), mediaType: "text/plain", charset: "utf-8")
+            record.document = Document(text: String(repeating: "x", count: documentBytes), mediaType: "text/plain", charset: "utf-8")
             try await output.send(record)
             probe.emitted.add(1, ordering: .sequentiallyConsistent)
         }
@@ -74,6 +79,25 @@ struct PickyTransform: Transform {
     }
 }
 
+/// Counts the document bytes it has let through that no sink has written yet (``ProbeSink`` takes
+/// them off), and the most at once; holds each record a moment so that the workers overlap.
+struct HoldingTransform: Transform {
+    static let descriptor = PluginDescriptor(id: "test-holding", kind: .transform, summary: "test", options: [
+        OptionSpec("probe", .string, required: true, "probe name"),
+    ])
+    let probe: RunProbe
+    init(options: PluginOptions) throws {
+        probe = RunProbe.named(options.string("probe") ?? "")
+    }
+    func apply(to record: Record, context: RunContext) async throws -> Record? {
+        let bytes = record.document?.text.utf8.count ?? 0
+        let now = probe.bytesInFlight.add(bytes, ordering: .sequentiallyConsistent).newValue
+        probe.mostBytesInFlight.max(now, ordering: .sequentiallyConsistent)
+        try await Task.sleep(for: .milliseconds(5))
+        return record
+    }
+}
+
 /// Records how far the source runs ahead of what is written, and fails pages listed in `failPages`.
 actor ProbeSink: Sink {
     static let descriptor = PluginDescriptor(id: "test-probe", kind: .sink, summary: "test", options: [
@@ -92,6 +116,7 @@ actor ProbeSink: Sink {
         let page = record.fields["page"]?.integerValue ?? -1
         if failPages.contains(page) { throw TestFailure(reason: "sink refused page \(page)") }
         if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+        probe.bytesInFlight.subtract(record.document?.text.utf8.count ?? 0, ordering: .sequentiallyConsistent)
         let written = probe.written.add(1, ordering: .sequentiallyConsistent).newValue
         let ahead = probe.emitted.load(ordering: .sequentiallyConsistent) - written
         probe.maximumAhead.max(ahead, ordering: .sequentiallyConsistent)
@@ -106,6 +131,7 @@ actor ProbeSink: Sink {
         registry.register(CountingSource.self)
         registry.register(PickyTransform.self)
         registry.register(ProbeSink.self)
+        registry.register(HoldingTransform.self)
         return registry
     }
 
@@ -127,6 +153,37 @@ actor ProbeSink: Sink {
         // The source can be ahead of the sink by the records in flight only: workers + channel hand-offs.
         let ahead = probe.maximumAhead.load(ordering: .sequentiallyConsistent)
         #expect(ahead <= 4 + 4, "the source ran \(ahead) records ahead of the sink")
+    }
+
+    /// Issue #10: memory follows page size. Eight workers on 3,000-byte documents would hold 24,000
+    /// bytes at once; a budget of 10,000 lets three through at a time.
+    @Test func documentBytesInFlightStayWithinTheBudget() async throws {
+        let name = UUID().uuidString
+        let pipeline = try pipeline("""
+            {"sources": [{"use": "test-counting", "probe": "\(name)", "count": 120, "documentBytes": 3000}],
+             "steps": [{"use": "test-holding", "probe": "\(name)"}],
+             "sinks": [{"use": "test-probe", "probe": "\(name)"}], "deadLetters": {"use": "test-probe", "probe": "dead-\(name)"},
+             "concurrency": 8, "maxBytesInFlight": 10000}
+            """)
+        #expect(pipeline.maxBytesInFlight == 10000)
+        let summary = try await PipelineRunner(pipeline: pipeline).run()
+        #expect(summary.written == 120)
+        let most = RunProbe.named(name).mostBytesInFlight.load(ordering: .sequentiallyConsistent)
+        #expect(most <= 10000, "\(most) document bytes were in flight at once")
+        #expect(most >= 3000)
+    }
+
+    @Test func aDocumentLargerThanTheBudgetRunsAlone() async throws {
+        let name = UUID().uuidString
+        let pipeline = try pipeline("""
+            {"sources": [{"use": "test-counting", "probe": "\(name)", "count": 20, "documentBytes": 5000}],
+             "steps": [{"use": "test-holding", "probe": "\(name)"}],
+             "sinks": [{"use": "test-probe", "probe": "\(name)"}], "deadLetters": {"use": "test-probe", "probe": "dead-\(name)"},
+             "concurrency": 4, "maxBytesInFlight": 1000}
+            """)
+        let summary = try await PipelineRunner(pipeline: pipeline).run()
+        #expect(summary.written == 20)
+        #expect(RunProbe.named(name).mostBytesInFlight.load(ordering: .sequentiallyConsistent) == 5000)
     }
 
     @Test func failuresGoToDeadLettersAndTheRunGoesOn() async throws {

@@ -65,10 +65,29 @@ import Testing
     }
 
     @Test func utf8AliasAndInvalidUTF8() {
-        let decoded = TextDecoding.decode([0x61, 0xE9, 0x62], contentType: "text/html; charset=utf8")
-        // Never re-guessed as Latin-1: the invalid byte is U+FFFD.
-        #expect(decoded.text == "a\u{FFFD}b")
+        // Mostly UTF-8 with a stray byte: UTF-8, the stray byte U+FFFD, nothing detected.
+        let decoded = TextDecoding.decode(Array("é".utf8) + [0x61, 0xE9, 0x62], contentType: "text/html; charset=utf8")
+        #expect(decoded.text == "éa\u{FFFD}b")
         #expect(decoded.charset == "utf-8")
+        #expect(decoded.mismatch == nil)
+    }
+
+    @Test func aDeclaredUTF8ThatTheBytesAreNotIsDetected() {
+        // Issue #10: "Gründe für Änderungen" in windows-1252 under a header that says UTF-8.
+        let latin1: [UInt8] = Array("<p>Gr".utf8) + [0xFC] + Array("nde f".utf8) + [0xFC] + Array("r ".utf8) + [0xC4] + Array("nderungen</p>".utf8)
+        let decoded = TextDecoding.decode(latin1, contentType: "text/html; charset=utf-8")
+        #expect(decoded.text == "<p>Gründe für Änderungen</p>")
+        #expect(decoded.charset == "windows-1252")
+        #expect(decoded.mismatch == TextDecoding.CharsetMismatch(declared: "utf-8", detected: "windows-1252"))
+    }
+
+    @Test func aMostlyReplacedDeclaredCharsetIsDetected() {
+        // windows-1256 Arabic under a header that says ASCII (iconv's name): all U+FFFD, so detected.
+        let bytes = Array("<p>".utf8) + Self.arabicWindows1256 + Array(" ".utf8) + Self.arabicWindows1256 + Array("</p>".utf8)
+        let decoded = TextDecoding.decode(bytes, contentType: "text/html; charset=ANSI_X3.4-1968")
+        #expect(decoded.charset == "windows-1256")
+        #expect(decoded.text == "<p>\(Self.arabicText) \(Self.arabicText)</p>")
+        #expect(decoded.mismatch == TextDecoding.CharsetMismatch(declared: "ansi_x3.4-1968", detected: "windows-1256"))
     }
 
     @Test func undeclaredBytesThatAreNotUTF8AreReadAsWindows1252() {
@@ -140,17 +159,27 @@ import Testing
     }
 
     @Test func headerWinsOverMeta() {
-        let bytes = Array("<meta charset=\"windows-1256\">".utf8) + Self.arabicWindows1256
+        let bytes = Array("<meta charset=\"windows-1256\">\(Self.arabicText)".utf8)
         let decoded = TextDecoding.decode(bytes, contentType: "text/html; charset=utf-8")
         #expect(decoded.charset == "utf-8")
-        #expect(decoded.text.unicodeScalars.contains("\u{FFFD}"))
+        #expect(decoded.text.hasSuffix(Self.arabicText))
+        #expect(decoded.mismatch == nil)
+    }
+
+    @Test func metaDecidesWhenTheHeaderDoesNotFit() {
+        let bytes = Array("<meta charset=\"windows-1256\">".utf8) + Self.arabicWindows1256
+        let decoded = TextDecoding.decode(bytes, contentType: "text/html; charset=utf-8")
+        #expect(decoded.charset == "windows-1256")
+        #expect(decoded.text.hasSuffix(Self.arabicText))
+        #expect(decoded.mismatch == TextDecoding.CharsetMismatch(declared: "utf-8", detected: "windows-1256"))
     }
 
     @Test func metaInsideACommentOrAfterFourKilobytesIsIgnored() {
         let commented = Array("<!-- <meta charset=\"windows-1256\"> --><p>".utf8) + Self.arabicWindows1256
         #expect(TextDecoding.metaCharset(in: commented) == nil)
-        // Ignored: the fallback for undeclared bytes decides (they are not UTF-8, so windows-1252).
-        #expect(TextDecoding.decode(commented).charset == "windows-1252")
+        // Ignored: the bytes are not UTF-8, so their charset is detected.
+        #expect(TextDecoding.decode(commented).charset == "windows-1256")
+        #expect(TextDecoding.decode(commented).mismatch == TextDecoding.CharsetMismatch(declared: nil, detected: "windows-1256"))
 
         let late = Array(String(repeating: " ", count: 4100).utf8) + Array("<meta charset=\"windows-1256\">".utf8)
         #expect(TextDecoding.metaCharset(in: late) == nil)

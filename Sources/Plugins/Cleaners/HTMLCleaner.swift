@@ -92,17 +92,22 @@ public struct HTMLCleaner: Cleaner {
     }
 
     private func analyze(_ html: String, url: String) throws(HTMLCleanerError) -> PageAnalysis {
-        let analysis = HTMLParsing.withDocument(html) { document -> PageAnalysis in
-            var analysis = PageAnalysis(document: document, profiles: profiles, markerFilter: markerFilter)
-            // The profile's selectors run on the same parsed document, before it is freed.
-            let matched = analysis.markedProfile.map { profiles[$0] } ?? profiles.first { $0.isGenerated(by: analysis.metadata) }
-            if let matched {
-                analysis.metadata.profile = matched.name
-                analysis.metadata.profileFields = SelectExtractor.select(matched.selectors, in: document)
+        let parsed: PageAnalysis?
+        do throws(ParseHalt) {
+            parsed = try HTMLParsing.withDocument(html, url: url) { document -> PageAnalysis in
+                var analysis = PageAnalysis(document: document, profiles: profiles, markerFilter: markerFilter)
+                // The profile's selectors run on the same parsed document, before it is freed.
+                let matched = analysis.markedProfile.map { profiles[$0] } ?? profiles.first { $0.isGenerated(by: analysis.metadata) }
+                if let matched {
+                    analysis.metadata.profile = matched.name
+                    analysis.metadata.profileFields = SelectExtractor.select(matched.selectors, in: document)
+                }
+                return analysis
             }
-            return analysis
+        } catch {
+            throw .incomplete(error)
         }
-        guard let analysis else { throw .unparsable(url: url) }
+        guard let analysis = parsed else { throw .unparsable(url: url) }
         return analysis
     }
 }
@@ -112,12 +117,15 @@ public enum HTMLCleanerError: Error, Sendable, CustomStringConvertible {
     case noDocument(url: String)
     case notHTML(url: String, mediaType: String)
     case unparsable(url: String)
+    /// libxml2 stopped before the end of the page: it is refused rather than cleaned in part.
+    case incomplete(ParseHalt)
 
     public var description: String {
         switch self {
         case .noDocument(let url): return "no document to clean for \(url) (no fetcher ran)"
         case .notHTML(let url, let mediaType): return "\(url) is \(mediaType), not HTML"
         case .unparsable(let url): return "libxml2 could not parse \(url) as HTML (empty document?)"
+        case .incomplete(let halt): return halt.description
         }
     }
 }

@@ -6,8 +6,9 @@ import Foundation
 /// The media type comes from the file's extension (`.html`, `.htm`, `.xhtml` → `text/html`,
 /// `.xml` → `application/xml`, `.txt` → `text/plain`, `.json` → `application/json`, anything else
 /// `text/html`, since saved web pages often have no extension). The charset comes from the `charset`
-/// option when given, else from a byte-order mark or a `<meta>` declaration, else UTF-8 (see
-/// ``TextDecoding``). The response says status 200, the record's URL as final URL, and the size read.
+/// option when given, else from a byte-order mark or a `<meta>` declaration, else UTF-8; a
+/// declaration the bytes are not in is replaced by the charset detected, with a warning, and bytes
+/// that are text in no charset fail (see ``TextDecoding``). The response says status 200, the record's URL as final URL, and the size read.
 public struct FileFetcher: Fetcher {
     public static let descriptor = PluginDescriptor(
         id: "file",
@@ -16,7 +17,9 @@ public struct FileFetcher: Fetcher {
         discussion: """
             The media type comes from the extension (.html/.htm/.xhtml, .xml, .txt, .json; anything \
             else is read as HTML). The charset is the `charset` option when given, else a byte-order \
-            mark or a <meta charset> in the first 4 KB, else UTF-8.
+            mark or a <meta charset> in the first 4 KB, else UTF-8. Bytes that are not in the declared \
+            charset (a windows-1256 page that says utf-8) are read in the charset detected, with a \
+            warning; bytes that are text in no charset fail.
             """,
         options: [
             OptionSpec("charset", .string, "Decode every file with this charset (\"windows-1256\", \"utf-8\"), ignoring byte-order marks and <meta> declarations."),
@@ -51,7 +54,7 @@ public struct FileFetcher: Fetcher {
         let started = ContinuousClock.now
         let path = try Self.path(of: record.url)
         let bytes = try read(path)
-        let decoded = TextDecoding.decode(bytes, forcedCharset: forcedCharset)
+        let decoded = try TextDecoding.decode(bytes, forcedCharset: forcedCharset).checked(url: record.url, logger: context.logger)
         let mediaType = Self.mediaType(ofPath: path)
         let elapsed = ContinuousClock.now - started
 

@@ -40,6 +40,9 @@ public struct HTTPFetcher: Fetcher {
             archives) sends the record to the dead-letter sink with the reason. The body is decoded \
             to Unicode by its byte-order mark, else the Content-Type charset, else a <meta> \
             declaration, else as UTF-8; windows-1256 and other legacy charsets are supported. \
+            A declared charset the bytes are not in (a windows-1256 page that says utf-8) is \
+            replaced by the charset detected, with a warning naming both; bytes that are text in no \
+            charset are a dead letter. \
             Politeness holds across the whole run: the crawl, sitemap and feed sources download \
             through the same per-host schedule and robots.txt cache, and when two of them ask for \
             different delays, the longer one separates their requests. \
@@ -185,7 +188,7 @@ public struct HTTPFetcher: Fetcher {
         if let mediaType, Self.isBinaryMediaType(mediaType) {
             throw HTTPFetchError.unsupportedMediaType(url: record.url, mediaType: mediaType)
         }
-        let decoded = TextDecoding.decode(result.body, contentType: contentType)
+        let decoded = try TextDecoding.decode(result.body, contentType: contentType).checked(url: record.url, logger: context.logger)
         var record = record
         record.response = Response(
             finalURL: result.finalURL,

@@ -128,17 +128,22 @@ public struct CrawlSource: Source {
     func fetch(_ url: String, foundIn: String? = nil, context: RunContext) async throws -> (record: Record, links: [String]) {
         let record = try await fetcher.fetch(Record(url: url, source: Self.descriptor.id, foundIn: foundIn), context: context)
         guard let document = record.document else { return (record, []) }
-        let isHTML = document.mediaType.map { $0.contains("html") } ?? true
-        let links = isHTML ? Self.links(in: document.text, base: record.response?.finalURL ?? url) : []
-        return (record, links)
+        guard document.mediaType.map({ $0.contains("html") }) ?? true else { return (record, []) }
+        do {
+            return (record, try Self.links(in: document.text, base: record.response?.finalURL ?? url))
+        } catch {
+            // The page itself still goes on: the cleaner refuses it with the same reason.
+            context.logger.warning("crawl: no links followed from \(url): \(error)")
+            return (record, [])
+        }
     }
 
     /// The page's links, resolved against its `<base href>` or its own URL, canonical, in order, once
     /// each. Only http(s) links are pages: `mailto:`, `javascript:`, `file:` and the like are left
     /// out (a `<base href="file:///">` is no base either), so a page never sends the crawl to a
     /// local file.
-    static func links(in html: String, base: String) -> [String] {
-        HTMLParsing.withDocument(html) { document -> [String] in
+    static func links(in html: String, base: String) throws(ParseHalt) -> [String] {
+        try HTMLParsing.withDocument(html, url: base) { document -> [String] in
             let pageBase = HTMLParsing.values(of: "//base/@href", in: document).first.flatMap { CanonicalURL.resolve($0, against: base) } ?? base
             var seen: Set<String> = []
             return HTMLParsing.values(of: "//a/@href", in: document).compactMap { CanonicalURL.resolve($0, against: pageBase) }

@@ -14,8 +14,9 @@ struct FeedDocument {
     var items: [Item] = []
 
     /// Parses feed bytes; nil when they are not XML with a root element.
-    init?(bytes: [UInt8], url: String) {
-        guard let found = XMLParsing.withRoot(bytes, url: url, { root -> [Item] in
+    /// - Throws: ``ParseHalt`` when libxml2 stopped before the end (an entity bomb, a limit).
+    init?(bytes: [UInt8], url: String) throws(ParseHalt) {
+        guard let found = try XMLParsing.withRoot(bytes, url: url, { root -> [Item] in
             var found: [Item] = []
             Self.collect(root, into: &found)
             return found

@@ -69,14 +69,15 @@ public struct FeedSource: Source {
         guard let site else { return [] }
         if let home = try? await downloader.download(site + "/", foundIn: nil, context: context) {
             let html = TextDecoding.decode(home).text
-            let announced = HTMLParsing.withDocument(html) { document -> [String] in
+            // A home page libxml2 cannot read to its end announces nothing: the usual paths are tried.
+            let announced = (try? HTMLParsing.withDocument(html, url: site + "/") { document -> [String] in
                 HTMLParsing.values(of: "//link[@rel='alternate' and (contains(@type, 'rss') or contains(@type, 'atom'))]/@href", in: document)
                     .compactMap { CanonicalURL.resolve($0, against: site + "/") }
-            } ?? []
+            }) ?? []
             if !announced.isEmpty { return announced.map { ($0, site + "/") } }
         }
         for path in ["/feed", "/rss", "/rss.xml"] {
-            if let bytes = try? await downloader.download(site + path, foundIn: nil, context: context), FeedDocument(bytes: bytes, url: site + path)?.items.isEmpty == false {
+            if let bytes = try? await downloader.download(site + path, foundIn: nil, context: context), (try? FeedDocument(bytes: bytes, url: site + path))??.items.isEmpty == false {
                 return [(site + path, nil)]
             }
         }
@@ -91,7 +92,13 @@ public struct FeedSource: Source {
         } catch {
             throw FeedError.unreachable(url: url, reason: error.description)
         }
-        guard let document = FeedDocument(bytes: bytes, url: url) else { throw FeedError.notAFeed(url: url) }
+        let parsed: FeedDocument?
+        do throws(ParseHalt) {
+            parsed = try FeedDocument(bytes: bytes, url: url)
+        } catch {
+            throw FeedError.unreadable(error)
+        }
+        guard let document = parsed else { throw FeedError.notAFeed(url: url) }
         return document.items
     }
 }
@@ -100,12 +107,15 @@ public struct FeedSource: Source {
 public enum FeedError: Error, Sendable, CustomStringConvertible {
     case unreachable(url: String, reason: String)
     case notAFeed(url: String)
+    /// libxml2 stopped reading the feed before its end (an entity bomb, a limit).
+    case unreadable(ParseHalt)
     case several([String])
 
     public var description: String {
         switch self {
         case .unreachable(_, let reason): return "feed \(reason)"
         case .notAFeed(let url): return "feed \(url) is not XML (RSS or Atom expected)"
+        case .unreadable(let halt): return "feed \(halt.description)"
         case .several(let reasons): return reasons.joined(separator: "; ")
         }
     }

@@ -21,8 +21,9 @@ struct SitemapDocument {
     var children: [Child] = []
 
     /// Parses sitemap bytes (already decompressed); nil when they are not XML.
-    init?(bytes: [UInt8], url: String) {
-        guard let entries = XMLParsing.withRoot(bytes, url: url, { XMLParsing.elements(of: $0).map(Self.entry) }) else { return nil }
+    /// - Throws: ``ParseHalt`` when libxml2 stopped before the end (an entity bomb, a limit).
+    init?(bytes: [UInt8], url: String) throws(ParseHalt) {
+        guard let entries = try XMLParsing.withRoot(bytes, url: url, { XMLParsing.elements(of: $0).map(Self.entry) }) else { return nil }
         for entry in entries {
             switch entry {
             case .page(let page) where !page.url.isEmpty: pages.append(page)

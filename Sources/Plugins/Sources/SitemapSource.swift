@@ -97,13 +97,16 @@ public struct SitemapSource: Source {
             let document: SitemapDocument
             do {
                 let bytes = try await downloader.download(url, foundIn: foundIn, context: context)
-                guard let parsed = SitemapDocument(bytes: bytes, url: url) else { throw SitemapError.notASitemap(url: url) }
+                guard let parsed = try SitemapDocument(bytes: bytes, url: url) else { throw SitemapError.notASitemap(url: url) }
                 document = parsed
             } catch let error as ResourceDownloader.Failure {
                 failures.append(error.description)
                 continue
             } catch let error as SitemapError {
                 failures.append(error.description)
+                continue
+            } catch let halt as ParseHalt {
+                failures.append(halt.description)
                 continue
             }
             context.logger.info("sitemap \(url): \(document.pages.count) pages, \(document.children.count) sitemaps")

@@ -12,16 +12,26 @@ import Darwin
 /// 3. the `charset` parameter of the Content-Type header;
 /// 4. `<meta charset=…>` or `<meta http-equiv="Content-Type" content="…; charset=…">` in the first
 ///    4 KB of the bytes;
-/// 5. UTF-8, unless the bytes are mostly not UTF-8: then windows-1252, as browsers fall back.
+/// 5. UTF-8.
 ///
 /// A byte-order mark wins over the header, as in browsers (the HTML standard's encoding sniffing):
 /// bytes that start with a BOM are that encoding whatever a misconfigured server says. A declared
 /// charset this system cannot decode is skipped, so the next rule decides; ``Decoded/charset`` names
 /// the charset that was really used.
 ///
-/// UTF-8 is decoded by the standard library: an invalid byte becomes U+FFFD, and a declared UTF-8
-/// is never re-guessed as Latin-1. Other charsets go through iconv (glibc's converters), where an invalid
-/// byte also becomes U+FFFD. Labels follow the HTML standard's aliases for the common cases:
+/// **Declarations that lie.** The charset of rules 3–5 must fit the bytes: UTF-8 when they hold no
+/// more invalid sequences than valid multi-byte ones (a stray byte or two stays U+FFFD), another
+/// charset when under half of the non-ASCII characters come out as U+FFFD. Pages that declare UTF-8
+/// and are windows-1256 (Persian and Arabic sites do this) or windows-1252 do not fit; their charset
+/// is then detected: the `<meta>` charset when the header's did not fit, then the common single-byte
+/// code pages (``detectionCandidates``), each scored by ``TextPlausibility`` (words of one script,
+/// few odd characters), the best winning. ``Decoded/mismatch`` says what happened, so that a fetcher
+/// can warn, or refuse bytes that no candidate reads as text. Multi-byte charsets (GBK, Shift_JIS,
+/// EUC-KR) are not candidates: they turn almost any bytes into valid ideographs, so a score cannot
+/// tell them from garbage. A forced charset and a byte-order mark are never second-guessed.
+///
+/// UTF-8 is decoded by the standard library, where an invalid byte becomes U+FFFD. Other charsets
+/// go through iconv (glibc's converters), where an invalid byte also becomes U+FFFD. Labels follow the HTML standard's aliases for the common cases:
 /// `iso-8859-1`, `latin1` and `us-ascii` decode as windows-1252 (what browsers do, since such pages
 /// use 0x80–0x9F for curly quotes and dashes); `cp1256` is windows-1256, whose byte 0x9D is U+200C.
 public enum TextDecoding {
@@ -31,12 +41,41 @@ public enum TextDecoding {
         public var text: String
         /// The charset actually used, lower case (`utf-8`, `windows-1256`).
         public var charset: String
+        /// Set when the bytes did not fit the declared charset (or UTF-8, with nothing declared).
+        public var mismatch: CharsetMismatch?
 
-        public init(text: String, charset: String) {
+        public init(text: String, charset: String, mismatch: CharsetMismatch? = nil) {
             self.text = text
             self.charset = charset
+            self.mismatch = mismatch
         }
     }
+
+    /// Bytes that are not in the charset declared for them (see "Declarations that lie" above).
+    public struct CharsetMismatch: Sendable, Equatable {
+        /// The charset the Content-Type header or `<meta>` declared, canonical; nil when nothing
+        /// was declared and UTF-8 did not fit.
+        public var declared: String?
+        /// The charset detected and used instead; nil when no candidate reads as text, and the
+        /// text is then the declared (or UTF-8) decoding, garbled.
+        public var detected: String?
+
+        public init(declared: String?, detected: String?) {
+            self.declared = declared
+            self.detected = detected
+        }
+    }
+
+    /// The single-byte code pages tried, in this order, for bytes that do not fit their declared
+    /// charset; on equal scores the earlier wins (windows-1252 and windows-1254 read French alike).
+    public static let detectionCandidates = [
+        "windows-1252", "windows-1256", "windows-1251", "koi8-r", "windows-1250", "windows-1253",
+        "windows-1255", "windows-1254", "windows-1257", "windows-874",
+    ]
+
+    /// How many bytes the detection scores, from just before the first non-ASCII byte: enough text
+    /// to judge, bounded for pages of many megabytes.
+    static let detectionSampleLength = 256 * 1024
 
     /// How many leading bytes are searched for a `<meta>` charset declaration.
     public static let metaScanLength = 4096
@@ -77,20 +116,64 @@ public enum TextDecoding {
         if let bom {
             return decode(bytes, as: bom.charset, skippingBOM: bom)
         }
-        if let label = contentType.flatMap(charsetParameter(ofContentType:)), let charset = Charset(label: label) {
-            return decode(bytes, as: charset, skippingBOM: nil)
-        }
         // A meta declaration of UTF-16 is a mistake by definition (the tag was readable as ASCII):
         // the HTML standard reads such pages as UTF-8.
-        if let label = metaCharset(in: bytes), let charset = Charset(label: label), !charset.isUTF16 {
-            return decode(bytes, as: charset, skippingBOM: nil)
+        let meta = metaCharset(in: bytes).flatMap { Charset(label: $0) }.flatMap { $0.isUTF16 ? nil : $0 }
+        if let label = contentType.flatMap(charsetParameter(ofContentType:)), let charset = Charset(label: label) {
+            return decode(bytes, declared: charset, alternative: meta)
         }
-        // Nothing declared: UTF-8 when the bytes read as UTF-8, else windows-1252, the browsers'
-        // fallback for Western pages (a Latin-1 page read as UTF-8 loses every accented letter).
-        if Self.looksLikeLegacyEncoding(bytes), let legacy = Charset(label: "windows-1252") {
-            return decode(bytes, as: legacy, skippingBOM: nil)
+        if let meta {
+            return decode(bytes, declared: meta, alternative: nil)
         }
-        return decode(bytes, as: .utf8, skippingBOM: nil)
+        return decode(bytes, declared: nil, alternative: nil)
+    }
+
+    /// Decodes bytes as their declared charset (nil: nothing declared, UTF-8) when they fit it, else
+    /// as the charset detected among `alternative` (a second declaration) and the candidates.
+    private static func decode(_ bytes: [UInt8], declared: Charset?, alternative: Charset?) -> Decoded {
+        let charset = declared ?? .utf8
+        if charset == .utf8 {
+            if let valid = String(validating: bytes, as: UTF8.self) { return Decoded(text: valid, charset: charset.name) }
+            if !looksLikeLegacyEncoding(bytes) { return decode(bytes, as: .utf8, skippingBOM: nil) }
+        }
+        let asDeclared = decode(bytes, as: charset, skippingBOM: nil)
+        if charset != .utf8, charset.isUTF16 || !isMostlyReplacement(asDeclared.text) {
+            return asDeclared
+        }
+        let candidates = ([alternative].compactMap { $0 } + detectionCandidates.compactMap { Charset(label: $0) })
+            .filter { $0 != charset && !$0.isUTF16 }
+        let mismatch = CharsetMismatch(declared: declared?.name, detected: nil)
+        guard let detected = bestCandidate(candidates, for: bytes) else {
+            return Decoded(text: asDeclared.text, charset: asDeclared.charset, mismatch: mismatch)
+        }
+        var decoded = decode(bytes, as: detected, skippingBOM: nil)
+        decoded.mismatch = CharsetMismatch(declared: declared?.name, detected: decoded.charset)
+        return decoded
+    }
+
+    /// The candidate whose decoding of a sample of `bytes` reads best as text, or nil when none does.
+    private static func bestCandidate(_ candidates: [Charset], for bytes: [UInt8]) -> Charset? {
+        let firstNonASCII = bytes.firstIndex { $0 >= 0x80 } ?? 0
+        let start = max(0, firstNonASCII - 64)
+        let sample = Array(bytes[start..<min(bytes.count, start + detectionSampleLength)])
+        var best: (charset: Charset, score: Int)?
+        for candidate in candidates {
+            let plausibility = TextPlausibility(decode(sample, as: candidate, skippingBOM: nil).text)
+            guard plausibility.isText, plausibility.score > best?.score ?? Int.min else { continue }
+            best = (candidate, plausibility.score)
+        }
+        return best?.charset
+    }
+
+    /// Whether half or more of the non-ASCII characters of `text` are U+FFFD: the bytes are not in
+    /// the charset they were decoded from.
+    static func isMostlyReplacement(_ text: String) -> Bool {
+        var nonASCII = 0, replacements = 0
+        for scalar in text.unicodeScalars where !scalar.isASCII {
+            nonASCII += 1
+            if scalar == "\u{FFFD}" { replacements += 1 }
+        }
+        return replacements > 0 && replacements * 2 >= nonASCII
     }
 
     /// Whether `bytes` hold more byte sequences that are invalid as UTF-8 than valid multi-byte ones:

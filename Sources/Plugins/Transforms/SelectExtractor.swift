@@ -107,7 +107,7 @@ public struct SelectExtractor: Transform {
 
     public func apply(to record: Record, context: RunContext) async throws -> Record? {
         guard let document = record.document else { throw SelectExtractorError.noDocument(url: record.url) }
-        let found = HTMLParsing.withDocument(document.text) { Self.select(selectors, in: $0) } ?? [:]
+        let found = try HTMLParsing.withDocument(document.text, url: record.url) { Self.select(selectors, in: $0) } ?? [:]
         var record = record
         let host = URL(string: record.text("canonicalUrl") ?? record.response?.finalURL ?? record.url)?.host
         let dates = ArticleDate(timeZone: timeZone ?? PlaceTimeZone.guess(host: host, language: record.text("language")))
