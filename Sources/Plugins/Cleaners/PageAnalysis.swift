@@ -212,11 +212,11 @@ struct PageAnalysis {
     private mutating func visit(_ node: xmlNodePtr, parent: Int32, owner: Int32, context inherited: Context) {
         let tag = HTMLTag(name: node.pointee.name)
         var context = inherited
-        let attributes = Attributes(node: node, tag: tag)
+        let attributes = Attributes(node: node)
         if attributes.isHidden { return }
 
         let index = Int32(elements.count)
-        readMetadata(node: node, tag: tag, attributes: attributes, index: index)
+        readMetadata(node: node, tag: tag, index: index)
         if tag == .script || tag == .style || tag == .template || tag == .svg || tag == .math
             || tag == .iframe || tag == .object || tag == .embed || tag == .canvas || tag == .select || tag == .textarea || tag == .option {
             return
@@ -373,26 +373,28 @@ struct PageAnalysis {
     private static let onLine = Array(" on line ".utf8)
 
     /// Reads what an element says about the page: meta tags, canonical link, title, JSON-LD, times, language.
-    private mutating func readMetadata(node: xmlNodePtr, tag: HTMLTag, attributes: Attributes, index: Int32) {
+    private mutating func readMetadata(node: xmlNodePtr, tag: HTMLTag, index: Int32) {
         switch tag {
         case .meta:
+            let attributes = MetadataAttributes(node: node, tag: tag)
             if let name = attributes.metaName, let content = attributes.content {
                 metadata.metaTags.append((name: name.lowercased(), content: Self.fold(content)))
             }
         case .link:
+            let attributes = MetadataAttributes(node: node, tag: tag)
             if let rel = attributes.rel, rel.lowercased().split(separator: " ").contains("canonical"), let href = attributes.href {
                 metadata.canonicalURL = metadata.canonicalURL ?? href.trimmingWhitespace()
             }
         case .title:
             if metadata.titleElement == nil { metadata.titleElement = text(of: node) }
         case .html:
-            metadata.language = attributes.lang
+            metadata.language = MetadataAttributes(node: node, tag: tag).lang
         case .script:
-            if let type = attributes.type, type.lowercased().contains("ld+json") {
+            if let type = MetadataAttributes(node: node, tag: tag).type, type.lowercased().contains("ld+json") {
                 metadata.jsonLD.append(rawText(of: node))
             }
         case .time:
-            if let datetime = attributes.datetime, !datetime.isEmpty { times.append((index, datetime)) }
+            if let datetime = MetadataAttributes(node: node, tag: tag).datetime, !datetime.isEmpty { times.append((index, datetime)) }
         default:
             break
         }
