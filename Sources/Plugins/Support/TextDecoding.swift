@@ -87,6 +87,11 @@ public enum TextDecoding {
         }
         // Nothing declared: UTF-8 when the bytes read as UTF-8, else windows-1252, the browsers'
         // fallback for Western pages (a Latin-1 page read as UTF-8 loses every accented letter).
+        // Valid UTF-8, the common case, is decoded in the pass that validates it: only other bytes
+        // are counted for the legacy test (a second pass over every such page).
+        if let text = String(validating: bytes, as: UTF8.self) {
+            return Decoded(text: text, charset: Charset.utf8.name)
+        }
         if Self.looksLikeLegacyEncoding(bytes), let legacy = Charset(label: "windows-1252") {
             return decode(bytes, as: legacy, skippingBOM: nil)
         }
