@@ -8,14 +8,19 @@ public struct PluginRegistry: Sendable {
     /// Adds a plugin type. A second registration of the same id replaces the first, so a program can
     /// swap a built-in for its own.
     public mutating func register(_ type: any Plugin.Type) {
-        precondition(Self.kind(of: type) == type.descriptor.kind,
-                     "plugin \(type.descriptor.id) declares kind \(type.descriptor.kind) but does not conform to its protocol")
         types[type.descriptor.id] = type
     }
 
     /// The plugin type for an id.
+    ///
+    /// Its declared kind is checked against its conformances here, when a pipeline uses it, rather
+    /// than at registration: a type's first conformance look-up scans the conformance records of
+    /// every loaded library, and checking all 21 built-ins cost 1.4 ms of every start.
     public func plugin(_ id: String) -> (any Plugin.Type)? {
-        types[id]
+        guard let type = types[id] else { return nil }
+        precondition(Self.kind(of: type) == type.descriptor.kind,
+                     "plugin \(type.descriptor.id) declares kind \(type.descriptor.kind) but does not conform to its protocol")
+        return type
     }
 
     /// Every registered plugin's descriptor, ordered by kind, then id.

@@ -227,7 +227,10 @@ import Testing
             async let first = fetch(fetcher, server.url("/a"))
             async let second = fetch(fetcher, "http://localhost:\(server.port)/b")
             _ = try await (first, second)
-            #expect(ContinuousClock.now - started < .milliseconds(1500), "a held-back host would wait 2 s")
+            // Measured where the server saw them, not around the whole fetch (a loaded machine
+            // slows the fetch, not the schedule): a held-back host would arrive 2 s later.
+            let arrivals = server.exchanges.map(\.request.arrival).sorted()
+            #expect(arrivals.count == 2 && arrivals[1] - arrivals[0] < .seconds(2), "\(arrivals)")
             // The same host twice does wait.
             _ = try await fetch(fetcher, server.url("/c"))
             #expect(ContinuousClock.now - started >= .seconds(2))

@@ -1,21 +1,18 @@
 import CLibXML2
 import Glibc
 
-/// The attributes of one element the cleaner reads, gathered in one pass over libxml2's attribute
-/// list (no allocation for attributes it does not need).
+/// The attributes of one element that the walk reads for every element, gathered in one pass over
+/// libxml2's attribute list (no allocation for attributes it does not need).
+///
+/// Two fields only: the walk makes one for each of a page's thousands of elements, and with the
+/// seven strings that a few tags carry (now ``MetadataAttributes``) copying and destroying it cost
+/// more than reading the names.
 struct Attributes {
     /// `class` and `id` values, ASCII-lower-cased bytes joined by a space; empty when neither is set.
     var names: [UInt8] = []
     var isHidden = false
-    var metaName: String?
-    var content: String?
-    var rel: String?
-    var href: String?
-    var lang: String?
-    var type: String?
-    var datetime: String?
 
-    init(node: xmlNodePtr, tag: HTMLTag) {
+    init(node: xmlNodePtr) {
         // Set when a class or id token starts with a hyphenated word (`category-…`, `tag-…`): only
         // then are taxonomy tokens looked for.
         var mayNameTaxonomy = false
@@ -59,25 +56,6 @@ struct Attributes {
                         index += 1
                     }
                     isHidden = isHidden || ByteSearch.contains(style, Self.displayNone) || ByteSearch.contains(style, Self.visibilityHidden)
-                }
-            } else {
-                switch tag {
-                case .meta:
-                    if Self.name(name, is: "name") || Self.name(name, is: "property") || Self.name(name, is: "itemprop") || Self.name(name, is: "http-equiv") {
-                        metaName = metaName ?? string()
-                    } else if Self.name(name, is: "content") {
-                        content = string()
-                    }
-                case .link:
-                    if Self.name(name, is: "rel") { rel = string() } else if Self.name(name, is: "href") { href = string() }
-                case .html:
-                    if Self.name(name, is: "lang") || Self.name(name, is: "xml:lang") { lang = string() }
-                case .script:
-                    if Self.name(name, is: "type") { type = string() }
-                case .time:
-                    if Self.name(name, is: "datetime") { datetime = string() }
-                default:
-                    break
                 }
             }
         }

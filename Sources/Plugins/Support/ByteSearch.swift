@@ -53,7 +53,7 @@ enum ByteSearch {
 }
 
 /// Several byte patterns looked for at once: each position of the haystack is compared only with
-/// the patterns that start with its byte (class names are tested against some 80 words per element).
+/// the patterns that start with its two bytes (class names are tested against some 100 words per element).
 /// Patterns may belong to groups, so that one scan tells which groups occur.
 struct BytePatternSet: Sendable {
     /// One pattern: where its bytes sit in ``bytes``, how many, and its group's bit.
@@ -65,14 +65,19 @@ struct BytePatternSet: Sendable {
 
     /// Every pattern's bytes, one after another.
     private var bytes: [UInt8] = []
-    /// The patterns, ordered by first byte.
+    /// The patterns, ordered by their first two bytes (a one-byte pattern is in every bucket of its byte).
     private var patterns: [Pattern] = []
-    /// The patterns starting with byte `b` are `patterns[bucketStart[b]..<bucketStart[b + 1]]`.
+    /// Bucket `b` holds `patterns[bucketStart[b]..<bucketStart[b + 1]]`; bucket 0 is empty.
     /// Flat arrays of plain values, not an array of arrays: the scan then touches no reference
     /// counts, which had made it the largest single cost of reading class names.
-    private var bucketStart = [Int32](repeating: 0, count: 257)
+    private var bucketStart: [Int32] = [0, 0]
+    /// The bucket of each pair of bytes (`first << 8 | second`), 0 when no pattern starts with it.
+    /// By pair rather than by first byte: a common first byte ("c": comment, content, cookie, …)
+    /// had each passing position compared with a dozen patterns.
+    private var pairBucket = [UInt16](repeating: 0, count: 65_536)
     /// One bit per pair of bytes that starts a pattern (a one-byte pattern sets all pairs of its
-    /// byte): most positions of a haystack start no pattern, and this says so in one look-up.
+    /// byte): most positions of a haystack start no pattern, and this says so in one look-up of a
+    /// table small enough to stay in the cache.
     private var pairs = [UInt64](repeating: 0, count: 65_536 / 64)
 
     /// One group of patterns.
@@ -82,26 +87,26 @@ struct BytePatternSet: Sendable {
 
     /// Several groups: group `i` sets bit `i` of ``groups(in:)``.
     init(groups: [[String]]) {
-        var byFirstByte = [[(bytes: [UInt8], group: UInt32)]](repeating: [], count: 256)
+        var byPair = [Int: [(bytes: [UInt8], group: UInt32)]]()
         for (index, words) in groups.enumerated() {
             for word in words where !word.isEmpty {
                 let wordBytes = Array(word.utf8)
-                byFirstByte[Int(wordBytes[0])].append((wordBytes, UInt32(1) << UInt32(index)))
-            }
-        }
-        for (first, bucket) in byFirstByte.enumerated() {
-            bucketStart[first] = Int32(patterns.count)
-            for pattern in bucket {
-                patterns.append(Pattern(start: Int32(bytes.count), length: Int32(pattern.bytes.count), group: pattern.group))
-                bytes += pattern.bytes
-                let seconds = pattern.bytes.count > 1 ? [Int(pattern.bytes[1])] : Array(0..<256)
+                let first = Int(wordBytes[0])
+                let seconds = wordBytes.count > 1 ? [Int(wordBytes[1])] : Array(0..<256)
                 for second in seconds {
-                    let pair = first << 8 | second
-                    pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+                    byPair[first << 8 | second, default: []].append((wordBytes, UInt32(1) << UInt32(index)))
                 }
             }
         }
-        bucketStart[256] = Int32(patterns.count)
+        for (pair, bucket) in byPair.sorted(by: { $0.key < $1.key }) {
+            for pattern in bucket {
+                patterns.append(Pattern(start: Int32(bytes.count), length: Int32(pattern.bytes.count), group: pattern.group))
+                bytes += pattern.bytes
+            }
+            pairBucket[pair] = UInt16(bucketStart.count - 1)
+            bucketStart.append(Int32(patterns.count))
+            pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
     }
 
     /// Whether any pattern occurs in `haystack`.
@@ -119,8 +124,11 @@ struct BytePatternSet: Sendable {
             bytes.withUnsafeBufferPointer { bytes in
                 patterns.withUnsafeBufferPointer { patterns in
                     bucketStart.withUnsafeBufferPointer { bucketStart in
-                        pairs.withUnsafeBufferPointer { pairs in
-                            Self.scan(hay, bytes: bytes, patterns: patterns, bucketStart: bucketStart, pairs: pairs, stopAtFirst: stopAtFirst)
+                        pairBucket.withUnsafeBufferPointer { pairBucket in
+                            pairs.withUnsafeBufferPointer { pairs in
+                                Self.scan(hay, bytes: bytes, patterns: patterns, bucketStart: bucketStart, pairBucket: pairBucket,
+                                          pairs: pairs, stopAtFirst: stopAtFirst)
+                            }
                         }
                     }
                 }
@@ -130,23 +138,25 @@ struct BytePatternSet: Sendable {
 
     private static func scan(
         _ hay: UnsafeBufferPointer<UInt8>, bytes: UnsafeBufferPointer<UInt8>, patterns: UnsafeBufferPointer<Pattern>,
-        bucketStart: UnsafeBufferPointer<Int32>, pairs: UnsafeBufferPointer<UInt64>, stopAtFirst: Bool
+        bucketStart: UnsafeBufferPointer<Int32>, pairBucket: UnsafeBufferPointer<UInt16>, pairs: UnsafeBufferPointer<UInt64>,
+        stopAtFirst: Bool
     ) -> UInt32 {
         var found: UInt32 = 0
         for start in 0..<hay.count {
-            let first = Int(hay[start])
             // The byte after the last one counts as 0: only one-byte patterns set those pairs.
-            let pair = first << 8 | (start + 1 < hay.count ? Int(hay[start + 1]) : 0)
+            let pair = Int(hay[start]) << 8 | (start + 1 < hay.count ? Int(hay[start + 1]) : 0)
             guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
-            var index = Int(bucketStart[first])
-            let end = Int(bucketStart[first + 1])
+            let bucket = Int(pairBucket[pair])
+            var index = Int(bucketStart[bucket])
+            let end = Int(bucketStart[bucket + 1])
             while index < end {
                 let pattern = patterns[index]
                 index += 1
                 let length = Int(pattern.length)
                 guard length <= hay.count - start, found & pattern.group == 0 else { continue }
                 let patternStart = Int(pattern.start)
-                var offset = 1
+                // The bucket matched the first two bytes (the first only, for a one-byte pattern).
+                var offset = min(2, length)
                 while offset < length && hay[start + offset] == bytes[patternStart + offset] { offset += 1 }
                 if offset == length {
                     found |= pattern.group

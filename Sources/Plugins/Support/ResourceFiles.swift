@@ -9,6 +9,13 @@ import Foundation
 enum ResourceFiles {
     /// Candidate paths of a resource, most specific first.
     static func searchPaths(for name: String) -> [String] {
+        folders.map { $0.appendingPathComponent(name).path }
+    }
+
+    /// The folders looked in, worked out once per process: the environment, the executable's
+    /// path and `Bundle.main` cost about 0.2 ms a look-up, and every start looks up the built-in
+    /// site profiles.
+    private static let folders: [URL] = {
         var folders: [URL] = []
         if let configured = ProcessInfo.processInfo.environment["ETL_RESOURCES"] { folders.append(URL(fileURLWithPath: configured)) }
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
@@ -16,8 +23,8 @@ enum ResourceFiles {
             folders.append(base.appendingPathComponent("etl_ETLPlugins.resources/Resources"))
             folders.append(base.appendingPathComponent("etl_ETLPlugins.resources"))
         }
-        return folders.map { $0.appendingPathComponent(name).path }
-    }
+        return folders
+    }()
 
     /// The first existing path of a resource, or nil.
     static func path(for name: String) -> String? {

