@@ -9,6 +9,9 @@ extension BoilerplateLine {
         "mastodon", "bluesky", "snapchat", "ios", "android", "apps",
     ]
 
+    /// ``channels`` as patterns for the first look at a block.
+    private static let channelNames = BytePatternSet(Array(channels))
+
     /// Imperatives that send the reader to a channel (follow, join, subscribe, download, look), in
     /// the languages of ``sectionLabels``. Not "our" (a site quotes its own Twitter box in a post),
     /// not "get" or "watch" (an Apple Watch, "to get the tattoo").
@@ -27,6 +30,10 @@ extension BoilerplateLine {
     /// network ("Twitter said it would follow the rules") has the same words elsewhere, and stays.
     static func isPromotion(_ text: String, characters: Int) -> Bool {
         guard characters <= maximumPromotionLength else { return false }
+        // Most blocks name no channel: a scan of their bytes, lower-cased, says so before any word
+        // is read (reading characters one by one cost 3% of a page's time).
+        let lowered = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        guard channelNames.groups(in: lowered) != 0 else { return false }
         var namesChannel = false, sendsThere = false
         // Whether the next word opens a sentence (or a clause after a colon).
         var opensSentence = true
