@@ -35,9 +35,21 @@ public struct Record: Sendable {
         self.foundIn = foundIn
     }
 
-    /// The fields a sink writes: ``fields`` with `url` added when no step set it.
+    /// The fields a sink writes: ``fields``, with what no step set added: `url`, and for a fetched
+    /// record its provenance: `fetchedAt` (ISO 8601, UTC), `status` (the HTTP status; 200 for a file
+    /// read), `contentType` (the Content-Type received, when there was one) and, when redirects
+    /// changed the URL, the final URL as `url` and the one asked for as `requestedUrl`.
     public var output: [String: JSONValue] {
         var output = fields
+        if let response {
+            if output["fetchedAt"] == nil { output["fetchedAt"] = .string(Timestamp.iso8601(response.fetchedAt)) }
+            if output["status"] == nil { output["status"] = .integer(response.status) }
+            if output["contentType"] == nil, let contentType = response.header("content-type") { output["contentType"] = .string(contentType) }
+            if response.finalURL != url {
+                if output["url"] == nil { output["url"] = .string(response.finalURL) }
+                if output["requestedUrl"] == nil { output["requestedUrl"] = .string(url) }
+            }
+        }
         if output["url"] == nil { output["url"] = .string(url) }
         return output
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a fetcher learned about a transfer.
 public struct Response: Sendable {
     /// The URL after redirects.
@@ -10,8 +12,12 @@ public struct Response: Sendable {
     public var totalTime: Double
     /// Number of body bytes received (after content decoding).
     public var bodySize: Int
+    /// When the response was received (the body's end).
+    public var fetchedAt: Date
 
-    public init(finalURL: String, status: Int, headers: [(name: String, value: String)] = [], totalTime: Double = 0, bodySize: Int = 0) {
+    public init(finalURL: String, status: Int, headers: [(name: String, value: String)] = [], totalTime: Double = 0, bodySize: Int = 0,
+                fetchedAt: Date = Date()) {
+        self.fetchedAt = fetchedAt
         self.finalURL = finalURL
         self.status = status
         self.headers = headers

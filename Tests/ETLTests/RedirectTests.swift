@@ -155,4 +155,39 @@ import Testing
             #expect(written.count == 2 && written.contains(server.url("/other")), "\(pages)")
         }
     }
+
+    @Test func everyFetchedRecordCarriesItsProvenance() async throws {
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        let routes: @Sendable (TestRequest) -> TestResponse = { request in
+            request.path == "/old" ? .redirect(to: "/new", status: 301) : .html("<html><body><p>page</p></body></html>")
+        }
+        try await TestHTTPServer.run(routes: routes) { server in
+            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: """
+                {
+                  "sources": [{ "use": "urls", "urls": ["\(server.url("/old"))", "\(server.url("/same"))"] }],
+                  "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0 }],
+                  "steps": [],
+                  "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
+                  "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
+                }
+                """)
+            let before = Date()
+            _ = try await PipelineRunner(pipeline: pipeline).run()
+            let records = try readJSONLines(output.path("pages.jsonl"))
+            let redirected = try #require(records.first { $0["requestedUrl"] != nil })
+            #expect(redirected["url"] as? String == server.url("/new"))
+            #expect(redirected["requestedUrl"] as? String == server.url("/old"))
+            let direct = try #require(records.first { ($0["url"] as? String) == server.url("/same") })
+            #expect(direct["requestedUrl"] == nil)
+            for record in records {
+                #expect(record["status"] as? Int == 200)
+                #expect((record["contentType"] as? String)?.hasPrefix("text/html") == true)
+                let fetchedAt = try #require(record["fetchedAt"] as? String)
+                #expect(fetchedAt.hasSuffix("Z"))
+                let date = try #require(ISO8601DateFormatter().date(from: fetchedAt))
+                #expect(date >= before.addingTimeInterval(-1) && date <= Date().addingTimeInterval(1))
+            }
+        }
+    }
 }
