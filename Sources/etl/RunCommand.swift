@@ -96,12 +96,9 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("warning: \(error)")
         }
         if !quiet {
-            // With records on standard output (a `jsonl` sink with path "-"), the table goes beside the progress line.
-            let table = SummaryTable(pipeline: loaded, summary: summary).text
-            let recordsOnStandardOutput = (loaded.sinks + [loaded.deadLetters]).contains {
-                ($0.instance as? JSONLSink)?.writesToStandardOutput == true
-            }
-            if recordsOnStandardOutput { Console.error(table) } else { print(table) }
+            // On standard error, as the progress line and the logs: standard output is the records'
+            // when a sink writes there (`"path": "-"`), and stays clean for `etl run … | jq` otherwise.
+            Console.error(SummaryTable(pipeline: loaded, summary: summary).text)
         }
         if let signal = signals.received { throw ExitCode(128 + signal) }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }

@@ -56,7 +56,7 @@ import Testing
         defer { output.remove() }
         let result = try CommandLineTool.run(["run", "pipelines/demo.json"], environment: ["OUT": output.url.path])
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardOutput.contains("in 5 = written 5 + skipped 0 + dead letters 0"))
+        #expect(result.standardError.contains("in 5 = written 5 + skipped 0 + dead letters 0"))
         #expect(try readJSONLines(output.path("articles.jsonl")).count == 5)
     }
 }

@@ -13,13 +13,13 @@ import Testing
             let environment = ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"]
             let first = try CommandLineTool.run(["run", "pipelines/news-site.json"], environment: environment)
             #expect(first.status == 0, "\(first.standardError)")
-            #expect(first.standardOutput.contains("in 5 = written 5 + skipped 0"), "\(first.standardOutput)")
+            #expect(first.standardError.contains("in 5 = written 5 + skipped 0"), "\(first.standardError)")
             // The feed lists the same five pages as the sitemap: each is taken once.
-            #expect(first.standardOutput.contains("5 pages sent by more than one source, taken once"), "\(first.standardOutput)")
+            #expect(first.standardError.contains("5 pages sent by more than one source, taken once"), "\(first.standardError)")
             #expect(server.exchanges.contains { $0.request.path == "/rss" })
             let second = try CommandLineTool.run(["run", "pipelines/news-site.json"], environment: environment)
             #expect(second.status == 0, "\(second.standardError)")
-            #expect(second.standardOutput.contains("written 0 + skipped 5 (unchanged 5)"), "\(second.standardOutput)")
+            #expect(second.standardError.contains("written 0 + skipped 5 (unchanged 5)"), "\(second.standardError)")
             #expect(try readJSONLines(output.path("articles.jsonl")).count == 5)
             // The second run asked conditionally and got 304 for every page.
             let conditional = server.exchanges.filter { $0.request.path.hasPrefix("/news/") && $0.request.header("if-none-match") != nil }

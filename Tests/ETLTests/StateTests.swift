@@ -246,14 +246,14 @@ import Testing
 
             let second = try CommandLineTool.run(["run", file], environment: environment)
             #expect(second.status == 0, "\(second.standardError)")
-            #expect(second.standardOutput.contains("written 0 + skipped 3 (unchanged 3)"), "\(second.standardOutput)")
+            #expect(second.standardError.contains("written 0 + skipped 3 (unchanged 3)"), "\(second.standardError)")
             #expect(try readJSONLines(output.path("records.jsonl")).count == 3, "nothing new is written")
             #expect(requests(since: seen).filter { $0.header("if-none-match") != nil || $0.header("if-modified-since") != nil }.count == 2)
             seen = server.exchanges.count
 
             let refresh = try CommandLineTool.run(["run", file, "--full-refresh"], environment: environment)
             #expect(refresh.status == 0, "\(refresh.standardError)")
-            #expect(refresh.standardOutput.contains("written 3 + skipped 0 (unchanged 0)"), "\(refresh.standardOutput)")
+            #expect(refresh.standardError.contains("written 3 + skipped 0 (unchanged 0)"), "\(refresh.standardError)")
             #expect(try readJSONLines(output.path("records.jsonl")).count == 6)
             let refreshed = requests(since: seen)
             #expect(refreshed.count == 3)
@@ -276,7 +276,7 @@ import Testing
             // After --clear the next run starts over: no conditional requests, everything written.
             seen = server.exchanges.count
             let after = try CommandLineTool.run(["run", file], environment: environment)
-            #expect(after.standardOutput.contains("written 3"), "\(after.standardOutput)")
+            #expect(after.standardError.contains("written 3"), "\(after.standardError)")
             #expect(requests(since: seen).allSatisfy { $0.header("if-none-match") == nil })
 
             // A pipeline without "state": exit 2 with a reason.

@@ -35,11 +35,11 @@ import Testing
                 try await Task.sleep(for: .milliseconds(20))
             }
             kill(process.processIdentifier, signal)
-            let printed = String(decoding: standardOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let complaints = String(decoding: standardError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let printed = String(decoding: standardError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
 
-            #expect(process.terminationStatus == 128 + signal, "\(complaints)")
+            #expect(process.terminationStatus == 128 + signal, "\(printed)")
+            #expect(standardOutput.fileHandleForReading.readDataToEndOfFile().isEmpty)
             #expect(printed.contains("stopped early by \(name)"), "\(printed)")
             // Every page the server answered was written, and the run did not go on to the end.
             let lines = try String(contentsOfFile: output.path("pages.jsonl"), encoding: .utf8).split(separator: "\n")
