@@ -3,23 +3,28 @@ import ETLKit
 import ETLPlugins
 import Foundation
 
-/// `etl extract URL-or-FILE`: one page's record, for trying a page while tuning a pipeline.
+/// `etl extract URL-or-FILE…`: pages' records, for trying pages while tuning a pipeline.
 struct ExtractCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
-        abstract: "Fetch, clean and extract one page, and print its record.",
+        abstract: "Fetch, clean and extract pages, and print their records.",
         discussion: """
             Runs the same fetch and steps as a pipeline (by default http or file, then html and article; \
-            with --pipeline, that file's fetchers and steps) on one URL or file, and prints the record. \
-            --explain lists every block of the page the cleaner kept or dropped, and why.
+            with --pipeline, that file's fetchers and steps) on each URL or file given, and prints the \
+            records: one pretty JSON object for one page, one JSON object a line (JSON Lines) for \
+            several. "-" reads a page's HTML from standard input. --explain lists every block of the \
+            page the cleaner kept or dropped, and why.
 
             Examples:
               etl extract pipelines/demo-pages/isna.html
               etl extract https://www.isna.ir/news/1402033019738/ --format text
               etl extract saved.html --explain
               etl extract saved.html --pipeline my-pipeline.json --format markdown
+              etl extract pages/*.html > records.jsonl
+              curl -s https://example.com/story | etl extract -
 
-            Exit codes: 0 extracted; 1 the page failed (the reason is printed); 2 invalid arguments.
+            Exit codes: 0 extracted; 1 a page failed (the reason is printed, the others are still \
+            extracted); 2 invalid arguments.
             """
     )
 
@@ -27,8 +32,8 @@ struct ExtractCommand: AsyncParsableCommand {
         case json, text, markdown
     }
 
-    @Argument(help: "An http(s) URL or a local file.")
-    var target: String
+    @Argument(help: "http(s) URLs or local files; - reads a page from standard input.")
+    var targets: [String]
 
     @Option(name: .long, help: "Output: json (every field; the default), text (the corpus format), markdown.")
     var format: Format?
@@ -39,16 +44,25 @@ struct ExtractCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Use this pipeline file's fetchers and steps.", completion: .file(extensions: ["json"]))
     var pipeline: String?
 
+    func validate() throws {
+        guard !targets.isEmpty else { throw ValidationError("give a URL, a file or - (standard input)") }
+        guard targets.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("- (standard input) can be given once") }
+    }
+
     func run() async throws {
-        let url: String
-        if target.hasPrefix("http://") || target.hasPrefix("https://") || target.hasPrefix("file:") {
-            url = target
-        } else {
-            guard FileManager.default.fileExists(atPath: target) else {
-                Console.error("error: \(target) is neither an http(s) URL nor an existing file")
-                throw ExitCode(2)
+        var urls: [String] = []
+        for target in targets {
+            if target == "-" {
+                urls.append(Self.standardInputURL)
+            } else if target.hasPrefix("http://") || target.hasPrefix("https://") || target.hasPrefix("file:") {
+                urls.append(target)
+            } else {
+                guard FileManager.default.fileExists(atPath: target) else {
+                    Console.error("error: \(target) is neither an http(s) URL nor an existing file")
+                    throw ExitCode(2)
+                }
+                urls.append(URL(fileURLWithPath: target).absoluteString)
             }
-            url = URL(fileURLWithPath: target).absoluteString
         }
         let loaded: Pipeline
         if let pipeline {
@@ -56,35 +70,61 @@ struct ExtractCommand: AsyncParsableCommand {
         } else {
             // The default chain, built by the loader like any pipeline (its sink is never opened).
             do {
+                let list = JSONValue.array(urls.map(JSONValue.string)).jsonText()
                 loaded = try PipelineLoader(registry: .builtins).load(text: """
-                    {"sources": [{"use": "urls", "urls": []}], "sinks": [{"use": "jsonl", "path": "/dev/null"}]}
-                    """.replacingOccurrences(of: "\"urls\": []", with: "\"urls\": [\(JSONValue.string(url).jsonText())]"))
+                    {"sources": [{"use": "urls", "urls": \(list)}], "sinks": [{"use": "jsonl", "path": "/dev/null"}]}
+                    """)
             } catch {
                 Console.error(error.description)
                 throw ExitCode(2)
             }
         }
         let runner = PipelineRunner(pipeline: loaded)
-        let record: Record
-        switch await runner.process(Record(url: url, source: "extract")) {
-        case .done(let done):
-            record = done
+        var failures = 0
+        for (target, url) in zip(targets, urls) {
+            if targets.count > 1 && (explain || format == .text || format == .markdown) {
+                print("==> \(target) <==")
+            }
+            var record = Record(url: url, source: "extract")
+            if target == "-" {
+                // Fetched already: the runner skips the fetch for a record with a document.
+                let decoded = TextDecoding.decode(Array(FileHandle.standardInput.readDataToEndOfFile()))
+                record.document = Document(text: decoded.text, mediaType: "text/html", charset: decoded.charset)
+            }
+            do {
+                try await extract(record, target: target, pipeline: loaded, runner: runner)
+            } catch let exit as ExitCode where exit == .failure {
+                failures += 1
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// The URL a page read from standard input goes by.
+    static let standardInputURL = "file:///dev/stdin"
+
+    /// One page: processed and printed; throws ``ExitCode/failure`` when it failed or was skipped.
+    private func extract(_ record: Record, target: String, pipeline loaded: Pipeline, runner: PipelineRunner) async throws {
+        let done: Record
+        switch await runner.process(record) {
+        case .done(let record):
+            done = record
         case .skipped(_, let step):
             Console.error("\(target): skipped by \(step)")
-            throw ExitCode(1)
+            throw ExitCode.failure
         case .failed(let failed, let step, let reason):
             if explain { try printExplanation(of: failed, pipeline: loaded) }
             Console.error("\(target): failed in \(step): \(reason)")
-            throw ExitCode(1)
+            throw ExitCode.failure
         }
         if explain {
-            try printExplanation(of: record, pipeline: loaded)
+            try printExplanation(of: done, pipeline: loaded)
             return
         }
         switch format ?? .json {
-        case .json: print(Self.prettyJSON(record.output))
-        case .text: print(TextSink.corpusText(for: record) ?? "")
-        case .markdown: print(Self.markdown(record))
+        case .json: print(targets.count > 1 ? JSONValue.object(done.output).jsonText() : Self.prettyJSON(done.output))
+        case .text: print(TextSink.corpusText(for: done) ?? "")
+        case .markdown: print(Self.markdown(done))
         }
     }
 

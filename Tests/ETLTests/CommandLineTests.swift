@@ -166,4 +166,33 @@ import Testing
         #expect(bad.status == 1)
         #expect(try String(contentsOfFile: folder.path("dead.jsonl"), encoding: .utf8).contains("/dev/stdin:2"))
     }
+
+    @Test func extractTakesSeveralPagesAndStandardInput() throws {
+        let pages = try FileManager.default.contentsOfDirectory(atPath: CommandLineTool.packageRoot.appendingPathComponent("pipelines/demo-pages").path)
+            .filter { $0.hasSuffix(".html") }.sorted().prefix(2).map { "pipelines/demo-pages/" + $0 }
+        #expect(pages.count == 2)
+        // Several pages: one JSON object a line, each with its own title.
+        let several = try CommandLineTool.run(["extract"] + pages)
+        #expect(several.status == 0, "\(several.standardError)")
+        let lines = several.standardOutput.split(separator: "\n")
+        #expect(lines.count == 2, "\(several.standardOutput.prefix(300))")
+        let titles = try lines.map { line in
+            try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["title"] as? String
+        }
+        #expect(titles.allSatisfy { ($0?.isEmpty ?? true) == false } && Set(titles.compactMap { $0 }).count == 2)
+
+        // A page on standard input gives the same record as the file.
+        // (A UTF-8 page: one of the demo pages is windows-1256, which a String cannot carry as it is.)
+        let utf8Page = try #require(pages.first { (try? String(contentsOfFile: CommandLineTool.packageRoot.appendingPathComponent($0).path, encoding: .utf8)) != nil })
+        let html = try String(contentsOfFile: CommandLineTool.packageRoot.appendingPathComponent(utf8Page).path, encoding: .utf8)
+        let piped = try CommandLineTool.run(["extract", "-", "--format", "text"], input: html)
+        let direct = try CommandLineTool.run(["extract", utf8Page, "--format", "text"])
+        #expect(piped.status == 0, "\(piped.standardError)")
+        #expect(!piped.standardOutput.isEmpty && piped.standardOutput == direct.standardOutput)
+
+        // A missing page among good ones: the others are still extracted, the exit code says one failed.
+        let mixed = try CommandLineTool.run(["extract", pages[0], "file:///nonexistent/page.html"])
+        #expect(mixed.status == 1)
+        #expect(mixed.standardOutput.split(separator: "\n").count == 1)
+    }
 }
