@@ -288,6 +288,7 @@ public struct PipelineRunner: Sendable {
             summary.seconds = (ContinuousClock.now - started).seconds
             summary.repeatedURLs = admission.repeated
             summary.stoppedBy = stop?.requestReason
+            summary.sources = pipeline.sources.count
             return summary
         }
     }

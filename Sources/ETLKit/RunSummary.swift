@@ -33,6 +33,8 @@ public struct RunSummary: Sendable {
     public var deadLetters = 0
     /// Sources that failed (each also written to the dead-letter sink).
     public var sourceFailures = 0
+    /// The pipeline's sources, failed or not.
+    public var sources = 0
     /// Records not admitted because a source had already sent the same page (canonical URL) this run;
     /// they are not part of ``input``.
     public var repeatedURLs = 0
@@ -48,8 +50,13 @@ public struct RunSummary: Sendable {
     /// Whether every record is accounted for: in = out + skipped + dead letters.
     public var reconciles: Bool { input == written + skipped + deadLetters }
 
-    /// 0 when every record went through, 1 when any failed or the run was stopped early.
-    public var exitCode: Int32 { deadLetters + sourceFailures > 0 || stoppedBy != nil ? 1 : 0 }
+    /// 0 when every record went through; 1 when any failed or the run was stopped early; 3 when the
+    /// run could not do its job at all: every source failed and nothing came in (a scheduler should
+    /// alert on 3 and may only log 1).
+    public var exitCode: Int32 {
+        if sources > 0 && sourceFailures == sources && input == 0 { return 3 }
+        return deadLetters + sourceFailures > 0 || stoppedBy != nil ? 1 : 0
+    }
 }
 
 /// A snapshot for a progress line.

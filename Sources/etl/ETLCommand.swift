@@ -21,8 +21,9 @@ struct ETLCommand: AsyncParsableCommand {
               etl plugins http       # one plugin's options
 
             Exit codes: 0 every record went through; 1 some records failed (see the dead-letter sink) \
-            or the run stopped; 2 the pipeline file or the command line is invalid; 130 / 143 a run \
-            stopped cleanly by Ctrl-C (SIGINT) / SIGTERM.
+            or the run stopped; 2 the pipeline file or the command line is invalid; 3 the run could \
+            not do its job (a sink or the state failed, every source failed); 130 / 143 a run stopped \
+            cleanly by Ctrl-C (SIGINT) / SIGTERM.
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, ValidateCommand.self, ExtractCommand.self, PluginsCommand.self, StateCommand.self],
@@ -41,7 +42,7 @@ struct ETLCommand: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             // A run's own codes pass through: 1, 2, and 128 + a signal (130, 143) after a clean stop.
-            if code == .success || code.rawValue == 2 || code == .failure || (error is ExitCode && code.rawValue > 128) {
+            if code == .success || code.rawValue == 2 || code == .failure || (error is ExitCode && (code.rawValue == 3 || code.rawValue > 128)) {
                 exit(withError: error)
             }
             // Argument errors (argument parser's 64): print its message and help hint, exit 2.

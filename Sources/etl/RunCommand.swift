@@ -30,8 +30,9 @@ struct RunCommand: AsyncParsableCommand {
             taken in are fetched, processed and written, the state is saved and the summary printed \
             (exit 130 or 143). A second Ctrl-C stops at once, keeping the last run's output in place.
 
-            Exit codes: 0 every record went through; 1 some failed or the run stopped; 2 invalid pipeline; \
-            130 / 143 stopped by SIGINT / SIGTERM.
+            Exit codes: 0 every record went through; 1 some records failed (dead letters) or the run \
+            stopped early; 2 invalid pipeline or command line; 3 the run could not do its job (a sink \
+            or the state failed, every source failed); 130 / 143 stopped by SIGINT / SIGTERM.
             """
     )
 
@@ -72,7 +73,7 @@ struct RunCommand: AsyncParsableCommand {
                 stateStore = try SQLiteStateStore(path: path)
             } catch {
                 Console.error("error: \(error)")
-                throw ExitCode(1)
+                throw ExitCode(3)
             }
         }
         let stop = RunStop()
@@ -87,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
             progress?.finish()
             try? await stateStore?.close()
             Console.error("error: \(error)")
-            throw ExitCode(1)
+            throw ExitCode(3)
         }
         progress?.finish()
         do {

@@ -108,7 +108,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: output.path("articles.sqlite"), withIntermediateDirectories: false)
 
         let second = try CommandLineTool.run(["run", "pipelines/demo.json", "--quiet"], environment: ["OUT": output.url.path])
-        #expect(second.status == 1)
+        #expect(second.status == 3)  // the run could not do its job
         #expect(second.standardError.contains("cannot open sink \"sqlite\""), "\(second.standardError)")
         #expect(try Data(contentsOf: output.url.appendingPathComponent("articles.jsonl")) == lastRun)
         let hidden = try FileManager.default.contentsOfDirectory(atPath: output.url.path).filter { $0.hasPrefix(".") }
@@ -194,5 +194,21 @@ import Testing
         let mixed = try CommandLineTool.run(["extract", pages[0], "file:///nonexistent/page.html"])
         #expect(mixed.status == 1)
         #expect(mixed.standardOutput.split(separator: "\n").count == 1)
+    }
+
+    @Test func aRunWhoseEverySourceFailedExitsWithThree() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try await TestHTTPServer.run(routes: { _ in .notFound }) { server in
+            let pipeline = try folder.write("""
+                {
+                  "sources": [{ "use": "sitemap", "urls": ["\(server.url("/sitemap.xml"))"], "delay": 0, "robots": false }],
+                  "sinks": [{ "use": "jsonl", "path": "\(folder.path("out.jsonl"))" }],
+                  "deadLetters": { "use": "jsonl", "path": "\(folder.path("dead.jsonl"))" }
+                }
+                """, to: "gone.json")
+            let result = try CommandLineTool.run(["run", pipeline, "--quiet"])
+            #expect(result.status == 3, "\(result.standardError)")
+        }
     }
 }
