@@ -37,6 +37,14 @@ import Synchronization
 /// to the dead letters. ``fullRefresh`` fetches everything unconditionally and still records. A
 /// store that cannot be read is logged and the record fetched as if new; one that cannot be
 /// written stops the run (``RunError/stateWrite(url:reason:)``).
+///
+/// **Failures remembered.** A failed entry keeps the dead letter's reason and whether the failure
+/// is permanent (``FailureClassifying``; an error that does not say is transient from a fetcher,
+/// permanent from a step; a failure of the run's own making, such as a sink that could not write or
+/// no fetcher for the URL's scheme, is transient). A URL whose last failure was permanent is not
+/// fetched again until its ``FailureBackoff`` has passed: it is skipped and counted in
+/// ``RunSummary/rememberedFailures`` (part of `skipped`, not a dead letter), so a scheduled run
+/// over a site with a dead link succeeds. ``retryFailed`` (and ``fullRefresh``) fetch such URLs anyway.
 public struct PipelineRunner: Sendable {
     public var pipeline: Pipeline
     /// Stop after this many records from the sources.
@@ -50,11 +58,21 @@ public struct PipelineRunner: Sendable {
     public var fullRefresh: Bool
     /// Set by the caller to end the run early and cleanly (see ``RunStop``); nil for none.
     public var stop: RunStop?
+    /// Fetch URLs whose permanent failure is still waiting out its back-off.
+    public var retryFailed: Bool
+    /// How long a permanent failure is left alone.
+    public var failureBackoff: FailureBackoff
+    /// The time recorded in the state and compared with back-offs; tests set it.
+    public var now: @Sendable () -> Date
 
     public init(pipeline: Pipeline, limit: Int? = nil, logger: Logger = Logger(label: "etl"),
-                stateStore: (any StateStore)? = nil, fullRefresh: Bool = false,
+                stateStore: (any StateStore)? = nil, fullRefresh: Bool = false, retryFailed: Bool = false,
+                failureBackoff: FailureBackoff = .standard, now: @escaping @Sendable () -> Date = { Date() },
                 progress: (@Sendable (RunProgress) -> Void)? = nil, stop: RunStop? = nil) {
         self.stop = stop
+        self.retryFailed = retryFailed
+        self.failureBackoff = failureBackoff
+        self.now = now
         self.pipeline = pipeline
         self.limit = limit
         self.logger = logger
@@ -69,7 +87,9 @@ public struct PipelineRunner: Sendable {
         case skipped(Record)
         /// The state store shows the record unchanged: a 304, or the stored content hash.
         case unchanged(Record)
-        case failed(Record, step: String, reason: String)
+        /// The state store remembers a permanent failure whose back-off has not passed: not fetched.
+        case remembered(Record, StateEntry)
+        case failed(Record, step: String, reason: String, isPermanent: Bool)
         case sourceFailed(Record, step: String, reason: String)
     }
 
@@ -250,7 +270,8 @@ public struct PipelineRunner: Sendable {
                     if let failure {
                         try await writeDeadLetter(DeadLetter.record(for: record, step: failure.step, reason: failure.reason))
                         summary.deadLetters += 1
-                        journal.append(stateEntry(failed: record, timed))
+                        // The sink's trouble, not the page's: tried again next run.
+                        journal.append(stateEntry(failed: record, timed, failure: StateEntry.Failure(reason: failure.reason, isPermanent: false)))
                     } else {
                         summary.written += 1
                         journal.append(stateEntry(done: record, timed))
@@ -264,11 +285,17 @@ public struct PipelineRunner: Sendable {
                     summary.skipped += 1
                     summary.unchanged += 1
                     journal.append(stateEntry(done: record, timed))
-                case .failed(let record, let step, let reason):
+                case .remembered(let record, let entry):
+                    summary.input += 1
+                    summary.skipped += 1
+                    summary.rememberedFailures += 1
+                    let retryDate = failureBackoff.retryDate(for: entry).map { Timestamp.iso8601($0) } ?? "now"
+                    logger.info("skipped \(record.url): its last fetch failed permanently (\(entry.failure?.reason ?? "")); tried again after \(retryDate)")
+                case .failed(let record, let step, let reason, let isPermanent):
                     summary.input += 1
                     try await writeDeadLetter(DeadLetter.record(for: record, step: step, reason: reason))
                     summary.deadLetters += 1
-                    journal.append(stateEntry(failed: record, timed))
+                    journal.append(stateEntry(failed: record, timed, failure: StateEntry.Failure(reason: reason, isPermanent: isPermanent)))
                 case .sourceFailed(let record, let step, let reason):
                     logger.error("\(step) failed: \(reason)")
                     try await writeDeadLetter(DeadLetter.record(for: record, step: step, reason: reason))
@@ -298,7 +325,7 @@ public struct PipelineRunner: Sendable {
     private func stateEntry(done record: Record, _ timed: TimedOutcome) -> StateEntry? {
         guard stateStore != nil else { return nil }
         let stored = timed.stored?.status == .done ? timed.stored : nil
-        var entry = StateEntry(url: CanonicalURL.canonical(record.url), status: .done, attempts: 0, lastFetch: Date(),
+        var entry = StateEntry(url: CanonicalURL.canonical(record.url), status: .done, attempts: 0, lastFetch: now(),
                                etag: stored?.etag, lastModified: stored?.lastModified, contentHash: timed.contentHash ?? stored?.contentHash)
         if let response = record.response {
             entry.etag = response.header("etag")
@@ -307,14 +334,15 @@ public struct PipelineRunner: Sendable {
         return entry
     }
 
-    /// A URL's entry as failed, one attempt more than before; earlier validators are kept but not
-    /// used while the status is `failed`. Nil without a store.
-    private func stateEntry(failed record: Record, _ timed: TimedOutcome) -> StateEntry? {
+    /// A URL's entry as failed with `failure`, one attempt more than before (the attempts count
+    /// failed runs in a row, permanent or not, and set the back-off); earlier validators are kept
+    /// but not used while the status is `failed`. Nil without a store.
+    private func stateEntry(failed record: Record, _ timed: TimedOutcome, failure: StateEntry.Failure) -> StateEntry? {
         guard stateStore != nil else { return nil }
         let stored = timed.stored
         let attempts = stored?.status == .failed ? (stored?.attempts ?? 0) + 1 : 1
-        return StateEntry(url: CanonicalURL.canonical(record.url), status: .failed, attempts: attempts, lastFetch: Date(),
-                          etag: stored?.etag, lastModified: stored?.lastModified, contentHash: stored?.contentHash)
+        return StateEntry(url: CanonicalURL.canonical(record.url), status: .failed, attempts: attempts, lastFetch: now(),
+                          etag: stored?.etag, lastModified: stored?.lastModified, contentHash: stored?.contentHash, failure: failure)
     }
 
     /// Records the journal's entries, after every sink (dead letters included) has made what it
@@ -375,8 +403,8 @@ public struct PipelineRunner: Sendable {
         switch timed.outcome {
         case .done(let record): return .done(record)
         case .skipped(let record): return .skipped(record, step: timed.timings.last.map { stageLabels[$0.step] } ?? "")
-        case .unchanged(let record): return .skipped(record, step: "state")
-        case .failed(let record, let step, let reason), .sourceFailed(let record, let step, let reason):
+        case .unchanged(let record), .remembered(let record, _): return .skipped(record, step: "state")
+        case .failed(let record, let step, let reason, _), .sourceFailed(let record, let step, let reason):
             return .failed(record, step: step, reason: reason)
         }
     }
@@ -396,6 +424,10 @@ public struct PipelineRunner: Sendable {
                 context.logger.warning("state lookup failed for \(record.url), fetching it as new: \(error)")
             }
         }
+        if let stored, !fullRefresh, !retryFailed, failureBackoff.isWaiting(stored, at: now()) {
+            timings.append((0, 0, .skipped))
+            return TimedOutcome(outcome: .remembered(record, stored), timings: timings, stored: stored)
+        }
         let previous = fullRefresh ? nil : stored.flatMap { $0.status == .done ? $0 : nil }
         if let previous, previous.etag != nil || previous.lastModified != nil {
             record.conditional = ConditionalRequest(etag: previous.etag, lastModified: previous.lastModified)
@@ -408,13 +440,16 @@ public struct PipelineRunner: Sendable {
         // Checked before any fetcher sees the URL: a file: URL a remote sitemap lists is never read.
         if let foundIn = record.foundIn, let refusal = UntrustedScheme(record.url, foundIn: foundIn) {
             timings.append((0, 0, .failed))
-            return outcome(.failed(record, step: "fetch", reason: refusal.description))
+            // The same page lists the same URL: refused again whenever asked.
+            return outcome(.failed(record, step: "fetch", reason: refusal.description, isPermanent: true))
         }
         if record.document == nil {
             guard let fetcher = pipeline.fetcher(for: record.url) else {
                 let schemes = pipeline.fetchers.flatMap { $0.instance.schemes }.sorted().joined(separator: ", ")
                 timings.append((0, 0, .failed))
-                return outcome(.failed(record, step: "fetch", reason: "no fetcher reads \"\(Pipeline.scheme(of: record.url))\" URLs (the pipeline's fetchers read: \(schemes))"))
+                // The pipeline's doing, not the page's: once the pipeline has such a fetcher, it is fetched.
+                return outcome(.failed(record, step: "fetch", reason: "no fetcher reads \"\(Pipeline.scheme(of: record.url))\" URLs (the pipeline's fetchers read: \(schemes))",
+                                       isPermanent: false))
             }
             let clock = ContinuousClock.now
             do {
@@ -429,7 +464,9 @@ public struct PipelineRunner: Sendable {
                 return outcome(.skipped(record))
             } catch {
                 timings.append((0, (ContinuousClock.now - clock).seconds, .failed))
-                return outcome(.failed(record, step: "fetch:\(fetcher.label)", reason: DeadLetter.reason(for: error)))
+                // An error that does not say is transient: asking again costs one request.
+                let isPermanent = (error as? any FailureClassifying)?.isPermanent ?? false
+                return outcome(.failed(record, step: "fetch:\(fetcher.label)", reason: DeadLetter.reason(for: error), isPermanent: isPermanent))
             }
         }
 
@@ -462,7 +499,9 @@ public struct PipelineRunner: Sendable {
                 record = next
             } catch {
                 timings.append((index + 1, (ContinuousClock.now - clock).seconds, .failed))
-                return outcome(.failed(record, step: step.label, reason: DeadLetter.reason(for: error)), hash: contentHash)
+                // An error that does not say is permanent: the step given the same page fails the same way.
+                let isPermanent = (error as? any FailureClassifying)?.isPermanent ?? true
+                return outcome(.failed(record, step: step.label, reason: DeadLetter.reason(for: error), isPermanent: isPermanent), hash: contentHash)
             }
         }
         return outcome(.done(record), hash: contentHash)

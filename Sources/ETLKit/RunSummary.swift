@@ -29,6 +29,9 @@ public struct RunSummary: Sendable {
     /// Records skipped because the state store shows them unchanged: a 304 to a conditional request,
     /// or a document whose SHA-256 equals the stored one. Part of ``skipped``.
     public var unchanged = 0
+    /// Records not fetched because the state store remembers a permanent failure of their URL whose
+    /// back-off has not passed (``FailureBackoff``). Part of ``skipped``: nothing new failed.
+    public var rememberedFailures = 0
     /// Records sent to the dead-letter sink.
     public var deadLetters = 0
     /// Sources that failed (each also written to the dead-letter sink).

@@ -28,9 +28,25 @@ public struct StateEntry: Sendable, Equatable {
     public var lastModified: String?
     /// SHA-256 (hex) of the last successful document's text.
     public var contentHash: String?
+    /// Why the last run failed, with a `failed` status; nil with `done`.
+    public var failure: Failure?
+
+    /// Why a URL's last run failed, and whether the failure is remembered (see ``FailureClassifying``).
+    public struct Failure: Sendable, Equatable {
+        /// The dead letter's reason.
+        public var reason: String
+        /// Whether the same request would fail the same way: the URL waits out a ``FailureBackoff``
+        /// before it is asked again. A transient failure is tried again on the next run.
+        public var isPermanent: Bool
+
+        public init(reason: String, isPermanent: Bool) {
+            self.reason = reason
+            self.isPermanent = isPermanent
+        }
+    }
 
     public init(url: String, status: Status, attempts: Int, lastFetch: Date, etag: String? = nil,
-                lastModified: String? = nil, contentHash: String? = nil) {
+                lastModified: String? = nil, contentHash: String? = nil, failure: Failure? = nil) {
         self.url = url
         self.status = status
         self.attempts = attempts
@@ -38,6 +54,7 @@ public struct StateEntry: Sendable, Equatable {
         self.etag = etag
         self.lastModified = lastModified
         self.contentHash = contentHash
+        self.failure = failure
     }
 }
 

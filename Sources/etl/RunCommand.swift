@@ -17,20 +17,27 @@ struct RunCommand: AsyncParsableCommand {
 
             With a "state" file in the pipeline, runs are incremental: pages that answer 304 to a \
             conditional request, or whose text hashes as last time, are skipped as unchanged and not \
-            written again; pages that failed are tried again. --full-refresh fetches and writes \
-            everything (and still updates the state). See `etl state FILE`.
+            written again. A page that failed for good (HTTP 404 or 410, disallowed by robots.txt, a \
+            refused redirect or address, a binary or oversized body, rejected by a step such as "not \
+            an article") is remembered and not asked again for a day, then 2, 4, 8, 16 and at most 30 \
+            days after each new failure; it counts as skipped ("remembered failures"), not as a dead \
+            letter. Other failures (network, timeouts, 429, 5xx) are tried again on the next run. \
+            --retry-failed asks the remembered failures again now; --full-refresh fetches and writes \
+            everything (remembered failures too, and still updates the state). See `etl state FILE`.
 
             Examples:
               etl run pipelines/demo.json
               PAGES='my-pages/*.html' OUT=/tmp/out etl run pipelines/demo.json
               etl run pipelines/persian-news.json --limit 20
               etl run pipelines/news-site.json --full-refresh
+              etl run pipelines/news-site.json --retry-failed
 
             Ctrl-C (SIGINT) or SIGTERM stops the run cleanly: the sources stop, the records already \
             taken in are fetched, processed and written, the state is saved and the summary printed \
             (exit 130 or 143). A second Ctrl-C stops at once, keeping the last run's output in place.
 
-            Exit codes: 0 every record went through; 1 some records failed (dead letters) or the run \
+            Exit codes: 0 every record went through (skipped ones and remembered failures included); \
+            1 some records failed (dead letters) or the run \
             stopped early; 2 invalid pipeline or command line; 3 the run could not do its job (a sink \
             or the state failed, every source failed); 130 / 143 stopped by SIGINT / SIGTERM.
             """
@@ -43,6 +50,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Ignore the state file's ETags and hashes: fetch and write every page (the state is still updated).")
     var fullRefresh = false
+
+    @Flag(name: .long, help: "Fetch the URLs whose permanent failure the state file remembers, before their back-off has passed.")
+    var retryFailed = false
 
     @Flag(name: .shortAndLong, help: "No progress line and no summary table.")
     var quiet = false
@@ -80,7 +90,8 @@ struct RunCommand: AsyncParsableCommand {
         let signals = SignalWatch(stop: stop)
         defer { signals.cancel() }
         let runner = PipelineRunner(pipeline: loaded, limit: limit, logger: Logger(label: "etl"),
-                                    stateStore: stateStore, fullRefresh: fullRefresh, progress: onProgress, stop: stop)
+                                    stateStore: stateStore, fullRefresh: fullRefresh, retryFailed: retryFailed,
+                                    progress: onProgress, stop: stop)
         let summary: RunSummary
         do {
             summary = try await runner.run()

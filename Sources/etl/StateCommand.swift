@@ -3,28 +3,59 @@ import ETLKit
 import ETLPlugins
 import Foundation
 
-/// `etl state FILE`: what the pipeline's state file holds; `--clear` empties it.
+/// `etl state FILE`: what the pipeline's state file holds (counts, or the URLs done or failed, or
+/// one URL's entry); `--forget URL` and `--clear` remove entries.
 struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
-        abstract: "Show or clear a pipeline's state (the URLs its incremental runs remember).",
+        abstract: "Show or edit a pipeline's state (the URLs its incremental runs remember).",
         discussion: """
-            FILE is the pipeline file; its "state" member names the state file. Prints the URLs done \
-            and failed, the total and the last fetch. --clear forgets every URL, so the next run \
-            fetches and writes everything.
+            FILE is the pipeline file; its "state" member names the state file. Without options, prints \
+            how many URLs are done and failed, the total and the last fetch.
+
+            --done lists the URLs done, one a line with its last fetch. --failed lists the URLs that \
+            failed with the reason, the failed runs in a row, whether the failure is permanent (404, \
+            410, robots.txt, "not an article", ...: remembered and not asked again until its back-off \
+            has passed) or transient (tried next run), and when it will be tried again. --url URL \
+            prints one URL's entry. --forget URL removes one URL's entry, so the next run fetches it as \
+            new; --clear forgets every URL, so the next run fetches and writes everything.
 
             Examples:
               etl state pipelines/news-site.json
+              etl state pipelines/news-site.json --failed
+              etl state pipelines/news-site.json --url https://example.com/news/1
+              etl state pipelines/news-site.json --forget https://example.com/news/1
               etl state pipelines/news-site.json --clear
 
-            Exit codes: 0 done; 1 the state file cannot be read; 2 invalid pipeline or no "state" member.
+            Exit codes: 0 done; 1 the state file cannot be read, or --url names a URL it does not hold; \
+            2 invalid pipeline, command line or no "state" member.
             """
     )
 
     @OptionGroup var pipeline: PipelineOptions
 
+    @Flag(name: .long, help: "List the URLs done, with their last fetch.")
+    var done = false
+
+    @Flag(name: .long, help: "List the URLs that failed, with the reason, attempts, permanence and next try.")
+    var failed = false
+
+    @Option(name: .long, help: ArgumentHelp("Print one URL's entry.", valueName: "URL"))
+    var url: String?
+
+    @Option(name: .long, help: ArgumentHelp("Forget one URL, so the next run fetches it as new.", valueName: "URL"))
+    var forget: String?
+
     @Flag(name: .long, help: "Forget every URL in the state file.")
     var clear = false
+
+    func validate() throws {
+        let chosen = [done ? "--done" : nil, failed ? "--failed" : nil, url.map { _ in "--url" },
+                      forget.map { _ in "--forget" }, clear ? "--clear" : nil].compactMap { $0 }
+        if chosen.count > 1 {
+            throw ValidationError("\(chosen.joined(separator: " and ")) cannot be used together: choose one")
+        }
+    }
 
     func run() async throws {
         let loaded = try pipeline.load()
@@ -33,7 +64,11 @@ struct StateCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         guard FileManager.default.fileExists(atPath: path) else {
-            print(clear ? "state \(path): nothing to clear (no state file yet)" : "state \(path): no state file yet (no run has recorded any URL)")
+            if url != nil {
+                Console.error("state \(path): no state file yet (no run has recorded any URL)")
+                throw ExitCode(1)
+            }
+            print(clear || forget != nil ? "state \(path): nothing to forget (no state file yet)" : "state \(path): no state file yet (no run has recorded any URL)")
             return
         }
         let store: SQLiteStateStore
@@ -43,24 +78,51 @@ struct StateCommand: AsyncParsableCommand {
             Console.error("error: \(error)")
             throw ExitCode(1)
         }
+        let found: Bool
         do {
-            if clear {
-                let removed = try await store.clear()
-                try await store.close()
-                print("state \(path): cleared \(removed) URL\(removed == 1 ? "" : "s")")
-                return
-            }
-            let counts = try await store.counts()
+            found = try await show(store, path: path)
             try await store.close()
-            print("state \(path)")
-            print("  done        \(counts.done)")
-            print("  failed      \(counts.failed)")
-            print("  total       \(counts.total)")
-            print("  last fetch  \(counts.lastFetch.map { Timestamp.iso8601($0) } ?? "never")")
         } catch {
             try? await store.close()
             Console.error("error: \(error)")
             throw ExitCode(1)
         }
+        if !found { throw ExitCode(1) }
+    }
+
+    /// Does what the options ask; false when `--url` names a URL the store does not hold.
+    private func show(_ store: SQLiteStateStore, path: String) async throws -> Bool {
+        let now = Date()
+        func text(_ entry: StateEntry) -> StateEntryText {
+            StateEntryText(entry: entry, backoff: .standard, now: now)
+        }
+        if clear {
+            let removed = try await store.clear()
+            print("state \(path): cleared \(removed) URL\(removed == 1 ? "" : "s")")
+        } else if let forget {
+            let canonical = CanonicalURL.canonical(forget)
+            let removed = try await store.forget(canonical)
+            print(removed ? "state \(path): forgot \(canonical)" : "state \(path): \(canonical) was not in it; nothing to forget")
+        } else if let url {
+            let canonical = CanonicalURL.canonical(url)
+            guard let entry = try await store.entry(for: canonical) else {
+                Console.error("state \(path): \(canonical) is not in it (no run has recorded it, or it was forgotten)")
+                return false
+            }
+            print(text(entry).block)
+        } else if done {
+            for entry in try await store.entries(withStatus: .done) { print(text(entry).line) }
+        } else if failed {
+            let blocks = try await store.entries(withStatus: .failed).map { text($0).block }
+            if !blocks.isEmpty { print(blocks.joined(separator: "\n\n")) }
+        } else {
+            let counts = try await store.counts()
+            print("state \(path)")
+            print("  done        \(counts.done)")
+            print("  failed      \(counts.failed)")
+            print("  total       \(counts.total)")
+            print("  last fetch  \(counts.lastFetch.map { Timestamp.iso8601($0) } ?? "never")")
+        }
+        return true
     }
 }

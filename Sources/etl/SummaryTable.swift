@@ -11,7 +11,7 @@ struct SummaryTable {
         var lines = [
             "\(pipeline.name): \(summary.input) records in \(String(format: "%.2f", summary.seconds)) s (\(String(format: "%.1f", rate))/s)",
             "  in \(summary.input) = written \(summary.written) + skipped \(summary.skipped)"
-                + (summary.unchanged > 0 || pipeline.state != nil ? " (unchanged \(summary.unchanged))" : "")
+                + skippedDetail
                 + " + dead letters \(summary.deadLetters)"
                 + (summary.reconciles ? "" : "  (does not reconcile!)"),
         ]
@@ -43,5 +43,14 @@ struct SummaryTable {
             lines.append("  dead letters went to the \"\(pipeline.deadLetters.id)\" sink at \(pipeline.deadLetters.path)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// What the state store skipped, with a state file: `(unchanged 3)`, `(unchanged 3, remembered
+    /// failures 1)`; remembered failures are named only when there are some.
+    private var skippedDetail: String {
+        var parts: [String] = []
+        if summary.unchanged > 0 || pipeline.state != nil { parts.append("unchanged \(summary.unchanged)") }
+        if summary.rememberedFailures > 0 { parts.append("remembered failures \(summary.rememberedFailures)") }
+        return parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
     }
 }

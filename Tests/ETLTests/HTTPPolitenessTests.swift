@@ -138,12 +138,13 @@ import Testing
             let fetcher = try Self.fetcher(["robots": true], robotsFailureLifetime: .seconds(3))
             let url = server.url("/page")
             let error = try await fetchError(fetcher, url)
-            guard case .robotsDisallowed(let errorURL, let rule) = error else {
-                Issue.record("expected robotsDisallowed, got \(error)")
+            guard case .robotsUnreachable(let errorURL, let reason) = error else {
+                Issue.record("expected robotsUnreachable, got \(error)")
                 return
             }
             #expect(errorURL == url)
-            #expect(rule.contains("503"))
+            #expect(reason.contains("503"))
+            #expect(!error.isPermanent, "a robots.txt that answers 503 may answer next run")
             // Still disallowed, without reading robots.txt again.
             _ = try await fetchError(fetcher, server.url("/other"))
             #expect(server.exchanges.map(\.request.path) == ["/robots.txt"])
@@ -160,11 +161,12 @@ import Testing
         let url = server.url("/page")
         try await server.stop()
         let error = try await fetchError(try Self.fetcher(["robots": true]), url)
-        guard case .robotsDisallowed(_, let rule) = error else {
-            Issue.record("expected robotsDisallowed, got \(error)")
+        guard case .robotsUnreachable(_, let reason) = error else {
+            Issue.record("expected robotsUnreachable, got \(error)")
             return
         }
-        #expect(rule.contains("unreachable"))
+        #expect(reason.contains("unreachable"))
+        #expect(!error.isPermanent)
     }
 
     @Test func crawlDelayIsRespectedAndCapped() async throws {

@@ -26,4 +26,34 @@ import Testing
             #expect(conditional.count == 5)
         }
     }
+
+    /// Issue #11's "done when": run twice a day against a site with a dead link, the pipeline exits 0
+    /// from its second run on, the dead link remembered and not asked again until its back-off.
+    @Test func deadLinkIsRememberedFromTheSecondRunOn() async throws {
+        var site = try LocalNewsSite()
+        site.etags = true
+        site.deadLinks = ["/news/gone"]
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        try await site.serve { server, _ in
+            let environment = ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"]
+            func deadLinkRequests() -> Int { server.exchanges.filter { $0.request.path == "/news/gone" }.count }
+
+            let first = try CommandLineTool.run(["run", "pipelines/news-site.json"], environment: environment)
+            #expect(first.status == 1, "the dead link is a dead letter the first time: \(first.standardError)")
+            #expect(first.standardError.contains("in 6 = written 5 + skipped 0 (unchanged 0) + dead letters 1"), "\(first.standardError)")
+            #expect(deadLinkRequests() == 1)
+
+            for run in 2...3 {
+                let next = try CommandLineTool.run(["run", "pipelines/news-site.json"], environment: environment)
+                #expect(next.status == 0, "run \(run): \(next.standardError)")
+                #expect(next.standardError.contains("in 6 = written 0 + skipped 6 (unchanged 5, remembered failures 1) + dead letters 0"),
+                        "run \(run): \(next.standardError)")
+                #expect(deadLinkRequests() == 1, "run \(run) did not ask for the dead link again")
+            }
+            let deadLetters = try readJSONLines(output.path("dead-letters.jsonl"))
+            #expect(deadLetters.count == 1)
+            #expect((deadLetters.first?["reason"] as? String)?.contains("HTTP status 404") == true)
+        }
+    }
 }

@@ -133,3 +133,14 @@ public enum HTMLCleanerError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension HTMLCleanerError: FailureClassifying {
+    /// A page that is not HTML or does not parse fails the same way next time; a missing document
+    /// is the pipeline's doing (no fetcher ran) and goes through once the pipeline is fixed.
+    public var isPermanent: Bool {
+        switch self {
+        case .noDocument: return false
+        case .notHTML, .unparsable, .incomplete: return true
+        }
+    }
+}

@@ -161,3 +161,14 @@ public enum FileFetchError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 }
+
+extension FileFetchError: FailureClassifying {
+    /// A missing file, a directory, a file over `maxBytes` or a URL that is no local path stay so;
+    /// a file that could not be read (permissions, a busy disk) may be read next time.
+    public var isPermanent: Bool {
+        switch self {
+        case .invalidURL, .notFound, .isDirectory, .tooLarge: return true
+        case .unreadable: return false
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import ETLKit
+
 /// Why the `http` fetcher could not fetch a URL. The description, which always names the URL, becomes
 /// the dead-letter reason.
 public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -36,6 +38,10 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The host's robots.txt does not allow the URL; no request was sent. `rule` is the line that
     /// decided (`Disallow: /private/`) or why everything is disallowed (an unreachable robots.txt).
     case robotsDisallowed(url: String, rule: String)
+    /// The host's robots.txt could not be read (a 5xx, 429 or a network failure), so everything on
+    /// the host is disallowed for a while (RFC 9309 §2.3.1.3); no request was sent. Unlike
+    /// ``robotsDisallowed(url:rule:)`` it may pass: `reason` says what went wrong with robots.txt.
+    case robotsUnreachable(url: String, reason: String)
     /// The server asked, with Retry-After, to wait `seconds` before trying again: longer than the
     /// `maxRetryAfter` option, so the fetch gave up after `attempts` attempts.
     case retryAfterTooLong(url: String, status: Int, seconds: Double, limit: Double, attempts: Int)
@@ -48,7 +54,7 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalidURL(let url): return url
         case .networkFailure(let url, _, _), .protocolViolation(let url, _, _), .timedOut(let url, _), .httpStatus(let url, _, _),
              .tooLarge(let url, _), .tooManyRedirects(let url, _), .unsupportedMediaType(let url, _),
-             .robotsDisallowed(let url, _), .retryAfterTooLong(let url, _, _, _, _), .redirectRefused(let url, _, _),
+             .robotsDisallowed(let url, _), .robotsUnreachable(let url, _), .retryAfterTooLong(let url, _, _, _, _), .redirectRefused(let url, _, _),
              .afterRedirect(let url, _, _), .addressRefused(let url, _, _):
             return url
         case .failedAfterAttempts(_, let last):
@@ -62,7 +68,7 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .failedAfterAttempts(let attempts, _), .retryAfterTooLong(_, _, _, _, let attempts): return attempts
         case .afterRedirect(_, _, let error): return error.attempts
-        case .robotsDisallowed, .invalidURL: return 0
+        case .robotsDisallowed, .robotsUnreachable, .invalidURL: return 0
         default: return 1
         }
     }
@@ -85,6 +91,8 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
             return "cannot fetch \(last.url) after \(attempts) attempts (option retries): \(reason)"
         case .robotsDisallowed(let url, let rule):
             return "cannot fetch \(url): disallowed by robots.txt (\(rule)); no request sent (option robots)"
+        case .robotsUnreachable(let url, let reason):
+            return "cannot fetch \(url): disallowed by robots.txt (\(reason)); no request sent (option robots)"
         case .retryAfterTooLong(let url, let status, let seconds, let limit, let attempts):
             let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
             return "cannot fetch \(url): HTTP status \(status) with Retry-After \(Self.format(seconds)) s, more than maxRetryAfter (\(Self.format(limit)) s), after \(tries)"
@@ -119,4 +127,30 @@ public enum HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertible 
     private static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
     }
+}
+
+extension HTTPFetchError: FailureClassifying {
+    /// Permanent: the page is gone (404, 410), off limits (robots.txt, a refused redirect or address,
+    /// a URL that is no http URL), or unusable as fetched (a binary media type, a body over
+    /// `maxBytes`, a redirect chain over `maxRedirects`). Transient: the network, a timeout, any
+    /// other status (429, 5xx, but also 401 and 403, which sites hand out to crawlers for a while),
+    /// a server that asked to wait too long, an unreadable robots.txt, and a response that breaks
+    /// HTTP (a server fault that its owner may fix). A failure after a redirect or after retries is
+    /// what its last error is.
+    public var isPermanent: Bool {
+        switch self {
+        case .invalidURL, .tooLarge, .tooManyRedirects, .redirectRefused, .addressRefused, .unsupportedMediaType,
+             .robotsDisallowed:
+            return true
+        case .httpStatus(_, _, let status):
+            return Self.permanentStatuses.contains(status)
+        case .networkFailure, .protocolViolation, .timedOut, .robotsUnreachable, .retryAfterTooLong:
+            return false
+        case .afterRedirect(_, _, let error), .failedAfterAttempts(_, let error):
+            return error.isPermanent
+        }
+    }
+
+    /// HTTP statuses that say the page is gone: 404 Not Found and 410 Gone.
+    public static let permanentStatuses: Set<Int> = [404, 410]
 }

@@ -251,8 +251,12 @@ public struct HTTPFetcher: Fetcher {
             guard requested.insert(target).inserted else {
                 throw HTTPFetchError.redirectRefused(url: url, target: target, reason: "a redirect loop")
             }
-            if checksRobots, let rule = await robotsRule(disallowing: target, context: context) {
-                throw HTTPFetchError.redirectRefused(url: url, target: target, reason: "disallowed by robots.txt (\(rule))")
+            if checksRobots, let refusal = await robotsRefusal(of: target, context: context) {
+                if case .robotsDisallowed(_, let rule) = refusal {
+                    throw HTTPFetchError.redirectRefused(url: url, target: target, reason: "disallowed by robots.txt (\(rule))")
+                }
+                // An unreadable robots.txt may pass: not a refusal of the redirect itself.
+                throw HTTPFetchError.afterRedirect(url: url, target: target, error: refusal)
             }
             context.logger.debug("\(current) redirects (HTTP \(result.status)) to \(target)")
             current = target
@@ -334,11 +338,21 @@ public struct HTTPFetcher: Fetcher {
     // MARK: robots.txt
 
     /// Throws ``HTTPFetchError/robotsDisallowed(url:rule:)`` when the origin's robots.txt disallows
-    /// `url`, reading the file first if the run has not yet.
+    /// `url`, or ``HTTPFetchError/robotsUnreachable(url:reason:)`` when it could not be read,
+    /// reading the file first if the run has not yet.
     private func checkRobots(_ url: String, context: RunContext) async throws {
-        if let rule = await robotsRule(disallowing: url, context: context) {
-            throw HTTPFetchError.robotsDisallowed(url: url, rule: rule)
-        }
+        if let refusal = await robotsRefusal(of: url, context: context) { throw refusal }
+    }
+
+    /// Why robots.txt keeps this fetcher from `url`, or nil when it does not: its rules disallow the
+    /// URL (``HTTPFetchError/robotsDisallowed(url:rule:)``) or it could not be read
+    /// (``HTTPFetchError/robotsUnreachable(url:reason:)``).
+    private func robotsRefusal(of url: String, context: RunContext) async -> HTTPFetchError? {
+        guard obeysRobots, let target = RobotsCache.target(of: url) else { return nil }
+        let rules = await rules(for: target, context: context)
+        guard case .disallowed(let rule) = rules.verdict(forPath: target.pathAndQuery) else { return nil }
+        if let reason = rules.disallowAllReason { return .robotsUnreachable(url: url, reason: reason) }
+        return .robotsDisallowed(url: url, rule: rule)
     }
 
     /// The robots.txt rule that disallows `url`, or nil when robots.txt allows it or this fetcher

@@ -1,3 +1,4 @@
+import ETLKit
 import Logging
 
 /// Fetched bytes that read as text neither in the charset declared for them (UTF-8 when none was)
@@ -34,4 +35,9 @@ extension TextDecoding.Decoded {
         }
         return self
     }
+}
+
+extension UndecodableText: FailureClassifying {
+    /// The same bytes decode the same way next time.
+    public var isPermanent: Bool { true }
 }

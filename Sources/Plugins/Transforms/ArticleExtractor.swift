@@ -296,3 +296,14 @@ public enum ArticleExtractorError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension ArticleExtractorError: FailureClassifying {
+    /// A page without article text ("not an article") is the same page next time; a missing cleaned
+    /// page is the pipeline's doing (no cleaner before `article`).
+    public var isPermanent: Bool {
+        switch self {
+        case .noPage: return false
+        case .noBody: return true
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import ETLKit
+
 /// Why the `dedup` transform could not run.
 public enum DedupError: Error, Sendable, CustomStringConvertible {
     /// The state file could not be opened, read or written.
@@ -8,4 +10,9 @@ public enum DedupError: Error, Sendable, CustomStringConvertible {
         case .stateFailed(let path, let reason): return "dedup state \(path): \(reason)"
         }
     }
+}
+
+extension DedupError: FailureClassifying {
+    /// The dedup state's trouble, not the page's.
+    public var isPermanent: Bool { false }
 }

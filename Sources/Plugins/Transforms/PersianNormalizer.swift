@@ -108,3 +108,8 @@ public enum PersianNormalizerError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension PersianNormalizerError: FailureClassifying {
+    /// The installation's trouble, not the page's: once the lexicon is in place the page goes through.
+    public var isPermanent: Bool { false }
+}

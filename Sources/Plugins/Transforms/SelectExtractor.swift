@@ -183,3 +183,8 @@ public enum SelectExtractorError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension SelectExtractorError: FailureClassifying {
+    /// A pipeline without a fetcher before the step: fixed in the pipeline, not in the page.
+    public var isPermanent: Bool { false }
+}

@@ -11,6 +11,8 @@ struct LocalNewsSite: Sendable {
     var pageDelay: Duration?
     /// Whether pages carry an ETag and answer a matching If-None-Match with 304.
     var etags = false
+    /// Paths the sitemap and the feed list after the pages that answer 404: dead links.
+    var deadLinks: [String] = []
 
     /// `count` pages (`/news/0`, `/news/1`, …) cycling through the demo pages; `count` nil: one per demo page.
     init(count: Int? = nil) throws {
@@ -19,6 +21,9 @@ struct LocalNewsSite: Sendable {
         let total = count ?? names.count
         pages = (0..<total).map { index in (path: count == nil ? "/news/" + names[index] : "/news/\(index)", body: bodies[index % bodies.count]) }
     }
+
+    /// The paths the sitemap and the feed list: the pages, then the dead links.
+    var listed: [String] { pages.map(\.path) + deadLinks }
 
     /// Serves the site on 127.0.0.1 while `body` runs; `body` gets the server and the site's base URL.
     func serve(_ body: (TestHTTPServer, String) async throws -> Void) async throws {
@@ -33,11 +38,11 @@ struct LocalNewsSite: Sendable {
             case "/":
                 return .html("<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss\"></head><body>home</body></html>")
             case "/rss":
-                let items = site.pages.map { "<item><title>\($0.path)</title><link>\(root)\($0.path)</link></item>" }.joined()
+                let items = site.listed.map { "<item><title>\($0)</title><link>\(root)\($0)</link></item>" }.joined()
                 return TestResponse(status: 200, headers: [("content-type", "application/rss+xml")],
                                     body: Array("<rss version=\"2.0\"><channel>\(items)</channel></rss>".utf8))
             case "/sitemap.xml":
-                let urls = site.pages.map { "<url><loc>\(root)\($0.path)</loc></url>" }.joined()
+                let urls = site.listed.map { "<url><loc>\(root)\($0)</loc></url>" }.joined()
                 return TestResponse(status: 200, headers: [("content-type", "application/xml")],
                                     body: Array("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\(urls)</urlset>".utf8))
             default:
