@@ -85,6 +85,13 @@ public enum TextDecoding {
     /// The media type of a Content-Type value: lower case, without parameters
     /// (`"Text/HTML; charset=UTF-8"` → `"text/html"`). Nil when the value is empty.
     public static func mediaType(ofContentType contentType: String) -> String? {
+        // Almost every server writes it plainly ("text/html; charset=utf-8"): that is read from the
+        // bytes, without trimming and lower-casing copies (this runs for every response, twice).
+        let bytes = contentType.utf8
+        let plainEnd = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
+        if plainEnd > bytes.startIndex, bytes[..<plainEnd].allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2F || $0 == 0x2D || $0 == 0x2B || $0 == 0x2E }) {
+            return String(contentType[..<plainEnd])
+        }
         let end = contentType.firstIndex(of: ";") ?? contentType.endIndex
         let type = contentType[..<end].trimmingWhitespace().lowercased()
         return type.isEmpty ? nil : type
