@@ -3,7 +3,7 @@
 // `swift build` and `swift test` never see them. Build and run them with `scripts/fuzz`; by hand:
 //   swift build --package-path Fuzz --scratch-path .build-fuzz -c debug \
 //     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
-// Each target is one file defining `LLVMFuzzerTestOneInput`; libFuzzer supplies `main`.
+// Each target is one file defining `LLVMFuzzerTestOneInput`; FuzzMain hands `main` to libFuzzer.
 import PackageDescription
 
 /// The fuzz targets: one executable each, its one file Sources/<name>/<name>.swift.
