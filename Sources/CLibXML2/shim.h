@@ -14,6 +14,15 @@
 #include <libxml/xpathInternals.h>
 #include <libxml/xmlerror.h>
 
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+/// Hands memory freed with a large document's tree back to the system (glibc keeps it in the
+/// arena of the thread that built the tree otherwise). Elsewhere, nothing to do.
+static inline void etl_release_freed_memory(void) { malloc_trim(0); }
+#else
+static inline void etl_release_freed_memory(void) {}
+#endif
+
 /// `xmlFree` is a global function-pointer variable, which Swift 6 rejects as shared mutable state.
 static inline void etl_xml_free(void *pointer) { xmlFree(pointer); }
 

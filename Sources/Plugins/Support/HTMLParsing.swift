@@ -22,7 +22,13 @@ enum HTMLParsing {
             }
         }
         guard let document else { return nil }
-        defer { xmlFreeDoc(document) }
+        defer {
+            xmlFreeDoc(document)
+            // A large page's tree (tens of times the page) goes back to the system at once: glibc
+            // keeps freed memory in the arena of the thread that built it, so without this a run
+            // over large pages holds several trees' worth long after they were freed.
+            if html.utf8.count >= largePage { etl_release_freed_memory() }
+        }
         if let halt = ParseHalt(context: context, url: url) { throw halt }
         if let root = xmlDocGetRootElement(document), depth(below: root) > maxDepth {
             throw ParseHalt(url: url, line: 0, message: "elements nest deeper than \(maxDepth) levels (unclosed tags?)")
@@ -36,6 +42,11 @@ enum HTMLParsing {
     /// (a debug build crashed at 2000 levels). Twice the old limit keeps pages whose unclosed
     /// `<font>` or `<span>` tags pile up; deeper ones are refused with this reason.
     static let maxDepth = 512
+
+    /// Pages from this size on (bytes) have their tree's memory handed back to the system when it
+    /// is freed (`malloc_trim`, see the C shim): a 4 MB page's tree is over 100 MB; trimming after every small page
+    /// would cost more than it saves.
+    static let largePage = 4 << 20
 
     /// How many levels of elements `root` and its descendants span, found without recursion.
     static func depth(below root: xmlNodePtr) -> Int {
