@@ -211,4 +211,21 @@ import Testing
             #expect(result.status == 3, "\(result.standardError)")
         }
     }
+
+    @Test func validateNamesTheCodeOfALanguageWrittenByName() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        func pipeline(_ languages: String) throws -> String {
+            try folder.write("""
+                {"sources": [{"use": "files", "glob": "*.html"}],
+                 "steps": ["html", "article", {"use": "filter", "language": \(languages)}],
+                 "sinks": [{"use": "jsonl", "path": "out.jsonl"}]}
+                """, to: "p.json")
+        }
+        let persian = try CommandLineTool.run(["validate", try pipeline("[\"fa\", \"persian\"]")])
+        #expect(persian.status == 2)
+        #expect(persian.standardError.contains("\"persian\"") && persian.standardError.contains("\"fa\""), "\(persian.standardError)")
+        let codes = try CommandLineTool.run(["validate", try pipeline("[\"fa\", \"en-US\", \"ar\"]")])
+        #expect(codes.status == 0, "\(codes.standardError)")
+    }
 }

@@ -51,6 +51,9 @@ public struct RecordFilter: Transform {
         include = try Self.rules(options["include"], option: "include")
         exclude = try Self.rules(options["exclude"], option: "exclude")
         languages = options.strings("language").map { Set($0.map { $0.lowercased() }) }
+        for code in languages ?? [] {
+            if let problem = Self.problem(withLanguageCode: code) { throw OptionError(option: "language", problem) }
+        }
         var lengths: [(String, Int)] = []
         if let value = options["minLength"], !value.isNull {
             guard let object = value.objectValue else {
@@ -69,6 +72,20 @@ public struct RecordFilter: Transform {
         if let after = publishedAfter, let before = publishedBefore, after >= before {
             throw OptionError(option: "publishedBefore", "is not after publishedAfter: no record could pass")
         }
+    }
+
+    /// Why `code` is not a language code records carry (ISO 639: `fa`, `de`, `pt-br`), as a clause,
+    /// or nil. A language's English name ("persian") is the usual mistake: its code is suggested.
+    /// Such a rule would drop every record, silently.
+    static func problem(withLanguageCode code: String) -> String? {
+        let primary = String(code.prefix { $0 != "-" && $0 != "_" })
+        if Locale.LanguageCode(primary).isISOLanguage { return nil }
+        let english = Locale(identifier: "en")
+        let named = Locale.LanguageCode.isoLanguageCodes.first { candidate in
+            english.localizedString(forLanguageCode: candidate.identifier)?.lowercased() == code
+        }
+        let suggestion = named.map { " (the code of \(english.localizedString(forLanguageCode: $0.identifier) ?? code) is \"\($0.identifier)\")" } ?? ""
+        return "has \"\(code)\", which is not an ISO 639 language code such as \"fa\" or \"en\"\(suggestion)"
     }
 
     public func apply(to record: Record, context: RunContext) async throws -> Record? {
