@@ -242,6 +242,7 @@ public struct PipelineRunner: Sendable {
             let sinkStepOffset = stageLabels.count
             for await timed in outbound {
                 defer { budget.release(timed.heldBytes) }
+                logOutcome(timed)
                 for timing in timed.timings {
                     summary.steps[timing.step].input += 1
                     summary.steps[timing.step].seconds += timing.seconds
@@ -317,6 +318,26 @@ public struct PipelineRunner: Sendable {
             summary.stoppedBy = stop?.requestReason
             summary.sources = pipeline.sources.count
             return summary
+        }
+    }
+
+    /// One line per record at `info`: the URL, the HTTP status, the bytes received, the time spent
+    /// on it and what became of it (`done`: passed every step, handed to the sinks).
+    private func logOutcome(_ timed: TimedOutcome) {
+        guard logger.logLevel <= .info else { return }
+        let milliseconds = Int((timed.timings.reduce(0) { $0 + $1.seconds } * 1000).rounded())
+        func line(_ record: Record, _ outcome: String) -> Logger.Message {
+            let status = record.response.map { "\($0.status)" } ?? "-"
+            let bytes = record.response.map { "\($0.bodySize) B" } ?? "-"
+            return "\(record.url) \(status) \(bytes) \(milliseconds) ms \(outcome)"
+        }
+        switch timed.outcome {
+        case .done(let record): logger.info(line(record, "done"))
+        case .skipped(let record): logger.info(line(record, "skipped"))
+        case .unchanged(let record): logger.info(line(record, "unchanged"))
+        case .remembered(let record, let entry): logger.info(line(record, "remembered failure: \(entry.failure?.reason ?? "")"))
+        case .failed(let record, let step, let reason, _): logger.info(line(record, "failed in \(step): \(reason)"))
+        case .sourceFailed: break  // logged as an error where it is written
         }
     }
 

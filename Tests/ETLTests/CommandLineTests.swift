@@ -228,4 +228,13 @@ import Testing
         let codes = try CommandLineTool.run(["validate", try pipeline("[\"fa\", \"en-US\", \"ar\"]")])
         #expect(codes.status == 0, "\(codes.standardError)")
     }
+
+    @Test func infoLogsOneLinePerURL() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let result = try CommandLineTool.run(["run", "pipelines/demo.json", "--log-level", "info", "--quiet"], environment: ["OUT": folder.url.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardError.split(separator: "\n").filter { $0.contains("demo-pages/") && $0.contains(" 200 ") && $0.hasSuffix(" done") }
+        #expect(lines.count == 5, "\(result.standardError)")
+    }
 }
