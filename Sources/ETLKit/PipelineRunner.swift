@@ -243,6 +243,7 @@ public struct PipelineRunner: Sendable {
             for await timed in outbound {
                 defer { budget.release(timed.heldBytes) }
                 logOutcome(timed)
+                count(timed, in: &summary)
                 for timing in timed.timings {
                     summary.steps[timing.step].input += 1
                     summary.steps[timing.step].seconds += timing.seconds
@@ -335,10 +336,36 @@ public struct PipelineRunner: Sendable {
         case .done(let record): logger.info(line(record, "done"))
         case .skipped(let record): logger.info(line(record, "skipped"))
         case .unchanged(let record): logger.info(line(record, "unchanged"))
-        case .remembered(let record, let entry): logger.info(line(record, "remembered failure: \(entry.failure?.reason ?? "")"))
+        case .remembered: break  // logged with its back-off where it is counted
         case .failed(let record, let step, let reason, _): logger.info(line(record, "failed in \(step): \(reason)"))
         case .sourceFailed: break  // logged as an error where it is written
         }
+    }
+
+    /// The summary's counts by HTTP status (of every response received) and by kind of failure.
+    private func count(_ timed: TimedOutcome, in summary: inout RunSummary) {
+        switch timed.outcome {
+        case .done(let record), .skipped(let record), .unchanged(let record):
+            if let status = record.response?.status { summary.statuses[status, default: 0] += 1 }
+        case .failed(let record, let step, let reason, _):
+            if let status = record.response?.status { summary.statuses[status, default: 0] += 1 }
+            summary.failureKinds[Self.failureKind(step: step, reason: reason, url: record.url), default: 0] += 1
+        case .remembered, .sourceFailed:
+            break
+        }
+    }
+
+    /// A failure's reason without what is particular to its record, for counting alike ones
+    /// together: "fetch:http: HTTP status 404" from "cannot fetch https://…/a: HTTP status 404".
+    static func failureKind(step: String, reason: String, url: String) -> String {
+        var text = reason.replacingOccurrences(of: url, with: "")
+        for prefix in ["cannot fetch :", "cannot fetch", "cannot read :", "cannot read"] where text.hasPrefix(prefix) {
+            text = String(text.dropFirst(prefix.count))
+            break
+        }
+        if let cut = text.range(of: " (") ?? text.range(of: "; ") { text = String(text[..<cut.lowerBound]) }
+        text = text.trimmingWhitespace()
+        return "\(step): \(text.count > 80 ? String(text.prefix(80)) + "…" : text)"
     }
 
     /// A URL's entry as done: the response's validators (the stored ones after a 304) and hash; nil

@@ -45,6 +45,11 @@ public struct RunSummary: Sendable {
     public var seconds = 0.0
     /// Per step, in pipeline order.
     public var steps: [StepStatistics] = []
+    /// Responses received, by HTTP status (200 for a file read).
+    public var statuses: [Int: Int] = [:]
+    /// Dead letters by kind of failure: the step and the reason without the record's URL
+    /// ("fetch:http: HTTP status 404").
+    public var failureKinds: [String: Int] = [:]
     /// Why the run stopped before its sources were done (``RunStop``: `SIGINT`, `SIGTERM`), or nil.
     public var stoppedBy: String?
 

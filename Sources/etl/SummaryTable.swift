@@ -15,6 +15,15 @@ struct SummaryTable {
                 + " + dead letters \(summary.deadLetters)"
                 + (summary.reconciles ? "" : "  (does not reconcile!)"),
         ]
+        if !summary.statuses.isEmpty {
+            lines.append("  HTTP status: " + summary.statuses.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
+        }
+        for (kind, count) in summary.failureKinds.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }).prefix(10) {
+            lines.append("  failed ×\(count): \(kind)")
+        }
+        if summary.failureKinds.count > 10 {
+            lines.append("  … and \(summary.failureKinds.count - 10) other kinds of failure (see the dead letters)")
+        }
         if let reason = summary.stoppedBy {
             lines.append("  stopped early by \(reason): the sources were cut short; every record taken in was finished and written")
         }

@@ -48,6 +48,10 @@ import Testing
             #expect(summary.deadLetters == 4)
             #expect(summary.reconciles)
             #expect(summary.exitCode == 1)
+            // Counted alike: failures by kind (without their URLs), responses by status.
+            #expect(summary.failureKinds["fetch:http: HTTP status 404"] == 1, "\(summary.failureKinds)")
+            #expect(summary.failureKinds["fetch:http: HTTP status 500"] == 1, "\(summary.failureKinds)")
+            #expect(summary.statuses[200, default: 0] >= expectations.count, "\(summary.statuses)")
             // Every URL was requested once.
             #expect(Set(server.exchanges.map(\.request.path)).count == urls.count)
         }
