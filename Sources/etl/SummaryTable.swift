@@ -1,4 +1,5 @@
 import ETLKit
+import ETLPlugins
 import Foundation
 
 /// The table `etl run` prints at the end: every record accounted for, and each step's counts and time.
@@ -33,7 +34,9 @@ struct SummaryTable {
         if summary.sourceFailures > 0 {
             lines.append("  \(summary.sourceFailures) source\(summary.sourceFailures == 1 ? "" : "s") failed (in the dead letters)")
         }
-        let header = ["step", "in", "out", "skipped", "failed", "seconds", "ms/record"]
+        // Work time: each step's time summed over its records. Workers overlap, so the sum can
+        // exceed the run's wall time (the first line's seconds).
+        let header = ["step", "in", "out", "skipped", "failed", "work s", "ms/record"]
         var rows = [header]
         for step in summary.steps {
             let perRecord = step.input > 0 ? step.seconds * 1000 / Double(step.input) : 0
@@ -48,8 +51,10 @@ struct SummaryTable {
             }
             lines.append("  " + cells.joined(separator: "  "))
         }
+        lines.append("  work s: each step's time summed over its records (steps overlap; the run took the seconds above)")
         if summary.deadLetters + summary.sourceFailures > 0 {
-            lines.append("  dead letters went to the \"\(pipeline.deadLetters.id)\" sink at \(pipeline.deadLetters.path)")
+            let file = (pipeline.deadLetters.instance as? JSONLSink).map { " (\($0.path))" } ?? ""
+            lines.append("  dead letters went to the \"\(pipeline.deadLetters.id)\" sink at \(pipeline.deadLetters.path)\(file)")
         }
         return lines.joined(separator: "\n")
     }
