@@ -66,7 +66,8 @@ import Testing
             }
         }
         try await TestHTTPServer.run(routes: routes) { server in
-            let record = try await try fetcher(["delay": 0.3]).fetch(Record(url: server.url("/1"), source: "test"), context: context)
+            let spaced = try fetcher(["delay": 0.3])
+            let record = try await spaced.fetch(Record(url: server.url("/1"), source: "test"), context: context)
             #expect(record.response?.finalURL == server.url("/4"))
             #expect(record.url == server.url("/1"))
             #expect(server.exchanges.map(\.request.path) == ["/1", "/2", "/3", "/4"])
