@@ -82,7 +82,7 @@ import Testing
         let permanent: [HTTPFetchError] = [
             .httpStatus(url: url, finalURL: url, status: 404), .httpStatus(url: url, finalURL: url, status: 410),
             .robotsDisallowed(url: url, rule: "Disallow: /"), .redirectRefused(url: url, target: "file:///etc/passwd", reason: "not http"),
-            .addressRefused(url: url, address: "10.0.0.1", kind: "private"), .unsupportedMediaType(url: url, mediaType: "image/png"),
+            .addressRefused(url: url, address: "127.0.0.2", kind: "loopback"), .unsupportedMediaType(url: url, mediaType: "image/png"),
             .tooLarge(url: url, limit: 10), .invalidURL("mailto:x"),
             .afterRedirect(url: url, target: url + "/b", error: .httpStatus(url: url + "/b", finalURL: url + "/b", status: 404)),
             .failedAfterAttempts(attempts: 2, last: .httpStatus(url: url, finalURL: url, status: 410)),

@@ -292,7 +292,7 @@ import Testing
             "concurrency", "perHost", "delay", "robots", "maxCrawlDelay", "retries", "backoff", "maxRetryAfter",
             "connectTimeout", "timeout", "maxRedirects", "maxBytes", "userAgent", "allowPrivate", "headers",
         ])
-        #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["allowPrivate": ["10.0.0.0/33"]])) }
+        #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["allowPrivate": ["127.0.0.0/33"]])) }
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["allowPrivate": ["http://intranet/"]])) }
     }
 
