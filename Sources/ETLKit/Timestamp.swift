@@ -2,14 +2,24 @@ import Foundation
 
 /// ISO 8601 text for dates, in UTC (run bookkeeping) or with a place's offset (article dates).
 public enum Timestamp {
-    /// `2023-06-20T08:51:00Z`. Worked out with integer arithmetic (days to a civil date, after
-    /// Howard Hinnant's algorithm), not with a `Calendar`: every fetched record carries one, and a
-    /// calendar's date components cost more than the rest of writing the record.
+    /// `2023-06-20T08:51:00Z`. Worked out with integer arithmetic (``civilDate(daysSince1970:)``),
+    /// not with a `Calendar`: every fetched record carries one, and a calendar's date components
+    /// cost more than the rest of writing the record.
     public static func iso8601(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        // Days since 1970-01-01 to year, month, day (proleptic Gregorian).
+        let (year, month, day) = civilDate(daysSince1970: days)
+        func pad(_ value: Int, _ width: Int = 2) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month))-\(pad(day))T\(pad(secondOfDay / 3600)):\(pad(secondOfDay / 60 % 60)):\(pad(secondOfDay % 60))Z"
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (negative: before), after Howard
+    /// Hinnant's days-to-civil algorithm.
+    public static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
@@ -18,12 +28,7 @@ public enum Timestamp {
         let monthIndex = (5 * dayOfYear + 2) / 153
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int, _ width: Int = 2) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month))-\(pad(day))T\(pad(secondOfDay / 3600)):\(pad(secondOfDay / 60 % 60)):\(pad(secondOfDay % 60))Z"
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// `2023-06-20T12:21:00+03:30`: the date with the offset its time zone had on that day (from the

@@ -196,19 +196,6 @@ public struct ArticleDate: Sendable {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// The Gregorian day `days` after 1970-01-01.
-    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = floorDivide(shifted, 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
@@ -254,7 +241,7 @@ public struct ArticleDate: Sendable {
 
     /// `2024-03-10T09:00:00`: a local time with no offset.
     static func floating(days: Int, seconds: Int) -> String {
-        let (year, month, day) = civil(days: days)
+        let (year, month, day) = Timestamp.civilDate(daysSince1970: days)
         return pad(year, 4) + "-" + pad(month) + "-" + pad(day) + "T" + pad(seconds / 3600) + ":" + pad(seconds / 60 % 60) + ":" + pad(seconds % 60)
     }
 
