@@ -54,6 +54,10 @@ public struct Record: Sendable {
         return output
     }
 
+    /// The output fields that differ each time an unchanged page is fetched (the time of the
+    /// fetch): a sink that keeps one line per version leaves them out when it compares versions.
+    public static let fieldsOfTheFetchAlone: Set<String> = ["fetchedAt"]
+
     /// A field's value as text, or nil when the field is missing, null or empty.
     public func text(_ field: String) -> String? {
         guard let value = fields[field], !value.isNull else { return nil }

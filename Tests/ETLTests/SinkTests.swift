@@ -125,6 +125,31 @@ import Testing
         }
     }
 
+    /// A page fetched again (after a kill, or unchanged since the last run) differs only in the time
+    /// of its fetch: that is not a new version.
+    @Test func uniqueTakesARefetchOfTheSameContentForTheSameVersion() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/articles.jsonl"
+            func record(fetchedAt: String, title: String) -> ETLKit.Record {
+                var record = ETLKit.Record(url: "https://example.com/1", source: "urls")
+                record.fields["title"] = .string(title)
+                record.fields["fetchedAt"] = .string(fetchedAt)
+                return record
+            }
+            try Data("{\"fetchedAt\":\"2026-11-25T10:00:00Z\",\"title\":\"First\",\"url\":\"https://example.com/1\"}\n".utf8).write(to: URL(fileURLWithPath: path))
+            let sink = try JSONLSink(options: PluginOptions(["path": .string(path), "mode": "append", "unique": "url"]))
+            try await sink.open(context: testContext)
+            try await sink.write(record(fetchedAt: "2026-11-26T10:00:00Z", title: "First"))
+            try await sink.write(record(fetchedAt: "2026-11-26T11:00:00Z", title: "First, corrected"))
+            try await sink.write(record(fetchedAt: "2026-11-26T12:00:00Z", title: "First, corrected"))
+            try await sink.close()
+            #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") == [
+                "{\"fetchedAt\":\"2026-11-25T10:00:00Z\",\"title\":\"First\",\"url\":\"https://example.com/1\"}",
+                "{\"fetchedAt\":\"2026-11-26T11:00:00Z\",\"title\":\"First, corrected\",\"url\":\"https://example.com/1\"}",
+            ])
+        }
+    }
+
     // MARK: jsonl: replaced, not truncated (issue #10)
 
     /// Five old lines, as the last run left them.

@@ -38,7 +38,7 @@ public actor JSONLSink: Sink {
             OptionSpec("mode", .choice(["overwrite", "append"]), default: "overwrite",
                        "\"overwrite\" replaces the file when the run succeeds; \"append\" adds to an existing one."),
             OptionSpec("unique", .string,
-                       "A field (such as \"url\") whose value stands in the file once per version: a record whose line is already there, same value and same content, is not written again (a run replayed after a kill doubles nothing); a record whose value is there with other content (an updated article) is written, and the last line of a value is its current version."),
+                       "A field (such as \"url\") whose value stands in the file once per version: a record whose line is already there, same value and same content, is not written again (a run replayed after a kill doubles nothing; the time of the fetch, fetchedAt, is not content); a record whose value is there with other content (an updated article) is written, and the last line of a value is its current version."),
         ]
     )
 
@@ -59,8 +59,9 @@ public actor JSONLSink: Sink {
     public nonisolated let mode: Mode
     /// The field whose values are kept unique, if any.
     public nonisolated let uniqueField: String?
-    /// The values of ``uniqueField`` in the file, with a hash of the last line that holds each
-    /// (hashes compare lines of this process only, so the standard library's seeded hash is enough).
+    /// The values of ``uniqueField`` in the file, with a hash of the content of the last line that
+    /// holds each (see ``contentHash(_:)``; hashes compare lines of this process only, so the
+    /// standard library's seeded hash is enough).
     private var written: [String: Int] = [:]
 
     /// The open output, nil before ``open(context:)`` and after ``close()``.
@@ -129,8 +130,9 @@ public actor JSONLSink: Sink {
                 do {
                     var reader = try LineReader(path: path)
                     while let line = try reader.nextLine() {
-                        if let value = (try? JSONNodeParser.parse(bytes: Array(line)))?.member(uniqueField)?.value.value.plainText {
-                            written[value] = Self.hash(line)
+                        if case .object(let fields)? = (try? JSONNodeParser.parse(bytes: Array(line)))?.value,
+                           let value = fields[uniqueField]?.plainText {
+                            written[value] = Self.contentHash(fields)
                         }
                     }
                 } catch {
@@ -149,10 +151,10 @@ public actor JSONLSink: Sink {
         // The unique value and the hash it had before this record, to undo if the write fails.
         var replaced: (value: String, hash: Int?)?
         if let uniqueField, let value = record.output[uniqueField]?.plainText {
-            let hash = Self.hash(buffer[start...])
+            let hash = Self.contentHash(record.output)
             let previous = written.updateValue(hash, forKey: value)
             guard previous != hash else {
-                buffer.removeSubrange(start...)  // this very line is in the file already
+                buffer.removeSubrange(start...)  // this version is in the file already
                 return
             }
             replaced = (value, previous)
@@ -171,8 +173,14 @@ public actor JSONLSink: Sink {
         }
     }
 
-    /// A line's hash, without its line break.
-    private static func hash(_ line: ArraySlice<UInt8>) -> Int {
+    /// A hash of a record's content: its line as written, without the fields that change on every
+    /// fetch of an unchanged page (``Record/fieldsOfTheFetchAlone``), so that a page fetched again
+    /// after a kill, or unchanged since the last run, is not taken for a new version.
+    private static func contentHash(_ fields: [String: JSONValue]) -> Int {
+        var content = fields
+        for field in Record.fieldsOfTheFetchAlone { content.removeValue(forKey: field) }
+        var line: [UInt8] = []
+        JSONValue.object(content).write(to: &line)
         var hasher = Hasher()
         line.withUnsafeBytes { hasher.combine(bytes: $0) }
         return hasher.finalize()
