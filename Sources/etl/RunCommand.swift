@@ -12,8 +12,11 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Records stream from the sources through the fetcher and steps to the sinks; a record that \
             fails any step goes to the dead-letter sink with the step and the reason, and the run goes on. \
-            On a terminal a progress line shows done, failed and the rate; at the end a table accounts for \
-            every record: in = written + skipped + dead letters.
+            On a terminal a progress line shows done, failed and the rate; elsewhere (cron, a log file) \
+            a progress line is written every 30 seconds (--progress-every). At the end a table accounts \
+            for every record: in = written + skipped + dead letters. The summary, progress and logs go \
+            to standard error, so standard output stays the records' (a sink with "path": "-"); \
+            --log-format json writes them all as JSON Lines.
 
             With a "state" file in the pipeline, runs are incremental: pages that answer 304 to a \
             conditional request, or whose text hashes as last time, are skipped as unchanged and not \
@@ -57,32 +60,39 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress line and no summary table.")
     var quiet = false
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical. At info, one line per URL (status, bytes, milliseconds, outcome).")
     var logLevel: Logger.Level = .warning
+
+    @Option(name: .long, help: "text, or json: every log line, progress report and the summary as one JSON object per line on standard error.")
+    var logFormat: LogFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp("When standard error is not a terminal (cron, a log file), write a progress line this often; 0 for none.", valueName: "seconds"))
+    var progressEvery: Int = 30
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if progressEvery < 0 { throw ValidationError("--progress-every must be 0 (no progress lines) or a number of seconds") }
     }
 
     func run() async throws {
         let loaded = try pipeline.load()
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let progress = (!quiet && Console.isErrorTerminal) ? ProgressLine() : nil
+        logFormat.bootstrap(level: logLevel)
+        // A redrawn line on a terminal; elsewhere (cron, a log file, JSON logs) a line every few seconds.
+        let live = !quiet && Console.isErrorTerminal && logFormat == .text
+        let progress = live ? ProgressLine() : nil
+        let report = !quiet && !live && progressEvery > 0 ? ProgressReport(every: .seconds(progressEvery), format: logFormat) : nil
         var onProgress: (@Sendable (RunProgress) -> Void)?
         if let progress {
             onProgress = { snapshot in progress.update(snapshot) }
+        } else if let report {
+            onProgress = { snapshot in report.update(snapshot) }
         }
         var stateStore: SQLiteStateStore?
         if let path = loaded.state {
             do {
                 stateStore = try SQLiteStateStore(path: path)
             } catch {
-                Console.error("error: \(error)")
+                logFormat.report("error", "\(error)")
                 throw ExitCode(3)
             }
         }
@@ -97,20 +107,26 @@ struct RunCommand: AsyncParsableCommand {
             summary = try await runner.run()
         } catch {
             progress?.finish()
+            report?.finish()
             try? await stateStore?.close()
-            Console.error("error: \(error)")
+            logFormat.report("error", "\(error)")
             throw ExitCode(3)
         }
         progress?.finish()
+        report?.finish()
         do {
             try await stateStore?.close()
         } catch {
-            Console.error("warning: \(error)")
+            logFormat.report("warning", "\(error)")
         }
         if !quiet {
             // On standard error, as the progress line and the logs: standard output is the records'
             // when a sink writes there (`"path": "-"`), and stays clean for `etl run … | jq` otherwise.
-            Console.error(SummaryTable(pipeline: loaded, summary: summary).text)
+            let table = SummaryTable(pipeline: loaded, summary: summary)
+            switch logFormat {
+            case .text: Console.error(table.text)
+            case .json: JSONLogHandler.write(table.json)
+            }
         }
         if let signal = signals.received { throw ExitCode(128 + signal) }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }

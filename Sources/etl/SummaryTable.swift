@@ -67,4 +67,29 @@ struct SummaryTable {
         if summary.rememberedFailures > 0 { parts.append("remembered failures \(summary.rememberedFailures)") }
         return parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
     }
+
+    /// The summary as one JSON object (for `--log-format json`): the same counts as the table, the
+    /// steps as an array in pipeline order, `workSeconds` summed over records as in the table.
+    var json: [String: JSONValue] {
+        var fields: [String: JSONValue] = [
+            "level": "notice", "message": "summary", "pipeline": .string(pipeline.name),
+            "input": .integer(summary.input), "written": .integer(summary.written),
+            "skipped": .integer(summary.skipped), "unchanged": .integer(summary.unchanged),
+            "rememberedFailures": .integer(summary.rememberedFailures),
+            "deadLetters": .integer(summary.deadLetters), "sourceFailures": .integer(summary.sourceFailures),
+            "repeatedURLs": .integer(summary.repeatedURLs), "seconds": .number((summary.seconds * 1000).rounded() / 1000),
+            "reconciles": .bool(summary.reconciles), "exitCode": .integer(Int(summary.exitCode)),
+            "statuses": .object(Dictionary(uniqueKeysWithValues: summary.statuses.map { (String($0.key), .integer($0.value)) })),
+            "failureKinds": .object(summary.failureKinds.mapValues { .integer($0) }),
+            "steps": .array(summary.steps.map { step in
+                .object(["label": .string(step.label), "input": .integer(step.input), "output": .integer(step.output),
+                         "skipped": .integer(step.skipped), "failed": .integer(step.failed),
+                         "workSeconds": .number((step.seconds * 1000).rounded() / 1000)])
+            }),
+            "deadLetterSink": .string(pipeline.deadLetters.id),
+        ]
+        if let reason = summary.stoppedBy { fields["stoppedBy"] = .string(reason) }
+        if let sink = pipeline.deadLetters.instance as? JSONLSink { fields["deadLetterFile"] = .string(sink.path) }
+        return fields
+    }
 }

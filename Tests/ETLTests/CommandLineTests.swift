@@ -237,4 +237,43 @@ import Testing
         let lines = result.standardError.split(separator: "\n").filter { $0.contains("demo-pages/") && $0.contains(" 200 ") && $0.hasSuffix(" done") }
         #expect(lines.count == 5, "\(result.standardError)")
     }
+
+    /// Standard error is a pipe here (as under cron): no redrawn line, but a plain progress line on
+    /// time, even while no record finishes (a polite crawl waits on its delay).
+    @Test func progressLinesWhenStandardErrorIsNotATerminal() async throws {
+        var site = try LocalNewsSite(count: 6)
+        site.pageDelay = .milliseconds(300)
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        try await site.serve { server, _ in
+            let result = try CommandLineTool.run(["run", "pipelines/news-site.json", "--progress-every", "1"],
+                                                 environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0.4"])
+            #expect(result.status == 0, "\(result.standardError)")
+            let lines = result.standardError.split(separator: "\n").filter { $0.hasPrefix("progress: in ") && $0.contains(" records/s ") }
+            #expect(lines.count >= 2, "\(result.standardError)")
+            #expect(!result.standardError.contains("\u{1B}[K"), "a terminal's redrawn line in a pipe")
+            let quiet = try CommandLineTool.run(["run", "pipelines/news-site.json", "--progress-every", "1", "--quiet", "--full-refresh"],
+                                                environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0.4"])
+            #expect(quiet.status == 0)
+            #expect(!quiet.standardError.contains("progress:"), "\(quiet.standardError)")
+        }
+    }
+
+    /// `--log-format json`: everything on standard error is JSON Lines, down to the summary.
+    @Test func jsonLogFormatWritesEveryLineAsJSON() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let result = try CommandLineTool.run(["run", "pipelines/demo.json", "--log-level", "info", "--log-format", "json"], environment: ["OUT": folder.url.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let objects = try result.standardError.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
+        }
+        #expect(objects.allSatisfy { $0["level"] is String && $0["message"] is String && $0["time"] is String })
+        #expect(objects.filter { ($0["message"] as? String)?.hasSuffix(" done") == true && $0["level"] as? String == "info" }.count == 5)
+        let summary = try #require(objects.last)
+        #expect(summary["message"] as? String == "summary")
+        #expect(summary["written"] as? Int == 5)
+        #expect(summary["reconciles"] as? Bool == true)
+        #expect((summary["steps"] as? [Any])?.isEmpty == false)
+    }
 }
