@@ -16,6 +16,7 @@ public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
 public struct JSONNodeParser {
     private let bytes: [UInt8]
     private let allowsNUL: Bool
+    private let allowsComments: Bool
     private var index = 0
     private var line = 1
     private var lineStart = 0
@@ -24,20 +25,23 @@ public struct JSONNodeParser {
 
     /// Parses a whole document; trailing content other than white space is an error.
     public static func parse(_ text: String, allowingNUL: Bool = true) throws(JSONSyntaxError) -> JSONNode {
-        var parser = JSONNodeParser(bytes: Array(text.utf8), allowsNUL: allowingNUL)
+        var parser = JSONNodeParser(bytes: Array(text.utf8), allowsNUL: allowingNUL, allowsComments: false)
         return try parser.parseDocument()
     }
 
     /// Parses a whole document given as UTF-8 bytes; bytes that are not UTF-8 are an error.
-    public static func parse(bytes: [UInt8], allowingNUL: Bool = true) throws(JSONSyntaxError) -> JSONNode {
-        var parser = JSONNodeParser(bytes: bytes, allowsNUL: allowingNUL)
+    /// `allowingComments` reads JSONC: `// …` and `/* … */` comments wherever white space may be
+    /// (pipeline files; JSON from the web stays strict).
+    public static func parse(bytes: [UInt8], allowingNUL: Bool = true, allowingComments: Bool = false) throws(JSONSyntaxError) -> JSONNode {
+        var parser = JSONNodeParser(bytes: bytes, allowsNUL: allowingNUL, allowsComments: allowingComments)
         try parser.checkUTF8()
         return try parser.parseDocument()
     }
 
-    private init(bytes: [UInt8], allowsNUL: Bool) {
+    private init(bytes: [UInt8], allowsNUL: Bool, allowsComments: Bool) {
         self.bytes = bytes
         self.allowsNUL = allowsNUL
+        self.allowsComments = allowsComments
         // A UTF-8 byte order mark is allowed and skipped.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             index = 3
@@ -102,15 +106,15 @@ public struct JSONNodeParser {
     }
 
     private mutating func parseDocument() throws(JSONSyntaxError) -> JSONNode {
-        skipWhitespace()
+        try skipWhitespace()
         guard index < bytes.count else { throw error("the file is empty; expected a JSON object") }
         let node = try parseValue()
-        skipWhitespace()
+        try skipWhitespace()
         if index < bytes.count { throw error("unexpected \(describeCurrent()) after the end of the JSON value") }
         return node
     }
 
-    private mutating func skipWhitespace() {
+    private mutating func skipWhitespace() throws(JSONSyntaxError) {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0D: index += 1
@@ -118,8 +122,39 @@ public struct JSONNodeParser {
                 index += 1
                 line += 1
                 lineStart = index
+            case UInt8(ascii: "/") where allowsComments:
+                try skipComment()
             default: return
             }
+        }
+    }
+
+    /// Skips a `// …` comment to the end of its line or a `/* … */` one (which may span lines; it
+    /// does not nest), as JSONC allows; the index is on the `/`.
+    private mutating func skipComment() throws(JSONSyntaxError) {
+        let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+        switch next {
+        case UInt8(ascii: "/"):
+            while index < bytes.count && bytes[index] != 0x0A { index += 1 }
+        case UInt8(ascii: "*"):
+            let opening = location
+            index += 2
+            while true {
+                guard index < bytes.count else {
+                    throw JSONSyntaxError(message: "a comment opened with /* is not closed by */", location: opening)
+                }
+                if bytes[index] == UInt8(ascii: "*"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "/") {
+                    index += 2
+                    return
+                }
+                if bytes[index] == 0x0A {
+                    line += 1
+                    lineStart = index + 1
+                }
+                index += 1
+            }
+        default:
+            throw error("unexpected '/'; a comment starts with // or /*")
         }
     }
 
@@ -131,7 +166,7 @@ public struct JSONNodeParser {
     }
 
     private mutating func parseValue() throws(JSONSyntaxError) -> JSONNode {
-        skipWhitespace()
+        try skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of file; expected a value") }
         let start = location
         switch bytes[index] {
@@ -165,13 +200,13 @@ public struct JSONNodeParser {
         defer { depth -= 1 }
         index += 1
         var members: [JSONNode.Member] = []
-        skipWhitespace()
+        try skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
             return JSONNode(kind: .object(members), location: start)
         }
         while true {
-            skipWhitespace()
+            try skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of file; expected a member name or '}'") }
             guard bytes[index] == UInt8(ascii: "\"") else {
                 if bytes[index] == UInt8(ascii: "}") { throw error("trailing comma before '}'") }
@@ -179,14 +214,14 @@ public struct JSONNodeParser {
             }
             let keyLocation = location
             let key = try parseString()
-            skipWhitespace()
+            try skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw error("unexpected \(describeCurrent()); expected ':' after member name \"\(key)\"")
             }
             index += 1
             let value = try parseValue()
             members.append(JSONNode.Member(key: key, keyLocation: keyLocation, value: value))
-            skipWhitespace()
+            try skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of file; expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; break }
@@ -200,16 +235,16 @@ public struct JSONNodeParser {
         defer { depth -= 1 }
         index += 1
         var elements: [JSONNode] = []
-        skipWhitespace()
+        try skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
             index += 1
             return JSONNode(kind: .array(elements), location: start)
         }
         while true {
-            skipWhitespace()
+            try skipWhitespace()
             if index < bytes.count && bytes[index] == UInt8(ascii: "]") { throw error("trailing comma before ']'") }
             elements.append(try parseValue())
-            skipWhitespace()
+            try skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of file; expected ',' or ']'") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; break }

@@ -22,13 +22,16 @@ import Foundation
 /// never opens the state file: validating does no I/O). Every problem is collected (not only the first), each with
 /// its JSON path and line:column.
 ///
-/// The file is read strictly: it must be UTF-8, no object may name a member twice (JSON readers
+/// Comments are allowed as in JSONC (`// …` to the end of the line, `/* … */`). Otherwise the file
+/// is read strictly: it must be UTF-8, no object may name a member twice (JSON readers
 /// keep one value silently; here both places are reported), and no string may hold NUL, raw or as
 /// `\u0000` (a path handed to the system would end at it). A JSON syntax error stops the reading and
 /// is the only problem reported.
 public struct PipelineLoader: Sendable {
     public var registry: PluginRegistry
     public var environment: [String: String]
+    /// Values given on the command line in place of the file's (`--set PATH=VALUE`), applied in order.
+    public var overrides: [PipelineOverride] = []
 
     /// Members the top level may have, for "did you mean".
     public static let topLevelKeys = ["$schema", "name", "description", "sources", "fetch", "steps", "sinks", "deadLetters", "concurrency", "maxBytesInFlight", "state"]
@@ -64,16 +67,28 @@ public struct PipelineLoader: Sendable {
     }
 
     private func load(bytes: [UInt8], file: String?, defaultName: String) throws(PipelineError) -> Pipeline {
-        let root: JSONNode
+        var root: JSONNode
         do {
-            root = try JSONNodeParser.parse(bytes: bytes, allowingNUL: false)
+            root = try JSONNodeParser.parse(bytes: bytes, allowingNUL: false, allowingComments: true)
         } catch {
             throw PipelineError(file: file, diagnostics: [PipelineDiagnostic(path: .root, location: error.location, message: "invalid JSON: \(error.message)")])
+        }
+        for override in overrides {
+            do {
+                root = try override.applied(to: root)
+            } catch {
+                throw PipelineError(file: file, diagnostics: [PipelineDiagnostic(path: override.path, location: nil, message: error.description)])
+            }
         }
         var builder = Builder(registry: registry, expansion: EnvironmentExpansion(environment: environment))
         let pipeline = builder.build(root: root, defaultName: defaultName)
         guard builder.diagnostics.isEmpty, let pipeline else {
-            throw PipelineError(file: file, diagnostics: builder.diagnostics)
+            // A value that came from the command line has no place in the file: say where it came from.
+            let diagnostics = builder.diagnostics.map { diagnostic in
+                guard let override = overrides.last(where: { diagnostic.path.starts(with: $0.path) }) else { return diagnostic }
+                return PipelineDiagnostic(path: diagnostic.path, location: nil, message: "\(diagnostic.message) (given by \(override))")
+            }
+            throw PipelineError(file: file, diagnostics: diagnostics)
         }
         return pipeline
     }

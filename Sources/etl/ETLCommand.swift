@@ -58,6 +58,11 @@ struct PipelineOptions: ParsableArguments {
     @Argument(help: "The pipeline file (JSON).", completion: .file(extensions: ["json"]))
     var file: String
 
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Use VALUE in place of the file's value at PATH (repeatable): --set concurrency=4, --set sinks[0].path=/tmp/a.jsonl. VALUE is JSON when it parses as JSON, else a string; it is checked as the file's values are.",
+        valueName: "PATH=VALUE"))
+    var overrides: [String] = []
+
     init() {}
 
     init(file: String) {
@@ -66,8 +71,15 @@ struct PipelineOptions: ParsableArguments {
 
     /// Loads and validates the pipeline with the built-in plugins; invalid files exit with 2.
     func load() throws -> Pipeline {
+        var loader = PipelineLoader(registry: .builtins)
         do {
-            return try PipelineLoader(registry: .builtins).load(file: file)
+            loader.overrides = try overrides.map { argument throws(PipelineOverrideError) in try PipelineOverride(parsing: argument) }
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(2)
+        }
+        do {
+            return try loader.load(file: file)
         } catch {
             Console.error(error.description)
             let count = error.diagnostics.count

@@ -276,4 +276,19 @@ import Testing
         #expect(summary["reconciles"] as? Bool == true)
         #expect((summary["steps"] as? [Any])?.isEmpty == false)
     }
+
+    /// `--set` through the real binary: the demo written where the command line says.
+    @Test func setOverridesAValueOfThePipelineFile() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let result = try CommandLineTool.run(["run", "pipelines/demo.json", "--quiet", "--set", "sinks[0].path=\(folder.url.path)/elsewhere.jsonl"], environment: ["OUT": folder.url.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try readJSONLines(folder.path("elsewhere.jsonl")).count == 5)
+        let bad = try CommandLineTool.run(["validate", "pipelines/demo.json", "--set", "concurrency=many"])
+        #expect(bad.status == 2)
+        #expect(bad.standardError.contains("$.concurrency: expected an integer") && bad.standardError.contains("(given by --set concurrency=many)"), "\(bad.standardError)")
+        let malformed = try CommandLineTool.run(["validate", "pipelines/demo.json", "--set", "concurrency"])
+        #expect(malformed.status == 2)
+        #expect(malformed.standardError.contains("expected PATH=VALUE"), "\(malformed.standardError)")
+    }
 }

@@ -31,6 +31,69 @@ import Testing
         #expect(pipeline.maxBytesInFlight == 64 * 1024 * 1024)
     }
 
+    // MARK: JSONC comments and --set (issue #11)
+
+    @Test func commentsAreAllowedAndPlacesStayRight() throws {
+        let pipeline = try loader.load(text: """
+            // Daily news
+            {
+              /* where the pages come from,
+                 over two lines */
+              "sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}], // three pages
+              "sinks": [{"use": "jsonl", "path": "a.jsonl" /* beside */}]
+            }
+            """)
+        #expect(pipeline.sources.map(\.id) == ["pattern"])
+        // A place after a comment of two lines is still the right line and column.
+        let found = diagnostics("""
+            {
+              /* one
+                 two */ "sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": "x"}],
+              "sinks": [{"use": "jsonl", "path": "a.jsonl"}]
+            }
+            """)
+        #expect(found.map { "\($0.location.map(\.description) ?? "-") \($0.path)" } == ["3:86 $.sources[0].to"])
+        let unclosed = diagnostics("{\"sources\": [] /* no end")
+        #expect(unclosed.first?.message.contains("comment opened with /* is not closed") == true, "\(unclosed)")
+        let lone = diagnostics("{\"sources\": [] / 3}")
+        #expect(lone.first?.message.contains("a comment starts with // or /*") == true, "\(lone)")
+    }
+
+    @Test func overridesReplaceAddAndAreCheckedLikeTheFile() throws {
+        let text = """
+            {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
+             "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+            """
+        var overriding = loader
+        overriding.overrides = try ["concurrency=4", "$.sinks[0].path=${OUT}/b.jsonl", "sinks[0].mode=append", "sources[0].to=5"].map { try PipelineOverride(parsing: $0) }
+        let pipeline = try overriding.load(text: text)
+        #expect(pipeline.concurrency == 4)
+        let sink = try #require(pipeline.sinks.first?.instance as? JSONLSink)
+        #expect(sink.path == "/tmp/etl-out/b.jsonl")
+        #expect(sink.mode == .append)
+        // A bad value is reported as a value of the file would be, naming the --set it came from.
+        overriding.overrides = try ["sinks[0].mode=sideways"].map { try PipelineOverride(parsing: $0) }
+        #expect(throws: PipelineError.self) { try overriding.load(text: text) }
+        do {
+            _ = try overriding.load(text: text)
+        } catch {
+            #expect(error.diagnostics.map(\.description) == ["$.sinks[0].mode: \"sideways\" is not one of \"overwrite\", \"append\" (given by --set sinks[0].mode=sideways)"])
+        }
+        // Paths that lead nowhere.
+        overriding.overrides = try ["sinks[3].path=x"].map { try PipelineOverride(parsing: $0) }
+        do {
+            _ = try overriding.load(text: text)
+            Issue.record("loaded")
+        } catch {
+            #expect(error.description.contains("$.sinks has 1 element, so there is no [3]"), "\(error)")
+        }
+        #expect(throws: PipelineOverrideError.self) { try PipelineOverride(parsing: "concurrency") }
+        #expect(throws: PipelineOverrideError.self) { try PipelineOverride(parsing: "sinks[x].path=a") }
+        #expect(try PipelineOverride(parsing: "name=4").value == .integer(4))
+        #expect(try PipelineOverride(parsing: "name=\"4\"").value == .string("4"))
+        #expect(try PipelineOverride(parsing: "path=/tmp/a=b").value == .string("/tmp/a=b"))
+    }
+
     @Test func maxBytesInFlightIsATopLevelMember() throws {
         let pipeline = try loader.load(text: """
             {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
