@@ -45,6 +45,23 @@ public struct JSONNode: Sendable {
         }
     }
 
+    /// The node at `path` below this one, if there is one.
+    public func node(at path: JSONPath) -> JSONNode? {
+        var node = self
+        for component in path.components {
+            switch (component, node.kind) {
+            case (.key(let key), .object):
+                guard let member = node.member(key) else { return nil }
+                node = member.value
+            case (.index(let index), .array(let elements)) where elements.indices.contains(index):
+                node = elements[index]
+            default:
+                return nil
+            }
+        }
+        return node
+    }
+
     /// The member named `key`, if this is an object that has one.
     public func member(_ key: String) -> Member? {
         if case .object(let members) = kind { return members.last { $0.key == key } }

@@ -88,7 +88,17 @@ public struct PipelineLoader: Sendable {
                 guard let override = overrides.last(where: { diagnostic.path.starts(with: $0.path) }) else { return diagnostic }
                 return PipelineDiagnostic(path: diagnostic.path, location: nil, message: "\(diagnostic.message) (given by \(override))")
             }
-            throw PipelineError(file: file, diagnostics: diagnostics)
+            // In the order of the file, as a compiler lists them (those without a place last).
+            let ordered = diagnostics.enumerated().sorted { a, b in
+                let (x, y) = (a.element.location, b.element.location)
+                switch (x, y) {
+                case let (x?, y?) where x != y: return (x.line, x.column) < (y.line, y.column)
+                case (nil, _?): return false
+                case (_?, nil): return true
+                default: return a.offset < b.offset
+                }
+            }.map(\.element)
+            throw PipelineError(file: file, diagnostics: ordered)
         }
         return pipeline
     }
@@ -191,10 +201,81 @@ private struct Builder {
         let deadLetters = plugin(deadLetterNode, path: deadLetterPath, allowed: [.sink])
             .flatMap { stage in (stage.instance as? any Sink).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
 
+        checkOrder(of: steps, root: root)
+        checkFetchers(for: sources, fetchers: fetchers, root: root)
+        checkOutputs(sinks: sinks + (deadLetters.map { [$0] } ?? []), state: state, root: root)
+
         guard diagnostics.isEmpty, let deadLetters else { return nil }
         return Pipeline(name: name, sources: sources, fetchers: fetchers, steps: steps, sinks: sinks,
                         deadLetters: deadLetters, concurrency: concurrency, maxBytesInFlight: maxBytesInFlight,
                         state: state, namedHosts: namedHosts)
+    }
+
+    /// Where a plugin is declared, for a message about it (the file's top when the plugin is a default).
+    func location(of path: JSONPath, in root: JSONNode) -> SourceLocation {
+        root.node(at: path)?.location ?? root.location
+    }
+
+    /// A step that reads the cleaned page (`article`) needs a cleaner (`html`) before it: steps run
+    /// in the order written, and without one every record would fail in it.
+    mutating func checkOrder(of steps: [PipelineStage<ProcessingStep>], root: JSONNode) {
+        var cleaned = false
+        for step in steps {
+            switch step.instance {
+            case .cleaner: cleaned = true
+            case .transform:
+                guard !cleaned, registry.plugin(step.id)?.descriptor.needsCleanedPage == true else { continue }
+                let cleaners = registry.ids(of: .cleaner).map { "\"\($0)\"" }.joined(separator: " or ")
+                // No cleaner came before, so any cleaner there is comes after.
+                let later = steps.first { if case .cleaner = $0.instance { true } else { false } }
+                report(step.path, location(of: step.path, in: root),
+                       "\"\(step.id)\" reads the page a cleaner makes, but no cleaner comes before it (steps run in the order written): put \(cleaners) before it"
+                       + (later.map { " (\"\($0.id)\" is at \($0.path), after it)" } ?? ""))
+            }
+        }
+    }
+
+    /// Every URL a source sends must have a fetcher that reads its scheme, or each record would be a
+    /// dead letter: a `files` source with only `http` in `fetch`.
+    mutating func checkFetchers(for sources: [PipelineStage<any Source>], fetchers: [PipelineStage<any Fetcher>], root: JSONNode) {
+        let read = Set(fetchers.flatMap { $0.instance.schemes })
+        for source in sources {
+            guard let schemes = source.instance.urlSchemes else { continue }
+            let unread = schemes.subtracting(read).sorted()
+            guard !unread.isEmpty else { continue }
+            // Which registered fetchers, with their defaults, would read them.
+            let helpers = registry.ids(of: .fetcher).filter { id in
+                guard let type = registry.plugin(id), let fetcher = try? type.init(options: PluginOptions([:])) as? any Fetcher else { return false }
+                return !fetcher.schemes.isDisjoint(with: unread)
+            }
+            let fetchersText = fetchers.isEmpty ? "none" : fetchers.map { "\($0.id) (\($0.instance.schemes.sorted().joined(separator: ", ")))" }.joined(separator: ", ")
+            report(source.path, location(of: source.path, in: root),
+                   "\"\(source.id)\" sends \(unread.map { "\($0):" }.joined(separator: " and ")) URLs, which no fetcher of the pipeline reads (\"fetch\": \(fetchersText))"
+                   + (helpers.isEmpty ? "" : "; add \(helpers.map { "\"\($0)\"" }.joined(separator: " or ")) to \"fetch\""))
+        }
+    }
+
+    /// Two outputs on one path (two sinks, a sink and the dead letters, a sink and the state) would
+    /// overwrite or corrupt each other: each must have its own.
+    mutating func checkOutputs(sinks: [PipelineStage<any Sink>], state: String?, root: JSONNode) {
+        var outputs: [(path: String, owner: JSONPath, option: JSONPath)] = []
+        for sink in sinks {
+            guard let path = sink.instance.outputPath else { continue }
+            // The option that names the file (`path`, the text sink's `directory`), for the message's place.
+            let option = ["path", "directory"].map { sink.path.appending($0) }.first { root.node(at: $0) != nil } ?? sink.path
+            outputs.append((path, sink.path, option))
+        }
+        if let state { outputs.append((state, JSONPath.root.appending("state"), JSONPath.root.appending("state"))) }
+        var seen: [String: JSONPath] = [:]
+        for output in outputs {
+            let key = URL(fileURLWithPath: output.path).standardizedFileURL.path
+            if let first = seen[key] {
+                report(output.option, location(of: output.option, in: root),
+                       "\"\(output.path)\" is also written by \(first): two outputs on one path would spoil each other; give each its own")
+            } else {
+                seen[key] = output.owner
+            }
+        }
     }
 
     /// Builds the plugins of one top-level list (`sources`, `fetch`, `steps`, `sinks`). A single plugin
@@ -295,18 +376,29 @@ private struct Builder {
         }
         guard optionsValid else { return nil }
 
-        do {
-            let instance = try type.init(options: PluginOptions(values))
-            if descriptor.kind == .source { namedHosts.formUnion(NamedHosts.hosts(in: .object(values))) }
-            return PipelineStage(id: id, path: path, instance: instance)
-        } catch let error as OptionError {
-            let location = optionMembers.first { $0.key == error.option }?.value.location ?? node.location
-            let optionPath = optionMembers.contains { $0.key == error.option } ? path.appending(error.option) : path
-            report(optionPath, location, "\(id): \(error.description)")
-        } catch {
-            report(path, node.location, "\(id): \(error)")
+        // A plugin's initializer stops at the first option it rejects. To report every bad option of
+        // the plugin at once, the rejected one is set back to its default (or left out) and the
+        // plugin is built again, as long as it rejects another option the file gives: an error about
+        // an option the file does not give would only follow from the one taken out.
+        var rejected: Set<String> = []
+        while true {
+            do {
+                let instance = try type.init(options: PluginOptions(values))
+                guard rejected.isEmpty else { return nil }
+                if descriptor.kind == .source { namedHosts.formUnion(NamedHosts.hosts(in: .object(values))) }
+                return PipelineStage(id: id, path: path, instance: instance)
+            } catch let error as OptionError {
+                let given = optionMembers.last { $0.key == error.option }
+                guard rejected.isEmpty || (given != nil && !rejected.contains(error.option)) else { return nil }
+                report(given.map { _ in path.appending(error.option) } ?? path, given?.value.location ?? node.location, "\(id): \(error.description)")
+                rejected.insert(error.option)
+                guard given != nil else { return nil }
+                values[error.option] = descriptor.option(error.option)?.defaultValue
+            } catch {
+                if rejected.isEmpty { report(path, node.location, "\(id): \(error)") }
+                return nil
+            }
         }
-        return nil
     }
 
     func allowedIDs(_ kinds: [PluginKind]) -> [String] {

@@ -29,6 +29,16 @@ public protocol Source: Plugin {
     /// Sends every record the source finds to `output`, then returns. `output.send` waits while the
     /// pipeline is busy (back-pressure) and throws `CancellationError` once the run wants no more.
     func produce(into output: RecordOutput, context: RunContext) async throws
+
+    /// The schemes of the URLs this source sends to be fetched, when its options tell (`["file"]`
+    /// for local files); empty when its records carry their document and need no fetcher; nil when
+    /// only the run will tell (a list read from a file). `etl validate` checks that a fetcher of the
+    /// pipeline reads each.
+    var urlSchemes: Set<String>? { get }
+}
+
+extension Source {
+    public var urlSchemes: Set<String>? { nil }
 }
 
 /// The channel a source sends its records into.
@@ -84,9 +94,14 @@ public protocol Sink: Plugin {
     /// Ends a run that failed: releases the files and drops output that would have replaced the last
     /// run's, which stays as it was. What was written in place (appended lines, upserted rows) stays.
     func discard() async throws
+
+    /// The file or directory the sink writes, if any (not standard output): `etl validate` refuses
+    /// two outputs (sinks, dead letters, the state) on one path, which would spoil each other.
+    var outputPath: String? { get }
 }
 
 extension Sink {
+    public var outputPath: String? { nil }
     /// Sinks that write each record through have nothing to flush.
     public func flush() async throws {}
 

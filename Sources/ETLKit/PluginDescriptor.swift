@@ -8,8 +8,12 @@ public struct PluginDescriptor: Sendable {
     /// Longer documentation for `etl plugins NAME`, or empty.
     public var discussion: String
     public var options: [OptionSpec]
+    /// Whether the plugin (a transform) reads the page a cleaner makes (``Record/page``): the
+    /// loader then wants a cleaner before it in `steps`.
+    public var needsCleanedPage: Bool
 
-    public init(id: String, kind: PluginKind, summary: String, discussion: String = "", options: [OptionSpec] = []) {
+    public init(id: String, kind: PluginKind, summary: String, discussion: String = "", options: [OptionSpec] = [], needsCleanedPage: Bool = false) {
+        self.needsCleanedPage = needsCleanedPage
         self.id = id
         self.kind = kind
         self.summary = summary

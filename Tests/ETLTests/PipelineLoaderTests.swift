@@ -31,6 +31,52 @@ import Testing
         #expect(pipeline.maxBytesInFlight == 64 * 1024 * 1024)
     }
 
+    // MARK: pipelines that cannot work (issue #11)
+
+    @Test func aStepThatReadsTheCleanedPageNeedsACleanerBeforeIt() {
+        let found = diagnostics("""
+            {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
+             "steps": ["article", "html"],
+             "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+            """)
+        #expect(found.map(\.description) == [
+            "2:12: $.steps[0]: \"article\" reads the page a cleaner makes, but no cleaner comes before it (steps run in the order written): put \"html\" before it (\"html\" is at $.steps[1], after it)",
+        ])
+    }
+
+    @Test func aSourceNeedsAFetcherForItsURLs() {
+        let found = diagnostics("""
+            {"sources": [{"use": "files", "glob": "pages/*.html"}, {"use": "urls", "urls": ["http://127.0.0.1/a"]}],
+             "fetch": ["http"],
+             "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+            """)
+        #expect(found.count == 1)
+        #expect(found.first?.path.description == "$.sources[0]")
+        #expect(found.first?.message.contains("\"files\" sends file: URLs, which no fetcher of the pipeline reads") == true, "\(found)")
+        #expect(found.first?.message.hasSuffix("add \"file\" to \"fetch\"") == true, "\(found)")
+    }
+
+    @Test func twoOutputsOnOnePathAreRefused() {
+        let found = diagnostics("""
+            {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
+             "sinks": [{"use": "jsonl", "path": "out/a.jsonl"}, {"use": "sqlite", "path": "out/./a.jsonl"}, {"use": "jsonl", "path": "-"}],
+             "deadLetters": {"use": "jsonl", "path": "out/a.jsonl"},
+             "state": "out/a.jsonl"}
+            """)
+        #expect(found.map(\.path.description) == ["$.sinks[1].path", "$.deadLetters.path", "$.state"], "\(found)")
+        #expect(found.allSatisfy { $0.message.contains("is also written by $.sinks[0]: two outputs on one path") }, "\(found)")
+    }
+
+    /// A plugin's initializer stops at the first option it rejects; validation goes on to the others.
+    @Test func everyBadOptionOfAPluginIsReported() {
+        let found = diagnostics("""
+            {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
+             "steps": ["html", "article", {"use": "filter", "language": "persian", "publishedAfter": "last week"}],
+             "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+            """)
+        #expect(found.map(\.path.description) == ["$.steps[2].language", "$.steps[2].publishedAfter"], "\(found)")
+    }
+
     // MARK: JSONC comments and --set (issue #11)
 
     @Test func commentsAreAllowedAndPlacesStayRight() throws {

@@ -86,6 +86,8 @@ public actor JSONLSink: Sink {
         uniqueField = options.string("unique")
     }
 
+    public nonisolated var outputPath: String? { writesToStandardOutput ? nil : path }
+
     /// Whether the sink writes to standard output (its path is `-`).
     public nonisolated var writesToStandardOutput: Bool { path == OutputFile.standardOutputPath }
 

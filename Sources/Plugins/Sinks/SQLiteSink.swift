@@ -45,6 +45,7 @@ public actor SQLiteSink: Sink {
     static let updatedAtColumn = "updatedAt"
 
     public nonisolated let path: String
+    public nonisolated var outputPath: String? { path }
     public nonisolated let table: String
     public nonisolated let key: String
     /// The field columns besides the key, in order, without duplicates.

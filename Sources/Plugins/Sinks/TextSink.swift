@@ -35,6 +35,7 @@ public actor TextSink: Sink {
     )
 
     public nonisolated let directory: String
+    public nonisolated var outputPath: String? { directory }
 
     /// File names already in the directory, by URL hash.
     private var fileNames: [String: String] = [:]

@@ -31,6 +31,8 @@ public struct CorpusSource: Source {
     /// The file matching, shared with the `files` source.
     var files: FileSource
     public let charset: String?
+    /// Its records carry their text: nothing to fetch.
+    public var urlSchemes: Set<String>? { [] }
 
     /// The directory relative patterns start from (tests); nil for the current directory.
     var baseDirectory: String? {

@@ -11,6 +11,8 @@ import Foundation
 /// followed without being kept). URLs are canonical (``CanonicalURL``), so one URL has one spelling
 /// (`/news/1` and `/news/1/` stay two URLs, as they may be two pages).
 public struct CrawlSource: Source {
+    /// Pages found on the web: only http(s) URLs are ever sent (see ``UntrustedScheme``).
+    public var urlSchemes: Set<String>? { ["http", "https"] }
     public static let descriptor = PluginDescriptor(
         id: "crawl",
         kind: .source,

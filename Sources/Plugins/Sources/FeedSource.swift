@@ -5,6 +5,8 @@ import Foundation
 /// passed on as the fields `title` and `published` (the page's own values replace them when the
 /// `article` extractor finds them).
 public struct FeedSource: Source {
+    /// Pages found on the web: only http(s) URLs are ever sent (see ``UntrustedScheme``).
+    public var urlSchemes: Set<String>? { ["http", "https"] }
     public static let descriptor = PluginDescriptor(
         id: "feed",
         kind: .source,

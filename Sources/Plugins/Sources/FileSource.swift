@@ -40,6 +40,7 @@ public struct FileSource: Source {
     public let patterns: [String]
     /// Whether a pattern may match nothing.
     public let allowsEmpty: Bool
+    public var urlSchemes: Set<String>? { ["file"] }
     /// The directory relative patterns start from; nil for the current directory at the time of
     /// ``produce(into:context:)``. Set by tests, which must not change the process's directory.
     var baseDirectory: String?

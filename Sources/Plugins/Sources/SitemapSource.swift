@@ -4,6 +4,8 @@ import Foundation
 /// The `sitemap` source: the pages a site lists in its sitemaps — indexes followed, `.xml.gz`
 /// decompressed, Google News sitemaps' dates and titles passed on — within a date window.
 public struct SitemapSource: Source {
+    /// Pages found on the web: only http(s) URLs are ever sent (see ``UntrustedScheme``).
+    public var urlSchemes: Set<String>? { ["http", "https"] }
     public static let descriptor = PluginDescriptor(
         id: "sitemap",
         kind: .source,

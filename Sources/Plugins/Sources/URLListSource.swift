@@ -34,6 +34,8 @@ public struct URLListSource: Source {
     public let urls: [String]
     /// The path of the URL list file, as given.
     public let file: String?
+    /// The schemes of the URLs given inline; unknown when a list file is read too.
+    public var urlSchemes: Set<String>? { file == nil ? Set(urls.map(Pipeline.scheme(of:))) : nil }
 
     public init(options: PluginOptions) throws {
         let urls = options.strings("urls") ?? []

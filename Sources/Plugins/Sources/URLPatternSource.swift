@@ -19,6 +19,7 @@ public struct URLPatternSource: Source {
     )
 
     let template: String
+    public var urlSchemes: Set<String>? { [Pipeline.scheme(of: template)] }
     let numbers: StrideThrough<Int>
 
     public init(options: PluginOptions) throws {

@@ -25,7 +25,8 @@ public struct ArticleExtractor: Transform {
                        "Send a page with no body text to the dead-letter sink instead of writing an empty article."),
             OptionSpec("leadInBody", .boolean, default: false,
                        "Keep the lead paragraph in the body when the page shows it in the article, so that the body is the whole text a reader sees (as trafilatura gives it). Off, the lead is only in lead, as the text sink's corpus format wants."),
-        ]
+        ],
+        needsCleanedPage: true
     )
 
     let timeZone: TimeZone?
