@@ -50,8 +50,13 @@ public struct OptionSpec: Sendable {
     public var isRequired: Bool
     /// One or two sentences for `etl plugins NAME` and the JSON Schema.
     public var summary: String
+    /// Names the option had before (`maxUrls` for `limit`): still read, with a warning that names
+    /// the new one, for a release.
+    public var formerNames: [String]
 
-    public init(_ name: String, _ type: ValueType, default defaultValue: JSONValue? = nil, required: Bool = false, _ summary: String) {
+    public init(_ name: String, _ type: ValueType, default defaultValue: JSONValue? = nil, required: Bool = false,
+                formerly formerNames: [String] = [], _ summary: String) {
+        self.formerNames = formerNames
         self.name = name
         self.type = type
         self.defaultValue = defaultValue

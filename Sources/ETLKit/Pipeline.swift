@@ -43,6 +43,9 @@ public struct Pipeline: Sendable {
     /// The hosts of the http(s) URLs the sources' options name (``URLHost/name(of:)``): the run
     /// starts its ``NamedHosts`` with them.
     public var namedHosts: Set<String>
+    /// What the loader found that works but should change (an option under its old name), in the
+    /// order of the file; the command line prints them as `FILE:LINE:COLUMN: warning: …`.
+    public var warnings: [PipelineDiagnostic] = []
 
     public init(name: String, sources: [PipelineStage<any Source>], fetchers: [PipelineStage<any Fetcher>],
                 steps: [PipelineStage<ProcessingStep>], sinks: [PipelineStage<any Sink>],

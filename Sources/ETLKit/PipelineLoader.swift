@@ -35,6 +35,15 @@ public struct PipelineLoader: Sendable {
 
     /// Members the top level may have, for "did you mean".
     public static let topLevelKeys = ["$schema", "name", "description", "sources", "fetch", "steps", "sinks", "deadLetters", "concurrency", "maxBytesInFlight", "state"]
+        + inheritedOptions.map(\.name)
+    /// Options the top level may set once for every plugin that has them (the `http` fetcher and
+    /// the sources that download sitemaps, feeds and pages): one user agent, one delay, one robots.txt
+    /// policy, so that robots.txt is read once under one name. A plugin's own value wins.
+    public static let inheritedOptions = [
+        OptionSpec("userAgent", .string, "The User-Agent header of every request of the run."),
+        OptionSpec("delay", .number(minimum: 0, maximum: 3600), "Least seconds between two requests to one host, for every plugin that fetches."),
+        OptionSpec("robots", .boolean, "Whether every plugin that fetches obeys robots.txt."),
+    ]
     /// Defaults for members the file leaves out.
     public static let defaultFetchers = ["http", "file"]
     public static let defaultSteps = ["html", "article"]
@@ -81,7 +90,8 @@ public struct PipelineLoader: Sendable {
             }
         }
         var builder = Builder(registry: registry, expansion: EnvironmentExpansion(environment: environment))
-        let pipeline = builder.build(root: root, defaultName: defaultName)
+        var pipeline = builder.build(root: root, defaultName: defaultName)
+        pipeline?.warnings = builder.warnings
         guard builder.diagnostics.isEmpty, let pipeline else {
             // A value that came from the command line has no place in the file: say where it came from.
             let diagnostics = builder.diagnostics.map { diagnostic in
@@ -109,6 +119,9 @@ private struct Builder {
     let registry: PluginRegistry
     let expansion: EnvironmentExpansion
     var diagnostics: [PipelineDiagnostic] = []
+    var warnings: [PipelineDiagnostic] = []
+    /// Top-level values every plugin with an option of that name takes unless it sets its own.
+    var inherited: [String: JSONValue] = [:]
     /// Hosts of the http(s) URLs in the sources' options.
     var namedHosts: Set<String> = []
 
@@ -119,6 +132,11 @@ private struct Builder {
 
     mutating func report(_ path: JSONPath, _ location: SourceLocation?, _ message: String) {
         diagnostics.append(PipelineDiagnostic(path: path, location: location, message: message))
+    }
+
+    /// Something that works but should change (an option's old name): the pipeline still loads.
+    mutating func warn(_ path: JSONPath, _ location: SourceLocation?, _ message: String) {
+        warnings.append(PipelineDiagnostic(path: path, location: location, message: message))
     }
 
     mutating func build(root: JSONNode, defaultName: String) -> Pipeline? {
@@ -173,6 +191,11 @@ private struct Builder {
                     state = text
                 }
             }
+        }
+
+        for spec in PipelineLoader.inheritedOptions {
+            guard let member = root.member(spec.name) else { continue }
+            if let value = checkedValue(member.value, spec: spec, path: JSONPath.root.appending(spec.name)) { inherited[spec.name] = value }
         }
 
         let sources: [PipelineStage<any Source>] = stages(root, key: "sources", kind: .source, required: true, defaults: nil)
@@ -351,20 +374,34 @@ private struct Builder {
         var seen: Set<String> = []
         for member in optionMembers {
             let optionPath = path.appending(member.key)
-            guard let spec = descriptor.option(member.key) else {
+            guard let spec = descriptor.option(named: member.key) else {
                 let names = descriptor.options.map(\.name)
                 let expected = names.isEmpty ? "it takes no options" : "its options: \(names.joined(separator: ", "))"
                 report(optionPath, member.keyLocation, "unknown option \"\(member.key)\" for plugin \"\(id)\"" + NameSuggestion.didYouMean(member.key, among: names) + " (\(expected))")
                 optionsValid = false
                 continue
             }
-            // A repeated option is reported with every other repeated member (see `build`).
-            if !seen.insert(member.key).inserted { optionsValid = false }
+            if spec.name != member.key {
+                warn(optionPath, member.keyLocation, "\(id): option \"\(member.key)\" is now called \"\(spec.name)\"; the old name is read for one more release")
+            }
+            // A repeated option is reported with every other repeated member (see `build`); an old
+            // and a new name of one option are reported here.
+            if !seen.insert(spec.name).inserted {
+                optionsValid = false
+                if spec.name != member.key || optionMembers.contains(where: { $0.key != spec.name && descriptor.option(named: $0.key)?.name == spec.name }) {
+                    report(optionPath, member.keyLocation, "\(id): option \"\(spec.name)\" is given twice, under its old and its new name; keep \"\(spec.name)\"")
+                }
+            }
             if let value = checkedValue(member.value, spec: spec, path: optionPath) {
                 values[spec.name] = value
             } else {
                 optionsValid = false
             }
+        }
+        // What the pipeline's top level sets for every plugin that fetches (`userAgent`, `delay`,
+        // `robots`), where the plugin has such an option and does not set it itself.
+        for (name, value) in inherited where values[name] == nil && descriptor.option(name) != nil {
+            values[name] = value
         }
         for spec in descriptor.options where values[spec.name] == nil {
             if let defaultValue = spec.defaultValue {
@@ -388,9 +425,9 @@ private struct Builder {
                 if descriptor.kind == .source { namedHosts.formUnion(NamedHosts.hosts(in: .object(values))) }
                 return PipelineStage(id: id, path: path, instance: instance)
             } catch let error as OptionError {
-                let given = optionMembers.last { $0.key == error.option }
+                let given = optionMembers.last { descriptor.option(named: $0.key)?.name == error.option }
                 guard rejected.isEmpty || (given != nil && !rejected.contains(error.option)) else { return nil }
-                report(given.map { _ in path.appending(error.option) } ?? path, given?.value.location ?? node.location, "\(id): \(error.description)")
+                report(given.map { path.appending($0.key) } ?? path, given?.value.location ?? node.location, "\(id): \(error.description)")
                 rejected.insert(error.option)
                 guard given != nil else { return nil }
                 values[error.option] = descriptor.option(error.option)?.defaultValue

@@ -21,6 +21,11 @@ public struct PluginDescriptor: Sendable {
         self.options = options
     }
 
+    /// The declaration of an option by its name or a former one.
+    public func option(named name: String) -> OptionSpec? {
+        option(name) ?? options.first { $0.formerNames.contains(name) }
+    }
+
     /// The declaration of an option by name.
     public func option(_ name: String) -> OptionSpec? {
         options.first { $0.name == name }

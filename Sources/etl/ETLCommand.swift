@@ -79,7 +79,11 @@ struct PipelineOptions: ParsableArguments {
             throw ExitCode(2)
         }
         do {
-            return try loader.load(file: file)
+            let pipeline = try loader.load(file: file)
+            for warning in pipeline.warnings {
+                Console.error("\(file)\(warning.location.map { ":\($0)" } ?? ""): warning: \(warning.path): \(warning.message)")
+            }
+            return pipeline
         } catch {
             Console.error(error.description)
             let count = error.diagnostics.count

@@ -70,7 +70,7 @@ import Testing
 
     @Test func followPatternsAndLimits() async throws {
         try await TestHTTPServer.run(routes: Self.routes) { server in
-            let limited = try await crawl(["seeds": .array([.string(server.url("/"))]), "maxPages": 2])
+            let limited = try await crawl(["seeds": .array([.string(server.url("/"))]), "limit": 2])
             #expect(limited.count == 2)
             let onlyNews = try await crawl(["seeds": .array([.string(server.url("/"))]), "follow": ["/news/"], "maxDepth": 3])
             #expect(Set(onlyNews.map { URL(string: $0.url)?.path ?? "" }) == ["/", "/news/1", "/news/2"])

@@ -35,6 +35,21 @@ import Testing
         return collected.withLock { $0 }
     }
 
+    /// `since`/`until` keep the items dated inside the window (RSS's RFC 822 dates and Atom's ISO ones);
+    /// an undated item is kept.
+    @Test func sinceAndUntilKeepTheItemsInsideTheWindow() async throws {
+        try await TestHTTPServer.run(routes: { request in
+            .init(status: 200, headers: [("content-type", "application/xml")], body: Array((request.path == "/rss" ? Self.rss : Self.atom).utf8))
+        }) { server in
+            let rss = try await records(["urls": .string(server.url("/rss")), "since": "2023-06-20T08:00:00Z", "until": "2023-06-21"])
+            #expect(rss.map(\.url) == ["https://www.example.ir/news/1", "https://www.example.ir/news/2", "https://www.example.ir/news/3"])
+            let late = try await records(["urls": .string(server.url("/rss")), "since": "2023-06-20T09:00:00Z"])
+            #expect(late.map(\.url) == ["https://www.example.ir/news/2", "https://www.example.ir/news/3"])
+            let atom = try await records(["urls": .string(server.url("/atom")), "until": "2024-11-27"])
+            #expect(atom.map(\.url) == ["https://example.com/posts/1"])
+        }
+    }
+
     @Test func rssAndAtomOverHTTP() async throws {
         try await TestHTTPServer.run(routes: { request in
             switch request.path {
@@ -57,7 +72,7 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let good = try folder.write(Self.rss, to: "feed.xml")
-        let source = try FeedSource(options: PluginOptions(["urls": .array([.string("file:///nonexistent/feed.xml"), .string(good)]), "maxItems": 2]))
+        let source = try FeedSource(options: PluginOptions(["urls": .array([.string("file:///nonexistent/feed.xml"), .string(good)]), "limit": 2]))
         let collected = Mutex<[String]>([])
         await #expect(throws: FeedError.self) {
             try await source.produce(into: RecordOutput { record in collected.withLock { $0.append(record.url) } },

@@ -318,7 +318,11 @@ import Testing
         try await TestHTTPServer.run(routes: { _ in .html("<p>late</p>", delay: .seconds(2)) }) { server in
             let fetcher = try Self.fetcher(["perHost": 1])
             let first = Task { try await fetcher.fetch(Record(url: server.url("/first"), source: "test"), context: context) }
-            try await Task.sleep(for: .milliseconds(100))
+            // The first holds the host's only slot once the server has it (a loaded machine may start
+            // the tasks late, or in the other order).
+            let deadline = ContinuousClock.now + .seconds(10)
+            while server.exchanges.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            try #require(server.exchanges.map(\.request.path) == ["/first"])
             let second = Task { try await fetcher.fetch(Record(url: server.url("/second"), source: "test"), context: context) }
             try await Task.sleep(for: .milliseconds(100))
             second.cancel()

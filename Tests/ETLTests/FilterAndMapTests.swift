@@ -66,13 +66,13 @@ import Testing
         #expect(!(try filter(["minLength": ["lead": 1]]).keeps(article())))
         #expect(throws: OptionError.self) { try filter(["minLength": ["body": "long"]]) }
 
-        let window = try filter(["publishedAfter": "2023-06-20", "publishedBefore": "2023-07-01T00:00:00+03:30"])
+        let window = try filter(["since": "2023-06-20", "until": "2023-07-01T00:00:00+03:30"])
         #expect(window.keeps(article()))
         #expect(!window.keeps(article(published: "2023-06-19T23:00:00+03:30")))
         #expect(!window.keeps(article(published: "2023-07-01T00:00:00+03:30")))
         #expect(!window.keeps(article(published: nil)))
-        #expect(throws: OptionError.self) { try filter(["publishedAfter": "۳۰ خرداد"]) }
-        #expect(throws: OptionError.self) { try filter(["publishedAfter": "2024-01-01", "publishedBefore": "2023-01-01"]) }
+        #expect(throws: OptionError.self) { try filter(["since": "۳۰ خرداد"]) }
+        #expect(throws: OptionError.self) { try filter(["since": "2024-01-01", "until": "2023-01-01"]) }
     }
 
     // MARK: map

@@ -56,4 +56,28 @@ import Testing
             #expect((deadLetters.first?["reason"] as? String)?.contains("HTTP status 404") == true)
         }
     }
+
+    /// One `userAgent` and `delay` at the top level reach every plugin that fetches: robots.txt,
+    /// sitemaps, feeds and pages are all asked for under one name; a plugin's own value wins.
+    @Test func topLevelUserAgentReachesEveryRequest() async throws {
+        let site = try LocalNewsSite()
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        try await site.serve { server, _ in
+            let result = try CommandLineTool.run(["run", "pipelines/news-site.json", "--set", "userAgent=etl-test-agent/1"],
+                                                 environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
+            #expect(result.status == 0, "\(result.standardError)")
+            let agents = Set(server.exchanges.map { $0.request.header("user-agent") ?? "none" })
+            #expect(agents == ["etl-test-agent/1"], "\(agents)")
+            #expect(server.exchanges.contains { $0.request.path == "/robots.txt" } && server.exchanges.contains { $0.request.path.hasPrefix("/news/") })
+            // robots.txt is read once for the whole run, not once per plugin.
+            #expect(server.exchanges.filter { $0.request.path == "/robots.txt" }.count == 1)
+
+            let own = try CommandLineTool.run(["run", "pipelines/news-site.json", "--full-refresh", "--set", "userAgent=etl-test-agent/1",
+                                               "--set", "sources[1].userAgent=feed-agent/2"],
+                                              environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
+            #expect(own.status == 0, "\(own.standardError)")
+            #expect(server.exchanges.contains { $0.request.path == "/rss" && $0.request.header("user-agent") == "feed-agent/2" })
+        }
+    }
 }

@@ -77,6 +77,45 @@ import Testing
         #expect(found.map(\.path.description) == ["$.steps[2].language", "$.steps[2].publishedAfter"], "\(found)")
     }
 
+    /// Old option names still load, with a warning that names the new one; both at once is an error.
+    @Test func formerOptionNamesWarnAndMap() throws {
+        let pipeline = try loader.load(text: """
+            {"sources": [{"use": "sitemap", "urls": ["http://127.0.0.1/sitemap.xml"], "maxUrls": 5}],
+             "steps": ["html", "article", {"use": "filter", "publishedAfter": "7d"}],
+             "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+            """)
+        #expect(pipeline.warnings.map(\.description) == [
+            "1:75: $.sources[0].maxUrls: sitemap: option \"maxUrls\" is now called \"limit\"; the old name is read for one more release",
+            "2:49: $.steps[2].publishedAfter: filter: option \"publishedAfter\" is now called \"since\"; the old name is read for one more release",
+        ])
+        let both = diagnostics("""
+            {"sources": [{"use": "sitemap", "urls": ["http://127.0.0.1/sitemap.xml"], "maxUrls": 5, "limit": 6}],
+             "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+            """)
+        #expect(both.map(\.path.description) == ["$.sources[0].limit"], "\(both)")
+        #expect(both.first?.message.contains("given twice, under its old and its new name") == true)
+    }
+
+    /// `since`/`until` read the same forms in every plugin that has them.
+    @Test func sinceAndUntilTakeTheSameFormsEverywhere() throws {
+        for use in ["sitemap", "feed"] {
+            _ = try loader.load(text: """
+                {"sources": [{"use": "\(use)", "urls": ["http://127.0.0.1/x.xml"], "since": "2w", "until": "2026-11-26T10:00:00+03:30"}],
+                 "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+                """)
+            let found = diagnostics("""
+                {"sources": [{"use": "\(use)", "urls": ["http://127.0.0.1/x.xml"], "since": "yesterday", "until": "soon"}],
+                 "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+                """)
+            #expect(found.map(\.path.description) == ["$.sources[0].since", "$.sources[0].until"], "\(use): \(found)")
+        }
+        _ = try loader.load(text: """
+            {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
+             "steps": ["html", "article", {"use": "filter", "since": "36h", "until": "2030-01-01"}],
+             "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+            """)
+    }
+
     // MARK: JSONC comments and --set (issue #11)
 
     @Test func commentsAreAllowedAndPlacesStayRight() throws {

@@ -301,11 +301,13 @@ actor ProbeSink: Sink {
         #expect(try FileManager.default.contentsOfDirectory(atPath: output.url.path) == ["articles.jsonl"])
     }
 
+    /// A list file's URLs are known only when the run reads it (inline URLs are checked by the loader).
     @Test func aURLNoFetcherReadsIsADeadLetter() async throws {
         let output = try TemporaryFolder()
         defer { output.remove() }
+        let list = try output.write("file:///nonexistent/etl-test.html\n", to: "list.txt")
         let pipeline = try pipeline("""
-            {"sources": [{"use": "urls", "urls": ["file:///nonexistent/etl-test.html"]}], "fetch": ["http"],
+            {"sources": [{"use": "urls", "file": "\(list)"}], "fetch": ["http"],
              "sinks": [{"use": "jsonl", "path": "\(output.path("a.jsonl"))"}], "deadLetters": {"use": "jsonl", "path": "\(output.path("dead.jsonl"))"}}
             """)
         let summary = try await PipelineRunner(pipeline: pipeline).run()

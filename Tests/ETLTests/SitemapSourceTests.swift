@@ -94,7 +94,7 @@ import Testing
 
     @Test func aSiteIsDiscoveredThroughRobots() async throws {
         try await serve { server in
-            let records = try await run(["site": .string(server.url("/")), "maxUrls": 2])
+            let records = try await run(["site": .string(server.url("/")), "limit": 2])
             #expect(records.count == 2)
             #expect(server.exchanges.first?.request.path == "/robots.txt")
         }

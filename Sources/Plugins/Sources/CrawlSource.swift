@@ -19,7 +19,7 @@ public struct CrawlSource: Source {
         summary: "Pages found by following links from seeds: follow/include/exclude patterns, depth and page limits, same site by default.",
         discussion: """
             Example: { "use": "crawl", "seeds": ["https://www.example.ir/"], "follow": ["/service/", "/news/"], \
-            "include": ["/news/\\\\d+"], "maxDepth": 2, "maxPages": 500 }. Patterns are regular expressions \
+            "include": ["/news/\\\\d+"], "maxDepth": 2, "limit": 500 }. Patterns are regular expressions \
             matched anywhere in the canonical URL. Pages whose links are followed are fetched here, through \
             the http fetcher, one at a time: robots.txt, the per-host delay and retries apply. Pages at \
             the last depth are only checked against robots.txt and sent unfetched: the pipeline's \
@@ -31,7 +31,7 @@ public struct CrawlSource: Source {
             OptionSpec("include", .stringList, default: [], "Send only pages matching one of these regular expressions (all, when empty)."),
             OptionSpec("exclude", .stringList, default: [], "Never follow or send pages matching one of these regular expressions."),
             OptionSpec("maxDepth", .integer(minimum: 0, maximum: 50), default: 2, "Links followed from a seed (0: the seeds only)."),
-            OptionSpec("maxPages", .integer(minimum: 1), default: 1000, "At most this many pages are fetched or sent."),
+            OptionSpec("limit", .integer(minimum: 1), default: 1000, formerly: ["maxPages"], "At most this many pages are fetched or sent."),
             OptionSpec("sameSite", .boolean, default: true, "Stay on the seeds' hosts (www. ignored)."),
         ] + HTTPFetcher.sourceOptions(timeout: 30, documents: "page")
     )
@@ -41,7 +41,7 @@ public struct CrawlSource: Source {
     let include: [NSRegularExpression]
     let exclude: [NSRegularExpression]
     let maxDepth: Int
-    let maxPages: Int
+    let limit: Int
     let sameSite: Bool
     /// Pages are fetched through the `http` fetcher itself: robots.txt, the run's per-host schedule,
     /// retries and charset decoding hold for crawling as for any pipeline.
@@ -66,7 +66,7 @@ public struct CrawlSource: Source {
         include = try patterns("include")
         exclude = try patterns("exclude")
         maxDepth = options.integer("maxDepth") ?? 2
-        maxPages = options.integer("maxPages") ?? 1000
+        limit = options.integer("limit") ?? 1000
         sameSite = options.bool("sameSite") ?? true
         fetcher = try HTTPFetcher(sourceOptions: options, defaultTimeout: 30, maxBytes: HTTPFetcher.defaultMaxBytes)
     }
@@ -86,7 +86,7 @@ public struct CrawlSource: Source {
         var queue: [(url: String, depth: Int, foundIn: String?)] = seeds.map { ($0, 0, nil) }
         var seen = Set(seeds)
         var fetched = 0
-        while !queue.isEmpty && fetched < maxPages {
+        while !queue.isEmpty && fetched < limit {
             let (url, depth, foundIn) = queue.removeFirst()
             fetched += 1
             // A page at the last depth is not read for links, so it is sent unfetched: the pipeline's

@@ -21,27 +21,33 @@ public struct FeedSource: Source {
         options: [
             OptionSpec("urls", .stringList, "The feeds' URLs (http, https or file)."),
             OptionSpec("site", .string, "A site's base URL: its feeds are the ones its home page announces (<link rel=\"alternate\" type=\"application/rss+xml\">), else SITE/feed, /rss, /rss.xml."),
-            OptionSpec("maxItems", .integer(minimum: 1), "At most this many items per feed (all when not set)."),
+            OptionSpec("limit", .integer(minimum: 1), formerly: ["maxItems"], "At most this many items of each feed are sent (all when not set)."),
+            OptionSpec("since", .string, TimeBound.sinceSummary + " Undated items are kept."),
+            OptionSpec("until", .string, TimeBound.untilSummary),
         ] + HTTPFetcher.sourceOptions(timeout: 30, documents: "feed")
     )
 
     let urls: [String]
     let site: String?
-    let maxItems: Int?
+    let limit: Int?
+    let since: Date?
+    let until: Date?
     let downloader: ResourceDownloader
 
     public init(options: PluginOptions) throws {
+        // Each option's own checks first, the combination last (see the sitemap source).
         urls = options.strings("urls") ?? []
         site = options.string("site").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-        guard !urls.isEmpty || site != nil else { throw OptionError(option: "urls", "is empty and no site is given; give feed URLs or a site") }
         if let site, !(site.hasPrefix("http://") || site.hasPrefix("https://")) {
             throw OptionError(option: "site", "is \"\(site)\", not an http or https URL")
         }
         for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("file:") || url.hasPrefix("/")) {
             throw OptionError(option: "urls", "has \"\(url)\", which is not an http, https or file URL")
         }
-        maxItems = options.integer("maxItems")
+        limit = options.integer("limit")
+        (since, until) = try TimeBound.window(options)
         downloader = try ResourceDownloader(options: options, defaultTimeout: 30)
+        guard !urls.isEmpty || site != nil else { throw OptionError(option: "urls", "is empty and no site is given; give feed URLs or a site") }
     }
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {
@@ -52,7 +58,7 @@ public struct FeedSource: Source {
             do {
                 let items = try await items(of: url, foundIn: foundIn, context: context)
                 context.logger.info("feed \(url): \(items.count) items")
-                for item in items.prefix(maxItems ?? Int.max) {
+                for item in items.filter({ !isOutsideWindow($0.date) }).prefix(limit ?? Int.max) {
                     var fields: [String: JSONValue] = [:]
                     if let title = item.title { fields["title"] = .string(title) }
                     if let date = item.date { fields["published"] = .string(date) }
@@ -63,6 +69,18 @@ public struct FeedSource: Source {
             }
         }
         if !failures.isEmpty { throw FeedError.several(failures) }
+    }
+
+    /// Whether an item's date (RFC 822 in RSS, ISO 8601 in Atom) falls outside `since`/`until`; an
+    /// item without a readable date never does.
+    func isOutsideWindow(_ text: String?) -> Bool {
+        guard since != nil || until != nil, let text else { return false }
+        let dates = ArticleDate(timeZone: nil)
+        let trimmed = ArticleDate.asciiDigits(text).trimmingWhitespace()
+        guard let date = (dates.parseISO(trimmed) ?? dates.parseRFC822(trimmed))?.0 else { return false }
+        if let since, date < since { return true }
+        if let until, date >= until { return true }
+        return false
     }
 
     /// The feeds a site's home page announces (found in it; links that are not http(s) are not

@@ -22,10 +22,10 @@ public struct SitemapSource: Source {
         options: [
             OptionSpec("urls", .stringList, "Sitemap or sitemap-index URLs (http, https or file)."),
             OptionSpec("site", .string, "A site's base URL: its sitemaps are found through robots.txt, else /sitemap.xml."),
-            OptionSpec("since", .string, "Skip pages dated before this: an ISO date, or a span back from now such as \"7d\" or \"36h\"."),
-            OptionSpec("until", .string, "Skip pages dated after this ISO date."),
+            OptionSpec("since", .string, TimeBound.sinceSummary + " Undated pages are kept."),
+            OptionSpec("until", .string, TimeBound.untilSummary),
             OptionSpec("maxSitemaps", .integer(minimum: 1), default: 500, "At most this many sitemap files are read."),
-            OptionSpec("maxUrls", .integer(minimum: 1), "At most this many pages are sent (all when not set)."),
+            OptionSpec("limit", .integer(minimum: 1), formerly: ["maxUrls"], "At most this many pages are sent (all when not set)."),
         ] + HTTPFetcher.sourceOptions(timeout: 60, documents: "sitemap")
     )
 
@@ -34,44 +34,32 @@ public struct SitemapSource: Source {
     let since: Date?
     let until: Date?
     let maxSitemaps: Int
-    let maxUrls: Int?
+    let limit: Int?
     let downloader: ResourceDownloader
 
     public init(options: PluginOptions) throws {
+        // Each option's own checks first, the combination last: `etl validate` can then report
+        // every bad option (it builds the plugin again without the one rejected).
         urls = options.strings("urls") ?? []
         site = options.string("site").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-        guard !urls.isEmpty || site != nil else { throw OptionError(option: "urls", "and \"site\" are both missing: give sitemap URLs or a site") }
         for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("file:") || url.hasPrefix("/")) {
             throw OptionError(option: "urls", "has \"\(url)\", which is not an http, https or file URL")
         }
         if let site, !(site.hasPrefix("http://") || site.hasPrefix("https://")) {
             throw OptionError(option: "site", "is \"\(site)\", not an http or https URL")
         }
-        since = try options.string("since").map { try Self.date($0, option: "since") }
-        until = try options.string("until").map { try Self.date($0, option: "until") }
+        (since, until) = try TimeBound.window(options)
         maxSitemaps = options.integer("maxSitemaps") ?? 500
-        maxUrls = options.integer("maxUrls")
+        limit = options.integer("limit")
+        guard !urls.isEmpty || site != nil else { throw OptionError(option: "urls", "and \"site\" are both missing: give sitemap URLs or a site") }
         downloader = try ResourceDownloader(options: options, defaultTimeout: 60)
-    }
-
-    /// An ISO date, or a span back from now: `7d`, `36h`, `90m`.
-    static func date(_ text: String, option: String) throws -> Date {
-        let trimmed = text.trimmingWhitespace()
-        if let unit = trimmed.last, let amount = Double(trimmed.dropLast()), amount >= 0 {
-            let seconds: Double? = unit == "d" ? 86_400 : unit == "h" ? 3_600 : unit == "m" ? 60 : nil
-            if let seconds { return Date(timeIntervalSinceNow: -amount * seconds) }
-        }
-        guard let (date, _) = ArticleDate(timeZone: nil).parseISO(trimmed) else {
-            throw OptionError(option: option, "is \"\(text)\": expected an ISO date (2024-11-26, 2024-11-26T10:00:00+03:30) or a span such as \"7d\"")
-        }
-        return date
     }
 
     /// Whether a date string falls outside the window (an unreadable or missing date never does).
     func isOutsideWindow(_ text: String?) -> Bool {
         guard let date = Self.parse(text) else { return false }
         if let since, date < since { return true }
-        if let until, date > until { return true }
+        if let until, date >= until { return true }
         return false
     }
 
@@ -114,7 +102,7 @@ public struct SitemapSource: Source {
             context.logger.info("sitemap \(url): \(document.pages.count) pages, \(document.children.count) sitemaps")
             queue += document.children.filter { !isStale($0) }.map { ($0.url, url) }
             for page in document.pages where !isOutsideWindow(page.published ?? page.lastModified) {
-                if let maxUrls, sent >= maxUrls { break }
+                if let limit, sent >= limit { break }
                 var fields: [String: JSONValue] = [:]
                 if let title = page.title { fields["title"] = .string(title) }
                 if let published = page.published { fields["published"] = .string(published) }

@@ -26,8 +26,8 @@ public struct RecordFilter: Transform {
             OptionSpec("exclude", .any, "Object of field → pattern or list of patterns: a record is dropped when any of them matches."),
             OptionSpec("language", .stringList, "Language codes to keep (the record's `language` field), such as [\"fa\"]."),
             OptionSpec("minLength", .any, "Object of field → minimum length in unicode scalars, white space at the ends not counted."),
-            OptionSpec("publishedAfter", .string, "Keep records published at or after this ISO 8601 date or time (UTC unless an offset is given)."),
-            OptionSpec("publishedBefore", .string, "Keep records published before this ISO 8601 date or time (UTC unless an offset is given)."),
+            OptionSpec("since", .string, formerly: ["publishedAfter"], TimeBound.sinceSummary + " Compared with the record's published date."),
+            OptionSpec("until", .string, formerly: ["publishedBefore"], TimeBound.untilSummary),
         ]
     )
 
@@ -67,11 +67,7 @@ public struct RecordFilter: Transform {
             }
         }
         minimumLengths = lengths
-        publishedAfter = try Self.date(options.string("publishedAfter"), option: "publishedAfter")
-        publishedBefore = try Self.date(options.string("publishedBefore"), option: "publishedBefore")
-        if let after = publishedAfter, let before = publishedBefore, after >= before {
-            throw OptionError(option: "publishedBefore", "is not after publishedAfter: no record could pass")
-        }
+        (publishedAfter, publishedBefore) = try TimeBound.window(options)
     }
 
     /// Why `code` is not a language code records carry (ISO 639: `fa`, `de`, `pt-br`), as a clause,
@@ -170,14 +166,5 @@ public struct RecordFilter: Transform {
             rules.append((field, patterns))
         }
         return rules
-    }
-
-    /// An ISO 8601 date or time option as an instant.
-    static func date(_ text: String?, option: String) throws -> Date? {
-        guard let text else { return nil }
-        guard let (date, _) = ArticleDate(timeZone: nil).parseISO(text.trimmingWhitespace()) else {
-            throw OptionError(option: option, "is \"\(text)\", not an ISO 8601 date such as \"2023-06-20\" or \"2023-06-20T12:00:00+03:30\"")
-        }
-        return date
     }
 }
