@@ -11,9 +11,13 @@ public struct PluginDescriptor: Sendable {
     /// Whether the plugin (a transform) reads the page a cleaner makes (``Record/page``): the
     /// loader then wants a cleaner before it in `steps`.
     public var needsCleanedPage: Bool
+    /// The fields the plugin sets on records, for `etl schema record` (``FieldSpec``).
+    public var fields: [FieldSpec]
 
-    public init(id: String, kind: PluginKind, summary: String, discussion: String = "", options: [OptionSpec] = [], needsCleanedPage: Bool = false) {
+    public init(id: String, kind: PluginKind, summary: String, discussion: String = "", options: [OptionSpec] = [], needsCleanedPage: Bool = false,
+                fields: [FieldSpec] = []) {
         self.needsCleanedPage = needsCleanedPage
+        self.fields = fields
         self.id = id
         self.kind = kind
         self.summary = summary

@@ -26,7 +26,7 @@ struct ETLCommand: AsyncParsableCommand {
             cleanly by Ctrl-C (SIGINT) / SIGTERM.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self, ExtractCommand.self, PluginsCommand.self, StateCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, ExtractCommand.self, PluginsCommand.self, StateCommand.self, SchemaCommand.self],
     )
 
     /// Parses the command line and runs; usage errors exit with 2, as the README promises (argument

@@ -291,4 +291,31 @@ import Testing
         #expect(malformed.status == 2)
         #expect(malformed.standardError.contains("expected PATH=VALUE"), "\(malformed.standardError)")
     }
+
+    /// `etl schema record` is a JSON Schema that a real validator (Python's jsonschema, from PyPI)
+    /// accepts, and that the demo's records meet; a record without its url does not.
+    @Test func recordSchemaValidatesTheDemoOutput() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let run = try CommandLineTool.run(["run", "pipelines/demo.json", "--quiet"], environment: ["OUT": folder.url.path])
+        #expect(run.status == 0, "\(run.standardError)")
+        let schema = try CommandLineTool.run(["schema", "record"])
+        #expect(schema.status == 0, "\(schema.standardError)")
+        let schemaFile = try folder.write(schema.standardOutput, to: "record.schema.json")
+        let broken = try folder.write("{\"title\": 3, \"published\": \"yesterday\"}\n", to: "broken.jsonl")
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            validator = jsonschema.Draft202012Validator(schema)
+            for path in sys.argv[2:]:
+                lines = [json.loads(line) for line in open(path, encoding="utf-8")]
+                bad = sum(1 for record in lines if not validator.is_valid(record))
+                print(path.rsplit("/", 1)[-1], len(lines), bad)
+            """
+        let check = try CommandLineTool.run(["python3", "-c", script, schemaFile, folder.path("articles.jsonl"), broken],
+                                            program: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(check.status == 0, "\(check.standardError)")
+        #expect(check.standardOutput == "articles.jsonl 5 0\nbroken.jsonl 1 1\n", "\(check.standardOutput)")
+    }
 }

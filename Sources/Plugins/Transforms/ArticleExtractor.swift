@@ -26,7 +26,26 @@ public struct ArticleExtractor: Transform {
             OptionSpec("leadInBody", .boolean, default: false,
                        "Keep the lead paragraph in the body when the page shows it in the article, so that the body is the whole text a reader sees (as trafilatura gives it). Off, the lead is only in lead, as the text sink's corpus format wants."),
         ],
-        needsCleanedPage: true
+        needsCleanedPage: true,
+        fields: [
+            FieldSpec("title", FieldSpec.text, "The headline: the <h1> that og:title or <title> agree with, else og:title or <title> without the site's name."),
+            FieldSpec("pretitle", FieldSpec.text, "The kicker above the headline (Persian روتیتر), when the page marks one."),
+            FieldSpec("lead", FieldSpec.text, "The standfirst: the element named lead/summary/intro, else the meta description."),
+            FieldSpec("body", ["type": "string"], "The article's text: paragraphs separated by a blank line; headings and list items each a paragraph; a table as its rows, one a line, cells separated by \" | \". Empty only with requireBody off."),
+            FieldSpec("tables", ["type": "array", "items": ["type": "array", "items": ["type": "array", "items": ["type": "string"]]]],
+                      "Every data table of the body, as a list of rows, each a list of cell texts."),
+            FieldSpec("published", FieldSpec.date, "When the article was first published: ISO 8601, a date alone or a date-time with its offset (Jalali and written dates converted)."),
+            FieldSpec("modified", FieldSpec.date, "When the article was last changed, in the same form as published."),
+            FieldSpec("authors", FieldSpec.texts, "The authors' names, each once."),
+            FieldSpec("category", FieldSpec.text, "The section or category the page names."),
+            FieldSpec("newsId", FieldSpec.text, "The news agency's own id for the story (\"کد خبر\"), when the page shows one."),
+            FieldSpec("tags", FieldSpec.texts, "Keywords and tags, each once."),
+            FieldSpec("site", FieldSpec.text, "The site's name (og:site_name), else its host."),
+            FieldSpec("language", FieldSpec.text, "The language as an ISO 639 code (fa, en, de), from the markup when the text agrees, else from the text."),
+            FieldSpec("canonicalUrl", FieldSpec.text, "The URL the page names as canonical."),
+            FieldSpec("images", FieldSpec.texts, "The article's images (og:image first), absolute URLs, each once."),
+            FieldSpec("profile", ["type": "string"], "The site profile whose selectors were used, when one matched (see the html cleaner)."),
+        ]
     )
 
     let timeZone: TimeZone?

@@ -24,11 +24,13 @@ struct CommandLineTool {
         return packageRoot.appendingPathComponent(".build/debug/etl")
     }()
 
-    /// Runs `etl` with `arguments` in `directory` (the package root by default), with extra
-    /// environment variables and `input` on its standard input (none: the test's own).
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = packageRoot, input: String? = nil) throws -> Result {
+    /// Runs `etl` (or another `program`, such as a checking tool) with `arguments` in `directory`
+    /// (the package root by default), with extra environment variables and `input` on its standard
+    /// input (none: the test's own).
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = packageRoot, input: String? = nil,
+                    program: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program ?? executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
