@@ -16,6 +16,7 @@ actor DedupIndex {
         /// The URL that duplicates point to (`duplicateOf`).
         var url: String
         var canonicalURL: String?
+        /// The body's hash; taken whatever the method, to tell a page's versions apart.
         var contentHash: String?
         var fingerprint: UInt64?
     }
@@ -34,6 +35,8 @@ actor DedupIndex {
 
     private var byURL: [String: String] = [:]
     private var byHash: [String: String] = [:]
+    /// The content hash of the last version seen of each page, by its own canonical URL.
+    private var versions: [String: String?] = [:]
     private var fingerprints: [(fingerprint: UInt64, url: String)] = []
     /// Fingerprint indices by (band, 16-bit value): two fingerprints within distance 3 agree on at
     /// least one of their four 16-bit bands, so only those need comparing.
@@ -48,23 +51,31 @@ actor DedupIndex {
 
     /// The first record's URL and why, when the entry duplicates one seen before; otherwise adds the
     /// entry and returns nil. Only the checks asked for are made, but every key is recorded.
+    ///
+    /// A page is a duplicate of itself only in the version seen before: the same URL with the same
+    /// text (a second run emits nothing twice). Its edited version (a later run, `--full-refresh`)
+    /// is a new version, not a duplicate of its own old text; it passes, and its keys are recorded
+    /// too, so that a copy of the new text under another URL is caught.
     func claim(_ entry: Entry, url checkURL: Bool, content checkContent: Bool, near checkNear: Bool) throws -> (first: String, match: Match)? {
         try loadIfNeeded()
-        if checkURL, let canonical = entry.canonicalURL, let first = byURL[canonical] { return (first, .url) }
-        if checkContent, let hash = entry.contentHash, let first = byHash[hash] { return (first, .content) }
-        if checkNear, let fingerprint = entry.fingerprint, let (first, distance) = nearest(to: fingerprint) {
+        let own = CanonicalURL.canonical(entry.url)
+        if let seen = versions[own], seen == entry.contentHash { return (entry.url, .url) }
+        func isOther(_ first: String) -> Bool { first == entry.url ? false : CanonicalURL.canonical(first) != own }
+        if checkURL, let canonical = entry.canonicalURL, let first = byURL[canonical], isOther(first) { return (first, .url) }
+        if checkContent, let hash = entry.contentHash, let first = byHash[hash], isOther(first) { return (first, .content) }
+        if checkNear, let fingerprint = entry.fingerprint, let (first, distance) = nearest(to: fingerprint, other: isOther) {
             return (first, .near(distance: distance))
         }
         try add(entry)
         return nil
     }
 
-    /// The closest fingerprint within the threshold, if any.
-    private func nearest(to fingerprint: UInt64) -> (String, Int)? {
+    /// The closest fingerprint within the threshold of another page (`other`), if any.
+    private func nearest(to fingerprint: UInt64, other: (String) -> Bool) -> (String, Int)? {
         var best: (String, Int)?
         func consider(_ index: Int) {
             let distance = SimHash.distance(fingerprint, fingerprints[index].fingerprint)
-            if distance <= threshold, distance < (best?.1 ?? Int.max) { best = (fingerprints[index].url, distance) }
+            if distance <= threshold, distance < (best?.1 ?? Int.max), other(fingerprints[index].url) { best = (fingerprints[index].url, distance) }
         }
         if threshold <= 3 {
             var seen = Set<Int>()
@@ -82,6 +93,7 @@ actor DedupIndex {
     }
 
     private func remember(_ entry: Entry) {
+        versions[CanonicalURL.canonical(entry.url)] = .some(entry.contentHash)
         if let canonical = entry.canonicalURL, byURL[canonical] == nil { byURL[canonical] = entry.url }
         if let hash = entry.contentHash, byHash[hash] == nil { byHash[hash] = entry.url }
         if let fingerprint = entry.fingerprint {

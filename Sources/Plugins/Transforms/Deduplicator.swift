@@ -19,7 +19,9 @@ public struct Deduplicator: Transform {
             collapsed, Arabic yeh and kaf as Persian, digits as ASCII, lower case, agency lead-ins «به گزارش …،» \
             left out), or near (both, and a 64-bit SimHash of the body's word 3-shingles within `threshold` bits). \
             `mark` keeps a duplicate and sets `duplicateOf` to the first record's URL. Without `state` only \
-            duplicates within the run are found.
+            duplicates within the run are found. A page is never a duplicate of its own older text: the same \
+            URL with the same text is (a second run emits nothing twice), an edited version of it is not and \
+            passes (and a copy of the new text elsewhere is then caught).
             """,
         options: [
             OptionSpec("by", .choice(["url", "content", "near"]), default: "near",
@@ -61,7 +63,7 @@ public struct Deduplicator: Transform {
         let entry = DedupIndex.Entry(
             url: url,
             canonicalURL: CanonicalURL.canonical(record.text("canonicalUrl") ?? url),
-            contentHash: method == .url ? nil : body.map(SimHash.contentHash),
+            contentHash: body.map(SimHash.contentHash),
             fingerprint: method == .near ? body.map(SimHash.fingerprint) : nil)
         guard let (first, match) = try await index.claim(entry, url: true, content: method != .url, near: method == .near) else {
             return record
