@@ -150,6 +150,45 @@ import Testing
         }
     }
 
+    /// Opening a `unique` file reads the index beside it, not the file: a line changed by hand to
+    /// another value of the same length goes unseen while the index describes the file's size, and
+    /// is read once the sizes differ (the index rebuilt).
+    @Test func uniqueReadsTheIndexBesideTheFileNotTheFile() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/articles.jsonl"
+            func record(_ url: String) -> ETLKit.Record {
+                var record = ETLKit.Record(url: url, source: "urls")
+                record.fields["title"] = "T"
+                return record
+            }
+            let options = PluginOptions(["path": .string(path), "mode": "append", "unique": "url"])
+            let first = try JSONLSink(options: options)
+            try await first.open(context: testContext)
+            for index in 1...3 { try await first.write(record("https://example.com/\(index)")) }
+            try await first.close()
+            #expect(FileManager.default.fileExists(atPath: JSONLUniqueIndex.path(for: path)))
+            #expect(JSONLUniqueIndex.path(for: path) == directory + "/.articles.jsonl.etl-unique.sqlite")
+            // /3 becomes /4 by hand, same length: the index still says /3.
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            try text.replacingOccurrences(of: "example.com/3", with: "example.com/4").write(toFile: path, atomically: false, encoding: .utf8)
+            let second = try JSONLSink(options: options)
+            try await second.open(context: testContext)
+            try await second.write(record("https://example.com/3"))  // in the index: skipped
+            try await second.write(record("https://example.com/4"))  // not in the index: written
+            try await second.close()
+            #expect(try lineCount(path) == 4)
+            // A line added by hand changes the size: the index is rebuilt from the file and knows /5.
+            try (try String(contentsOfFile: path, encoding: .utf8) + "{\"title\":\"T\",\"url\":\"https://example.com/5\"}\n")
+                .write(toFile: path, atomically: false, encoding: .utf8)
+            let third = try JSONLSink(options: options)
+            try await third.open(context: testContext)
+            try await third.write(record("https://example.com/5"))
+            try await third.write(record("https://example.com/1"))
+            try await third.close()
+            #expect(try lineCount(path) == 5)
+        }
+    }
+
     // MARK: jsonl: replaced, not truncated (issue #10)
 
     /// Five old lines, as the last run left them.

@@ -59,10 +59,15 @@ public actor JSONLSink: Sink {
     public nonisolated let mode: Mode
     /// The field whose values are kept unique, if any.
     public nonisolated let uniqueField: String?
-    /// The values of ``uniqueField`` in the file, with a hash of the content of the last line that
-    /// holds each (see ``contentHash(_:)``; hashes compare lines of this process only, so the
-    /// standard library's seeded hash is enough).
-    private var written: [String: Int] = [:]
+    /// The values of ``uniqueField`` written by this run, with the content digest of the last line
+    /// that holds each (``contentDigest(_:)``).
+    private var written: [String: String] = [:]
+    /// In `append` mode, the values of the lines already in the file (``JSONLUniqueIndex``, beside it).
+    private var index: JSONLUniqueIndex?
+    /// Values written to the file and not yet recorded in ``index``.
+    private var unindexed: [String: String] = [:]
+    /// Whether recording in ``index`` failed this run (it is then rebuilt when next opened).
+    private var indexIsStale = false
 
     /// The open output, nil before ``open(context:)`` and after ``close()``.
     private var output: OutputFile?
@@ -126,21 +131,29 @@ public actor JSONLSink: Sink {
                 buffer.append(UInt8(ascii: "\n"))
                 context.logger.warning("\(path) did not end with a line break; its last line is incomplete")
             }
-            if let uniqueField, size > 0 {
-                // The values already in the file, read line by line (the file may be gigabytes); an
-                // incomplete last line is skipped like any bad line.
+            if let uniqueField {
+                // The values already in the file come from the index beside it; it is rebuilt from
+                // the file, line by line (the file may be gigabytes), only when it does not describe
+                // the file as it is. An incomplete last line is skipped like any bad line.
+                let path = self.path
                 do {
-                    var reader = try LineReader(path: path)
-                    while let line = try reader.nextLine() {
-                        if case .object(let fields)? = (try? JSONNodeParser.parse(bytes: Array(line)))?.value,
-                           let value = fields[uniqueField]?.plainText {
-                            written[value] = Self.contentHash(fields)
+                    index = try JSONLUniqueIndex(jsonlPath: path, fileSize: Int64(size)) { add in
+                        guard size > 0 else { return }
+                        var reader = try LineReader(path: path)
+                        while let line = try reader.nextLine() {
+                            if case .object(let fields)? = (try? JSONNodeParser.parse(bytes: Array(line)))?.value,
+                               let value = fields[uniqueField]?.plainText {
+                                try add(value, Self.contentDigest(fields))
+                            }
                         }
+                    }
+                    if index?.wasRebuilt == true && size > 0 {
+                        context.logger.notice("\(path): the index of its \"\(uniqueField)\" values was rebuilt from the file")
                     }
                 } catch {
                     _ = output.close()
                     self.output = nil
-                    throw JSONLSinkError.cannotOpen(path: path, reason: error.reason)
+                    throw JSONLSinkError.cannotOpen(path: path, reason: "its index \(JSONLUniqueIndex.path(for: path)): \(error)")
                 }
             }
         }
@@ -150,16 +163,22 @@ public actor JSONLSink: Sink {
         guard let output else { throw JSONLSinkError.notOpen(path: path) }
         let start = buffer.count
         JSONValue.object(record.output).write(to: &buffer)
-        // The unique value and the hash it had before this record, to undo if the write fails.
-        var replaced: (value: String, hash: Int?)?
+        // The unique value and its digests before this record, to undo if the write fails.
+        var replaced: (value: String, written: String?, unindexed: String?)?
         if let uniqueField, let value = record.output[uniqueField]?.plainText {
-            let hash = Self.contentHash(record.output)
-            let previous = written.updateValue(hash, forKey: value)
-            guard previous != hash else {
+            let digest = Self.contentDigest(record.output)
+            let previous: String?
+            do {
+                previous = try written[value] ?? index?.digest(of: value)
+            } catch {
+                buffer.removeSubrange(start...)
+                throw JSONLSinkError.writeFailed(path: path, records: 1, reason: "its index \(JSONLUniqueIndex.path(for: path)): \(error)")
+            }
+            guard previous != digest else {
                 buffer.removeSubrange(start...)  // this version is in the file already
                 return
             }
-            replaced = (value, previous)
+            replaced = (value, written.updateValue(digest, forKey: value), index == nil ? nil : unindexed.updateValue(digest, forKey: value))
         }
         buffer.append(UInt8(ascii: "\n"))
         bufferedRecords += 1
@@ -170,22 +189,23 @@ public actor JSONLSink: Sink {
             // This record goes to the dead letters, so it must not be written later as well.
             buffer.removeSubrange(start...)
             bufferedRecords -= 1
-            if let replaced { written[replaced.value] = replaced.hash }
+            if let replaced {
+                written[replaced.value] = replaced.written
+                if index != nil { unindexed[replaced.value] = replaced.unindexed }
+            }
             throw error
         }
     }
 
-    /// A hash of a record's content: its line as written, without the fields that change on every
-    /// fetch of an unchanged page (``Record/fieldsOfTheFetchAlone``), so that a page fetched again
-    /// after a kill, or unchanged since the last run, is not taken for a new version.
-    private static func contentHash(_ fields: [String: JSONValue]) -> Int {
+    /// The SHA-256 of a record's content: its line as written, without the fields that change on
+    /// every fetch of an unchanged page (``Record/fieldsOfTheFetchAlone``), so that a page fetched
+    /// again after a kill, or unchanged since the last run, is not taken for a new version.
+    private static func contentDigest(_ fields: [String: JSONValue]) -> String {
         var content = fields
         for field in Record.fieldsOfTheFetchAlone { content.removeValue(forKey: field) }
         var line: [UInt8] = []
         JSONValue.object(content).write(to: &line)
-        var hasher = Hasher()
-        line.withUnsafeBytes { hasher.combine(bytes: $0) }
-        return hasher.finalize()
+        return SHA256.hexDigest(of: line)
     }
 
     /// Writes the buffered lines to the file (the runner calls this before it records progress).
@@ -244,6 +264,18 @@ public actor JSONLSink: Sink {
         committedSize += off_t(buffer.count)
         buffer.removeAll(keepingCapacity: true)
         bufferedRecords = 0
+        // The lines are in the file: the index follows. Should this fail, the index no longer
+        // describes the file's size and is rebuilt from the file when it is next opened.
+        if let index, !indexIsStale {
+            do {
+                try index.commit(unindexed, fileSize: Int64(committedSize))
+                unindexed.removeAll(keepingCapacity: true)
+            } catch {
+                // Still right for the lines before this run, so lookups go on; ``written`` has the rest.
+                indexIsStale = true
+                unindexed.removeAll()
+            }
+        }
     }
 }
 
