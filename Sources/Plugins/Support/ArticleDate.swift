@@ -36,6 +36,8 @@ public struct ArticleDate: Sendable {
         let ascii = ArticleDate.asciiDigits(trimmed)
         // «۱۴۰۱-۰۹-۲۶» has the shape of ISO 8601 but a Jalali year: the written-date reader takes it.
         if !(ascii.hasPrefix("13") || ascii.hasPrefix("14")), let (date, offset) = parseISO(ascii) {
+            // A date alone stays a date: midnight in some zone would claim a moment nobody wrote.
+            if ascii.utf8.count == 10 { return ascii }
             return format(date, writtenOffset: offset)
         }
         if let written = WrittenDate.first(in: trimmed, monthFirst: monthFirst) {
@@ -51,6 +53,11 @@ public struct ArticleDate: Sendable {
     /// A written date as ISO 8601 (nil when the day does not exist: 1402-12-30, 2023-02-30).
     func format(_ written: WrittenDate) -> String? {
         guard let days = ArticleDate.days(of: written) else { return nil }
+        // A date alone stays a date (`2024-03-10`), in the Gregorian calendar.
+        if !written.hasTime && written.offset == nil {
+            let (year, month, day) = Timestamp.civilDate(daysSince1970: days)
+            return ArticleDate.pad(year, 4) + "-" + ArticleDate.pad(month) + "-" + ArticleDate.pad(day)
+        }
         let seconds = written.hour * 3600 + written.minute * 60 + written.second
         if let offset = written.offset {
             let date = Date(timeIntervalSince1970: TimeInterval(days * 86_400 + seconds - offset))
@@ -245,7 +252,7 @@ public struct ArticleDate: Sendable {
         return pad(year, 4) + "-" + pad(month) + "-" + pad(day) + "T" + pad(seconds / 3600) + ":" + pad(seconds / 60 % 60) + ":" + pad(seconds % 60)
     }
 
-    private static func pad(_ value: Int, _ width: Int = 2) -> String {
+    static func pad(_ value: Int, _ width: Int = 2) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }

@@ -34,7 +34,7 @@ public struct ArticleExtractor: Transform {
             FieldSpec("body", ["type": "string"], "The article's text: paragraphs separated by a blank line; headings and list items each a paragraph; a table as its rows, one a line, cells separated by \" | \". Empty only with requireBody off."),
             FieldSpec("tables", ["type": "array", "items": ["type": "array", "items": ["type": "array", "items": ["type": "string"]]]],
                       "Every data table of the body, as a list of rows, each a list of cell texts."),
-            FieldSpec("published", FieldSpec.date, "When the article was first published: ISO 8601, a date alone or a date-time with its offset (Jalali and written dates converted)."),
+            FieldSpec("published", FieldSpec.date, "When the article was first published: ISO 8601, a date-time with its offset, or a date alone when the page gives only the day (Jalali and written dates converted)."),
             FieldSpec("modified", FieldSpec.date, "When the article was last changed, in the same form as published."),
             FieldSpec("authors", FieldSpec.texts, "The authors' names, each once."),
             FieldSpec("category", FieldSpec.text, "The section or category the page names."),

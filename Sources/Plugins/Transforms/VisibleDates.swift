@@ -125,8 +125,8 @@ struct VisibleDates {
                 continue
             }
             guard value.prefix(10) == first.prefix(10) else { continue }
-            // No time (midnight, as written) against a time; no offset (19 characters) against one.
-            let timeless = first.dropFirst(10).hasPrefix("T00:00:00") && !value.dropFirst(10).hasPrefix("T00:00:00")
+            // A date alone (10 characters) against a time; no offset (19 characters) against one.
+            let timeless = first.count == 10 && value.count > 10
             let floating = first.count == 19 && value.count > 19 && value.prefix(16) == first.prefix(16)
             if timeless || floating { return value }
         }
