@@ -62,7 +62,7 @@ import Testing
             #expect(found.map(\.url) == ["https://www.example.ir/news/1", "https://www.example.ir/news/2", "https://www.example.ir/news/3",
                                          "https://example.com/posts/1", "https://example.com/posts/2"])
             #expect(found.map { $0.fields["title"]?.stringValue } == ["خبر اول", "خبر دوم", "بی\u{200C}پیوند", "Entry one", "Entry two"])
-            #expect(found[0].fields["published"] == "Tue, 20 Jun 2023 08:51:00 GMT")
+            #expect(found[0].fields["published"] == "2023-06-20T08:51:00Z")
             #expect(found[3].fields["published"] == "2024-11-26T10:00:00Z")
             #expect(found.allSatisfy { $0.source == "feed" })
         }

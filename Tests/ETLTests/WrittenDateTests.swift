@@ -55,8 +55,9 @@ import Testing
 
     @Test func withoutAKnownPlaceNoOffsetIsInvented() {
         let nowhere = ArticleDate(timeZone: nil)
-        #expect(nowhere.normalize("March 10, 2024 9:00 AM") == "2024-03-10T09:00:00")
-        #expect(nowhere.normalize("2024-03-10T09:00:00") == "2024-03-10T09:00:00")
+        // A time without an offset, and no place to take one from: the day, not an invented moment.
+        #expect(nowhere.normalize("March 10, 2024 9:00 AM") == "2024-03-10")
+        #expect(nowhere.normalize("2024-03-10T09:00:00") == "2024-03-10")
         #expect(nowhere.normalize("2024-03-10") == "2024-03-10")
         #expect(nowhere.normalize("2024-03-10T09:00:00Z") == "2024-03-10T09:00:00Z")
         #expect(nowhere.normalize("10 March 2024 09:00 CET") == "2024-03-10T09:00:00+01:00")

@@ -61,7 +61,8 @@ public struct FeedSource: Source {
                 for item in items.filter({ !isOutsideWindow($0.date) }).prefix(limit ?? Int.max) {
                     var fields: [String: JSONValue] = [:]
                     if let title = item.title { fields["title"] = .string(title) }
-                    if let date = item.date { fields["published"] = .string(date) }
+                    // ISO 8601 like every date etl writes (RSS writes RFC 822); kept as written if unreadable.
+                    if let date = item.date { fields["published"] = .string(ArticleDate(timeZone: nil).normalize(date) ?? date) }
                     try await output.send(Record(url: item.link, source: Self.descriptor.id, fields: fields, foundIn: url))
                 }
             } catch let error as FeedError {

@@ -54,17 +54,15 @@ public struct ArticleDate: Sendable {
     func format(_ written: WrittenDate) -> String? {
         guard let days = ArticleDate.days(of: written) else { return nil }
         // A date alone stays a date (`2024-03-10`), in the Gregorian calendar.
-        if !written.hasTime && written.offset == nil {
-            let (year, month, day) = Timestamp.civilDate(daysSince1970: days)
-            return ArticleDate.pad(year, 4) + "-" + ArticleDate.pad(month) + "-" + ArticleDate.pad(day)
-        }
+        if !written.hasTime && written.offset == nil { return ArticleDate.dateOnly(days: days) }
         let seconds = written.hour * 3600 + written.minute * 60 + written.second
         if let offset = written.offset {
             let date = Date(timeIntervalSince1970: TimeInterval(days * 86_400 + seconds - offset))
             return format(date, writtenOffset: offset)
         }
         let zone = written.calendar == .jalali ? timeZone ?? ArticleDate.tehran : timeZone
-        guard let zone else { return ArticleDate.floating(days: days, seconds: seconds) }
+        // A time with no offset and no known place: the day as written, since the moment is unknown.
+        guard let zone else { return ArticleDate.dateOnly(days: days) }
         return ArticleDate.iso8601(ArticleDate.instant(days: days, seconds: seconds, in: zone), in: zone)
     }
 
@@ -75,10 +73,9 @@ public struct ArticleDate: Sendable {
             return ArticleDate.iso8601(date, in: TimeZone(secondsFromGMT: offset) ?? .gmt)
         }
         if offset == nil && timeZone == nil {
-            // Read as UTC only to have an instant: shown as the local time it was written as.
+            // Read as UTC only to have an instant: the moment is unknown, the day as written is not.
             let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-            let days = ArticleDate.floorDivide(seconds, 86_400)
-            return ArticleDate.floating(days: days, seconds: seconds - days * 86_400)
+            return ArticleDate.dateOnly(days: ArticleDate.floorDivide(seconds, 86_400))
         }
         return ArticleDate.iso8601(date, in: timeZone ?? .gmt)
     }
@@ -244,6 +241,12 @@ public struct ArticleDate: Sendable {
             text += (offset < 0 ? "-" : "+") + pad(minutes / 60) + ":" + pad(minutes % 60)
         }
         return text
+    }
+
+    /// `2024-03-10`: a day, in the Gregorian calendar.
+    static func dateOnly(days: Int) -> String {
+        let (year, month, day) = Timestamp.civilDate(daysSince1970: days)
+        return pad(year, 4) + "-" + pad(month) + "-" + pad(day)
     }
 
     /// `2024-03-10T09:00:00`: a local time with no offset.
