@@ -18,13 +18,11 @@ public struct FieldSpec: Sendable {
     public static let text: JSONValue = ["type": ["string", "null"]]
     /// A list of texts (empty when the page has none).
     public static let texts: JSONValue = ["type": "array", "items": ["type": "string"]]
-    /// An ISO 8601 date (`2024-11-26`) or date-time with its offset (`2024-11-26T10:00:00+03:30`)
-    /// or, when no time zone is known, without one (`2024-11-26T10:00:00`, the local time as
-    /// written), or null: checked by pattern, since JSON Schema validators do not check `format`
-    /// by default.
+    /// An ISO 8601 date (`2024-11-26`) or date-time with its offset (`2024-11-26T10:00:00+03:30`),
+    /// or null: checked by pattern, since JSON Schema validators do not check `format` by default.
     public static let date: JSONValue = [
         "type": ["string", "null"],
-        "pattern": .string(#"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$"#),
+        "pattern": .string(#"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$"#),
     ]
 }
 
