@@ -1,6 +1,7 @@
 import ETLKit
-import ETLPlugins
+@testable import ETLPlugins
 import Foundation
+import Logging
 import Synchronization
 import Testing
 
@@ -120,5 +121,28 @@ import Testing
         #expect(sent.withLock { $0 }.isEmpty)
         #expect(error.description.contains("libxml2 stopped reading"))
         #expect(error.description.contains("entity"))
+    }
+
+    /// Two large pages cleaned at the same time by one run take turns: each holds the gate's whole
+    /// budget, so at most one page's bytes are ever held (two would double the peak memory).
+    @Test func largePagesAreCleanedOneAtATime() async throws {
+        let page = "<html><body><article>" + String(repeating: "<p>Ein Absatz mit Text.</p>\n", count: 160_000) + "</article></body></html>"
+        #expect(page.utf8.count >= HTMLParsing.largePage)
+        let cleaner = try HTMLCleaner(options: PluginOptions([:]))
+        let context = RunContext(logger: Logger(label: "etl.tests.gate"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<2 {
+                group.addTask {
+                    var record = Record(url: "https://example.com/\(index)", source: "test")
+                    record.document = Document(text: page, mediaType: "text/html", charset: "utf-8")
+                    let cleaned = try await cleaner.clean(record, context: context)
+                    #expect(cleaned.page?.blocks.isEmpty == false)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let gate = context.services.value { LargePageGate() }
+        #expect(gate.budget.mostHeld == page.utf8.count)
+        #expect(gate.budget.held == 0)
     }
 }

@@ -66,7 +66,8 @@ public struct HTMLCleaner: Cleaner {
             throw HTMLCleanerError.notHTML(url: record.url, mediaType: mediaType)
         }
         var record = record
-        record.page = try page(from: document.text, url: record.url)
+        let gate = context.services.value { LargePageGate() }
+        record.page = try await gate.admit(document.text.utf8.count) { try page(from: document.text, url: record.url) }
         return record
     }
 
