@@ -318,4 +318,22 @@ import Testing
         #expect(check.status == 0, "\(check.standardError)")
         #expect(check.standardOutput == "articles.jsonl 5 0\nbroken.jsonl 1 1\n", "\(check.standardOutput)")
     }
+
+    /// The `text` sink with "directory": "-" writes the corpus texts to standard output, each
+    /// followed by a form-feed line; the summary stays on standard error.
+    @Test func textSinkWritesTheCorpusToStandardOutput() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = try folder.write("""
+            {"sources": [{"use": "files", "glob": "pipelines/demo-pages/*.html"}],
+             "sinks": [{"use": "text", "directory": "-"}], "deadLetters": {"use": "jsonl", "path": "\(folder.path("dead.jsonl"))"}}
+            """, to: "corpus.json")
+        let result = try CommandLineTool.run(["run", file])
+        #expect(result.status == 0, "\(result.standardError)")
+        let texts = result.standardOutput.components(separatedBy: "\n\u{0C}\n")
+        #expect(texts.count == 6 && texts.last == "", "\(texts.count)")
+        #expect(texts.dropLast().allSatisfy { $0.split(separator: "\n", omittingEmptySubsequences: false).count >= 5 })
+        #expect(result.standardError.contains("in 5 = written 5"))
+        #expect(!FileManager.default.fileExists(atPath: CommandLineTool.packageRoot.appendingPathComponent("-").path))
+    }
 }

@@ -27,15 +27,21 @@ public actor TextSink: Sink {
         summary: "Writes each record as a plain-text corpus file: title, lead, body paragraphs.",
         discussion: """
             Files are named NNN_<16 hex digits of the SHA-256 of the URL>.txt. A re-run overwrites \
-            the file of a URL written before and numbers new URLs after the highest existing number.
+            the file of a URL written before and numbers new URLs after the highest existing number. \
+            A directory of "-" writes the texts to standard output instead, each followed by a line \
+            holding only a form feed (U+000C), which no corpus text contains.
             """,
         options: [
-            OptionSpec("directory", .string, required: true, "The folder to write the files into; created if missing."),
+            OptionSpec("directory", .string, required: true, "The folder to write the files into, created if missing; \"-\" for standard output."),
         ]
     )
 
     public nonisolated let directory: String
-    public nonisolated var outputPath: String? { directory }
+    public nonisolated var outputPath: String? { writesToStandardOutput ? nil : directory }
+    /// Whether the texts go to standard output (`"directory": "-"`), one after another.
+    public nonisolated var writesToStandardOutput: Bool { directory == OutputFile.standardOutputPath }
+    /// What follows each text on standard output: a line holding only a form feed.
+    static let standardOutputSeparator = Array("\n\u{0C}\n".utf8)
 
     /// File names already in the directory, by URL hash.
     private var fileNames: [String: String] = [:]
@@ -51,6 +57,10 @@ public actor TextSink: Sink {
     }
 
     public func open(context: RunContext) async throws {
+        if writesToStandardOutput {
+            isOpen = true
+            return
+        }
         let names: [String]
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -75,6 +85,12 @@ public actor TextSink: Sink {
         guard isOpen else { throw TextSinkError.notOpen(directory: directory) }
         guard let text = Self.corpusText(for: record) else {
             throw TextSinkError.nothingToWrite(url: record.url)
+        }
+        if writesToStandardOutput {
+            if let reason = POSIXFile.writeAll(Array(text.utf8) + Self.standardOutputSeparator, to: STDOUT_FILENO) {
+                throw TextSinkError.writeFailed(path: "standard output", reason: reason)
+            }
+            return
         }
         let hash = Self.urlHash(record.url)
         let isNew = fileNames[hash] == nil
