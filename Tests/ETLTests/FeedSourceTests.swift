@@ -50,6 +50,26 @@ import Testing
         }
     }
 
+    /// A site that announces no feed and has none at the usual paths: no items, no failure. A site
+    /// that cannot be reached is a failure that says so (not "announces no feed").
+    @Test func aSiteWithoutFeedsIsNotAFailureButAnUnreachableOneIs() async throws {
+        try await TestHTTPServer.run(routes: { request in
+            request.path == "/" ? .html("<html><head><title>Home</title></head><body><p>No feed here.</p></body></html>") : .init(status: 404)
+        }) { server in
+            let found = try await records(["site": .string(server.url(""))])
+            #expect(found.isEmpty)
+            #expect(Set(server.exchanges.map(\.request.path)) == ["/robots.txt", "/", "/feed", "/rss", "/rss.xml"])
+        }
+        try await TestHTTPServer.run(routes: { _ in .init(status: 503) }) { server in
+            do {
+                _ = try await records(["site": .string(server.url(""))])
+                Issue.record("a site answering 503 is a failure")
+            } catch {
+                #expect("\(error)".contains("the site cannot be reached"), "\(error)")
+            }
+        }
+    }
+
     @Test func rssAndAtomOverHTTP() async throws {
         try await TestHTTPServer.run(routes: { request in
             switch request.path {

@@ -92,6 +92,20 @@ import Testing
         }
     }
 
+    /// A site that lists no sitemap and has none at /sitemap.xml simply has none: no pages, no
+    /// failure (a scheduled run over it exits 0). A sitemap named by URL that fails is a failure.
+    @Test func aSiteWithoutSitemapsIsNotAFailure() async throws {
+        try await TestHTTPServer.run(routes: { request in
+            request.path == "/robots.txt" ? .init(status: 200, headers: [("content-type", "text/plain")], body: Array("User-agent: *\nAllow: /\n".utf8))
+                : .init(status: 404)
+        }) { server in
+            let records = try await run(["site": .string(server.url("/"))])
+            #expect(records.isEmpty)
+            #expect(server.exchanges.contains { $0.request.path == "/sitemap.xml" })
+            await #expect(throws: SitemapError.self) { try await run(["urls": .array([.string(server.url("/sitemap.xml"))])]) }
+        }
+    }
+
     @Test func aSiteIsDiscoveredThroughRobots() async throws {
         try await serve { server in
             let records = try await run(["site": .string(server.url("/")), "limit": 2])

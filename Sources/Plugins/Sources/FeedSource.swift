@@ -52,8 +52,21 @@ public struct FeedSource: Source {
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {
         var failures: [String] = []
-        let feeds: [(url: String, foundIn: String?)] = urls.isEmpty ? await discover(context: context) : urls.map { ($0, nil) }
-        if feeds.isEmpty, let site { throw FeedError.unreachable(url: site, reason: "\(site) announces no feed and none of /feed, /rss, /rss.xml is one") }
+        let feeds: [(url: String, foundIn: String?)]
+        if urls.isEmpty, let site {
+            switch await discover(site, context: context) {
+            case .found(let found):
+                feeds = found
+            case .none:
+                // A site without a feed is not a failure of the run: said, and nothing to read.
+                context.logger.warning("\(site) announces no feed and none of /feed, /rss, /rss.xml is one: no pages from this source")
+                return
+            case .unreachable(let reason):
+                throw FeedError.unreachable(url: site, reason: "the site cannot be reached: \(reason)")
+            }
+        } else {
+            feeds = urls.map { ($0, nil) }
+        }
         for (url, foundIn) in feeds {
             do {
                 let items = try await items(of: url, foundIn: foundIn, context: context)
@@ -84,25 +97,47 @@ public struct FeedSource: Source {
         return false
     }
 
+    /// What looking for a site's feeds found.
+    enum Discovery {
+        /// Feeds, each with the document it was found in (nil: a usual path, the user's).
+        case found([(url: String, foundIn: String?)])
+        /// The site answers but announces no feed and has none at the usual paths.
+        case none
+        /// The site's home page could not be fetched (network error, 5xx, refused): why.
+        case unreachable(String)
+    }
+
     /// The feeds a site's home page announces (found in it; links that are not http(s) are not
     /// feeds and are left out), else the first of the usual paths that is a feed (the user's).
-    func discover(context: RunContext) async -> [(url: String, foundIn: String?)] {
-        guard let site else { return [] }
-        if let home = try? await downloader.download(site + "/", foundIn: nil, context: context) {
+    func discover(_ site: String, context: RunContext) async -> Discovery {
+        let home: [UInt8]?
+        do {
+            home = try await downloader.download(site + "/", foundIn: nil, context: context)
+        } catch let failure as ResourceDownloader.Failure {
+            // A home page that answers 4xx still leaves the usual paths to try; anything else is the site being away.
+            if case .status(_, let status) = failure, (400..<500).contains(status), status != 429 {
+                home = nil
+            } else {
+                return .unreachable(failure.description)
+            }
+        } catch {
+            return .unreachable("\(error)")
+        }
+        if let home {
             let html = TextDecoding.decode(home).text
             // A home page libxml2 cannot read to its end announces nothing: the usual paths are tried.
             let announced = (try? HTMLParsing.withDocument(html, url: site + "/") { document -> [String] in
                 HTMLParsing.values(of: "//link[@rel='alternate' and (contains(@type, 'rss') or contains(@type, 'atom'))]/@href", in: document)
                     .compactMap { CanonicalURL.resolve($0, against: site + "/") }
             }) ?? []
-            if !announced.isEmpty { return announced.map { ($0, site + "/") } }
+            if !announced.isEmpty { return .found(announced.map { ($0, site + "/") }) }
         }
         for path in ["/feed", "/rss", "/rss.xml"] {
             if let bytes = try? await downloader.download(site + path, foundIn: nil, context: context), (try? FeedDocument(bytes: bytes, url: site + path))??.items.isEmpty == false {
-                return [(site + path, nil)]
+                return .found([(site + path, nil)])
             }
         }
-        return []
+        return .none
     }
 
     /// The items of one feed; `foundIn`: the document the feed's URL was found in, nil for the user's.

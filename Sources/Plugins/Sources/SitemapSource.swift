@@ -90,6 +90,13 @@ public struct SitemapSource: Source {
                 guard let parsed = try SitemapDocument(bytes: bytes, url: url) else { throw SitemapError.notASitemap(url: url) }
                 document = parsed
             } catch let error as ResourceDownloader.Failure {
+                // A site whose robots.txt lists no sitemap and that has none at the usual place
+                // simply has none: said, not a failure. An unreachable site is one.
+                if case .status(_, let status) = error, [404, 410].contains(status), let site, foundIn == nil, url == site + "/sitemap.xml",
+                   urls.isEmpty, visited.count == 1 {
+                    context.logger.warning("\(site) lists no sitemap in its robots.txt and has none at /sitemap.xml (HTTP \(status)): no pages from this source")
+                    continue
+                }
                 failures.append(error.description)
                 continue
             } catch let error as SitemapError {
