@@ -3,13 +3,19 @@ import ETLKit
 import ETLPlugins
 import Foundation
 
-/// `etl schema record`: the JSON Schema of the records a pipeline writes.
+/// `etl schema [pipeline|record]`: the JSON Schema of pipeline files or of the records a pipeline writes.
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Print the JSON Schema (draft 2020-12) of the records etl writes.",
+        abstract: "Print the JSON Schema (draft 2020-12) of pipeline files, or of the records etl writes.",
         discussion: """
-            The schema lists the fields every fetched record carries (url, requestedUrl, fetchedAt, \
+            `etl schema` (or `etl schema pipeline`) describes pipeline files: every plugin with its \
+            options, their types, defaults and what they do, from the plugins' own declarations. \
+            Editors complete and check a pipeline that names it ("$schema": "etl.schema.json", as \
+            the files in pipelines/ do); `etl validate` checks the rest (variables, regular \
+            expressions, steps out of order).
+
+            `etl schema record` describes records: it lists the fields every fetched record carries (url, requestedUrl, fetchedAt, \
             status, contentType) and those the pipeline's steps set, with their types and what they \
             hold; fields other plugins add are allowed. Without --pipeline the steps are the default \
             ones, html then article. Validate a run's output with any JSON Schema tool:
@@ -19,18 +25,23 @@ struct SchemaCommand: ParsableCommand {
             """
     )
 
-    /// What to describe; records only, for now.
+    /// What to describe.
     enum Subject: String, ExpressibleByArgument, CaseIterable {
+        case pipeline
         case record
     }
 
-    @Argument(help: "What to describe: record.")
-    var subject: Subject
+    @Argument(help: "What to describe: pipeline (the default) or record.")
+    var subject: Subject = .pipeline
 
     @Option(name: .long, help: "A pipeline file whose steps set the fields (default: html, article).")
     var pipeline: String?
 
     func run() throws {
+        if subject == .pipeline {
+            print(ExtractCommand.prettyJSON(PipelineSchema.jsonSchema(registry: .builtins).objectValue ?? [:]))
+            return
+        }
         let steps: [PluginDescriptor]
         if let pipeline {
             steps = try PipelineOptions(file: pipeline).load().steps.compactMap { PluginRegistry.builtins.plugin($0.id)?.descriptor }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct CommandLineTests {
     @Test func validateAcceptsTheShippedPipelines() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: CommandLineTool.packageRoot.appendingPathComponent("pipelines").path)
-            .filter { $0.hasSuffix(".json") }.sorted().map { "pipelines/" + $0 }
+            .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".schema.json") }.sorted().map { "pipelines/" + $0 }
         #expect(files.count >= 4)
         for file in files {
             let result = try CommandLineTool.run(["validate", file], environment: ["PAGES": "pipelines/demo-pages/*.html", "SITE": "https://www.example.ir"])
@@ -335,5 +335,43 @@ import Testing
         #expect(texts.dropLast().allSatisfy { $0.split(separator: "\n", omittingEmptySubsequences: false).count >= 5 })
         #expect(result.standardError.contains("in 5 = written 5"))
         #expect(!FileManager.default.fileExists(atPath: CommandLineTool.packageRoot.appendingPathComponent("-").path))
+    }
+
+    /// `etl schema` describes the pipeline format: the copy shipped in pipelines/ is its output, every
+    /// shipped pipeline names it and passes a real validator (Python's jsonschema), and broken
+    /// pipelines fail it.
+    @Test func pipelineSchemaValidatesTheShippedPipelinesAndRejectsBrokenOnes() throws {
+        let schema = try CommandLineTool.run(["schema"])
+        #expect(schema.status == 0, "\(schema.standardError)")
+        let shipped = CommandLineTool.packageRoot.appendingPathComponent("pipelines/etl.schema.json")
+        #expect(try String(contentsOf: shipped, encoding: .utf8) == schema.standardOutput,
+                "pipelines/etl.schema.json is stale: write it again with `etl schema > pipelines/etl.schema.json`")
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let pipelines = try FileManager.default.contentsOfDirectory(atPath: shipped.deletingLastPathComponent().path)
+            .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".schema.json") }.sorted()
+            .map { shipped.deletingLastPathComponent().appendingPathComponent($0).path }
+        #expect(pipelines.count >= 4)
+        for pipeline in pipelines {
+            #expect(try String(contentsOfFile: pipeline, encoding: .utf8).contains("\"$schema\": \"etl.schema.json\""), "\(pipeline)")
+        }
+        let broken = [
+            #"{"sources": [{"use": "files", "glob": "*.html", "globb": 1}], "sinks": ["jsonl"]}"#,
+            #"{"sources": [{"use": "filez", "glob": "*.html"}], "sinks": [{"use": "jsonl", "path": "a"}]}"#,
+            #"{"sources": [{"use": "files", "glob": "*.html"}], "sinks": [{"use": "jsonl", "path": "a"}], "concurrency": "many"}"#,
+            #"{"sources": [{"use": "files", "glob": "*.html"}]}"#,
+            #"{"sources": [{"use": "files"}], "sinks": [{"use": "jsonl", "path": "a"}]}"#,
+        ].enumerated().map { try? folder.write($1, to: "broken\($0).json") }.compactMap { $0 }
+        let script = """
+            import json, sys, jsonschema
+            validator = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+            for path in sys.argv[2:]:
+                print(path.rsplit("/", 1)[-1], "valid" if validator.is_valid(json.load(open(path))) else "invalid")
+            """
+        let check = try CommandLineTool.run(["python3", "-c", script, shipped.path] + pipelines + broken, program: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(check.status == 0, "\(check.standardError)")
+        let verdicts = check.standardOutput.split(separator: "\n")
+        #expect(verdicts.filter { $0.hasPrefix("broken") }.allSatisfy { $0.hasSuffix(" invalid") } && verdicts.filter { $0.hasPrefix("broken") }.count == 5, "\(check.standardOutput)")
+        #expect(verdicts.filter { !$0.hasPrefix("broken") }.allSatisfy { $0.hasSuffix(" valid") } && verdicts.count == pipelines.count + 5, "\(check.standardOutput)")
     }
 }
