@@ -13,16 +13,35 @@ final class SignalWatch {
         let number = Mutex<Int32?>(nil)
     }
 
-    private var sources: [any DispatchSourceSignal] = []
+    private var source: (any DispatchSourceRead)?
     private let first = FirstSignal()
+    private var descriptors: [Int32] = [-1, -1]
 
+    /// The pipe's writing end, for the C signal handler (which can capture nothing and may only make
+    /// async-signal-safe calls such as `write`). Set once, before the handlers are installed.
+    nonisolated(unsafe) private static var signalPipe: Int32 = -1
+
+    /// Writes the signal's number into the pipe: all a signal handler may safely do.
+    private static let handler: @convention(c) (Int32) -> Void = { number in
+        var byte = UInt8(truncatingIfNeeded: number)
+        _ = write(SignalWatch.signalPipe, &byte, 1)
+    }
+
+    /// Installs the handlers at once (`signal`, synchronous): a signal that comes at any moment
+    /// after this is seen. (Dispatch's own signal sources register later, on another thread, and a
+    /// signal in between was lost on a loaded machine; the pipe keeps it until it is read.)
     init(stop: RunStop) {
         let first = self.first
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-            // Dispatch sees the signal only when its default action (ending the process) is off.
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
+        guard pipe(&descriptors) == 0 else { return }
+        _ = fcntl(descriptors[0], F_SETFL, O_NONBLOCK)
+        Self.signalPipe = descriptors[1]
+        let reading = descriptors[0]
+        let source = DispatchSource.makeReadSource(fileDescriptor: reading, queue: .global())
+        source.setEventHandler {
+            var byte: UInt8 = 0
+            while read(reading, &byte, 1) == 1 {
+                let number = Int32(byte)
+                let name = number == SIGINT ? "SIGINT" : "SIGTERM"
                 if stop.request(name) {
                     first.number.withLock { $0 = number }
                     Console.error("\nstopping (\(name)): finishing the records in flight; press Ctrl-C again to stop at once")
@@ -30,9 +49,11 @@ final class SignalWatch {
                     _exit(128 + number)
                 }
             }
-            source.resume()
-            sources.append(source)
         }
+        source.resume()
+        self.source = source
+        signal(SIGINT, Self.handler)
+        signal(SIGTERM, Self.handler)
     }
 
     /// The first signal received, or nil.
@@ -42,8 +63,9 @@ final class SignalWatch {
 
     /// Stops watching and gives the signals their default action back.
     func cancel() {
-        for source in sources { source.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
+        source?.cancel()
+        source = nil
     }
 }
