@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Ctrl-C and SIGTERM through the real binary: the run stops cleanly, keeps what it fetched and
@@ -8,8 +9,15 @@ import Testing
     func aSignalStopsTheRunAndKeepsWhatItFetched(signal: Int32, name: String) async throws {
         let output = try TemporaryFolder()
         defer { output.remove() }
-        // Slow pages, one at a time: a whole run would take 40 × 0.1 s at least.
-        try await TestHTTPServer.run(routes: { request in .html("<html><body><p>page \(request.path)</p></body></html>", delay: .milliseconds(100)) }) { server in
+        // Slow pages, one at a time: a whole run would take 40 × 0.1 s at least. The server itself
+        // sends the signal when the third page is asked for: a test task can be held up for seconds
+        // when the parallel suite keeps both cores busy, and the run would be over.
+        let child = Mutex<pid_t>(0)
+        let asked = Mutex(0)
+        try await TestHTTPServer.run(routes: { request in
+            if asked.withLock({ $0 += 1; return $0 }) == 3 { kill(child.withLock { $0 }, signal) }
+            return .html("<html><body><p>page \(request.path)</p></body></html>", delay: .milliseconds(100))
+        }) { server in
             let urls = (1...40).map { "\"\(server.url("/p/\($0)"))\"" }.joined(separator: ", ")
             let pipeline = try output.write("""
                 {
@@ -29,12 +37,7 @@ import Testing
             let standardError = Pipe()
             process.standardError = standardError
             try process.run()
-            // Stop once a few pages were served.
-            let deadline = ContinuousClock.now + .seconds(20)
-            while server.exchanges.count < 3 && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            kill(process.processIdentifier, signal)
+            child.withLock { $0 = process.processIdentifier }
             let printed = String(decoding: standardError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
 
