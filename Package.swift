@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "etl", targets: ["etl"]),
         .library(name: "ETLKit", targets: ["ETLKit"]),
         .library(name: "ETLPlugins", targets: ["ETLPlugins"]),
+        // The whole command line as a library: a program with plugins of its own calls
+        // `ETLCommand.main(registry:)` (see Examples/custom-plugin).
+        .library(name: "ETLCommandLine", targets: ["ETLCommandLine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,14 +57,21 @@ let package = Package(
             // The Persian lexicon (persian-lexicon.txt) and its licence, read through Bundle.module.
             resources: [.copy("Resources")]
         ),
-        // The thin command line.
-        .executableTarget(
-            name: "etl",
+        // The command line as a library (every command, taking a plugin registry) ...
+        .target(
+            name: "ETLCommandLine",
             dependencies: [
                 "ETLKit", "ETLPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            path: "Sources/etl/CommandLine"
+        ),
+        // ... and the `etl` executable: that library with the built-in plugins.
+        .executableTarget(
+            name: "etl",
+            dependencies: ["ETLCommandLine", "ETLPlugins"],
+            path: "Sources/etl/Main"
         ),
         // `etl-bench-parse`: in-process timing of a bare libxml2 parse and of the cleaner (Benchmarks/extraction).
         .executableTarget(

@@ -39,14 +39,14 @@ struct SchemaCommand: ParsableCommand {
 
     func run() throws {
         if subject == .pipeline {
-            print(ExtractCommand.prettyJSON(PipelineSchema.jsonSchema(registry: .builtins).objectValue ?? [:]))
+            print(ExtractCommand.prettyJSON(PipelineSchema.jsonSchema(registry: ETLCommand.registry).objectValue ?? [:]))
             return
         }
         let steps: [PluginDescriptor]
         if let pipeline {
-            steps = try PipelineOptions(file: pipeline).load().steps.compactMap { PluginRegistry.builtins.plugin($0.id)?.descriptor }
+            steps = try PipelineOptions(file: pipeline).load().steps.compactMap { ETLCommand.registry.plugin($0.id)?.descriptor }
         } else {
-            steps = PipelineLoader.defaultSteps.compactMap { PluginRegistry.builtins.plugin($0)?.descriptor }
+            steps = PipelineLoader.defaultSteps.compactMap { ETLCommand.registry.plugin($0)?.descriptor }
         }
         print(ExtractCommand.prettyJSON(Record.jsonSchema(steps: steps).objectValue ?? [:]))
     }

@@ -71,7 +71,7 @@ struct ExtractCommand: AsyncParsableCommand {
             // The default chain, built by the loader like any pipeline (its sink is never opened).
             do {
                 let list = JSONValue.array(urls.map(JSONValue.string)).jsonText()
-                loaded = try PipelineLoader(registry: .builtins).load(text: """
+                loaded = try PipelineLoader(registry: ETLCommand.registry).load(text: """
                     {"sources": [{"use": "urls", "urls": \(list)}], "sinks": [{"use": "jsonl", "path": "/dev/null"}]}
                     """)
             } catch {

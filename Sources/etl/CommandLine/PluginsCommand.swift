@@ -17,7 +17,7 @@ struct PluginsCommand: ParsableCommand {
     var name: String?
 
     func run() throws {
-        let registry = PluginRegistry.builtins
+        let registry = ETLCommand.registry
         guard let name else {
             let descriptors = registry.descriptors
             let width = descriptors.map(\.id.count).max() ?? 0

@@ -3,11 +3,27 @@ import ETLKit
 import ETLPlugins
 import Foundation
 import Logging
+import Synchronization
 
-/// `etl`: the command line. Subcommands are thin: they load a pipeline, call ETLKit, and print.
-@main
-struct ETLCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `etl`: the command line, as a library. Subcommands are thin: they load a pipeline, call ETLKit,
+/// and print. The `etl` executable is `ETLCommand.main(registry: .builtins)`; a program with
+/// plugins of its own registers them and calls the same, and gets every command with them:
+///
+/// ```swift
+/// var registry = PluginRegistry.builtins
+/// registry.register(MySource.self)
+/// await ETLCommand.main(registry: registry)
+/// ```
+public struct ETLCommand: AsyncParsableCommand {
+    /// The plugins the commands know: set once by ``main(registry:)`` before any command runs.
+    private static let plugins = Mutex(PluginRegistry.builtins)
+
+    /// The plugins of this program (the built-ins unless ``main(registry:)`` was given others).
+    static var registry: PluginRegistry { plugins.withLock { $0 } }
+
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "etl",
         abstract: "Turn web pages into a clean, structured corpus with a pipeline of plugins.",
         discussion: """
@@ -29,9 +45,10 @@ struct ETLCommand: AsyncParsableCommand {
         subcommands: [RunCommand.self, ValidateCommand.self, ExtractCommand.self, PluginsCommand.self, StateCommand.self, SchemaCommand.self],
     )
 
-    /// Parses the command line and runs; usage errors exit with 2, as the README promises (argument
-    /// parser's own default is 64).
-    static func main() async {
+    /// Runs the command line with the plugins of `registry`; usage errors exit with 2, as the README
+    /// promises (argument parser's own default is 64).
+    public static func main(registry: PluginRegistry) async {
+        plugins.withLock { $0 = registry }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -71,7 +88,7 @@ struct PipelineOptions: ParsableArguments {
 
     /// Loads and validates the pipeline with the built-in plugins; invalid files exit with 2.
     func load() throws -> Pipeline {
-        var loader = PipelineLoader(registry: .builtins)
+        var loader = PipelineLoader(registry: ETLCommand.registry)
         do {
             loader.overrides = try overrides.map { argument throws(PipelineOverrideError) in try PipelineOverride(parsing: argument) }
         } catch {
