@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "etl",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // Synchronization.Mutex
     products: [
         .executable(name: "etl", targets: ["etl"]),
         .library(name: "ETLKit", targets: ["ETLKit"]),
@@ -54,7 +54,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Plugins",
-            // The Persian lexicon (persian-lexicon.txt) and its licence, read through Bundle.module.
+            // The Persian lexicon (persian-lexicon.txt) and its licence, and the site profiles; found by
+            // ResourceFiles (not Bundle.module, which stops the program when the bundle is missing).
             resources: [.copy("Resources")]
         ),
         // The command line as a library (every command, taking a plugin registry) ...
