@@ -109,9 +109,9 @@ actor DedupIndex {
         do {
             try database.write { database in
                 try database.execute(
-                    sql: "INSERT INTO seen (url, canonicalUrl, contentHash, simhash, seenAt) VALUES (?, ?, ?, ?, ?)",
+                    sql: "INSERT INTO seen (url, canonicalUrl, contentHash, simhash, seenAt, simhashVersion) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [entry.url, entry.canonicalURL, entry.contentHash, entry.fingerprint.map { Int64(bitPattern: $0) },
-                                Timestamp.iso8601(Date())])
+                                Timestamp.iso8601(Date()), SimHash.fingerprintVersion])
             }
         } catch {
             throw DedupError.stateFailed(path: statePath ?? "", reason: "\(error)")
@@ -132,14 +132,21 @@ actor DedupIndex {
             let rows = try database.write { database -> [Row] in
                 try database.execute(sql: """
                     CREATE TABLE IF NOT EXISTS seen (
-                        url TEXT NOT NULL, canonicalUrl TEXT, contentHash TEXT, simhash INTEGER, seenAt TEXT NOT NULL)
+                        url TEXT NOT NULL, canonicalUrl TEXT, contentHash TEXT, simhash INTEGER, seenAt TEXT NOT NULL,
+                        simhashVersion INTEGER)
                     """)
-                return try Row.fetchAll(database, sql: "SELECT url, canonicalUrl, contentHash, simhash FROM seen ORDER BY rowid")
+                // Files of earlier versions: their fingerprints were made with another shingle hash.
+                if try !database.columns(in: "seen").contains(where: { $0.name == "simhashVersion" }) {
+                    try database.execute(sql: "ALTER TABLE seen ADD COLUMN simhashVersion INTEGER")
+                }
+                return try Row.fetchAll(database, sql: "SELECT url, canonicalUrl, contentHash, simhash, simhashVersion FROM seen ORDER BY rowid")
             }
             for row in rows {
                 let simhash: Int64? = row["simhash"]
+                let version: Int = row["simhashVersion"] ?? 1
+                // A fingerprint of another version is not comparable: its URL and text hash still count.
                 remember(Entry(url: row["url"], canonicalURL: row["canonicalUrl"], contentHash: row["contentHash"],
-                               fingerprint: simhash.map { UInt64(bitPattern: $0) }))
+                               fingerprint: version == SimHash.fingerprintVersion ? simhash.map { UInt64(bitPattern: $0) } : nil))
             }
             self.database = database
         } catch {

@@ -42,14 +42,26 @@ enum SimHash {
         (a ^ b).nonzeroBitCount
     }
 
-    /// The first 64 bits of the shingle's SHA-256: stable across runs and machines, unlike `Hasher`.
+    /// Which shingle hash made a fingerprint: fingerprints of another version are not compared
+    /// (the dedup state keeps it beside each one). 1: SHA-256's first 64 bits; 2: ``shingleHash(_:)``.
+    static let fingerprintVersion = 2
+
+    /// A 64-bit hash of the shingle's UTF-8 bytes, stable across runs and machines (unlike `Hasher`):
+    /// FNV-1a, then MurmurHash3's 64-bit finaliser, so that every output bit depends on every input
+    /// bit, as SimHash's per-bit votes need. No cryptographic strength is needed here: over the 533
+    /// shingles of an ISNA article ×200 (release), SHA-256's first 64 bits took 95 ms, this 7.8 ms.
     static func shingleHash(_ shingle: String) -> UInt64 {
-        var sha = SHA256()
-        sha.update(with: shingle)
-        let digest = sha.finalize()
-        var value: UInt64 = 0
-        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
-        return value
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in shingle.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        hash ^= hash >> 33
+        hash &*= 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        hash &*= 0xc4ce_b9fe_1a85_ec53
+        hash ^= hash >> 33
+        return hash
     }
 
     /// The text without agency lead-ins: «به گزارش» and at most ten more words up to a comma («،» or
