@@ -146,6 +146,18 @@ import Testing
         #expect(BoilerplateLine.isDateLine("hace 2 horas"))
     }
 
+    @Test func phoneNumbersAndVersionsAreNotNumericDates() throws {
+        // Three numbers joined by dashes or dots are a date only when they can be day, month and year.
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(prose(1))</p><p>Tel. +49 301-44-2012</p><p>Build 1.10.100-beta</p>
+              <p>Stand: 18.11.2019</p><p>\(prose(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), "Tel. +49 301-44-2012", "Build 1.10.100-beta", prose(2)])
+        #expect(BoilerplateLine.isDateLine("2019-11-18"))
+        #expect(BoilerplateLine.isDateLine("am 5/6/22"))
+        #expect(!BoilerplateLine.isDateLine("Version 0.0.0"))
+    }
+
     @Test func promptsToSubscribeAreNotContent() throws {
         let cleaned = try page("""
             <div class="entry-content"><p>\(prose(1))</p>

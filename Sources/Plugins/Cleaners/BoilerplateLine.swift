@@ -231,8 +231,10 @@ enum BoilerplateLine {
         var hasMonth = false, hasRelative = false, hasClock = false, hasNumericDate = false
         var word = ""
         var digits = 0
-        // Runs of digits joined by one separator each ("18.11.2019", "2019-11-18", "11/18/19").
+        // Runs of digits joined by one separator each ("18.11.2019", "2019-11-18", "11/18/19"), with
+        // the digit counts of their last three numbers.
         var numericRun = 0
+        var partDigits = (0, 0, 0)
         var lastSeparator: Unicode.Scalar?
         func finishWord() {
             guard !word.isEmpty else { return }
@@ -253,7 +255,8 @@ enum BoilerplateLine {
             numbers += 1
             if digits == 4 { years += 1 }
             numericRun += 1
-            if numericRun >= 3 { hasNumericDate = true }
+            partDigits = (partDigits.1, partDigits.2, digits)
+            if numericRun >= 3 && Self.isNumericDate(partDigits) { hasNumericDate = true }
             digits = 0
         }
         for scalar in text.unicodeScalars {
@@ -282,6 +285,16 @@ enum BoilerplateLine {
         // A month and a day without a year is as often a schedule ("June 26 – Allentown") as a dateline.
         let hasDate = hasClock || hasNumericDate || (hasMonth && years > 0 && numbers > 1) || (hasRelative && numbers > 0)
         return hasDate && free <= 3
+    }
+
+    /// Whether three numbers of these digit counts can be a written date: day and month of one or two
+    /// digits with a year of two or four after them ("18.11.2019", "5/6/22"), or a year of four
+    /// first ("2019-11-18"). A phone number ("+81 158-23-2012") or a version ("1.10.100", "0.0.0")
+    /// is not one.
+    static func isNumericDate(_ digits: (Int, Int, Int)) -> Bool {
+        let short = 1...2
+        return (short.contains(digits.0) && short.contains(digits.1) && (digits.2 == 2 || digits.2 == 4))
+            || (digits.0 == 4 && short.contains(digits.1) && short.contains(digits.2))
     }
 
 }
