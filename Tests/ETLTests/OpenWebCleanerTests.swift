@@ -146,6 +146,19 @@ import Testing
         #expect(BoilerplateLine.isDateLine("hace 2 horas"))
     }
 
+    @Test func sectionsThatShareAFurnitureNameAndHoldTheArticleAreKept() throws {
+        // A review template names every section by what it may carry (`--ads`): together they are the article.
+        let cleaned = try page("""
+            <article class="review"><h1>Der Test</h1>
+              <section class="review-part review-part--ads"><h2>Aufbau</h2><p>\(german(1))</p><p>\(german(2))</p></section>
+              <section class="review-part review-part--ads"><h2>Ergebnis</h2><p>\(german(3))</p><p>\(german(4))</p></section>
+              <section class="review-part review-part--ads"><h2>Fazit</h2><p>\(german(5))</p></section>
+              <div class="meta-box"><p>Getestet von der Redaktion, mit Fotos, im Labor</p></div>
+            </article>
+            """)
+        #expect(cleaned.blocks.map(\.text) == ["Der Test", "Aufbau", german(1), german(2), "Ergebnis", german(3), german(4), "Fazit", german(5)])
+    }
+
     @Test func phoneNumbersAndVersionsAreNotNumericDates() throws {
         // Three numbers joined by dashes or dots are a date only when they can be day, month and year.
         let cleaned = try page("""

@@ -228,6 +228,7 @@ struct ContentSelection {
                        explaining: Bool, scope: @autoclosure () -> String, fallback: String? = nil,
                        excluding excluded: [Bool] = [], keepingLinks: Bool = false) -> [BlockDecision] {
         let rootCharacters = roots.reduce(0) { $0 + elements[Int($1)].characters }
+        let sections = Self.weakSectionCharacters(elements)
         let maximumLinkDensity: Double
         switch favor {
         case .precision: maximumLinkDensity = 0.3
@@ -247,7 +248,7 @@ struct ContentSelection {
             if fallback != nil && elements[Int(block.element)].isChrome { return dropped("inside chrome (navigation, aside, footer or an element named like one)") }
             if !excluded.isEmpty && excluded[Int(block.element)] { return dropped("in a section under a heading named like chrome (\"Related posts\")") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
-            guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters) else {
+            guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters, sections: sections) else {
                 return dropped("outside \(scope)")
             }
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
@@ -314,21 +315,48 @@ struct ContentSelection {
     /// The strongest hint on the way from `element` up to one of `roots` (the root's own excluded),
     /// with the element that gave it (-1 for none), or nil when the element is not inside any root.
     /// An element that holds half the content or more is a wrapper whatever its name
-    /// (`content-with-sidebar`).
-    private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int) -> (ClassHint, Int32)? {
+    /// (`content-with-sidebar`), and so is a weak name that sibling sections share when together they
+    /// hold half the content (see ``weakSectionCharacters(_:)``).
+    private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int,
+                      sections: [Int32: Int] = [:]) -> (ClassHint, Int32)? {
         var current = element
         var strongest = ClassHint.none
         var namer: Int32 = -1
         while current > 0 {
             if roots.contains(current) { return (strongest, namer) }
             let value = elements[Int(current)]
-            if value.hint > strongest && value.characters * 2 < rootCharacters {
+            let held = value.hint == .weakNegative ? sections[current] ?? value.characters : value.characters
+            if value.hint > strongest && held * 2 < rootCharacters {
                 strongest = value.hint
                 namer = current
             }
             current = value.parent
         }
         return nil
+    }
+
+    /// For each element named like page furniture (a weak hint), the characters that it and its
+    /// siblings of the same first class hold together. Templates name the sections of an article by
+    /// what they carry (`testreport__section testreport__section--ads`, `box box-meta`): sections
+    /// that share a name and hold most of the content are the article, not furniture beside it.
+    /// Weak names only; a strong one (comments, related) is never the article.
+    static func weakSectionCharacters(_ elements: [PageAnalysis.Element]) -> [Int32: Int] {
+        struct Key: Hashable {
+            var parent: Int32
+            var name: ArraySlice<UInt8>
+        }
+        var totals: [Key: Int] = [:]
+        var keys: [(Int32, Key)] = []
+        for index in elements.indices where elements[index].hint == .weakNegative && elements[index].characters > 0 {
+            let name = elements[index].names.prefix { $0 != 0x20 }
+            guard !name.isEmpty else { continue }
+            let key = Key(parent: elements[index].parent, name: name)
+            totals[key, default: 0] += elements[index].characters
+            keys.append((Int32(index), key))
+        }
+        var held: [Int32: Int] = [:]
+        for (index, key) in keys { held[index] = totals[key] }
+        return held
     }
 
     /// The class and id of an element, or its tag when it has none (for explanations).
