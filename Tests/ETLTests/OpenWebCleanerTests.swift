@@ -159,6 +159,19 @@ import Testing
         #expect(cleaned.blocks.map(\.text) == ["Der Test", "Aufbau", german(1), german(2), "Ergebnis", german(3), german(4), "Fazit", german(5)])
     }
 
+    @Test func scriptHooksDoNotNameContentAsChrome() throws {
+        // `js-` classes are where scripts hook in (here, to insert advertorials into the text); the
+        // comments beside the article keep their own name and stay out.
+        let cleaned = try page("""
+            <div class="story"><p>\(german(1))</p>
+              <div class="story-text js-inline-advertorial js-external-links"><p>\(german(2))</p><p>\(german(3))</p></div>
+              <div class="story-text js-inline-advertorial js-external-links"><p>\(german(4))</p><p>\(german(5))</p></div>
+              <div class="comments js-comments"><p>\(prose(9))</p></div>
+            </div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), german(2), german(3), german(4), german(5)])
+    }
+
     @Test func phoneNumbersAndVersionsAreNotNumericDates() throws {
         // Three numbers joined by dashes or dots are a date only when they can be day, month and year.
         let cleaned = try page("""
