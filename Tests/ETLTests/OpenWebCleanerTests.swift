@@ -172,6 +172,16 @@ import Testing
         #expect(cleaned.blocks.map(\.text) == [german(1), german(2), german(3), german(4), german(5)])
     }
 
+    @Test func aSentenceWhoseNamesAreLinkedIsProse() throws {
+        let linked = "<a href=\"/p/1\">Anna Beispiel, bisher bei den Stadtwerken</a>, übernimmt die Pressearbeit von <a href=\"/p/2\">Bernd Muster</a>, der sie neben seinen Aufgaben bei <a href=\"/f/3\">der Musterbank Versicherung AG in Hamburg</a> führte."
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(german(1))</p><p>\(linked)</p>
+              <p><a href="/a/1">Ein anderer Artikel über die Musterbank und ihre Pressearbeit im Jahr</a> <a href="/a/2">Noch ein Artikel</a></p>
+              <p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), "Anna Beispiel, bisher bei den Stadtwerken, übernimmt die Pressearbeit von Bernd Muster, der sie neben seinen Aufgaben bei der Musterbank Versicherung AG in Hamburg führte.", german(2)])
+    }
+
     @Test func phoneNumbersAndVersionsAreNotNumericDates() throws {
         // Three numbers joined by dashes or dots are a date only when they can be day, month and year.
         let cleaned = try page("""

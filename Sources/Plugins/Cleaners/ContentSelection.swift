@@ -212,6 +212,16 @@ struct ContentSelection {
                      keepingLinks: true)
     }
 
+    /// A paragraph of prose whose names are linked (a new spokesman, his former employer and its
+    /// brands, each a link to its own page): a sentence, long and ending like one, is read as prose
+    /// up to a link density of 0.8. Link lists and "Read more: <a>headline</a>" lines do not end
+    /// with a full stop; a paragraph with no text of its own beside the links stays out.
+    static func isLinkedSentence(_ block: PageAnalysis.Block) -> Bool {
+        guard block.kind == .paragraph, block.characters >= 120, block.linkDensity <= 0.8 else { return false }
+        guard let last = block.text.unicodeScalars.last else { return false }
+        return last == "." || last == "!" || last == "?"
+    }
+
     /// The characters of the blocks `decisions` keep.
     private static func keptCharacters(_ decisions: [BlockDecision], _ blocks: [PageAnalysis.Block]) -> Int {
         zip(decisions, blocks).reduce(0) { $0 + ($1.0.kept ? $1.1.characters : 0) }
@@ -254,7 +264,7 @@ struct ContentSelection {
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
                 return dropped("inside \"\(names(of: namer, elements))\", named like \(hint == .strongNegative ? "chrome" : "page furniture")")
             }
-            if block.linkDensity > maximumLinkDensity && !keepingLinks {
+            if block.linkDensity > maximumLinkDensity && !keepingLinks && !Self.isLinkedSentence(block) {
                 return dropped("mostly links (link density \(Double(Int(block.linkDensity * 100)) / 100))")
             }
             if block.isTeaser { return dropped("a teaser of another page (a link and a cut-off text)") }
