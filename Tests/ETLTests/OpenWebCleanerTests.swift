@@ -182,6 +182,19 @@ import Testing
         #expect(cleaned.blocks.map(\.text) == [german(1), "Anna Beispiel, bisher bei den Stadtwerken, übernimmt die Pressearbeit von Bernd Muster, der sie neben seinen Aufgaben bei der Musterbank Versicherung AG in Hamburg führte.", german(2)])
     }
 
+    @Test func aHeadingThatClosesTheContentWithNothingAfterItIsDropped() throws {
+        // The heading of a list of other stories inside the article's container; the list's links go,
+        // and so does the heading. A sentence set as a heading (a pull quote) stays.
+        let cleaned = try page("""
+            <div class="entry-content"><h2>Der Anfang</h2><p>\(german(1))</p><p>\(german(2))</p>
+              <h3>Er wusste es. Und er schwieg.</h3>
+              <h3>Noch mehr Ideen für den Garten</h3>
+              <ul><li><a href="/a">Ein anderer Artikel</a></li><li><a href="/b">Noch ein anderer Artikel</a></li></ul>
+              <h4>Weitere Tipps</h4></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == ["Der Anfang", german(1), german(2), "Er wusste es. Und er schwieg."])
+    }
+
     @Test func phoneNumbersAndVersionsAreNotNumericDates() throws {
         // Three numbers joined by dashes or dots are a date only when they can be day, month and year.
         let cleaned = try page("""

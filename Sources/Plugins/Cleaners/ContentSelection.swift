@@ -23,6 +23,37 @@ struct ContentSelection {
     /// Every block of the page with what was done with it and why; without `explaining`, the
     /// reasons are left empty (writing one for every block of every page cost a few per cent).
     func decide(_ analysis: PageAnalysis, explaining: Bool = true) -> [BlockDecision] {
+        var decisions = chooseAndJudge(analysis, explaining: explaining)
+        Self.dropTrailingHeadings(&decisions, explaining: explaining)
+        return decisions
+    }
+
+    /// A heading that closes the main content, with nothing kept after it, introduced what was
+    /// dropped: the list of related stories, the newsletter form, the readers' comments ("Mehr zum
+    /// Thema", "Ezek is érdekelhetnek", "Weitere Tourentipps in Schweden"). Such headings are dropped
+    /// from the end, one after another, as long as some other block stays. Long "headings" (80+
+    /// characters) and those that end with a full stop are sentences set large (pull quotes), and stay.
+    static func dropTrailingHeadings(_ decisions: inout [BlockDecision], explaining: Bool) {
+        var index = decisions.count - 1
+        var trailing: [Int] = []
+        while index >= 0 {
+            let decision = decisions[index]
+            index -= 1
+            guard decision.kept else { continue }
+            guard decision.block.kind == .heading, decision.block.text.unicodeScalars.count <= 80,
+                  decision.block.text.unicodeScalars.last != "." else {
+                // Some other block stays: the headings after it go.
+                for heading in trailing {
+                    decisions[heading].kept = false
+                    if explaining { decisions[heading].reason = "a heading at the end of the content, with nothing kept after it" }
+                }
+                return
+            }
+            trailing.append(index + 1)
+        }
+    }
+
+    private func chooseAndJudge(_ analysis: PageAnalysis, explaining: Bool) -> [BlockDecision] {
         // Scores live beside the elements: writing them into the elements would copy the array
         // (and retain every element's names).
         let elements = analysis.elements
