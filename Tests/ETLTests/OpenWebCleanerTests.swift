@@ -195,6 +195,18 @@ import Testing
         #expect(cleaned.blocks.map(\.text) == ["Der Anfang", german(1), german(2), "Er wusste es. Und er schwieg."])
     }
 
+    @Test func aCaptionWithItsPictureCreditIsDropped() throws {
+        // Captions written as paragraphs between the article's own, each with its credit after a "©".
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(german(1))</p>
+              <p>Die Altstadt im ersten Schnee des Winters. | © Anna Beispiel/Musterbild</p><p>\(german(2))</p>
+              <p>Photo © Jane Doe, John Roe</p>
+              <p>Excerpted from the book. Copyright © 2018 by Jane Doe. Used with permission.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), german(2), "Excerpted from the book. Copyright © 2018 by Jane Doe. Used with permission."])
+        #expect(!BoilerplateLine.endsWithCredit("Das Café am Markt, seit 1920 geöffnet", characters: 37))
+    }
+
     @Test func phoneNumbersAndVersionsAreNotNumericDates() throws {
         // Three numbers joined by dashes or dots are a date only when they can be day, month and year.
         let cleaned = try page("""

@@ -136,6 +136,33 @@ enum BoilerplateLine {
         return false
     }
 
+    /// A picture's caption with its credit at the end ("Lee Elder beim Masters 1975. | © Augusta
+    /// National/Getty Images", "Foto © Peter Steiger"): a block of up to 300 characters whose last
+    /// "©" is followed by a name (six words at most, no sentence, not ending like one or like a
+    /// label). A copyright notice that says more ("© 2018 by … Used with permission.") is not one.
+    static func endsWithCredit(_ text: String, characters: Int) -> Bool {
+        // The byte A9 ends "©" (and "é", "ĩ", …): most blocks have none and are done with here.
+        guard characters <= 300, text.utf8.contains(0xA9) else { return false }
+        let bytes = Array(text.utf8)
+        // The last "©" (C2 A9).
+        var index = bytes.count - 2
+        while index >= 0 && !(bytes[index] == 0xC2 && bytes[index + 1] == 0xA9) { index -= 1 }
+        guard index >= 0 else { return false }
+        let tail = bytes[(index + 2)...].drop { $0 == 0x20 }
+        guard let last = tail.last, !tail.isEmpty, tail.count <= 60 else { return false }
+        if last == 0x3A || last == 0x2E || last == 0x21 || last == 0x3F { return false }
+        var spaces = 0
+        var previous: UInt8 = 0
+        for byte in tail {
+            if byte == 0x20 {
+                spaces += 1
+                if previous == 0x2E { return false }
+            }
+            previous = byte
+        }
+        return spaces <= 5
+    }
+
     /// A credit or taxonomy line: a known word, a colon, and the rest ("Foto: Ingo Pertramer",
     /// "Themen: Klima, Energie"), or a short line that ends with a picture agency's name.
     private static func isCredit(_ bytes: [UInt8], characters: Int, folded: [UInt8]?) -> Bool {

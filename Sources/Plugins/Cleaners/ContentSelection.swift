@@ -303,6 +303,9 @@ struct ContentSelection {
             if block.characters <= 160 && BoilerplateLine.matches(block.text, characters: block.characters) {
                 return dropped("a label of page furniture (related, share, credits)")
             }
+            if BoilerplateLine.endsWithCredit(block.text, characters: block.characters) {
+                return dropped("a picture's caption with its credit (©)")
+            }
             if BoilerplateLine.isPromotion(block.text, characters: block.characters) {
                 return dropped("a prompt to follow the site elsewhere (its social channels or apps)")
             }
