@@ -269,7 +269,12 @@ struct ContentSelection {
                        explaining: Bool, scope: @autoclosure () -> String, fallback: String? = nil,
                        excluding excluded: [Bool] = [], keepingLinks: Bool = false) -> [BlockDecision] {
         let rootCharacters = roots.reduce(0) { $0 + elements[Int($1)].characters }
-        let sections = Self.weakSectionCharacters(elements)
+        // Built when a weakly named element below the roots first needs it (see ``hint(of:below:elements:rootCharacters:sections:)``).
+        var sections: [Int32: Int]?
+        func sectionCharacters(_ element: Int32) -> Int {
+            if sections == nil { sections = Self.weakSectionCharacters(elements) }
+            return sections?[element] ?? elements[Int(element)].characters
+        }
         let maximumLinkDensity: Double
         switch favor {
         case .precision: maximumLinkDensity = 0.3
@@ -289,7 +294,7 @@ struct ContentSelection {
             if fallback != nil && elements[Int(block.element)].isChrome { return dropped("inside chrome (navigation, aside, footer or an element named like one)") }
             if !excluded.isEmpty && excluded[Int(block.element)] { return dropped("in a section under a heading named like chrome (\"Related posts\")") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
-            guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters, sections: sections) else {
+            guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters, sections: sectionCharacters) else {
                 return dropped("outside \(scope)")
             }
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
@@ -362,15 +367,15 @@ struct ContentSelection {
     /// (`content-with-sidebar`), and so is a weak name that sibling sections share when together they
     /// hold half the content (see ``weakSectionCharacters(_:)``).
     private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int,
-                      sections: [Int32: Int] = [:]) -> (ClassHint, Int32)? {
+                      sections: (Int32) -> Int = { _ in 0 }) -> (ClassHint, Int32)? {
         var current = element
         var strongest = ClassHint.none
         var namer: Int32 = -1
         while current > 0 {
             if roots.contains(current) { return (strongest, namer) }
             let value = elements[Int(current)]
-            let held = value.hint == .weakNegative ? sections[current] ?? value.characters : value.characters
-            if value.hint > strongest && held * 2 < rootCharacters {
+            if value.hint > strongest && value.characters * 2 < rootCharacters
+                && (value.hint != .weakNegative || sections(current) * 2 < rootCharacters) {
                 strongest = value.hint
                 namer = current
             }
