@@ -207,6 +207,16 @@ import Testing
         #expect(!BoilerplateLine.endsWithCredit("Das Café am Markt, seit 1920 geöffnet", characters: 37))
     }
 
+    @Test func aWeaklyNamedWordInsideASentenceStaysInIt() throws {
+        // A keyword link in running text is a word of the sentence; a caption on its own is still dropped.
+        let sentence = "Wer keinen Dienst beauftragt, nimmt die Pflicht als Training an der frischen <span class=\"keyword-link\"><a href=\"/luft\">Luft</a></span> und bleibt so, auch im Winter, fit."
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p>
+              <div><span class="caption">Schnee auf dem Gehweg vor dem Haus</span></div><p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), "Wer keinen Dienst beauftragt, nimmt die Pflicht als Training an der frischen Luft und bleibt so, auch im Winter, fit.", german(2)])
+    }
+
     @Test func phoneNumbersAndVersionsAreNotNumericDates() throws {
         // Three numbers joined by dashes or dots are a date only when they can be day, month and year.
         let cleaned = try page("""

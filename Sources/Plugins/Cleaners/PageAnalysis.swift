@@ -253,7 +253,10 @@ struct PageAnalysis {
         var currentOwner = owner
         // A removed region's text must not run into the content around it: it is a block of its own.
         // So is an inline element named like chrome (`span.caption`), so that its name can drop it.
-        let startsBlock = tag.isBlock || tag.isPageRegion || (context.removedBy != nil && inherited.removedBy == nil) || hint >= .weakNegative
+        // But a weakly named link inside running text (`…an der frischen <span class="keyword-link">
+        // <a>Luft</a></span>.`) is a word of the sentence, not a label of its own: it stays in its block.
+        let inRunningText = !tag.isBlock && hint == .weakNegative && bufferCharacters > 0 && (tag == .a || Self.wrapsLink(node))
+        let startsBlock = tag.isBlock || tag.isPageRegion || (context.removedBy != nil && inherited.removedBy == nil) || (hint >= .weakNegative && !inRunningText)
         if startsBlock {
             flush(owner: owner, context: inherited)
             currentOwner = index
@@ -276,6 +279,31 @@ struct PageAnalysis {
         if startsBlock {
             flush(owner: currentOwner, context: context)
         }
+    }
+
+    /// Whether an element's content is one link and nothing else (`<span class="tag"><a>…</a></span>`).
+    private static func wrapsLink(_ node: xmlNodePtr) -> Bool {
+        var found = false
+        var child = node.pointee.children
+        while let current = child {
+            defer { child = current.pointee.next }
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                guard !found, HTMLTag(name: current.pointee.name) == .a else { return false }
+                found = true
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                guard let content = current.pointee.content else { continue }
+                var index = 0
+                while content[index] != 0 {
+                    let byte = content[index]
+                    if !(byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D) { return false }
+                    index += 1
+                }
+            default:
+                continue
+            }
+        }
+        return found
     }
 
     private func appendIfPresent(_ text: String, at index: Int32, to list: inout [(Int32, String)]) {
