@@ -217,6 +217,16 @@ import Testing
         #expect(cleaned.blocks.map(\.text) == [german(1), "Wer keinen Dienst beauftragt, nimmt die Pflicht als Training an der frischen Luft und bleibt so, auch im Winter, fit.", german(2)])
     }
 
+    @Test func anEmailAddressLinkIsTextNotNavigation() throws {
+        // A mailto: link leads to no other page: the address is what the paragraph says.
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(german(1))</p>
+              <p><a href="mailto:anmeldung@beispiel-verein.de">anmeldung@beispiel-verein.de</a></p>
+              <p><a href="/archiv">Zum Archiv der Beispielseite</a></p><p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), "anmeldung@beispiel-verein.de", german(2)])
+    }
+
     @Test func phoneNumbersAndVersionsAreNotNumericDates() throws {
         // Three numbers joined by dashes or dots are a date only when they can be day, month and year.
         let cleaned = try page("""

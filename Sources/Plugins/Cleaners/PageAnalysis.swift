@@ -242,7 +242,7 @@ struct PageAnalysis {
         if tag == .h1 {
             appendIfPresent(text(of: node), at: index, to: &headings)
         }
-        if tag == .a { context.inLink = true }
+        if tag == .a && !Self.linksToAddress(node) { context.inLink = true }
         if tag == .noscript { context.inNoscript = true }
         if markedProfile == nil && !attributes.names.isEmpty && markerFilter.matches(attributes.names) {
             markedProfile = profiles.firstIndex { $0.isMarked(by: attributes.names) }
@@ -279,6 +279,30 @@ struct PageAnalysis {
         if startsBlock {
             flush(owner: currentOwner, context: context)
         }
+    }
+
+    /// Whether a link's `href` is an e-mail address or a phone number (`mailto:`, `tel:`): such a
+    /// link leads to no other page, and its text (the address to write to) counts as text, not as
+    /// links, for link density.
+    private static func linksToAddress(_ node: xmlNodePtr) -> Bool {
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            defer { attribute = current.pointee.next }
+            guard let name = current.pointee.name, Attributes.name(name, is: "href"),
+                  let value = current.pointee.children?.pointee.content else { continue }
+            var start = 0
+            while value[start] == 0x20 || value[start] == 0x0A || value[start] == 0x09 { start += 1 }
+            func hasPrefix(_ prefix: StaticString) -> Bool {
+                let bytes = prefix.utf8Start
+                for offset in 0..<prefix.utf8CodeUnitCount {
+                    let byte = value[start + offset]
+                    if byte == 0 || (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != bytes[offset] { return false }
+                }
+                return true
+            }
+            return hasPrefix("mailto:") || hasPrefix("tel:")
+        }
+        return false
     }
 
     /// Whether an element's content is one link and nothing else (`<span class="tag"><a>…</a></span>`).
