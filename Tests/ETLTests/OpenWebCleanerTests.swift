@@ -217,14 +217,18 @@ import Testing
         #expect(cleaned.blocks.map(\.text) == [german(1), "Wer keinen Dienst beauftragt, nimmt die Pflicht als Training an der frischen Luft und bleibt so, auch im Winter, fit.", german(2)])
     }
 
-    @Test func anEmailAddressLinkIsTextNotNavigation() throws {
-        // A mailto: link leads to no other page: the address is what the paragraph says.
+    @Test func anEmailAddressAndANamedAnchorAreTextNotNavigation() throws {
+        // A mailto: link and a named anchor (a target to jump to) lead to no other page: their text
+        // is what the paragraph says. A button run by a script (no href, no name) stays a link.
         let cleaned = try page("""
             <div class="entry-content"><p>\(german(1))</p>
               <p><a href="mailto:anmeldung@beispiel-verein.de">anmeldung@beispiel-verein.de</a></p>
+              <p><a name="frage-3">Die dritte Frage der Leser: Was sagt die Forschung dazu?</a></p>
+              <p><a class="replay">Noch einmal abspielen</a></p>
               <p><a href="/archiv">Zum Archiv der Beispielseite</a></p><p>\(german(2))</p></div>
             """)
-        #expect(cleaned.blocks.map(\.text) == [german(1), "anmeldung@beispiel-verein.de", german(2)])
+        #expect(cleaned.blocks.map(\.text) == [german(1), "anmeldung@beispiel-verein.de",
+                                                "Die dritte Frage der Leser: Was sagt die Forschung dazu?", german(2)])
     }
 
     @Test func phoneNumbersAndVersionsAreNotNumericDates() throws {

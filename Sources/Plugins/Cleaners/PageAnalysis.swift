@@ -242,7 +242,7 @@ struct PageAnalysis {
         if tag == .h1 {
             appendIfPresent(text(of: node), at: index, to: &headings)
         }
-        if tag == .a && !Self.linksToAddress(node) { context.inLink = true }
+        if tag == .a && Self.leadsToAPage(node) { context.inLink = true }
         if tag == .noscript { context.inNoscript = true }
         if markedProfile == nil && !attributes.names.isEmpty && markerFilter.matches(attributes.names) {
             markedProfile = profiles.firstIndex { $0.isMarked(by: attributes.names) }
@@ -281,15 +281,18 @@ struct PageAnalysis {
         }
     }
 
-    /// Whether a link's `href` is an e-mail address or a phone number (`mailto:`, `tel:`): such a
-    /// link leads to no other page, and its text (the address to write to) counts as text, not as
-    /// links, for link density.
-    private static func linksToAddress(_ node: xmlNodePtr) -> Bool {
+    /// Whether an `<a>` leads to a page, for link density. A named anchor without an `href`
+    /// (`<a name="question-3">…</a>`, a target to jump to) and an e-mail address or phone number
+    /// (`mailto:`, `tel:`, the address to write to) are text. (An `<a>` with neither name nor href
+    /// is a button run by a script: "Replay", "Next".)
+    private static func leadsToAPage(_ node: xmlNodePtr) -> Bool {
         var attribute = node.pointee.properties
+        var isNamed = false
         while let current = attribute {
             defer { attribute = current.pointee.next }
-            guard let name = current.pointee.name, Attributes.name(name, is: "href"),
-                  let value = current.pointee.children?.pointee.content else { continue }
+            guard let name = current.pointee.name else { continue }
+            if Attributes.name(name, is: "name") { isNamed = true }
+            guard Attributes.name(name, is: "href"), let value = current.pointee.children?.pointee.content else { continue }
             var start = 0
             while value[start] == 0x20 || value[start] == 0x0A || value[start] == 0x09 { start += 1 }
             func hasPrefix(_ prefix: StaticString) -> Bool {
@@ -300,9 +303,9 @@ struct PageAnalysis {
                 }
                 return true
             }
-            return hasPrefix("mailto:") || hasPrefix("tel:")
+            return !hasPrefix("mailto:") && !hasPrefix("tel:")
         }
-        return false
+        return !isNamed
     }
 
     /// Whether an element's content is one link and nothing else (`<span class="tag"><a>…</a></span>`).
