@@ -1,3 +1,4 @@
+import Glibc
 /// Short lines that label the furniture around an article rather than say anything: the heading of
 /// a "related articles" box ("Mehr zum Thema", "Temas relacionados"), a share or comments prompt,
 /// photo and source credits ("Foto: …", "Quelle: …", "… /Getty Images"), taxonomy lines ("Themen: …"),
@@ -142,7 +143,10 @@ enum BoilerplateLine {
     /// label). A copyright notice that says more ("© 2018 by … Used with permission.") is not one.
     static func endsWithCredit(_ text: String, characters: Int) -> Bool {
         // The byte A9 ends "©" (and "é", "ĩ", …): most blocks have none and are done with here.
-        guard characters <= 300, text.utf8.contains(0xA9) else { return false }
+        guard characters <= 300 else { return false }
+        // memchr on the string's own bytes: `utf8.contains` stepped through them one by one.
+        let hasA9 = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.baseAddress.map { memchr($0, 0xA9, bytes.count) != nil } ?? false } ?? text.utf8.contains(0xA9)
+        guard hasA9 else { return false }
         let bytes = Array(text.utf8)
         // The last "©" (C2 A9).
         var index = bytes.count - 2

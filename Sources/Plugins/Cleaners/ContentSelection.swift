@@ -269,12 +269,8 @@ struct ContentSelection {
                        explaining: Bool, scope: @autoclosure () -> String, fallback: String? = nil,
                        excluding excluded: [Bool] = [], keepingLinks: Bool = false) -> [BlockDecision] {
         let rootCharacters = roots.reduce(0) { $0 + elements[Int($1)].characters }
-        // Built when a weakly named element below the roots first needs it (see ``hint(of:below:elements:rootCharacters:sections:)``).
-        var sections: [Int32: Int]?
-        func sectionCharacters(_ element: Int32) -> Int {
-            if sections == nil { sections = Self.weakSectionCharacters(elements) }
-            return sections?[element] ?? elements[Int(element)].characters
-        }
+        // Filled when a weakly named element below the roots first needs it (see ``SectionCharacters``).
+        var sections = SectionCharacters()
         let maximumLinkDensity: Double
         switch favor {
         case .precision: maximumLinkDensity = 0.3
@@ -294,7 +290,7 @@ struct ContentSelection {
             if fallback != nil && elements[Int(block.element)].isChrome { return dropped("inside chrome (navigation, aside, footer or an element named like one)") }
             if !excluded.isEmpty && excluded[Int(block.element)] { return dropped("in a section under a heading named like chrome (\"Related posts\")") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
-            guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters, sections: sectionCharacters) else {
+            guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters, sections: &sections) else {
                 return dropped("outside \(scope)")
             }
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
@@ -365,9 +361,9 @@ struct ContentSelection {
     /// with the element that gave it (-1 for none), or nil when the element is not inside any root.
     /// An element that holds half the content or more is a wrapper whatever its name
     /// (`content-with-sidebar`), and so is a weak name that sibling sections share when together they
-    /// hold half the content (see ``weakSectionCharacters(_:)``).
+    /// hold half the content (see ``SectionCharacters``).
     private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int,
-                      sections: (Int32) -> Int = { _ in 0 }) -> (ClassHint, Int32)? {
+                      sections: inout SectionCharacters) -> (ClassHint, Int32)? {
         var current = element
         var strongest = ClassHint.none
         var namer: Int32 = -1
@@ -375,7 +371,7 @@ struct ContentSelection {
             if roots.contains(current) { return (strongest, namer) }
             let value = elements[Int(current)]
             if value.hint > strongest && value.characters * 2 < rootCharacters
-                && (value.hint != .weakNegative || sections(current) * 2 < rootCharacters) {
+                && (value.hint != .weakNegative || sections.characters(of: current, elements) * 2 < rootCharacters) {
                 strongest = value.hint
                 namer = current
             }
@@ -384,28 +380,49 @@ struct ContentSelection {
         return nil
     }
 
-    /// For each element named like page furniture (a weak hint), the characters that it and its
-    /// siblings of the same first class hold together. Templates name the sections of an article by
-    /// what they carry (`testreport__section testreport__section--ads`, `box box-meta`): sections
+    /// The characters that weakly named sibling sections hold together (elements named like page
+    /// furniture that share a parent and a first class). Templates name the sections of an article
+    /// by what they carry (`testreport__section testreport__section--ads`, `box box-meta`): sections
     /// that share a name and hold most of the content are the article, not furniture beside it.
-    /// Weak names only; a strong one (comments, related) is never the article.
-    static func weakSectionCharacters(_ elements: [PageAnalysis.Element]) -> [Int32: Int] {
-        struct Key: Hashable {
-            var parent: Int32
-            var name: ArraySlice<UInt8>
+    /// Weak names only; a strong one (comments, related) is never the article. Counted per parent
+    /// when first asked (most pages never ask).
+    struct SectionCharacters {
+        private var groups: [Int32: [(name: ArraySlice<UInt8>, characters: Int)]] = [:]
+        /// The last answer: the blocks of one section ask one after another.
+        private var last: (element: Int32, characters: Int) = (-1, 0)
+
+        /// What `element` and its siblings of the same first class hold.
+        mutating func characters(of element: Int32, _ elements: [PageAnalysis.Element]) -> Int {
+            if last.element == element { return last.characters }
+            let parent = elements[Int(element)].parent
+            let name = elements[Int(element)].names.prefix { $0 != 0x20 }
+            var characters = elements[Int(element)].characters
+            if parent > 0 && !name.isEmpty {
+                if groups[parent] == nil { groups[parent] = Self.groups(below: parent, elements) }
+                characters = groups[parent]?.first { $0.name == name }?.characters ?? characters
+            }
+            last = (element, characters)
+            return characters
         }
-        var totals: [Key: Int] = [:]
-        var keys: [(Int32, Key)] = []
-        for index in elements.indices where elements[index].hint == .weakNegative && elements[index].characters > 0 {
-            let name = elements[index].names.prefix { $0 != 0x20 }
-            guard !name.isEmpty else { continue }
-            let key = Key(parent: elements[index].parent, name: name)
-            totals[key, default: 0] += elements[index].characters
-            keys.append((Int32(index), key))
+
+        /// The weakly named children of `parent` by first class, in one scan of its subtree
+        /// (elements are in document order: it ends at the first element whose parent comes before).
+        static func groups(below parent: Int32, _ elements: [PageAnalysis.Element]) -> [(name: ArraySlice<UInt8>, characters: Int)] {
+            var totals: [(name: ArraySlice<UInt8>, characters: Int)] = []
+            var index = Int(parent) + 1
+            while index < elements.count && elements[index].parent >= parent {
+                defer { index += 1 }
+                guard elements[index].parent == parent, elements[index].hint == .weakNegative, elements[index].characters > 0 else { continue }
+                let name = elements[index].names.prefix { $0 != 0x20 }
+                guard !name.isEmpty else { continue }
+                if let found = totals.firstIndex(where: { $0.name == name }) {
+                    totals[found].characters += elements[index].characters
+                } else {
+                    totals.append((name, elements[index].characters))
+                }
+            }
+            return totals
         }
-        var held: [Int32: Int] = [:]
-        for (index, key) in keys { held[index] = totals[key] }
-        return held
     }
 
     /// The class and id of an element, or its tag when it has none (for explanations).
