@@ -146,6 +146,103 @@ import Testing
         #expect(BoilerplateLine.isDateLine("hace 2 horas"))
     }
 
+    @Test func sectionsThatShareAFurnitureNameAndHoldTheArticleAreKept() throws {
+        // A review template names every section by what it may carry (`--ads`): together they are the article.
+        let cleaned = try page("""
+            <article class="review"><h1>Der Test</h1>
+              <section class="review-part review-part--ads"><h2>Aufbau</h2><p>\(german(1))</p><p>\(german(2))</p></section>
+              <section class="review-part review-part--ads"><h2>Ergebnis</h2><p>\(german(3))</p><p>\(german(4))</p></section>
+              <section class="review-part review-part--ads"><h2>Fazit</h2><p>\(german(5))</p></section>
+              <div class="meta-box"><p>Getestet von der Redaktion, mit Fotos, im Labor</p></div>
+            </article>
+            """)
+        #expect(cleaned.blocks.map(\.text) == ["Der Test", "Aufbau", german(1), german(2), "Ergebnis", german(3), german(4), "Fazit", german(5)])
+    }
+
+    @Test func scriptHooksDoNotNameContentAsChrome() throws {
+        // `js-` classes are where scripts hook in (here, to insert advertorials into the text); the
+        // comments beside the article keep their own name and stay out.
+        let cleaned = try page("""
+            <div class="story"><p>\(german(1))</p>
+              <div class="story-text js-inline-advertorial js-external-links"><p>\(german(2))</p><p>\(german(3))</p></div>
+              <div class="story-text js-inline-advertorial js-external-links"><p>\(german(4))</p><p>\(german(5))</p></div>
+              <div class="comments js-comments"><p>\(prose(9))</p></div>
+            </div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), german(2), german(3), german(4), german(5)])
+    }
+
+    @Test func aSentenceWhoseNamesAreLinkedIsProse() throws {
+        let linked = "<a href=\"/p/1\">Anna Beispiel, bisher bei den Stadtwerken</a>, übernimmt die Pressearbeit von <a href=\"/p/2\">Bernd Muster</a>, der sie neben seinen Aufgaben bei <a href=\"/f/3\">der Musterbank Versicherung AG in Hamburg</a> führte."
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(german(1))</p><p>\(linked)</p>
+              <p><a href="/a/1">Ein anderer Artikel über die Musterbank und ihre Pressearbeit im Jahr</a> <a href="/a/2">Noch ein Artikel</a></p>
+              <p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), "Anna Beispiel, bisher bei den Stadtwerken, übernimmt die Pressearbeit von Bernd Muster, der sie neben seinen Aufgaben bei der Musterbank Versicherung AG in Hamburg führte.", german(2)])
+    }
+
+    @Test func aHeadingThatClosesTheContentWithNothingAfterItIsDropped() throws {
+        // The heading of a list of other stories inside the article's container; the list's links go,
+        // and so does the heading. A sentence set as a heading (a pull quote) stays.
+        let cleaned = try page("""
+            <div class="entry-content"><h2>Der Anfang</h2><p>\(german(1))</p><p>\(german(2))</p>
+              <h3>Er wusste es. Und er schwieg.</h3>
+              <h3>Noch mehr Ideen für den Garten</h3>
+              <ul><li><a href="/a">Ein anderer Artikel</a></li><li><a href="/b">Noch ein anderer Artikel</a></li></ul>
+              <h4>Weitere Tipps</h4></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == ["Der Anfang", german(1), german(2), "Er wusste es. Und er schwieg."])
+    }
+
+    @Test func aCaptionWithItsPictureCreditIsDropped() throws {
+        // Captions written as paragraphs between the article's own, each with its credit after a "©".
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(german(1))</p>
+              <p>Die Altstadt im ersten Schnee des Winters. | © Anna Beispiel/Musterbild</p><p>\(german(2))</p>
+              <p>Photo © Jane Doe, John Roe</p>
+              <p>Excerpted from the book. Copyright © 2018 by Jane Doe. Used with permission.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), german(2), "Excerpted from the book. Copyright © 2018 by Jane Doe. Used with permission."])
+        #expect(!BoilerplateLine.endsWithCredit("Das Café am Markt, seit 1920 geöffnet", characters: 37))
+    }
+
+    @Test func aWeaklyNamedWordInsideASentenceStaysInIt() throws {
+        // A keyword link in running text is a word of the sentence; a caption on its own is still dropped.
+        let sentence = "Wer keinen Dienst beauftragt, nimmt die Pflicht als Training an der frischen <span class=\"keyword-link\"><a href=\"/luft\">Luft</a></span> und bleibt so, auch im Winter, fit."
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p>
+              <div><span class="caption">Schnee auf dem Gehweg vor dem Haus</span></div><p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), "Wer keinen Dienst beauftragt, nimmt die Pflicht als Training an der frischen Luft und bleibt so, auch im Winter, fit.", german(2)])
+    }
+
+    @Test func anEmailAddressAndANamedAnchorAreTextNotNavigation() throws {
+        // A mailto: link and a named anchor (a target to jump to) lead to no other page: their text
+        // is what the paragraph says. A button run by a script (no href, no name) stays a link.
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(german(1))</p>
+              <p><a href="mailto:anmeldung@beispiel-verein.de">anmeldung@beispiel-verein.de</a></p>
+              <p><a name="frage-3">Die dritte Frage der Leser: Was sagt die Forschung dazu?</a></p>
+              <p><a class="replay">Noch einmal abspielen</a></p>
+              <p><a href="/archiv">Zum Archiv der Beispielseite</a></p><p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), "anmeldung@beispiel-verein.de",
+                                                "Die dritte Frage der Leser: Was sagt die Forschung dazu?", german(2)])
+    }
+
+    @Test func phoneNumbersAndVersionsAreNotNumericDates() throws {
+        // Three numbers joined by dashes or dots are a date only when they can be day, month and year.
+        let cleaned = try page("""
+            <div class="entry-content"><p>\(prose(1))</p><p>Tel. +49 301-44-2012</p><p>Build 1.10.100-beta</p>
+              <p>Stand: 18.11.2019</p><p>\(prose(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), "Tel. +49 301-44-2012", "Build 1.10.100-beta", prose(2)])
+        #expect(BoilerplateLine.isDateLine("2019-11-18"))
+        #expect(BoilerplateLine.isDateLine("am 5/6/22"))
+        #expect(!BoilerplateLine.isDateLine("Version 0.0.0"))
+    }
+
     @Test func promptsToSubscribeAreNotContent() throws {
         let cleaned = try page("""
             <div class="entry-content"><p>\(prose(1))</p>

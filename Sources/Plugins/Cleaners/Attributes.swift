@@ -13,8 +13,8 @@ struct Attributes {
     var isHidden = false
 
     init(node: xmlNodePtr) {
-        // Set when a class or id token starts with a hyphenated word (`category-…`, `tag-…`): only
-        // then are taxonomy tokens looked for.
+        // Set when a class or id token starts with a hyphenated word (`category-…`, `tag-…`, `js-…`):
+        // only then are taxonomy and script-hook tokens looked for.
         var mayNameTaxonomy = false
         var attribute = node.pointee.properties
         while let current = attribute {
@@ -34,10 +34,10 @@ struct Attributes {
                         for index in start..<buffer.count {
                             let byte = buffer[index]
                             if byte >= 0x41 && byte <= 0x5A { buffer[index] = byte | 0x20 }
-                            // "ca", "ta", "po", "no" at a token's start: possibly category-, tag-, post_tag-, node-promoted.
+                            // "ca", "ta", "po", "no", "js" at a token's start: possibly category-, tag-, post_tag-, node-promoted, js-.
                             if !mayNameTaxonomy && (index == start || buffer[index - 1] == 0x20) && index + 1 < buffer.count {
                                 let pair = (byte | 0x20, buffer[index + 1] | 0x20)
-                                mayNameTaxonomy = pair == (0x63, 0x61) || pair == (0x74, 0x61) || pair == (0x70, 0x6F) || pair == (0x6E, 0x6F)
+                                mayNameTaxonomy = pair == (0x63, 0x61) || pair == (0x74, 0x61) || pair == (0x70, 0x6F) || pair == (0x6E, 0x6F) || pair == (0x6A, 0x73)
                             }
                         }
                     }
@@ -64,18 +64,20 @@ struct Attributes {
 
     /// Class tokens that name a post's categories and tags (WordPress writes `category-popular-posts`
     /// and `tag-comments` on the article element, Drupal `node-promoted`): the words after the prefix
-    /// are the site's taxonomy, not what the element is.
-    private static let taxonomyPrefixes = ["category-", "tag-", "tags-", "post_tag-", "node-promoted"].map { Array($0.utf8) }
+    /// are the site's taxonomy, not what the element is. So are the hooks for scripts (`js-…`, a
+    /// convention that keeps them apart from the names that style and describe): the article's text
+    /// is `article-text js-dynamic-advertorial` where a script puts advertorials into it.
+    private static let taxonomyPrefixes = ["category-", "tag-", "tags-", "post_tag-", "node-promoted", "js-"].map { Array($0.utf8) }
 
-    /// `names` without its taxonomy tokens (see ``taxonomyPrefixes``).
+    /// `names` without its taxonomy and script-hook tokens (see ``taxonomyPrefixes``).
     static func withoutTaxonomy(_ names: [UInt8]) -> [UInt8] {
         // One pass over the token starts, on indices (most names have none of these prefixes).
         func prefix(at start: Int) -> Bool {
-            // "ca"tegory-, "ta"g-, "po"st_tag-, "no"de-promoted: two bytes reject almost every token.
+            // "ca"tegory-, "ta"g-, "po"st_tag-, "no"de-promoted, "js"-: two bytes reject almost every token.
             guard start + 4 <= names.count else { return false }
             let (first, second) = (names[start], names[start + 1])
             guard (first == 0x63 && second == 0x61) || (first == 0x74 && second == 0x61) || (first == 0x70 && second == 0x6F)
-                    || (first == 0x6E && second == 0x6F) else { return false }
+                    || (first == 0x6E && second == 0x6F) || (first == 0x6A && second == 0x73) else { return false }
             return taxonomyPrefixes.contains { prefix in
                 guard start + prefix.count <= names.count else { return false }
                 for offset in 0..<prefix.count where names[start + offset] != prefix[offset] { return false }

@@ -1,3 +1,4 @@
+import Glibc
 /// Short lines that label the furniture around an article rather than say anything: the heading of
 /// a "related articles" box ("Mehr zum Thema", "Temas relacionados"), a share or comments prompt,
 /// photo and source credits ("Foto: …", "Quelle: …", "… /Getty Images"), taxonomy lines ("Themen: …"),
@@ -136,6 +137,36 @@ enum BoilerplateLine {
         return false
     }
 
+    /// A picture's caption with its credit at the end ("Lee Elder beim Masters 1975. | © Augusta
+    /// National/Getty Images", "Foto © Peter Steiger"): a block of up to 300 characters whose last
+    /// "©" is followed by a name (six words at most, no sentence, not ending like one or like a
+    /// label). A copyright notice that says more ("© 2018 by … Used with permission.") is not one.
+    static func endsWithCredit(_ text: String, characters: Int) -> Bool {
+        // The byte A9 ends "©" (and "é", "ĩ", …): most blocks have none and are done with here.
+        guard characters <= 300 else { return false }
+        // memchr on the string's own bytes: `utf8.contains` stepped through them one by one.
+        let hasA9 = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.baseAddress.map { memchr($0, 0xA9, bytes.count) != nil } ?? false } ?? text.utf8.contains(0xA9)
+        guard hasA9 else { return false }
+        let bytes = Array(text.utf8)
+        // The last "©" (C2 A9).
+        var index = bytes.count - 2
+        while index >= 0 && !(bytes[index] == 0xC2 && bytes[index + 1] == 0xA9) { index -= 1 }
+        guard index >= 0 else { return false }
+        let tail = bytes[(index + 2)...].drop { $0 == 0x20 }
+        guard let last = tail.last, !tail.isEmpty, tail.count <= 60 else { return false }
+        if last == 0x3A || last == 0x2E || last == 0x21 || last == 0x3F { return false }
+        var spaces = 0
+        var previous: UInt8 = 0
+        for byte in tail {
+            if byte == 0x20 {
+                spaces += 1
+                if previous == 0x2E { return false }
+            }
+            previous = byte
+        }
+        return spaces <= 5
+    }
+
     /// A credit or taxonomy line: a known word, a colon, and the rest ("Foto: Ingo Pertramer",
     /// "Themen: Klima, Energie"), or a short line that ends with a picture agency's name.
     private static func isCredit(_ bytes: [UInt8], characters: Int, folded: [UInt8]?) -> Bool {
@@ -231,8 +262,10 @@ enum BoilerplateLine {
         var hasMonth = false, hasRelative = false, hasClock = false, hasNumericDate = false
         var word = ""
         var digits = 0
-        // Runs of digits joined by one separator each ("18.11.2019", "2019-11-18", "11/18/19").
+        // Runs of digits joined by one separator each ("18.11.2019", "2019-11-18", "11/18/19"), with
+        // the digit counts of their last three numbers.
         var numericRun = 0
+        var partDigits = (0, 0, 0)
         var lastSeparator: Unicode.Scalar?
         func finishWord() {
             guard !word.isEmpty else { return }
@@ -253,7 +286,8 @@ enum BoilerplateLine {
             numbers += 1
             if digits == 4 { years += 1 }
             numericRun += 1
-            if numericRun >= 3 { hasNumericDate = true }
+            partDigits = (partDigits.1, partDigits.2, digits)
+            if numericRun >= 3 && Self.isNumericDate(partDigits) { hasNumericDate = true }
             digits = 0
         }
         for scalar in text.unicodeScalars {
@@ -282,6 +316,16 @@ enum BoilerplateLine {
         // A month and a day without a year is as often a schedule ("June 26 – Allentown") as a dateline.
         let hasDate = hasClock || hasNumericDate || (hasMonth && years > 0 && numbers > 1) || (hasRelative && numbers > 0)
         return hasDate && free <= 3
+    }
+
+    /// Whether three numbers of these digit counts can be a written date: day and month of one or two
+    /// digits with a year of two or four after them ("18.11.2019", "5/6/22"), or a year of four
+    /// first ("2019-11-18"). A phone number ("+81 158-23-2012") or a version ("1.10.100", "0.0.0")
+    /// is not one.
+    static func isNumericDate(_ digits: (Int, Int, Int)) -> Bool {
+        let short = 1...2
+        return (short.contains(digits.0) && short.contains(digits.1) && (digits.2 == 2 || digits.2 == 4))
+            || (digits.0 == 4 && short.contains(digits.1) && short.contains(digits.2))
     }
 
 }

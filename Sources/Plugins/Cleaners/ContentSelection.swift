@@ -23,6 +23,37 @@ struct ContentSelection {
     /// Every block of the page with what was done with it and why; without `explaining`, the
     /// reasons are left empty (writing one for every block of every page cost a few per cent).
     func decide(_ analysis: PageAnalysis, explaining: Bool = true) -> [BlockDecision] {
+        var decisions = chooseAndJudge(analysis, explaining: explaining)
+        Self.dropTrailingHeadings(&decisions, explaining: explaining)
+        return decisions
+    }
+
+    /// A heading that closes the main content, with nothing kept after it, introduced what was
+    /// dropped: the list of related stories, the newsletter form, the readers' comments ("Mehr zum
+    /// Thema", "Ezek is érdekelhetnek", "Weitere Tourentipps in Schweden"). Such headings are dropped
+    /// from the end, one after another, as long as some other block stays. Long "headings" (80+
+    /// characters) and those that end with a full stop are sentences set large (pull quotes), and stay.
+    static func dropTrailingHeadings(_ decisions: inout [BlockDecision], explaining: Bool) {
+        var index = decisions.count - 1
+        var trailing: [Int] = []
+        while index >= 0 {
+            let decision = decisions[index]
+            index -= 1
+            guard decision.kept else { continue }
+            guard decision.block.kind == .heading, decision.block.text.unicodeScalars.count <= 80,
+                  decision.block.text.unicodeScalars.last != "." else {
+                // Some other block stays: the headings after it go.
+                for heading in trailing {
+                    decisions[heading].kept = false
+                    if explaining { decisions[heading].reason = "a heading at the end of the content, with nothing kept after it" }
+                }
+                return
+            }
+            trailing.append(index + 1)
+        }
+    }
+
+    private func chooseAndJudge(_ analysis: PageAnalysis, explaining: Bool) -> [BlockDecision] {
         // Scores live beside the elements: writing them into the elements would copy the array
         // (and retain every element's names).
         let elements = analysis.elements
@@ -212,6 +243,16 @@ struct ContentSelection {
                      keepingLinks: true)
     }
 
+    /// A paragraph of prose whose names are linked (a new spokesman, his former employer and its
+    /// brands, each a link to its own page): a sentence, long and ending like one, is read as prose
+    /// up to a link density of 0.8. Link lists and "Read more: <a>headline</a>" lines do not end
+    /// with a full stop; a paragraph with no text of its own beside the links stays out.
+    static func isLinkedSentence(_ block: PageAnalysis.Block) -> Bool {
+        guard block.kind == .paragraph, block.characters >= 120, block.linkDensity <= 0.8 else { return false }
+        guard let last = block.text.unicodeScalars.last else { return false }
+        return last == "." || last == "!" || last == "?"
+    }
+
     /// The characters of the blocks `decisions` keep.
     private static func keptCharacters(_ decisions: [BlockDecision], _ blocks: [PageAnalysis.Block]) -> Int {
         zip(decisions, blocks).reduce(0) { $0 + ($1.0.kept ? $1.1.characters : 0) }
@@ -228,6 +269,8 @@ struct ContentSelection {
                        explaining: Bool, scope: @autoclosure () -> String, fallback: String? = nil,
                        excluding excluded: [Bool] = [], keepingLinks: Bool = false) -> [BlockDecision] {
         let rootCharacters = roots.reduce(0) { $0 + elements[Int($1)].characters }
+        // Filled when a weakly named element below the roots first needs it (see ``SectionCharacters``).
+        var sections = SectionCharacters()
         let maximumLinkDensity: Double
         switch favor {
         case .precision: maximumLinkDensity = 0.3
@@ -247,19 +290,22 @@ struct ContentSelection {
             if fallback != nil && elements[Int(block.element)].isChrome { return dropped("inside chrome (navigation, aside, footer or an element named like one)") }
             if !excluded.isEmpty && excluded[Int(block.element)] { return dropped("in a section under a heading named like chrome (\"Related posts\")") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
-            guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters) else {
+            guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters, sections: &sections) else {
                 return dropped("outside \(scope)")
             }
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
                 return dropped("inside \"\(names(of: namer, elements))\", named like \(hint == .strongNegative ? "chrome" : "page furniture")")
             }
-            if block.linkDensity > maximumLinkDensity && !keepingLinks {
+            if block.linkDensity > maximumLinkDensity && !keepingLinks && !Self.isLinkedSentence(block) {
                 return dropped("mostly links (link density \(Double(Int(block.linkDensity * 100)) / 100))")
             }
             if block.isTeaser { return dropped("a teaser of another page (a link and a cut-off text)") }
             if EndMarker.matches(block.text) { return dropped("an end-of-article marker") }
             if block.characters <= 160 && BoilerplateLine.matches(block.text, characters: block.characters) {
                 return dropped("a label of page furniture (related, share, credits)")
+            }
+            if BoilerplateLine.endsWithCredit(block.text, characters: block.characters) {
+                return dropped("a picture's caption with its credit (©)")
             }
             if BoilerplateLine.isPromotion(block.text, characters: block.characters) {
                 return dropped("a prompt to follow the site elsewhere (its social channels or apps)")
@@ -314,21 +360,69 @@ struct ContentSelection {
     /// The strongest hint on the way from `element` up to one of `roots` (the root's own excluded),
     /// with the element that gave it (-1 for none), or nil when the element is not inside any root.
     /// An element that holds half the content or more is a wrapper whatever its name
-    /// (`content-with-sidebar`).
-    private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int) -> (ClassHint, Int32)? {
+    /// (`content-with-sidebar`), and so is a weak name that sibling sections share when together they
+    /// hold half the content (see ``SectionCharacters``).
+    private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int,
+                      sections: inout SectionCharacters) -> (ClassHint, Int32)? {
         var current = element
         var strongest = ClassHint.none
         var namer: Int32 = -1
         while current > 0 {
             if roots.contains(current) { return (strongest, namer) }
             let value = elements[Int(current)]
-            if value.hint > strongest && value.characters * 2 < rootCharacters {
+            if value.hint > strongest && value.characters * 2 < rootCharacters
+                && (value.hint != .weakNegative || sections.characters(of: current, elements) * 2 < rootCharacters) {
                 strongest = value.hint
                 namer = current
             }
             current = value.parent
         }
         return nil
+    }
+
+    /// The characters that weakly named sibling sections hold together (elements named like page
+    /// furniture that share a parent and a first class). Templates name the sections of an article
+    /// by what they carry (`testreport__section testreport__section--ads`, `box box-meta`): sections
+    /// that share a name and hold most of the content are the article, not furniture beside it.
+    /// Weak names only; a strong one (comments, related) is never the article. Counted per parent
+    /// when first asked (most pages never ask).
+    struct SectionCharacters {
+        private var groups: [Int32: [(name: ArraySlice<UInt8>, characters: Int)]] = [:]
+        /// The last answer: the blocks of one section ask one after another.
+        private var last: (element: Int32, characters: Int) = (-1, 0)
+
+        /// What `element` and its siblings of the same first class hold.
+        mutating func characters(of element: Int32, _ elements: [PageAnalysis.Element]) -> Int {
+            if last.element == element { return last.characters }
+            let parent = elements[Int(element)].parent
+            let name = elements[Int(element)].names.prefix { $0 != 0x20 }
+            var characters = elements[Int(element)].characters
+            if parent > 0 && !name.isEmpty {
+                if groups[parent] == nil { groups[parent] = Self.groups(below: parent, elements) }
+                characters = groups[parent]?.first { $0.name == name }?.characters ?? characters
+            }
+            last = (element, characters)
+            return characters
+        }
+
+        /// The weakly named children of `parent` by first class, in one scan of its subtree
+        /// (elements are in document order: it ends at the first element whose parent comes before).
+        static func groups(below parent: Int32, _ elements: [PageAnalysis.Element]) -> [(name: ArraySlice<UInt8>, characters: Int)] {
+            var totals: [(name: ArraySlice<UInt8>, characters: Int)] = []
+            var index = Int(parent) + 1
+            while index < elements.count && elements[index].parent >= parent {
+                defer { index += 1 }
+                guard elements[index].parent == parent, elements[index].hint == .weakNegative, elements[index].characters > 0 else { continue }
+                let name = elements[index].names.prefix { $0 != 0x20 }
+                guard !name.isEmpty else { continue }
+                if let found = totals.firstIndex(where: { $0.name == name }) {
+                    totals[found].characters += elements[index].characters
+                } else {
+                    totals.append((name, elements[index].characters))
+                }
+            }
+            return totals
+        }
     }
 
     /// The class and id of an element, or its tag when it has none (for explanations).

@@ -15,8 +15,9 @@ public struct HTMLCleaner: Cleaner {
             text and link density) is kept with its strong siblings, and the <article> around it when that \
             holds clearly more; link-heavy blocks, blocks inside elements named like chrome (comments, \
             share, related, sidebar, consent), labels of page furniture ("Related articles", "Mehr zum \
-            Thema", "Foto: …", "Themen: …"), date and byline lines and prompts to subscribe are dropped, in \
-            the languages of the web pages etl is measured on. A main content that is a token (under 200 \
+            Thema", "Foto: …", "Themen: …"), date and byline lines, captions that end with a "© …" credit, \
+            headings that close the content with nothing kept after them and prompts to subscribe are \
+            dropped, in the languages of the web pages etl is measured on. A main content that is a token (under 200 \
             characters) or named like chrome falls back to the page without its boilerplate; \
             `etl extract --explain` says so. Paragraphs, headings, list items, quotes and code come out as \
             blocks of their kind; a data table as one block with its rows of cells. Text in <noscript> is \

@@ -242,7 +242,7 @@ struct PageAnalysis {
         if tag == .h1 {
             appendIfPresent(text(of: node), at: index, to: &headings)
         }
-        if tag == .a { context.inLink = true }
+        if tag == .a && Self.leadsToAPage(node) { context.inLink = true }
         if tag == .noscript { context.inNoscript = true }
         if markedProfile == nil && !attributes.names.isEmpty && markerFilter.matches(attributes.names) {
             markedProfile = profiles.firstIndex { $0.isMarked(by: attributes.names) }
@@ -253,7 +253,10 @@ struct PageAnalysis {
         var currentOwner = owner
         // A removed region's text must not run into the content around it: it is a block of its own.
         // So is an inline element named like chrome (`span.caption`), so that its name can drop it.
-        let startsBlock = tag.isBlock || tag.isPageRegion || (context.removedBy != nil && inherited.removedBy == nil) || hint >= .weakNegative
+        // But a weakly named link inside running text (`…an der frischen <span class="keyword-link">
+        // <a>Luft</a></span>.`) is a word of the sentence, not a label of its own: it stays in its block.
+        let inRunningText = !tag.isBlock && hint == .weakNegative && bufferCharacters > 0 && (tag == .a || Self.wrapsLink(node))
+        let startsBlock = tag.isBlock || tag.isPageRegion || (context.removedBy != nil && inherited.removedBy == nil) || (hint >= .weakNegative && !inRunningText)
         if startsBlock {
             flush(owner: owner, context: inherited)
             currentOwner = index
@@ -276,6 +279,58 @@ struct PageAnalysis {
         if startsBlock {
             flush(owner: currentOwner, context: context)
         }
+    }
+
+    /// Whether an `<a>` leads to a page, for link density. A named anchor without an `href`
+    /// (`<a name="question-3">…</a>`, a target to jump to) and an e-mail address or phone number
+    /// (`mailto:`, `tel:`, the address to write to) are text. (An `<a>` with neither name nor href
+    /// is a button run by a script: "Replay", "Next".)
+    private static func leadsToAPage(_ node: xmlNodePtr) -> Bool {
+        var attribute = node.pointee.properties
+        var isNamed = false
+        while let current = attribute {
+            defer { attribute = current.pointee.next }
+            guard let name = current.pointee.name else { continue }
+            if Attributes.name(name, is: "name") { isNamed = true }
+            guard Attributes.name(name, is: "href"), let value = current.pointee.children?.pointee.content else { continue }
+            var start = 0
+            while value[start] == 0x20 || value[start] == 0x0A || value[start] == 0x09 { start += 1 }
+            func hasPrefix(_ prefix: StaticString) -> Bool {
+                let bytes = prefix.utf8Start
+                for offset in 0..<prefix.utf8CodeUnitCount {
+                    let byte = value[start + offset]
+                    if byte == 0 || (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != bytes[offset] { return false }
+                }
+                return true
+            }
+            return !hasPrefix("mailto:") && !hasPrefix("tel:")
+        }
+        return !isNamed
+    }
+
+    /// Whether an element's content is one link and nothing else (`<span class="tag"><a>…</a></span>`).
+    private static func wrapsLink(_ node: xmlNodePtr) -> Bool {
+        var found = false
+        var child = node.pointee.children
+        while let current = child {
+            defer { child = current.pointee.next }
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                guard !found, HTMLTag(name: current.pointee.name) == .a else { return false }
+                found = true
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                guard let content = current.pointee.content else { continue }
+                var index = 0
+                while content[index] != 0 {
+                    let byte = content[index]
+                    if !(byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D) { return false }
+                    index += 1
+                }
+            default:
+                continue
+            }
+        }
+        return found
     }
 
     private func appendIfPresent(_ text: String, at index: Int32, to list: inout [(Int32, String)]) {
