@@ -108,6 +108,9 @@ public struct URLListSource: Source {
     /// a supported scheme, a host for http(s), an absolute path for file.
     static func problem(with text: String) -> String? {
         if text.isEmpty { return "is empty" }
+        // The usual line (`https://host/path`), read from its bytes: `URL(string:)` for every line
+        // of a long list was 5% of the fetch benchmark.
+        if CanonicalURL.isSimpleHTTPURL(text) { return nil }
         if text.containsWhitespace {
             return "contains white space"
         }
