@@ -22,6 +22,103 @@ struct HTTPTransferResult: Sendable {
     /// Whether the body is only the first bytes of a longer one (a request with a
     /// `truncatingBodyAt` limit).
     var isTruncated = false
+    /// The header lines as received, until ``CurlMultiClient/get(_:schedule:destination:acceptsAnyMediaType:truncatingBodyAt:headerLines:)``
+    /// parses them into ``headers`` on the caller's thread (empty after that).
+    var headerLines = HeaderLines()
+}
+
+/// The header lines of one response, kept as bytes by libcurl's header callback and parsed into
+/// names and values later, off the loop thread: the loop thread is the fetch benchmark's busiest
+/// (it also does libcurl's and the kernel's work), and making two strings per header there cost it
+/// a few per cent. Lines are stored without their line break; the status line is not stored.
+struct HeaderLines: Sendable {
+    private var bytes: [UInt8] = []
+    /// Where each line ends in ``bytes``.
+    private var ends: [Int] = []
+
+    var isEmpty: Bool { ends.isEmpty }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+    }
+
+    mutating func append(_ line: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: line)
+        ends.append(bytes.count)
+    }
+
+    /// Calls `body` with each line's bytes, in order.
+    private func forEachLine(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            for end in ends {
+                body(UnsafeBufferPointer(rebasing: all[start..<end]))
+                start = end
+            }
+        }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    /// The text of `line[lower..<upper]` without spaces and tabs at either end.
+    private static func text(_ line: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> String {
+        var lower = lower, upper = upper
+        while lower < upper && isSpace(line[lower]) { lower += 1 }
+        while upper > lower && isSpace(line[upper - 1]) { upper -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[lower..<upper]), as: UTF8.self)
+    }
+
+    /// Where a header line's name ends (spaces before the colon left out) and its colon is, or nil
+    /// for a line without a colon.
+    private static func nameEndAndColon(_ line: UnsafeBufferPointer<UInt8>) -> (nameEnd: Int, colon: Int)? {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        var nameEnd = colon
+        while nameEnd > 0 && isSpace(line[nameEnd - 1]) { nameEnd -= 1 }
+        return (nameEnd, colon)
+    }
+
+    /// The headers in the order received, names in lower case, values trimmed; an obsolete folded
+    /// continuation line (starting with a space or tab) is joined to the header before it with a
+    /// space, and a line without a colon is ignored.
+    func parsed() -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(ends.count)
+        forEachLine { line in
+            if Self.isSpace(line[0]), let previous = headers.indices.last {
+                headers[previous].value += " " + Self.text(line, 0, line.count)
+                return
+            }
+            guard let (nameEnd, colon) = Self.nameEndAndColon(line) else { return }
+            let name = String(decoding: line[0..<nameEnd].map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+            headers.append((name: name, value: Self.text(line, colon + 1, line.count)))
+        }
+        return headers
+    }
+
+    /// The value ``parsed()`` gives the last header named `lowercaseName` (ASCII, lower case),
+    /// without making the other headers' strings.
+    func lastValue(named lowercaseName: String) -> String? {
+        let wanted = Array(lowercaseName.utf8)
+        var value: String?
+        // Whether the header a continuation line would join is the one wanted.
+        var lastIsWanted = false
+        var anyHeader = false
+        forEachLine { line in
+            if Self.isSpace(line[0]), anyHeader {
+                if lastIsWanted, let current = value { value = current + " " + Self.text(line, 0, line.count) }
+                return
+            }
+            guard let (nameEnd, colon) = Self.nameEndAndColon(line) else { return }
+            anyHeader = true
+            lastIsWanted = nameEnd == wanted.count && (0..<nameEnd).allSatisfy { index in
+                let byte = line[index]
+                return ((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte) == wanted[index]
+            }
+            if lastIsWanted { value = Self.text(line, colon + 1, line.count) }
+        }
+        return value
+    }
 }
 
 /// An HTTP client on libcurl's multi interface, with its own scheduler for total and per-host limits.
@@ -117,7 +214,7 @@ final class CurlMultiClient: Sendable {
             state.liveIDs.insert(state.nextID)
             return state.nextID
         }
-        return try await withTaskCancellationHandler {
+        var result = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 enqueue(PendingRequest(id: id, url: url, host: host, schedule: schedule, destination: destination, acceptsAnyMediaType: acceptsAnyMediaType,
                                        truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, continuation: continuation))
@@ -125,6 +222,9 @@ final class CurlMultiClient: Sendable {
         } onCancel: {
             cancel(id)
         }
+        result.headers = result.headerLines.parsed()
+        result.headerLines = HeaderLines()
+        return result
     }
 
     /// Makes the loop look at its queue again (another client of the schedule freed a host slot).
@@ -492,7 +592,8 @@ private final class Transfer {
     fileprivate var refusedAddress: (address: DestinationPolicy.Address, kind: DestinationPolicy.Kind)?
 
     private var body: [UInt8] = []
-    private var headers: [(name: String, value: String)] = []
+    /// The last response's header lines.
+    private var headerLines = HeaderLines()
     /// The status of the last status line seen.
     private var lastStatus = 0
     private var bodyStarted = false
@@ -594,6 +695,11 @@ private final class Transfer {
             set(etl_curl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBytes)))
         }
         set(etl_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent))
+        if !Self.environmentNamesProxy {
+            // What libcurl would find in the environment anyway (no proxy), said once here.
+            set(etl_curl_easy_setopt_string(easy, CURLOPT_PROXY, ""))
+            set(etl_curl_easy_setopt_string(easy, CURLOPT_NOPROXY, ""))
+        }
         if let requestHeaders {
             set(etl_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, requestHeaders))
         }
@@ -631,6 +737,17 @@ private final class Transfer {
         }
     }
 
+    /// Whether any environment variable libcurl reads for a proxy is set. Without CURLOPT_PROXY,
+    /// libcurl looks for `no_proxy`, `http_proxy`, `all_proxy` and their kin in the environment at
+    /// every transfer (five `getenv` calls, each a scan of the environment: 2% of the loop thread
+    /// in the fetch benchmark). When none is set, the transfers are told "no proxy" (an empty
+    /// CURLOPT_PROXY and CURLOPT_NOPROXY), which is what libcurl would conclude; when one is, libcurl
+    /// reads them itself as before.
+    static let environmentNamesProxy: Bool = {
+        let names = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
+        return names.contains { getenv($0) != nil }
+    }()
+
     /// The open-socket callback: a socket for an address the destination policy allows, else
     /// `CURL_SOCKET_BAD` (libcurl then tries the host's next address, or fails the transfer).
     func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
@@ -659,7 +776,7 @@ private final class Transfer {
         if !bodyStarted {
             bodyStarted = true
             if (200..<300).contains(lastStatus),
-               let contentType = headers.last(where: { $0.name == "content-type" })?.value,
+               let contentType = headerLines.lastValue(named: "content-type"),
                let mediaType = TextDecoding.mediaType(ofContentType: contentType),
                isUnwantedMediaType(mediaType) {
                 rejectedMediaType = mediaType
@@ -684,19 +801,12 @@ private final class Transfer {
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
         // Parsed on the bytes: libcurl calls this about ten times per response, and Foundation's
         // trimming here took over a third of the client's time in the fetch benchmark.
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
         var end = bytes.count
         while end > 0 && (bytes[end - 1] == 0x0D || bytes[end - 1] == 0x0A) { end -= 1 }
         guard end > 0 else { return }
-        func text(_ lower: Int, _ upper: Int) -> String {
-            var lower = lower, upper = upper
-            while lower < upper && isSpace(bytes[lower]) { lower += 1 }
-            while upper > lower && isSpace(bytes[upper - 1]) { upper -= 1 }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
-        }
         if end >= 5 && bytes[0] == UInt8(ascii: "H") && bytes[1] == UInt8(ascii: "T") && bytes[2] == UInt8(ascii: "T")
             && bytes[3] == UInt8(ascii: "P") && bytes[4] == UInt8(ascii: "/") {
-            headers.removeAll()
+            headerLines.removeAll()
             // "HTTP/1.1 200 OK": the status is the run of digits after the first space.
             var index = 0
             while index < end && bytes[index] != 0x20 { index += 1 }
@@ -709,15 +819,8 @@ private final class Transfer {
             lastStatus = status
             return
         }
-        if isSpace(bytes[0]), let previous = headers.indices.last {
-            headers[previous].value += " " + text(0, end)  // an obsolete folded continuation line
-            return
-        }
-        guard let colon = (0..<end).first(where: { bytes[$0] == UInt8(ascii: ":") }) else { return }
-        var nameEnd = colon
-        while nameEnd > 0 && isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
-        let name = String(decoding: bytes[0..<nameEnd].map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
-        headers.append((name: name, value: text(colon + 1, end)))
+        // Names and values are made on the caller's thread (``HeaderLines/parsed()``).
+        headerLines.append(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
     }
 
     /// The outcome of the finished transfer, from libcurl's code and what the callbacks saw.
@@ -760,11 +863,12 @@ private final class Transfer {
         return .success(HTTPTransferResult(
             finalURL: effectiveURL.map { String(cString: $0) } ?? url,
             status: status,
-            headers: headers,
+            headers: [],
             totalTime: totalTime,
             body: body,
             redirectURL: redirectURL.map { String(cString: $0) },
-            isTruncated: isTruncated
+            isTruncated: isTruncated,
+            headerLines: headerLines
         ))
     }
 
