@@ -38,3 +38,26 @@ import Testing
         #expect(CanonicalURL.canonical(url) == CanonicalURL.foundationCanonical(url))
     }
 }
+
+/// ``URLHost``: the host (and port unless the scheme's default) the fetcher schedules by.
+@Suite struct URLHostTests {
+    @Test(arguments: [
+        ("http://Example.COM/a", "example.com", "example.com"),
+        ("HTTPS://example.com:443/", "example.com", "example.com"),
+        ("http://127.0.0.1:8080?x", "127.0.0.1", "127.0.0.1:8080"),
+        ("http://user:pw@host.ir:80#f", "host.ir", "host.ir"),
+        ("https://[::1]:8443/x", "[::1]", "[::1]:8443"),
+        ("https://[::1]/x", "[::1]", "[::1]"),
+        ("http://host:/x", "host", "host"),
+        ("http://host:0080/x", "host", "host"),
+    ])
+    func namesAndAuthorities(url: String, name: String, authority: String) {
+        #expect(URLHost.name(of: url) == name)
+        #expect(URLHost.authority(of: url) == authority)
+    }
+
+    @Test(arguments: ["ftp://host/", "http:/host", "http://", "http://:80/", "http://host:8x/", "http://host:99999999999999999999999/", "mailto:a@b", "", "httpx://a/"])
+    func notHTTPHosts(url: String) {
+        #expect(URLHost.authority(of: url) == nil)
+    }
+}
