@@ -407,9 +407,7 @@ final class CurlMultiClient: Sendable {
             var freedSlot = false
             for request in turn.admitted {
                 do {
-                    let transfer = try Transfer(request: request, configuration: configuration, idle: idleHandles.popLast(), plainHeaders: plainHeaders) {
-                        request.schedule.markStarted(request.host)
-                    }
+                    let transfer = try Transfer(request: request, configuration: configuration, idle: idleHandles.popLast(), plainHeaders: plainHeaders)
                     let added = curl_multi_add_handle(multi, transfer.easy)
                     guard added == CURLM_OK else {
                         let message = String(cString: curl_multi_strerror(added))
@@ -591,8 +589,10 @@ private final class Transfer {
     private let truncatesBody: Bool
     private var isTruncated = false
     private let isUnwantedMediaType: @Sendable (String) -> Bool
-    /// Called just before the request is sent.
-    fileprivate let onRequestStart: () -> Void
+    /// Called just before the request is sent: the moment the host's next interval counts from.
+    fileprivate func onRequestStart() {
+        schedule.markStarted(host)
+    }
     fileprivate let destination: DestinationPolicy
     /// The address the policy refused, if any (libcurl may then try another of the host's).
     fileprivate var refusedAddress: (address: DestinationPolicy.Address, kind: DestinationPolicy.Kind)?
@@ -617,7 +617,7 @@ private final class Transfer {
     /// `idle`: a handle to reuse (``close(keepingHandle:)``), or nil for a new one. `plainHeaders`:
     /// the configuration's header lines as a list the loop keeps, for a plain request.
     init(request: CurlMultiClient.PendingRequest, configuration: CurlMultiClient.Configuration, idle: IdleHandle?,
-         plainHeaders: UnsafeMutablePointer<curl_slist>?, onRequestStart: @escaping () -> Void) throws {
+         plainHeaders: UnsafeMutablePointer<curl_slist>?) throws {
         guard let easy = idle?.easy ?? curl_easy_init() else {
             throw HTTPFetchError.networkFailure(url: request.url, code: -1, message: "libcurl could not create an easy handle")
         }
@@ -636,7 +636,6 @@ private final class Transfer {
         } else {
             self.isUnwantedMediaType = configuration.isUnwantedMediaType
         }
-        self.onRequestStart = onRequestStart
         self.destination = request.destination
         isPlain = request.headerLines.isEmpty && request.truncatingBodyAt == nil
         if isPlain {
@@ -858,8 +857,6 @@ private final class Transfer {
         }
         var status = 0
         etl_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        var effectiveURL: UnsafeMutablePointer<CChar>?
-        etl_curl_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &effectiveURL)
         var totalTime = 0.0
         etl_curl_easy_getinfo_double(easy, CURLINFO_TOTAL_TIME, &totalTime)
         var redirectURL: UnsafeMutablePointer<CChar>?
@@ -867,7 +864,8 @@ private final class Transfer {
             etl_curl_easy_getinfo_string(easy, CURLINFO_REDIRECT_URL, &redirectURL)
         }
         return .success(HTTPTransferResult(
-            finalURL: effectiveURL.map { String(cString: $0) } ?? url,
+            // libcurl follows no redirect, so the URL is the one requested (no copy of its own).
+            finalURL: url,
             status: status,
             headers: [],
             totalTime: totalTime,
