@@ -9,6 +9,12 @@ public enum URLHost {
         return port.map { "\(name):\($0)" } ?? name
     }
 
+    /// ``name(of:)`` and ``authority(of:)`` from one reading of the URL.
+    public static func nameAndAuthority(of url: String) -> (name: String, authority: String)? {
+        guard let (name, port) = parts(of: url) else { return nil }
+        return (name, port.map { "\(name):\($0)" } ?? name)
+    }
+
     /// The host's name alone (`example.com`, `127.0.0.1`, `[::1]`), lower-cased; nil for a URL
     /// that is not http(s) with a host.
     public static func name(of url: String) -> String? {

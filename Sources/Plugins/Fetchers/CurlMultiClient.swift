@@ -205,9 +205,10 @@ final class CurlMultiClient: Sendable {
     /// ``HTTPFetchError/addressRefused(url:address:kind:)``. With `truncatingBodyAt`, a longer body
     /// is not an error: its first bytes up to that limit come back (``HTTPTransferResult/isTruncated``)
     /// and the rest is not downloaded; ``Configuration/maxBytes`` does not apply (robots.txt).
-    func get(_ url: String, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false,
+    /// `host`, when the caller has it, is ``HostSchedule/host(of:)`` of `url`.
+    func get(_ url: String, host: String? = nil, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false,
              truncatingBodyAt: Int? = nil, headerLines: [String] = []) async throws -> HTTPTransferResult {
-        guard let host = HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
+        guard let host = host ?? HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
         let id = state.withLock { state in
             state.nextID += 1

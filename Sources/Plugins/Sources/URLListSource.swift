@@ -75,11 +75,16 @@ public struct URLListSource: Source {
             var count = 0
             // The user's own list: its hosts are named, as if written in the pipeline (``NamedHosts``).
             let named = context.services.value { NamedHosts() }
+            // A list usually names one host line after line: it is named once per run of lines.
+            var lastHost: String?
             while let line = try reader.nextURLLine() {
                 if readsOnce, let problem = Self.problem(with: line.text) {
                     throw URLListSourceError.badLine(file: path, line: line.number, text: line.text, problem: problem)
                 }
-                named.insert(hostOf: line.text)
+                if let host = URLHost.name(of: line.text), host != lastHost {
+                    named.insert(name: host)
+                    lastHost = host
+                }
                 // Not checked again: the first pass did, and a line changed since then still fails
                 // at the fetcher, as a dead letter with its reason.
                 try await output.send(Record(url: line.text, source: Self.descriptor.id))
