@@ -5,13 +5,11 @@ import Synchronization
 /// Runs a pipeline: sources → fetch → steps → sinks, with dead letters for what fails.
 ///
 /// Records stream through three stages joined by channels (``Handoff``), so memory holds at most
-/// ``Pipeline/concurrency`` records in the workers and as many outcomes waiting for the writer,
-/// however many pages a run sees:
+/// ``Pipeline/concurrency`` records in flight however many pages a run sees:
 /// - the sources, all at once, send records into the first channel, which buffers up to
 ///   `concurrency` records not yet fetched (they wait while it is full; at a stop, what it holds
 ///   is dropped);
-/// - `concurrency` workers each take a record, fetch it and run the steps, and send the outcome on
-///   (into a buffer of `concurrency` outcomes; they wait while it is full);
+/// - `concurrency` workers each take a record, fetch it and run the steps, and send the outcome on;
 /// - one writer hands outcomes to the sinks (so a sink sees one write at a time) or, for a failure,
 ///   to the dead-letter sink, and keeps the counts.
 ///
@@ -190,9 +188,7 @@ public struct PipelineRunner: Sendable {
         // Records not yet fetched are only their URLs and a few fields: a buffer of them lets a
         // source run for many records at a time instead of being woken for each one.
         let inbound = Handoff<Record>(capacity: max(1, pipeline.concurrency))
-        // A worker hands its outcome over and goes on to its next record; the documents the buffer
-        // holds stay in the byte budget until written.
-        let outbound = Handoff<TimedOutcome>(capacity: max(1, pipeline.concurrency))
+        let outbound = Handoff<TimedOutcome>()
         let admission = Admission(limit: limit)
         let budget = ByteBudget(limit: pipeline.maxBytesInFlight)
 
