@@ -1,8 +1,7 @@
 import Synchronization
 
-/// A channel between tasks, as the runner uses it: ``send(_:)`` waits until a receiver takes the
-/// element (or, with a ``capacity``, while the buffer is full), ``next()`` waits until there is an
-/// element; ``finish()`` ends it.
+/// A rendezvous channel between tasks, as the runner uses it: ``send(_:)`` waits until a receiver
+/// takes the element, ``next()`` waits until a sender offers one; ``finish()`` ends it.
 ///
 /// The same behaviour as `AsyncChannel` of swift-async-algorithms, which the runner used before,
 /// written for the runner's two channels because every record crosses both: `AsyncChannel`'s
@@ -12,15 +11,11 @@ import Synchronization
 /// lock and suspends nowhere; only an operation that has to wait installs a cancellation handler.
 ///
 /// - Senders are served in order, receivers too.
-/// - With a capacity (the runner's channel from the sources), a send that finds no receiver puts
-///   its element in a buffer of that many and goes on; once the buffer is full, senders wait, and
-///   are let go together when receivers have emptied it to half: a source then runs for half a
-///   buffer of records at a time instead of being woken for each one.
 /// - A cancelled task's `send` returns at once without delivering its element, its `next` returns
 ///   nil (as `AsyncChannel`'s do), so a task group whose body throws never waits for ever on a
 ///   child parked in the channel.
-/// - After ``finish()``, waiting and later senders return at once (their elements dropped), and
-///   receivers get what the buffer holds, then nil.
+/// - After ``finish()``, waiting and later senders return at once (their elements dropped) and
+///   receivers get nil.
 final class Handoff<Element: Sendable>: Sendable {
     private struct Sender {
         var id: UInt64
@@ -34,9 +29,6 @@ final class Handoff<Element: Sendable>: Sendable {
     }
 
     private struct State {
-        /// Elements sent and not yet received (with a capacity), oldest first from ``bufferHead``.
-        var buffer: [Element] = []
-        var bufferHead = 0
         /// Waiting senders, oldest first from ``sendersHead``.
         var senders: [Sender] = []
         var sendersHead = 0
@@ -46,32 +38,6 @@ final class Handoff<Element: Sendable>: Sendable {
         var nextID: UInt64 = 0
         /// Waits whose task was cancelled before the wait was queued.
         var cancelledEarly: Set<UInt64> = []
-
-        var bufferCount: Int { buffer.count - bufferHead }
-
-        mutating func popBuffer() -> Element? {
-            guard bufferHead < buffer.count else { return nil }
-            let element = buffer[bufferHead]
-            bufferHead += 1
-            if bufferHead == buffer.count {
-                buffer.removeAll(keepingCapacity: true)
-                bufferHead = 0
-            }
-            return element
-        }
-
-        /// Moves waiting senders' elements into the buffer once it is down to half of `capacity`
-        /// (all at once, so that a source is woken once per half buffer); returns the senders to
-        /// resume.
-        mutating func refill(capacity: Int) -> [CheckedContinuation<Void, Never>] {
-            guard bufferCount <= capacity / 2 else { return [] }
-            var resumed: [CheckedContinuation<Void, Never>] = []
-            while bufferCount < capacity, let sender = popSender() {
-                buffer.append(sender.element)
-                resumed.append(sender.continuation)
-            }
-            return resumed
-        }
 
         mutating func popSender() -> Sender? {
             guard sendersHead < senders.count else { return nil }
@@ -108,12 +74,8 @@ final class Handoff<Element: Sendable>: Sendable {
     }
 
     private let state = Mutex(State())
-    /// How many elements wait in the buffer at most; 0 for a rendezvous channel.
-    let capacity: Int
 
-    init(capacity: Int = 0) {
-        self.capacity = max(0, capacity)
-    }
+    init() {}
 
     // The lock closures below hand their results out through captured variables rather than
     // returning an enum with payloads: the specialised code still went through generic value
@@ -125,20 +87,17 @@ final class Handoff<Element: Sendable>: Sendable {
         if Task.isCancelled { return }
         var receiver: CheckedContinuation<Element?, Never>?
         var waitID: UInt64 = 0
-        let isDone = state.withLock { state -> Bool in
+        let isFinished = state.withLock { state -> Bool in
             if state.finished { return true }
             if let waiting = state.popReceiver() {
                 receiver = waiting.continuation
-            } else if state.bufferCount < capacity {
-                state.buffer.append(element)
-                return true
             } else {
                 state.nextID &+= 1
                 waitID = state.nextID
             }
             return false
         }
-        if isDone { return }
+        if isFinished { return }
         if let receiver {
             receiver.resume(returning: element)
             return
@@ -152,10 +111,6 @@ final class Handoff<Element: Sendable>: Sendable {
                     if state.cancelledEarly.remove(id) != nil || state.finished { return false }
                     if let waiting = state.popReceiver() {
                         receiver = waiting.continuation
-                        return false
-                    }
-                    if state.bufferCount < capacity {
-                        state.buffer.append(element)
                         return false
                     }
                     state.senders.append(Sender(id: id, element: element, continuation: continuation))
@@ -182,14 +137,8 @@ final class Handoff<Element: Sendable>: Sendable {
         if Task.isCancelled { return nil }
         var element: Element?
         var sender: CheckedContinuation<Void, Never>?
-        var refilled: [CheckedContinuation<Void, Never>] = []
         var waitID: UInt64 = 0
         let isFinished = state.withLock { state -> Bool in
-            if let buffered = state.popBuffer() {
-                element = buffered
-                refilled = state.refill(capacity: capacity)
-                return false
-            }
             if let waiting = state.popSender() {
                 element = waiting.element
                 sender = waiting.continuation
@@ -201,9 +150,8 @@ final class Handoff<Element: Sendable>: Sendable {
             return false
         }
         if isFinished { return nil }
-        if let element {
-            sender?.resume()
-            for continuation in refilled { continuation.resume() }
+        if let sender {
+            sender.resume()
             return element
         }
         let id = waitID
@@ -211,14 +159,8 @@ final class Handoff<Element: Sendable>: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Element?, Never>) in
                 var element: Element?
                 var sender: CheckedContinuation<Void, Never>?
-                var refilled: [CheckedContinuation<Void, Never>] = []
                 let isQueued = state.withLock { state -> Bool in
                     if state.cancelledEarly.remove(id) != nil { return false }
-                    if let buffered = state.popBuffer() {
-                        element = buffered
-                        refilled = state.refill(capacity: capacity)
-                        return false
-                    }
                     if let waiting = state.popSender() {
                         element = waiting.element
                         sender = waiting.continuation
@@ -230,7 +172,6 @@ final class Handoff<Element: Sendable>: Sendable {
                 }
                 if isQueued { return }
                 sender?.resume()
-                for waiting in refilled { waiting.resume() }
                 continuation.resume(returning: element)
             }
         } onCancel: {

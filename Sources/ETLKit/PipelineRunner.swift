@@ -4,11 +4,9 @@ import Synchronization
 
 /// Runs a pipeline: sources → fetch → steps → sinks, with dead letters for what fails.
 ///
-/// Records stream through three stages joined by channels (``Handoff``), so memory holds at most
+/// Records stream through three stages joined by rendezvous channels (``Handoff``), so memory holds at most
 /// ``Pipeline/concurrency`` records in flight however many pages a run sees:
-/// - the sources, all at once, send records into the first channel, which buffers up to
-///   `concurrency` records not yet fetched (they wait while it is full; at a stop, what it holds
-///   is dropped);
+/// - the sources, all at once, send records into the first channel (they wait while it is full);
 /// - `concurrency` workers each take a record, fetch it and run the steps, and send the outcome on;
 /// - one writer hands outcomes to the sinks (so a sink sees one write at a time) or, for a failure,
 ///   to the dead-letter sink, and keeps the counts.
@@ -185,9 +183,7 @@ public struct PipelineRunner: Sendable {
     }
 
     private func stream(summary initial: RunSummary, context: RunContext, started: ContinuousClock.Instant) async throws -> RunSummary {
-        // Records not yet fetched are only their URLs and a few fields: a buffer of them lets a
-        // source run for many records at a time instead of being woken for each one.
-        let inbound = Handoff<Record>(capacity: max(1, pipeline.concurrency))
+        let inbound = Handoff<Record>()
         let outbound = Handoff<TimedOutcome>()
         let admission = Admission(limit: limit)
         let budget = ByteBudget(limit: pipeline.maxBytesInFlight)
@@ -228,8 +224,6 @@ public struct PipelineRunner: Sendable {
                     for _ in 0..<max(1, pipeline.concurrency) {
                         workers.addTask {
                             while let record = await inbound.next() {
-                                // After a stop, the records still waiting in the buffer are not started.
-                                if stop?.requestReason != nil { continue }
                                 await budget.room()
                                 await outbound.send(await process(record, context: context, budget: budget))
                             }
