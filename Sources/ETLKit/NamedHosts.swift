@@ -20,6 +20,11 @@ public final class NamedHosts: Sendable {
         _ = names.withLock { $0.insert(name) }
     }
 
+    /// Names `name` (as ``URLHost/name(of:)`` writes it).
+    public func insert(name: String) {
+        _ = names.withLock { $0.insert(name) }
+    }
+
     /// Whether the user named `name` (as ``URLHost/name(of:)`` writes it).
     public func contains(_ name: String) -> Bool {
         names.withLock { $0.contains(name) }

@@ -1,11 +1,10 @@
-import AsyncAlgorithms
 import Foundation
 import Logging
 import Synchronization
 
 /// Runs a pipeline: sources → fetch → steps → sinks, with dead letters for what fails.
 ///
-/// Records stream through three stages joined by rendezvous channels, so memory holds at most
+/// Records stream through three stages joined by rendezvous channels (``Handoff``), so memory holds at most
 /// ``Pipeline/concurrency`` records in flight however many pages a run sees:
 /// - the sources, all at once, send records into the first channel (they wait while it is full);
 /// - `concurrency` workers each take a record, fetch it and run the steps, and send the outcome on;
@@ -184,8 +183,8 @@ public struct PipelineRunner: Sendable {
     }
 
     private func stream(summary initial: RunSummary, context: RunContext, started: ContinuousClock.Instant) async throws -> RunSummary {
-        let inbound = AsyncChannel<Record>()
-        let outbound = AsyncChannel<TimedOutcome>()
+        let inbound = Handoff<Record>()
+        let outbound = Handoff<TimedOutcome>()
         let admission = Admission(limit: limit)
         let budget = ByteBudget(limit: pipeline.maxBytesInFlight)
 
@@ -224,7 +223,7 @@ public struct PipelineRunner: Sendable {
                 await withTaskGroup(of: Void.self) { workers in
                     for _ in 0..<max(1, pipeline.concurrency) {
                         workers.addTask {
-                            for await record in inbound {
+                            while let record = await inbound.next() {
                                 await budget.room()
                                 await outbound.send(await process(record, context: context, budget: budget))
                             }
@@ -240,7 +239,7 @@ public struct PipelineRunner: Sendable {
             var journal: [StateEntry?] = []
             var lastCommit = ContinuousClock.now
             let sinkStepOffset = stageLabels.count
-            for await timed in outbound {
+            while let timed = await outbound.next() {
                 defer { budget.release(timed.heldBytes) }
                 logOutcome(timed)
                 count(timed, in: &summary)

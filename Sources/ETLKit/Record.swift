@@ -41,6 +41,8 @@ public struct Record: Sendable {
     /// changed the URL, the final URL as `url` and the one asked for as `requestedUrl`.
     public var output: [String: JSONValue] {
         var output = fields
+        // Room for the provenance fields at once, not grown one insertion at a time.
+        output.reserveCapacity(fields.count + 5)
         if let response {
             if output["fetchedAt"] == nil { output["fetchedAt"] = .string(Timestamp.iso8601(response.fetchedAt)) }
             if output["status"] == nil { output["status"] = .integer(response.status) }

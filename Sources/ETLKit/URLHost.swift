@@ -9,37 +9,66 @@ public enum URLHost {
         return port.map { "\(name):\($0)" } ?? name
     }
 
+    /// ``name(of:)`` and ``authority(of:)`` from one reading of the URL.
+    public static func nameAndAuthority(of url: String) -> (name: String, authority: String)? {
+        guard let (name, port) = parts(of: url) else { return nil }
+        return (name, port.map { "\(name):\($0)" } ?? name)
+    }
+
     /// The host's name alone (`example.com`, `127.0.0.1`, `[::1]`), lower-cased; nil for a URL
     /// that is not http(s) with a host.
     public static func name(of url: String) -> String? {
         parts(of: url)?.name
     }
 
+    /// Read on the bytes in place: no array of them, no string for the scheme (the fetcher parses
+    /// two or three of these per request).
     private static func parts(of url: String) -> (name: String, port: Int?)? {
-        let bytes = Array(url.utf8)
-        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-        var index = 0
-        while index < bytes.count, bytes[index] != UInt8(ascii: ":") { index += 1 }
-        let scheme = String(decoding: bytes[0..<index].map(lower), as: UTF8.self)
-        guard scheme == "http" || scheme == "https",
-              index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") else { return nil }
-        let authorityStart = index + 3
-        var authorityEnd = authorityStart
-        while authorityEnd < bytes.count, !"/?#".utf8.contains(bytes[authorityEnd]) { authorityEnd += 1 }
-        var hostStart = authorityStart
-        if let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) { hostStart = at + 1 }
-        // The port follows the last colon, unless that colon is inside an IPv6 literal's brackets.
-        var hostEnd = authorityEnd
-        if let colon = bytes[hostStart..<authorityEnd].lastIndex(of: UInt8(ascii: ":")),
-           !bytes[colon..<authorityEnd].contains(UInt8(ascii: "]")) {
-            hostEnd = colon
+        var url = url
+        return url.withUTF8 { bytes -> (name: String, port: Int?)? in
+            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+            let count = bytes.count
+            var index = 0
+            while index < count, bytes[index] != UInt8(ascii: ":") { index += 1 }
+            // The scheme, http or https in any case.
+            let isHTTPS: Bool
+            switch index {
+            case 4: isHTTPS = false
+            case 5: isHTTPS = true
+            default: return nil
+            }
+            guard lower(bytes[0]) == UInt8(ascii: "h"), lower(bytes[1]) == UInt8(ascii: "t"), lower(bytes[2]) == UInt8(ascii: "t"),
+                  lower(bytes[3]) == UInt8(ascii: "p"), !isHTTPS || lower(bytes[4]) == UInt8(ascii: "s"),
+                  index + 2 < count, bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") else { return nil }
+            let authorityStart = index + 3
+            var authorityEnd = authorityStart
+            while authorityEnd < count, bytes[authorityEnd] != UInt8(ascii: "/"), bytes[authorityEnd] != UInt8(ascii: "?"),
+                  bytes[authorityEnd] != UInt8(ascii: "#") {
+                authorityEnd += 1
+            }
+            var hostStart = authorityStart
+            if let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) { hostStart = at + 1 }
+            // The port follows the last colon, unless that colon is inside an IPv6 literal's brackets.
+            var hostEnd = authorityEnd
+            if let colon = bytes[hostStart..<authorityEnd].lastIndex(of: UInt8(ascii: ":")),
+               !bytes[colon..<authorityEnd].contains(UInt8(ascii: "]")) {
+                hostEnd = colon
+            }
+            guard hostEnd > hostStart else { return nil }
+            let name = String(unsafeUninitializedCapacity: hostEnd - hostStart) { buffer in
+                for offset in 0..<(hostEnd - hostStart) { buffer[offset] = lower(bytes[hostStart + offset]) }
+                return hostEnd - hostStart
+            }
+            guard hostEnd + 1 < authorityEnd else { return (name, nil) }
+            var port = 0
+            for byte in bytes[(hostEnd + 1)..<authorityEnd] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                let (times10, overflow1) = port.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times10.addingReportingOverflow(Int(byte - 0x30))
+                guard !overflow1, !overflow2 else { return nil }
+                port = sum
+            }
+            return (name, port == (isHTTPS ? 443 : 80) ? nil : port)
         }
-        guard hostEnd > hostStart else { return nil }
-        let name = String(decoding: bytes[hostStart..<hostEnd].map(lower), as: UTF8.self)
-        guard hostEnd < authorityEnd else { return (name, nil) }
-        let portText = bytes[(hostEnd + 1)..<authorityEnd]
-        guard !portText.isEmpty else { return (name, nil) }
-        guard portText.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let port = Int(String(decoding: portText, as: UTF8.self)) else { return nil }
-        return (name, port == (scheme == "https" ? 443 : 80) ? nil : port)
     }
 }

@@ -22,6 +22,103 @@ struct HTTPTransferResult: Sendable {
     /// Whether the body is only the first bytes of a longer one (a request with a
     /// `truncatingBodyAt` limit).
     var isTruncated = false
+    /// The header lines as received, until ``CurlMultiClient/get(_:schedule:destination:acceptsAnyMediaType:truncatingBodyAt:headerLines:)``
+    /// parses them into ``headers`` on the caller's thread (empty after that).
+    var headerLines = HeaderLines()
+}
+
+/// The header lines of one response, kept as bytes by libcurl's header callback and parsed into
+/// names and values later, off the loop thread: the loop thread is the fetch benchmark's busiest
+/// (it also does libcurl's and the kernel's work), and making two strings per header there cost it
+/// a few per cent. Lines are stored without their line break; the status line is not stored.
+struct HeaderLines: Sendable {
+    private var bytes: [UInt8] = []
+    /// Where each line ends in ``bytes``.
+    private var ends: [Int] = []
+
+    var isEmpty: Bool { ends.isEmpty }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+    }
+
+    mutating func append(_ line: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: line)
+        ends.append(bytes.count)
+    }
+
+    /// Calls `body` with each line's bytes, in order.
+    private func forEachLine(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            for end in ends {
+                body(UnsafeBufferPointer(rebasing: all[start..<end]))
+                start = end
+            }
+        }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    /// The text of `line[lower..<upper]` without spaces and tabs at either end.
+    private static func text(_ line: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> String {
+        var lower = lower, upper = upper
+        while lower < upper && isSpace(line[lower]) { lower += 1 }
+        while upper > lower && isSpace(line[upper - 1]) { upper -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[lower..<upper]), as: UTF8.self)
+    }
+
+    /// Where a header line's name ends (spaces before the colon left out) and its colon is, or nil
+    /// for a line without a colon.
+    private static func nameEndAndColon(_ line: UnsafeBufferPointer<UInt8>) -> (nameEnd: Int, colon: Int)? {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        var nameEnd = colon
+        while nameEnd > 0 && isSpace(line[nameEnd - 1]) { nameEnd -= 1 }
+        return (nameEnd, colon)
+    }
+
+    /// The headers in the order received, names in lower case, values trimmed; an obsolete folded
+    /// continuation line (starting with a space or tab) is joined to the header before it with a
+    /// space, and a line without a colon is ignored.
+    func parsed() -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(ends.count)
+        forEachLine { line in
+            if Self.isSpace(line[0]), let previous = headers.indices.last {
+                headers[previous].value += " " + Self.text(line, 0, line.count)
+                return
+            }
+            guard let (nameEnd, colon) = Self.nameEndAndColon(line) else { return }
+            let name = String(decoding: line[0..<nameEnd].map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+            headers.append((name: name, value: Self.text(line, colon + 1, line.count)))
+        }
+        return headers
+    }
+
+    /// The value ``parsed()`` gives the last header named `lowercaseName` (ASCII, lower case),
+    /// without making the other headers' strings.
+    func lastValue(named lowercaseName: String) -> String? {
+        let wanted = Array(lowercaseName.utf8)
+        var value: String?
+        // Whether the header a continuation line would join is the one wanted.
+        var lastIsWanted = false
+        var anyHeader = false
+        forEachLine { line in
+            if Self.isSpace(line[0]), anyHeader {
+                if lastIsWanted, let current = value { value = current + " " + Self.text(line, 0, line.count) }
+                return
+            }
+            guard let (nameEnd, colon) = Self.nameEndAndColon(line) else { return }
+            anyHeader = true
+            lastIsWanted = nameEnd == wanted.count && (0..<nameEnd).allSatisfy { index in
+                let byte = line[index]
+                return ((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte) == wanted[index]
+            }
+            if lastIsWanted { value = Self.text(line, colon + 1, line.count) }
+        }
+        return value
+    }
 }
 
 /// An HTTP client on libcurl's multi interface, with its own scheduler for total and per-host limits.
@@ -108,16 +205,17 @@ final class CurlMultiClient: Sendable {
     /// ``HTTPFetchError/addressRefused(url:address:kind:)``. With `truncatingBodyAt`, a longer body
     /// is not an error: its first bytes up to that limit come back (``HTTPTransferResult/isTruncated``)
     /// and the rest is not downloaded; ``Configuration/maxBytes`` does not apply (robots.txt).
-    func get(_ url: String, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false,
+    /// `host`, when the caller has it, is ``HostSchedule/host(of:)`` of `url`.
+    func get(_ url: String, host: String? = nil, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false,
              truncatingBodyAt: Int? = nil, headerLines: [String] = []) async throws -> HTTPTransferResult {
-        guard let host = HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
+        guard let host = host ?? HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
         let id = state.withLock { state in
             state.nextID += 1
             state.liveIDs.insert(state.nextID)
             return state.nextID
         }
-        return try await withTaskCancellationHandler {
+        var result = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 enqueue(PendingRequest(id: id, url: url, host: host, schedule: schedule, destination: destination, acceptsAnyMediaType: acceptsAnyMediaType,
                                        truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, continuation: continuation))
@@ -125,6 +223,9 @@ final class CurlMultiClient: Sendable {
         } onCancel: {
             cancel(id)
         }
+        result.headers = result.headerLines.parsed()
+        result.headerLines = HeaderLines()
+        return result
     }
 
     /// Makes the loop look at its queue again (another client of the schedule freed a host slot).
@@ -204,6 +305,12 @@ final class CurlMultiClient: Sendable {
                     state.liveIDs.remove(request.id)
                     return .unavailable
                 }
+                // libcurl's default cache of idle connections holds four per transfer in progress
+                // *now*: when the load dips for a moment (the workers busy with the last results),
+                // it closes the connections over that, and the next requests open them again (the
+                // fetch benchmark opened 160 to 390 connections to its one server, curl 66). A
+                // fixed size, the default's own at full load, keeps them.
+                _ = etl_curl_multi_setopt_long(pointer, CURLMOPT_MAXCONNECTS, 4 * configuration.concurrency)
                 state.multi = MultiHandle(pointer: pointer)
             }
             state.pending.append(request)
@@ -267,10 +374,16 @@ final class CurlMultiClient: Sendable {
         // cancellation).
         var transfers: [UnsafeMutableRawPointer: Transfer] = [:]
         var handlesByID: [UInt64: UnsafeMutableRawPointer] = [:]
-        // Easy handles of finished transfers, reset, for the next ones: making a handle costs more
-        // than resetting one (up to `concurrency` are kept; freed when the loop exits).
-        var idleHandles: [UnsafeMutableRawPointer] = []
-        defer { idleHandles.forEach(curl_easy_cleanup) }
+        // The configuration's request headers as one list for every plain request (``Transfer/isPlain``):
+        // libcurl reads the list during a transfer and never copies it, so it lives as long as the
+        // loop, longer than any handle that points to it (freed after them, defers run in reverse).
+        var plainHeaders: UnsafeMutablePointer<curl_slist>?
+        for line in configuration.headerLines { plainHeaders = curl_slist_append(plainHeaders, line) }
+        defer { curl_slist_free_all(plainHeaders) }
+        // Easy handles of finished transfers, for the next ones: making a handle costs more than
+        // reusing one (up to `concurrency` are kept; freed when the loop exits).
+        var idleHandles: [IdleHandle] = []
+        defer { idleHandles.forEach { curl_easy_cleanup($0.easy) } }
         var idleSince: ContinuousClock.Instant?
         let clock = ContinuousClock()
 
@@ -295,9 +408,7 @@ final class CurlMultiClient: Sendable {
             var freedSlot = false
             for request in turn.admitted {
                 do {
-                    let transfer = try Transfer(request: request, configuration: configuration, easy: idleHandles.popLast()) {
-                        request.schedule.markStarted(request.host)
-                    }
+                    let transfer = try Transfer(request: request, configuration: configuration, idle: idleHandles.popLast(), plainHeaders: plainHeaders)
                     let added = curl_multi_add_handle(multi, transfer.easy)
                     guard added == CURLM_OK else {
                         let message = String(cString: curl_multi_strerror(added))
@@ -330,11 +441,31 @@ final class CurlMultiClient: Sendable {
                     completed.append((easy, message.pointee.data.result))
                 }
             }
+            // Slots are given back for all of them together, then their callers resumed: one lock
+            // of the shared state per turn, not one per transfer.
+            var finished: [(transfer: Transfer, result: Result<HTTPTransferResult, any Error>)] = []
             for (easy, code) in completed {
                 guard let transfer = transfers.removeValue(forKey: easy) else { continue }
                 handlesByID[transfer.id] = nil
-                finish(transfer, in: multi, keepingHandleIn: &idleHandles, with: transfer.result(for: code))
+                let result = transfer.result(for: code)
+                curl_multi_remove_handle(multi, transfer.easy)
+                if let handle = transfer.close(keepingHandle: idleHandles.count < configuration.concurrency) {
+                    idleHandles.append(handle)
+                }
+                finished.append((transfer, result))
+            }
+            if !finished.isEmpty {
                 freedSlot = true
+                state.withLock { state in
+                    for (transfer, _) in finished {
+                        state.activeCount -= 1
+                        state.activeIDs.remove(transfer.id)
+                        state.liveIDs.remove(transfer.id)
+                    }
+                }
+                // After the client's lock: the schedule may wake other clients, which take theirs.
+                for (transfer, _) in finished { transfer.schedule.release(transfer.host) }
+                for (transfer, result) in finished { transfer.continuation.resume(with: result) }
             }
 
             if transfers.isEmpty, turn.admitted.isEmpty {
@@ -403,7 +534,7 @@ final class CurlMultiClient: Sendable {
 
     /// Removes a transfer from libcurl, frees it (keeping its easy handle in `idleHandles` while
     /// there are fewer than `concurrency`), releases its slots and resumes its caller.
-    private func finish(_ transfer: Transfer, in multi: UnsafeMutableRawPointer, keepingHandleIn idleHandles: inout [UnsafeMutableRawPointer], with result: Result<HTTPTransferResult, any Error>, added: Bool = true) {
+    private func finish(_ transfer: Transfer, in multi: UnsafeMutableRawPointer, keepingHandleIn idleHandles: inout [IdleHandle], with result: Result<HTTPTransferResult, any Error>, added: Bool = true) {
         if added { curl_multi_remove_handle(multi, transfer.easy) }
         if let handle = transfer.close(keepingHandle: idleHandles.count < configuration.concurrency) {
             idleHandles.append(handle)
@@ -429,6 +560,15 @@ final class CurlMultiClient: Sendable {
 
 // MARK: - Transfer
 
+/// An easy handle between two transfers.
+private struct IdleHandle {
+    var easy: UnsafeMutableRawPointer
+    /// Whether the handle still holds every option of a plain request (``Transfer/isPlain``), so
+    /// that the next plain request sets only its URL and its own pointers; otherwise it was reset
+    /// (`curl_easy_reset`) and the next request sets everything.
+    var isConfigured: Bool
+}
+
 /// One transfer's easy handle and the state its C callbacks fill. Used by the loop thread only; the
 /// callbacks find it through `Unmanaged` pointers in `CURLOPT_WRITEDATA` and `CURLOPT_HEADERDATA`, and
 /// the loop's dictionary keeps it alive until ``close()``.
@@ -441,20 +581,26 @@ private final class Transfer {
     let easy: UnsafeMutableRawPointer
     /// Allocated, not an array passed with `&`: libcurl keeps the pointer for the handle's life.
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The header lines of a request that is not plain, owned by the transfer.
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The header list the request sends: ``headerList``, or for a plain one the loop's.
+    private let requestHeaders: UnsafeMutablePointer<curl_slist>?
     /// The body limit: over it the transfer fails, or with `truncatesBody` ends with the body cut.
     private let maxBytes: Int
     private let truncatesBody: Bool
     private var isTruncated = false
     private let isUnwantedMediaType: @Sendable (String) -> Bool
-    /// Called just before the request is sent.
-    fileprivate let onRequestStart: () -> Void
+    /// Called just before the request is sent: the moment the host's next interval counts from.
+    fileprivate func onRequestStart() {
+        schedule.markStarted(host)
+    }
     fileprivate let destination: DestinationPolicy
     /// The address the policy refused, if any (libcurl may then try another of the host's).
     fileprivate var refusedAddress: (address: DestinationPolicy.Address, kind: DestinationPolicy.Kind)?
 
     private var body: [UInt8] = []
-    private var headers: [(name: String, value: String)] = []
+    /// The last response's header lines.
+    private var headerLines = HeaderLines()
     /// The status of the last status line seen.
     private var lastStatus = 0
     private var bodyStarted = false
@@ -462,9 +608,18 @@ private final class Transfer {
     private var rejectedMediaType: String?
     private var isClosed = false
 
-    /// `easy`: a handle to reuse, reset (``close(keepingHandle:)``), or nil for a new one.
-    init(request: CurlMultiClient.PendingRequest, configuration: CurlMultiClient.Configuration, easy: UnsafeMutableRawPointer?, onRequestStart: @escaping () -> Void) throws {
-        guard let easy = easy ?? curl_easy_init() else {
+    /// A request with no header lines of its own and the configuration's body limit: most of them.
+    /// Its options are the same as every other plain request's of the client but for the URL, so
+    /// a handle that served one keeps them for the next (``IdleHandle/isConfigured``): resetting a
+    /// handle and setting its fifteen options again, libcurl copying each string, cost the loop
+    /// thread a few per cent in the fetch benchmark.
+    let isPlain: Bool
+
+    /// `idle`: a handle to reuse (``close(keepingHandle:)``), or nil for a new one. `plainHeaders`:
+    /// the configuration's header lines as a list the loop keeps, for a plain request.
+    init(request: CurlMultiClient.PendingRequest, configuration: CurlMultiClient.Configuration, idle: IdleHandle?,
+         plainHeaders: UnsafeMutablePointer<curl_slist>?) throws {
+        guard let easy = idle?.easy ?? curl_easy_init() else {
             throw HTTPFetchError.networkFailure(url: request.url, code: -1, message: "libcurl could not create an easy handle")
         }
         self.id = request.id
@@ -482,16 +637,44 @@ private final class Transfer {
         } else {
             self.isUnwantedMediaType = configuration.isUnwantedMediaType
         }
-        self.onRequestStart = onRequestStart
         self.destination = request.destination
-        for line in configuration.headerLines + request.headerLines {
-            headerList = curl_slist_append(headerList, line)
+        isPlain = request.headerLines.isEmpty && request.truncatingBodyAt == nil
+        if isPlain {
+            requestHeaders = plainHeaders
+        } else {
+            for line in configuration.headerLines + request.headerLines {
+                headerList = curl_slist_append(headerList, line)
+            }
+            requestHeaders = headerList
         }
         do {
-            try configure(configuration)
+            if isPlain, idle?.isConfigured == true {
+                try configureTransfer()
+            } else {
+                try configure(configuration)
+            }
         } catch {
             close()
             throw error
+        }
+    }
+
+    /// Sets what differs between two plain requests on a handle configured for them: the URL, the
+    /// error buffer and the pointers the callbacks get (this transfer).
+    private func configureTransfer() throws {
+        var failure = CURLE_OK
+        func set(_ code: CURLcode) {
+            if failure == CURLE_OK, code != CURLE_OK { failure = code }
+        }
+        let context = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
+        set(etl_curl_easy_setopt_string(easy, CURLOPT_URL, url))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, context))
+        guard failure == CURLE_OK else {
+            throw HTTPFetchError.networkFailure(url: url, code: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
         }
     }
 
@@ -518,8 +701,13 @@ private final class Transfer {
             set(etl_curl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBytes)))
         }
         set(etl_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent))
-        if let headerList {
-            set(etl_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
+        if !Self.environmentNamesProxy {
+            // What libcurl would find in the environment anyway (no proxy), said once here.
+            set(etl_curl_easy_setopt_string(easy, CURLOPT_PROXY, ""))
+            set(etl_curl_easy_setopt_string(easy, CURLOPT_NOPROXY, ""))
+        }
+        if let requestHeaders {
+            set(etl_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, requestHeaders))
         }
         set(etl_curl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             guard let context else { return 0 }
@@ -555,6 +743,17 @@ private final class Transfer {
         }
     }
 
+    /// Whether any environment variable libcurl reads for a proxy is set. Without CURLOPT_PROXY,
+    /// libcurl looks for `no_proxy`, `http_proxy`, `all_proxy` and their kin in the environment at
+    /// every transfer (five `getenv` calls, each a scan of the environment: 2% of the loop thread
+    /// in the fetch benchmark). When none is set, the transfers are told "no proxy" (an empty
+    /// CURLOPT_PROXY and CURLOPT_NOPROXY), which is what libcurl would conclude; when one is, libcurl
+    /// reads them itself as before.
+    static let environmentNamesProxy: Bool = {
+        let names = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
+        return names.contains { getenv($0) != nil }
+    }()
+
     /// The open-socket callback: a socket for an address the destination policy allows, else
     /// `CURL_SOCKET_BAD` (libcurl then tries the host's next address, or fails the transfer).
     func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
@@ -583,7 +782,7 @@ private final class Transfer {
         if !bodyStarted {
             bodyStarted = true
             if (200..<300).contains(lastStatus),
-               let contentType = headers.last(where: { $0.name == "content-type" })?.value,
+               let contentType = headerLines.lastValue(named: "content-type"),
                let mediaType = TextDecoding.mediaType(ofContentType: contentType),
                isUnwantedMediaType(mediaType) {
                 rejectedMediaType = mediaType
@@ -608,19 +807,12 @@ private final class Transfer {
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
         // Parsed on the bytes: libcurl calls this about ten times per response, and Foundation's
         // trimming here took over a third of the client's time in the fetch benchmark.
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
         var end = bytes.count
         while end > 0 && (bytes[end - 1] == 0x0D || bytes[end - 1] == 0x0A) { end -= 1 }
         guard end > 0 else { return }
-        func text(_ lower: Int, _ upper: Int) -> String {
-            var lower = lower, upper = upper
-            while lower < upper && isSpace(bytes[lower]) { lower += 1 }
-            while upper > lower && isSpace(bytes[upper - 1]) { upper -= 1 }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
-        }
         if end >= 5 && bytes[0] == UInt8(ascii: "H") && bytes[1] == UInt8(ascii: "T") && bytes[2] == UInt8(ascii: "T")
             && bytes[3] == UInt8(ascii: "P") && bytes[4] == UInt8(ascii: "/") {
-            headers.removeAll()
+            headerLines.removeAll()
             // "HTTP/1.1 200 OK": the status is the run of digits after the first space.
             var index = 0
             while index < end && bytes[index] != 0x20 { index += 1 }
@@ -633,15 +825,8 @@ private final class Transfer {
             lastStatus = status
             return
         }
-        if isSpace(bytes[0]), let previous = headers.indices.last {
-            headers[previous].value += " " + text(0, end)  // an obsolete folded continuation line
-            return
-        }
-        guard let colon = (0..<end).first(where: { bytes[$0] == UInt8(ascii: ":") }) else { return }
-        var nameEnd = colon
-        while nameEnd > 0 && isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
-        let name = String(decoding: bytes[0..<nameEnd].map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
-        headers.append((name: name, value: text(colon + 1, end)))
+        // Names and values are made on the caller's thread (``HeaderLines/parsed()``).
+        headerLines.append(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
     }
 
     /// The outcome of the finished transfer, from libcurl's code and what the callbacks saw.
@@ -673,8 +858,6 @@ private final class Transfer {
         }
         var status = 0
         etl_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        var effectiveURL: UnsafeMutablePointer<CChar>?
-        etl_curl_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &effectiveURL)
         var totalTime = 0.0
         etl_curl_easy_getinfo_double(easy, CURLINFO_TOTAL_TIME, &totalTime)
         var redirectURL: UnsafeMutablePointer<CChar>?
@@ -682,13 +865,15 @@ private final class Transfer {
             etl_curl_easy_getinfo_string(easy, CURLINFO_REDIRECT_URL, &redirectURL)
         }
         return .success(HTTPTransferResult(
-            finalURL: effectiveURL.map { String(cString: $0) } ?? url,
+            // libcurl follows no redirect, so the URL is the one requested (no copy of its own).
+            finalURL: url,
             status: status,
-            headers: headers,
+            headers: [],
             totalTime: totalTime,
             body: body,
             redirectURL: redirectURL.map { String(cString: $0) },
-            isTruncated: isTruncated
+            isTruncated: isTruncated,
+            headerLines: headerLines
         ))
     }
 
@@ -719,19 +904,31 @@ private final class Transfer {
         return value
     }
 
-    /// Frees the handle, or with `keepingHandle` resets it (`curl_easy_reset`: options back to their
-    /// defaults, connections and caches kept) and returns it for another transfer, unless it saw a
-    /// socket error (``socketError``); then frees the
-    /// error buffer and header list it pointed to. Call once the handle is out of the multi handle.
+    /// Frees the handle, or with `keepingHandle` returns it for another transfer, unless it saw a
+    /// socket error (``socketError``): after a plain request with its options kept but the
+    /// pointers to this transfer and its error buffer cleared, after any other reset
+    /// (`curl_easy_reset`: options back to their defaults, connections and caches kept). Then
+    /// frees the error buffer and header list it pointed to. Call once the handle is out of the
+    /// multi handle.
     @discardableResult
-    func close(keepingHandle: Bool = false) -> UnsafeMutableRawPointer? {
+    func close(keepingHandle: Bool = false) -> IdleHandle? {
         guard !isClosed else { return nil }
         isClosed = true
-        var kept: UnsafeMutableRawPointer?
+        var kept: IdleHandle?
         // A handle with a socket error would pass it on to its next transfer (libcurl keeps it).
         if keepingHandle && socketError == 0 {
-            curl_easy_reset(easy)
-            kept = easy
+            if isPlain {
+                // No pointer to freed memory stays in the handle; the callbacks ignore a nil context.
+                _ = etl_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, nil)
+                _ = etl_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, nil)
+                _ = etl_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, nil)
+                _ = etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, nil)
+                _ = etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, nil)
+                kept = IdleHandle(easy: easy, isConfigured: true)
+            } else {
+                curl_easy_reset(easy)
+                kept = IdleHandle(easy: easy, isConfigured: false)
+            }
         } else {
             curl_easy_cleanup(easy)
         }

@@ -229,7 +229,8 @@ public struct HTTPFetcher: Fetcher {
     private func follow(_ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [], checksRobots: Bool = true,
                         context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
         var current = url
-        var requested: Set<String> = [url]
+        // The URLs asked for, to tell a loop; made at the first redirect (most fetches have none).
+        var requested: Set<String> = []
         var hops = 0
         while true {
             let outcome: (HTTPTransferResult, attempts: Int)
@@ -248,6 +249,7 @@ public struct HTTPFetcher: Fetcher {
             guard let scheme = target.split(separator: ":", maxSplits: 1).first?.lowercased(), scheme == "http" || scheme == "https" else {
                 throw HTTPFetchError.redirectRefused(url: url, target: target, reason: "not an http or https URL")
             }
+            if requested.isEmpty { requested.insert(url) }
             guard requested.insert(target).inserted else {
                 throw HTTPFetchError.redirectRefused(url: url, target: target, reason: "a redirect loop")
             }
@@ -266,9 +268,9 @@ public struct HTTPFetcher: Fetcher {
 
     // MARK: Destinations
 
-    /// The addresses a request for `url` may connect to: see ``DestinationPolicy``.
-    private func destination(of url: String, context: RunContext) -> DestinationPolicy {
-        let name = URLHost.name(of: url) ?? ""
+    /// The addresses a request to the host `name` (``URLHost/name(of:)``) may connect to: see
+    /// ``DestinationPolicy``.
+    private func destination(ofHostNamed name: String, context: RunContext) -> DestinationPolicy {
         let unbracketed = name.hasPrefix("[") ? String(name.dropFirst().dropLast()) : name
         return DestinationPolicy(hostIsNamed: context.services.value { NamedHosts() }.contains(name),
                                  hostIsAllowed: allowedHosts.contains(name) || allowedHosts.contains(unbracketed),
@@ -289,7 +291,10 @@ public struct HTTPFetcher: Fetcher {
             var wait = 0.0
             var reason = ""
             do {
-                let result = try await client.get(url, schedule: schedule, destination: destination(of: url, context: context),
+                // One reading of the URL for the schedule's host and the destination check's name.
+                let host = URLHost.nameAndAuthority(of: url)
+                let result = try await client.get(url, host: host?.authority, schedule: schedule,
+                                                  destination: destination(ofHostNamed: host?.name ?? "", context: context),
                                                   acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt, headerLines: headerLines)
                 guard RetryPolicy.retryableStatuses.contains(result.status) else { return (result, attempt) }
                 let retryAfter = result.headers.last { $0.name == "retry-after" }.flatMap { RetryPolicy.retryAfterSeconds($0.value) }

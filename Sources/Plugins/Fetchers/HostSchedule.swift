@@ -68,27 +68,32 @@ final class HostSchedule: Sendable {
     func admit(_ host: String, perHost: Int, delay: Duration, maxCrawlDelay: Duration, client: ObjectIdentifier, waker: @escaping @Sendable () -> Void) -> Admission {
         let now = ContinuousClock.now
         return hosts.withLock { hosts in
-            var state = hosts[host] ?? HostState()
-            defer { hosts[host] = state }
-            guard state.active < perHost else {
-                state.wakers[client] = waker
-                return .busy
-            }
-            let interval = max(delay, min(state.crawlDelay, maxCrawlDelay))
-            var earliest = state.notBefore
-            if let lastStart = state.lastStart {
-                let gap = max(interval, state.lastInterval)
-                if gap > .zero {
-                    let next = lastStart + gap + Self.margin(for: gap)
-                    earliest = max(earliest ?? next, next)
-                }
-            }
-            if let earliest, earliest > now { return .wait(until: earliest) }
-            state.active += 1
-            state.lastStart = now
-            state.lastInterval = interval
-            return .start
+            // In place (one hash of the host, no copy of its state): this runs for every request.
+            Self.admit(&hosts[host, default: HostState()], now: now, perHost: perHost, delay: delay, maxCrawlDelay: maxCrawlDelay,
+                       client: client, waker: waker)
         }
+    }
+
+    private static func admit(_ state: inout HostState, now: ContinuousClock.Instant, perHost: Int, delay: Duration, maxCrawlDelay: Duration,
+                              client: ObjectIdentifier, waker: @escaping @Sendable () -> Void) -> Admission {
+        guard state.active < perHost else {
+            state.wakers[client] = waker
+            return .busy
+        }
+        let interval = max(delay, min(state.crawlDelay, maxCrawlDelay))
+        var earliest = state.notBefore
+        if let lastStart = state.lastStart {
+            let gap = max(interval, state.lastInterval)
+            if gap > .zero {
+                let next = lastStart + gap + Self.margin(for: gap)
+                earliest = max(earliest ?? next, next)
+            }
+        }
+        if let earliest, earliest > now { return .wait(until: earliest) }
+        state.active += 1
+        state.lastStart = now
+        state.lastInterval = interval
+        return .start
     }
 
     /// Called just before libcurl sends an admitted request, after any connection set-up: the moment
@@ -96,24 +101,29 @@ final class HostSchedule: Sendable {
     func markStarted(_ host: String) {
         let now = ContinuousClock.now
         hosts.withLock { hosts in
-            guard var state = hosts[host] else { return }
-            state.lastStart = max(state.lastStart ?? now, now)
-            hosts[host] = state
+            guard let lastStart = hosts[host]?.lastStart else {
+                hosts[host]?.lastStart = now
+                return
+            }
+            hosts[host]?.lastStart = max(lastStart, now)
         }
     }
 
     /// Gives back a slot taken by ``admit(_:perHost:delay:maxCrawlDelay:client:waker:)`` and wakes the
     /// clients that waited for one (outside the schedule's lock).
     func release(_ host: String) {
-        let now = ContinuousClock.now
         let wakers: [@Sendable () -> Void] = hosts.withLock { hosts in
-            guard var state = hosts[host] else { return [] }
-            state.active = max(0, state.active - 1)
-            let wakers = Array(state.wakers.values)
-            state.wakers.removeAll()
-            hosts[host] = state
+            guard let index = hosts.index(forKey: host) else { return [] }
+            // In place, as in admit.
+            hosts.values[index].active = max(0, hosts.values[index].active - 1)
+            var wakers: [@Sendable () -> Void] = []
+            if !hosts.values[index].wakers.isEmpty {
+                wakers = Array(hosts.values[index].wakers.values)
+                hosts.values[index].wakers.removeAll()
+            }
             // Forget hosts whose interval is long over, so the table stays as small as the busy hosts.
             if hosts.count > 1024 {
+                let now = ContinuousClock.now
                 hosts = hosts.filter { !$0.value.isForgettable(at: now) }
             }
             return wakers
