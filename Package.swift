@@ -15,7 +15,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // Test-only: a real HTTP server on 127.0.0.1 for the fetcher and end-to-end tests.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -42,7 +41,6 @@ let package = Package(
             name: "ETLKit",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ]
         ),
         // The built-in plugins, grouped by kind, registered in one place (BuiltinPlugins.swift).
