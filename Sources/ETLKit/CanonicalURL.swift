@@ -87,19 +87,8 @@ public enum CanonicalURL {
         }
         let count = bytes.count
         // Scheme: http or https, any case, then "://".
-        var index = 0
-        while index < count, index < 6, bytes[index] != UInt8(ascii: ":") { index += 1 }
-        let isHTTPS: Bool
-        switch index {
-        case 4: isHTTPS = false
-        case 5: isHTTPS = true
-        default: return nil
-        }
-        guard lower(bytes[0]) == UInt8(ascii: "h"), lower(bytes[1]) == UInt8(ascii: "t"), lower(bytes[2]) == UInt8(ascii: "t"),
-              lower(bytes[3]) == UInt8(ascii: "p"), !isHTTPS || lower(bytes[4]) == UInt8(ascii: "s") else { return nil }
-        guard index + 2 < count, bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"),
-              bytes[index + 2] == UInt8(ascii: "/") else { return nil }
-        index += 3
+        guard let (isHTTPS, authorityStart) = URLHost.httpAuthorityStart(bytes) else { return nil }
+        var index = authorityStart
         // Host: letters, digits, dots and hyphens.
         let hostStart = index
         while index < count, isAlphanumeric(bytes[index]) || bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "-") {

@@ -21,6 +21,27 @@ public enum URLHost {
         parts(of: url)?.name
     }
 
+    /// Where the authority of an `http://` or `https://` URL starts (the scheme in any case), and
+    /// whether it is https; nil for any other scheme. Read on bytes: the fetcher and the runner's
+    /// canonical URLs call it for every request and record.
+    static func httpAuthorityStart(_ bytes: UnsafeBufferPointer<UInt8>) -> (isHTTPS: Bool, start: Int)? {
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        let count = bytes.count
+        var index = 0
+        while index < count, index < 6, bytes[index] != UInt8(ascii: ":") { index += 1 }
+        let isHTTPS: Bool
+        switch index {
+        case 4: isHTTPS = false
+        case 5: isHTTPS = true
+        default: return nil
+        }
+        guard lower(bytes[0]) == UInt8(ascii: "h"), lower(bytes[1]) == UInt8(ascii: "t"), lower(bytes[2]) == UInt8(ascii: "t"),
+              lower(bytes[3]) == UInt8(ascii: "p"), !isHTTPS || lower(bytes[4]) == UInt8(ascii: "s"),
+              index + 2 < count, bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"),
+              bytes[index + 2] == UInt8(ascii: "/") else { return nil }
+        return (isHTTPS, index + 3)
+    }
+
     /// Read on the bytes in place: no array of them, no string for the scheme (the fetcher parses
     /// two or three of these per request).
     private static func parts(of url: String) -> (name: String, port: Int?)? {
@@ -28,19 +49,7 @@ public enum URLHost {
         return url.withUTF8 { bytes -> (name: String, port: Int?)? in
             func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
             let count = bytes.count
-            var index = 0
-            while index < count, bytes[index] != UInt8(ascii: ":") { index += 1 }
-            // The scheme, http or https in any case.
-            let isHTTPS: Bool
-            switch index {
-            case 4: isHTTPS = false
-            case 5: isHTTPS = true
-            default: return nil
-            }
-            guard lower(bytes[0]) == UInt8(ascii: "h"), lower(bytes[1]) == UInt8(ascii: "t"), lower(bytes[2]) == UInt8(ascii: "t"),
-                  lower(bytes[3]) == UInt8(ascii: "p"), !isHTTPS || lower(bytes[4]) == UInt8(ascii: "s"),
-                  index + 2 < count, bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") else { return nil }
-            let authorityStart = index + 3
+            guard let (isHTTPS, authorityStart) = httpAuthorityStart(bytes) else { return nil }
             var authorityEnd = authorityStart
             while authorityEnd < count, bytes[authorityEnd] != UInt8(ascii: "/"), bytes[authorityEnd] != UInt8(ascii: "?"),
                   bytes[authorityEnd] != UInt8(ascii: "#") {
