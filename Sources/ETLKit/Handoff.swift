@@ -20,7 +20,8 @@ final class Handoff<Element: Sendable>: Sendable {
     private struct Sender {
         var id: UInt64
         var element: Element
-        var continuation: CheckedContinuation<Void, Never>
+        /// Resumed with true when a receiver took the element, false when it was dropped.
+        var continuation: CheckedContinuation<Bool, Never>
     }
 
     private struct Receiver {
@@ -82,9 +83,11 @@ final class Handoff<Element: Sendable>: Sendable {
     // witnesses and metadata look-ups for such an enum, a few per cent of the worker threads.
 
     /// Hands `element` to a receiver, waiting for one if none waits. Returns without delivering
-    /// when the channel is finished or the task is cancelled.
-    func send(_ element: Element) async {
-        if Task.isCancelled { return }
+    /// when the channel is finished or the task is cancelled; the result says whether a receiver
+    /// took the element.
+    @discardableResult
+    func send(_ element: Element) async -> Bool {
+        if Task.isCancelled { return false }
         var receiver: CheckedContinuation<Element?, Never>?
         var waitID: UInt64 = 0
         let isFinished = state.withLock { state -> Bool in
@@ -97,14 +100,14 @@ final class Handoff<Element: Sendable>: Sendable {
             }
             return false
         }
-        if isFinished { return }
+        if isFinished { return false }
         if let receiver {
             receiver.resume(returning: element)
-            return
+            return true
         }
         let id = waitID
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
                 // Checked again under the lock that queues: a receiver may have come meanwhile.
                 var receiver: CheckedContinuation<Element?, Never>?
                 let isQueued = state.withLock { state -> Bool in
@@ -117,17 +120,21 @@ final class Handoff<Element: Sendable>: Sendable {
                     return true
                 }
                 if isQueued { return }
-                receiver?.resume(returning: element)
-                continuation.resume()
+                if let receiver {
+                    receiver.resume(returning: element)
+                    continuation.resume(returning: true)
+                } else {
+                    continuation.resume(returning: false)
+                }
             }
         } onCancel: {
-            let sender = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            let sender = state.withLock { state -> CheckedContinuation<Bool, Never>? in
                 if let sender = state.removeSender(id) { return sender.continuation }
                 // Not queued yet (or already taken: then the id is never looked at again).
                 state.cancelledEarly.insert(id)
                 return nil
             }
-            sender?.resume()
+            sender?.resume(returning: false)
         }
     }
 
@@ -136,7 +143,7 @@ final class Handoff<Element: Sendable>: Sendable {
     func next() async -> Element? {
         if Task.isCancelled { return nil }
         var element: Element?
-        var sender: CheckedContinuation<Void, Never>?
+        var sender: CheckedContinuation<Bool, Never>?
         var waitID: UInt64 = 0
         let isFinished = state.withLock { state -> Bool in
             if let waiting = state.popSender() {
@@ -151,14 +158,14 @@ final class Handoff<Element: Sendable>: Sendable {
         }
         if isFinished { return nil }
         if let sender {
-            sender.resume()
+            sender.resume(returning: true)
             return element
         }
         let id = waitID
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Element?, Never>) in
                 var element: Element?
-                var sender: CheckedContinuation<Void, Never>?
+                var sender: CheckedContinuation<Bool, Never>?
                 let isQueued = state.withLock { state -> Bool in
                     if state.cancelledEarly.remove(id) != nil { return false }
                     if let waiting = state.popSender() {
@@ -171,7 +178,7 @@ final class Handoff<Element: Sendable>: Sendable {
                     return true
                 }
                 if isQueued { return }
-                sender?.resume()
+                sender?.resume(returning: true)
                 continuation.resume(returning: element)
             }
         } onCancel: {
@@ -197,7 +204,7 @@ final class Handoff<Element: Sendable>: Sendable {
             state.receiversHead = 0
             return (senders, receivers)
         }
-        for sender in senders { sender.continuation.resume() }
+        for sender in senders { sender.continuation.resume(returning: false) }
         for receiver in receivers { receiver.continuation.resume(returning: nil) }
     }
 }

@@ -20,6 +20,15 @@ public struct PipelineStage<Instance: Sendable>: Sendable {
 public enum ProcessingStep: Sendable {
     case cleaner(any Cleaner)
     case transform(any Transform)
+
+    /// Whether the step's plugin declares that its result depends on the records before it
+    /// (``PluginDescriptor/isOrderSensitive``).
+    public var isOrderSensitive: Bool {
+        switch self {
+        case .cleaner(let cleaner): type(of: cleaner).descriptor.isOrderSensitive
+        case .transform(let transform): type(of: transform).descriptor.isOrderSensitive
+        }
+    }
 }
 
 /// A pipeline ready to run: every plugin built from a validated pipeline file.

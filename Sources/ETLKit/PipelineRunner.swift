@@ -187,6 +187,7 @@ public struct PipelineRunner: Sendable {
         let outbound = Handoff<TimedOutcome>()
         let admission = Admission(limit: limit)
         let budget = ByteBudget(limit: pipeline.maxBytesInFlight)
+        let gate = pipeline.steps.contains { $0.instance.isOrderSensitive } ? OrderGate() : nil
 
         return try await withThrowingTaskGroup(of: Void.self) { group in
             // Sources, all at once.
@@ -198,7 +199,16 @@ public struct PipelineRunner: Sendable {
                                 // A stop request ends the sources here; what they sent goes on.
                                 if stop?.requestReason != nil { throw LimitReached() }
                                 switch admission.admit(record) {
-                                case .admitted: await inbound.send(record)
+                                case .admitted:
+                                    guard let gate else {
+                                        await inbound.send(record)
+                                        return
+                                    }
+                                    var numbered = record
+                                    let ordinal = gate.register()
+                                    numbered.ordinal = ordinal
+                                    // The next record of this source is numbered only after this one is taken.
+                                    if await inbound.send(numbered) { gate.delivered(ordinal) } else { gate.resolve(ordinal) }
                                 case .repeated: return  // another source sent this page already
                                 case .limitReached: throw LimitReached()
                                 }
@@ -224,8 +234,10 @@ public struct PipelineRunner: Sendable {
                     for _ in 0..<max(1, pipeline.concurrency) {
                         workers.addTask {
                             while let record = await inbound.next() {
+                                // Whatever becomes of it, later records need not wait for it any more.
+                                defer { if let gate, let ordinal = record.ordinal { gate.resolve(ordinal) } }
                                 await budget.room()
-                                await outbound.send(await process(record, context: context, budget: budget))
+                                await outbound.send(await process(record, context: context, budget: budget, gate: gate))
                             }
                         }
                     }
@@ -458,7 +470,7 @@ public struct PipelineRunner: Sendable {
 
     /// Fetches a record and runs the steps on it; with a `budget`, the steps wait until the
     /// document's bytes fit in it (the outcome says how many it holds).
-    private func process(_ input: Record, context: RunContext, budget: ByteBudget? = nil) async -> TimedOutcome {
+    private func process(_ input: Record, context: RunContext, budget: ByteBudget? = nil, gate: OrderGate? = nil) async -> TimedOutcome {
         var record = input
         var timings: [(step: Int, seconds: Double, result: StepResult)] = []
 
@@ -530,6 +542,10 @@ public struct PipelineRunner: Sendable {
             heldBytes = await budget.reserve(document.text.utf8.count)
         }
         for (index, step) in pipeline.steps.enumerated() {
+            // An order-sensitive step takes one source's records in the order it sent them.
+            let ordinal = step.instance.isOrderSensitive ? input.ordinal : nil
+            if let gate, let ordinal { await gate.wait(ordinal) }
+            defer { if let gate, let ordinal { gate.resolve(ordinal) } }
             let clock = ContinuousClock.now
             do {
                 let next: Record?

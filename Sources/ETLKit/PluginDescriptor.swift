@@ -13,11 +13,16 @@ public struct PluginDescriptor: Sendable {
     public var needsCleanedPage: Bool
     /// The fields the plugin sets on records, for `etl schema record` (``FieldSpec``).
     public var fields: [FieldSpec]
+    /// Whether the plugin's result for a record depends on the records before it (`dedup`: the
+    /// first copy survives): the runner then lets records into it in the order their source sent
+    /// them (``OrderGate``), so that the same input gives the same output whatever the timing.
+    public var isOrderSensitive: Bool
 
     public init(id: String, kind: PluginKind, summary: String, discussion: String = "", options: [OptionSpec] = [], needsCleanedPage: Bool = false,
-                fields: [FieldSpec] = []) {
+                fields: [FieldSpec] = [], isOrderSensitive: Bool = false) {
         self.needsCleanedPage = needsCleanedPage
         self.fields = fields
+        self.isOrderSensitive = isOrderSensitive
         self.id = id
         self.kind = kind
         self.summary = summary

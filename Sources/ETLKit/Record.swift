@@ -27,6 +27,9 @@ public struct Record: Sendable {
     /// URL was fetched before, so that a fetcher can ask "only if changed" and throw
     /// ``NotModified`` for a 304. Nil without a state store, on a first fetch and with `--full-refresh`.
     public var conditional: ConditionalRequest?
+    /// The record's number in the order the sources admitted them, when an order-sensitive step
+    /// needs it (``OrderGate``).
+    var ordinal: Int?
 
     public init(url: String, source: String, fields: [String: JSONValue] = [:], foundIn: String? = nil) {
         self.url = url

@@ -204,6 +204,32 @@ import Testing
         #expect(columns.contains("simhashVersion"))
     }
 
+    /// The survivor of a group of copies is the first in the source's order, whatever order the
+    /// concurrent workers finish in: here the first page answers slowly and its copy at once, and
+    /// the first page is still the one kept (without the runner's order gate, the copy won).
+    @Test func theFirstCopyInSourceOrderSurvivesWhateverTheTiming() async throws {
+        let page = "<html><head><title>Bericht</title></head><body><article><h1>Bericht</h1><p>"
+            + String(repeating: "Der Rat hat am Montag über den Haushalt des kommenden Jahres beraten und ihn beschlossen. ", count: 8)
+            + "</p></article></body></html>"
+        try await TestHTTPServer.run(routes: { request in
+            .html(page, delay: request.path == "/first" ? .milliseconds(400) : nil)
+        }) { server in
+            let output = try TemporaryFolder()
+            defer { output.remove() }
+            let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(text: """
+                {"sources": [{"use": "urls", "urls": ["\(server.url("/first"))", "\(server.url("/copy"))", "\(server.url("/second-copy"))"]}],
+                 "fetch": [{"use": "http", "delay": 0, "robots": false}],
+                 "steps": ["html", "article", {"use": "dedup", "by": "content"}],
+                 "sinks": [{"use": "jsonl", "path": "\(output.path("a.jsonl"))"}],
+                 "deadLetters": {"use": "jsonl", "path": "\(output.path("dead.jsonl"))"}, "concurrency": 4}
+                """)
+            let summary = try await PipelineRunner(pipeline: pipeline).run()
+            #expect(summary.written == 1 && summary.skipped == 2, "\(summary)")
+            let kept = try readJSONLines(output.path("a.jsonl")).compactMap { $0["url"] as? String }
+            #expect(kept == [server.url("/first")])
+        }
+    }
+
     @Test func options() {
         #expect(throws: OptionError.self) { try dedup(["by": "title"]) }
         #expect(throws: OptionError.self) { try dedup(["state": ""]) }

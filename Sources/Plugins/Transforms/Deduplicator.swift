@@ -21,7 +21,10 @@ public struct Deduplicator: Transform {
             `mark` keeps a duplicate and sets `duplicateOf` to the first record's URL. Without `state` only \
             duplicates within the run are found. A page is never a duplicate of its own older text: the same \
             URL with the same text is (a second run emits nothing twice), an edited version of it is not and \
-            passes (and a copy of the new text elsewhere is then caught).
+            passes (and a copy of the new text elsewhere is then caught). The survivor of a group of copies \
+            is the first in its source's order, whatever the timing: the runner lets records into dedup \
+            in the order the source sent them (records of several sources at once come in the order the \
+            sources happened to send them).
             """,
         options: [
             OptionSpec("by", .choice(["url", "content", "near"]), default: "near",
@@ -31,7 +34,8 @@ public struct Deduplicator: Transform {
             OptionSpec("action", .choice(["drop", "mark"]), default: "drop",
                        "Drop a duplicate (counted as skipped), or keep it with `duplicateOf` set to the first record's URL."),
             OptionSpec("state", .string, "A SQLite file that keeps what was seen across runs, such as \"out/dedup.sqlite\"; created if missing."),
-        ]
+        ],
+        isOrderSensitive: true
     )
 
     public enum Method: String, Sendable { case url, content, near }
