@@ -542,9 +542,17 @@ public struct PipelineRunner: Sendable {
             heldBytes = await budget.reserve(document.text.utf8.count)
         }
         for (index, step) in pipeline.steps.enumerated() {
-            // An order-sensitive step takes one source's records in the order it sent them.
+            // An order-sensitive step takes one source's records in the order it sent them. A record
+            // gives its bytes back to the budget before it waits there: a record it waits for may
+            // still need room in the budget for its own document, and must not wait on this one.
             let ordinal = step.instance.isOrderSensitive ? input.ordinal : nil
-            if let gate, let ordinal { await gate.wait(ordinal) }
+            if let gate, let ordinal {
+                if let budget, heldBytes > 0 {
+                    budget.release(heldBytes)
+                    heldBytes = 0
+                }
+                await gate.wait(ordinal)
+            }
             defer { if let gate, let ordinal { gate.resolve(ordinal) } }
             let clock = ContinuousClock.now
             do {

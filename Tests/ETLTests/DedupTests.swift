@@ -218,7 +218,7 @@ import Testing
             defer { output.remove() }
             let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(text: """
                 {"sources": [{"use": "urls", "urls": ["\(server.url("/first"))", "\(server.url("/copy"))", "\(server.url("/second-copy"))"]}],
-                 "fetch": [{"use": "http", "delay": 0, "robots": false}],
+                 "fetch": [{"use": "http", "delay": 0, "robots": false, "perHost": 4}],
                  "steps": ["html", "article", {"use": "dedup", "by": "content"}],
                  "sinks": [{"use": "jsonl", "path": "\(output.path("a.jsonl"))"}],
                  "deadLetters": {"use": "jsonl", "path": "\(output.path("dead.jsonl"))"}, "concurrency": 4}
@@ -227,6 +227,41 @@ import Testing
             #expect(summary.written == 1 && summary.skipped == 2, "\(summary)")
             let kept = try readJSONLines(output.path("a.jsonl")).compactMap { $0["url"] as? String }
             #expect(kept == [server.url("/first")])
+        }
+    }
+
+    /// Records waiting to enter dedup in order hold no room in the byte budget: with a budget
+    /// smaller than one page, the slow first page still gets room when it arrives, and the run
+    /// ends (it used to wait for ever: the copies held the budget, the first page waited for it).
+    @Test func recordsWaitingForTheirTurnHoldNoBudget() async throws {
+        let page = "<html><head><title>Bericht</title></head><body><article><h1>Bericht</h1><p>"
+            + String(repeating: "Der Rat hat am Montag über den Haushalt des kommenden Jahres beraten und ihn beschlossen. ", count: 8)
+            + "</p></article></body></html>"
+        try await TestHTTPServer.run(routes: { request in
+            .html(page, delay: request.path == "/first" ? .milliseconds(400) : nil)
+        }) { server in
+            let output = try TemporaryFolder()
+            defer { output.remove() }
+            let file = try output.write("""
+                {"sources": [{"use": "urls", "urls": ["\(server.url("/first"))", "\(server.url("/copy"))"]}],
+                 "fetch": [{"use": "http", "delay": 0, "robots": false, "perHost": 4}],
+                 "steps": ["html", "article", {"use": "dedup", "by": "content"}],
+                 "sinks": [{"use": "jsonl", "path": "\(output.path("a.jsonl"))"}],
+                 "deadLetters": {"use": "jsonl", "path": "\(output.path("dead.jsonl"))"}, "concurrency": 4, "maxBytesInFlight": 100}
+                """, to: "pipeline.json")
+            let process = Process()
+            process.executableURL = CommandLineTool.executable
+            process.arguments = ["run", file, "--quiet"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = ContinuousClock.now + .seconds(30)
+            while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            let finished = !process.isRunning
+            if !finished { kill(process.processIdentifier, SIGKILL) }  // a stuck run would not stop cleanly either
+            process.waitUntilExit()
+            #expect(finished, "the run did not end")
+            #expect(try readJSONLines(output.path("a.jsonl")).compactMap { $0["url"] as? String } == [server.url("/first")])
         }
     }
 
