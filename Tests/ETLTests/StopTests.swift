@@ -51,4 +51,39 @@ import Testing
             #expect(printed.contains("written \(lines.count)"), "\(printed)")
         }
     }
+
+    /// Records in flight that take longer than --stop-grace after the first signal (a page that
+    /// answers in 20 s) end the run at once, with the signal's status, instead of holding it.
+    @Test func theGracePeriodEndsAStopThatWouldWait() async throws {
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        let child = Mutex<pid_t>(0)
+        let asked = Mutex(0)
+        try await TestHTTPServer.run(routes: { request in
+            if asked.withLock({ $0 += 1; return $0 }) == 2 { kill(child.withLock { $0 }, SIGTERM) }
+            return .html("<html><body><p>slow</p></body></html>", delay: .seconds(20))
+        }) { server in
+            let urls = (1...4).map { "\"\(server.url("/p/\($0)"))\"" }.joined(separator: ", ")
+            let pipeline = try output.write("""
+                {"sources": [{ "use": "urls", "urls": [\(urls)] }],
+                 "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0, "perHost": 2, "timeout": 60 }],
+                 "steps": [], "sinks": [{ "use": "jsonl", "path": "\(output.path("pages.jsonl"))" }],
+                 "deadLetters": { "use": "jsonl", "path": "\(output.path("dead.jsonl"))" }, "concurrency": 2}
+                """, to: "pipeline.json")
+            let process = Process()
+            process.executableURL = CommandLineTool.executable
+            process.arguments = ["run", pipeline, "--stop-grace", "1"]
+            process.standardOutput = FileHandle.nullDevice
+            let standardError = Pipe()
+            process.standardError = standardError
+            let started = ContinuousClock.now
+            try process.run()
+            child.withLock { $0 = process.processIdentifier }
+            let printed = String(decoding: standardError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 143, "\(printed)")
+            #expect(printed.contains("took more than 1 s; stopped at once"), "\(printed)")
+            #expect(ContinuousClock.now - started < .seconds(19), "the pages answer after 20 s")
+        }
+    }
 }

@@ -37,7 +37,8 @@ struct RunCommand: AsyncParsableCommand {
 
             Ctrl-C (SIGINT) or SIGTERM stops the run cleanly: the sources stop, the records already \
             taken in are fetched, processed and written, the state is saved and the summary printed \
-            (exit 130 or 143). A second Ctrl-C stops at once, keeping the last run's output in place.
+            (exit 130 or 143). A second Ctrl-C stops at once, keeping the last run's output in place, and \
+            so does the end of --stop-grace (60 s) when the records in flight take longer.
 
             Exit codes: 0 every record went through (skipped ones and remembered failures included); \
             1 some records failed (dead letters) or the run \
@@ -69,9 +70,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("When standard error is not a terminal (cron, a log file), write a progress line this often; 0 for none.", valueName: "seconds"))
     var progressEvery: Int = 30
 
+    @Option(name: .long, help: ArgumentHelp("After a first Ctrl-C or SIGTERM, how long the records in flight may take before the run stops at once.", valueName: "seconds"))
+    var stopGrace: Int = 60
+
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if progressEvery < 0 { throw ValidationError("--progress-every must be 0 (no progress lines) or a number of seconds") }
+        if stopGrace < 1 { throw ValidationError("--stop-grace must be at least 1 second") }
     }
 
     func run() async throws {
@@ -97,7 +102,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let stop = RunStop()
-        let signals = SignalWatch(stop: stop)
+        let signals = SignalWatch(stop: stop, grace: .seconds(stopGrace))
         defer { signals.cancel() }
         let runner = PipelineRunner(pipeline: loaded, limit: limit, logger: Logger(label: "etl"),
                                     stateStore: stateStore, fullRefresh: fullRefresh, retryFailed: retryFailed,

@@ -30,7 +30,9 @@ final class SignalWatch {
     /// Installs the handlers at once (`signal`, synchronous): a signal that comes at any moment
     /// after this is seen. (Dispatch's own signal sources register later, on another thread, and a
     /// signal in between was lost on a loaded machine; the pipe keeps it until it is read.)
-    init(stop: RunStop) {
+    /// - Parameter grace: how long the records in flight may take after the first signal; when they
+    ///   take longer (a page that trickles, a step that hangs), the process ends as on a second signal.
+    init(stop: RunStop, grace: Duration) {
         let first = self.first
         guard pipe(&descriptors) == 0 else { return }
         _ = fcntl(descriptors[0], F_SETFL, O_NONBLOCK)
@@ -44,7 +46,12 @@ final class SignalWatch {
                 let name = number == SIGINT ? "SIGINT" : "SIGTERM"
                 if stop.request(name) {
                     first.number.withLock { $0 = number }
-                    Console.error("\nstopping (\(name)): finishing the records in flight; press Ctrl-C again to stop at once")
+                    let seconds = Int(grace.components.seconds)
+                    Console.error("\nstopping (\(name)): finishing the records in flight (at most \(seconds) s, --stop-grace); press Ctrl-C again to stop at once")
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) {
+                        Console.error("stopping (\(name)): the records in flight took more than \(seconds) s; stopped at once (the last run's output stays in place)")
+                        _exit(128 + number)
+                    }
                 } else {
                     _exit(128 + number)
                 }
