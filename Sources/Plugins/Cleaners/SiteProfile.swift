@@ -79,10 +79,13 @@ public struct SiteProfile: Sendable {
 
     /// The profiles that ship with etl, loaded once; a missing or broken file is skipped (the
     /// generic extraction still runs), and the `html` cleaner reports it through ``builtinProblems``.
-    public static let builtins: [SiteProfile] = load(names: builtinNames).profiles
+    public static var builtins: [SiteProfile] { builtinsLoaded.profiles }
 
     /// Problems met loading the built-in profiles (empty when all loaded).
-    public static let builtinProblems: [String] = load(names: builtinNames).problems
+    public static var builtinProblems: [String] { builtinsLoaded.problems }
+
+    /// The built-in profiles and the problems met, read once (both lists come from one reading).
+    private static let builtinsLoaded = load(names: builtinNames)
 
     static let builtinNames = ["nastooh", "iransamaneh", "asam", "aspnet-news"]
 
