@@ -204,16 +204,21 @@ import Testing
         #expect(columns.contains("simhashVersion"))
     }
 
-    /// The survivor of a group of copies is the first in the source's order, whatever order the
-    /// concurrent workers finish in: here the first page answers slowly and its copy at once, and
-    /// the first page is still the one kept (without the runner's order gate, the copy won).
-    @Test func theFirstCopyInSourceOrderSurvivesWhateverTheTiming() async throws {
+    /// One page of text under every path, `/first` answering 400 ms later than the others.
+    static func serveCopies(_ body: (TestHTTPServer) async throws -> Void) async throws {
         let page = "<html><head><title>Bericht</title></head><body><article><h1>Bericht</h1><p>"
             + String(repeating: "Der Rat hat am Montag über den Haushalt des kommenden Jahres beraten und ihn beschlossen. ", count: 8)
             + "</p></article></body></html>"
         try await TestHTTPServer.run(routes: { request in
             .html(page, delay: request.path == "/first" ? .milliseconds(400) : nil)
-        }) { server in
+        }, body)
+    }
+
+    /// The survivor of a group of copies is the first in the source's order, whatever order the
+    /// concurrent workers finish in: here the first page answers slowly and its copy at once, and
+    /// the first page is still the one kept (without the runner's order gate, the copy won).
+    @Test func theFirstCopyInSourceOrderSurvivesWhateverTheTiming() async throws {
+        try await Self.serveCopies { server in
             let output = try TemporaryFolder()
             defer { output.remove() }
             let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(text: """
@@ -234,12 +239,7 @@ import Testing
     /// smaller than one page, the slow first page still gets room when it arrives, and the run
     /// ends (it used to wait for ever: the copies held the budget, the first page waited for it).
     @Test func recordsWaitingForTheirTurnHoldNoBudget() async throws {
-        let page = "<html><head><title>Bericht</title></head><body><article><h1>Bericht</h1><p>"
-            + String(repeating: "Der Rat hat am Montag über den Haushalt des kommenden Jahres beraten und ihn beschlossen. ", count: 8)
-            + "</p></article></body></html>"
-        try await TestHTTPServer.run(routes: { request in
-            .html(page, delay: request.path == "/first" ? .milliseconds(400) : nil)
-        }) { server in
+        try await Self.serveCopies { server in
             let output = try TemporaryFolder()
             defer { output.remove() }
             let file = try output.write("""

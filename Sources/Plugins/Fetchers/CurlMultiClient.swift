@@ -678,15 +678,13 @@ private final class Transfer {
         }
     }
 
-    /// Sets the handle's options. libcurl copies string options, so temporary C strings are enough.
+    /// Sets the handle's options, then this transfer's (``configureTransfer()``). libcurl copies
+    /// string options, so temporary C strings are enough.
     private func configure(_ configuration: CurlMultiClient.Configuration) throws {
         var failure = CURLE_OK
         func set(_ code: CURLcode) {
             if failure == CURLE_OK, code != CURLE_OK { failure = code }
         }
-        let context = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
-        set(etl_curl_easy_setopt_string(easy, CURLOPT_URL, url))
-        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
         set(etl_curl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
         set(etl_curl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
         // Redirects are the fetcher's to follow, each hop checked like a first request.
@@ -714,14 +712,12 @@ private final class Transfer {
             let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
             return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
         })
-        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
         set(etl_curl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
             guard let context else { return 0 }
             let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
             transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
             return size * count
         })
-        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
         // The shim has no typed wrapper for this callback's signature: a C function pointer passes
         // through `void *` unchanged on every platform Swift runs on (POSIX requires it for dlsym).
         let prerequest: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<CChar>?, Int32, Int32) -> Int32 = { context, _, _, _, _ in
@@ -730,17 +726,16 @@ private final class Transfer {
             return 0
         }
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQFUNCTION, unsafeBitCast(prerequest, to: UnsafeRawPointer.self)))
-        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context))
         // Every connection's address, after DNS, passes the destination policy before its socket exists.
         let openSocket: @convention(c) (UnsafeMutableRawPointer?, curlsocktype, UnsafeMutablePointer<curl_sockaddr>?) -> curl_socket_t = { context, _, address in
             guard let context, let address else { return CURL_SOCKET_BAD }
             return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().openSocket(address)
         }
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETFUNCTION, unsafeBitCast(openSocket, to: UnsafeRawPointer.self)))
-        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, context))
         guard failure == CURLE_OK else {
             throw HTTPFetchError.networkFailure(url: url, code: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
         }
+        try configureTransfer()
     }
 
     /// Whether any environment variable libcurl reads for a proxy is set. Without CURLOPT_PROXY,

@@ -162,11 +162,12 @@ public actor JSONLSink: Sink {
     public func write(_ record: Record) async throws {
         guard let output else { throw JSONLSinkError.notOpen(path: path) }
         let start = buffer.count
-        JSONValue.object(record.output).write(to: &buffer)
+        let fields = record.output
+        JSONValue.object(fields).write(to: &buffer)
         // The unique value and its digests before this record, to undo if the write fails.
         var replaced: (value: String, written: String?, unindexed: String?)?
-        if let uniqueField, let value = record.output[uniqueField]?.plainText {
-            let digest = Self.contentDigest(record.output)
+        if let uniqueField, let value = fields[uniqueField]?.plainText {
+            let digest = Self.contentDigest(fields)
             let previous: String?
             do {
                 previous = try written[value] ?? index?.digest(of: value)
