@@ -99,6 +99,32 @@ import Testing
         #expect(decisions.filter(\.kept).allSatisfy { $0.reason.hasPrefix("fell back from div.author-box") })
     }
 
+
+    @Test func aPageItsScriptsFillInTakesItsBodyFromTheJSONLDArticleBody() throws {
+        // The shell shows a standfirst; the article is in the JSON-LD (and in a script state the page draws it from).
+        let article = (1...6).map { prose($0) }
+        let linked = """
+            {"@context":"https://schema.org","@type":"NewsArticle","headline":"The title",
+             "articleBody":"\(article[0]) \(article[1])\\n<p>\(article[2]) \(article[3])</p>\\n\\n\(article[4]) Is 1 < 2? \(article[5])"}
+            """
+        let html = """
+            <html><head><script type="application/ld+json">\(linked)</script></head><body>
+            <div class="app"><h1>The title</h1><p class="standfirst">A standfirst of one sentence, shown before the app loads the story.</p></div>
+            </body></html>
+            """
+        let cleaned = try cleaner.page(from: html, url: "test")
+        #expect(cleaned.blocks.map(\.text) == ["\(article[0]) \(article[1])", "\(article[2]) \(article[3])", "\(article[4]) Is 1 < 2? \(article[5])"])
+        let decisions = try cleaner.explain(html, url: "test")
+        #expect(decisions.filter(\.kept).allSatisfy { $0.reason.hasPrefix("fell back to the JSON-LD articleBody") })
+    }
+
+    @Test func aShortJSONLDArticleBodyNeverReplacesThePagesText() throws {
+        // Sites that put the first sentences in articleBody: the page's own text stays.
+        let linked = #"{"@type":"Article","articleBody":"\#(prose(9))"}"#
+        let cleaned = try page("<article><p>\(prose(1))</p><p>\(prose(2))</p></article>",
+                               head: #"<script type="application/ld+json">\#(linked)</script>"#)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2)])
+    }
     @Test func aDataTableStaysATableWithRowsAndCells() throws {
         let cleaned = try page("""
             <div class="entry-content"><p>\(prose(1))</p>

@@ -25,6 +25,7 @@ struct ContentSelection {
     func decide(_ analysis: PageAnalysis, explaining: Bool = true) -> [BlockDecision] {
         var decisions = chooseAndJudge(analysis, explaining: explaining)
         Self.dropTrailingHeadings(&decisions, explaining: explaining)
+        LinkedDataBody.apply(to: &decisions, jsonLD: analysis.metadata.jsonLD, explaining: explaining)
         return decisions
     }
 

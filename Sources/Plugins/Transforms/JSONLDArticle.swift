@@ -12,6 +12,9 @@ struct JSONLDArticle {
     var keywords: [String] = []
     var publisher: String?
     var images: [String] = []
+    /// The article's whole text (`articleBody`), which pages that draw their text with script
+    /// often carry here alone.
+    var body: String?
 
     private static let articleTypes: Set<String> = ["article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
                                                     "opinionnewsarticle", "scholarlyarticle", "techarticle", "liveblogposting", "webpage", "report"]
@@ -60,6 +63,7 @@ struct JSONLDArticle {
         }
         publisher = publisher ?? Self.names(object["publisher"]).first
         if images.isEmpty { images = Self.urls(object["image"]) }
+        body = body ?? object["articleBody"]?.stringValue
     }
 
     private static func names(_ value: JSONValue?) -> [String] {
