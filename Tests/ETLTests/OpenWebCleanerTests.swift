@@ -1,5 +1,6 @@
 import ETLKit
 @testable import ETLPlugins
+import Foundation
 import Testing
 
 /// The `html` cleaner on the kinds of pages the open web is made of (blogs, shops, forums, company
@@ -116,6 +117,23 @@ import Testing
         #expect(cleaned.blocks.map(\.text) == ["\(article[0]) \(article[1])", "\(article[2]) \(article[3])", "\(article[4]) Is 1 < 2? \(article[5])"])
         let decisions = try cleaner.explain(html, url: "test")
         #expect(decisions.filter(\.kept).allSatisfy { $0.reason.hasPrefix("fell back to the JSON-LD articleBody") })
+    }
+
+    @Test func theBodyComesOutInNormalizationFormC() throws {
+        // Decomposed text, as some editors save it: u + U+0308, Bengali য + nukta as the one scalar য়
+        // (which NFC never keeps composed), Hangul as jamo; Persian with its ZWNJ is left as it is.
+        let german = "Die Gr\u{0075}\u{0308}nen stimmen f\u{0075}\u{0308}r den Antrag, der seit Wochen im Ausschuss liegt und nun endlich kommt."
+        let bengali = "\u{0995}\u{09C1}\u{09B7}\u{09CD}\u{099F}\u{09BF}\u{09DF}\u{09BE} জেলার এক গ্রামে আজ সকালে এ ঘটনা ঘটে বলে জানিয়েছে পুলিশ, তদন্ত চলছে।"
+        let korean = "\u{1112}\u{1161}\u{11AB}\u{1100}\u{116E}\u{11A8} 사람들은 오늘 아침 일찍 시장에 가서 과일과 채소를 많이 샀습니다, 날씨가 좋았습니다."
+        let persian = "می\u{200C}خواهند این کتاب\u{200C}ها را امروز به کتابخانه\u{200C}ی شهر ببرند تا همه بتوانند آن\u{200C}ها را بخوانند."
+        let cleaned = try page("<article><p>\(german)</p><p>\(bengali)</p><p>\(korean)</p><p>\(persian)</p></article>")
+        let texts = cleaned.blocks.map(\.text)
+        #expect(texts.map { $0.unicodeScalars.map(\.value) } == [german, bengali, korean, persian].map { $0.precomposedStringWithCanonicalMapping.unicodeScalars.map(\.value) })
+        #expect(texts[0].hasPrefix("Die Gr\u{00FC}nen"))
+        #expect(texts[1].unicodeScalars.contains("\u{09BC}") && !texts[1].unicodeScalars.contains("\u{09DF}"))
+        #expect(texts[2].hasPrefix("한국"))
+        #expect(texts[3].unicodeScalars.map(\.value) == persian.unicodeScalars.map(\.value))
+        #expect(!persian.mayNeedComposition && german.mayNeedComposition && "Grüße".mayNeedComposition == false)
     }
 
     @Test func aShortJSONLDArticleBodyNeverReplacesThePagesText() throws {

@@ -82,6 +82,11 @@ public struct HTMLCleaner: Cleaner {
         if minimumBlockLength > 0 {
             blocks.removeAll { $0.kind != .heading && $0.text.unicodeScalars.count < minimumBlockLength }
         }
+        // The body in NFC, as the extractor's other texts (see `canonicallyComposed`).
+        for index in blocks.indices where blocks[index].text.mayNeedComposition {
+            blocks[index].text = blocks[index].text.canonicallyComposed
+            blocks[index].rows = blocks[index].rows?.map { $0.map(\.canonicallyComposed) }
+        }
         return Page(blocks: blocks, metadata: analysis.metadata)
     }
 

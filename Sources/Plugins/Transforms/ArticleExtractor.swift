@@ -139,9 +139,9 @@ public struct ArticleExtractor: Transform {
         var images = meta.metaTags.filter { $0.name == "og:image" || $0.name == "twitter:image" }.map(\.content)
         if images.isEmpty { images = linked.images }
 
-        fields["title"] = Self.value(title)
-        fields["pretitle"] = Self.value(pretitle)
-        fields["lead"] = Self.value(lead)
+        fields["title"] = Self.value(title?.canonicallyComposed)
+        fields["pretitle"] = Self.value(pretitle?.canonicallyComposed)
+        fields["lead"] = Self.value(lead?.canonicallyComposed)
         fields["body"] = .string(body.joined(separator: "\n\n"))
         fields["tables"] = .array(tables.map { rows in .array(rows.map { cells in .array(cells.map(JSONValue.string)) }) })
         fields["published"] = Self.value(published)
