@@ -43,24 +43,48 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The built-in plugins, grouped by kind, registered in one place (BuiltinPlugins.swift).
+        // The layers under the plugins (README, "Layout"): each imports only the ones above it here.
+        // Text: white space, folding, NFC, Persian text and ZWNJs, charsets, dates (Jalali, Hijri,
+        // written dates in many languages), language identification. No C.
+        .target(
+            name: "ETLText",
+            dependencies: ["ETLKit"],
+            path: "Sources/Plugins/Text",
+            // The Persian lexicon and its licence; found by ResourceFiles (not Bundle.module, which
+            // stops the program when the bundle is missing).
+            resources: [.copy("Resources")]
+        ),
+        // HTTP: the libcurl client, destination policy, host schedule, robots.txt, retries.
+        .target(
+            name: "ETLHTTP",
+            dependencies: ["ETLKit", "ETLText", "CCurl"],
+            path: "Sources/Plugins/HTTP"
+        ),
+        // HTML: libxml2 parsing (HTML and XML), page analysis, content selection, CSS selectors,
+        // visible facts and dates, JSON-LD, site profiles (their files are its resources).
+        .target(
+            name: "ETLHTML",
+            dependencies: ["ETLKit", "ETLText", "CLibXML2"],
+            path: "Sources/Plugins/HTML",
+            resources: [.copy("Resources")]
+        ),
+        // The built-in plugins, grouped by kind, registered in one place (BuiltinPlugins.swift): thin
+        // wrappers over the layers, plus the sinks' and state's SQLite and files.
         .target(
             name: "ETLPlugins",
             dependencies: [
-                "ETLKit", "CLibXML2", "CCurl", "CZlib",
+                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Plugins",
-            // The Persian lexicon (persian-lexicon.txt) and its licence, and the site profiles; found by
-            // ResourceFiles (not Bundle.module, which stops the program when the bundle is missing).
-            resources: [.copy("Resources")]
+            exclude: ["Text", "HTTP", "HTML"]
         ),
         // The command line as a library (every command, taking a plugin registry) ...
         .target(
             name: "ETLCommandLine",
             dependencies: [
-                "ETLKit", "ETLPlugins",
+                "ETLKit", "ETLText", "ETLHTML", "ETLPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -75,19 +99,19 @@ let package = Package(
         // `etl-bench-parse`: in-process timing of a bare libxml2 parse and of the cleaner (Benchmarks/extraction).
         .executableTarget(
             name: "etl-bench-parse",
-            dependencies: ["ETLKit", "ETLPlugins", "CLibXML2"],
+            dependencies: ["ETLKit", "ETLPlugins", "ETLHTML", "CLibXML2"],
             path: "Benchmarks/ParseBenchmark"
         ),
         // `etl-bench-zwnj`: strips and restores the ZWNJs of the Persian reference articles (Benchmarks/zwnj).
         .executableTarget(
             name: "etl-bench-zwnj",
-            dependencies: ["ETLPlugins"],
+            dependencies: ["ETLPlugins", "ETLText"],
             path: "Benchmarks/zwnj/Sources"
         ),
         .testTarget(
             name: "ETLTests",
             dependencies: [
-                "ETLKit", "ETLPlugins", "etl",
+                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML", "ETLPlugins", "etl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds Sources/Plugins/Resources/persian-lexicon.txt from hazm's word and verb lists (MIT).
+"""Builds Sources/Plugins/Text/Resources/persian-lexicon.txt from hazm's word and verb lists (MIT).
 
 Usage: build-lexicon.py [HAZM_DATA_DIR]
 Without an argument, downloads the hazm wheel (`pip download hazm==0.10.0 --no-deps`) into a
@@ -31,7 +31,7 @@ PERSONAL_ENDINGS = ["ند", "ید", "یم", "م", "ی", "د", ""]
 # Kept glued although they are «آن»/«این» + ها: news sites write them glued far more often than not.
 GLUED_ON_PURPOSE = {"آنها", "اینها"}
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-OUTPUT = ROOT / "Sources/Plugins/Resources/persian-lexicon.txt"
+OUTPUT = ROOT / "Sources/Plugins/Text/Resources/persian-lexicon.txt"
 
 
 def hazm_data() -> pathlib.Path:

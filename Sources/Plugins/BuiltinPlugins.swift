@@ -1,5 +1,5 @@
-import CCurl
-import CLibXML2
+import ETLHTML
+import ETLHTTP
 import ETLKit
 
 extension PluginRegistry {
@@ -42,12 +42,7 @@ extension PluginRegistry {
     }
 }
 
-/// One-time, process-wide set-up of the C libraries. A static `let` runs its initializer exactly once,
-/// thread-safely.
+/// One-time, process-wide set-up of the C libraries (libxml2 and libcurl), before any plugin runs.
 enum BuiltinLibraries {
-    static let initialized: Bool = {
-        xmlInitParser()
-        etl_xml_silence_errors()
-        return curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
-    }()
+    static let initialized: Bool = LibXML2Global.initialized && CurlGlobal.initialized
 }

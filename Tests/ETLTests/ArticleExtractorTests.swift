@@ -1,5 +1,6 @@
 import ETLKit
 import ETLPlugins
+import ETLText
 import Foundation
 import Testing
 

@@ -1,5 +1,7 @@
+import ETLHTML
 import ETLKit
 @testable import ETLPlugins
+import ETLText
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import ETLKit
 @testable import ETLPlugins
+import ETLText
 import Foundation
 import Logging
 import Testing

@@ -1,3 +1,4 @@
+import ETLHTTP
 @testable import ETLPlugins
 import Testing
 

@@ -1,3 +1,4 @@
+import ETLHTML
 import ETLKit
 import ETLPlugins
 import Foundation

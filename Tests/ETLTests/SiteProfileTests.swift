@@ -1,3 +1,4 @@
+import ETLHTML
 import ETLKit
 import ETLPlugins
 import Foundation
@@ -48,6 +49,21 @@ import Testing
 
     @Test func everyBuiltinProfileLoads() {
         #expect(SiteProfile.builtinProblems.isEmpty, "\(SiteProfile.builtinProblems)")
-        #expect(SiteProfile.builtins.map(\.name) == ["nastooh", "iransamaneh", "asam", "aspnet-news"])
+        // Every file of the folder, by name: a new profile is a new file, with no list to update.
+        #expect(SiteProfile.builtins.map(\.name) == ["asam", "aspnet-news", "iransamaneh", "nastooh"])
+    }
+
+    @Test func aBrokenBuiltinProfileStopsTheCleanerWithItsName() throws {
+        // The resources of a copied binary, one profile file broken: reported, never skipped.
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("profiles"), withIntermediateDirectories: true)
+        _ = try folder.write(#"{"name": "good", "detect": {"classes": ["x"]}, "fields": {"pretitle": ".x"}}"#, to: "profiles/good.json")
+        _ = try folder.write(#"{"name": "broken", "detect": "#, to: "profiles/broken.json")
+        let result = try CommandLineTool.run(["validate", "pipelines/demo.json"], environment: ["ETL_RESOURCES": folder.url.path])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("profiles/broken.json"), "\(result.standardError)")
+        #expect(result.standardError.contains("\"profiles\": false"))
+        #expect(!result.standardError.contains("good.json"))
     }
 }

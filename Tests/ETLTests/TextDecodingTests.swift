@@ -1,4 +1,5 @@
 import ETLPlugins
+import ETLText
 import Testing
 
 /// Charset decisions and decoding: header, BOM, meta, fallback, windows-1256 with ZWNJ.

@@ -1,4 +1,5 @@
 @testable import ETLPlugins
+import ETLText
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import ETLPlugins
+import ETLText
 import Foundation
 
 // etl-bench-zwnj FOLDER: for every JSON article under FOLDER (title + content paragraphs), strips every

@@ -1,5 +1,6 @@
-import CLibXML2
+import ETLHTML
 import ETLKit
+import ETLText
 
 /// The `html` cleaner: parses the fetched document with libxml2, finds the main content, drops
 /// boilerplate, and leaves ``Page`` (content blocks and page metadata) on the record.
@@ -55,7 +56,14 @@ public struct HTMLCleaner: Cleaner {
                 throw OptionError(option: "profileFiles", error.description)
             }
         }
-        if options.bool("profiles") ?? true { profiles += SiteProfile.builtins }
+        if options.bool("profiles") ?? true {
+            // A broken built-in profile would silently change what pages come out as: refuse to start.
+            guard SiteProfile.builtinProblems.isEmpty else {
+                throw OptionError(option: "profiles", "could not read the built-in site profiles: " + SiteProfile.builtinProblems.joined(separator: "; ")
+                                  + " (set \"profiles\": false to run without the built-in profiles)")
+            }
+            profiles += SiteProfile.builtins
+        }
         self.profiles = profiles
         markerFilter = SiteProfile.markerFilter(for: profiles)
     }
@@ -106,16 +114,7 @@ public struct HTMLCleaner: Cleaner {
     private func analyze(_ html: String, url: String) throws(HTMLCleanerError) -> PageAnalysis {
         let parsed: PageAnalysis?
         do throws(ParseHalt) {
-            parsed = try HTMLParsing.withDocument(html, url: url) { document -> PageAnalysis in
-                var analysis = PageAnalysis(document: document, profiles: profiles, markerFilter: markerFilter)
-                // The profile's selectors run on the same parsed document, before it is freed.
-                let matched = analysis.markedProfile.map { profiles[$0] } ?? profiles.first { $0.isGenerated(by: analysis.metadata) }
-                if let matched {
-                    analysis.metadata.profile = matched.name
-                    analysis.metadata.profileFields = SelectExtractor.select(matched.selectors, in: document)
-                }
-                return analysis
-            }
+            parsed = try PageAnalysis.parsing(html, url: url, profiles: profiles, markerFilter: markerFilter)
         } catch {
             throw .incomplete(error)
         }

@@ -1,4 +1,5 @@
 import ETLKit
+import ETLText
 import Foundation
 
 /// The `file` fetcher: reads local pages named by a `file://` URL or a plain path.

@@ -1,4 +1,6 @@
+import ETLHTTP
 import ETLKit
+import ETLText
 import Foundation
 
 /// The `http` fetcher: fetches `http` and `https` URLs with libcurl's multi interface.

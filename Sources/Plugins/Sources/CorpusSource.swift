@@ -1,4 +1,5 @@
 import ETLKit
+import ETLText
 import Foundation
 
 /// Source `corpus`: plain-text files in the corpus format of `reference/` and of the `text` sink —

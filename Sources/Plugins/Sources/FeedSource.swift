@@ -1,4 +1,6 @@
+import ETLHTML
 import ETLKit
+import ETLText
 import Foundation
 
 /// The `feed` source: the article links of RSS and Atom feeds, with each item's title and date

@@ -1,4 +1,6 @@
+import ETLHTML
 import ETLKit
+import ETLText
 import Foundation
 
 /// The `sitemap` source: the pages a site lists in its sitemaps — indexes followed, `.xml.gz`

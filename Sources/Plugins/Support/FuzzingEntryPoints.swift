@@ -1,3 +1,5 @@
+import ETLHTML
+
 /// Entry points for the libFuzzer targets in `Fuzz/` (issue #10): each parses bytes exactly as a
 /// plugin does, for parsers whose types stay internal. Not meant for anything but fuzzing and tests.
 public enum FuzzingEntryPoints {

@@ -1,3 +1,4 @@
+import ETLHTTP
 import ETLKit
 import Foundation
 

@@ -1,4 +1,6 @@
+import ETLHTML
 import ETLKit
+import ETLText
 import Foundation
 
 /// The `article` extractor: fills the article fields from the page the cleaner left — meta tags,
@@ -134,7 +136,7 @@ public struct ArticleExtractor: Transform {
             .map(\.content).filter { !$0.isEmpty && !$0.hasPrefix("http") }
         if authors.isEmpty { authors = linked.authors }
         var tags = meta.metaTags.filter { $0.name == "article:tag" }.map(\.content)
-        if tags.isEmpty, let keywords = meta.meta("news_keywords", "keywords") { tags = Self.splitList(keywords) }
+        if tags.isEmpty, let keywords = meta.meta("news_keywords", "keywords") { tags = keywords.listItems }
         if tags.isEmpty { tags = linked.keywords }
         var images = meta.metaTags.filter { $0.name == "og:image" || $0.name == "twitter:image" }.map(\.content)
         if images.isEmpty { images = linked.images }
@@ -290,12 +292,6 @@ public struct ArticleExtractor: Transform {
     /// `<html lang>`, else the content-language, og:locale or dc.language meta tag, as written.
     static func declaredLanguage(_ meta: PageMetadata) -> String? {
         [meta.language, meta.meta("content-language", "og:locale", "dc.language")].lazy.compactMap { $0 }.first { !$0.isEmpty }
-    }
-
-    /// "a, b، c" → ["a", "b", "c"].
-    static func splitList(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == "," || $0 == "،" || $0 == ";" })
-            .map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
     private static func unique(_ values: [String]) -> [String] {

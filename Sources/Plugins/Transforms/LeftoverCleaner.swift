@@ -1,4 +1,6 @@
+import ETLHTML
 import ETLKit
+import ETLText
 import Foundation
 
 /// The `leftovers` transform: cleans what old scrapers (and some page templates) leave in article

@@ -1,4 +1,5 @@
 import ETLKit
+import ETLText
 
 /// The `persian` transform: normalises Persian text fields the way the established toolkits do —
 /// letters, digits, marks, spaces, punctuation spacing and ZWNJs — and restores ZWNJs lost by
@@ -103,7 +104,7 @@ public enum PersianNormalizerError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .lexiconMissing(let searched):
-            return "the Persian lexicon (persian-lexicon.txt) is missing: keep etl_ETLPlugins.resources next to the etl binary, "
+            return "the Persian lexicon (persian-lexicon.txt) is missing: keep etl_ETLText.resources next to the etl binary, "
                 + "set ETL_RESOURCES to its folder, or switch off zwnj and restoreZwnj (looked in: \(searched.joined(separator: ", ")))"
         }
     }

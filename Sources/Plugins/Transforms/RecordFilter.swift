@@ -1,4 +1,5 @@
 import ETLKit
+import ETLText
 import Foundation
 
 /// The `filter` transform: keeps or drops records by keywords or regular expressions on named

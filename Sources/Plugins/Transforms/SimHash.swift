@@ -1,4 +1,5 @@
 import ETLKit
+import ETLText
 
 /// Fingerprints of article text for the `dedup` transform: the content hash of the normalised text,
 /// and a 64-bit SimHash over word 3-shingles, whose Hamming distance is small for texts that differ

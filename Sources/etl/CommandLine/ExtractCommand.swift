@@ -1,6 +1,8 @@
 import ArgumentParser
+import ETLHTML
 import ETLKit
 import ETLPlugins
+import ETLText
 import Foundation
 
 /// `etl extract URL-or-FILE…`: pages' records, for trying pages while tuning a pipeline.

@@ -1,0 +1,108 @@
+import ETLKit
+import ETLText
+import Foundation
+
+/// Selectors for one site or CMS family, applied when the page carries the family's markers.
+///
+/// A profile is a JSON file:
+/// ```json
+/// { "name": "iransamaneh",
+///   "detect": { "generator": ["…"], "classes": ["news_id_c"], "ids": ["…"] },
+///   "fields": { "newsId": ".news_id_c", "category": ".news_path a:last-child" } }
+/// ```
+/// It matches a page whose `<meta name="generator">` contains one of `generator`, or that has an
+/// element with one of the `classes` or `ids` (whole class words). Fields use the `select`
+/// extractor's selectors. The built-in profiles live in `Sources/Plugins/HTML/Resources/profiles/`, one file each, found
+/// by listing that folder.
+public struct SiteProfile: Sendable {
+    public var name: String
+    package var generators: [String]
+    /// Class and id words, as bytes, checked against each element's lower-cased names.
+    package var markers: [[UInt8]]
+    package var selectors: [SelectExtractor.FieldSelector]
+
+    /// Why a profile file could not be used.
+    public struct LoadError: Error, Sendable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "site profile \(path): \(reason)" }
+    }
+
+    /// Reads a profile file.
+    public init(file path: String) throws(LoadError) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw LoadError(path: path, reason: "cannot be read") }
+        let root: JSONValue
+        do {
+            root = try JSONNodeParser.parse(bytes: Array(data)).value
+        } catch {
+            throw LoadError(path: path, reason: "invalid JSON at \(error.location): \(error.message)")
+        }
+        guard let object = root.objectValue, let fields = object["fields"]?.objectValue, !fields.isEmpty else {
+            throw LoadError(path: path, reason: "needs a \"fields\" object of selectors")
+        }
+        name = object["name"]?.stringValue ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let detect = object["detect"]?.objectValue ?? [:]
+        func words(_ key: String) -> [String] { detect[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        generators = words("generator").map { $0.lowercased() }
+        markers = (words("classes") + words("ids")).map { Array($0.lowercased().utf8) }
+        guard !generators.isEmpty || !markers.isEmpty else {
+            throw LoadError(path: path, reason: "needs \"detect\" with \"generator\", \"classes\" or \"ids\"")
+        }
+        var compiled: [SelectExtractor.FieldSelector] = []
+        for (field, selector) in fields.sorted(by: { $0.key < $1.key }) {
+            guard let text = selector.stringValue else { throw LoadError(path: path, reason: "field \"\(field)\" is not a selector string") }
+            do {
+                compiled.append(try SelectExtractor.compile(field: field, selector: text))
+            } catch {
+                throw LoadError(path: path, reason: "\(error)")
+            }
+        }
+        selectors = compiled
+    }
+
+    /// Every class and id marker of `profiles`, for a quick substring test before the word test.
+    package static func markerFilter(for profiles: [SiteProfile]) -> BytePatternSet {
+        BytePatternSet(profiles.flatMap { $0.markers.map { String(decoding: $0, as: UTF8.self) } })
+    }
+
+    /// Whether an element's class and id names (lower-cased bytes) carry one of the markers, as a
+    /// whole word.
+    package func isMarked(by names: [UInt8]) -> Bool {
+        guard !markers.isEmpty else { return false }
+        // Class words and ids are separated by spaces in `names`; `_` and `-` belong to the word.
+        return names.split(separator: 0x20).contains { word in markers.contains { $0[...] == word } }
+    }
+
+    /// Whether the page's generator meta tag names the family.
+    package func isGenerated(by metadata: PageMetadata) -> Bool {
+        guard !generators.isEmpty, let generator = metadata.meta("generator")?.lowercased() else { return false }
+        return generators.contains { generator.contains($0) }
+    }
+
+    /// The profiles that ship with etl (every `.json` file of the `profiles` resource folder, by
+    /// name), loaded once. A missing folder or a broken file is not skipped: ``builtinProblems``
+    /// lists it, and the `html` cleaner refuses to start with built-in profiles on until it is fixed.
+    public static var builtins: [SiteProfile] { builtinsLoaded.profiles }
+
+    /// Problems met loading the built-in profiles (empty when all loaded).
+    public static var builtinProblems: [String] { builtinsLoaded.problems }
+
+    /// The built-in profiles and the problems met, read once (both lists come from one reading).
+    private static let builtinsLoaded = load()
+
+    private static func load() -> (profiles: [SiteProfile], problems: [String]) {
+        guard let files = ResourceFiles.files(in: "profiles", of: "ETLHTML") else {
+            let searched = ResourceFiles.searchPaths(for: "profiles", of: "ETLHTML").joined(separator: ", ")
+            return ([], ["the built-in site profiles' folder was not found (looked in: \(searched)); copy etl_ETLHTML.resources beside the binary or set ETL_RESOURCES"])
+        }
+        var profiles: [SiteProfile] = [], problems: [String] = []
+        for path in files where path.hasSuffix(".json") {
+            do {
+                profiles.append(try SiteProfile(file: path))
+            } catch {
+                problems.append("built-in \(error.description)")
+            }
+        }
+        return (profiles, problems)
+    }
+}

@@ -1,0 +1,948 @@
+import CCurl
+import ETLText
+import Foundation
+import Synchronization
+
+/// What a finished transfer returns: one response. Redirects are not followed here but by the
+/// fetcher, hop by hop (see the `http` fetcher), so that each hop passes robots.txt, the host schedule
+/// and the address check of its own host.
+package struct HTTPTransferResult: Sendable {
+    /// The URL requested; the fetcher sets the last hop's when it follows redirects.
+    package var finalURL: String
+    package var status: Int
+    /// The last response's headers in the order received, names in lower case.
+    package var headers: [(name: String, value: String)]
+    /// Seconds from the moment the transfer was handed to libcurl to the end of the body; time spent
+    /// waiting in the client's queue is not included.
+    package var totalTime: Double
+    /// The body after content decoding.
+    package var body: [UInt8]
+    /// For a 3xx response with a Location: the absolute URL it points to (`CURLINFO_REDIRECT_URL`,
+    /// resolved against the request's URL), whatever its scheme; the fetcher judges it.
+    package var redirectURL: String? = nil
+    /// Whether the body is only the first bytes of a longer one (a request with a
+    /// `truncatingBodyAt` limit).
+    package var isTruncated = false
+    /// The header lines as received, until ``CurlMultiClient/get(_:schedule:destination:acceptsAnyMediaType:truncatingBodyAt:headerLines:)``
+    /// parses them into ``headers`` on the caller's thread (empty after that).
+    package var headerLines = HeaderLines()
+}
+
+/// The header lines of one response, kept as bytes by libcurl's header callback and parsed into
+/// names and values later, off the loop thread: the loop thread is the fetch benchmark's busiest
+/// (it also does libcurl's and the kernel's work), and making two strings per header there cost it
+/// a few per cent. Lines are stored without their line break; the status line is not stored.
+package struct HeaderLines: Sendable {
+    private var bytes: [UInt8] = []
+    /// Where each line ends in ``bytes``.
+    private var ends: [Int] = []
+
+    package init() {}
+
+    package var isEmpty: Bool { ends.isEmpty }
+
+    package mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+    }
+
+    package mutating func append(_ line: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: line)
+        ends.append(bytes.count)
+    }
+
+    /// Calls `body` with each line's bytes, in order.
+    private func forEachLine(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            for end in ends {
+                body(UnsafeBufferPointer(rebasing: all[start..<end]))
+                start = end
+            }
+        }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    /// The text of `line[lower..<upper]` without spaces and tabs at either end.
+    private static func text(_ line: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> String {
+        var lower = lower, upper = upper
+        while lower < upper && isSpace(line[lower]) { lower += 1 }
+        while upper > lower && isSpace(line[upper - 1]) { upper -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[lower..<upper]), as: UTF8.self)
+    }
+
+    /// Where a header line's name ends (spaces before the colon left out) and its colon is, or nil
+    /// for a line without a colon.
+    private static func nameEndAndColon(_ line: UnsafeBufferPointer<UInt8>) -> (nameEnd: Int, colon: Int)? {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        var nameEnd = colon
+        while nameEnd > 0 && isSpace(line[nameEnd - 1]) { nameEnd -= 1 }
+        return (nameEnd, colon)
+    }
+
+    /// The headers in the order received, names in lower case, values trimmed; an obsolete folded
+    /// continuation line (starting with a space or tab) is joined to the header before it with a
+    /// space, and a line without a colon is ignored.
+    package func parsed() -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(ends.count)
+        forEachLine { line in
+            if Self.isSpace(line[0]), let previous = headers.indices.last {
+                headers[previous].value += " " + Self.text(line, 0, line.count)
+                return
+            }
+            guard let (nameEnd, colon) = Self.nameEndAndColon(line) else { return }
+            let name = String(decoding: line[0..<nameEnd].map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+            headers.append((name: name, value: Self.text(line, colon + 1, line.count)))
+        }
+        return headers
+    }
+
+    /// The value ``parsed()`` gives the last header named `lowercaseName` (ASCII, lower case),
+    /// without making the other headers' strings.
+    package func lastValue(named lowercaseName: String) -> String? {
+        let wanted = Array(lowercaseName.utf8)
+        var value: String?
+        // Whether the header a continuation line would join is the one wanted.
+        var lastIsWanted = false
+        var anyHeader = false
+        forEachLine { line in
+            if Self.isSpace(line[0]), anyHeader {
+                if lastIsWanted, let current = value { value = current + " " + Self.text(line, 0, line.count) }
+                return
+            }
+            guard let (nameEnd, colon) = Self.nameEndAndColon(line) else { return }
+            anyHeader = true
+            lastIsWanted = nameEnd == wanted.count && (0..<nameEnd).allSatisfy { index in
+                let byte = line[index]
+                return ((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte) == wanted[index]
+            }
+            if lastIsWanted { value = Self.text(line, colon + 1, line.count) }
+        }
+        return value
+    }
+}
+
+/// An HTTP client on libcurl's multi interface, with its own scheduler for total and per-host limits.
+///
+/// **Threads.** One dedicated thread runs the multi loop (`curl_multi_perform`, then
+/// `curl_multi_poll`), because a blocking poll inside Swift's cooperative pool would starve the pool.
+/// Async callers wait on a `CheckedContinuation` that the loop resumes. Every easy handle, and the
+/// ``Transfer`` box that C callbacks reach through `CURLOPT_WRITEDATA`/`CURLOPT_HEADERDATA`, is touched
+/// by the loop thread only. What callers and the loop share (the queue, slot counts, the cancellation
+/// sets) sits in one `Mutex`.
+///
+/// **Scheduling.** A request waits in the client's FIFO queue until a total slot (`concurrency`)
+/// is free and its host's ``HostSchedule`` admits it; only then is it handed to libcurl, so
+/// `connectTimeout` and `timeout` never count queue time. Requests for a busy host do not hold
+/// back requests for other hosts. The host is the one of the requested URL. Redirects are not
+/// followed here: a 3xx comes back with its target in ``HTTPTransferResult/redirectURL``, and the
+/// fetcher asks for the next hop as a new request, admitted by that hop's host.
+///
+/// **Politeness.** The host schedule, which each request brings and which every client of a run
+/// shares, holds the per-host limits: `perHost` transfers in progress, at least
+/// ``Configuration/delay`` (or the host's Crawl-delay, up to ``Configuration/maxCrawlDelay``)
+/// between request starts, and any Retry-After hold. "Start" is the moment libcurl is about to
+/// send the request (`CURLOPT_PREREQFUNCTION`), after any connection set-up, so the gaps the server
+/// sees are never shorter than the interval.
+///
+/// **Destinations.** Before libcurl opens a socket (`CURLOPT_OPENSOCKETFUNCTION`), the address it
+/// resolved is checked with the request's ``DestinationPolicy``: a refused address never gets a
+/// connection, whatever spelling of the host or DNS answer led to it.
+///
+/// **Lifetime.** Nothing happens at initialisation (`etl validate` builds fetchers): the multi
+/// handle and the thread are made by the first request. The thread exits once it has been idle for
+/// ``Configuration/idleLinger`` (no transfer and nothing queued), dropping its reference to the
+/// client, and the next request starts a new one, so an idle client costs no thread and the runner
+/// need not call anything at the end of a run. The multi handle, and with it libcurl's cache of open
+/// connections, lives as long as the client and is cleaned up in `deinit`.
+package final class CurlMultiClient: Sendable {
+    /// Settings that apply to every transfer of a client.
+    package struct Configuration: Sendable {
+        /// Transfers at once, all hosts together.
+        package var concurrency = 32
+        /// Transfers at once to one host.
+        package var perHost = 1
+        /// Seconds allowed to connect.
+        package var connectTimeout = 10.0
+        /// Seconds allowed for a whole transfer.
+        package var timeout = 30.0
+        /// Body bytes (after content decoding) before the transfer fails.
+        package var maxBytes = 20 * 1024 * 1024
+        package var userAgent = "etl/0.1 (+https://github.com/etl-project/etl)"
+        /// Request headers as `Name: value` lines.
+        package var headerLines: [String] = []
+        /// Media types (lower case, no parameters) whose body is not worth downloading: a 2xx
+        /// response of such a type stops at its first body bytes.
+        package var isUnwantedMediaType: @Sendable (String) -> Bool = { _ in false }
+        /// How long the loop thread waits for new work before it exits.
+        package var idleLinger: Duration = .seconds(2)
+        /// Smallest interval between the starts of two requests to one host; zero for none.
+        package var delay: Duration = .zero
+        /// Longest robots.txt Crawl-delay obeyed; a longer one counts as this.
+        package var maxCrawlDelay: Duration = .seconds(30)
+
+        package init() {}
+    }
+
+    package let configuration: Configuration
+    private let state = Mutex(SharedState())
+
+    package init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    deinit {
+        // The loop thread holds a strong reference while it runs, so no thread uses the handle now.
+        if let multi = state.withLock({ $0.multi }) {
+            curl_multi_cleanup(multi.pointer)
+        }
+    }
+
+    /// Fetches `url` with GET (not following redirects) when `schedule` (the run's, shared with its
+    /// other clients) lets it start. Throws ``HTTPFetchError`` for a failed transfer (an HTTP error
+    /// status is not a failure here) and `CancellationError` when the task is cancelled.
+    /// `acceptsAnyMediaType` turns off ``Configuration/isUnwantedMediaType`` for this request (for
+    /// robots.txt, which some servers label as a binary type). `headerLines` (`Name: value`) are sent
+    /// after the configuration's own, for this request only (conditional requests). `destination`
+    /// says which addresses the request may connect to; a refused one fails it with
+    /// ``HTTPFetchError/addressRefused(url:address:kind:)``. With `truncatingBodyAt`, a longer body
+    /// is not an error: its first bytes up to that limit come back (``HTTPTransferResult/isTruncated``)
+    /// and the rest is not downloaded; ``Configuration/maxBytes`` does not apply (robots.txt).
+    /// `host`, when the caller has it, is ``HostSchedule/host(of:)`` of `url`.
+    package func get(_ url: String, host: String? = nil, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false,
+             truncatingBodyAt: Int? = nil, headerLines: [String] = []) async throws -> HTTPTransferResult {
+        guard let host = host ?? HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
+        try Task.checkCancellation()
+        let id = state.withLock { state in
+            state.nextID += 1
+            state.liveIDs.insert(state.nextID)
+            return state.nextID
+        }
+        var result = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                enqueue(PendingRequest(id: id, url: url, host: host, schedule: schedule, destination: destination, acceptsAnyMediaType: acceptsAnyMediaType,
+                                       truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, continuation: continuation))
+            }
+        } onCancel: {
+            cancel(id)
+        }
+        result.headers = result.headerLines.parsed()
+        result.headerLines = HeaderLines()
+        return result
+    }
+
+    /// Makes the loop look at its queue again (another client of the schedule freed a host slot).
+    private func wakeUp() {
+        state.withLock { $0.notifyLoop() }
+    }
+
+    /// Whether the loop thread is running (for tests and diagnostics).
+    package var isLoopRunning: Bool {
+        state.withLock { $0.loopIsRunning }
+    }
+
+    // MARK: Shared state
+
+    /// A request waiting for a slot.
+    fileprivate struct PendingRequest: Sendable {
+        var id: UInt64
+        var url: String
+        /// The request's host as ``HostSchedule`` names it.
+        var host: String
+        var schedule: HostSchedule
+        var destination: DestinationPolicy
+        var acceptsAnyMediaType: Bool
+        /// Keep this many body bytes and end the transfer there, successfully; nil: fail over maxBytes.
+        var truncatingBodyAt: Int?
+        /// Request headers of this request only, after the configuration's.
+        var headerLines: [String]
+        var continuation: CheckedContinuation<HTTPTransferResult, any Error>
+    }
+
+    /// The multi handle, shared between the loop thread (which drives it) and callers (which only
+    /// call `curl_multi_wakeup`, the one multi function libcurl allows from another thread).
+    private struct MultiHandle: @unchecked Sendable {
+        var pointer: UnsafeMutableRawPointer
+    }
+
+    /// Everything callers and the loop thread share.
+    private struct SharedState: Sendable {
+        var multi: MultiHandle?
+        var loopIsRunning = false
+        /// Whether the loop thread is in (or about to enter) `curl_multi_poll`: only then does a
+        /// change need `curl_multi_wakeup`, a system call, which at ten thousand requests a second
+        /// cost the loop thread a turn per request.
+        var loopIsPolling = false
+        /// Counts changes the loop must look at (requests queued, cancellations, freed host
+        /// slots); the loop does not poll when it moved since the turn began.
+        var changes: UInt64 = 0
+        var pending: [PendingRequest] = []
+        var activeCount = 0
+        var nextID: UInt64 = 0
+        /// Requests between `get` and their end (result or cancellation).
+        var liveIDs: Set<UInt64> = []
+        /// Requests handed to libcurl.
+        var activeIDs: Set<UInt64> = []
+        /// Active requests whose task was cancelled, for the loop to abort.
+        var abortRequests: Set<UInt64> = []
+        /// Requests cancelled before they reached the queue.
+        var cancelledBeforeQueueing: Set<UInt64> = []
+
+        /// Records a change for the loop, waking it if it polls.
+        mutating func notifyLoop() {
+            changes &+= 1
+            if loopIsPolling, let multi { curl_multi_wakeup(multi.pointer) }
+        }
+    }
+
+    private func enqueue(_ request: PendingRequest) {
+        enum Outcome { case queued, startLoop(MultiHandle), cancelled, unavailable }
+        let outcome: Outcome = state.withLock { state in
+            if state.cancelledBeforeQueueing.remove(request.id) != nil {
+                state.liveIDs.remove(request.id)
+                return .cancelled
+            }
+            if state.multi == nil {
+                _ = CurlGlobal.initialized  // in case no registry was built
+                guard let pointer = curl_multi_init() else {
+                    state.liveIDs.remove(request.id)
+                    return .unavailable
+                }
+                // libcurl's default cache of idle connections holds four per transfer in progress
+                // *now*: when the load dips for a moment (the workers busy with the last results),
+                // it closes the connections over that, and the next requests open them again (the
+                // fetch benchmark opened 160 to 390 connections to its one server, curl 66). A
+                // fixed size, the default's own at full load, keeps them.
+                _ = etl_curl_multi_setopt_long(pointer, CURLMOPT_MAXCONNECTS, 4 * configuration.concurrency)
+                state.multi = MultiHandle(pointer: pointer)
+            }
+            state.pending.append(request)
+            if state.loopIsRunning {
+                state.notifyLoop()
+                return .queued
+            }
+            guard let multi = state.multi else { return .unavailable }
+            state.loopIsRunning = true
+            return .startLoop(multi)
+        }
+        switch outcome {
+        case .queued:
+            break
+        case .startLoop(let multi):
+            let thread = Thread { [self] in runLoop(multi.pointer) }
+            thread.name = "etl-http"
+            thread.start()
+        case .cancelled:
+            request.continuation.resume(throwing: CancellationError())
+        case .unavailable:
+            request.continuation.resume(throwing: HTTPFetchError.networkFailure(url: request.url, code: -1, message: "libcurl could not create a multi handle"))
+        }
+    }
+
+    private func cancel(_ id: UInt64) {
+        let queued: PendingRequest? = state.withLock { state in
+            guard state.liveIDs.contains(id) else { return nil }
+            if let index = state.pending.firstIndex(where: { $0.id == id }) {
+                state.liveIDs.remove(id)
+                return state.pending.remove(at: index)
+            }
+            if state.activeIDs.contains(id) {
+                state.abortRequests.insert(id)
+                state.notifyLoop()
+            } else {
+                state.cancelledBeforeQueueing.insert(id)
+            }
+            return nil
+        }
+        queued?.continuation.resume(throwing: CancellationError())
+    }
+
+    // MARK: The loop thread
+
+    /// What the loop takes from the shared state in one turn.
+    private struct Turn {
+        var admitted: [PendingRequest] = []
+        var aborts: Set<UInt64> = []
+        var exit = false
+        /// The earliest moment a request that waits only for its host's interval may start.
+        var nextStart: ContinuousClock.Instant?
+        /// ``SharedState/changes`` when the turn began.
+        var changes: UInt64 = 0
+    }
+
+    /// The loop: admit queued requests into free slots, abort cancelled ones, drive libcurl, finish
+    /// completed transfers, poll. Returns once idle for `idleLinger`.
+    private func runLoop(_ multi: UnsafeMutableRawPointer) {
+        // Transfers by easy handle (for completion messages) and easy handles by request id (for
+        // cancellation).
+        var transfers: [UnsafeMutableRawPointer: Transfer] = [:]
+        var handlesByID: [UInt64: UnsafeMutableRawPointer] = [:]
+        // The configuration's request headers as one list for every plain request (``Transfer/isPlain``):
+        // libcurl reads the list during a transfer and never copies it, so it lives as long as the
+        // loop, longer than any handle that points to it (freed after them, defers run in reverse).
+        var plainHeaders: UnsafeMutablePointer<curl_slist>?
+        for line in configuration.headerLines { plainHeaders = curl_slist_append(plainHeaders, line) }
+        defer { curl_slist_free_all(plainHeaders) }
+        // Easy handles of finished transfers, for the next ones: making a handle costs more than
+        // reusing one (up to `concurrency` are kept; freed when the loop exits).
+        var idleHandles: [IdleHandle] = []
+        defer { idleHandles.forEach { curl_easy_cleanup($0.easy) } }
+        var idleSince: ContinuousClock.Instant?
+        let clock = ContinuousClock()
+
+        while true {
+            let lingerIsOver = idleSince.map { clock.now - $0 >= configuration.idleLinger } ?? false
+            let turn = state.withLock { state in
+                var turn = Turn()
+                turn.changes = state.changes
+                turn.aborts = state.abortRequests
+                state.abortRequests.removeAll()
+                if state.pending.isEmpty, state.activeCount == 0, lingerIsOver {
+                    state.loopIsRunning = false
+                    turn.exit = true
+                    return turn
+                }
+                admit(from: &state, into: &turn)
+                return turn
+            }
+            if turn.exit { return }
+
+            // Whether a slot was freed this turn, so that a waiting request can take it at once.
+            var freedSlot = false
+            for request in turn.admitted {
+                do {
+                    let transfer = try Transfer(request: request, configuration: configuration, idle: idleHandles.popLast(), plainHeaders: plainHeaders)
+                    let added = curl_multi_add_handle(multi, transfer.easy)
+                    guard added == CURLM_OK else {
+                        let message = String(cString: curl_multi_strerror(added))
+                        finish(transfer, in: multi, keepingHandleIn: &idleHandles, with: .failure(HTTPFetchError.networkFailure(url: request.url, code: Int(added.rawValue), message: message)), added: false)
+                        freedSlot = true
+                        continue
+                    }
+                    transfers[transfer.easy] = transfer
+                    handlesByID[request.id] = transfer.easy
+                } catch {
+                    releaseSlot(of: request.id, host: request.host, schedule: request.schedule)
+                    request.continuation.resume(throwing: error)
+                    freedSlot = true
+                }
+            }
+            for id in turn.aborts {
+                guard let easy = handlesByID.removeValue(forKey: id), let transfer = transfers.removeValue(forKey: easy) else { continue }
+                finish(transfer, in: multi, keepingHandleIn: &idleHandles, with: .failure(CancellationError()))
+                freedSlot = true
+            }
+
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+
+            // Messages point into the handles: read them all before any handle is removed.
+            var completed: [(easy: UnsafeMutableRawPointer, code: CURLcode)] = []
+            var remaining: Int32 = 0
+            while let message = curl_multi_info_read(multi, &remaining) {
+                if message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle {
+                    completed.append((easy, message.pointee.data.result))
+                }
+            }
+            // Slots are given back for all of them together, then their callers resumed: one lock
+            // of the shared state per turn, not one per transfer.
+            var finished: [(transfer: Transfer, result: Result<HTTPTransferResult, any Error>)] = []
+            for (easy, code) in completed {
+                guard let transfer = transfers.removeValue(forKey: easy) else { continue }
+                handlesByID[transfer.id] = nil
+                let result = transfer.result(for: code)
+                curl_multi_remove_handle(multi, transfer.easy)
+                if let handle = transfer.close(keepingHandle: idleHandles.count < configuration.concurrency) {
+                    idleHandles.append(handle)
+                }
+                finished.append((transfer, result))
+            }
+            if !finished.isEmpty {
+                freedSlot = true
+                state.withLock { state in
+                    for (transfer, _) in finished {
+                        state.activeCount -= 1
+                        state.activeIDs.remove(transfer.id)
+                        state.liveIDs.remove(transfer.id)
+                    }
+                }
+                // After the client's lock: the schedule may wake other clients, which take theirs.
+                for (transfer, _) in finished { transfer.schedule.release(transfer.host) }
+                for (transfer, result) in finished { transfer.continuation.resume(with: result) }
+            }
+
+            if transfers.isEmpty, turn.admitted.isEmpty {
+                idleSince = idleSince ?? clock.now
+            } else {
+                idleSince = nil
+            }
+            // A freed slot goes to a waiting request now, not after the next poll (which could wait
+            // up to a second).
+            if freedSlot, state.withLock({ !$0.pending.isEmpty }) { continue }
+            // libcurl shortens the wait to its own next timeout; a wakeup (new request, cancellation)
+            // ends it at once.
+            var waitMilliseconds = transfers.isEmpty ? Self.milliseconds(configuration.idleLinger) : 1000
+            if let nextStart = turn.nextStart {
+                // Rounded up, so the loop does not wake just before the interval ends.
+                let untilNext = nextStart - clock.now
+                waitMilliseconds = min(waitMilliseconds, max(0, Self.milliseconds(untilNext) + 1))
+            }
+            // Something changed since the turn began (its wakeup was not sent, the loop was not
+            // polling): take another turn instead of sleeping through it.
+            let mayPoll = state.withLock { state in
+                guard state.changes == turn.changes else { return false }
+                state.loopIsPolling = true
+                return true
+            }
+            guard mayPoll else { continue }
+            curl_multi_poll(multi, nil, 0, Int32(clamping: waitMilliseconds), nil)
+            state.withLock { $0.loopIsPolling = false }
+        }
+    }
+
+    /// Moves queued requests whose total limit and host schedule allow into the turn, oldest first.
+    /// A request waiting only for its host's interval or hold sets ``Turn/nextStart``.
+    private func admit(from state: inout SharedState, into turn: inout Turn) {
+        guard !state.pending.isEmpty, state.activeCount < configuration.concurrency else { return }
+        let client = ObjectIdentifier(self)
+        let waker: @Sendable () -> Void = { [weak self] in self?.wakeUp() }
+        // Hosts already refused this turn: their later requests need not ask again.
+        var refusedHosts: Set<String> = []
+        var waiting: [PendingRequest] = []
+        for request in state.pending {
+            guard state.activeCount < configuration.concurrency, !refusedHosts.contains(request.host) else {
+                waiting.append(request)
+                continue
+            }
+            let admission = request.schedule.admit(
+                request.host, perHost: configuration.perHost, delay: configuration.delay,
+                maxCrawlDelay: configuration.maxCrawlDelay, client: client, waker: waker
+            )
+            switch admission {
+            case .start:
+                state.activeCount += 1
+                state.activeIDs.insert(request.id)
+                turn.admitted.append(request)
+            case .busy:
+                refusedHosts.insert(request.host)
+                waiting.append(request)
+            case .wait(let earliest):
+                refusedHosts.insert(request.host)
+                turn.nextStart = min(turn.nextStart ?? earliest, earliest)
+                waiting.append(request)
+            }
+        }
+        state.pending = waiting
+    }
+
+    /// Removes a transfer from libcurl, frees it (keeping its easy handle in `idleHandles` while
+    /// there are fewer than `concurrency`), releases its slots and resumes its caller.
+    private func finish(_ transfer: Transfer, in multi: UnsafeMutableRawPointer, keepingHandleIn idleHandles: inout [IdleHandle], with result: Result<HTTPTransferResult, any Error>, added: Bool = true) {
+        if added { curl_multi_remove_handle(multi, transfer.easy) }
+        if let handle = transfer.close(keepingHandle: idleHandles.count < configuration.concurrency) {
+            idleHandles.append(handle)
+        }
+        releaseSlot(of: transfer.id, host: transfer.host, schedule: transfer.schedule)
+        transfer.continuation.resume(with: result)
+    }
+
+    private func releaseSlot(of id: UInt64, host: String, schedule: HostSchedule) {
+        state.withLock { state in
+            state.activeCount -= 1
+            state.activeIDs.remove(id)
+            state.liveIDs.remove(id)
+        }
+        // After the client's lock: the schedule may wake other clients, which take theirs.
+        schedule.release(host)
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+// MARK: - Transfer
+
+/// An easy handle between two transfers.
+private struct IdleHandle {
+    var easy: UnsafeMutableRawPointer
+    /// Whether the handle still holds every option of a plain request (``Transfer/isPlain``), so
+    /// that the next plain request sets only its URL and its own pointers; otherwise it was reset
+    /// (`curl_easy_reset`) and the next request sets everything.
+    var isConfigured: Bool
+}
+
+/// One transfer's easy handle and the state its C callbacks fill. Used by the loop thread only; the
+/// callbacks find it through `Unmanaged` pointers in `CURLOPT_WRITEDATA` and `CURLOPT_HEADERDATA`, and
+/// the loop's dictionary keeps it alive until ``close()``.
+private final class Transfer {
+    let id: UInt64
+    let url: String
+    let host: String
+    let schedule: HostSchedule
+    let continuation: CheckedContinuation<HTTPTransferResult, any Error>
+    let easy: UnsafeMutableRawPointer
+    /// Allocated, not an array passed with `&`: libcurl keeps the pointer for the handle's life.
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The header lines of a request that is not plain, owned by the transfer.
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The header list the request sends: ``headerList``, or for a plain one the loop's.
+    private let requestHeaders: UnsafeMutablePointer<curl_slist>?
+    /// The body limit: over it the transfer fails, or with `truncatesBody` ends with the body cut.
+    private let maxBytes: Int
+    private let truncatesBody: Bool
+    private var isTruncated = false
+    private let isUnwantedMediaType: @Sendable (String) -> Bool
+    /// Called just before the request is sent: the moment the host's next interval counts from.
+    fileprivate func onRequestStart() {
+        schedule.markStarted(host)
+    }
+    fileprivate let destination: DestinationPolicy
+    /// The address the policy refused, if any (libcurl may then try another of the host's).
+    fileprivate var refusedAddress: (address: DestinationPolicy.Address, kind: DestinationPolicy.Kind)?
+
+    private var body: [UInt8] = []
+    /// The last response's header lines.
+    private var headerLines = HeaderLines()
+    /// The status of the last status line seen.
+    private var lastStatus = 0
+    private var bodyStarted = false
+    private var exceededMaxBytes = false
+    private var rejectedMediaType: String?
+    private var isClosed = false
+
+    /// A request with no header lines of its own and the configuration's body limit: most of them.
+    /// Its options are the same as every other plain request's of the client but for the URL, so
+    /// a handle that served one keeps them for the next (``IdleHandle/isConfigured``): resetting a
+    /// handle and setting its fifteen options again, libcurl copying each string, cost the loop
+    /// thread a few per cent in the fetch benchmark.
+    let isPlain: Bool
+
+    /// `idle`: a handle to reuse (``close(keepingHandle:)``), or nil for a new one. `plainHeaders`:
+    /// the configuration's header lines as a list the loop keeps, for a plain request.
+    init(request: CurlMultiClient.PendingRequest, configuration: CurlMultiClient.Configuration, idle: IdleHandle?,
+         plainHeaders: UnsafeMutablePointer<curl_slist>?) throws {
+        guard let easy = idle?.easy ?? curl_easy_init() else {
+            throw HTTPFetchError.networkFailure(url: request.url, code: -1, message: "libcurl could not create an easy handle")
+        }
+        self.id = request.id
+        self.url = request.url
+        self.host = request.host
+        self.schedule = request.schedule
+        self.continuation = request.continuation
+        self.easy = easy
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        self.maxBytes = request.truncatingBodyAt ?? configuration.maxBytes
+        self.truncatesBody = request.truncatingBodyAt != nil
+        if request.acceptsAnyMediaType {
+            self.isUnwantedMediaType = { _ in false }
+        } else {
+            self.isUnwantedMediaType = configuration.isUnwantedMediaType
+        }
+        self.destination = request.destination
+        isPlain = request.headerLines.isEmpty && request.truncatingBodyAt == nil
+        if isPlain {
+            requestHeaders = plainHeaders
+        } else {
+            for line in configuration.headerLines + request.headerLines {
+                headerList = curl_slist_append(headerList, line)
+            }
+            requestHeaders = headerList
+        }
+        do {
+            if isPlain, idle?.isConfigured == true {
+                try configureTransfer()
+            } else {
+                try configure(configuration)
+            }
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    /// Sets what differs between two plain requests on a handle configured for them: the URL, the
+    /// error buffer and the pointers the callbacks get (this transfer).
+    private func configureTransfer() throws {
+        var failure = CURLE_OK
+        func set(_ code: CURLcode) {
+            if failure == CURLE_OK, code != CURLE_OK { failure = code }
+        }
+        let context = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
+        set(etl_curl_easy_setopt_string(easy, CURLOPT_URL, url))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context))
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, context))
+        guard failure == CURLE_OK else {
+            throw HTTPFetchError.networkFailure(url: url, code: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
+        }
+    }
+
+    /// Sets the handle's options, then this transfer's (``configureTransfer()``). libcurl copies
+    /// string options, so temporary C strings are enough.
+    private func configure(_ configuration: CurlMultiClient.Configuration) throws {
+        var failure = CURLE_OK
+        func set(_ code: CURLcode) {
+            if failure == CURLE_OK, code != CURLE_OK { failure = code }
+        }
+        set(etl_curl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        set(etl_curl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+        // Redirects are the fetcher's to follow, each hop checked like a first request.
+        set(etl_curl_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
+        // "" asks for every content encoding this libcurl can decode (gzip, deflate, br, zstd).
+        set(etl_curl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""))
+        set(etl_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout)))
+        set(etl_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.timeout)))
+        // Rejects a declared Content-Length over the limit before any byte; the write callback
+        // enforces the limit for chunked and compressed bodies.
+        if !truncatesBody {
+            set(etl_curl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBytes)))
+        }
+        set(etl_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent))
+        if !Self.environmentNamesProxy {
+            // What libcurl would find in the environment anyway (no proxy), said once here.
+            set(etl_curl_easy_setopt_string(easy, CURLOPT_PROXY, ""))
+            set(etl_curl_easy_setopt_string(easy, CURLOPT_NOPROXY, ""))
+        }
+        if let requestHeaders {
+            set(etl_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, requestHeaders))
+        }
+        set(etl_curl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            guard let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+        })
+        set(etl_curl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            guard let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+            return size * count
+        })
+        // The shim has no typed wrapper for this callback's signature: a C function pointer passes
+        // through `void *` unchanged on every platform Swift runs on (POSIX requires it for dlsym).
+        let prerequest: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<CChar>?, Int32, Int32) -> Int32 = { context, _, _, _, _ in
+            guard let context else { return 0 }  // CURL_PREREQFUNC_OK
+            Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().onRequestStart()
+            return 0
+        }
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQFUNCTION, unsafeBitCast(prerequest, to: UnsafeRawPointer.self)))
+        // Every connection's address, after DNS, passes the destination policy before its socket exists.
+        let openSocket: @convention(c) (UnsafeMutableRawPointer?, curlsocktype, UnsafeMutablePointer<curl_sockaddr>?) -> curl_socket_t = { context, _, address in
+            guard let context, let address else { return CURL_SOCKET_BAD }
+            return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().openSocket(address)
+        }
+        set(etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETFUNCTION, unsafeBitCast(openSocket, to: UnsafeRawPointer.self)))
+        guard failure == CURLE_OK else {
+            throw HTTPFetchError.networkFailure(url: url, code: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
+        }
+        try configureTransfer()
+    }
+
+    /// Whether any environment variable libcurl reads for a proxy is set. Without CURLOPT_PROXY,
+    /// libcurl looks for `no_proxy`, `http_proxy`, `all_proxy` and their kin in the environment at
+    /// every transfer (five `getenv` calls, each a scan of the environment: 2% of the loop thread
+    /// in the fetch benchmark). When none is set, the transfers are told "no proxy" (an empty
+    /// CURLOPT_PROXY and CURLOPT_NOPROXY), which is what libcurl would conclude; when one is, libcurl
+    /// reads them itself as before.
+    static let environmentNamesProxy: Bool = {
+        let names = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
+        return names.contains { getenv($0) != nil }
+    }()
+
+    /// The open-socket callback: a socket for an address the destination policy allows, else
+    /// `CURL_SOCKET_BAD` (libcurl then tries the host's next address, or fails the transfer).
+    func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        let family = address.pointee.family
+        guard let offset = MemoryLayout<curl_sockaddr>.offset(of: \.addr) else { return CURL_SOCKET_BAD }
+        let raw = UnsafeRawPointer(address) + offset
+        let bytes: [UInt8]
+        if family == AF_INET, address.pointee.addrlen >= UInt32(MemoryLayout<sockaddr_in>.size) {
+            bytes = Array(UnsafeRawBufferPointer(start: raw + 4, count: 4))  // sin_family, sin_port, sin_addr
+        } else if family == AF_INET6, address.pointee.addrlen >= UInt32(MemoryLayout<sockaddr_in6>.size) {
+            bytes = Array(UnsafeRawBufferPointer(start: raw + 8, count: 16))  // …, sin6_flowinfo, sin6_addr
+        } else {
+            return CURL_SOCKET_BAD  // not an internet address (a Unix socket was never asked for)
+        }
+        let candidate = DestinationPolicy.Address(bytes: bytes)
+        if let kind = destination.refusal(of: candidate) {
+            refusedAddress = (candidate, kind)
+            return CURL_SOCKET_BAD
+        }
+        return socket(family, address.pointee.socktype, address.pointee.protocol)
+    }
+
+    /// The write callback: appends body bytes; returns fewer bytes than given (so libcurl aborts) once
+    /// the body would exceed `maxBytes`, or when a successful response turns out to be binary.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        if !bodyStarted {
+            bodyStarted = true
+            if (200..<300).contains(lastStatus),
+               let contentType = headerLines.lastValue(named: "content-type"),
+               let mediaType = TextDecoding.mediaType(ofContentType: contentType),
+               isUnwantedMediaType(mediaType) {
+                rejectedMediaType = mediaType
+                return 0
+            }
+        }
+        guard body.count + bytes.count <= maxBytes else {
+            if truncatesBody {
+                body.append(contentsOf: bytes.prefix(maxBytes - body.count))
+                isTruncated = true
+            } else {
+                exceededMaxBytes = true
+            }
+            return 0
+        }
+        body.append(contentsOf: bytes)
+        return bytes.count
+    }
+
+    /// The header callback, called once per line. A status line starts a new response (an interim
+    /// `100 Continue` has one too), so only the last response's headers are kept.
+    func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        // Parsed on the bytes: libcurl calls this about ten times per response, and Foundation's
+        // trimming here took over a third of the client's time in the fetch benchmark.
+        var end = bytes.count
+        while end > 0 && (bytes[end - 1] == 0x0D || bytes[end - 1] == 0x0A) { end -= 1 }
+        guard end > 0 else { return }
+        if end >= 5 && bytes[0] == UInt8(ascii: "H") && bytes[1] == UInt8(ascii: "T") && bytes[2] == UInt8(ascii: "T")
+            && bytes[3] == UInt8(ascii: "P") && bytes[4] == UInt8(ascii: "/") {
+            headerLines.removeAll()
+            // "HTTP/1.1 200 OK": the status is the run of digits after the first space.
+            var index = 0
+            while index < end && bytes[index] != 0x20 { index += 1 }
+            while index < end && bytes[index] == 0x20 { index += 1 }
+            var status = 0
+            while index < end, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                status = status * 10 + Int(bytes[index] - 0x30)
+                index += 1
+            }
+            lastStatus = status
+            return
+        }
+        // Names and values are made on the caller's thread (``HeaderLines/parsed()``).
+        headerLines.append(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
+    }
+
+    /// The outcome of the finished transfer, from libcurl's code and what the callbacks saw.
+    func result(for code: CURLcode) -> Result<HTTPTransferResult, any Error> {
+        if let rejectedMediaType {
+            return .failure(HTTPFetchError.unsupportedMediaType(url: url, mediaType: rejectedMediaType))
+        }
+        if code != CURLE_OK, let refusedAddress {
+            return .failure(HTTPFetchError.addressRefused(url: url, address: refusedAddress.address.description, kind: refusedAddress.kind.rawValue))
+        }
+        if exceededMaxBytes || code == CURLE_FILESIZE_EXCEEDED {
+            return .failure(HTTPFetchError.tooLarge(url: url, limit: maxBytes))
+        }
+        // A body cut on purpose ends with the write callback's refusal: a success.
+        guard code == CURLE_OK || (isTruncated && code == CURLE_WRITE_ERROR) else {
+            let detail = String(cString: errorBuffer)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            if Self.isProtocolViolation(code, socketError: socketError) {
+                // libcurl 7.88 says only "Out of memory" when a header line overflows its buffer.
+                let explained = code == CURLE_OUT_OF_MEMORY ? "a response header is too large (libcurl: \(message))" : message
+                return .failure(HTTPFetchError.protocolViolation(url: url, code: Int(code.rawValue), message: explained))
+            }
+            switch code {
+            case CURLE_OPERATION_TIMEDOUT:
+                return .failure(HTTPFetchError.timedOut(url: url, message: message))
+            default:
+                return .failure(HTTPFetchError.networkFailure(url: url, code: Int(code.rawValue), message: message))
+            }
+        }
+        var status = 0
+        etl_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        var totalTime = 0.0
+        etl_curl_easy_getinfo_double(easy, CURLINFO_TOTAL_TIME, &totalTime)
+        var redirectURL: UnsafeMutablePointer<CChar>?
+        if (300..<400).contains(status) {
+            etl_curl_easy_getinfo_string(easy, CURLINFO_REDIRECT_URL, &redirectURL)
+        }
+        return .success(HTTPTransferResult(
+            // libcurl follows no redirect, so the URL is the one requested (no copy of its own).
+            finalURL: url,
+            status: status,
+            headers: [],
+            totalTime: totalTime,
+            body: body,
+            redirectURL: redirectURL.map { String(cString: $0) },
+            isTruncated: isTruncated,
+            headerLines: headerLines
+        ))
+    }
+
+    /// Whether a failed transfer's `code` means the response broke HTTP rather than the network
+    /// failing. Measured with libcurl 7.88 against raw responses (see `RetryTests`): a malformed
+    /// status line is 1 (`CURLE_UNSUPPORTED_PROTOCOL`) or 8 (`CURLE_WEIRD_SERVER_REPLY`), an
+    /// invalid content encoding 61, a header line over libcurl's 100 KiB 27
+    /// (`CURLE_OUT_OF_MEMORY`; 100, `CURLE_TOO_LARGE`, from 8.6), and broken chunked encoding 56
+    /// (`CURLE_RECV_ERROR`) — the same code as a connection reset. A reset comes with the socket's
+    /// errno (`CURLINFO_OS_ERRNO`, ECONNRESET), a protocol error with none: 56 and 55
+    /// (`CURLE_SEND_ERROR`) are violations only without a socket error.
+    static func isProtocolViolation(_ code: CURLcode, socketError: Int) -> Bool {
+        switch code {
+        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_WEIRD_SERVER_REPLY, CURLE_BAD_CONTENT_ENCODING, CURLE_OUT_OF_MEMORY:
+            return true
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR:
+            return socketError == 0
+        default:
+            return code.rawValue == 100  // CURLE_TOO_LARGE, libcurl 8.6 and later
+        }
+    }
+
+    /// The errno of the transfer's last socket failure, 0 for none. libcurl never resets it, so
+    /// a handle that saw one is not reused (``close(keepingHandle:)``).
+    private var socketError: Int {
+        var value = 0
+        etl_curl_easy_getinfo_long(easy, CURLINFO_OS_ERRNO, &value)
+        return value
+    }
+
+    /// Frees the handle, or with `keepingHandle` returns it for another transfer, unless it saw a
+    /// socket error (``socketError``): after a plain request with its options kept but the
+    /// pointers to this transfer and its error buffer cleared, after any other reset
+    /// (`curl_easy_reset`: options back to their defaults, connections and caches kept). Then
+    /// frees the error buffer and header list it pointed to. Call once the handle is out of the
+    /// multi handle.
+    @discardableResult
+    func close(keepingHandle: Bool = false) -> IdleHandle? {
+        guard !isClosed else { return nil }
+        isClosed = true
+        var kept: IdleHandle?
+        // A handle with a socket error would pass it on to its next transfer (libcurl keeps it).
+        if keepingHandle && socketError == 0 {
+            if isPlain {
+                // No pointer to freed memory stays in the handle; the callbacks ignore a nil context.
+                _ = etl_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, nil)
+                _ = etl_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, nil)
+                _ = etl_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, nil)
+                _ = etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, nil)
+                _ = etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, nil)
+                kept = IdleHandle(easy: easy, isConfigured: true)
+            } else {
+                curl_easy_reset(easy)
+                kept = IdleHandle(easy: easy, isConfigured: false)
+            }
+        } else {
+            curl_easy_cleanup(easy)
+        }
+        curl_slist_free_all(headerList)
+        headerList = nil
+        errorBuffer.deallocate()
+        return kept
+    }
+
+    deinit {
+        close()
+    }
+
+    private static func milliseconds(_ seconds: Double) -> Int {
+        Int((seconds * 1000).rounded())
+    }
+}

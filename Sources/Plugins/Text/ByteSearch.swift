@@ -1,0 +1,169 @@
+/// Substring and token tests over ASCII-lower-cased bytes. Class and id names are checked for every
+/// element of every page: `String.contains` goes through Foundation and cost 40% of the cleaner's
+/// time when measured; a plain loop over bytes costs next to nothing (names are short).
+package enum ByteSearch {
+    /// Whether `needle` occurs in `haystack`.
+    package static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { nee in
+                let first = nee[0]
+                var start = 0
+                let last = hay.count - nee.count
+                while start <= last {
+                    if hay[start] == first {
+                        var offset = 1
+                        while offset < nee.count && hay[start + offset] == nee[offset] { offset += 1 }
+                        if offset == nee.count { return true }
+                    }
+                    start += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// Whether any run of letters and digits (ASCII, plus any non-ASCII byte) in `bytes` passes
+    /// `test`; scans without allocating.
+    package static func containsToken(_ bytes: [UInt8], where test: (ArraySlice<UInt8>) -> Bool) -> Bool {
+        var start = -1
+        for index in 0...bytes.count {
+            let isWordByte: Bool
+            if index < bytes.count {
+                let byte = bytes[index]
+                isWordByte = byte >= 0x80 || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+            } else {
+                isWordByte = false
+            }
+            if isWordByte {
+                if start < 0 { start = index }
+            } else if start >= 0 {
+                if test(bytes[start..<index]) { return true }
+                start = -1
+            }
+        }
+        return false
+    }
+
+    /// `bytes` with ASCII capitals made small.
+    package static func asciiLowercased<S: Sequence>(_ bytes: S) -> [UInt8] where S.Element == UInt8 {
+        bytes.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }
+    }
+}
+
+/// Several byte patterns looked for at once: each position of the haystack is compared only with
+/// the patterns that start with its two bytes (class names are tested against some 100 words per element).
+/// Patterns may belong to groups, so that one scan tells which groups occur.
+package struct BytePatternSet: Sendable {
+    /// One pattern: where its bytes sit in ``bytes``, how many, and its group's bit.
+    private struct Pattern {
+        var start: Int32
+        var length: Int32
+        var group: UInt32
+    }
+
+    /// Every pattern's bytes, one after another.
+    private var bytes: [UInt8] = []
+    /// The patterns, ordered by their first two bytes (a one-byte pattern is in every bucket of its byte).
+    private var patterns: [Pattern] = []
+    /// Bucket `b` holds `patterns[bucketStart[b]..<bucketStart[b + 1]]`; bucket 0 is empty.
+    /// Flat arrays of plain values, not an array of arrays: the scan then touches no reference
+    /// counts, which had made it the largest single cost of reading class names.
+    private var bucketStart: [Int32] = [0, 0]
+    /// The bucket of each pair of bytes (`first << 8 | second`), 0 when no pattern starts with it.
+    /// By pair rather than by first byte: a common first byte ("c": comment, content, cookie, …)
+    /// had each passing position compared with a dozen patterns.
+    private var pairBucket = [UInt16](repeating: 0, count: 65_536)
+    /// One bit per pair of bytes that starts a pattern (a one-byte pattern sets all pairs of its
+    /// byte): most positions of a haystack start no pattern, and this says so in one look-up of a
+    /// table small enough to stay in the cache.
+    private var pairs = [UInt64](repeating: 0, count: 65_536 / 64)
+
+    /// One group of patterns.
+    package init(_ words: [String]) {
+        self.init(groups: [words])
+    }
+
+    /// Several groups: group `i` sets bit `i` of ``groups(in:)``.
+    package init(groups: [[String]]) {
+        var byPair = [Int: [(bytes: [UInt8], group: UInt32)]]()
+        for (index, words) in groups.enumerated() {
+            for word in words where !word.isEmpty {
+                let wordBytes = Array(word.utf8)
+                let first = Int(wordBytes[0])
+                let seconds = wordBytes.count > 1 ? [Int(wordBytes[1])] : Array(0..<256)
+                for second in seconds {
+                    byPair[first << 8 | second, default: []].append((wordBytes, UInt32(1) << UInt32(index)))
+                }
+            }
+        }
+        for (pair, bucket) in byPair.sorted(by: { $0.key < $1.key }) {
+            for pattern in bucket {
+                patterns.append(Pattern(start: Int32(bytes.count), length: Int32(pattern.bytes.count), group: pattern.group))
+                bytes += pattern.bytes
+            }
+            pairBucket[pair] = UInt16(bucketStart.count - 1)
+            bucketStart.append(Int32(patterns.count))
+            pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+    }
+
+    /// Whether any pattern occurs in `haystack`.
+    package func matches(_ haystack: [UInt8]) -> Bool {
+        scan(haystack, stopAtFirst: true) != 0
+    }
+
+    /// The groups (as bits) with a pattern that occurs in `haystack`, in one pass.
+    package func groups(in haystack: [UInt8]) -> UInt32 {
+        scan(haystack, stopAtFirst: false)
+    }
+
+    private func scan(_ haystack: [UInt8], stopAtFirst: Bool) -> UInt32 {
+        haystack.withUnsafeBufferPointer { hay in
+            bytes.withUnsafeBufferPointer { bytes in
+                patterns.withUnsafeBufferPointer { patterns in
+                    bucketStart.withUnsafeBufferPointer { bucketStart in
+                        pairBucket.withUnsafeBufferPointer { pairBucket in
+                            pairs.withUnsafeBufferPointer { pairs in
+                                Self.scan(hay, bytes: bytes, patterns: patterns, bucketStart: bucketStart, pairBucket: pairBucket,
+                                          pairs: pairs, stopAtFirst: stopAtFirst)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func scan(
+        _ hay: UnsafeBufferPointer<UInt8>, bytes: UnsafeBufferPointer<UInt8>, patterns: UnsafeBufferPointer<Pattern>,
+        bucketStart: UnsafeBufferPointer<Int32>, pairBucket: UnsafeBufferPointer<UInt16>, pairs: UnsafeBufferPointer<UInt64>,
+        stopAtFirst: Bool
+    ) -> UInt32 {
+        var found: UInt32 = 0
+        for start in 0..<hay.count {
+            // The byte after the last one counts as 0: only one-byte patterns set those pairs.
+            let pair = Int(hay[start]) << 8 | (start + 1 < hay.count ? Int(hay[start + 1]) : 0)
+            guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
+            let bucket = Int(pairBucket[pair])
+            var index = Int(bucketStart[bucket])
+            let end = Int(bucketStart[bucket + 1])
+            while index < end {
+                let pattern = patterns[index]
+                index += 1
+                let length = Int(pattern.length)
+                guard length <= hay.count - start, found & pattern.group == 0 else { continue }
+                let patternStart = Int(pattern.start)
+                // The bucket matched the first two bytes (the first only, for a one-byte pattern).
+                var offset = min(2, length)
+                while offset < length && hay[start + offset] == bytes[patternStart + offset] { offset += 1 }
+                if offset == length {
+                    found |= pattern.group
+                    if stopAtFirst { return found }
+                }
+            }
+        }
+        return found
+    }
+}
