@@ -115,15 +115,13 @@ public struct FeedSource: Source {
         let home: [UInt8]?
         do {
             home = try await downloader.download(site + "/", foundIn: nil, context: context)
-        } catch let failure as ResourceDownloader.Failure {
+        } catch {
             // A home page that answers 4xx still leaves the usual paths to try; anything else is the site being away.
-            if case .status(_, let status) = failure, (400..<500).contains(status), status != 429 {
+            if case .status(_, let status) = error, (400..<500).contains(status), status != 429 {
                 home = nil
             } else {
-                return .unreachable(failure.description)
+                return .unreachable(error.description)
             }
-        } catch {
-            return .unreachable("\(error)")
         }
         if let home {
             let html = TextDecoding.decode(home).text
