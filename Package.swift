@@ -31,15 +31,23 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
+        // OpenSSL's libcrypto, for its message digests (SHA-256, SHA-1): see MessageDigest.swift.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        // The core: records, plugin protocols, registry, pipeline model, runner. No C libraries here.
+        // The core: records, plugin protocols, registry, pipeline model, runner. Of the C libraries
+        // only libcrypto's digests (the content hash of every page).
         .target(
             name: "ETLKit",
             dependencies: [
+                "CCrypto",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

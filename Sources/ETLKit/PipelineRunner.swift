@@ -531,7 +531,7 @@ public struct PipelineRunner: Sendable {
 
         var contentHash: String?
         if stateStore != nil, let document = record.document {
-            let hash = SHA256.hexDigest(of: document.text)
+            let hash = MessageDigest.hex(.sha256, of: document.text)
             contentHash = hash
             if let previous, previous.contentHash == hash {
                 return outcome(.unchanged(record), hash: hash)

@@ -69,7 +69,7 @@ import Testing
 
         // SQLite: one row per page, fields exact.
         let database = try DatabaseQueue(path: output.path("articles.sqlite"))
-        let rows = try await database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM articles") }
+        let rows = try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM articles") }
         #expect(rows.count == expectations.count)
         for row in rows {
             let url: String = row["url"]

@@ -30,7 +30,7 @@ import Testing
         receiver.cancel()
         sender.cancel()
         _ = await receiver.value
-        await sender.value
+        _ = await sender.value
         let lone = Task { await channel.next() }
         lone.cancel()
         #expect(await lone.value == nil)

@@ -125,7 +125,7 @@ import Testing
             #expect(state["/etag"]?.status == .done)
             #expect(state["/etag"]?.etag == "\"v1\"")
             #expect(state["/modified"]?.lastModified == Site.lastModified)
-            #expect(state["/same"]?.contentHash == SHA256.hexDigest(of: "<html><body><p>same page</p></body></html>"))
+            #expect(state["/same"]?.contentHash == MessageDigest.hex(.sha256, of: "<html><body><p>same page</p></body></html>"))
             #expect(state["/flaky"]?.status == .failed)
             #expect(state["/flaky"]?.attempts == 1)
             #expect(state["/down"]?.attempts == 1)

@@ -206,7 +206,7 @@ public actor JSONLSink: Sink {
         for field in Record.fieldsOfTheFetchAlone { content.removeValue(forKey: field) }
         var line: [UInt8] = []
         JSONValue.object(content).write(to: &line)
-        return SHA256.hexDigest(of: line)
+        return MessageDigest.hex(.sha256, of: line)
     }
 
     /// Writes the buffered lines to the file (the runner calls this before it records progress).

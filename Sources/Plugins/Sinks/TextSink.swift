@@ -110,7 +110,7 @@ public actor TextSink: Sink {
 
     /// The first 16 hex digits of the SHA-256 of a URL.
     static func urlHash(_ url: String) -> String {
-        String(SHA256.hexDigest(of: url).prefix(16))
+        String(MessageDigest.hex(.sha256, of: url).prefix(16))
     }
 
     /// `007_0123456789abcdef.txt`.

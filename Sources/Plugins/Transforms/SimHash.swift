@@ -17,7 +17,7 @@ enum SimHash {
 
     /// SHA-256 (hex) of the normalised text.
     static func contentHash(_ text: String) -> String {
-        SHA256.hexDigest(of: normalized(text))
+        MessageDigest.hex(.sha256, of: normalized(text))
     }
 
     /// The SimHash of the text's word 3-shingles (fewer words: one shingle of them all); 0 for a text

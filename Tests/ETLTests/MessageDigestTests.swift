@@ -1,33 +1,33 @@
 import ETLKit
 import Testing
 
-/// The FIPS 180-4 / NIST example vectors, plus block-boundary and chunking checks.
-@Suite struct SHA256Tests {
+/// The FIPS 180-4 / NIST example vectors (SHA-256 and SHA-1), plus block-boundary and chunking checks.
+@Suite struct MessageDigestTests {
     @Test func emptyMessage() {
-        #expect(SHA256.hexDigest(of: "") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(MessageDigest.hex(.sha256, of: "") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
     @Test func abc() {
-        #expect(SHA256.hexDigest(of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(MessageDigest.hex(.sha256, of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     @Test func fourHundredFortyEightBitMessage() {
         let message = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
         #expect(message.utf8.count == 56)
-        #expect(SHA256.hexDigest(of: message) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(MessageDigest.hex(.sha256, of: message) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
     @Test func eightHundredNinetySixBitMessage() {
         let message = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu"
-        #expect(SHA256.hexDigest(of: message) == "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
+        #expect(MessageDigest.hex(.sha256, of: message) == "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
     }
 
     @Test func millionLetterA() {
         let expected = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
-        #expect(SHA256.hexDigest(of: [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == expected)
+        #expect(MessageDigest.hex(.sha256, of: [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == expected)
 
         // The same message fed in uneven chunks that straddle block boundaries.
-        var hash = SHA256()
+        var hash = MessageDigest(.sha256)
         var remaining = 1_000_000
         var chunk = 1
         while remaining > 0 {
@@ -36,7 +36,7 @@ import Testing
             remaining -= size
             chunk = chunk % 131 + 7
         }
-        #expect(SHA256.hexText(hash.finalize()) == expected)
+        #expect(MessageDigest.hexText(hash.finalize()) == expected)
     }
 
     /// Lengths around the 55/56/64-byte padding edges, against digests from `sha256sum`.
@@ -48,12 +48,18 @@ import Testing
         (65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"),
     ])
     func paddingBoundaries(length: Int, expected: String) {
-        #expect(SHA256.hexDigest(of: String(repeating: "a", count: length)) == expected)
+        #expect(MessageDigest.hex(.sha256, of: String(repeating: "a", count: length)) == expected)
     }
 
     @Test func persianTextHashesItsUTF8Bytes() {
         let text = "می\u{200C}آید"
-        #expect(SHA256.hexDigest(of: text) == SHA256.hexDigest(of: Array(text.utf8)))
-        #expect(SHA256.hexDigest(of: text) != SHA256.hexDigest(of: "میآید"))
+        #expect(MessageDigest.hex(.sha256, of: text) == MessageDigest.hex(.sha256, of: Array(text.utf8)))
+        #expect(MessageDigest.hex(.sha256, of: text) != MessageDigest.hex(.sha256, of: "میآید"))
+    }
+
+    @Test func sha1OfTheNISTVectors() {
+        #expect(MessageDigest.hex(.sha1, of: "abc") == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(MessageDigest.hex(.sha1, of: "") == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        #expect(MessageDigest.digest(.sha1, of: Array("abc".utf8)).count == MessageDigest.Algorithm.sha1.length)
     }
 }
