@@ -298,34 +298,6 @@ import Testing
         }
     }
 
-    @Test func theLongerDelayOfTwoClientsSeparatesTheirRequests() throws {
-        let schedule = HostSchedule()
-        final class Client {}
-        let slow = Client(), quick = Client()
-        func admit(_ client: Client, delay: Double, perHost: Int = 4, waker: @escaping @Sendable () -> Void = {}) -> HostSchedule.Admission {
-            schedule.admit("example.ir", perHost: perHost, delay: .seconds(delay), maxCrawlDelay: .seconds(30), client: ObjectIdentifier(client), waker: waker)
-        }
-        let started = ContinuousClock.now
-        #expect(admit(slow, delay: 5) == .start)
-        // The quick client's own delay is 0.1 s, but the slow client's request asked for 5 s.
-        guard case .wait(let until) = admit(quick, delay: 0.1) else {
-            Issue.record("a request right after another must wait")
-            return
-        }
-        #expect(until - started >= .seconds(5))
-        // Another host is not held back.
-        #expect(schedule.admit("other.ir", perHost: 1, delay: .seconds(5), maxCrawlDelay: .seconds(30), client: ObjectIdentifier(quick), waker: {}) == .start)
-        // A Crawl-delay counts up to each client's own cap.
-        schedule.setCrawlDelay(.seconds(60), forHost: "crawl.ir")
-        #expect(schedule.admit("crawl.ir", perHost: 1, delay: .zero, maxCrawlDelay: .seconds(2), client: ObjectIdentifier(quick), waker: {}) == .start)
-        schedule.release("crawl.ir")
-        guard case .wait(let next) = schedule.admit("crawl.ir", perHost: 1, delay: .zero, maxCrawlDelay: .seconds(2), client: ObjectIdentifier(quick), waker: {}) else {
-            Issue.record("the Crawl-delay must space requests")
-            return
-        }
-        #expect(next - started >= .seconds(2) && next - started < .seconds(3))
-    }
-
     @Test func aHostSlotFreedByOneClientWakesAnother() {
         let schedule = HostSchedule()
         final class Client {}

@@ -53,8 +53,13 @@ package final class HostSchedule: Sendable {
     }
 
     private let hosts = Mutex<[String: HostState]>([:])
+    /// The time it goes by: the continuous clock, or a virtual one in tests.
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    package init() {}
+    /// A schedule on `now`: the continuous clock unless a test brings virtual time.
+    package init(now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+        self.now = now
+    }
 
     /// The host of an http(s) URL as the schedule names it (see the type's discussion), or nil for
     /// any other URL.
@@ -66,7 +71,7 @@ package final class HostSchedule: Sendable {
     /// between request starts, `maxCrawlDelay` the longest Crawl-delay it obeys; `waker` is kept
     /// and called once when the host's `perHost` limit was the obstacle and a slot frees.
     package func admit(_ host: String, perHost: Int, delay: Duration, maxCrawlDelay: Duration, client: ObjectIdentifier, waker: @escaping @Sendable () -> Void) -> Admission {
-        let now = ContinuousClock.now
+        let now = now()
         return hosts.withLock { hosts in
             // In place (one hash of the host, no copy of its state): this runs for every request.
             Self.admit(&hosts[host, default: HostState()], now: now, perHost: perHost, delay: delay, maxCrawlDelay: maxCrawlDelay,
@@ -99,7 +104,7 @@ package final class HostSchedule: Sendable {
     /// Called just before libcurl sends an admitted request, after any connection set-up: the moment
     /// the host's next interval counts from.
     package func markStarted(_ host: String) {
-        let now = ContinuousClock.now
+        let now = now()
         hosts.withLock { hosts in
             guard let lastStart = hosts[host]?.lastStart else {
                 hosts[host]?.lastStart = now
@@ -123,7 +128,7 @@ package final class HostSchedule: Sendable {
             }
             // Forget hosts whose interval is long over, so the table stays as small as the busy hosts.
             if hosts.count > 1024 {
-                let now = ContinuousClock.now
+                let now = now()
                 hosts = hosts.filter { !$0.value.isForgettable(at: now) }
             }
             return wakers

@@ -29,8 +29,13 @@ package final class RobotsCache: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// The time rules expire by: the continuous clock, or a virtual one in tests.
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    package init() {}
+    /// A cache on `now`: the continuous clock unless a test brings virtual time.
+    package init(now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+        self.now = now
+    }
 
     /// The origin, robots.txt URL and path of an http(s) URL; nil for any other.
     package static func target(of url: String) -> Target? {
@@ -57,7 +62,7 @@ package final class RobotsCache: Sendable {
     /// expired); `load` returns the rules and how long they stay. Callers that arrive during a load
     /// wait for it.
     package func rules(for origin: String, userAgent: String, load: @escaping @Sendable () async -> (rules: RobotsRules, lifetime: Duration)) async -> RobotsRules {
-        let now = ContinuousClock.now
+        let now = now()
         let key = origin + " " + userAgent
         enum Found { case rules(RobotsRules), task(Task<RobotsRules, Never>) }
         let found: Found = entries.withLock { entries in
@@ -69,7 +74,7 @@ package final class RobotsCache: Sendable {
             default:
                 let task = Task { [self] in
                     let loaded = await load()
-                    self.entries.withLock { $0[key] = .loaded(loaded.rules, expires: ContinuousClock.now + loaded.lifetime) }
+                    self.entries.withLock { $0[key] = .loaded(loaded.rules, expires: self.now() + loaded.lifetime) }
                     return loaded.rules
                 }
                 entries[key] = .loading(task)

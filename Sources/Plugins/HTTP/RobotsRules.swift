@@ -55,9 +55,9 @@ public struct RobotsRules: Sendable, Equatable {
     /// (``productToken(of:)``) picks the groups.
     public init(parsing text: String, userAgent: String) {
         struct Group {
-            package var agents: [String] = []
-            package var rules: [Rule] = []
-            package var crawlDelay: Double?
+            var agents: [String] = []
+            var rules: [Rule] = []
+            var crawlDelay: Double?
         }
         var groups: [Group] = []
         var sitemaps: [String] = []

@@ -1,0 +1,21 @@
+import Synchronization
+
+/// Time that moves only when a test moves it: the clock handed to ``HostSchedule`` and
+/// ``RobotsCache`` so that politeness is tested to the millisecond without waiting, and without
+/// failing when a loaded machine runs the test late.
+final class VirtualTime: Sendable {
+    private let origin = ContinuousClock.now
+    private let elapsed = Mutex<Duration>(.zero)
+
+    /// The current instant.
+    var now: ContinuousClock.Instant { origin + elapsed.withLock { $0 } }
+
+    /// The instant `offset` after the start.
+    func at(_ offset: Duration) -> ContinuousClock.Instant { origin + offset }
+
+    /// Moves the time on.
+    func advance(by duration: Duration) { elapsed.withLock { $0 += duration } }
+
+    /// The clock to inject.
+    var clock: @Sendable () -> ContinuousClock.Instant { { [self] in now } }
+}
