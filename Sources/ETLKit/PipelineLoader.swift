@@ -227,6 +227,7 @@ private struct Builder {
         checkOrder(of: steps, root: root)
         checkFetchers(for: sources, fetchers: fetchers, root: root)
         checkOutputs(sinks: sinks + (deadLetters.map { [$0] } ?? []), state: state, root: root)
+        checkArchives(sinks: sinks, sources: sources, root: root)
 
         guard diagnostics.isEmpty, let deadLetters else { return nil }
         return Pipeline(name: name, sources: sources, fetchers: fetchers, steps: steps, sinks: sinks,
@@ -275,6 +276,28 @@ private struct Builder {
             report(source.path, location(of: source.path, in: root),
                    "\"\(source.id)\" sends \(unread.map { "\($0):" }.joined(separator: " and ")) URLs, which no fetcher of the pipeline reads (\"fetch\": \(fetchersText))"
                    + (helpers.isEmpty ? "" : "; add \(helpers.map { "\"\($0)\"" }.joined(separator: " or ")) to \"fetch\""))
+        }
+    }
+
+    /// A sink that archives HTTP transfers (`warc`) gets them only from records fetched over http(s)
+    /// or read from an archive. A source whose records have none (`files`: local files, read by no
+    /// HTTP fetch) gives it nothing: a warning names it; when no source gives it anything, the sink
+    /// would write nothing at all, and that is an error.
+    mutating func checkArchives(sinks: [PipelineStage<any Sink>], sources: [PipelineStage<any Source>], root: JSONNode) {
+        let web: Set<String> = ["http", "https"]
+        for sink in sinks where sink.instance.archivesExchanges {
+            let empty = sources.filter { source in
+                guard !source.instance.carriesExchanges, let schemes = source.instance.urlSchemes else { return false }
+                return schemes.isDisjoint(with: web)
+            }
+            guard !empty.isEmpty else { continue }
+            let names = empty.map { "\"\($0.id)\" (\($0.path))" }.joined(separator: ", ")
+            let message = "\"\(sink.id)\" archives the HTTP transfers of fetched pages, and \(names) sends records that no HTTP fetch brings: there is nothing of theirs to archive"
+            if empty.count == sources.count {
+                report(sink.path, location(of: sink.path, in: root), message + "; the sink would write nothing")
+            } else {
+                warn(sink.path, location(of: sink.path, in: root), message + "; they are not archived")
+            }
         }
     }
 

@@ -39,6 +39,7 @@ extension PluginRegistry {
         register(JSONLSink.self)
         register(SQLiteSink.self)
         register(TextSink.self)
+        register(WARCSink.self)
     }
 }
 
