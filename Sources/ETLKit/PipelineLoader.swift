@@ -201,10 +201,10 @@ private struct Builder {
         let sources: [PipelineStage<any Source>] = stages(root, key: "sources", kind: .source, required: true, defaults: nil)
             .compactMap { stage in (stage.instance as? any Source).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
         let fetchers: [PipelineStage<any Fetcher>] = stages(root, key: "fetch", kind: .fetcher, required: false,
-                                                            defaults: PipelineLoader.defaultFetchers.filter { registry.plugin($0) != nil })
+                                                            defaults: PipelineLoader.defaultFetchers.filter { registry.plugin($0, among: [.fetcher]) != nil })
             .compactMap { stage in (stage.instance as? any Fetcher).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
         let steps: [PipelineStage<ProcessingStep>] = stages(root, key: "steps", kind: nil, required: false,
-                                                           defaults: PipelineLoader.defaultSteps.filter { registry.plugin($0) != nil })
+                                                           defaults: PipelineLoader.defaultSteps.filter { registry.plugin($0, among: [.cleaner, .transform]) != nil })
             .compactMap { stage in
                 switch stage.instance {
                 case let cleaner as any Cleaner: return PipelineStage(id: stage.id, path: stage.path, instance: .cleaner(cleaner))
@@ -248,7 +248,7 @@ private struct Builder {
             switch step.instance {
             case .cleaner: cleaned = true
             case .transform:
-                guard !cleaned, registry.plugin(step.id)?.descriptor.needsCleanedPage == true else { continue }
+                guard !cleaned, registry.plugin(step.id, among: [.transform])?.descriptor.needsCleanedPage == true else { continue }
                 let cleaners = registry.ids(of: .cleaner).map { "\"\($0)\"" }.joined(separator: " or ")
                 // No cleaner came before, so any cleaner there is comes after.
                 let later = steps.first { if case .cleaner = $0.instance { true } else { false } }
@@ -269,7 +269,7 @@ private struct Builder {
             guard !unread.isEmpty else { continue }
             // Which registered fetchers, with their defaults, would read them.
             let helpers = registry.ids(of: .fetcher).filter { id in
-                guard let type = registry.plugin(id), let fetcher = try? type.init(options: PluginOptions([:])) as? any Fetcher else { return false }
+                guard let type = registry.plugin(id, among: [.fetcher]), let fetcher = try? type.init(options: PluginOptions([:])) as? any Fetcher else { return false }
                 return !fetcher.schemes.isDisjoint(with: unread)
             }
             let fetchersText = fetchers.isEmpty ? "none" : fetchers.map { "\($0.id) (\($0.instance.schemes.sorted().joined(separator: ", ")))" }.joined(separator: ", ")
@@ -381,7 +381,8 @@ private struct Builder {
         }
 
         let idPath = node.member("use") != nil ? path.appending("use") : path
-        guard let type = registry.plugin(id) else {
+        // A plugin of the kinds this list takes; failing that, one of another kind, to say so.
+        guard let type = registry.plugin(id, among: allowed) ?? registry.plugin(id) else {
             report(idPath, idLocation, "unknown plugin \"\(id)\"" + NameSuggestion.didYouMean(id, among: allowedIDs(allowed))
                    + " (expected one of: \(allowedIDs(allowed).joined(separator: ", ")))")
             return nil

@@ -22,6 +22,7 @@ extension PluginRegistry {
         register(CorpusSource.self)
         register(SitemapSource.self)
         register(CrawlSource.self)
+        register(WARCSource.self)
         // Fetchers
         register(HTTPFetcher.self)
         register(FileFetcher.self)

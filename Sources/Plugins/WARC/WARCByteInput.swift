@@ -19,12 +19,19 @@ final class WARCFileInput: WARCByteInput {
     private let descriptor: Int32
     private var offset = 0
 
-    init(path: String) throws(WARCReadError) {
+    /// The file from byte `offset` on (a record found again by its offset).
+    init(path: String, offset: Int = 0) throws(WARCReadError) {
         guard let descriptor = POSIXFile.open(path, flags: O_RDONLY | O_CLOEXEC) else {
-            throw WARCReadError(source: path, offset: 0, reason: "cannot open it: \(POSIXFile.lastError)")
+            throw WARCReadError(source: path, offset: offset, reason: "cannot open it: \(POSIXFile.lastError)")
+        }
+        if offset > 0, lseek(descriptor, off_t(offset), SEEK_SET) < 0 {
+            let reason = POSIXFile.lastError
+            _ = POSIXFile.close(descriptor)
+            throw WARCReadError(source: path, offset: offset, reason: "cannot seek to it: \(reason)")
         }
         self.path = path
         self.descriptor = descriptor
+        self.offset = offset
     }
 
     deinit {
@@ -37,25 +44,5 @@ final class WARCFileInput: WARCByteInput {
         }
         offset += bytes.count
         return bytes.isEmpty ? nil : bytes
-    }
-
-    /// The bytes of the file from `offset`, `length` of them at most (for a record found again by
-    /// its offset: a revisit's original).
-    func bytes(at offset: Int, length: Int) throws(WARCReadError) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: length)
-        var count = 0
-        while count < length {
-            let read = bytes.withUnsafeMutableBytes { buffer in
-                pread(descriptor, buffer.baseAddress.map { $0 + count }, length - count, off_t(offset + count))
-            }
-            if read < 0 {
-                if errno == EINTR { continue }
-                throw WARCReadError(source: path, offset: offset, reason: "cannot read it: \(POSIXFile.lastError)")
-            }
-            if read == 0 { break }
-            count += read
-        }
-        bytes.removeSubrange(count...)
-        return bytes
     }
 }
