@@ -23,6 +23,7 @@ extension PluginRegistry {
         register(SitemapSource.self)
         register(CrawlSource.self)
         register(WARCSource.self)
+        register(CDXSource.self)
         // Fetchers
         register(HTTPFetcher.self)
         register(FileFetcher.self)

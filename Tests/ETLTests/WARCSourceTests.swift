@@ -176,4 +176,37 @@ import Testing
         #expect(summary.written == liveLines.count)
         #expect(try lines("again.jsonl") == liveLines)
     }
+
+    /// Issue #13's "done when": a crawl of pipelines/news-site.json with a warc sink added,
+    /// re-extracted offline with pipelines/reextract.json, gives records equal to the live run's;
+    /// warcio checks every file.
+    @Test func newsSiteCrawlReExtractsOfflineIntoTheSameRecords() async throws {
+        let output = try TemporaryFolder()
+        defer { output.remove() }
+        let site = try LocalNewsSite()
+        // news-site.json as shipped, with a warc sink added to its sinks.
+        let shipped = try Data(contentsOf: CommandLineTool.packageRoot.appendingPathComponent("pipelines/news-site.json"))
+        var pipeline = try #require(try JSONSerialization.jsonObject(with: shipped) as? [String: Any])
+        pipeline["sinks"] = (pipeline["sinks"] as? [Any] ?? []) + [["use": "warc", "path": "${OUT}/warc/crawl-{n}.warc.gz"]]
+        pipeline.removeValue(forKey: "$schema")
+        let withArchive = output.path("news-site-archived.json")
+        try JSONSerialization.data(withJSONObject: pipeline).write(to: URL(fileURLWithPath: withArchive))
+        try await site.serve { server, _ in
+            let crawl = try CommandLineTool.run(["run", withArchive],
+                                                environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
+            #expect(crawl.status == 0, "\(crawl.standardError)")
+        }
+        let again = try CommandLineTool.run(["run", "pipelines/reextract.json"],
+                                            environment: ["WARCS": output.path("warc/*.warc.gz"), "OUT": output.path("again")])
+        #expect(again.status == 0, "\(again.standardError)")
+        func lines(_ path: String) throws -> Set<String> {
+            Set(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init))
+        }
+        let live = try lines(output.path("articles.jsonl"))
+        #expect(live.count == site.pages.count)
+        #expect(try lines(output.path("again/articles.jsonl")) == live)
+        let files = try FileManager.default.contentsOfDirectory(atPath: output.path("warc")).map { output.path("warc/" + $0) }
+        let check = try Warcio.run(["-m", "warcio.cli", "check"] + files)
+        #expect(check.status == 0, "\(check.standardOutput)")
+    }
 }
