@@ -65,7 +65,7 @@ let package = Package(
         // HTTP: the libcurl client, destination policy, host schedule, robots.txt, retries.
         .target(
             name: "ETLHTTP",
-            dependencies: ["ETLKit", "ETLText", "CCurl"],
+            dependencies: ["ETLKit", "ETLText", "CCurl", "CZlib"],
             path: "Sources/Plugins/HTTP"
         ),
         // HTML: libxml2 parsing (HTML and XML), page analysis, content selection, CSS selectors,
@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "ETLPlugins",
             dependencies: [
-                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML", "CZlib",
+                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

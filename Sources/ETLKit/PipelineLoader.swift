@@ -201,10 +201,10 @@ private struct Builder {
         let sources: [PipelineStage<any Source>] = stages(root, key: "sources", kind: .source, required: true, defaults: nil)
             .compactMap { stage in (stage.instance as? any Source).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
         let fetchers: [PipelineStage<any Fetcher>] = stages(root, key: "fetch", kind: .fetcher, required: false,
-                                                            defaults: PipelineLoader.defaultFetchers.filter { registry.plugin($0) != nil })
+                                                            defaults: PipelineLoader.defaultFetchers.filter { registry.plugin($0, among: [.fetcher]) != nil })
             .compactMap { stage in (stage.instance as? any Fetcher).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
         let steps: [PipelineStage<ProcessingStep>] = stages(root, key: "steps", kind: nil, required: false,
-                                                           defaults: PipelineLoader.defaultSteps.filter { registry.plugin($0) != nil })
+                                                           defaults: PipelineLoader.defaultSteps.filter { registry.plugin($0, among: [.cleaner, .transform]) != nil })
             .compactMap { stage in
                 switch stage.instance {
                 case let cleaner as any Cleaner: return PipelineStage(id: stage.id, path: stage.path, instance: .cleaner(cleaner))
@@ -227,6 +227,7 @@ private struct Builder {
         checkOrder(of: steps, root: root)
         checkFetchers(for: sources, fetchers: fetchers, root: root)
         checkOutputs(sinks: sinks + (deadLetters.map { [$0] } ?? []), state: state, root: root)
+        checkArchives(sinks: sinks, sources: sources, root: root)
 
         guard diagnostics.isEmpty, let deadLetters else { return nil }
         return Pipeline(name: name, sources: sources, fetchers: fetchers, steps: steps, sinks: sinks,
@@ -247,7 +248,7 @@ private struct Builder {
             switch step.instance {
             case .cleaner: cleaned = true
             case .transform:
-                guard !cleaned, registry.plugin(step.id)?.descriptor.needsCleanedPage == true else { continue }
+                guard !cleaned, registry.plugin(step.id, among: [.transform])?.descriptor.needsCleanedPage == true else { continue }
                 let cleaners = registry.ids(of: .cleaner).map { "\"\($0)\"" }.joined(separator: " or ")
                 // No cleaner came before, so any cleaner there is comes after.
                 let later = steps.first { if case .cleaner = $0.instance { true } else { false } }
@@ -268,13 +269,35 @@ private struct Builder {
             guard !unread.isEmpty else { continue }
             // Which registered fetchers, with their defaults, would read them.
             let helpers = registry.ids(of: .fetcher).filter { id in
-                guard let type = registry.plugin(id), let fetcher = try? type.init(options: PluginOptions([:])) as? any Fetcher else { return false }
+                guard let type = registry.plugin(id, among: [.fetcher]), let fetcher = try? type.init(options: PluginOptions([:])) as? any Fetcher else { return false }
                 return !fetcher.schemes.isDisjoint(with: unread)
             }
             let fetchersText = fetchers.isEmpty ? "none" : fetchers.map { "\($0.id) (\($0.instance.schemes.sorted().joined(separator: ", ")))" }.joined(separator: ", ")
             report(source.path, location(of: source.path, in: root),
                    "\"\(source.id)\" sends \(unread.map { "\($0):" }.joined(separator: " and ")) URLs, which no fetcher of the pipeline reads (\"fetch\": \(fetchersText))"
                    + (helpers.isEmpty ? "" : "; add \(helpers.map { "\"\($0)\"" }.joined(separator: " or ")) to \"fetch\""))
+        }
+    }
+
+    /// A sink that archives HTTP transfers (`warc`) gets them only from records fetched over http(s)
+    /// or read from an archive. A source whose records have none (`files`: local files, read by no
+    /// HTTP fetch) gives it nothing: a warning names it; when no source gives it anything, the sink
+    /// would write nothing at all, and that is an error.
+    mutating func checkArchives(sinks: [PipelineStage<any Sink>], sources: [PipelineStage<any Source>], root: JSONNode) {
+        let web: Set<String> = ["http", "https"]
+        for sink in sinks where sink.instance.archivesExchanges {
+            let empty = sources.filter { source in
+                guard !source.instance.carriesExchanges, let schemes = source.instance.urlSchemes else { return false }
+                return schemes.isDisjoint(with: web)
+            }
+            guard !empty.isEmpty else { continue }
+            let names = empty.map { "\"\($0.id)\" (\($0.path))" }.joined(separator: ", ")
+            let message = "\"\(sink.id)\" archives the HTTP transfers of fetched pages, and \(names) sends records that no HTTP fetch brings: there is nothing of theirs to archive"
+            if empty.count == sources.count {
+                report(sink.path, location(of: sink.path, in: root), message + "; the sink would write nothing")
+            } else {
+                warn(sink.path, location(of: sink.path, in: root), message + "; they are not archived")
+            }
         }
     }
 
@@ -358,7 +381,8 @@ private struct Builder {
         }
 
         let idPath = node.member("use") != nil ? path.appending("use") : path
-        guard let type = registry.plugin(id) else {
+        // A plugin of the kinds this list takes; failing that, one of another kind, to say so.
+        guard let type = registry.plugin(id, among: allowed) ?? registry.plugin(id) else {
             report(idPath, idLocation, "unknown plugin \"\(id)\"" + NameSuggestion.didYouMean(id, among: allowedIDs(allowed))
                    + " (expected one of: \(allowedIDs(allowed).joined(separator: ", ")))")
             return nil

@@ -115,6 +115,8 @@ public struct PipelineRunner: Sendable {
         let context = RunContext(logger: logger)
         // The hosts the user named may be fetched on private addresses (see the http fetcher).
         _ = context.services.value { NamedHosts(pipeline.namedHosts) }
+        // Fetchers keep the bytes of each transfer only for a sink that archives them.
+        _ = context.services.value { ExchangeRecording(isOn: pipeline.sinks.contains { $0.instance.archivesExchanges }) }
         let started = ContinuousClock.now
         var openedSinks: [PipelineStage<any Sink>] = []
         let allSinks = pipeline.sinks + [pipeline.deadLetters]
@@ -295,9 +297,24 @@ public struct PipelineRunner: Sendable {
                     journal.append(stateEntry(done: record, timed))
                 case .unchanged(let record):
                     summary.input += 1
-                    summary.skipped += 1
-                    summary.unchanged += 1
-                    journal.append(stateEntry(done: record, timed))
+                    // Sinks that keep a history note the visit (the warc sink's revisit records).
+                    var failure: (step: String, reason: String)?
+                    for sink in pipeline.sinks {
+                        do {
+                            try await sink.instance.writeUnchanged(record)
+                        } catch {
+                            failure = failure ?? ("sink:\(sink.label)", DeadLetter.reason(for: error))
+                        }
+                    }
+                    if let failure {
+                        try await writeDeadLetter(DeadLetter.record(for: record, step: failure.step, reason: failure.reason))
+                        summary.deadLetters += 1
+                        journal.append(stateEntry(failed: record, timed, failure: StateEntry.Failure(reason: failure.reason, isPermanent: false)))
+                    } else {
+                        summary.skipped += 1
+                        summary.unchanged += 1
+                        journal.append(stateEntry(done: record, timed))
+                    }
                 case .remembered(let record, let entry):
                     summary.input += 1
                     summary.skipped += 1
@@ -387,8 +404,10 @@ public struct PipelineRunner: Sendable {
         var entry = StateEntry(url: CanonicalURL.canonical(record.url), status: .done, attempts: 0, lastFetch: now(),
                                etag: stored?.etag, lastModified: stored?.lastModified, contentHash: timed.contentHash ?? stored?.contentHash)
         if let response = record.response {
-            entry.etag = response.header("etag")
-            entry.lastModified = response.header("last-modified")
+            // A 304 need not repeat every validator: the stored ones stand where it gives none.
+            let keepsStored = response.status == 304
+            entry.etag = response.header("etag") ?? (keepsStored ? entry.etag : nil)
+            entry.lastModified = response.header("last-modified") ?? (keepsStored ? entry.lastModified : nil)
         }
         return entry
     }
@@ -514,8 +533,10 @@ public struct PipelineRunner: Sendable {
             do {
                 record = try await fetcher.instance.fetch(record, context: context)
                 timings.append((0, (ContinuousClock.now - clock).seconds, .passed))
-            } catch is NotModified where record.conditional != nil {
+            } catch let notModified as NotModified where record.conditional != nil {
                 timings.append((0, (ContinuousClock.now - clock).seconds, .skipped))
+                // The 304 itself, for the sinks told about unchanged records and the status counts.
+                if let response = notModified.response { record.response = response }
                 return outcome(.unchanged(record))
             } catch let duplicate as AlreadyFetched {
                 timings.append((0, (ContinuousClock.now - clock).seconds, .skipped))

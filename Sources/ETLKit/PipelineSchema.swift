@@ -43,7 +43,7 @@ public enum PipelineSchema {
 
     /// One plugin of these kinds: its bare id, or `{"use": ID, …options}` with its own options.
     private static func plugin(of kinds: [PluginKind], registry: PluginRegistry, _ description: String?) -> JSONValue {
-        let descriptors = kinds.flatMap { kind in registry.ids(of: kind).compactMap { registry.plugin($0)?.descriptor } }
+        let descriptors = kinds.flatMap { kind in registry.ids(of: kind).compactMap { registry.plugin($0, among: [kind])?.descriptor } }
         var choices: [JSONValue] = [["enum": .array(descriptors.map { .string($0.id) })]]
         for descriptor in descriptors {
             var properties: [String: JSONValue] = ["use": ["const": .string(descriptor.id), "description": .string(descriptor.summary)]]

@@ -35,10 +35,16 @@ public protocol Source: Plugin {
     /// only the run will tell (a list read from a file). `etl validate` checks that a fetcher of the
     /// pipeline reads each.
     var urlSchemes: Set<String>? { get }
+
+    /// Whether the records carry the HTTP transfers they came from (``Response/exchanges``) without
+    /// a fetch: a source that reads an archive (`warc`). With ``urlSchemes``, `etl validate` tells
+    /// a sink that archives transfers (``Sink/archivesExchanges``) which sources give it nothing.
+    var carriesExchanges: Bool { get }
 }
 
 extension Source {
     public var urlSchemes: Set<String>? { nil }
+    public var carriesExchanges: Bool { false }
 }
 
 /// The channel a source sends its records into.
@@ -98,10 +104,24 @@ public protocol Sink: Plugin {
     /// The file or directory the sink writes, if any (not standard output): `etl validate` refuses
     /// two outputs (sinks, dead letters, the state) on one path, which would spoil each other.
     var outputPath: String? { get }
+
+    /// Whether the sink writes the raw HTTP transfers (``Response/exchanges``; the `warc` sink).
+    /// The runner then has the fetchers keep them (``ExchangeRecording``), which they do not
+    /// otherwise, and `etl validate` warns about sources whose records have none.
+    var archivesExchanges: Bool { get }
+
+    /// Told about a record the state store found unchanged (a 304, or a document that hashes as the
+    /// last run's), which is not written: a sink that keeps a history (the `warc` sink's revisit
+    /// records) notes it. The record's ``Record/response`` is the one of this run's fetch: a 304's
+    /// when the server answered so. Throwing sends the record to the dead letters, as ``write(_:)``.
+    func writeUnchanged(_ record: Record) async throws
 }
 
 extension Sink {
     public var outputPath: String? { nil }
+    public var archivesExchanges: Bool { false }
+    /// Most sinks write what changed only.
+    public func writeUnchanged(_ record: Record) async throws {}
     /// Sinks that write each record through have nothing to flush.
     public func flush() async throws {}
 

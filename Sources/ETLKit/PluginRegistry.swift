@@ -1,31 +1,41 @@
-/// The plugins a program knows, by id. Filled at start-up: the built-ins in one call, a user's own
-/// plugins with one ``register(_:)`` line each.
+/// The plugins a program knows, by kind and id. Filled at start-up: the built-ins in one call, a
+/// user's own plugins with one ``register(_:)`` line each.
+///
+/// An id names one plugin per kind: plugins of two kinds may share it when they are two sides of
+/// one format (the `warc` source reads what the `warc` sink writes), as a pipeline's lists say which
+/// kind they take.
 public struct PluginRegistry: Sendable {
-    private var types: [String: any Plugin.Type] = [:]
+    private var types: [PluginKind: [String: any Plugin.Type]] = [:]
 
     public init() {}
 
-    /// Adds a plugin type. A second registration of the same id replaces the first, so a program can
-    /// swap a built-in for its own.
+    /// Adds a plugin type. A second registration of the same id and kind replaces the first, so a
+    /// program can swap a built-in for its own.
     public mutating func register(_ type: any Plugin.Type) {
-        types[type.descriptor.id] = type
+        types[type.descriptor.kind, default: [:]][type.descriptor.id] = type
     }
 
-    /// The plugin type for an id.
+    /// The plugin type for an id, of the first of `kinds` that has one (all kinds, in the order a
+    /// record meets them, when nil).
     ///
     /// Its declared kind is checked against its conformances here, when a pipeline uses it, rather
     /// than at registration: a type's first conformance look-up scans the conformance records of
     /// every loaded library, and checking all 21 built-ins cost 1.4 ms of every start.
-    public func plugin(_ id: String) -> (any Plugin.Type)? {
-        guard let type = types[id] else { return nil }
+    public func plugin(_ id: String, among kinds: [PluginKind]? = nil) -> (any Plugin.Type)? {
+        guard let type = plugins(id, among: kinds).first else { return nil }
         precondition(Self.kind(of: type) == type.descriptor.kind,
                      "plugin \(type.descriptor.id) declares kind \(type.descriptor.kind) but does not conform to its protocol")
         return type
     }
 
+    /// Every plugin type with this id, of these kinds (all when nil), in kind order.
+    public func plugins(_ id: String, among kinds: [PluginKind]? = nil) -> [any Plugin.Type] {
+        (kinds ?? PluginKind.allCases).sorted().compactMap { types[$0]?[id] }
+    }
+
     /// Every registered plugin's descriptor, ordered by kind, then id.
     public var descriptors: [PluginDescriptor] {
-        types.values.map { $0.descriptor }.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
+        types.values.flatMap { $0.values.map { $0.descriptor } }.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
     }
 
     /// Ids of the registered plugins of one kind, sorted.

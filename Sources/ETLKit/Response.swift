@@ -14,6 +14,9 @@ public struct Response: Sendable {
     public var bodySize: Int
     /// When the response was received (the body's end).
     public var fetchedAt: Date
+    /// The transfers of the fetch as bytes on the wire, redirects first and the final response
+    /// last, when the run records them (``ExchangeRecording``: a sink archives them); else empty.
+    public var exchanges: [HTTPExchange] = []
 
     public init(finalURL: String, status: Int, headers: [(name: String, value: String)] = [], totalTime: Double = 0, bodySize: Int = 0,
                 fetchedAt: Date = Date()) {

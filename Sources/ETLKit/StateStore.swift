@@ -80,9 +80,13 @@ public protocol StateStore: Sendable {
 /// it made conditional; a 304 to a plain request is an error as before.
 public struct NotModified: Error, Sendable, CustomStringConvertible {
     public var url: String
+    /// The 304 response, for sinks told about unchanged records (``Sink/writeUnchanged(_:)``);
+    /// nil when the fetcher does not give it.
+    public var response: Response?
 
-    public init(url: String) {
+    public init(url: String, response: Response? = nil) {
         self.url = url
+        self.response = response
     }
 
     public var description: String { "\(url) is not modified (HTTP 304)" }

@@ -22,6 +22,8 @@ extension PluginRegistry {
         register(CorpusSource.self)
         register(SitemapSource.self)
         register(CrawlSource.self)
+        register(WARCSource.self)
+        register(CDXSource.self)
         // Fetchers
         register(HTTPFetcher.self)
         register(FileFetcher.self)
@@ -39,6 +41,7 @@ extension PluginRegistry {
         register(JSONLSink.self)
         register(SQLiteSink.self)
         register(TextSink.self)
+        register(WARCSink.self)
     }
 }
 

@@ -171,9 +171,14 @@ public struct HTTPFetcher: Fetcher {
     public func fetch(_ record: Record, context: RunContext) async throws -> Record {
         try await checkRobots(record.url, context: context)
         let conditionalLines = Self.conditionalHeaderLines(record.conditional)
-        let (result, attempts) = try await follow(record.url, headerLines: conditionalLines, context: context)
+        // The transfers' bytes are kept only for a sink that archives them (the warc sink).
+        let recording = context.services.value { ExchangeRecording(isOn: false) }.isOn
+        let (result, attempts) = try await follow(record.url, headerLines: conditionalLines, recordingExchanges: recording, context: context)
         if result.status == 304 && !conditionalLines.isEmpty {
-            throw NotModified(url: record.url)
+            guard recording else { throw NotModified(url: record.url) }
+            var response = Response(finalURL: result.finalURL, status: result.status, headers: result.headers, totalTime: result.totalTime)
+            response.exchanges = result.exchanges
+            throw NotModified(url: record.url, response: response)
         }
         guard (200..<300).contains(result.status) else {
             let error = HTTPFetchError.httpStatus(url: record.url, finalURL: result.finalURL, status: result.status)
@@ -199,6 +204,7 @@ public struct HTTPFetcher: Fetcher {
             totalTime: result.totalTime,
             bodySize: result.body.count
         )
+        record.response?.exchanges = result.exchanges
         record.document = Document(text: decoded.text, mediaType: mediaType, charset: decoded.charset)
         return record
     }
@@ -209,6 +215,16 @@ public struct HTTPFetcher: Fetcher {
     func download(_ url: String, context: RunContext) async throws -> HTTPTransferResult {
         try await checkRobots(url, context: context)
         return try await follow(url, acceptsAnyMediaType: true, context: context).0
+    }
+
+    /// Downloads bytes `range` of a file (an HTTP range request, `Range: bytes=…`, sent again to
+    /// each redirect's target) with the fetcher's politeness, robots.txt, retries and destination
+    /// checks, whatever its media type: the `warc` and `cdx` sources read archives this way. The
+    /// caller judges the status: 206 is the range, 200 the whole file (a server without ranges).
+    func download(_ url: String, range: ClosedRange<Int>, context: RunContext) async throws -> HTTPTransferResult {
+        try await checkRobots(url, context: context)
+        return try await follow(url, acceptsAnyMediaType: true, everyHopHeaderLines: ["Range: bytes=\(range.lowerBound)-\(range.upperBound)"],
+                                context: context).0
     }
 
     /// The rules of the robots.txt of `url`'s origin, read once per run (whether or not this fetcher
@@ -228,9 +244,12 @@ public struct HTTPFetcher: Fetcher {
     /// when `checksRobots`, and retried on its own. Only http and https targets are followed, at
     /// most ``maxRedirects``; a target already requested is a loop. Extra `headerLines` (the
     /// first URL's validators) go with the first request only. The result's `finalURL` is the last hop's.
-    private func follow(_ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [], checksRobots: Bool = true,
+    private func follow(_ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [],
+                        everyHopHeaderLines: [String] = [], checksRobots: Bool = true, recordingExchanges: Bool = false,
                         context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
         var current = url
+        // With recordingExchanges: the hops' transfers so far, the first first.
+        var exchanges: [HTTPExchange] = []
         // The URLs asked for, to tell a loop; made at the first redirect (most fetches have none).
         var requested: Set<String> = []
         var hops = 0
@@ -238,12 +257,15 @@ public struct HTTPFetcher: Fetcher {
             let outcome: (HTTPTransferResult, attempts: Int)
             do {
                 outcome = try await transfer(current, acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt,
-                                             headerLines: hops == 0 ? headerLines : [], context: context)
+                                             headerLines: (hops == 0 ? headerLines : []) + everyHopHeaderLines, recordingExchange: recordingExchanges,
+                                             context: context)
             } catch let error as HTTPFetchError where hops > 0 {
                 throw HTTPFetchError.afterRedirect(url: url, target: current, error: error)
             }
             var (result, attempts) = outcome
             result.finalURL = current
+            exchanges += result.exchanges
+            result.exchanges = exchanges
             guard Self.redirectStatuses.contains(result.status), let target = result.redirectURL, !target.isEmpty else {
                 return (result, attempts)
             }
@@ -285,7 +307,7 @@ public struct HTTPFetcher: Fetcher {
     /// the last response, whatever its status, and the number of attempts; throws the last error,
     /// wrapped in ``HTTPFetchError/failedAfterAttempts(attempts:last:)`` after more than one attempt.
     private func transfer(_ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [],
-                          context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
+                          recordingExchange: Bool = false, context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
         let schedule = context.services.value { HostSchedule() }
         var attempt = 0
         while true {
@@ -297,7 +319,8 @@ public struct HTTPFetcher: Fetcher {
                 let host = URLHost.nameAndAuthority(of: url)
                 let result = try await client.get(url, host: host?.authority, schedule: schedule,
                                                   destination: destination(ofHostNamed: host?.name ?? "", context: context),
-                                                  acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt, headerLines: headerLines)
+                                                  acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt, headerLines: headerLines,
+                                                  recordingExchange: recordingExchange)
                 guard RetryPolicy.retryableStatuses.contains(result.status) else { return (result, attempt) }
                 let retryAfter = result.headers.last { $0.name == "retry-after" }.flatMap { RetryPolicy.retryAfterSeconds($0.value) }
                 // The whole host was asked to wait, not only this URL, also when this fetch gives up.

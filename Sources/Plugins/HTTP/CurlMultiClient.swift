@@ -1,4 +1,5 @@
 import CCurl
+import ETLKit
 import ETLText
 import Foundation
 import Synchronization
@@ -23,6 +24,9 @@ package struct HTTPTransferResult: Sendable {
     /// Whether the body is only the first bytes of a longer one (a request with a
     /// `truncatingBodyAt` limit).
     package var isTruncated = false
+    /// The transfer as bytes on the wire, for a request that records it (`recordingExchange`);
+    /// the fetcher adds the hops before it when it follows redirects (first hop first).
+    package var exchanges: [HTTPExchange] = []
     /// The header lines as received, until ``CurlMultiClient/get(_:schedule:destination:acceptsAnyMediaType:truncatingBodyAt:headerLines:)``
     /// parses them into ``headers`` on the caller's thread (empty after that).
     package var headerLines = HeaderLines()
@@ -210,9 +214,11 @@ package final class CurlMultiClient: Sendable {
     /// ``HTTPFetchError/addressRefused(url:address:kind:)``. With `truncatingBodyAt`, a longer body
     /// is not an error: its first bytes up to that limit come back (``HTTPTransferResult/isTruncated``)
     /// and the rest is not downloaded; ``Configuration/maxBytes`` does not apply (robots.txt).
-    /// `host`, when the caller has it, is ``HostSchedule/host(of:)`` of `url`.
+    /// `host`, when the caller has it, is ``HostSchedule/host(of:)`` of `url`. With
+    /// `recordingExchange` the result carries the transfer as bytes on the wire
+    /// (``HTTPTransferResult/exchanges``): see ``Transfer`` for what changes then.
     package func get(_ url: String, host: String? = nil, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false,
-             truncatingBodyAt: Int? = nil, headerLines: [String] = []) async throws -> HTTPTransferResult {
+             truncatingBodyAt: Int? = nil, headerLines: [String] = [], recordingExchange: Bool = false) async throws -> HTTPTransferResult {
         guard let host = host ?? HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
         let id = state.withLock { state in
@@ -223,7 +229,8 @@ package final class CurlMultiClient: Sendable {
         var result = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 enqueue(PendingRequest(id: id, url: url, host: host, schedule: schedule, destination: destination, acceptsAnyMediaType: acceptsAnyMediaType,
-                                       truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, continuation: continuation))
+                                       truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, recordsExchange: recordingExchange,
+                                       continuation: continuation))
             }
         } onCancel: {
             cancel(id)
@@ -258,6 +265,8 @@ package final class CurlMultiClient: Sendable {
         var truncatingBodyAt: Int?
         /// Request headers of this request only, after the configuration's.
         var headerLines: [String]
+        /// Keep the transfer's bytes as on the wire (``HTTPTransferResult/exchanges``).
+        var recordsExchange: Bool
         var continuation: CheckedContinuation<HTTPTransferResult, any Error>
     }
 
@@ -577,6 +586,17 @@ private struct IdleHandle {
 /// One transfer's easy handle and the state its C callbacks fill. Used by the loop thread only; the
 /// callbacks find it through `Unmanaged` pointers in `CURLOPT_WRITEDATA` and `CURLOPT_HEADERDATA`, and
 /// the loop's dictionary keeps it alive until ``close()``.
+///
+/// **Recording the exchange** (the `warc` sink archives it): libcurl is asked not to undo the
+/// transfer and content codings (`CURLOPT_HTTP_TRANSFER_DECODING` and `…_CONTENT_DECODING` off; it
+/// still reads the chunk sizes to find the body's end), so the body arrives as it came over the
+/// wire and is kept so; the fetcher gets it decoded by ``HTTPBodyDecoding``. Only the codings that
+/// does are offered (`Accept-Encoding: gzip, deflate`, not br or zstd), and HTTP/1.1 is asked for,
+/// so that the archived status line and header fields are HTTP/1.1 text as WARC readers expect
+/// (HTTP/2 has no such text). The request is taken from libcurl's debug callback
+/// (`CURLINFO_HEADER_OUT`: the bytes it sent), the status line and header fields from the header
+/// callback, the address from `CURLINFO_PRIMARY_IP`. `maxBytes` counts the bytes received, and
+/// once more the decoded ones.
 private final class Transfer {
     let id: UInt64
     let url: String
@@ -598,6 +618,7 @@ private final class Transfer {
     /// Called just before the request is sent: the moment the host's next interval counts from.
     fileprivate func onRequestStart() {
         schedule.markStarted(host)
+        if recordsExchange { requestedAt = Date() }
     }
     fileprivate let destination: DestinationPolicy
     /// The address the policy refused, if any (libcurl may then try another of the host's).
@@ -606,6 +627,13 @@ private final class Transfer {
     private var body: [UInt8] = []
     /// The last response's header lines.
     private var headerLines = HeaderLines()
+    /// Whether the transfer's bytes are kept as on the wire (see the type's discussion).
+    let recordsExchange: Bool
+    /// With ``recordsExchange``: the request as sent, the last response's status line and header
+    /// fields as received (with their line breaks), and when the request was sent.
+    private var requestBytes: [UInt8] = []
+    private var responseHead: [UInt8] = []
+    private var requestedAt = Date()
     /// The status of the last status line seen.
     private var lastStatus = 0
     private var bodyStarted = false
@@ -643,7 +671,8 @@ private final class Transfer {
             self.isUnwantedMediaType = configuration.isUnwantedMediaType
         }
         self.destination = request.destination
-        isPlain = request.headerLines.isEmpty && request.truncatingBodyAt == nil
+        recordsExchange = request.recordsExchange
+        isPlain = request.headerLines.isEmpty && request.truncatingBodyAt == nil && !request.recordsExchange
         if isPlain {
             requestHeaders = plainHeaders
         } else {
@@ -737,6 +766,21 @@ private final class Transfer {
             return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().openSocket(address)
         }
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETFUNCTION, unsafeBitCast(openSocket, to: UnsafeRawPointer.self)))
+        if recordsExchange {
+            set(etl_curl_easy_setopt_long(easy, CURLOPT_HTTP_TRANSFER_DECODING, 0))
+            set(etl_curl_easy_setopt_long(easy, CURLOPT_HTTP_CONTENT_DECODING, 0))
+            set(etl_curl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, HTTPBodyDecoding.acceptedCodings))
+            set(etl_curl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)))
+            // The debug callback sees the request's bytes; libcurl calls it only when verbose.
+            let debug: @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = { _, type, data, size, context in
+                guard type == CURLINFO_HEADER_OUT, let context, let data else { return 0 }
+                Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().receiveRequestBytes(UnsafeRawBufferPointer(start: data, count: size))
+                return 0
+            }
+            set(etl_curl_easy_setopt_pointer(easy, CURLOPT_DEBUGFUNCTION, unsafeBitCast(debug, to: UnsafeRawPointer.self)))
+            set(etl_curl_easy_setopt_pointer(easy, CURLOPT_DEBUGDATA, UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())))
+            set(etl_curl_easy_setopt_long(easy, CURLOPT_VERBOSE, 1))
+        }
         guard failure == CURLE_OK else {
             throw HTTPFetchError.networkFailure(url: url, code: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
         }
@@ -802,9 +846,21 @@ private final class Transfer {
         return bytes.count
     }
 
+    /// The debug callback's request bytes (``recordsExchange`` only). A request sent again (libcurl
+    /// retries on a reused connection that turned out closed) replaces the one before.
+    func receiveRequestBytes(_ bytes: UnsafeRawBufferPointer) {
+        if requestBytes.count >= 4, requestBytes.suffix(4).elementsEqual([0x0D, 0x0A, 0x0D, 0x0A]) { requestBytes.removeAll() }
+        requestBytes.append(contentsOf: bytes)
+    }
+
     /// The header callback, called once per line. A status line starts a new response (an interim
     /// `100 Continue` has one too), so only the last response's headers are kept.
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        if recordsExchange {
+            let isStatusLine = bytes.count >= 5 && bytes.prefix(5).elementsEqual("HTTP/".utf8)
+            if isStatusLine { responseHead.removeAll(keepingCapacity: true) }
+            responseHead.append(contentsOf: bytes)
+        }
         // Parsed on the bytes: libcurl calls this about ten times per response, and Foundation's
         // trimming here took over a third of the client's time in the fetch benchmark.
         var end = bytes.count
@@ -864,6 +920,23 @@ private final class Transfer {
         if (300..<400).contains(status) {
             etl_curl_easy_getinfo_string(easy, CURLINFO_REDIRECT_URL, &redirectURL)
         }
+        var exchanges: [HTTPExchange] = []
+        var body = self.body
+        if recordsExchange {
+            var address: UnsafeMutablePointer<CChar>?
+            etl_curl_easy_getinfo_string(easy, CURLINFO_PRIMARY_IP, &address)
+            exchanges = [HTTPExchange(url: url, request: requestBytes, responseHead: responseHead, responseBody: body,
+                                      remoteAddress: address.map { String(cString: $0) }, requestedAt: requestedAt, receivedAt: Date())]
+            // A body cut on purpose (robots.txt) cannot be decoded whole; such requests do not record.
+            do {
+                body = try HTTPBodyDecoding.decode(body, transferEncoding: headerLines.lastValue(named: "transfer-encoding"),
+                                                   contentEncoding: headerLines.lastValue(named: "content-encoding"), limit: maxBytes)
+            } catch .tooLarge {
+                return .failure(HTTPFetchError.tooLarge(url: url, limit: maxBytes))
+            } catch {
+                return .failure(HTTPFetchError.protocolViolation(url: url, code: Int(CURLE_BAD_CONTENT_ENCODING.rawValue), message: error.description))
+            }
+        }
         return .success(HTTPTransferResult(
             // libcurl follows no redirect, so the URL is the one requested (no copy of its own).
             finalURL: url,
@@ -873,6 +946,7 @@ private final class Transfer {
             body: body,
             redirectURL: redirectURL.map { String(cString: $0) },
             isTruncated: isTruncated,
+            exchanges: exchanges,
             headerLines: headerLines
         ))
     }

@@ -32,12 +32,20 @@ struct PluginsCommand: ParsableCommand {
             print("\nRun `etl plugins NAME` for a plugin's options.")
             return
         }
-        guard let type = registry.plugin(name) else {
+        let types = registry.plugins(name)
+        guard !types.isEmpty else {
             let ids = registry.descriptors.map(\.id)
             Console.error("error: unknown plugin \"\(name)\"" + NameSuggestion.didYouMean(name, among: ids) + " (plugins: \(ids.joined(separator: ", ")))")
             throw ExitCode(2)
         }
-        let descriptor = type.descriptor
+        // An id two kinds share (the warc source and sink): each in turn.
+        for (index, type) in types.enumerated() {
+            if index > 0 { print("") }
+            describe(type.descriptor)
+        }
+    }
+
+    private func describe(_ descriptor: PluginDescriptor) {
         print("\(descriptor.id) (\(descriptor.kind.rawValue)): \(descriptor.summary)")
         if !descriptor.discussion.isEmpty { print("\n\(descriptor.discussion)") }
         guard !descriptor.options.isEmpty else {

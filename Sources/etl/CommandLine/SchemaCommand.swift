@@ -44,9 +44,9 @@ struct SchemaCommand: ParsableCommand {
         }
         let steps: [PluginDescriptor]
         if let pipeline {
-            steps = try PipelineOptions(file: pipeline).load().steps.compactMap { ETLCommand.registry.plugin($0.id)?.descriptor }
+            steps = try PipelineOptions(file: pipeline).load().steps.compactMap { ETLCommand.registry.plugin($0.id, among: [.cleaner, .transform])?.descriptor }
         } else {
-            steps = PipelineLoader.defaultSteps.compactMap { ETLCommand.registry.plugin($0)?.descriptor }
+            steps = PipelineLoader.defaultSteps.compactMap { ETLCommand.registry.plugin($0, among: [.cleaner, .transform])?.descriptor }
         }
         print(ExtractCommand.prettyJSON(Record.jsonSchema(steps: steps).objectValue ?? [:]))
     }

@@ -13,6 +13,8 @@ struct LocalNewsSite: Sendable {
     var etags = false
     /// Paths the sitemap and the feed list after the pages that answer 404: dead links.
     var deadLinks: [String] = []
+    /// Paths that redirect (301) to another, which serves the first page (listed nowhere).
+    var movedPages: [(from: String, to: String)] = []
 
     /// `count` pages (`/news/0`, `/news/1`, …) cycling through the demo pages; `count` nil: one per demo page.
     init(count: Int? = nil) throws {
@@ -46,6 +48,10 @@ struct LocalNewsSite: Sendable {
                 return TestResponse(status: 200, headers: [("content-type", "application/xml")],
                                     body: Array("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\(urls)</urlset>".utf8))
             default:
+                if let moved = site.movedPages.first(where: { $0.from == request.path }) { return .redirect(to: moved.to, status: 301) }
+                if site.movedPages.contains(where: { $0.to == request.path }), let first = site.pages.first {
+                    return .html(first.body)
+                }
                 guard let page = byPath[request.path] else { return TestResponse(status: 404) }
                 var headers: [(name: String, value: String)] = [("content-type", "text/html")]
                 if site.etags {

@@ -1,3 +1,4 @@
+import ETLHTTP
 import Synchronization
 
 /// Time that moves only when a test moves it: the clock handed to ``HostSchedule`` and

@@ -1,0 +1,105 @@
+import CZlib
+
+/// gzip (and zlib) decompression of whole bodies, for `.xml.gz` sitemaps and for HTTP bodies kept
+/// as received (the `warc` sink asks the fetcher for them: see ``HTTPBodyDecoding``); and gzip
+/// members made of whole records, for `.warc.gz` files. A stream of many members is read by
+/// ``GzipInflater``.
+package enum Gzip {
+    /// Why a body could not be decompressed.
+    package enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case corrupt(String)
+        case tooLarge(limit: Int)
+        /// zlib could not compress (out of memory).
+        case cannotCompress(status: Int32)
+
+        package var description: String {
+            switch self {
+            case .corrupt(let reason): return "not valid gzip data (\(reason))"
+            case .tooLarge(let limit): return "decompresses to more than \(limit) bytes"
+            case .cannotCompress(let status): return "zlib could not compress (status \(status))"
+            }
+        }
+    }
+
+    /// Whether bytes start with the gzip magic number.
+    package static func isCompressed(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
+    }
+
+    /// The decompressed bytes, at most `limit` of them (a gzip bomb stops there).
+    package static func decompress(_ bytes: [UInt8], limit: Int) throws(Failure) -> [UInt8] {
+        var stream = z_stream()
+        guard etl_inflate_init(&stream) == Z_OK else { throw .corrupt("zlib could not start") }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var input = bytes
+        let status: Int32 = input.withUnsafeMutableBufferPointer { source in
+            stream.next_in = source.baseAddress
+            stream.avail_in = uInt(source.count)
+            var status = Z_OK
+            while status == Z_OK {
+                status = chunk.withUnsafeMutableBufferPointer { target in
+                    stream.next_out = target.baseAddress
+                    stream.avail_out = uInt(target.count)
+                    return inflate(&stream, Z_NO_FLUSH)
+                }
+                let produced = chunk.count - Int(stream.avail_out)
+                output.append(contentsOf: chunk[..<produced])
+                if output.count > limit { return Z_MEM_ERROR }
+                if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
+            }
+            return status
+        }
+        if output.count > limit { throw .tooLarge(limit: limit) }
+        guard status == Z_STREAM_END else {
+            throw .corrupt(status == Z_BUF_ERROR ? "truncated" : "zlib status \(status)")
+        }
+        return output
+    }
+
+    /// `parts`, one after the other, as one complete gzip member (header, deflate data, CRC and
+    /// length): what a `.warc.gz` file holds per record, so that any record can be read alone from
+    /// its offset. `level` is zlib's (1 fastest … 9 smallest; 6 is gzip's default).
+    package static func member(of parts: [[UInt8]], level: Int32 = 6) throws(Failure) -> [UInt8] {
+        var stream = z_stream()
+        guard etl_deflate_init_gzip(&stream, level) == Z_OK else { throw .cannotCompress(status: Z_MEM_ERROR) }
+        defer { deflateEnd(&stream) }
+        let total = parts.reduce(0) { $0 + $1.count }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(total))) + 64)
+        var produced = 0
+        var status = Z_OK
+        for (index, part) in parts.enumerated() {
+            let flush = index == parts.count - 1 ? Z_FINISH : Z_NO_FLUSH
+            status = part.withUnsafeBufferPointer { source in
+                output.withUnsafeMutableBufferPointer { target in
+                    // zlib's input pointer is not const; it never writes through it.
+                    stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
+                    stream.avail_in = uInt(source.count)
+                    var status = Z_OK
+                    repeat {
+                        stream.next_out = target.baseAddress.map { $0 + produced }
+                        stream.avail_out = uInt(target.count - produced)
+                        status = deflate(&stream, flush)
+                        produced = target.count - Int(stream.avail_out)
+                    } while status == Z_OK && (stream.avail_in > 0 || (flush == Z_FINISH && stream.avail_out == 0))
+                    return status
+                }
+            }
+            if flush == Z_FINISH, status != Z_STREAM_END { throw .cannotCompress(status: status) }
+            if flush != Z_FINISH, status != Z_OK, status != Z_BUF_ERROR { throw .cannotCompress(status: status) }
+        }
+        if parts.isEmpty {
+            status = output.withUnsafeMutableBufferPointer { target in
+                stream.next_out = target.baseAddress
+                stream.avail_out = uInt(target.count)
+                let status = deflate(&stream, Z_FINISH)
+                produced = target.count - Int(stream.avail_out)
+                return status
+            }
+            guard status == Z_STREAM_END else { throw .cannotCompress(status: status) }
+        }
+        output.removeSubrange(produced...)
+        return output
+    }
+}
