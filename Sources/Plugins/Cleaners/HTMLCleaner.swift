@@ -25,17 +25,21 @@ public struct HTMLCleaner: Cleaner {
             blocks of their kind; a data table as one block with its rows of cells. Text in <noscript> is \
             read (blog platforms put posts there). U+200C (ZWNJ), as the character or as &zwnj;, is kept.
             """,
-        options: [
-            OptionSpec("favor", .choice(ContentSelection.Favor.allCases.map(\.rawValue)), default: "balanced",
-                       "Keep borderline blocks (recall), drop them (precision), or weigh both (balanced)."),
-            OptionSpec("minimumBlockLength", .integer(minimum: 0, maximum: 10_000), default: 0,
-                       "Drop content blocks shorter than this many characters (headings excepted)."),
-            OptionSpec("profiles", .boolean, default: true,
-                       "Detect the built-in site profiles (Nastooh, IranSamaneh, Asam, …) by their markers and run their selectors; article uses what they find first."),
-            OptionSpec("profileFiles", .stringList, default: [],
-                       "Your own site profiles (JSON files: detect + fields of selectors), checked before the built-in ones."),
-        ]
+        options: [Option.favor.spec, Option.minimumBlockLength.spec, Option.profiles.spec, Option.profileFiles.spec]
     )
+
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let favor: OptionKey<ContentSelection.Favor> = .choice(
+            "favor", default: .balanced, "Keep borderline blocks (recall), drop them (precision), or weigh both (balanced).")
+        static let minimumBlockLength: OptionKey<Int> = .integer(
+            "minimumBlockLength", minimum: 0, maximum: 10_000, default: 0, "Drop content blocks shorter than this many characters (headings excepted).")
+        static let profiles: OptionKey<Bool> = .boolean(
+            "profiles", default: true,
+            "Detect the built-in site profiles (Nastooh, IranSamaneh, Asam, …) by their markers and run their selectors; article uses what they find first.")
+        static let profileFiles: OptionKey<[String]> = .strings(
+            "profileFiles", "Your own site profiles (JSON files: detect + fields of selectors), checked before the built-in ones.")
+    }
 
     let selection: ContentSelection
     let minimumBlockLength: Int
@@ -45,21 +49,20 @@ public struct HTMLCleaner: Cleaner {
     let markerFilter: BytePatternSet
 
     public init(options: PluginOptions) throws {
-        let favor = options.string("favor").flatMap(ContentSelection.Favor.init(rawValue:)) ?? .balanced
-        selection = ContentSelection(favor: favor)
-        minimumBlockLength = options.integer("minimumBlockLength") ?? 0
+        selection = ContentSelection(favor: options[Option.favor])
+        minimumBlockLength = options[Option.minimumBlockLength]
         var profiles: [SiteProfile] = []
-        for path in options.strings("profileFiles") ?? [] {
+        for path in options[Option.profileFiles] {
             do {
                 profiles.append(try SiteProfile(file: path))
             } catch {
-                throw OptionError(option: "profileFiles", error.description)
+                throw OptionError(option: Option.profileFiles.name, error.description)
             }
         }
-        if options.bool("profiles") ?? true {
+        if options[Option.profiles] {
             // A broken built-in profile would silently change what pages come out as: refuse to start.
             guard SiteProfile.builtinProblems.isEmpty else {
-                throw OptionError(option: "profiles", "could not read the built-in site profiles: " + SiteProfile.builtinProblems.joined(separator: "; ")
+                throw OptionError(option: Option.profiles.name, "could not read the built-in site profiles: " + SiteProfile.builtinProblems.joined(separator: "; ")
                                   + " (set \"profiles\": false to run without the built-in profiles)")
             }
             profiles += SiteProfile.builtins

@@ -22,11 +22,16 @@ public struct FileFetcher: Fetcher {
             charset (a windows-1256 page that says utf-8) are read in the charset detected, with a \
             warning; bytes that are text in no charset fail.
             """,
-        options: [
-            OptionSpec("charset", .string, "Decode every file with this charset (\"windows-1256\", \"utf-8\"), ignoring byte-order marks and <meta> declarations."),
-            OptionSpec("maxBytes", .integer(minimum: 1), default: .integer(defaultMaxBytes), "Files larger than this many bytes fail instead of being read."),
-        ]
+        options: [Option.charset.spec, Option.maxBytes.spec]
     )
+
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let charset: OptionKey<String?> = .string(
+            "charset", "Decode every file with this charset (\"windows-1256\", \"utf-8\"), ignoring byte-order marks and <meta> declarations.")
+        static let maxBytes: OptionKey<Int> = .integer(
+            "maxBytes", minimum: 1, default: defaultMaxBytes, "Files larger than this many bytes fail instead of being read.")
+    }
 
     /// 20 MiB: larger than any real web page, small enough to keep a run's memory bounded.
     public static let defaultMaxBytes = 20 * 1024 * 1024
@@ -39,16 +44,16 @@ public struct FileFetcher: Fetcher {
     public var schemes: Set<String> { ["file"] }
 
     public init(options: PluginOptions) throws {
-        if let charset = options.string("charset") {
+        if let charset = options[Option.charset] {
             guard TextDecoding.canonicalCharset(for: charset) != nil else {
-                throw OptionError(option: "charset", "names a charset this system cannot decode: \"\(charset)\"")
+                throw OptionError(option: Option.charset.name, "names a charset this system cannot decode: \"\(charset)\"")
             }
             forcedCharset = charset
         } else {
             forcedCharset = nil
         }
-        maxBytes = options.integer("maxBytes") ?? Self.defaultMaxBytes
-        guard maxBytes >= 1 else { throw OptionError(option: "maxBytes", "must be at least 1") }
+        maxBytes = options[Option.maxBytes]
+        guard maxBytes >= 1 else { throw OptionError(option: Option.maxBytes.name, "must be at least 1") }
     }
 
     public func fetch(_ record: Record, context: RunContext) async throws -> Record {

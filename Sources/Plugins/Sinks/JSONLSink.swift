@@ -33,17 +33,21 @@ public actor JSONLSink: Sink {
             the last good file in place. With "mode": "append", a re-run adds to the file instead. \
             A path of "-" writes to standard output.
             """,
-        options: [
-            OptionSpec("path", .string, required: true, "The file to write, such as \"out/articles.jsonl\", or \"-\" for standard output."),
-            OptionSpec("mode", .choice(["overwrite", "append"]), default: "overwrite",
-                       "\"overwrite\" replaces the file when the run succeeds; \"append\" adds to an existing one."),
-            OptionSpec("unique", .string,
-                       "A field (such as \"url\") whose value stands in the file once per version: a record whose line is already there, same value and same content, is not written again (a run replayed after a kill doubles nothing; the time of the fetch, fetchedAt, is not content); a record whose value is there with other content (an updated article) is written, and the last line of a value is its current version."),
-        ]
+        options: [Option.path.spec, Option.mode.spec, Option.unique.spec]
     )
 
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let path: OptionKey<String?> = .string(
+            "path", required: true, "The file to write, such as \"out/articles.jsonl\", or \"-\" for standard output.")
+        static let mode: OptionKey<Mode> = .choice(
+            "mode", default: .overwrite, "\"overwrite\" replaces the file when the run succeeds; \"append\" adds to an existing one.")
+        static let unique: OptionKey<String?> = .string(
+            "unique", "A field (such as \"url\") whose value stands in the file once per version: a record whose line is already there, same value and same content, is not written again (a run replayed after a kill doubles nothing; the time of the fetch, fetchedAt, is not content); a record whose value is there with other content (an updated article) is written, and the last line of a value is its current version.")
+    }
+
     /// What happens to a file that already exists.
-    public enum Mode: String, Sendable {
+    public enum Mode: String, Sendable, CaseIterable {
         /// The run writes a new file, which replaces the old one when the run succeeds.
         case overwrite
         /// New lines go after the existing ones.
@@ -79,16 +83,12 @@ public actor JSONLSink: Sink {
     private var bufferedRecords = 0
 
     public init(options: PluginOptions) throws {
-        guard let path = options.string("path"), !path.isEmpty else {
-            throw OptionError(option: "path", "must name a file, such as \"out/articles.jsonl\"")
-        }
-        let modeName = options.string("mode") ?? Mode.overwrite.rawValue
-        guard let mode = Mode(rawValue: modeName) else {
-            throw OptionError(option: "mode", "must be \"overwrite\" or \"append\", not \"\(modeName)\"")
+        guard let path = options[Option.path], !path.isEmpty else {
+            throw OptionError(option: Option.path.name, "must name a file, such as \"out/articles.jsonl\"")
         }
         self.path = path
-        self.mode = mode
-        uniqueField = options.string("unique")
+        mode = options[Option.mode]
+        uniqueField = options[Option.unique]
     }
 
     public nonisolated var outputPath: String? { writesToStandardOutput ? nil : path }
