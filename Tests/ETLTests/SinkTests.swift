@@ -308,7 +308,10 @@ import Testing
 
     @Test func jsonLinesOptionsAndOpenErrors() async throws {
         #expect(throws: OptionError.self) { try JSONLSink(options: PluginOptions([:])) }
-        #expect(throws: OptionError.self) { try JSONLSink(options: PluginOptions(["path": "x.jsonl", "mode": "truncate"])) }
+        // Options reach a plugin validated: an unknown mode is the loader's error, with its place.
+        let loading = #"{"sources": [{"use": "urls", "urls": ["https://example.com/"]}], "sinks": [{"use": "jsonl", "path": "x.jsonl", "mode": "truncate"}]}"#
+        let error = try #require(throws: PipelineError.self) { try PipelineLoader(registry: .builtins, environment: [:]).load(text: loading) }
+        #expect(error.description.contains("$.sinks[0].mode") && error.description.contains("\"truncate\" is not one of \"overwrite\", \"append\""), "\(error)")
         try await withTemporaryDirectory { directory in
             // The parent "directory" is a file: open fails with the path in the reason.
             try Data().write(to: URL(fileURLWithPath: directory + "/file"))
