@@ -188,8 +188,9 @@ import Testing
                 return
             }
             #expect(errorURL == url)
-            // A timeout error proves the body was cut (whole, it takes 10 s and the fetch succeeds).
-            #expect(elapsed >= .milliseconds(550) && elapsed < .seconds(9), "the body takes 10 s; \(elapsed)")
+            // A timeout error proves the body was cut (whole, it takes 10 s and the fetch succeeds);
+            // no upper bound on the time, which a loaded machine can stretch.
+            #expect(elapsed >= .milliseconds(550), "\(elapsed)")
             // The head did arrive: the timeout cut the body, not the wait for an answer.
             #expect(server.exchanges.first?.responded != nil)
             // A trickle that ends within the timeout succeeds, whole.
