@@ -25,14 +25,17 @@ public actor SQLiteSink: Sink {
             column holds the whole record as JSON and `updatedAt` the time of the last write. \
             Missing columns are added to an existing table.
             """,
-        options: [
-            OptionSpec("path", .string, required: true, "The database file, such as \"out/articles.sqlite\"."),
-            OptionSpec("table", .string, default: "articles", "The table to write."),
-            OptionSpec("key", .string, default: "url", "The field that identifies a record: the table's primary key."),
-            OptionSpec("columns", .stringList, default: .array(SQLiteSink.articleFields.map(JSONValue.string)),
-                       "The fields that get a column of their own (all fields are in the `data` column anyway)."),
-        ]
+        options: [Option.path.spec, Option.table.spec, Option.key.spec, Option.columns.spec]
     )
+
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let path: OptionKey<String?> = .string("path", required: true, "The database file, such as \"out/articles.sqlite\".")
+        static let table: OptionKey<String> = .string("table", default: "articles", "The table to write.")
+        static let key: OptionKey<String> = .string("key", default: "url", "The field that identifies a record: the table's primary key.")
+        static let columns: OptionKey<[String]> = .strings(
+            "columns", default: articleFields, "The fields that get a column of their own (all fields are in the `data` column anyway).")
+    }
 
     /// The article fields, the default columns.
     public static let articleFields = [
@@ -56,29 +59,29 @@ public actor SQLiteSink: Sink {
     private let upsertSQL: String
 
     public init(options: PluginOptions) throws {
-        guard let path = options.string("path"), !path.isEmpty else {
-            throw OptionError(option: "path", "must name a database file, such as \"out/articles.sqlite\"")
+        guard let path = options[Option.path], !path.isEmpty else {
+            throw OptionError(option: Option.path.name, "must name a database file, such as \"out/articles.sqlite\"")
         }
-        let table = options.string("table") ?? "articles"
-        let key = options.string("key") ?? "url"
-        let listed = options.strings("columns") ?? Self.articleFields
-        try Self.checkIdentifier(table, option: "table")
-        try Self.checkIdentifier(key, option: "key")
+        let table = options[Option.table]
+        let key = options[Option.key]
+        let listed = options[Option.columns]
+        try Self.checkIdentifier(table, option: Option.table.name)
+        try Self.checkIdentifier(key, option: Option.key.name)
         if Self.isReserved(key) {
-            throw OptionError(option: "key", "cannot be \"\(key)\": the sink fills that column itself")
+            throw OptionError(option: Option.key.name, "cannot be \"\(key)\": the sink fills that column itself")
         }
 
         var columns: [String] = []
         // SQLite compares column names without case, so "Title" and "title" would be the same column.
         var seen: Set<String> = [key.lowercased()]
         for column in listed {
-            try Self.checkIdentifier(column, option: "columns")
+            try Self.checkIdentifier(column, option: Option.columns.name)
             if Self.isReserved(column) {
-                throw OptionError(option: "columns", "cannot list \"\(column)\": the sink fills that column itself")
+                throw OptionError(option: Option.columns.name, "cannot list \"\(column)\": the sink fills that column itself")
             }
             if column.lowercased() == key.lowercased() { continue }
             guard seen.insert(column.lowercased()).inserted else {
-                throw OptionError(option: "columns", "lists \"\(column)\" twice (column names are compared without case)")
+                throw OptionError(option: Option.columns.name, "lists \"\(column)\" twice (column names are compared without case)")
             }
             columns.append(column)
         }

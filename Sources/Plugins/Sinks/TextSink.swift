@@ -31,10 +31,14 @@ public actor TextSink: Sink {
             A directory of "-" writes the texts to standard output instead, each followed by a line \
             holding only a form feed (U+000C), which no corpus text contains.
             """,
-        options: [
-            OptionSpec("directory", .string, required: true, "The folder to write the files into, created if missing; \"-\" for standard output."),
-        ]
+        options: [Option.directory.spec]
     )
+
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let directory: OptionKey<String?> = .string(
+            "directory", required: true, "The folder to write the files into, created if missing; \"-\" for standard output.")
+    }
 
     public nonisolated let directory: String
     public nonisolated var outputPath: String? { writesToStandardOutput ? nil : directory }
@@ -50,8 +54,8 @@ public actor TextSink: Sink {
     private var isOpen = false
 
     public init(options: PluginOptions) throws {
-        guard let directory = options.string("directory"), !directory.isEmpty else {
-            throw OptionError(option: "directory", "must name a folder, such as \"out/corpus\"")
+        guard let directory = options[Option.directory], !directory.isEmpty else {
+            throw OptionError(option: Option.directory.name, "must name a folder, such as \"out/corpus\"")
         }
         self.directory = directory
     }
