@@ -113,6 +113,20 @@ extension OptionKey where Value == [String] {
     }
 }
 
+extension OptionKey where Value == [String]? {
+    /// A list of strings (a single string is a list of one) with no default: nil when not given,
+    /// which is not the same as an empty list.
+    public static func strings(_ name: String, required: Bool = false, formerly: [String] = [], _ summary: String) -> Self {
+        Self(OptionSpec(name, .stringList, required: required, formerly: formerly, summary), fallback: nil) { json in
+            switch json {
+            case .string(let single): return [single]
+            case .array(let list): return list.compactMap(\.stringValue)
+            default: return nil
+            }
+        }
+    }
+}
+
 extension OptionKey where Value == [String: String] {
     /// An object of strings, empty by default.
     public static func stringMap(_ name: String, formerly: [String] = [], _ summary: String) -> Self {

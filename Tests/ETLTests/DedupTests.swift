@@ -266,7 +266,9 @@ import Testing
     }
 
     @Test func options() {
-        #expect(throws: OptionError.self) { try dedup(["by": "title"]) }
+        // Options reach a plugin validated: an unknown choice is the loader's error, with its place.
+        let pipeline = #"{"sources": [{"use": "urls", "urls": ["https://example.com/"]}], "steps": [{"use": "dedup", "by": "title"}], "sinks": [{"use": "jsonl", "path": "x.jsonl"}]}"#
+        #expect(throws: PipelineError.self) { try PipelineLoader(registry: .builtins, environment: [:]).load(text: pipeline) }
         #expect(throws: OptionError.self) { try dedup(["state": ""]) }
     }
 }

@@ -48,7 +48,10 @@ import Testing
         expectExact(try normalizer().normalize(text), text)
         expectExact(try normalizer(["digits": "persian"]).normalize(text), "سال ۱۴۰۲ و ۱۴۰۳ و ۳")
         expectExact(try normalizer(["digits": "ascii"]).normalize(text), "سال 1402 و 1403 و 3")
-        #expect(throws: OptionError.self) { try normalizer(["digits": "roman"]) }
+        // Options reach a plugin validated: an unknown style is the loader's error, with its place.
+        let pipeline = #"{"sources": [{"use": "urls", "urls": ["https://example.com/"]}], "steps": [{"use": "persian", "digits": "roman"}], "sinks": [{"use": "jsonl", "path": "x.jsonl"}]}"#
+        let error = try #require(throws: PipelineError.self) { try PipelineLoader(registry: .builtins, environment: [:]).load(text: pipeline) }
+        #expect(error.description.contains("$.steps[0].digits"), "\(error)")
     }
 
     @Test func tatweelDiacriticsAndDirectionMarks() throws {

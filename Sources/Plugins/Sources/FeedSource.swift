@@ -20,14 +20,20 @@ public struct FeedSource: Source {
             only link to http(s) pages: an item whose link has another scheme (file:, a bare path) goes \
             to the dead letters unread; a local feed named here may link to local files.
             """,
-        options: [
-            OptionSpec("urls", .stringList, "The feeds' URLs (http, https or file)."),
-            OptionSpec("site", .string, "A site's base URL: its feeds are the ones its home page announces (<link rel=\"alternate\" type=\"application/rss+xml\">), else SITE/feed, /rss, /rss.xml."),
-            OptionSpec("limit", .integer(minimum: 1), formerly: ["maxItems"], "At most this many items of each feed are sent (all when not set)."),
-            OptionSpec("since", .string, TimeBound.sinceSummary + " Undated items are kept."),
-            OptionSpec("until", .string, TimeBound.untilSummary),
-        ] + HTTPFetcher.sourceOptions(timeout: 30, documents: "feed")
+        options: [Option.urls.spec, Option.site.spec, Option.limit.spec, Option.since.spec, Option.until.spec]
+            + HTTPFetcher.sourceOptions(timeout: 30, documents: "feed")
     )
+
+    /// The options, each declared once (``OptionKey``); the download options are the `http` fetcher's.
+    enum Option {
+        static let urls: OptionKey<[String]> = .strings("urls", "The feeds' URLs (http, https or file).")
+        static let site: OptionKey<String?> = .string(
+            "site", "A site's base URL: its feeds are the ones its home page announces (<link rel=\"alternate\" type=\"application/rss+xml\">), else SITE/feed, /rss, /rss.xml.")
+        static let limit: OptionKey<Int?> = .integer(
+            "limit", minimum: 1, formerly: ["maxItems"], "At most this many items of each feed are sent (all when not set).")
+        static let since = TimeBound.since("Undated items are kept.")
+        static let until = TimeBound.until()
+    }
 
     let urls: [String]
     let site: String?
@@ -38,18 +44,18 @@ public struct FeedSource: Source {
 
     public init(options: PluginOptions) throws {
         // Each option's own checks first, the combination last (see the sitemap source).
-        urls = options.strings("urls") ?? []
-        site = options.string("site").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        urls = options[Option.urls]
+        site = options[Option.site].map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         if let site, !(site.hasPrefix("http://") || site.hasPrefix("https://")) {
-            throw OptionError(option: "site", "is \"\(site)\", not an http or https URL")
+            throw OptionError(option: Option.site.name, "is \"\(site)\", not an http or https URL")
         }
         for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("file:") || url.hasPrefix("/")) {
-            throw OptionError(option: "urls", "has \"\(url)\", which is not an http, https or file URL")
+            throw OptionError(option: Option.urls.name, "has \"\(url)\", which is not an http, https or file URL")
         }
-        limit = options.integer("limit")
-        (since, until) = try TimeBound.window(options)
+        limit = options[Option.limit]
+        (since, until) = try TimeBound.window(since: options[Option.since], until: options[Option.until])
         downloader = try ResourceDownloader(options: options, defaultTimeout: 30)
-        guard !urls.isEmpty || site != nil else { throw OptionError(option: "urls", "is empty and no site is given; give feed URLs or a site") }
+        guard !urls.isEmpty || site != nil else { throw OptionError(option: Option.urls.name, "is empty and no site is given; give feed URLs or a site") }
     }
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {

@@ -21,15 +21,19 @@ public struct SitemapSource: Source {
             scheme (file:, a bare path) goes to the dead letters unread; a local sitemap named here may \
             list local files.
             """,
-        options: [
-            OptionSpec("urls", .stringList, "Sitemap or sitemap-index URLs (http, https or file)."),
-            OptionSpec("site", .string, "A site's base URL: its sitemaps are found through robots.txt, else /sitemap.xml."),
-            OptionSpec("since", .string, TimeBound.sinceSummary + " Undated pages are kept."),
-            OptionSpec("until", .string, TimeBound.untilSummary),
-            OptionSpec("maxSitemaps", .integer(minimum: 1), default: 500, "At most this many sitemap files are read."),
-            OptionSpec("limit", .integer(minimum: 1), formerly: ["maxUrls"], "At most this many pages are sent (all when not set)."),
-        ] + HTTPFetcher.sourceOptions(timeout: 60, documents: "sitemap")
+        options: [Option.urls.spec, Option.site.spec, Option.since.spec, Option.until.spec, Option.maxSitemaps.spec, Option.limit.spec]
+            + HTTPFetcher.sourceOptions(timeout: 60, documents: "sitemap")
     )
+
+    /// The options, each declared once (``OptionKey``); the download options are the `http` fetcher's.
+    enum Option {
+        static let urls: OptionKey<[String]> = .strings("urls", "Sitemap or sitemap-index URLs (http, https or file).")
+        static let site: OptionKey<String?> = .string("site", "A site's base URL: its sitemaps are found through robots.txt, else /sitemap.xml.")
+        static let since = TimeBound.since("Undated pages are kept.")
+        static let until = TimeBound.until()
+        static let maxSitemaps: OptionKey<Int> = .integer("maxSitemaps", minimum: 1, default: 500, "At most this many sitemap files are read.")
+        static let limit: OptionKey<Int?> = .integer("limit", minimum: 1, formerly: ["maxUrls"], "At most this many pages are sent (all when not set).")
+    }
 
     let urls: [String]
     let site: String?
@@ -42,18 +46,18 @@ public struct SitemapSource: Source {
     public init(options: PluginOptions) throws {
         // Each option's own checks first, the combination last: `etl validate` can then report
         // every bad option (it builds the plugin again without the one rejected).
-        urls = options.strings("urls") ?? []
-        site = options.string("site").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        urls = options[Option.urls]
+        site = options[Option.site].map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("file:") || url.hasPrefix("/")) {
-            throw OptionError(option: "urls", "has \"\(url)\", which is not an http, https or file URL")
+            throw OptionError(option: Option.urls.name, "has \"\(url)\", which is not an http, https or file URL")
         }
         if let site, !(site.hasPrefix("http://") || site.hasPrefix("https://")) {
-            throw OptionError(option: "site", "is \"\(site)\", not an http or https URL")
+            throw OptionError(option: Option.site.name, "is \"\(site)\", not an http or https URL")
         }
-        (since, until) = try TimeBound.window(options)
-        maxSitemaps = options.integer("maxSitemaps") ?? 500
-        limit = options.integer("limit")
-        guard !urls.isEmpty || site != nil else { throw OptionError(option: "urls", "and \"site\" are both missing: give sitemap URLs or a site") }
+        (since, until) = try TimeBound.window(since: options[Option.since], until: options[Option.until])
+        maxSitemaps = options[Option.maxSitemaps]
+        limit = options[Option.limit]
+        guard !urls.isEmpty || site != nil else { throw OptionError(option: Option.urls.name, "and \"site\" are both missing: give sitemap URLs or a site") }
         downloader = try ResourceDownloader(options: options, defaultTimeout: 60)
     }
 

@@ -26,17 +26,25 @@ package enum TimeBound {
         return date
     }
 
-    /// Both bounds of a window from `since` and `until`; an error when no date could be inside it.
-    package static func window(_ options: PluginOptions, now: Date = Date()) throws(OptionError) -> (since: Date?, until: Date?) {
-        let since = try options.string("since").map { text throws(OptionError) in try date(text, option: "since", now: now) }
-        let until = try options.string("until").map { text throws(OptionError) in try date(text, option: "until", now: now) }
+    /// Both bounds of a window from the `since` and `until` options' texts; an error when no date
+    /// could be inside it.
+    package static func window(since sinceText: String?, until untilText: String?, now: Date = Date()) throws(OptionError) -> (since: Date?, until: Date?) {
+        let since = try sinceText.map { text throws(OptionError) in try date(text, option: "since", now: now) }
+        let until = try untilText.map { text throws(OptionError) in try date(text, option: "until", now: now) }
         if let since, let until, since >= until {
             throw OptionError(option: "until", "is not after since: nothing could be dated inside the window")
         }
         return (since, until)
     }
 
-    /// The summaries the options share, for the plugins' descriptors.
-    package static let sinceSummary = "Keep only what is dated at or after this: an ISO date or date-time (2024-11-26, 2024-11-26T10:00:00+03:30; UTC without an offset) or a span back from now (7d, 36h, 90m, 2w)."
-    package static let untilSummary = "Keep only what is dated before this, in the same forms as since."
+    /// The `since` option, `note` saying what its plugin compares or keeps.
+    package static func since(_ note: String, formerly: [String] = []) -> OptionKey<String?> {
+        .string("since", formerly: formerly,
+                "Keep only what is dated at or after this: an ISO date or date-time (2024-11-26, 2024-11-26T10:00:00+03:30; UTC without an offset) or a span back from now (7d, 36h, 90m, 2w). " + note)
+    }
+
+    /// The `until` option.
+    package static func until(formerly: [String] = []) -> OptionKey<String?> {
+        .string("until", formerly: formerly, "Keep only what is dated before this, in the same forms as since.")
+    }
 }

@@ -18,16 +18,7 @@ public struct ArticleExtractor: Transform {
             Tables: every data table of the body as a list of rows, each a list of cell texts. Dates: article:published_time, JSON-LD, <time>, \
             Jalali text included, as ISO 8601 with the offset of the site's place on that day.
             """,
-        options: [
-            OptionSpec("timeZone", .string, default: "auto",
-                       "IANA time zone for dates written in UTC or without an offset; \"auto\" guesses from the site's country domain or language."),
-            OptionSpec("profiles", .boolean, default: true,
-                       "Prefer what a detected site profile's selectors found (see the html cleaner), field by field, over the generic guesses."),
-            OptionSpec("requireBody", .boolean, default: true,
-                       "Send a page with no body text to the dead-letter sink instead of writing an empty article."),
-            OptionSpec("leadInBody", .boolean, default: false,
-                       "Keep the lead paragraph in the body when the page shows it in the article, so that the body is the whole text a reader sees (as trafilatura gives it). Off, the lead is only in lead, as the text sink's corpus format wants."),
-        ],
+        options: [Option.timeZone.spec, Option.profiles.spec, Option.requireBody.spec, Option.leadInBody.spec],
         needsCleanedPage: true,
         fields: [
             FieldSpec("title", FieldSpec.text, "The headline: the <h1> that og:title or <title> agree with, else og:title or <title> without the site's name."),
@@ -57,21 +48,36 @@ public struct ArticleExtractor: Transform {
     /// Whether a block that repeats the lead stays in the body.
     let keepsLeadInBody: Bool
 
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let timeZone: OptionKey<String> = .string(
+            "timeZone", default: "auto",
+            "IANA time zone for dates written in UTC or without an offset; \"auto\" guesses from the site's country domain or language.")
+        static let profiles: OptionKey<Bool> = .boolean(
+            "profiles", default: true,
+            "Prefer what a detected site profile's selectors found (see the html cleaner), field by field, over the generic guesses.")
+        static let requireBody: OptionKey<Bool> = .boolean(
+            "requireBody", default: true, "Send a page with no body text to the dead-letter sink instead of writing an empty article.")
+        static let leadInBody: OptionKey<Bool> = .boolean(
+            "leadInBody", default: false,
+            "Keep the lead paragraph in the body when the page shows it in the article, so that the body is the whole text a reader sees (as trafilatura gives it). Off, the lead is only in lead, as the text sink's corpus format wants.")
+    }
+
     public init(options: PluginOptions) throws {
-        let zone = options.string("timeZone") ?? "auto"
+        let zone = options[Option.timeZone]
         if zone == "auto" {
             timeZone = nil
             guessesTimeZone = true
         } else {
             guard let named = TimeZone(identifier: zone) else {
-                throw OptionError(option: "timeZone", "is \"\(zone)\", not a time zone of the tz database (such as \"Asia/Tehran\" or \"UTC\")")
+                throw OptionError(option: Option.timeZone.name, "is \"\(zone)\", not a time zone of the tz database (such as \"Asia/Tehran\" or \"UTC\")")
             }
             timeZone = named
             guessesTimeZone = false
         }
-        requiresBody = options.bool("requireBody") ?? true
-        usesProfiles = options.bool("profiles") ?? true
-        keepsLeadInBody = options.bool("leadInBody") ?? false
+        requiresBody = options[Option.requireBody]
+        usesProfiles = options[Option.profiles]
+        keepsLeadInBody = options[Option.leadInBody]
     }
 
     public func apply(to record: Record, context: RunContext) async throws -> Record? {

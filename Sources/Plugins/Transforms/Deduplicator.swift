@@ -26,19 +26,27 @@ public struct Deduplicator: Transform {
             in the order the source sent them (records of several sources at once come in the order the \
             sources happened to send them).
             """,
-        options: [
-            OptionSpec("by", .choice(["url", "content", "near"]), default: "near",
-                       "What makes a duplicate: the canonical URL, the exact (normalised) body, or a near-duplicate body; near includes the other two."),
-            OptionSpec("threshold", .integer(minimum: 0, maximum: 32), default: 8,
-                       "The largest Hamming distance between two 64-bit SimHashes that counts as a near-duplicate (republished copies with a few words changed measured 2–7; different stories 29–38)."),
-            OptionSpec("action", .choice(["drop", "mark"]), default: "drop",
-                       "Drop a duplicate (counted as skipped), or keep it with `duplicateOf` set to the first record's URL."),
-            OptionSpec("state", .string, "A SQLite file that keeps what was seen across runs, such as \"out/dedup.sqlite\"; created if missing."),
-        ],
+        options: [Option.by.spec, Option.threshold.spec, Option.action.spec, Option.state.spec],
         isOrderSensitive: true
     )
 
-    public enum Method: String, Sendable { case url, content, near }
+    public enum Method: String, Sendable, CaseIterable { case url, content, near }
+    /// What happens to a duplicate.
+    public enum Action: String, Sendable, CaseIterable { case drop, mark }
+
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let by: OptionKey<Method> = .choice(
+            "by", default: .near,
+            "What makes a duplicate: the canonical URL, the exact (normalised) body, or a near-duplicate body; near includes the other two.")
+        static let threshold: OptionKey<Int> = .integer(
+            "threshold", minimum: 0, maximum: 32, default: 8,
+            "The largest Hamming distance between two 64-bit SimHashes that counts as a near-duplicate (republished copies with a few words changed measured 2–7; different stories 29–38).")
+        static let action: OptionKey<Action> = .choice(
+            "action", default: .drop, "Drop a duplicate (counted as skipped), or keep it with `duplicateOf` set to the first record's URL.")
+        static let state: OptionKey<String?> = .string(
+            "state", "A SQLite file that keeps what was seen across runs, such as \"out/dedup.sqlite\"; created if missing.")
+    }
 
     public let method: Method
     public let threshold: Int
@@ -46,19 +54,15 @@ public struct Deduplicator: Transform {
     let index: DedupIndex
 
     public init(options: PluginOptions) throws {
-        let by = options.string("by") ?? "near"
-        guard let method = Method(rawValue: by) else {
-            throw OptionError(option: "by", "is \"\(by)\", not one of url, content, near")
-        }
-        self.method = method
-        threshold = options.integer("threshold") ?? 8
-        guard (0...64).contains(threshold) else { throw OptionError(option: "threshold", "must be 0…64") }
-        marks = options.string("action") == "mark"
-        if let state = options.string("state"), state.isEmpty {
-            throw OptionError(option: "state", "must name a file, such as \"out/dedup.sqlite\"")
+        method = options[Option.by]
+        threshold = options[Option.threshold]
+        marks = options[Option.action] == .mark
+        let state = options[Option.state]
+        if let state, state.isEmpty {
+            throw OptionError(option: Option.state.name, "must name a file, such as \"out/dedup.sqlite\"")
         }
         // Nothing is opened here: the index opens its state file when the first record arrives.
-        index = DedupIndex(threshold: threshold, statePath: options.string("state"))
+        index = DedupIndex(threshold: threshold, statePath: state)
     }
 
     public func apply(to record: Record, context: RunContext) async throws -> Record? {

@@ -16,11 +16,7 @@ public struct FieldMap: Transform {
             joined by line breaks; a missing field gives nothing), `{{` and `}}` are literal braces. Other JSON \
             values are set as they are. `{url}` is the record's URL when no field holds one.
             """,
-        options: [
-            OptionSpec("rename", .stringMap, "Object of old field name → new name; a missing field is skipped, an existing target is replaced."),
-            OptionSpec("drop", .stringList, "Fields to remove."),
-            OptionSpec("set", .any, "Object of field → value; strings may use {field} templates, such as \"{site}: {title}\"."),
-        ]
+        options: [Option.rename.spec, Option.drop.spec, Option.set.spec]
     )
 
     /// One piece of a template.
@@ -39,25 +35,33 @@ public struct FieldMap: Transform {
     let drops: [String]
     let sets: [(field: String, value: Value)]
 
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let rename: OptionKey<[String: String]> = .stringMap(
+            "rename", "Object of old field name → new name; a missing field is skipped, an existing target is replaced.")
+        static let drop: OptionKey<[String]> = .strings("drop", "Fields to remove.")
+        static let set: OptionKey<JSONValue?> = .any("set", "Object of field → value; strings may use {field} templates, such as \"{site}: {title}\".")
+    }
+
     public init(options: PluginOptions) throws {
-        let renameMap = options.stringMap("rename") ?? [:]
+        let renameMap = options[Option.rename]
         for (from, to) in renameMap where from.isEmpty || to.isEmpty {
-            throw OptionError(option: "rename", "has an empty field name (\"\(from)\" → \"\(to)\")")
+            throw OptionError(option: Option.rename.name, "has an empty field name (\"\(from)\" → \"\(to)\")")
         }
         renames = renameMap.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        drops = options.strings("drop") ?? []
+        drops = options[Option.drop]
         var sets: [(String, Value)] = []
-        if let value = options["set"], !value.isNull {
+        if let value = options[Option.set], !value.isNull {
             guard let object = value.objectValue else {
-                throw OptionError(option: "set", "must be an object of field → value, such as {\"headline\": \"{site}: {title}\"}")
+                throw OptionError(option: Option.set.name, "must be an object of field → value, such as {\"headline\": \"{site}: {title}\"}")
             }
             for (field, value) in object.sorted(by: { $0.key < $1.key }) {
-                guard !field.isEmpty else { throw OptionError(option: "set", "has an empty field name") }
+                guard !field.isEmpty else { throw OptionError(option: Option.set.name, "has an empty field name") }
                 if let text = value.stringValue {
                     do {
                         sets.append((field, .template(try Self.parseTemplate(text))))
                     } catch let error as TemplateError {
-                        throw OptionError(option: "set", "has a bad template for \"\(field)\": \(error.reason)")
+                        throw OptionError(option: Option.set.name, "has a bad template for \"\(field)\": \(error.reason)")
                     }
                 } else {
                     sets.append((field, .json(value)))

@@ -28,21 +28,8 @@ public struct LeftoverCleaner: Transform {
             A repeated title is a line equal to the title or differing in a few words (captions), or the title \
             glued to the first words of a paragraph («…شودبه گزارش»). Each rule can be switched off.
             """,
-        options: [
-            OptionSpec("endMarkers", .boolean, default: true, "Drop end markers («انتهای پیام») and everything after them."),
-            OptionSpec("metaLines", .boolean, default: true,
-                       "Read published, newsId and category from labelled meta lines and date lines, then drop those lines."),
-            OptionSpec("repeatedTitles", .boolean, default: true,
-                       "Drop repeats of the title (and pre-title, and the lead in the body); split a title glued to a paragraph."),
-            OptionSpec("headings", .boolean, default: true,
-                       "Drop comment-form, sharing and sidebar headings; those that close an article drop what follows them too."),
-            OptionSpec("headlineRuns", .integer(minimum: 0), default: 3,
-                       "Drop a run of at least this many short lines without a full stop at the end of the body (unrelated headlines); 0 switches it off."),
-            OptionSpec("bold", .boolean, default: true, "Remove `**` bold markers."),
-            OptionSpec("pretitle", .boolean, default: true, "Tell a pre-title ending in «:» from the title below it."),
-            OptionSpec("language", .boolean, default: true, "Set `language` (\"fa\" for Persian text) when the record has none."),
-            OptionSpec("timeZone", .string, default: "Asia/Tehran", "IANA time zone of date lines written without an offset."),
-        ]
+        options: [Option.endMarkers.spec, Option.metaLines.spec, Option.repeatedTitles.spec, Option.headings.spec, Option.headlineRuns.spec,
+                  Option.bold.spec, Option.pretitle.spec, Option.language.spec, Option.timeZone.spec]
     )
 
     public let endMarkers: Bool
@@ -55,18 +42,36 @@ public struct LeftoverCleaner: Transform {
     public let setsLanguage: Bool
     let dates: ArticleDate
 
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let endMarkers: OptionKey<Bool> = .boolean("endMarkers", default: true, "Drop end markers («انتهای پیام») and everything after them.")
+        static let metaLines: OptionKey<Bool> = .boolean(
+            "metaLines", default: true, "Read published, newsId and category from labelled meta lines and date lines, then drop those lines.")
+        static let repeatedTitles: OptionKey<Bool> = .boolean(
+            "repeatedTitles", default: true, "Drop repeats of the title (and pre-title, and the lead in the body); split a title glued to a paragraph.")
+        static let headings: OptionKey<Bool> = .boolean(
+            "headings", default: true, "Drop comment-form, sharing and sidebar headings; those that close an article drop what follows them too.")
+        static let headlineRuns: OptionKey<Int> = .integer(
+            "headlineRuns", minimum: 0, default: 3,
+            "Drop a run of at least this many short lines without a full stop at the end of the body (unrelated headlines); 0 switches it off.")
+        static let bold: OptionKey<Bool> = .boolean("bold", default: true, "Remove `**` bold markers.")
+        static let pretitle: OptionKey<Bool> = .boolean("pretitle", default: true, "Tell a pre-title ending in «:» from the title below it.")
+        static let language: OptionKey<Bool> = .boolean("language", default: true, "Set `language` (\"fa\" for Persian text) when the record has none.")
+        static let timeZone: OptionKey<String> = .string("timeZone", default: "Asia/Tehran", "IANA time zone of date lines written without an offset.")
+    }
+
     public init(options: PluginOptions) throws {
-        endMarkers = options.bool("endMarkers") ?? true
-        metaLines = options.bool("metaLines") ?? true
-        repeatedTitles = options.bool("repeatedTitles") ?? true
-        headings = options.bool("headings") ?? true
-        headlineRun = options.integer("headlineRuns") ?? 3
-        bold = options.bool("bold") ?? true
-        pretitles = options.bool("pretitle") ?? true
-        setsLanguage = options.bool("language") ?? true
-        let zoneName = options.string("timeZone") ?? "Asia/Tehran"
+        endMarkers = options[Option.endMarkers]
+        metaLines = options[Option.metaLines]
+        repeatedTitles = options[Option.repeatedTitles]
+        headings = options[Option.headings]
+        headlineRun = options[Option.headlineRuns]
+        bold = options[Option.bold]
+        pretitles = options[Option.pretitle]
+        setsLanguage = options[Option.language]
+        let zoneName = options[Option.timeZone]
         guard let zone = TimeZone(identifier: zoneName) else {
-            throw OptionError(option: "timeZone", "is \"\(zoneName)\", not a time zone of the tz database (such as \"Asia/Tehran\")")
+            throw OptionError(option: Option.timeZone.name, "is \"\(zoneName)\", not a time zone of the tz database (such as \"Asia/Tehran\")")
         }
         dates = ArticleDate(timeZone: zone)
     }

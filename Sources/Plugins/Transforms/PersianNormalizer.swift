@@ -16,25 +16,8 @@ public struct PersianNormalizer: Transform {
             lexicon built from hazm's word and verb lists (MIT) and affix rules: «میآید» → «می‌آید», \
             «سرزمینهای» → «سرزمین‌های»; a word the lexicon knows glued («بهتر») stays.
             """,
-        options: [
-            OptionSpec("fields", .stringList, default: .array(["title", "pretitle", "lead", "body"].map(JSONValue.string)),
-                       "The fields to normalise; missing fields and fields that are not strings are skipped."),
-            OptionSpec("letters", .boolean, default: true,
-                       "Arabic ي ى → ی, ك → ک and presentation forms → base letters; ة ۀ ؤ أ إ ء are kept."),
-            OptionSpec("digits", .choice(PersianText.DigitStyle.allCases.map(\.rawValue)), default: "keep",
-                       "Write digits as found (keep), as Persian ۰–۹ (persian) or as ASCII 0–9 (ascii)."),
-            OptionSpec("tatweel", .boolean, default: true, "Remove tatweel (U+0640)."),
-            OptionSpec("diacritics", .boolean, default: false, "Remove the harakat U+064B–U+0652."),
-            OptionSpec("directionMarks", .boolean, default: true, "Remove left-to-right and right-to-left marks (U+200E, U+200F)."),
-            OptionSpec("spaces", .boolean, default: true,
-                       "Turn NBSP into a space, collapse runs of spaces and trim lines; line breaks stay."),
-            OptionSpec("punctuationSpacing", .boolean, default: true,
-                       "No space before . : ! ، ؛ ؟ » ) ] }, none after « ( [ {, one after the closing marks; decimals, times and URLs untouched."),
-            OptionSpec("zwnj", .boolean, default: true,
-                       "Collapse repeated ZWNJs, drop them at word edges, and join spaced forms («می روم» → «می‌روم», «کتاب ها» → «کتاب‌ها»)."),
-            OptionSpec("restoreZwnj", .boolean, default: true,
-                       "Restore lost ZWNJs in glued words from a lexicon and affix rules («میآید» → «می‌آید», «گفتوگو» → «گفت‌وگو»)."),
-        ]
+        options: [Option.fields.spec, Option.letters.spec, Option.digits.spec, Option.tatweel.spec, Option.diacritics.spec,
+                  Option.directionMarks.spec, Option.spaces.spec, Option.punctuationSpacing.spec, Option.zwnj.spec, Option.restoreZwnj.spec]
     )
 
     /// The fields to normalise.
@@ -49,21 +32,42 @@ public struct PersianNormalizer: Transform {
     public let zwnj: Bool
     public let restoreZwnj: Bool
 
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let fields: OptionKey<[String]> = .strings(
+            "fields", default: ["title", "pretitle", "lead", "body"], "The fields to normalise; missing fields and fields that are not strings are skipped.")
+        static let letters: OptionKey<Bool> = .boolean(
+            "letters", default: true, "Arabic ي ى → ی, ك → ک and presentation forms → base letters; ة ۀ ؤ أ إ ء are kept.")
+        static let digits: OptionKey<PersianText.DigitStyle> = .choice(
+            "digits", default: .keep, "Write digits as found (keep), as Persian ۰–۹ (persian) or as ASCII 0–9 (ascii).")
+        static let tatweel: OptionKey<Bool> = .boolean("tatweel", default: true, "Remove tatweel (U+0640).")
+        static let diacritics: OptionKey<Bool> = .boolean("diacritics", default: false, "Remove the harakat U+064B–U+0652.")
+        static let directionMarks: OptionKey<Bool> = .boolean(
+            "directionMarks", default: true, "Remove left-to-right and right-to-left marks (U+200E, U+200F).")
+        static let spaces: OptionKey<Bool> = .boolean(
+            "spaces", default: true, "Turn NBSP into a space, collapse runs of spaces and trim lines; line breaks stay.")
+        static let punctuationSpacing: OptionKey<Bool> = .boolean(
+            "punctuationSpacing", default: true,
+            "No space before . : ! ، ؛ ؟ » ) ] }, none after « ( [ {, one after the closing marks; decimals, times and URLs untouched.")
+        static let zwnj: OptionKey<Bool> = .boolean(
+            "zwnj", default: true,
+            "Collapse repeated ZWNJs, drop them at word edges, and join spaced forms («می روم» → «می‌روم», «کتاب ها» → «کتاب‌ها»).")
+        static let restoreZwnj: OptionKey<Bool> = .boolean(
+            "restoreZwnj", default: true,
+            "Restore lost ZWNJs in glued words from a lexicon and affix rules («میآید» → «می‌آید», «گفتوگو» → «گفت‌وگو»).")
+    }
+
     public init(options: PluginOptions) throws {
-        fields = options.strings("fields") ?? ["title", "pretitle", "lead", "body"]
-        let digitName = options.string("digits") ?? "keep"
-        guard let style = PersianText.DigitStyle(rawValue: digitName) else {
-            throw OptionError(option: "digits", "is \"\(digitName)\", not one of keep, persian, ascii")
-        }
-        digits = style
-        letters = options.bool("letters") ?? true
-        tatweel = options.bool("tatweel") ?? true
-        diacritics = options.bool("diacritics") ?? false
-        directionMarks = options.bool("directionMarks") ?? true
-        spaces = options.bool("spaces") ?? true
-        punctuationSpacing = options.bool("punctuationSpacing") ?? true
-        zwnj = options.bool("zwnj") ?? true
-        restoreZwnj = options.bool("restoreZwnj") ?? true
+        fields = options[Option.fields]
+        digits = options[Option.digits]
+        letters = options[Option.letters]
+        tatweel = options[Option.tatweel]
+        diacritics = options[Option.diacritics]
+        directionMarks = options[Option.directionMarks]
+        spaces = options[Option.spaces]
+        punctuationSpacing = options[Option.punctuationSpacing]
+        zwnj = options[Option.zwnj]
+        restoreZwnj = options[Option.restoreZwnj]
     }
 
     public func apply(to record: Record, context: RunContext) async throws -> Record? {

@@ -22,14 +22,7 @@ public struct RecordFilter: Transform {
             A record with no `language` fails a `language` rule, and one with no readable `published` fails a \
             date window.
             """,
-        options: [
-            OptionSpec("include", .any, "Object of field → pattern or list of patterns: every field named must match one of its patterns."),
-            OptionSpec("exclude", .any, "Object of field → pattern or list of patterns: a record is dropped when any of them matches."),
-            OptionSpec("language", .stringList, "Language codes to keep (the record's `language` field), such as [\"fa\"]."),
-            OptionSpec("minLength", .any, "Object of field → minimum length in unicode scalars, white space at the ends not counted."),
-            OptionSpec("since", .string, formerly: ["publishedAfter"], TimeBound.sinceSummary + " Compared with the record's published date."),
-            OptionSpec("until", .string, formerly: ["publishedBefore"], TimeBound.untilSummary),
-        ]
+        options: [Option.include.spec, Option.exclude.spec, Option.language.spec, Option.minLength.spec, Option.since.spec, Option.until.spec]
     )
 
     /// One pattern of an include or exclude rule. `@unchecked`: a compiled `Regex` is immutable and
@@ -48,27 +41,40 @@ public struct RecordFilter: Transform {
     let publishedAfter: Date?
     let publishedBefore: Date?
 
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let include: OptionKey<JSONValue?> = .any(
+            "include", "Object of field → pattern or list of patterns: every field named must match one of its patterns.")
+        static let exclude: OptionKey<JSONValue?> = .any(
+            "exclude", "Object of field → pattern or list of patterns: a record is dropped when any of them matches.")
+        static let language: OptionKey<[String]?> = .strings("language", "Language codes to keep (the record's `language` field), such as [\"fa\"].")
+        static let minLength: OptionKey<JSONValue?> = .any(
+            "minLength", "Object of field → minimum length in unicode scalars, white space at the ends not counted.")
+        static let since = TimeBound.since("Compared with the record's published date.", formerly: ["publishedAfter"])
+        static let until = TimeBound.until(formerly: ["publishedBefore"])
+    }
+
     public init(options: PluginOptions) throws {
-        include = try Self.rules(options["include"], option: "include")
-        exclude = try Self.rules(options["exclude"], option: "exclude")
-        languages = options.strings("language").map { Set($0.map { $0.lowercased() }) }
+        include = try Self.rules(options[Option.include], option: Option.include.name)
+        exclude = try Self.rules(options[Option.exclude], option: Option.exclude.name)
+        languages = options[Option.language].map { Set($0.map { $0.lowercased() }) }
         for code in languages ?? [] {
-            if let problem = Self.problem(withLanguageCode: code) { throw OptionError(option: "language", problem) }
+            if let problem = Self.problem(withLanguageCode: code) { throw OptionError(option: Option.language.name, problem) }
         }
         var lengths: [(String, Int)] = []
-        if let value = options["minLength"], !value.isNull {
+        if let value = options[Option.minLength], !value.isNull {
             guard let object = value.objectValue else {
-                throw OptionError(option: "minLength", "must be an object of field → minimum length, such as {\"body\": 500}")
+                throw OptionError(option: Option.minLength.name, "must be an object of field → minimum length, such as {\"body\": 500}")
             }
             for (field, length) in object.sorted(by: { $0.key < $1.key }) {
                 guard let length = length.integerValue, length >= 0 else {
-                    throw OptionError(option: "minLength", "gives \"\(field)\" \(length.typeDescription), not a length of 0 or more")
+                    throw OptionError(option: Option.minLength.name, "gives \"\(field)\" \(length.typeDescription), not a length of 0 or more")
                 }
                 lengths.append((field, length))
             }
         }
         minimumLengths = lengths
-        (publishedAfter, publishedBefore) = try TimeBound.window(options)
+        (publishedAfter, publishedBefore) = try TimeBound.window(since: options[Option.since], until: options[Option.until])
     }
 
     /// Why `code` is not a language code records carry (ISO 639: `fa`, `de`, `pt-br`), as a clause,
