@@ -22,11 +22,7 @@ public struct CorpusSource: Source {
             their document, so no fetcher runs. The charset is taken from a byte-order mark, else UTF-8, unless \
             `charset` names one.
             """,
-        options: [
-            OptionSpec("glob", .stringList, required: true, "A glob pattern or a list of them, such as \"corpus/*.txt\"."),
-            OptionSpec("allowEmpty", .boolean, default: false, "Accept patterns that match no file instead of failing."),
-            OptionSpec("charset", .string, "The files' charset when it is not UTF-8 (such as \"windows-1256\")."),
-        ]
+        options: [Option.glob.spec, FileSource.Option.allowEmpty.spec, Option.charset.spec]
     )
 
     /// The file matching, shared with the `files` source.
@@ -41,11 +37,17 @@ public struct CorpusSource: Source {
         set { files.baseDirectory = newValue }
     }
 
+    /// The options, each declared once (``OptionKey``); `glob` and `allowEmpty` are read by the `files` source.
+    enum Option {
+        static let glob: OptionKey<[String]> = .strings("glob", required: true, "A glob pattern or a list of them, such as \"corpus/*.txt\".")
+        static let charset: OptionKey<String?> = .string("charset", "The files' charset when it is not UTF-8 (such as \"windows-1256\").")
+    }
+
     public init(options: PluginOptions) throws {
         files = try FileSource(options: options)
-        charset = options.string("charset")
+        charset = options[Option.charset]
         if let charset, TextDecoding.canonicalCharset(for: charset) == nil {
-            throw OptionError(option: "charset", "is \"\(charset)\", which this system cannot decode")
+            throw OptionError(option: Option.charset.name, "is \"\(charset)\", which this system cannot decode")
         }
     }
 

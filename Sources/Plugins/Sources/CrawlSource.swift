@@ -26,15 +26,8 @@ public struct CrawlSource: Source {
             the last depth are only checked against robots.txt and sent unfetched: the pipeline's \
             fetcher gets them, once even when another source sends them too.
             """,
-        options: [
-            OptionSpec("seeds", .stringList, required: true, "Where the crawl starts (http or https URLs)."),
-            OptionSpec("follow", .stringList, default: [], "Follow only links matching one of these regular expressions (all, when empty)."),
-            OptionSpec("include", .stringList, default: [], "Send only pages matching one of these regular expressions (all, when empty)."),
-            OptionSpec("exclude", .stringList, default: [], "Never follow or send pages matching one of these regular expressions."),
-            OptionSpec("maxDepth", .integer(minimum: 0, maximum: 50), default: 2, "Links followed from a seed (0: the seeds only)."),
-            OptionSpec("limit", .integer(minimum: 1), default: 1000, formerly: ["maxPages"], "At most this many pages are fetched or sent."),
-            OptionSpec("sameSite", .boolean, default: true, "Stay on the seeds' hosts (www. ignored)."),
-        ] + HTTPFetcher.sourceOptions(timeout: 30, documents: "page")
+        options: [Option.seeds.spec, Option.follow.spec, Option.include.spec, Option.exclude.spec, Option.maxDepth.spec, Option.limit.spec,
+                  Option.sameSite.spec] + HTTPFetcher.sourceOptions(timeout: 30, documents: "page")
     )
 
     let seeds: [String]
@@ -48,27 +41,38 @@ public struct CrawlSource: Source {
     /// retries and charset decoding hold for crawling as for any pipeline.
     let fetcher: HTTPFetcher
 
+    /// The options, each declared once (``OptionKey``); the download options are the `http` fetcher's.
+    enum Option {
+        static let seeds: OptionKey<[String]> = .strings("seeds", required: true, "Where the crawl starts (http or https URLs).")
+        static let follow: OptionKey<[String]> = .strings("follow", "Follow only links matching one of these regular expressions (all, when empty).")
+        static let include: OptionKey<[String]> = .strings("include", "Send only pages matching one of these regular expressions (all, when empty).")
+        static let exclude: OptionKey<[String]> = .strings("exclude", "Never follow or send pages matching one of these regular expressions.")
+        static let maxDepth: OptionKey<Int> = .integer("maxDepth", minimum: 0, maximum: 50, default: 2, "Links followed from a seed (0: the seeds only).")
+        static let limit: OptionKey<Int> = .integer("limit", minimum: 1, default: 1000, formerly: ["maxPages"], "At most this many pages are fetched or sent.")
+        static let sameSite: OptionKey<Bool> = .boolean("sameSite", default: true, "Stay on the seeds' hosts (www. ignored).")
+    }
+
     public init(options: PluginOptions) throws {
-        seeds = (options.strings("seeds") ?? []).map(CanonicalURL.canonical)
-        guard !seeds.isEmpty else { throw OptionError(option: "seeds", "is empty: give at least one URL") }
+        seeds = options[Option.seeds].map(CanonicalURL.canonical)
+        guard !seeds.isEmpty else { throw OptionError(option: Option.seeds.name, "is empty: give at least one URL") }
         for seed in seeds where !(seed.hasPrefix("http://") || seed.hasPrefix("https://")) {
-            throw OptionError(option: "seeds", "has \"\(seed)\", which is not an http or https URL")
+            throw OptionError(option: Option.seeds.name, "has \"\(seed)\", which is not an http or https URL")
         }
-        func patterns(_ name: String) throws -> [NSRegularExpression] {
-            try (options.strings(name) ?? []).map { pattern in
+        func patterns(_ key: OptionKey<[String]>) throws -> [NSRegularExpression] {
+            try options[key].map { pattern in
                 do {
                     return try NSRegularExpression(pattern: pattern)
                 } catch {
-                    throw OptionError(option: name, "has \"\(pattern)\", which is not a valid regular expression")
+                    throw OptionError(option: key.name, "has \"\(pattern)\", which is not a valid regular expression")
                 }
             }
         }
-        follow = try patterns("follow")
-        include = try patterns("include")
-        exclude = try patterns("exclude")
-        maxDepth = options.integer("maxDepth") ?? 2
-        limit = options.integer("limit") ?? 1000
-        sameSite = options.bool("sameSite") ?? true
+        follow = try patterns(Option.follow)
+        include = try patterns(Option.include)
+        exclude = try patterns(Option.exclude)
+        maxDepth = options[Option.maxDepth]
+        limit = options[Option.limit]
+        sameSite = options[Option.sameSite]
         fetcher = try HTTPFetcher(sourceOptions: options, defaultTimeout: 30, maxBytes: HTTPFetcher.defaultMaxBytes)
     }
 

@@ -30,10 +30,7 @@ public struct FileSource: Source {
             of directories. Matches are sorted and duplicates removed. A pattern that matches no file \
             is an error unless `allowEmpty` is true.
             """,
-        options: [
-            OptionSpec("glob", .stringList, required: true, "A glob pattern or a list of them, such as \"pages/**/*.html\"."),
-            OptionSpec("allowEmpty", .boolean, default: false, "Accept patterns that match no file instead of failing."),
-        ]
+        options: [Option.glob.spec, Option.allowEmpty.spec]
     )
 
     /// The patterns, as given.
@@ -45,16 +42,22 @@ public struct FileSource: Source {
     /// ``produce(into:context:)``. Set by tests, which must not change the process's directory.
     var baseDirectory: String?
 
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let glob: OptionKey<[String]> = .strings("glob", required: true, "A glob pattern or a list of them, such as \"pages/**/*.html\".")
+        static let allowEmpty: OptionKey<Bool> = .boolean("allowEmpty", default: false, "Accept patterns that match no file instead of failing.")
+    }
+
     public init(options: PluginOptions) throws {
-        let patterns = options.strings("glob") ?? []
+        let patterns = options[Option.glob]
         guard !patterns.isEmpty else {
-            throw OptionError(option: "glob", "needs at least one pattern, such as \"pages/**/*.html\"")
+            throw OptionError(option: Option.glob.name, "needs at least one pattern, such as \"pages/**/*.html\"")
         }
         if patterns.contains(where: { $0.isEmpty }) {
-            throw OptionError(option: "glob", "has an empty pattern")
+            throw OptionError(option: Option.glob.name, "has an empty pattern")
         }
         self.patterns = patterns
-        self.allowsEmpty = options.bool("allowEmpty") ?? false
+        self.allowsEmpty = options[Option.allowEmpty]
     }
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {

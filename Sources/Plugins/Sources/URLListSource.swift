@@ -24,10 +24,7 @@ public struct URLListSource: Source {
             file, blank lines and lines starting with `#` are skipped. Every URL must be absolute \
             http, https or file.
             """,
-        options: [
-            OptionSpec("urls", .stringList, "A URL or a list of URLs (http, https or file)."),
-            OptionSpec("file", .string, "A text file with one URL per line; `#` starts a comment line. Relative to the current directory; \"-\" (or /dev/stdin) reads standard input, checked line by line as it comes."),
-        ]
+        options: [Option.urls.spec, Option.file.spec]
     )
 
     /// The URLs given inline, checked.
@@ -37,19 +34,26 @@ public struct URLListSource: Source {
     /// The schemes of the URLs given inline; unknown when a list file is read too.
     public var urlSchemes: Set<String>? { file == nil ? Set(urls.map(Pipeline.scheme(of:))) : nil }
 
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let urls: OptionKey<[String]?> = .strings("urls", "A URL or a list of URLs (http, https or file).")
+        static let file: OptionKey<String?> = .string(
+            "file", "A text file with one URL per line; `#` starts a comment line. Relative to the current directory; \"-\" (or /dev/stdin) reads standard input, checked line by line as it comes.")
+    }
+
     public init(options: PluginOptions) throws {
-        let urls = options.strings("urls") ?? []
-        let file = options.string("file")
+        let urls = options[Option.urls] ?? []
+        let file = options[Option.file]
         if let file, file.trimmingWhitespace().isEmpty {
-            throw OptionError(option: "file", "is empty (give the path of a text file with one URL per line)")
+            throw OptionError(option: Option.file.name, "is empty (give the path of a text file with one URL per line)")
         }
         if urls.isEmpty && file == nil {
-            throw OptionError(option: "urls", "is required unless \"file\" is given (give a URL, a list of URLs, or a file with one URL per line)")
+            throw OptionError(option: Option.urls.name, "is required unless \"file\" is given (give a URL, a list of URLs, or a file with one URL per line)")
         }
         self.urls = try urls.map { entry in
             let url = entry.trimmingWhitespace()
             if let problem = Self.problem(with: url) {
-                throw OptionError(option: "urls", "has a bad URL \"\(entry)\": it \(problem)")
+                throw OptionError(option: Option.urls.name, "has a bad URL \"\(entry)\": it \(problem)")
             }
             return url
         }

@@ -10,25 +10,28 @@ public struct URLPatternSource: Source {
         id: "pattern",
         kind: .source,
         summary: "URLs from a template with a counter, such as an archive's numbered pages.",
-        options: [
-            OptionSpec("template", .string, required: true, "A URL with {n} where the number goes."),
-            OptionSpec("from", .integer(minimum: 0), default: 1, "The first number."),
-            OptionSpec("to", .integer(minimum: 0), required: true, "The last number (included)."),
-            OptionSpec("step", .integer(minimum: 1), default: 1, "How much the number grows each time."),
-        ]
+        options: [Option.template.spec, Option.from.spec, Option.to.spec, Option.step.spec]
     )
 
     let template: String
     public var urlSchemes: Set<String>? { [Pipeline.scheme(of: template)] }
     let numbers: StrideThrough<Int>
 
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let template: OptionKey<String?> = .string("template", required: true, "A URL with {n} where the number goes.")
+        static let from: OptionKey<Int> = .integer("from", minimum: 0, default: 1, "The first number.")
+        static let to: OptionKey<Int?> = .integer("to", minimum: 0, required: true, "The last number (included).")
+        static let step: OptionKey<Int> = .integer("step", minimum: 1, default: 1, "How much the number grows each time.")
+    }
+
     public init(options: PluginOptions) throws {
-        template = options.string("template") ?? ""
-        guard template.contains("{n}") else { throw OptionError(option: "template", "has no {n} to put the number in") }
-        let from = options.integer("from") ?? 1
-        let to = options.integer("to") ?? from
-        guard to >= from else { throw OptionError(option: "to", "is \(to), less than \"from\" (\(from))") }
-        numbers = stride(from: from, through: to, by: options.integer("step") ?? 1)
+        template = options[Option.template] ?? ""
+        guard template.contains("{n}") else { throw OptionError(option: Option.template.name, "has no {n} to put the number in") }
+        let from = options[Option.from]
+        let to = options[Option.to] ?? from
+        guard to >= from else { throw OptionError(option: Option.to.name, "is \(to), less than \"from\" (\(from))") }
+        numbers = stride(from: from, through: to, by: options[Option.step])
     }
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {
