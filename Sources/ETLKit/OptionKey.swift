@@ -151,3 +151,51 @@ extension OptionKey where Value: RawRepresentable & CaseIterable, Value.RawValue
              fallback: value) { $0.stringValue.flatMap(Value.init(rawValue:)) }
     }
 }
+
+extension OptionSpec.ValueType {
+    /// What is wrong with `value` as a value of this type, as a clause ("must be an integer ≥ 1"),
+    /// or nil when it fits. The loader reports the same problems with the value's place in the file.
+    public func problem(with value: JSONValue) -> String? {
+        switch self {
+        case .string:
+            return value.stringValue == nil ? "must be a string" : nil
+        case .integer(let minimum, let maximum):
+            guard let integer = value.integerValue else { return "must be an integer" }
+            if let minimum, integer < minimum { return "must be an integer ≥ \(minimum), not \(integer)" }
+            if let maximum, integer > maximum { return "must be an integer ≤ \(maximum), not \(integer)" }
+            return nil
+        case .number(let minimum, let maximum):
+            guard let number = value.doubleValue else { return "must be a number" }
+            if let minimum, number < minimum { return "must be a number ≥ \(minimum), not \(number)" }
+            if let maximum, number > maximum { return "must be a number ≤ \(maximum), not \(number)" }
+            return nil
+        case .boolean:
+            return value.boolValue == nil ? "must be true or false" : nil
+        case .choice(let choices):
+            guard let text = value.stringValue, choices.contains(text) else { return "must be \(description)" }
+            return nil
+        case .stringList:
+            if value.stringValue != nil { return nil }
+            guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else { return "must be a string or a list of strings" }
+            return nil
+        case .stringMap:
+            guard let object = value.objectValue, object.values.allSatisfy({ $0.stringValue != nil }) else { return "must be an object of strings" }
+            return nil
+        case .any:
+            return nil
+        }
+    }
+}
+
+extension PluginOptions {
+    /// The options themselves, once each value given for one of `specs` fits its declared type and
+    /// range: what a plugin built by hand (not by the loader, which checks every option) calls
+    /// where an out-of-range value would do harm (a concurrency of 0).
+    public func checking(_ specs: [OptionSpec]) throws(OptionError) -> PluginOptions {
+        for spec in specs {
+            guard let value = self[spec.name], !value.isNull else { continue }
+            if let problem = spec.type.problem(with: value) { throw OptionError(option: spec.name, problem) }
+        }
+        return self
+    }
+}

@@ -63,24 +63,52 @@ public struct HTTPFetcher: Fetcher {
             With a pipeline "state", a page fetched before is asked for with If-None-Match / \
             If-Modified-Since, and a 304 counts as unchanged, not as a failure.
             """,
-        options: [
-            OptionSpec("concurrency", .integer(minimum: 1, maximum: 1024), default: .integer(32), "Transfers in progress at once, all hosts together."),
-            OptionSpec("perHost", .integer(minimum: 1, maximum: 64), default: .integer(1), "Transfers in progress at once to one host (polite default: one); further requests to the host wait in a queue that timeouts do not count."),
-            OptionSpec("delay", .number(minimum: 0, maximum: 3600), default: .number(1), "Least seconds between the starts of two requests to one host (0 for none); a longer robots.txt Crawl-delay wins."),
-            OptionSpec("robots", .boolean, default: .bool(true), "Read each origin's robots.txt once and refuse the URLs it disallows for our user agent, without requesting them."),
-            OptionSpec("maxCrawlDelay", .number(minimum: 0, maximum: 3600), default: .number(30), "Largest robots.txt Crawl-delay obeyed, in seconds; a longer one is cut to this."),
-            OptionSpec("retries", .integer(minimum: 0, maximum: 100), default: .integer(3), "Retries after a network failure, a timeout or a 429, 500, 502, 503 or 504 response (0 for none)."),
-            OptionSpec("backoff", .number(minimum: 0, maximum: 3600), default: .number(1), "Seconds before the first retry, doubled for each further one (±20% jitter, at most 60)."),
-            OptionSpec("maxRetryAfter", .number(minimum: 0, maximum: 86400), default: .number(120), "Longest Retry-After obeyed, in seconds; a response asking for longer ends the fetch."),
-            OptionSpec("connectTimeout", .number(minimum: 0.001), default: .number(10), "Seconds allowed to open a connection."),
-            OptionSpec("timeout", .number(minimum: 0.001), default: .number(30), "Seconds allowed for one request's whole transfer (each redirect is a request of its own)."),
-            OptionSpec("maxRedirects", .integer(minimum: 0, maximum: 100), default: .integer(10), "Redirects followed before the fetch fails. Each is a request of its own, spaced by delay and checked against robots.txt of its host; a loop, or a target that is not http(s), fails at once."),
-            OptionSpec("maxBytes", .integer(minimum: 1), default: .integer(defaultMaxBytes), "Largest body accepted, in bytes after decompression; a larger one fails the fetch."),
-            OptionSpec("userAgent", .string, default: .string(defaultUserAgent), "The User-Agent header sent with every request."),
-            OptionSpec("allowPrivate", .stringList, default: .array([]), "Host names, addresses and networks (10.0.0.0/8, fd00::/8) that may be reached on loopback, private or link-local addresses. Without it only the hosts the pipeline's sources or URL lists name may be, and never on link-local ones; the address is checked after DNS, on every redirect."),
-            OptionSpec("headers", .stringMap, default: .object([:]), "Extra request headers, name to value; they replace the defaults of the same name (such as Accept)."),
-        ]
+        options: [Option.concurrency.spec, Option.perHost.spec, Option.delay.spec, Option.robots.spec, Option.maxCrawlDelay.spec,
+                  Option.retries.spec, Option.backoff.spec, Option.maxRetryAfter.spec, Option.connectTimeout.spec, Option.timeout.spec,
+                  Option.maxRedirects.spec, Option.maxBytes.spec, Option.userAgent.spec, Option.allowPrivate.spec, Option.headers.spec]
     )
+
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let concurrency: OptionKey<Int> = .integer(
+            "concurrency", minimum: 1, maximum: 1024, default: 32, "Transfers in progress at once, all hosts together.")
+        static let perHost: OptionKey<Int> = .integer(
+            "perHost", minimum: 1, maximum: 64, default: 1,
+            "Transfers in progress at once to one host (polite default: one); further requests to the host wait in a queue that timeouts do not count.")
+        static let delay: OptionKey<Double> = .number(
+            "delay", minimum: 0, maximum: 3600, default: 1,
+            "Least seconds between the starts of two requests to one host (0 for none); a longer robots.txt Crawl-delay wins.")
+        static let robots: OptionKey<Bool> = .boolean(
+            "robots", default: true,
+            "Read each origin's robots.txt once and refuse the URLs it disallows for our user agent, without requesting them.")
+        static let maxCrawlDelay: OptionKey<Double> = .number(
+            "maxCrawlDelay", minimum: 0, maximum: 3600, default: 30, "Largest robots.txt Crawl-delay obeyed, in seconds; a longer one is cut to this.")
+        static let retries: OptionKey<Int> = .integer(
+            "retries", minimum: 0, maximum: 100, default: 3,
+            "Retries after a network failure, a timeout or a 429, 500, 502, 503 or 504 response (0 for none).")
+        static let backoff: OptionKey<Double> = .number(
+            "backoff", minimum: 0, maximum: 3600, default: 1,
+            "Seconds before the first retry, doubled for each further one (±20% jitter, at most 60).")
+        static let maxRetryAfter: OptionKey<Double> = .number(
+            "maxRetryAfter", minimum: 0, maximum: 86400, default: 120,
+            "Longest Retry-After obeyed, in seconds; a response asking for longer ends the fetch.")
+        static let connectTimeout: OptionKey<Double> = .number(
+            "connectTimeout", minimum: 0.001, default: 10, "Seconds allowed to open a connection.")
+        static let timeout: OptionKey<Double> = .number(
+            "timeout", minimum: 0.001, default: 30,
+            "Seconds allowed for one request's whole transfer (each redirect is a request of its own).")
+        static let maxRedirects: OptionKey<Int> = .integer(
+            "maxRedirects", minimum: 0, maximum: 100, default: 10,
+            "Redirects followed before the fetch fails. Each is a request of its own, spaced by delay and checked against robots.txt of its host; a loop, or a target that is not http(s), fails at once.")
+        static let maxBytes: OptionKey<Int> = .integer(
+            "maxBytes", minimum: 1, default: defaultMaxBytes, "Largest body accepted, in bytes after decompression; a larger one fails the fetch.")
+        static let userAgent: OptionKey<String> = .string("userAgent", default: defaultUserAgent, "The User-Agent header sent with every request.")
+        static let allowPrivate: OptionKey<[String]> = .strings(
+            "allowPrivate",
+            "Host names, addresses and networks (10.0.0.0/8, fd00::/8) that may be reached on loopback, private or link-local addresses. Without it only the hosts the pipeline's sources or URL lists name may be, and never on link-local ones; the address is checked after DNS, on every redirect.")
+        static let headers: OptionKey<[String: String]> = .stringMap(
+            "headers", "Extra request headers, name to value; they replace the defaults of the same name (such as Accept).")
+    }
 
     /// 20 MiB: larger than any real web page, small enough to keep a run's memory bounded.
     public static let defaultMaxBytes = 20 * 1024 * 1024
@@ -113,33 +141,36 @@ public struct HTTPFetcher: Fetcher {
     /// `robotsFailureLifetime`: how long an unreachable robots.txt keeps its host disallowed before
     /// it is read again.
     init(options: PluginOptions, robotsFailureLifetime: Duration) throws {
+        // The loader checked each value against its declaration; a fetcher built by hand (the
+        // sources' downloaders, tests) is checked here, so that no limit can be out of range.
+        let checked = try options.checking(Self.descriptor.options)
         var configuration = CurlMultiClient.Configuration()
-        configuration.concurrency = try Self.integer(options, "concurrency", default: 32, minimum: 1)
-        configuration.perHost = try Self.integer(options, "perHost", default: 1, minimum: 1)
-        configuration.connectTimeout = try Self.seconds(options, "connectTimeout", default: 10)
-        configuration.timeout = try Self.seconds(options, "timeout", default: 30)
-        maxRedirects = try Self.integer(options, "maxRedirects", default: 10, minimum: 0)
-        (allowedNetworks, allowedHosts) = try DestinationPolicy.allowances(options.strings("allowPrivate") ?? [])
-        configuration.maxBytes = try Self.integer(options, "maxBytes", default: Self.defaultMaxBytes, minimum: 1)
-        let userAgent = options.string("userAgent") ?? Self.defaultUserAgent
+        configuration.concurrency = checked[Option.concurrency]
+        configuration.perHost = checked[Option.perHost]
+        configuration.connectTimeout = checked[Option.connectTimeout]
+        configuration.timeout = checked[Option.timeout]
+        maxRedirects = checked[Option.maxRedirects]
+        (allowedNetworks, allowedHosts) = try DestinationPolicy.allowances(options[Option.allowPrivate])
+        configuration.maxBytes = checked[Option.maxBytes]
+        let userAgent = options[Option.userAgent]
         guard !Self.containsLineBreak(userAgent) else {
-            throw OptionError(option: "userAgent", "must not contain a line break")
+            throw OptionError(option: Option.userAgent.name, "must not contain a line break")
         }
         configuration.userAgent = userAgent
-        configuration.headerLines = try Self.headerLines(options.stringMap("headers") ?? [:])
+        configuration.headerLines = try Self.headerLines(options[Option.headers])
         configuration.isUnwantedMediaType = Self.isBinaryMediaType
-        configuration.delay = .seconds(try Self.nonNegativeSeconds(options, "delay", default: 1, maximum: 3600))
-        maxCrawlDelay = try Self.nonNegativeSeconds(options, "maxCrawlDelay", default: 30, maximum: 3600)
+        configuration.delay = .seconds(checked[Option.delay])
+        maxCrawlDelay = checked[Option.maxCrawlDelay]
         configuration.maxCrawlDelay = .seconds(maxCrawlDelay)
         client = CurlMultiClient(configuration: configuration)
         self.userAgent = userAgent
 
-        obeysRobots = options.bool("robots") ?? true
+        obeysRobots = options[Option.robots]
         self.robotsFailureLifetime = robotsFailureLifetime
         var retryPolicy = RetryPolicy()
-        retryPolicy.retries = try Self.integer(options, "retries", default: 3, minimum: 0)
-        retryPolicy.backoff = try Self.nonNegativeSeconds(options, "backoff", default: 1, maximum: 3600)
-        retryPolicy.maxRetryAfter = try Self.nonNegativeSeconds(options, "maxRetryAfter", default: 120, maximum: 86_400)
+        retryPolicy.retries = checked[Option.retries]
+        retryPolicy.backoff = checked[Option.backoff]
+        retryPolicy.maxRetryAfter = checked[Option.maxRetryAfter]
         self.retryPolicy = retryPolicy
     }
 
@@ -162,7 +193,7 @@ public struct HTTPFetcher: Fetcher {
         var fetcherOptions: [String: JSONValue] = [
             "retries": 2, "timeout": .number(defaultTimeout), "maxBytes": .integer(maxBytes),
         ]
-        for name in ["delay", "robots", "timeout", "userAgent", "allowPrivate"] {
+        for name in [Option.delay.name, Option.robots.name, Option.timeout.name, Option.userAgent.name, Option.allowPrivate.name] {
             if let value = options[name] { fetcherOptions[name] = value }
         }
         try self.init(options: PluginOptions(fetcherOptions))
@@ -472,23 +503,8 @@ public struct HTTPFetcher: Fetcher {
 
     /// An integer option; the loader has checked the declared range, this checks again for fetchers
     /// built directly from code.
-    private static func integer(_ options: PluginOptions, _ name: String, default defaultValue: Int, minimum: Int) throws -> Int {
-        let value = options.integer(name) ?? defaultValue
-        guard value >= minimum else { throw OptionError(option: name, "must be at least \(minimum)") }
-        return value
-    }
 
-    private static func nonNegativeSeconds(_ options: PluginOptions, _ name: String, default defaultValue: Double, maximum: Double) throws -> Double {
-        let value = options.double(name) ?? defaultValue
-        guard value >= 0, value <= maximum else { throw OptionError(option: name, "must be at least 0 and at most \(Int(maximum)) seconds") }
-        return value
-    }
 
-    private static func seconds(_ options: PluginOptions, _ name: String, default defaultValue: Double) throws -> Double {
-        let value = options.double(name) ?? defaultValue
-        guard value > 0, value <= 86_400 else { throw OptionError(option: name, "must be more than 0 and at most 86400 seconds") }
-        return value
-    }
 
     /// `Name: value` lines: the defaults, replaced or joined by the option's headers (names compared
     /// without case). Names must be HTTP tokens and values single lines.

@@ -21,12 +21,7 @@ public struct SelectExtractor: Transform {
             "tags": ".tags_title a", "images": "article img::attr(src)", "category": "xpath://ol[@class='breadcrumb']/li[last()]" } }. \
             Put it after "article" to correct what the generic extractor found, or use it alone.
             """,
-        options: [
-            OptionSpec("fields", .stringMap, default: .object([:]), "Field name to selector (CSS, or XPath after \"xpath:\")."),
-            OptionSpec("profile", .string, "A JSON file {\"fields\": {name: selector}} for one site or CMS; inline fields win."),
-            OptionSpec("lists", .stringList, default: ["tags", "authors", "images"], "Fields that take every match as a list."),
-            OptionSpec("timeZone", .string, default: "auto", "IANA time zone for dates without an offset; \"auto\" guesses from the site."),
-        ]
+        options: [Option.fields.spec, Option.profile.spec, Option.lists.spec, Option.timeZone.spec]
     )
 
     /// One field's compiled selector.
@@ -41,20 +36,29 @@ public struct SelectExtractor: Transform {
     package let lists: Set<String>
     package let timeZone: TimeZone?
 
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let fields: OptionKey<[String: String]> = .stringMap("fields", "Field name to selector (CSS, or XPath after \"xpath:\").")
+        static let profile: OptionKey<String?> = .string("profile", "A JSON file {\"fields\": {name: selector}} for one site or CMS; inline fields win.")
+        static let lists: OptionKey<[String]> = .strings("lists", default: ["tags", "authors", "images"], "Fields that take every match as a list.")
+        static let timeZone: OptionKey<String> = .string(
+            "timeZone", default: "auto", "IANA time zone for dates without an offset; \"auto\" guesses from the site.")
+    }
+
     public init(options: PluginOptions) throws {
         var selectorTexts: [String: String] = [:]
-        if let profile = options.string("profile") {
+        if let profile = options[Option.profile] {
             selectorTexts = try Self.loadProfile(profile)
         }
-        for (field, selector) in options.stringMap("fields") ?? [:] { selectorTexts[field] = selector }
-        guard !selectorTexts.isEmpty else { throw OptionError(option: "fields", "is empty and no profile is given: name at least one field") }
+        for (field, selector) in options[Option.fields] { selectorTexts[field] = selector }
+        guard !selectorTexts.isEmpty else { throw OptionError(option: Option.fields.name, "is empty and no profile is given: name at least one field") }
         selectors = try selectorTexts.sorted { $0.key < $1.key }.map { field, text in try Self.compile(field: field, selector: text) }
-        lists = Set(options.strings("lists") ?? ["tags", "authors", "images"])
-        let zone = options.string("timeZone") ?? "auto"
+        lists = Set(options[Option.lists])
+        let zone = options[Option.timeZone]
         if zone == "auto" {
             timeZone = nil
         } else {
-            guard let named = TimeZone(identifier: zone) else { throw OptionError(option: "timeZone", "is \"\(zone)\", not a tz database zone") }
+            guard let named = TimeZone(identifier: zone) else { throw OptionError(option: Option.timeZone.name, "is \"\(zone)\", not a tz database zone") }
             timeZone = named
         }
     }

@@ -48,10 +48,7 @@ public actor WARCSink: Sink {
             Only pages the http fetcher fetched have a transfer to archive: records of the files \
             source, for one, are not written.
             """,
-        options: [
-            OptionSpec("path", .string, required: true, "The files to write, with {n} where their five-digit number goes, such as \"out/crawl-{n}.warc.gz\" (.warc.gz: gzip per record; .warc: uncompressed)."),
-            OptionSpec("maxSize", .integer(minimum: 1024), default: .integer(defaultMaxSize), "Bytes after which a file is closed and the next one begun (a record is never split; one larger than this fills a file alone)."),
-        ]
+        options: [Option.path.spec, Option.maxSize.spec]
     )
 
     /// 1 GB, Common Crawl's and Heritrix's usual size.
@@ -81,27 +78,37 @@ public actor WARCSink: Sink {
     /// Every file this run wrote, in order (for the summary's log line and for tests).
     private(set) var writtenFiles: [String] = []
 
+    /// The options, each declared once (``OptionKey``).
+    enum Option {
+        static let path: OptionKey<String?> = .string(
+            "path", required: true,
+            "The files to write, with {n} where their five-digit number goes, such as \"out/crawl-{n}.warc.gz\" (.warc.gz: gzip per record; .warc: uncompressed).")
+        static let maxSize: OptionKey<Int> = .integer(
+            "maxSize", minimum: 1024, default: defaultMaxSize,
+            "Bytes after which a file is closed and the next one begun (a record is never split; one larger than this fills a file alone).")
+    }
+
     public init(options: PluginOptions) throws {
-        guard let path = options.string("path"), !path.isEmpty else {
-            throw OptionError(option: "path", "must name the files, such as \"out/crawl-{n}.warc.gz\"")
+        guard let path = options[Option.path], !path.isEmpty else {
+            throw OptionError(option: Option.path.name, "must name the files, such as \"out/crawl-{n}.warc.gz\"")
         }
         let name = OutputFile.fileName(of: path)
         guard let placeholder = name.range(of: "{n}") else {
-            throw OptionError(option: "path", "has no {n} in its file name for the file's number, such as \"out/crawl-{n}.warc.gz\"")
+            throw OptionError(option: Option.path.name, "has no {n} in its file name for the file's number, such as \"out/crawl-{n}.warc.gz\"")
         }
         guard name.components(separatedBy: "{n}").count == 2 else {
-            throw OptionError(option: "path", "has {n} more than once in its file name")
+            throw OptionError(option: Option.path.name, "has {n} more than once in its file name")
         }
         guard name.hasSuffix(".warc") || name.hasSuffix(".warc.gz") else {
-            throw OptionError(option: "path", "must end with .warc.gz (compressed) or .warc (uncompressed)")
+            throw OptionError(option: Option.path.name, "must end with .warc.gz (compressed) or .warc (uncompressed)")
         }
         self.path = path
         folder = OutputFile.parentDirectory(of: path)
         namePrefix = String(name[..<placeholder.lowerBound])
         nameSuffix = String(name[placeholder.upperBound...])
         compresses = name.hasSuffix(".gz")
-        maxSize = options.integer("maxSize") ?? Self.defaultMaxSize
-        guard maxSize >= 1024 else { throw OptionError(option: "maxSize", "must be at least 1024 bytes") }
+        maxSize = options[Option.maxSize]
+        guard maxSize >= 1024 else { throw OptionError(option: Option.maxSize.name, "must be at least 1024 bytes") }
     }
 
     public nonisolated var outputPath: String? { path }

@@ -28,17 +28,9 @@ public struct CDXSource: Source {
             crawl: { "use": "cdx", "server": "https://index.commoncrawl.org/CC-MAIN-2024-33-index", \
             "url": "*.example.ir", "filters": ["=status:200", "mime:text/html"] }.
             """,
-        options: [
-            OptionSpec("server", .string, required: true, "The CDX server's endpoint, such as \"https://index.commoncrawl.org/CC-MAIN-2024-33-index\" or a pywb collection's \"http://localhost:8080/my-web-archive/cdx\"."),
-            OptionSpec("url", .string, required: true, "The URL or pattern asked for: \"example.ir/news/*\", \"*.example.ir\"."),
-            OptionSpec("matchType", .choice(["exact", "prefix", "host", "domain"]), "How the server matches url (its default when not given: a pattern's own)."),
-            OptionSpec("filters", .stringList, default: [], "CDX filters sent as filter=…, such as \"=status:200\" or \"mime:text/html\"."),
-            OptionSpec("limit", .integer(minimum: 1), "Most index lines asked for (the server's limit=)."),
-            OptionSpec("pages", .integer(minimum: 1, maximum: 10_000), default: 1, "Result pages asked for (page=0, 1, …; Common Crawl's server pages large answers); stops at the first empty one."),
-            OptionSpec("archive", .string, default: .string(defaultArchive), "What a relative filename is appended to: where the WARC files are served."),
-            OptionSpec("mediaTypes", .stringList, default: ["text/html", "application/xhtml+xml"], "Media types of the pages sent, as the warc source's option."),
-            OptionSpec("maxBytes", .integer(minimum: 1), default: .integer(HTTPFetcher.defaultMaxBytes), "Largest record read, and largest body once decoded; larger ones are skipped."),
-        ] + HTTPFetcher.sourceOptions(timeout: 120, documents: "index page or record")
+        options: [Option.server.spec, Option.url.spec, Option.matchType.spec, Option.filters.spec, Option.limit.spec, Option.pages.spec,
+                  Option.archive.spec, Option.mediaTypes.spec, Option.maxBytes.spec]
+            + HTTPFetcher.sourceOptions(timeout: 120, documents: "index page or record")
     )
 
     /// Common Crawl's files.
@@ -61,19 +53,41 @@ public struct CDXSource: Source {
     public var urlSchemes: Set<String>? { [] }
     public var carriesExchanges: Bool { true }
 
+    /// The options, each declared once (``OptionKey``); the download options are the `http` fetcher's.
+    enum Option {
+        static let server: OptionKey<String?> = .string(
+            "server", required: true,
+            "The CDX server's endpoint, such as \"https://index.commoncrawl.org/CC-MAIN-2024-33-index\" or a pywb collection's \"http://localhost:8080/my-web-archive/cdx\".")
+        static let url: OptionKey<String?> = .string("url", required: true, "The URL or pattern asked for: \"example.ir/news/*\", \"*.example.ir\".")
+        static let matchType = OptionKey<String?>(
+            OptionSpec("matchType", .choice(["exact", "prefix", "host", "domain"]), "How the server matches url (its default when not given: a pattern's own)."),
+            fallback: nil) { $0.stringValue }
+        static let filters: OptionKey<[String]> = .strings("filters", "CDX filters sent as filter=…, such as \"=status:200\" or \"mime:text/html\".")
+        static let limit: OptionKey<Int?> = .integer("limit", minimum: 1, "Most index lines asked for (the server's limit=).")
+        static let pages: OptionKey<Int> = .integer(
+            "pages", minimum: 1, maximum: 10_000, default: 1,
+            "Result pages asked for (page=0, 1, …; Common Crawl's server pages large answers); stops at the first empty one.")
+        static let archive: OptionKey<String> = .string(
+            "archive", default: defaultArchive, "What a relative filename is appended to: where the WARC files are served.")
+        static let mediaTypes: OptionKey<[String]> = .strings(
+            "mediaTypes", default: ["text/html", "application/xhtml+xml"], "Media types of the pages sent, as the warc source's option.")
+        static let maxBytes: OptionKey<Int> = .integer(
+            "maxBytes", minimum: 1, default: HTTPFetcher.defaultMaxBytes, "Largest record read, and largest body once decoded; larger ones are skipped.")
+    }
+
     public init(options: PluginOptions) throws {
-        server = options.string("server") ?? ""
-        guard Self.isWeb(server) else { throw OptionError(option: "server", "must be an http(s) URL, such as \"https://index.commoncrawl.org/CC-MAIN-2024-33-index\"") }
-        pattern = options.string("url") ?? ""
-        guard !pattern.isEmpty else { throw OptionError(option: "url", "must name a URL or pattern, such as \"example.ir/news/*\"") }
-        matchType = options.string("matchType")
-        filters = options.strings("filters") ?? []
-        limit = options.integer("limit")
-        pages = options.integer("pages") ?? 1
-        archive = options.string("archive") ?? Self.defaultArchive
-        guard Self.isWeb(archive) else { throw OptionError(option: "archive", "must be an http(s) URL") }
-        mediaTypes = (options.strings("mediaTypes") ?? ["text/html", "application/xhtml+xml"]).map { $0.lowercased() }
-        maxBytes = options.integer("maxBytes") ?? HTTPFetcher.defaultMaxBytes
+        server = options[Option.server] ?? ""
+        guard Self.isWeb(server) else { throw OptionError(option: Option.server.name, "must be an http(s) URL, such as \"https://index.commoncrawl.org/CC-MAIN-2024-33-index\"") }
+        pattern = options[Option.url] ?? ""
+        guard !pattern.isEmpty else { throw OptionError(option: Option.url.name, "must name a URL or pattern, such as \"example.ir/news/*\"") }
+        matchType = options[Option.matchType]
+        filters = options[Option.filters]
+        limit = options[Option.limit]
+        pages = options[Option.pages]
+        archive = options[Option.archive]
+        guard Self.isWeb(archive) else { throw OptionError(option: Option.archive.name, "must be an http(s) URL") }
+        mediaTypes = options[Option.mediaTypes].map { $0.lowercased() }
+        maxBytes = options[Option.maxBytes]
         fetcher = try HTTPFetcher(sourceOptions: options, defaultTimeout: 120, maxBytes: max(Self.maxIndexBytes, maxBytes))
     }
 

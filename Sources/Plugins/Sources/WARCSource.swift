@@ -36,15 +36,8 @@ public struct WARCSource: Source {
             per-host delay, robots.txt and address checks. Example: { "use": "warc", "glob": \
             "archive/*.warc.gz", "include": ["/news/"] }.
             """,
-        options: [
-            OptionSpec("glob", .stringList, default: [], "Local WARC files: glob patterns (`*`, `?`, `[…]`, `**`), such as \"out/warc/*.warc.gz\"."),
-            OptionSpec("urls", .stringList, default: [], "Remote WARC files: http(s) URLs, read a range at a time."),
-            OptionSpec("include", .stringList, default: [], "Send only pages whose URL matches one of these regular expressions (all, when empty)."),
-            OptionSpec("exclude", .stringList, default: [], "Never send pages whose URL matches one of these regular expressions."),
-            OptionSpec("mediaTypes", .stringList, default: ["text/html", "application/xhtml+xml"],
-                       "Media types of the pages sent (from the stored Content-Type); \"text/*\" for a whole type, \"*\" for all text."),
-            OptionSpec("maxBytes", .integer(minimum: 1), default: .integer(HTTPFetcher.defaultMaxBytes), "Largest record block read, and largest body once decoded; larger ones are skipped and counted."),
-        ] + HTTPFetcher.sourceOptions(timeout: 120, documents: "WARC file range")
+        options: [Option.glob.spec, Option.urls.spec, Option.include.spec, Option.exclude.spec, Option.mediaTypes.spec, Option.maxBytes.spec]
+            + HTTPFetcher.sourceOptions(timeout: 120, documents: "WARC file range")
     )
 
     let patterns: [String]
@@ -63,31 +56,47 @@ public struct WARCSource: Source {
     public var urlSchemes: Set<String>? { [] }
     public var carriesExchanges: Bool { true }
 
+    /// The options, each declared once (``OptionKey``); the download options are the `http` fetcher's.
+    enum Option {
+        static let glob: OptionKey<[String]> = .strings(
+            "glob", "Local WARC files: glob patterns (`*`, `?`, `[…]`, `**`), such as \"out/warc/*.warc.gz\".")
+        static let urls: OptionKey<[String]> = .strings("urls", "Remote WARC files: http(s) URLs, read a range at a time.")
+        static let include: OptionKey<[String]> = .strings(
+            "include", "Send only pages whose URL matches one of these regular expressions (all, when empty).")
+        static let exclude: OptionKey<[String]> = .strings("exclude", "Never send pages whose URL matches one of these regular expressions.")
+        static let mediaTypes: OptionKey<[String]> = .strings(
+            "mediaTypes", default: ["text/html", "application/xhtml+xml"],
+            "Media types of the pages sent (from the stored Content-Type); \"text/*\" for a whole type, \"*\" for all text.")
+        static let maxBytes: OptionKey<Int> = .integer(
+            "maxBytes", minimum: 1, default: HTTPFetcher.defaultMaxBytes,
+            "Largest record block read, and largest body once decoded; larger ones are skipped and counted.")
+    }
+
     public init(options: PluginOptions) throws {
-        patterns = options.strings("glob") ?? []
-        remoteURLs = options.strings("urls") ?? []
+        patterns = options[Option.glob]
+        remoteURLs = options[Option.urls]
         guard !patterns.isEmpty || !remoteURLs.isEmpty else {
-            throw OptionError(option: "glob", "and \"urls\" are both empty: name the WARC files to read")
+            throw OptionError(option: Option.glob.name, "and \"urls\" are both empty: name the WARC files to read")
         }
         for url in remoteURLs {
             let scheme = url.split(separator: ":", maxSplits: 1).first?.lowercased()
             guard scheme == "http" || scheme == "https" else {
-                throw OptionError(option: "urls", "has \"\(url)\", which is not an http(s) URL (local files go in \"glob\")")
+                throw OptionError(option: Option.urls.name, "has \"\(url)\", which is not an http(s) URL (local files go in \"glob\")")
             }
         }
-        func expressions(_ name: String) throws -> [NSRegularExpression] {
-            try (options.strings(name) ?? []).map { pattern in
+        func expressions(_ key: OptionKey<[String]>) throws -> [NSRegularExpression] {
+            try options[key].map { pattern in
                 do {
                     return try NSRegularExpression(pattern: pattern)
                 } catch {
-                    throw OptionError(option: name, "has \"\(pattern)\", which is not a valid regular expression")
+                    throw OptionError(option: key.name, "has \"\(pattern)\", which is not a valid regular expression")
                 }
             }
         }
-        include = try expressions("include")
-        exclude = try expressions("exclude")
-        mediaTypes = (options.strings("mediaTypes") ?? ["text/html", "application/xhtml+xml"]).map { $0.lowercased() }
-        maxBytes = options.integer("maxBytes") ?? HTTPFetcher.defaultMaxBytes
+        include = try expressions(Option.include)
+        exclude = try expressions(Option.exclude)
+        mediaTypes = options[Option.mediaTypes].map { $0.lowercased() }
+        maxBytes = options[Option.maxBytes]
         fetcher = remoteURLs.isEmpty ? nil
             : try HTTPFetcher(sourceOptions: options, defaultTimeout: 120, maxBytes: WARCRemoteInput.defaultRangeSize + 1024)
     }
