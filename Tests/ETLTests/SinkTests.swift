@@ -372,7 +372,7 @@ import Testing
                 #expect(row.columnNames.contains("score") == false)
 
                 let columns = try database.columns(in: "articles").map(\.name)
-                #expect(columns == ["url"] + SQLiteSink.articleFields.dropFirst() + ["data", "updatedAt"])
+                #expect(columns == ["url"] + ArticleField.columns.dropFirst() + ["data", "updatedAt"])
                 #expect(try database.primaryKey("articles").columns == ["url"])
             }
             try database.close()

@@ -34,14 +34,9 @@ public actor SQLiteSink: Sink {
         static let table: OptionKey<String> = .string("table", default: "articles", "The table to write.")
         static let key: OptionKey<String> = .string("key", default: "url", "The field that identifies a record: the table's primary key.")
         static let columns: OptionKey<[String]> = .strings(
-            "columns", default: articleFields, "The fields that get a column of their own (all fields are in the `data` column anyway).")
+            "columns", default: ArticleField.columns, "The fields that get a column of their own (all fields are in the `data` column anyway).")
     }
 
-    /// The article fields, the default columns.
-    public static let articleFields = [
-        "url", "title", "pretitle", "lead", "body", "published", "modified", "authors", "category", "tags",
-        "newsId", "site", "language", "canonicalUrl", "images",
-    ]
 
     /// Columns the sink fills itself.
     static let dataColumn = "data"

@@ -142,9 +142,9 @@ public actor TextSink: Sink {
     /// The file's text, or nil when the record has no title, lead or body.
     public static func corpusText(for record: Record) -> String? {
         var parts: [String] = []
-        if let title = singleLine(record.fields["title"]) { parts.append(title) }
-        if let lead = singleLine(record.fields["lead"]) { parts.append(lead) }
-        parts.append(contentsOf: paragraphs(record.fields["body"]))
+        if let title = singleLine(record.fields[ArticleField.title]) { parts.append(title) }
+        if let lead = singleLine(record.fields[ArticleField.lead]) { parts.append(lead) }
+        parts.append(contentsOf: paragraphs(record.fields[ArticleField.body]))
         return parts.isEmpty ? nil : parts.joined(separator: "\n\n")
     }
 

@@ -70,10 +70,10 @@ public struct CorpusSource: Source {
         let parts = parse(decoded.text)
         var record = Record(url: url, source: descriptor.id)
         record.document = Document(text: decoded.text, mediaType: "text/plain", charset: decoded.charset)
-        record.fields["url"] = .string(url)
-        if let title = parts.title { record.fields["title"] = .string(title) }
-        if let lead = parts.lead { record.fields["lead"] = .string(lead) }
-        record.fields["body"] = .string(parts.paragraphs.joined(separator: "\n\n"))
+        record.fields[ArticleField.url] = .string(url)
+        if let title = parts.title { record.fields[ArticleField.title] = .string(title) }
+        if let lead = parts.lead { record.fields[ArticleField.lead] = .string(lead) }
+        record.fields[ArticleField.body] = .string(parts.paragraphs.joined(separator: "\n\n"))
         return record
     }
 

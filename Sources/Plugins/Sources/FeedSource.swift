@@ -81,9 +81,9 @@ public struct FeedSource: Source {
                 context.logger.info("feed \(url): \(items.count) items")
                 for item in items.filter({ !isOutsideWindow($0.date) }).prefix(limit ?? Int.max) {
                     var fields: [String: JSONValue] = [:]
-                    if let title = item.title { fields["title"] = .string(title) }
+                    if let title = item.title { fields[ArticleField.title] = .string(title) }
                     // ISO 8601 like every date etl writes (RSS writes RFC 822); kept as written if unreadable.
-                    if let date = item.date { fields["published"] = .string(ArticleDate(timeZone: nil).normalize(date) ?? date) }
+                    if let date = item.date { fields[ArticleField.published] = .string(ArticleDate(timeZone: nil).normalize(date) ?? date) }
                     try await output.send(Record(url: item.link, source: Self.descriptor.id, fields: fields, foundIn: url))
                 }
             } catch let error as FeedError {

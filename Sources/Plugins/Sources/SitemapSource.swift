@@ -117,11 +117,11 @@ public struct SitemapSource: Source {
             for page in document.pages where !isOutsideWindow(page.published ?? page.lastModified) {
                 if let limit, sent >= limit { break }
                 var fields: [String: JSONValue] = [:]
-                if let title = page.title { fields["title"] = .string(title) }
+                if let title = page.title { fields[ArticleField.title] = .string(title) }
                 // ISO 8601 like every date etl writes (W3C datetime is a subset; kept as written if unreadable).
                 let dates = ArticleDate(timeZone: nil)
-                if let published = page.published { fields["published"] = .string(dates.normalize(published) ?? published) }
-                if let modified = page.lastModified { fields["modified"] = .string(dates.normalize(modified) ?? modified) }
+                if let published = page.published { fields[ArticleField.published] = .string(dates.normalize(published) ?? published) }
+                if let modified = page.lastModified { fields[ArticleField.modified] = .string(dates.normalize(modified) ?? modified) }
                 try await output.send(Record(url: page.url, source: Self.descriptor.id, fields: fields, foundIn: url))
                 sent += 1
             }

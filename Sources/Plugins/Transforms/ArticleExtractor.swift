@@ -21,23 +21,23 @@ public struct ArticleExtractor: Transform {
         options: [Option.timeZone.spec, Option.profiles.spec, Option.requireBody.spec, Option.leadInBody.spec],
         needsCleanedPage: true,
         fields: [
-            FieldSpec("title", FieldSpec.text, "The headline: the <h1> that og:title or <title> agree with, else og:title or <title> without the site's name."),
-            FieldSpec("pretitle", FieldSpec.text, "The kicker above the headline (Persian روتیتر), when the page marks one."),
-            FieldSpec("lead", FieldSpec.text, "The standfirst: the element named lead/summary/intro, else the meta description."),
-            FieldSpec("body", ["type": "string"], "The article's text: paragraphs separated by a blank line; headings and list items each a paragraph; a table as its rows, one a line, cells separated by \" | \". Empty only with requireBody off."),
-            FieldSpec("tables", ["type": "array", "items": ["type": "array", "items": ["type": "array", "items": ["type": "string"]]]],
+            FieldSpec(ArticleField.title, FieldSpec.text, "The headline: the <h1> that og:title or <title> agree with, else og:title or <title> without the site's name."),
+            FieldSpec(ArticleField.pretitle, FieldSpec.text, "The kicker above the headline (Persian روتیتر), when the page marks one."),
+            FieldSpec(ArticleField.lead, FieldSpec.text, "The standfirst: the element named lead/summary/intro, else the meta description."),
+            FieldSpec(ArticleField.body, ["type": "string"], "The article's text: paragraphs separated by a blank line; headings and list items each a paragraph; a table as its rows, one a line, cells separated by \" | \". Empty only with requireBody off."),
+            FieldSpec(ArticleField.tables, ["type": "array", "items": ["type": "array", "items": ["type": "array", "items": ["type": "string"]]]],
                       "Every data table of the body, as a list of rows, each a list of cell texts."),
-            FieldSpec("published", FieldSpec.date, "When the article was first published: ISO 8601, a date-time with its offset, or a date alone when the page gives only the day (Jalali and written dates converted)."),
-            FieldSpec("modified", FieldSpec.date, "When the article was last changed, in the same form as published."),
-            FieldSpec("authors", FieldSpec.texts, "The authors' names, each once."),
-            FieldSpec("category", FieldSpec.text, "The section or category the page names."),
-            FieldSpec("newsId", FieldSpec.text, "The news agency's own id for the story (\"کد خبر\"), when the page shows one."),
-            FieldSpec("tags", FieldSpec.texts, "Keywords and tags, each once."),
-            FieldSpec("site", FieldSpec.text, "The site's name (og:site_name), else its host."),
-            FieldSpec("language", FieldSpec.text, "The language as an ISO 639 code (fa, en, de), from the markup when the text agrees, else from the text."),
-            FieldSpec("canonicalUrl", FieldSpec.text, "The URL the page names as canonical."),
-            FieldSpec("images", FieldSpec.texts, "The article's images (og:image first), absolute URLs, each once."),
-            FieldSpec("profile", ["type": "string"], "The site profile whose selectors were used, when one matched (see the html cleaner)."),
+            FieldSpec(ArticleField.published, FieldSpec.date, "When the article was first published: ISO 8601, a date-time with its offset, or a date alone when the page gives only the day (Jalali and written dates converted)."),
+            FieldSpec(ArticleField.modified, FieldSpec.date, "When the article was last changed, in the same form as published."),
+            FieldSpec(ArticleField.authors, FieldSpec.texts, "The authors' names, each once."),
+            FieldSpec(ArticleField.category, FieldSpec.text, "The section or category the page names."),
+            FieldSpec(ArticleField.newsId, FieldSpec.text, "The news agency's own id for the story (\"کد خبر\"), when the page shows one."),
+            FieldSpec(ArticleField.tags, FieldSpec.texts, "Keywords and tags, each once."),
+            FieldSpec(ArticleField.site, FieldSpec.text, "The site's name (og:site_name), else its host."),
+            FieldSpec(ArticleField.language, FieldSpec.text, "The language as an ISO 639 code (fa, en, de), from the markup when the text agrees, else from the text."),
+            FieldSpec(ArticleField.canonicalUrl, FieldSpec.text, "The URL the page names as canonical."),
+            FieldSpec(ArticleField.images, FieldSpec.texts, "The article's images (og:image first), absolute URLs, each once."),
+            FieldSpec(ArticleField.profile, ["type": "string"], "The site profile whose selectors were used, when one matched (see the html cleaner)."),
         ]
     )
 
@@ -84,7 +84,7 @@ public struct ArticleExtractor: Transform {
         guard let page = record.page else { throw ArticleExtractorError.noPage(url: record.url) }
         var record = record
         let fields = extract(page: page, url: record.response?.finalURL ?? record.url, known: record.fields)
-        if requiresBody && (fields["body"]?.stringValue ?? "").isEmpty {
+        if requiresBody && (fields[ArticleField.body]?.stringValue ?? "").isEmpty {
             throw ArticleExtractorError.noBody(url: record.url)
         }
         for (name, value) in fields where record.fields[name] == nil || !value.isNull {
@@ -147,23 +147,23 @@ public struct ArticleExtractor: Transform {
         var images = meta.metaTags.filter { $0.name == "og:image" || $0.name == "twitter:image" }.map(\.content)
         if images.isEmpty { images = linked.images }
 
-        fields["title"] = Self.value(title?.canonicallyComposed)
-        fields["pretitle"] = Self.value(pretitle?.canonicallyComposed)
-        fields["lead"] = Self.value(lead?.canonicallyComposed)
-        fields["body"] = .string(body.joined(separator: "\n\n"))
-        fields["tables"] = .array(tables.map { rows in .array(rows.map { cells in .array(cells.map(JSONValue.string)) }) })
-        fields["published"] = Self.value(published)
-        fields["modified"] = Self.value(modified)
-        fields["authors"] = .array(Self.unique(authors).map(JSONValue.string))
-        fields["category"] = Self.value(meta.meta("article:section", "articlesection") ?? linked.section
+        fields[ArticleField.title] = Self.value(title?.canonicallyComposed)
+        fields[ArticleField.pretitle] = Self.value(pretitle?.canonicallyComposed)
+        fields[ArticleField.lead] = Self.value(lead?.canonicallyComposed)
+        fields[ArticleField.body] = .string(body.joined(separator: "\n\n"))
+        fields[ArticleField.tables] = .array(tables.map { rows in .array(rows.map { cells in .array(cells.map(JSONValue.string)) }) })
+        fields[ArticleField.published] = Self.value(published)
+        fields[ArticleField.modified] = Self.value(modified)
+        fields[ArticleField.authors] = .array(Self.unique(authors).map(JSONValue.string))
+        fields[ArticleField.category] = Self.value(meta.meta("article:section", "articlesection") ?? linked.section
                                         ?? VisibleFacts.category(in: meta.breadcrumbs, title: title))
-        fields["newsId"] = Self.value(VisibleFacts.newsId(in: meta.lines) ?? VisibleFacts.newsId(in: meta)
+        fields[ArticleField.newsId] = Self.value(VisibleFacts.newsId(in: meta.lines) ?? VisibleFacts.newsId(in: meta)
                                       ?? VisibleFacts.newsId(inURL: canonical))
-        fields["tags"] = .array(Self.unique(tags).map(JSONValue.string))
-        fields["site"] = Self.value(site ?? host)
-        fields["language"] = Self.value(language)
-        fields["canonicalUrl"] = Self.value(canonical)
-        fields["images"] = .array(Self.unique(images).map(JSONValue.string))
+        fields[ArticleField.tags] = .array(Self.unique(tags).map(JSONValue.string))
+        fields[ArticleField.site] = Self.value(site ?? host)
+        fields[ArticleField.language] = Self.value(language)
+        fields[ArticleField.canonicalUrl] = Self.value(canonical)
+        fields[ArticleField.images] = .array(Self.unique(images).map(JSONValue.string))
 
         // A detected site profile knows its family's markup exactly: what its selectors found wins,
         // field by field; where they found nothing, the generic value stays.
@@ -172,7 +172,7 @@ public struct ArticleExtractor: Transform {
                 let isList = field == "tags" || field == "authors" || field == "images"
                 if let value = SelectExtractor.value(field: field, texts: texts, isList: isList, dates: dates) { fields[field] = value }
             }
-            if let profile = meta.profile { fields["profile"] = .string(profile) }
+            if let profile = meta.profile { fields[ArticleField.profile] = .string(profile) }
         }
         return fields
     }

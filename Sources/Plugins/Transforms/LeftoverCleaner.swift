@@ -243,7 +243,7 @@ public struct LeftoverCleaner: Transform {
         blocks.append(Block(role: .pretitle, lines: lines(record.text("pretitle"))))
         blocks.append(Block(role: .title, lines: lines(record.text("title"))))
         blocks.append(Block(role: .lead, lines: lines(record.text("lead"))))
-        for paragraph in CorpusSource.blocks(record.fields["body"]?.plainText ?? "") {
+        for paragraph in CorpusSource.blocks(record.fields[ArticleField.body]?.plainText ?? "") {
             blocks.append(Block(role: .body, lines: lines(paragraph)))
         }
 
@@ -330,15 +330,15 @@ public struct LeftoverCleaner: Transform {
         set("title", title)
         if pretitle != nil || hadPretitle { set("pretitle", pretitle) }
         set("lead", lead)
-        record.fields["body"] = .string(remaining.map { $0.lines.joined(separator: "\n") }.joined(separator: "\n\n"))
+        record.fields[ArticleField.body] = .string(remaining.map { $0.lines.joined(separator: "\n") }.joined(separator: "\n\n"))
         if record.text("published") == nil, let published = VisibleFacts.published(in: dateLines, dates: dates) {
-            record.fields["published"] = .string(published)
+            record.fields[ArticleField.published] = .string(published)
         }
-        if record.text("newsId") == nil, let newsId { record.fields["newsId"] = .string(newsId) }
-        if record.text("category") == nil, let category { record.fields["category"] = .string(category) }
+        if record.text("newsId") == nil, let newsId { record.fields[ArticleField.newsId] = .string(newsId) }
+        if record.text("category") == nil, let category { record.fields[ArticleField.category] = .string(category) }
         if setsLanguage, record.text("language") == nil {
             let sample = [title ?? "", lead ?? "", remaining.prefix(5).map { $0.lines.joined(separator: " ") }.joined(separator: " ")].joined(separator: " ")
-            if let language = ArticleExtractor.language(meta: PageMetadata(), sample: sample) { record.fields["language"] = .string(language) }
+            if let language = ArticleExtractor.language(meta: PageMetadata(), sample: sample) { record.fields[ArticleField.language] = .string(language) }
         }
     }
 

@@ -35,7 +35,7 @@ public struct PersianNormalizer: Transform {
     /// The options, each declared once (``OptionKey``).
     enum Option {
         static let fields: OptionKey<[String]> = .strings(
-            "fields", default: ["title", "pretitle", "lead", "body"], "The fields to normalise; missing fields and fields that are not strings are skipped.")
+            "fields", default: ArticleField.prose, "The fields to normalise; missing fields and fields that are not strings are skipped.")
         static let letters: OptionKey<Bool> = .boolean(
             "letters", default: true, "Arabic ي ى → ی, ك → ک and presentation forms → base letters; ة ۀ ؤ أ إ ء are kept.")
         static let digits: OptionKey<PersianText.DigitStyle> = .choice(

@@ -1,0 +1,29 @@
+/// The names of the article record's fields: what the `article` extractor writes and the other
+/// steps and sinks read (the `persian` transform's default fields, the `sqlite` sink's default
+/// columns, the text sink's layout). One spelling of each, so that a renamed field cannot leave a
+/// reader behind.
+public enum ArticleField {
+    public static let url = "url"
+    public static let title = "title"
+    public static let pretitle = "pretitle"
+    public static let lead = "lead"
+    public static let body = "body"
+    public static let published = "published"
+    public static let modified = "modified"
+    public static let authors = "authors"
+    public static let category = "category"
+    public static let tags = "tags"
+    public static let newsId = "newsId"
+    public static let site = "site"
+    public static let language = "language"
+    public static let canonicalUrl = "canonicalUrl"
+    public static let images = "images"
+    public static let tables = "tables"
+    public static let profile = "profile"
+
+    /// The fields of the article itself, in the order they are documented: the `sqlite` sink's default columns.
+    public static let columns = [url, title, pretitle, lead, body, published, modified, authors, category, tags, newsId, site, language,
+                                 canonicalUrl, images]
+    /// The fields that hold the article's prose: what text normalisation works on by default.
+    public static let prose = [title, pretitle, lead, body]
+}
