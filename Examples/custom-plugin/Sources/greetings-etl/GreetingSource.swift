@@ -7,10 +7,11 @@ struct GreetingSource: Source {
         id: "greetings",
         kind: .source,
         summary: "One greeting page per name (an example of a plugin from outside etl).",
-        options: [
-            OptionSpec("names", .stringList, required: true, "Who to greet, such as [\"Ada\", \"Grace\"]."),
-        ]
+        options: [names.spec]
     )
+
+    /// The one option, declared once: its name, type and help for validation and `plugins`, and its typed value.
+    static let names: OptionKey<[String]> = .strings("names", required: true, "Who to greet, such as [\"Ada\", \"Grace\"].")
 
     /// The records carry their page: no fetcher is needed.
     var urlSchemes: Set<String>? { [] }
@@ -18,8 +19,8 @@ struct GreetingSource: Source {
     let names: [String]
 
     init(options: PluginOptions) throws {
-        names = options.strings("names") ?? []
-        guard !names.isEmpty else { throw OptionError(option: "names", "must name someone to greet") }
+        names = options[Self.names]
+        guard !names.isEmpty else { throw OptionError(option: Self.names.name, "must name someone to greet") }
     }
 
     func produce(into output: RecordOutput, context: RunContext) async throws {
