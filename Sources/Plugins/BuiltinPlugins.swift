@@ -22,6 +22,7 @@ extension PluginRegistry {
         register(CorpusSource.self)
         register(SitemapSource.self)
         register(CrawlSource.self)
+        register(ProcessSource.self)
         // Fetchers
         register(HTTPFetcher.self)
         register(FileFetcher.self)
@@ -35,10 +36,12 @@ extension PluginRegistry {
         register(FieldMap.self)
         register(Deduplicator.self)
         register(LeftoverCleaner.self)
+        register(ProcessTransform.self)
         // Sinks
         register(JSONLSink.self)
         register(SQLiteSink.self)
         register(TextSink.self)
+        register(ProcessSink.self)
     }
 }
 
