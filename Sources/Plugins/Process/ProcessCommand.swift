@@ -42,11 +42,6 @@ public struct ProcessCommand: Sendable, CustomStringConvertible {
         let arguments: [String]
         switch options["command"] {
         case .string(let text)?:
-            let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard words.count <= 1 else {
-                let list = words.map { "\"\($0)\"" }.joined(separator: ", ")
-                throw OptionError(option: "command", "is one string with spaces; give the program and each argument as a list, such as [\(list)] (no shell reads it)")
-            }
             arguments = [text]
         case .array(let values)?:
             arguments = values.compactMap(\.stringValue)
@@ -77,6 +72,13 @@ public struct ProcessCommand: Sendable, CustomStringConvertible {
                 throw OptionError(option: "workingDirectory", "is \"\(directory)\", which is not a directory")
             }
             workingDirectory = absolute
+        }
+
+        // "python3 plugin.py" as one string (a single string counts as a list of one): no shell splits it.
+        let words = program.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        if arguments.count == 1, words.count > 1, !FileManager.default.fileExists(atPath: Self.absolute(program, in: workingDirectory ?? current)) {
+            let list = words.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw OptionError(option: "command", "is one string with spaces; give the program and each argument as a list, such as [\(list)] (no shell reads it)")
         }
 
         let executablePath: String
