@@ -420,6 +420,41 @@ import Testing
         }
     }
 
+    // MARK: the example
+
+    /// `Examples/python-plugin`: a Python source, step and sink on the demo pages, through the
+    /// `etl` binary as the README runs it.
+    @Test func theExamplePythonPluginsRunTheDemoPages() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let result = try CommandLineTool.run(["run", "Examples/python-plugin/pipeline.json", "--quiet"], environment: ["OUT": workspace.folder.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let records = try workspace.lines("python-plugin.jsonl")
+        #expect(records.count == 5)
+        for record in records {
+            #expect(record["collection"] == "demo-pages")  // from the source program
+            #expect(record["title"]?.stringValue?.isEmpty == false)  // from the article step
+            let words = try #require(record["words"]?.integerValue)  // from the Python step
+            #expect(words >= 50)
+            #expect(record["readingMinutes"] == .integer((words + 199) / 200))
+            #expect(record["script"] == "Arabic")
+        }
+        // The sink program's report, put in place when its input ended.
+        let report = try String(contentsOfFile: workspace.path("python-plugin-report.tsv"), encoding: .utf8).split(separator: "\n")
+        #expect(report.first == "url\ttitle\twords\treadingMinutes\tscript\tpublished")
+        #expect(report.count == 6)
+        #expect(!FileManager.default.fileExists(atPath: workspace.path("python-plugin-report.tsv.partial")))
+
+        // Shorter bodies dropped by the step (null): skipped, not dead letters.
+        let strict = try CommandLineTool.run(["run", "Examples/python-plugin/pipeline.json", "--quiet"], environment: ["OUT": workspace.folder.path, "MIN_WORDS": "500"])
+        #expect(strict.status == 0, "\(strict.standardError)")
+        let kept = try workspace.lines("python-plugin.jsonl")
+        #expect(kept.count > 0 && kept.count < 5)
+        #expect(kept.allSatisfy { ($0["words"]?.integerValue ?? 0) >= 500 })
+        #expect(try String(contentsOfFile: workspace.path("python-plugin-report.tsv"), encoding: .utf8).split(separator: "\n").count == kept.count + 1)
+        #expect(try workspace.lines("python-plugin-dead-letters.jsonl").isEmpty)
+    }
+
     // MARK: options
 
     func command(_ arguments: [String]) throws -> ProcessCommand {

@@ -39,7 +39,7 @@ public struct ProcessTransform: Transform {
             """,
         options: ProcessCommand.options + [
             OptionSpec("timeout", .number(minimum: 0), default: 60,
-                       "Seconds a process may take to answer a record (counted from when it is the oldest it holds); then that record goes to the dead letters and the process is stopped and started again. 0: no limit."),
+                       "Seconds a process may take to answer a record (counted from when it is the oldest it holds; a new process's first record includes its start-up); then that record goes to the dead letters and the process is stopped and started again. 0: no limit."),
             OptionSpec("restarts", .integer(minimum: 0), default: 3,
                        "How many times in a row a process that exited or timed out is started again; after that every record goes to the dead letters with the last reason."),
             OptionSpec("concurrency", .integer(minimum: 1, maximum: 64), default: 1, "Processes run at once, each answering its own records."),
