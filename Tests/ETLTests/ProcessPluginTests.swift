@@ -5,8 +5,9 @@ import Logging
 import Testing
 
 /// The `process`, `process-source` and `process-sink` plugins, with real programs (python3 and
-/// /bin/sh scripts written to a temporary folder) in real pipeline runs.
-@Suite struct ProcessPluginTests {
+/// /bin/sh scripts written to a temporary folder) in real pipeline runs. Serialized: each test
+/// starts Python processes, and on two cores a dozen at once would slow the suite's timing tests.
+@Suite(.serialized) struct ProcessPluginTests {
     /// A folder of its own per test, with the scripts and the outputs.
     struct Workspace {
         let folder: URL
@@ -231,16 +232,23 @@ import Testing
     @Test func aRecordThatTakesTooLongIsADeadLetterAndTheOthersAreSentAgain() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
+        let slowProcess = workspace.path("slow.pid")
         let script = try pythonTransform("""
             if record["url"].endswith("/p2.txt"):
-                time.sleep(30)
+                open("\(slowProcess)", "w").write(str(os.getpid()))
+                time.sleep(60)
             record["done"] = True
             answer(record)
             """, in: workspace)
-        let clock = ContinuousClock.now
         let summary = try await run(pipeline(step: #"{"use": "process", "command": ["python3", "\#(script)"], "timeout": 3, "inFlight": 4}"#, pages: 5, in: workspace), in: workspace)
-        #expect(ContinuousClock.now - clock < .seconds(20))
         #expect(summary.written == 4 && summary.deadLetters == 1)
+        // The process that slept on p2 was stopped (not left to sleep its minute out).
+        let pid = try #require(Int32(String(contentsOfFile: slowProcess, encoding: .utf8)))
+        let deadline = ContinuousClock.now + .seconds(20)
+        while kill(pid, 0) == 0 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(kill(pid, 0) != 0, "the timed-out process \(pid) still runs")
         let dead = try #require(try workspace.lines("dead.jsonl").first)
         #expect(dead["url"]?.stringValue?.hasSuffix("/p2.txt") == true)
         #expect(dead["reason"] == "process gave no answer within 3 s, and was stopped")
@@ -422,12 +430,22 @@ import Testing
 
     // MARK: the example
 
+    /// Runs the `etl` binary on a thread of its own: waiting for it on one of the two threads of
+    /// Swift's pool (on two cores) would hold up the timing tests of other suites.
+    func etl(_ arguments: [String], environment: [String: String]) async throws -> CommandLineTool.Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try CommandLineTool.run(arguments, environment: environment) })
+            }.start()
+        }
+    }
+
     /// `Examples/python-plugin`: a Python source, step and sink on the demo pages, through the
     /// `etl` binary as the README runs it.
-    @Test func theExamplePythonPluginsRunTheDemoPages() throws {
+    @Test func theExamplePythonPluginsRunTheDemoPages() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let result = try CommandLineTool.run(["run", "Examples/python-plugin/pipeline.json", "--quiet"], environment: ["OUT": workspace.folder.path])
+        let result = try await etl(["run", "Examples/python-plugin/pipeline.json", "--quiet"], environment: ["OUT": workspace.folder.path])
         #expect(result.status == 0, "\(result.standardError)")
         let records = try workspace.lines("python-plugin.jsonl")
         #expect(records.count == 5)
@@ -446,7 +464,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: workspace.path("python-plugin-report.tsv.partial")))
 
         // Shorter bodies dropped by the step (null): skipped, not dead letters.
-        let strict = try CommandLineTool.run(["run", "Examples/python-plugin/pipeline.json", "--quiet"], environment: ["OUT": workspace.folder.path, "MIN_WORDS": "500"])
+        let strict = try await etl(["run", "Examples/python-plugin/pipeline.json", "--quiet"], environment: ["OUT": workspace.folder.path, "MIN_WORDS": "500"])
         #expect(strict.status == 0, "\(strict.standardError)")
         let kept = try workspace.lines("python-plugin.jsonl")
         #expect(kept.count > 0 && kept.count < 5)
