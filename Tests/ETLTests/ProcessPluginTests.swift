@@ -334,6 +334,23 @@ import Testing
         #expect(dead["reason"] == "process-source wrote no line for 0.3 s, and was stopped after 0 lines")
     }
 
+    @Test(.timeLimit(.minutes(1))) func anEndlessSourceStopsAtTheRunsLimit() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let script = try workspace.write("endless.sh", """
+            #!/bin/sh
+            i=0
+            while true; do i=$((i+1)); echo "{\\"url\\": \\"file:///nowhere/$i.txt\\"}"; done
+            """, executable: true)
+        let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(text: """
+            {"sources": [{"use": "process-source", "command": ["\(script)"]}], "steps": [],
+             "sinks": [{"use": "jsonl", "path": "\(workspace.path("out.jsonl"))"}], "deadLetters": {"use": "jsonl", "path": "\(workspace.path("dead.jsonl"))"}}
+            """)
+        // The pipeline takes three records; the program, blocked on its full pipe, is stopped.
+        let summary = try await PipelineRunner(pipeline: pipeline, limit: 3, logger: Logger(label: "etl.tests.process")).run()
+        #expect(summary.input == 3 && summary.sourceFailures == 0)
+    }
+
     // MARK: process-sink
 
     @Test func aSinkWriteReturnsOnlyOnceTheProgramAcknowledgedIt() async throws {
