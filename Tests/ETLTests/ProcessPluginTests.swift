@@ -154,6 +154,44 @@ import Testing
         #expect(reasons["p3.txt"] == "process answered with an array, not an object or null: \"[1, 2]\"")
     }
 
+    @Test func aStrayLineOnStandardOutputNeverGivesARecordAnotherRecordsAnswer() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        // A debugging print before one answer: its real answer comes one line late.
+        let script = try pythonTransform("""
+            if record["url"].endswith("/p2.txt"):
+                print("debug: looking at", record["url"], flush=True)
+            record["mine"] = record["url"]
+            answer(record)
+            """, in: workspace)
+        let summary = try await run(pipeline(step: #"{"use": "process", "command": ["python3", "\#(script)"]}"#, pages: 5, in: workspace), in: workspace)
+        #expect(summary.written == 4 && summary.deadLetters == 1)
+        // The process was started again after the stray line: no record got the answer meant for another.
+        #expect(try workspace.lines("out.jsonl").allSatisfy { $0["mine"] == $0["url"] })
+        let dead = try #require(try workspace.lines("dead.jsonl").first)
+        #expect(dead["url"]?.stringValue?.hasSuffix("/p2.txt") == true)
+        #expect(dead["reason"]?.stringValue?.hasPrefix("process answered with a line that is not JSON") == true)
+    }
+
+    @Test func anAnswerForAnotherURLIsOutOfStep() throws {
+        func check(_ answer: String) -> Result<JSONValue, ProcessPluginError> {
+            ProcessTransform.check(OutputLine(bytes: Array(answer.utf8), length: answer.utf8.count), url: "https://a.example/1", command: "p")
+        }
+        guard case .failure(let error) = check(#"{"url": "https://a.example/0", "title": "x"}"#) else {
+            Issue.record("an answer for another URL was taken")
+            return
+        }
+        #expect(error.code == .malformedLine)
+        #expect(error.message.hasPrefix("process answered with the record of another URL, https://a.example/0 (its answers are out of step with the records"))
+        #expect((try? check(#"{"url": "https://a.example/1", "title": "x"}"#).get()) != nil)
+        #expect((try? check(#"{"title": "no url: the record's own"}"#).get()) != nil)
+        #expect((try? check("null").get()) == .null)
+        #expect((try? check(#"{"$error": "refused"}"#).get()) != nil)
+        #expect((try? check("").get()) == nil)
+        #expect((try? check("3").get()) == nil)
+        #expect((try? check(#"{"url": "https://a.example/1"} trailing"#).get()) == nil)
+    }
+
     @Test func aCrashDeadLettersTheRecordInFlightAndTheProcessStartsAgain() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
@@ -196,13 +234,18 @@ import Testing
         let pool = LineProcessPool(.init(command: try command([script]), label: "process", processes: 1, inFlight: 4,
                                          timeout: .seconds(20), restarts: 3, closeGrace: .seconds(5)),
                                    logger: Logger(label: "etl.tests.process"))
-        let answered = Array(#"{"answered": true}"#.utf8)
-        #expect(try await pool.submit(Array("{\"n\": \"a\"}\n".utf8)).bytes == answered)
-        #expect(try await pool.submit(Array("{\"n\": \"b\"}\n".utf8)).bytes == answered)
+        func ask(_ name: String) async throws -> JSONValue {
+            try await pool.submit(Array("{\"n\": \"\(name)\"}\n".utf8)) { line in
+                Result { try JSONNodeParser.parse(bytes: line.bytes).value }.mapError { ProcessPluginError(.malformedLine, "\($0)", command: "") }
+            }
+        }
+        let answered: JSONValue = ["answered": true]
+        #expect(try await ask("a") == answered)
+        #expect(try await ask("b") == answered)
         // The crash line goes first and two more follow while the program still sleeps on it.
-        let crash = Task { try await pool.submit(Array("{\"n\": \"crash\"}\n".utf8)) }
+        let crash = Task { try await ask("crash") }
         try await Task.sleep(for: .milliseconds(100))
-        let behind = [Task { try await pool.submit(Array("{\"n\": \"c\"}\n".utf8)) }, Task { try await pool.submit(Array("{\"n\": \"d\"}\n".utf8)) }]
+        let behind = [Task { try await ask("c") }, Task { try await ask("d") }]
         for task in [crash] + behind {
             guard case .failure(let error as ProcessPluginError) = await task.result else {
                 Issue.record("a line in flight at the crashed process was answered")
@@ -212,7 +255,7 @@ import Testing
             #expect(error.message == #"process exited with status 7 (stderr tail: giving up on {"n": "crash"})"#)
         }
         // The next line starts a new process.
-        #expect(try await pool.submit(Array("{\"n\": \"e\"}\n".utf8)).bytes == answered)
+        #expect(try await ask("e") == answered)
         let exits = await pool.finish()
         #expect(exits == [ProcessExit(status: .exited(0))])
     }

@@ -1,12 +1,16 @@
 import ETLKit
 import Logging
 
-/// The processes of one process plugin in one run, asked one line at a time: ``submit(_:)`` writes
-/// a line to a process and returns the line it answers with. The `process` step and the
+/// The processes of one process plugin in one run, asked one line at a time: ``submit(_:check:)``
+/// writes a line to a process and returns its answer, read as JSON. The `process` step and the
 /// `process-sink` use it.
 ///
 /// **Matching.** Each process answers its lines in the order it got them, one line out per line in, so
-/// the n-th answer of a process belongs to the n-th line it was sent. Up to ``Settings/inFlight``
+/// the n-th answer of a process belongs to the n-th line it was sent. An answer that is not what
+/// the protocol asks for (the request's `check` says so: not JSON, not the right kind of value, the
+/// record of another URL) fails its record with the reason, and the process is stopped and started
+/// again like one that timed out: a stray line (a debugging `print`) would otherwise shift every
+/// answer after it onto the wrong record, or acknowledge a record the sink has not written. Up to ``Settings/inFlight``
 /// lines wait for their answers at each of the ``Settings/processes`` processes; more callers wait
 /// for room (back-pressure: the runner's workers wait here, and the pipes never hold more).
 ///
@@ -40,10 +44,14 @@ actor LineProcessPool {
         var maximumLineLength = 256 * 1024 * 1024
     }
 
+    /// Reads an answer line: its JSON value, or why it is malformed.
+    typealias AnswerCheck = @Sendable (OutputLine) -> Result<JSONValue, ProcessPluginError>
+
     private struct Request {
         let id: Int
         let line: [UInt8]
-        let continuation: CheckedContinuation<OutputLine, any Error>
+        let check: AnswerCheck
+        let continuation: CheckedContinuation<JSONValue, any Error>
     }
 
     private struct Slot {
@@ -85,9 +93,10 @@ actor LineProcessPool {
         }
     }
 
-    /// Sends `line` (one JSON text and its `\n`) to a process and returns its answer. Throws
-    /// ``ProcessPluginError`` when the process fails before it answers, or the pool has given up.
-    func submit(_ line: [UInt8]) async throws -> OutputLine {
+    /// Sends `line` (one JSON text and its `\n`) to a process and returns its answer as `check`
+    /// reads it. Throws ``ProcessPluginError`` when the answer is malformed, when the process fails
+    /// before it answers, or when the pool has given up.
+    func submit(_ line: [UInt8], check: @escaping AnswerCheck) async throws -> JSONValue {
         while true {
             if let gaveUp { throw gaveUp }
             if ended { throw error(.exited, "\(settings.label) has already ended its processes") }
@@ -95,7 +104,7 @@ actor LineProcessPool {
                 lastRequest += 1
                 let id = lastRequest
                 return try await withCheckedThrowingContinuation { continuation in
-                    enqueue(Request(id: id, line: line, continuation: continuation), in: index)
+                    enqueue(Request(id: id, line: line, check: check, continuation: continuation), in: index)
                 }
             }
             await withCheckedContinuation { waiters.append($0) }
@@ -160,9 +169,16 @@ actor LineProcessPool {
         let request = slots[index].pending.removeFirst()
         slots[index].timer?.cancel()
         slots[index].timer = nil
-        failuresInARow = 0
-        request.continuation.resume(returning: line)
-        armTimer(index)
+        switch request.check(line) {
+        case .success(let value):
+            failuresInARow = 0
+            request.continuation.resume(returning: value)
+            armTimer(index)
+        case .failure(let failure):
+            request.continuation.resume(throwing: failure)
+            logger.warning("\(settings.label): \(failure.message)")
+            restart(index, after: failure)
+        }
         wakeWaiters()
     }
 
@@ -180,19 +196,30 @@ actor LineProcessPool {
 
     private func timedOut(slot index: Int, generation: Int, request id: Int) {
         guard slots[index].generation == generation, let head = slots[index].pending.first, head.id == id else { return }
+        slots[index].pending.removeFirst()
+        let seconds = settings.timeout.map { Self.seconds($0) } ?? "?"
+        let failure = error(.timedOut, "process gave no answer within \(seconds) s, and was stopped")
+        logger.warning("\(settings.label): \(failure.message)")
+        head.continuation.resume(throwing: failure)
+        restart(index, after: failure)
+        wakeWaiters()
+    }
+
+    /// Stops the process of a slot whose oldest record failed for the process's fault (a timeout,
+    /// a malformed answer), and sends the records behind it again to a new one: they were not at fault.
+    private func restart(_ index: Int, after failure: ProcessPluginError) {
         let process = slots[index].process
-        var behind = slots[index].pending
-        behind.removeFirst()
+        let behind = slots[index].pending
         slots[index].pending = []
         slots[index].process = nil
+        slots[index].timer?.cancel()
         slots[index].timer = nil
         slots[index].generation += 1  // what the stopped process still writes is ignored
         process?.terminate()
-        let seconds = settings.timeout.map { Self.seconds($0) } ?? "?"
-        let failure = error(.timedOut, "process gave no answer within \(seconds) s, and was stopped")
-        logger.warning("\(settings.label): \(failure.message); \(behind.count) other record\(behind.count == 1 ? "" : "s") in flight sent again")
-        head.continuation.resume(throwing: failure)
         countFailure(failure)
+        if !behind.isEmpty {
+            logger.notice("\(settings.label): \(behind.count) other record\(behind.count == 1 ? "" : "s") in flight sent again to a new process")
+        }
         for request in behind {
             if let gaveUp {
                 request.continuation.resume(throwing: gaveUp)
@@ -200,7 +227,6 @@ actor LineProcessPool {
                 enqueue(request, in: index)
             }
         }
-        wakeWaiters()
     }
 
     private func exited(_ exit: ProcessExit, slot index: Int, generation: Int) {

@@ -10,8 +10,9 @@ import Logging
 ///   (``Sink/flush()`` relies on it, so answer only once the record would survive a crash);
 /// - `{"ok": false, "error": "reason"}` (or just `{"error": "reason"}`): the record could not be
 ///   written; it goes to the dead letters with the reason, and the run goes on.
-/// Anything else is a malformed answer, and that record goes to the dead letters with the line's
-/// first 200 characters. At the end of a run that succeeded, standard input is closed: the program
+/// Anything else is a malformed answer: that record goes to the dead letters with the line's first
+/// 200 characters, and the program is started again (its next answer might acknowledge a record it
+/// has not written). At the end of a run that succeeded, standard input is closed: the program
 /// finishes its work and exits with status 0 (another status fails the run, which leaves it
 /// `timeout` seconds, then stops it). At the end of a run that failed, it gets SIGTERM instead:
 /// it should drop what it would have put in place and exit. Its standard error goes to the log.
@@ -68,8 +69,9 @@ public actor ProcessSink: Sink {
         var line: [UInt8] = []
         JSONValue.object(record.output).write(to: &line)
         line.append(UInt8(ascii: "\n"))
-        let answer = try await pool.submit(line)
-        try Self.checkAcknowledgement(answer, command: command.description)
+        let commandText = command.description
+        let answer = try await pool.submit(line) { answer in Self.check(answer, command: commandText) }
+        try Self.acknowledgement(answer, command: commandText)
     }
 
     /// Nothing to do: every ``write(_:)`` has waited for the program to say the record is safe.
@@ -91,23 +93,30 @@ public actor ProcessSink: Sink {
         await pool.terminate()
     }
 
-    /// Whether an answer says the record was written: `{"ok": true}`; throws with the program's
-    /// reason, or for a malformed answer.
-    static func checkAcknowledgement(_ answer: OutputLine, command: String) throws(ProcessPluginError) {
-        func malformed(_ problem: String) -> ProcessPluginError {
-            ProcessPluginError(.malformedLine, "process-sink answered with \(problem), not {\"ok\": true} or {\"ok\": false, \"error\": …}: \(ProcessPluginError.quote(answer.bytes))", command: command)
+    /// Reads an answer line: a JSON object with a Boolean `ok` or an `error`; otherwise it is
+    /// malformed (and the program is started again: its next answer could acknowledge the wrong record).
+    static func check(_ answer: OutputLine, command: String) -> Result<JSONValue, ProcessPluginError> {
+        func malformed(_ problem: String) -> Result<JSONValue, ProcessPluginError> {
+            .failure(ProcessPluginError(.malformedLine, "process-sink answered with \(problem), not {\"ok\": true} or {\"ok\": false, \"error\": …}: \(ProcessPluginError.quote(answer.bytes))", command: command))
         }
-        guard !answer.isTruncated else { throw malformed("a line of \(answer.length) bytes") }
+        guard !answer.isTruncated else { return malformed("a line of \(answer.length) bytes") }
         guard let value = try? JSONNodeParser.parse(bytes: answer.bytes).value, case .object(let object) = value else {
-            throw malformed(answer.bytes.isEmpty ? "an empty line" : "a line that is not a JSON object")
+            return malformed(answer.bytes.isEmpty ? "an empty line" : "a line that is not a JSON object")
         }
+        if case .bool? = object["ok"] { return .success(value) }
+        if let error = object["error"], !error.isNull { return .success(value) }
+        return malformed("an object without \"ok\"")
+    }
+
+    /// Whether a checked answer says the record was written (`{"ok": true}`); throws with the
+    /// program's reason when it was not.
+    static func acknowledgement(_ value: JSONValue, command: String) throws(ProcessPluginError) {
+        let object = value.objectValue ?? [:]
         if let error = object["error"], !error.isNull {
             throw ProcessPluginError(.rejected, "process-sink could not write the record: \(error.stringValue ?? error.jsonText())", command: command)
         }
-        switch object["ok"] {
-        case .bool(true)?: return
-        case .bool(false)?: throw ProcessPluginError(.rejected, "process-sink could not write the record (it gave no reason)", command: command)
-        default: throw malformed("an object without \"ok\"")
+        guard object["ok"] == .bool(true) else {
+            throw ProcessPluginError(.rejected, "process-sink could not write the record (it gave no reason)", command: command)
         }
     }
 }

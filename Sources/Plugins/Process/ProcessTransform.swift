@@ -9,13 +9,15 @@ import Synchronization
 /// ``Record/output``: `url`, the provenance fields and every field, compact, keys sorted, UTF-8);
 /// the program answers every line with one line, in the same order:
 /// - a JSON object: the record's fields from now on (fields left out are dropped; the provenance
-///   fields `url`, `fetchedAt`, `status`, `contentType` and `requestedUrl` are the record's own: a
-///   changed value is kept, a left-out one stays as it was);
+///   fields `fetchedAt`, `status`, `contentType` and `requestedUrl` are the record's own: a changed
+///   value is kept, a left-out one stays as it was; `url`, when given, must be the record's);
 /// - `null`: the record is dropped (skipped, as `filter` drops one);
 /// - `{"$error": "reason"}`: the record goes to the dead letters with the reason (the program
 ///   refuses the page: permanent, like `article`'s "no article text found").
-/// Anything else is a malformed answer: that record goes to the dead letters with the line's first
-/// 200 characters, and the process goes on. What the program writes to standard error goes to the
+/// Anything else is a malformed answer (so is an object whose `url` is not the record's: the
+/// answers are out of step): that record goes to the dead letters with the line's first 200
+/// characters, and the process is started again, since every later answer could belong to the
+/// record before it (``LineProcessPool``). What the program writes to standard error goes to the
 /// log. A process that exits while records wait for its answers sends those records to the dead
 /// letters ("process exited with status 1 (stderr tail: …)") and is started again for the next.
 ///
@@ -77,25 +79,42 @@ public struct ProcessTransform: Transform {
         var line: [UInt8] = []
         JSONValue.object(sent).write(to: &line)
         line.append(UInt8(ascii: "\n"))
-        let answer = try await pool.submit(line)
-        return try Self.record(from: answer, for: record, sent: sent, command: command.description)
+        let commandText = command.description
+        let url = sent["url"]
+        let answer = try await pool.submit(line) { answer in Self.check(answer, url: url, command: commandText) }
+        return try Self.record(from: answer, for: record, sent: sent, command: commandText)
     }
 
-    /// What an answer line makes of the record: the changed record, nil to drop it, or an error.
-    static func record(from answer: OutputLine, for record: Record, sent: [String: JSONValue], command: String) throws(ProcessPluginError) -> Record? {
-        func malformed(_ problem: String) -> ProcessPluginError {
-            ProcessPluginError(.malformedLine, "process answered with \(problem): \(ProcessPluginError.quote(answer.bytes))", command: command)
+    /// Reads an answer line: JSON, an object or null, and when it holds a `url`, the URL of the
+    /// record sent (else the answers are out of step with the records). Otherwise it is malformed.
+    static func check(_ answer: OutputLine, url: JSONValue?, command: String) -> Result<JSONValue, ProcessPluginError> {
+        func malformed(_ problem: String) -> Result<JSONValue, ProcessPluginError> {
+            .failure(ProcessPluginError(.malformedLine, "process answered with \(problem): \(ProcessPluginError.quote(answer.bytes))", command: command))
         }
-        guard !answer.isTruncated else { throw malformed("a line of \(answer.length) bytes, longer than etl reads") }
+        guard !answer.isTruncated else { return malformed("a line of \(answer.length) bytes, longer than etl reads") }
         let value: JSONValue
         do {
             value = try JSONNodeParser.parse(bytes: answer.bytes).value
         } catch {
-            throw malformed(answer.bytes.isEmpty ? "an empty line, not JSON" : "a line that is not JSON (\(error.message) at column \(error.location.column))")
+            return malformed(answer.bytes.isEmpty ? "an empty line, not JSON" : "a line that is not JSON (\(error.message) at column \(error.location.column))")
         }
         switch value {
         case .null:
-            return nil
+            return .success(value)
+        case .object(let object):
+            if let answered = object["url"], let url, answered != url, object["$error"] == nil {
+                return malformed("the record of another URL, \(answered.stringValue ?? answered.jsonText()) (its answers are out of step with the records: does it write anything else to standard output?)")
+            }
+            return .success(value)
+        default:
+            return malformed("\(value.typeDescription), not an object or null")
+        }
+    }
+
+    /// What a checked answer makes of the record: the changed record, nil to drop it, or the
+    /// program's refusal.
+    static func record(from value: JSONValue, for record: Record, sent: [String: JSONValue], command: String) throws(ProcessPluginError) -> Record? {
+        switch value {
         case .object(let object):
             if let reason = object["$error"] {
                 throw ProcessPluginError(.rejected, "process refused the record: \(reason.stringValue ?? reason.jsonText())", command: command)
@@ -111,7 +130,7 @@ public struct ProcessTransform: Transform {
             changed.fields = fields
             return changed
         default:
-            throw malformed("\(value.typeDescription), not an object or null")
+            return nil
         }
     }
 }
