@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One line a process wrote, without its line break.
 struct OutputLine: Sendable, Equatable {
     /// The line's bytes; for a line longer than the reader's limit, its first bytes only.
@@ -26,16 +32,19 @@ struct LineSplitter {
 
     /// The lines that `bytes` completes, in order; an unfinished line waits for the next piece.
     mutating func append(_ bytes: UnsafeRawBufferPointer) -> [OutputLine] {
+        guard let base = bytes.baseAddress else { return [] }
         var lines: [OutputLine] = []
-        var start = bytes.startIndex
-        while start < bytes.endIndex {
-            guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
-                take(bytes[start...])
+        var offset = 0
+        while offset < bytes.count {
+            // memchr: the pieces are up to a pipe's size, and lines can be megabytes.
+            guard let newline = memchr(base + offset, 0x0A, bytes.count - offset) else {
+                take(base + offset, count: bytes.count - offset)
                 break
             }
-            take(bytes[start..<newline])
+            let end = base.distance(to: UnsafeRawPointer(newline))
+            take(base + offset, count: end - offset)
             lines.append(endLine())
-            start = newline + 1
+            offset = end + 1
         }
         return lines
     }
@@ -45,10 +54,10 @@ struct LineSplitter {
         pendingLength > 0 ? endLine() : nil
     }
 
-    private mutating func take(_ piece: Slice<UnsafeRawBufferPointer>) {
-        let room = max(0, limit - pending.count)
-        if room > 0 { pending.append(contentsOf: piece.prefix(room)) }
-        pendingLength += piece.count
+    private mutating func take(_ start: UnsafeRawPointer, count: Int) {
+        let kept = min(count, max(0, limit - pending.count))
+        if kept > 0 { pending.append(contentsOf: UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: kept)) }
+        pendingLength += count
     }
 
     private mutating func endLine() -> OutputLine {
