@@ -116,12 +116,10 @@ actor LineProcessPool {
     func finish() async -> [ProcessExit] {
         ended = true
         wakeWaiters()
+        let processes = slots.compactMap(\.process)
+        for process in processes { process.closeInput() }
         var exits: [ProcessExit] = []
-        for index in slots.indices {
-            guard let process = slots[index].process else { continue }
-            process.closeInput()
-            exits.append(await process.exit())
-        }
+        for process in processes { exits.append(await process.exit()) }
         return exits
     }
 
@@ -129,11 +127,9 @@ actor LineProcessPool {
     func terminate() async {
         ended = true
         wakeWaiters()
-        for index in slots.indices {
-            guard let process = slots[index].process else { continue }
-            process.terminate()
-            _ = await process.exit()
-        }
+        let processes = slots.compactMap(\.process)
+        for process in processes { process.terminate() }
+        for process in processes { _ = await process.exit() }
     }
 
     // MARK: Lines in and out
