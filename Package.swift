@@ -16,6 +16,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The `process`, `process-source` and `process-sink` plugins: child processes with streamed
+        // standard input, output and error. Without its Foundation trait (Data overloads, unused here).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
+        // FilePath, for swift-subprocess's executable and working-directory paths (it depends on it too).
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         // Test-only: a real HTTP server on 127.0.0.1 for the fetcher and end-to-end tests.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -84,6 +89,8 @@ let package = Package(
                 "ETLKit", "ETLText", "ETLHTTP", "ETLHTML",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Sources/Plugins",
             exclude: ["Text", "HTTP", "HTML"]

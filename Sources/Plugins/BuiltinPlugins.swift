@@ -24,6 +24,7 @@ extension PluginRegistry {
         register(CrawlSource.self)
         register(WARCSource.self)
         register(CDXSource.self)
+        register(ProcessSource.self)
         // Fetchers
         register(HTTPFetcher.self)
         register(FileFetcher.self)
@@ -37,11 +38,13 @@ extension PluginRegistry {
         register(FieldMap.self)
         register(Deduplicator.self)
         register(LeftoverCleaner.self)
+        register(ProcessTransform.self)
         // Sinks
         register(JSONLSink.self)
         register(SQLiteSink.self)
         register(TextSink.self)
         register(WARCSink.self)
+        register(ProcessSink.self)
     }
 }
 
