@@ -28,48 +28,56 @@ public struct ProcessCommand: Sendable, CustomStringConvertible {
     /// The directory the process runs in, absolute; nil for etl's current directory.
     public let workingDirectory: String?
 
-    /// The options every process plugin declares for its program.
-    static let options: [OptionSpec] = [
-        OptionSpec("command", .stringList, required: true,
-                   "The program and its arguments, as a list of strings (no shell), such as [\"python3\", \"plugins/annotate.py\"]. A program with a / is a path relative to the working directory; one without is looked up on PATH."),
-        OptionSpec("environment", .stringMap, "Environment variables for the process, added to etl's own, such as {\"PYTHONUNBUFFERED\": \"1\"}."),
-        OptionSpec("workingDirectory", .string, "The directory the process runs in (default: etl's current directory); relative to the current directory."),
-    ]
+    /// The options every process plugin declares for its program, each declared once (``OptionKey``).
+    enum Option {
+        /// Read as raw JSON: a single string with spaces gets an error that shows the list to write.
+        static let command: OptionKey<JSONValue?> = OptionKey(
+            OptionSpec("command", .stringList, required: true,
+                       "The program and its arguments, as a list of strings (no shell), such as [\"python3\", \"plugins/annotate.py\"]. A program with a / is a path relative to the working directory; one without is looked up on PATH."),
+            fallback: nil) { $0 }
+        static let environment: OptionKey<[String: String]> = .stringMap(
+            "environment", "Environment variables for the process, added to etl's own, such as {\"PYTHONUNBUFFERED\": \"1\"}.")
+        static let workingDirectory: OptionKey<String?> = .string(
+            "workingDirectory", "The directory the process runs in (default: etl's current directory); relative to the current directory.")
+    }
+
+    /// Their declarations, for each process plugin's descriptor.
+    static let options: [OptionSpec] = [Option.command.spec, Option.environment.spec, Option.workingDirectory.spec]
 
     /// Reads and checks the options: a non-empty list of strings whose program exists and may be
     /// run, a working directory that is a directory. Reads the file system, writes nothing.
     public init(options: PluginOptions) throws(OptionError) {
         let arguments: [String]
-        switch options["command"] {
+        switch options[Option.command] {
         case .string(let text)?:
             arguments = [text]
         case .array(let values)?:
             arguments = values.compactMap(\.stringValue)
             guard arguments.count == values.count else {
-                throw OptionError(option: "command", "must be a list of strings, the program and its arguments")
+                throw OptionError(option: Option.command.name, "must be a list of strings, the program and its arguments")
             }
         default:
-            throw OptionError(option: "command", "must be a list of strings, the program and its arguments, such as [\"python3\", \"plugin.py\"]")
+            throw OptionError(option: Option.command.name, "must be a list of strings, the program and its arguments, such as [\"python3\", \"plugin.py\"]")
         }
         guard let program = arguments.first else {
-            throw OptionError(option: "command", "is empty; give the program and its arguments, such as [\"python3\", \"plugin.py\"]")
+            throw OptionError(option: Option.command.name, "is empty; give the program and its arguments, such as [\"python3\", \"plugin.py\"]")
         }
         guard !program.trimmingWhitespace().isEmpty else {
-            throw OptionError(option: "command", "names no program: its first string is empty")
+            throw OptionError(option: Option.command.name, "names no program: its first string is empty")
         }
-        let environment = options.stringMap("environment") ?? [:]
+        let environment = options[Option.environment]
         if let bad = environment.keys.sorted().first(where: { $0.isEmpty || $0.contains("=") || $0.contains("\0") }) {
-            throw OptionError(option: "environment", "has the name \"\(bad)\", which no environment variable can have (empty, or with = or NUL)")
+            throw OptionError(option: Option.environment.name, "has the name \"\(bad)\", which no environment variable can have (empty, or with = or NUL)")
         }
 
         let current = FileManager.default.currentDirectoryPath
         var workingDirectory: String?
-        if let directory = options.string("workingDirectory") {
-            guard !directory.isEmpty else { throw OptionError(option: "workingDirectory", "is empty; leave it out to run in the current directory") }
+        if let directory = options[Option.workingDirectory] {
+            guard !directory.isEmpty else { throw OptionError(option: Option.workingDirectory.name, "is empty; leave it out to run in the current directory") }
             let absolute = Self.absolute(directory, in: current)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw OptionError(option: "workingDirectory", "is \"\(directory)\", which is not a directory")
+                throw OptionError(option: Option.workingDirectory.name, "is \"\(directory)\", which is not a directory")
             }
             workingDirectory = absolute
         }
@@ -78,7 +86,7 @@ public struct ProcessCommand: Sendable, CustomStringConvertible {
         let words = program.split(whereSeparator: { $0 == " " || $0 == "\t" })
         if arguments.count == 1, words.count > 1, !FileManager.default.fileExists(atPath: Self.absolute(program, in: workingDirectory ?? current)) {
             let list = words.map { "\"\($0)\"" }.joined(separator: ", ")
-            throw OptionError(option: "command", "is one string with spaces; give the program and each argument as a list, such as [\(list)] (no shell reads it)")
+            throw OptionError(option: Option.command.name, "is one string with spaces; give the program and each argument as a list, such as [\(list)] (no shell reads it)")
         }
 
         let executablePath: String
@@ -86,12 +94,12 @@ public struct ProcessCommand: Sendable, CustomStringConvertible {
             executablePath = Self.absolute(program, in: workingDirectory ?? current)
             guard Self.isExecutableFile(executablePath) else {
                 let exists = FileManager.default.fileExists(atPath: executablePath)
-                throw OptionError(option: "command", "names the program \"\(program)\" (\(executablePath)), which \(exists ? "is not an executable file (chmod +x it, or name its interpreter first: [\"python3\", \"\(program)\"])" : "does not exist")")
+                throw OptionError(option: Option.command.name, "names the program \"\(program)\" (\(executablePath)), which \(exists ? "is not an executable file (chmod +x it, or name its interpreter first: [\"python3\", \"\(program)\"])" : "does not exist")")
             }
         } else {
             let path = environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
             guard let found = Self.lookUp(program, path: path, relativeTo: workingDirectory ?? current) else {
-                throw OptionError(option: "command", "names the program \"\(program)\", which is not on PATH (\(path))")
+                throw OptionError(option: Option.command.name, "names the program \"\(program)\", which is not on PATH (\(path))")
             }
             executablePath = found
         }

@@ -32,12 +32,7 @@ public actor ProcessSink: Sink {
             of a successful run the program's input is closed and it must exit with status 0; after a \
             failed run it gets SIGTERM. Its standard error goes to the log.
             """,
-        options: ProcessCommand.options + [
-            OptionSpec("timeout", .number(minimum: 0), default: 60,
-                       "Seconds the program may take to answer a record, and to exit once its input is closed; then the record goes to the dead letters and the program is stopped. 0: no limit."),
-            OptionSpec("restarts", .integer(minimum: 0), default: 3,
-                       "How many times in a row a program that exited or timed out is started again; after that every record goes to the dead letters with the last reason."),
-        ]
+        options: ProcessCommand.options + [Option.timeout.spec, Option.restarts.spec]
     )
 
     public nonisolated let command: ProcessCommand
@@ -45,11 +40,21 @@ public actor ProcessSink: Sink {
     public nonisolated let restarts: Int
     private var pool: LineProcessPool?
 
+    /// The options besides the program's (``ProcessCommand``), each declared once (``OptionKey``).
+    enum Option {
+        static let timeout: OptionKey<Double> = .number(
+            "timeout", minimum: 0, default: 60,
+            "Seconds the program may take to answer a record, and to exit once its input is closed; then the record goes to the dead letters and the program is stopped. 0: no limit.")
+        static let restarts: OptionKey<Int> = .integer(
+            "restarts", minimum: 0, default: 3,
+            "How many times in a row a program that exited or timed out is started again; after that every record goes to the dead letters with the last reason.")
+    }
+
     public init(options: PluginOptions) throws {
         command = try ProcessCommand(options: options)
-        let seconds = options.double("timeout") ?? 60
+        let seconds = options[Option.timeout]
         timeout = seconds > 0 ? .milliseconds(Int64((seconds * 1000).rounded())) : nil
-        restarts = options.integer("restarts") ?? 3
+        restarts = options[Option.restarts]
     }
 
     /// Starts the program, so that it can get ready while the first records are fetched.

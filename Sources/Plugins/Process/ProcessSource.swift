@@ -28,23 +28,28 @@ public struct ProcessSource: Source {
             with back-pressure. Standard error goes to the log. A line that is not such an object is skipped \
             and reported; a nonzero exit is an error with the end of standard error.
             """,
-        options: ProcessCommand.options + [
-            OptionSpec("timeout", .number(minimum: 0), default: 0,
-                       "Seconds the program may go without writing a line (time spent waiting for the pipeline does not count); then it is stopped and the source fails. 0: no limit."),
-            OptionSpec("restarts", .integer(minimum: 0), default: 0,
-                       "How many times a program that exits with a nonzero status (or times out) is run again; the URLs it sends again are taken once."),
-        ]
+        options: ProcessCommand.options + [Option.timeout.spec, Option.restarts.spec]
     )
 
     public let command: ProcessCommand
     public let timeout: Duration?
     public let restarts: Int
 
+    /// The options besides the program's (``ProcessCommand``), each declared once (``OptionKey``).
+    enum Option {
+        static let timeout: OptionKey<Double> = .number(
+            "timeout", minimum: 0, default: 0,
+            "Seconds the program may go without writing a line (time spent waiting for the pipeline does not count); then it is stopped and the source fails. 0: no limit.")
+        static let restarts: OptionKey<Int> = .integer(
+            "restarts", minimum: 0, default: 0,
+            "How many times a program that exits with a nonzero status (or times out) is run again; the URLs it sends again are taken once.")
+    }
+
     public init(options: PluginOptions) throws {
         command = try ProcessCommand(options: options)
-        let seconds = options.double("timeout") ?? 0
+        let seconds = options[Option.timeout]
         timeout = seconds > 0 ? .milliseconds(Int64((seconds * 1000).rounded())) : nil
-        restarts = options.integer("restarts") ?? 0
+        restarts = options[Option.restarts]
     }
 
     public func produce(into output: RecordOutput, context: RunContext) async throws {

@@ -39,15 +39,7 @@ public struct ProcessTransform: Transform {
             once, each holding up to `inFlight` records. At the end of the run the processes' input is \
             closed and they should exit.
             """,
-        options: ProcessCommand.options + [
-            OptionSpec("timeout", .number(minimum: 0), default: 60,
-                       "Seconds a process may take to answer a record (counted from when it is the oldest it holds; a new process's first record includes its start-up); then that record goes to the dead letters and the process is stopped and started again. 0: no limit."),
-            OptionSpec("restarts", .integer(minimum: 0), default: 3,
-                       "How many times in a row a process that exited or timed out is started again; after that every record goes to the dead letters with the last reason."),
-            OptionSpec("concurrency", .integer(minimum: 1, maximum: 64), default: 1, "Processes run at once, each answering its own records."),
-            OptionSpec("inFlight", .integer(minimum: 1, maximum: 1024), default: 1,
-                       "Records written to one process before its answers come back. More keeps a process busy; a crash sends all of them to the dead letters."),
-        ]
+        options: ProcessCommand.options + [Option.timeout.spec, Option.restarts.spec, Option.concurrency.spec, Option.inFlight.spec]
     )
 
     public let command: ProcessCommand
@@ -60,13 +52,27 @@ public struct ProcessTransform: Transform {
 
     final class Identity: Sendable {}
 
+    /// The options besides the program's (``ProcessCommand``), each declared once (``OptionKey``).
+    enum Option {
+        static let timeout: OptionKey<Double> = .number(
+            "timeout", minimum: 0, default: 60,
+            "Seconds a process may take to answer a record (counted from when it is the oldest it holds; a new process's first record includes its start-up); then that record goes to the dead letters and the process is stopped and started again. 0: no limit.")
+        static let restarts: OptionKey<Int> = .integer(
+            "restarts", minimum: 0, default: 3,
+            "How many times in a row a program that exited or timed out is started again; after that every record goes to the dead letters with the last reason.")
+        static let concurrency: OptionKey<Int> = .integer("concurrency", minimum: 1, maximum: 64, default: 1, "Processes run at once, each answering its own records.")
+        static let inFlight: OptionKey<Int> = .integer(
+            "inFlight", minimum: 1, maximum: 1024, default: 1,
+            "Records written to one process before its answers come back. More keeps a process busy; a crash sends all of them to the dead letters.")
+    }
+
     public init(options: PluginOptions) throws {
         command = try ProcessCommand(options: options)
-        let seconds = options.double("timeout") ?? 60
+        let seconds = options[Option.timeout]
         timeout = seconds > 0 ? .milliseconds(Int64((seconds * 1000).rounded())) : nil
-        restarts = options.integer("restarts") ?? 3
-        concurrency = options.integer("concurrency") ?? 1
-        inFlight = options.integer("inFlight") ?? 1
+        restarts = options[Option.restarts]
+        concurrency = options[Option.concurrency]
+        inFlight = options[Option.inFlight]
     }
 
     public func apply(to record: Record, context: RunContext) async throws -> Record? {
