@@ -2,9 +2,9 @@
 ///
 /// Names compare without case (`WARC-Target-URI` and `warc-target-uri` are one field), as the
 /// standard says; they are written as given.
-struct WARCFields: Sendable {
+package struct WARCFields: Sendable {
     /// The version line: `WARC/1.1` for what ``WARCWriter`` writes; `WARC/1.0` and others as read.
-    var version: String
+    package var version: String
     /// The fields in order.
     private(set) var entries: [(name: String, value: String)]
 
@@ -14,7 +14,7 @@ struct WARCFields: Sendable {
     }
 
     /// The first value of a field, by case-insensitive name.
-    subscript(name: String) -> String? {
+    package subscript(name: String) -> String? {
         entries.first { $0.name.count == name.count && $0.name.lowercased() == name.lowercased() }?.value
     }
 
@@ -32,7 +32,7 @@ struct WARCFields: Sendable {
     }
 
     /// The record type (`WARC-Type`).
-    var type: String? { self["WARC-Type"] }
+    package var type: String? { self["WARC-Type"] }
 
     /// The header as written: version line, one line per field, then the empty line that ends it.
     /// Line breaks in a value (never written by etl) are replaced by spaces, so that no value can

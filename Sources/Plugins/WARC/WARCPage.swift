@@ -8,10 +8,10 @@ import Logging
 /// captured, and the HTTP response (status, header fields, body as received). The `warc` and `cdx`
 /// sources make their records from it, so that the pipeline's steps run on an archived page as
 /// they would on a fetched one, with no fetch.
-struct WARCPage: Sendable {
+package struct WARCPage: Sendable {
     /// Why a record is not a page etl can use.
-    struct Failure: Error, Sendable {
-        var reason: String
+    package struct Failure: Error, Sendable {
+        package var reason: String
     }
 
     /// `WARC-Target-URI`.
@@ -24,13 +24,13 @@ struct WARCPage: Sendable {
     /// The status line and header fields as stored (empty for a `resource` record).
     var head: [UInt8]
     /// The body as stored: for a response, still in its transfer and content codings.
-    var body: [UInt8]
+    package var body: [UInt8]
     /// `WARC-IP-Address`.
     var remoteAddress: String?
 
     /// The page of a `response` record (its block an HTTP response) or a `resource` record (its
     /// block the content itself, typed by the record's Content-Type; status 200).
-    init(fields: WARCFields, block: [UInt8]) throws(Failure) {
+    package init(fields: WARCFields, block: [UInt8]) throws(Failure) {
         guard let url = fields["WARC-Target-URI"], !url.isEmpty else { throw Failure(reason: "no WARC-Target-URI") }
         guard let dateText = fields["WARC-Date"], let date = WARCDate.parse(dateText) else {
             throw Failure(reason: "no valid WARC-Date (\(fields["WARC-Date"] ?? "none"))")
@@ -59,7 +59,7 @@ struct WARCPage: Sendable {
     }
 
     /// The header value of the last field named `name` (lower case).
-    func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.last { $0.name == name }?.value
     }
 
@@ -80,7 +80,7 @@ struct WARCPage: Sendable {
     /// `fetchedAt`. `requestedURL` is where redirects began, when the archive holds them.
     /// With `keepingExchange` the response keeps the stored bytes (``Response/exchanges``), for a
     /// `warc` sink that writes them again. Throws for a body that cannot be decoded.
-    func record(source: String, foundIn: String, requestedURL: String?, maxBytes: Int, keepingExchange: Bool, logger: Logger) throws -> Record {
+    package func record(source: String, foundIn: String, requestedURL: String?, maxBytes: Int, keepingExchange: Bool, logger: Logger) throws -> Record {
         let content = try HTTPBodyDecoding.decode(body, transferEncoding: head.isEmpty ? nil : header("transfer-encoding"),
                                                   contentEncoding: head.isEmpty ? nil : header("content-encoding"), limit: maxBytes)
         let contentType = header("content-type")

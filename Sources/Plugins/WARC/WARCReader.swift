@@ -13,14 +13,14 @@ import ETLHTTP
 /// gzip member the record starts in, for a `.warc` the byte offset. Errors carry the offset of the
 /// record they are in (``WARCReadError``). Blank lines between records are passed over, as readers
 /// of WARC files written by older tools do.
-final class WARCReader {
+package final class WARCReader {
     /// A record's header and where it is.
-    struct Entry: Sendable {
-        var fields: WARCFields
+    package struct Entry: Sendable {
+        package var fields: WARCFields
         /// The record's offset (see the type's discussion).
-        var offset: Int
+        package var offset: Int
         /// The block's length (`Content-Length`).
-        var blockLength: Int
+        package var blockLength: Int
     }
 
     /// The most a record's header may take before the file is not taken for a WARC file.
@@ -50,7 +50,7 @@ final class WARCReader {
     /// The offset of the current record, for errors.
     private var currentOffset = 0
 
-    init(input: any WARCByteInput, source: String) {
+    package init(input: any WARCByteInput, source: String) {
         self.input = input
         self.source = source
     }
@@ -62,7 +62,7 @@ final class WARCReader {
     var bufferCapacity: Int { buffer.capacity }
 
     /// The next record's header, or nil at the end of the file. A block not read is skipped first.
-    func next() async throws(WARCReadError) -> Entry? {
+    package func next() async throws(WARCReadError) -> Entry? {
         if blockRemaining != nil { try await skipBlock() }
         // Line breaks between records (the two that end a record, and any a writer added).
         while true {
@@ -101,7 +101,7 @@ final class WARCReader {
     }
 
     /// The current record's block.
-    func readBlock() async throws(WARCReadError) -> [UInt8] {
+    package func readBlock() async throws(WARCReadError) -> [UInt8] {
         guard let length = blockRemaining else { return [] }
         while buffer.count - start < length {
             guard try await fill() else { throw failure("the file ends inside a record's block (\(length) bytes announced)") }
@@ -113,7 +113,7 @@ final class WARCReader {
     }
 
     /// Passes over the current record's block without keeping it.
-    func skipBlock() async throws(WARCReadError) {
+    package func skipBlock() async throws(WARCReadError) {
         guard var remaining = blockRemaining else { return }
         while remaining > 0 {
             if start == buffer.count {
