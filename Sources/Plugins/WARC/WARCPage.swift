@@ -96,35 +96,45 @@ package struct WARCPage: Sendable {
         return record
     }
 
-    /// Status, header fields, head bytes and body of an HTTP response block.
+    /// Status, header fields, head bytes and body of an HTTP response block, read where the bytes
+    /// lie: lines found by `memchr`, strings made for the header fields only.
     private static func parseResponse(_ block: [UInt8]) throws(Failure) -> (Int, [(name: String, value: String)], [UInt8], [UInt8]) {
-        // The head ends at the first empty line; a bare LF line ending is tolerated.
-        var headEnd: Int?
-        var bodyStart = 0
-        var index = 0
-        while index < block.count {
-            guard let newline = block[index...].firstIndex(of: 0x0A) else { break }
-            let lineLength = newline - index
-            if lineLength == 0 || (lineLength == 1 && block[index] == 0x0D) {
-                headEnd = index
-                bodyStart = newline + 1
-                break
+        let head: Result<(status: Int, headers: HeaderLines, bodyStart: Int), Failure> = block.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return .failure(Failure(reason: "the HTTP response has no end of header")) }
+            // The head ends at the first empty line; a bare LF line ending is tolerated.
+            var statusLine: UnsafeBufferPointer<UInt8>?
+            var headerLines = HeaderLines()
+            var index = 0
+            while index < all.count, let found = memchr(base + index, 0x0A, all.count - index) {
+                let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                let lineEnd = newline > index && all[newline - 1] == 0x0D ? newline - 1 : newline
+                guard lineEnd > index else {
+                    guard let statusLine, statusLine.starts(with: "HTTP/".utf8) else {
+                        return .failure(Failure(reason: "the block is not an HTTP response (no status line)"))
+                    }
+                    guard let status = Self.status(statusLine) else {
+                        return .failure(Failure(reason: "the HTTP status line is malformed: \(String(decoding: statusLine.prefix(60), as: UTF8.self))"))
+                    }
+                    return .success((status, headerLines, newline + 1))
+                }
+                let line = UnsafeBufferPointer(rebasing: all[index..<lineEnd])
+                if statusLine == nil { statusLine = line } else { headerLines.append(UnsafeRawBufferPointer(line)) }
+                index = newline + 1
             }
-            index = newline + 1
+            return .failure(Failure(reason: "the HTTP response has no end of header"))
         }
-        guard let headEnd else { throw Failure(reason: "the HTTP response has no end of header") }
-        let lines = block[..<headEnd].split(separator: 0x0A).map { $0.last == 0x0D ? $0.dropLast() : $0 }
-        guard let statusLine = lines.first, statusLine.starts(with: "HTTP/".utf8) else {
-            throw Failure(reason: "the block is not an HTTP response (no status line)")
-        }
-        let parts = statusLine.split(separator: 0x20, maxSplits: 2)
-        guard parts.count >= 2, let status = Int(String(decoding: parts[1], as: UTF8.self)) else {
-            throw Failure(reason: "the HTTP status line is malformed: \(String(decoding: statusLine.prefix(60), as: UTF8.self))")
-        }
-        var headerLines = HeaderLines()
-        for line in lines.dropFirst() where !line.isEmpty {
-            line.withUnsafeBytes { headerLines.append($0) }
-        }
+        let (status, headerLines, bodyStart) = try head.get()
         return (status, headerLines.parsed(), Array(block[..<bodyStart]), Array(block[bodyStart...]))
+    }
+
+    /// The status code of a status line (`HTTP/1.1 200 OK`): its second word, as a number.
+    private static func status(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        while index < line.count, line[index] != 0x20 { index += 1 }
+        while index < line.count, line[index] == 0x20 { index += 1 }
+        var end = index
+        while end < line.count, line[end] != 0x20 { end += 1 }
+        guard end > index else { return nil }
+        return Int(String(decoding: UnsafeBufferPointer(rebasing: line[index..<end]), as: UTF8.self))
     }
 }
