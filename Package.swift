@@ -117,6 +117,12 @@ let package = Package(
             dependencies: ["ETLKit", "ETLPlugins", "ETLHTML", "CLibXML2"],
             path: "Benchmarks/ParseBenchmark"
         ),
+        // `etl-bench-warc`: records per second of etl's WARC reader in process, raw and decoded (Benchmarks/warc).
+        .executableTarget(
+            name: "etl-bench-warc",
+            dependencies: ["ETLKit", "ETLHTTP", "ETLPlugins", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/WARCBenchmark"
+        ),
         // `etl-bench-zwnj`: strips and restores the ZWNJs of the Persian reference articles (Benchmarks/zwnj).
         .executableTarget(
             name: "etl-bench-zwnj",

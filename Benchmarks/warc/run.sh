@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The WARC benchmark: etl's `warc` source against FastWARC (resiliparse's WARC reader) reading the
-# same WARC.gz of N pages, which etl's `warc` sink made by crawling a private nginx on 127.0.0.1;
-# then the end-to-end re-extraction rate (warc → html → article) against fetching the same pages
+# The WARC benchmark: etl's WARC reader and `warc` source against FastWARC (resiliparse's WARC
+# reader) reading the same WARC.gz of N pages, which etl's `warc` sink made by crawling a private
+# nginx on 127.0.0.1: in process (etl-bench-warc against FastWARC's loop timed inside Python, both
+# one thread, best of REPEATS passes) and as whole processes; then the end-to-end re-extraction rate (warc → html → article) against fetching the same pages
 # again from loopback (http → html → article), both on one core; and peak memory reading the file
 # and the same file twice over (memory must not grow with the file).
 #
 #   Benchmarks/warc/run.sh [N]        (default: 10000)
 #
-# Environment: SKIP_BUILD=1 skips `swift build` (the binary must exist); REPEATS (default 3) runs
-# each reader that many times and keeps the fastest. Writes Benchmarks/warc/results.md.
+# Environment: SKIP_BUILD=1 skips `swift build` (the binaries must exist); SCRATCH names the build
+# folder (default .build-release); REPEATS (default 3) runs each reader that many times and keeps
+# the fastest. Writes Benchmarks/warc/results.md.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,6 +24,7 @@ WARCIO_VERSION=1.8.1
 VENV="$HERE/.venv"
 SCRATCH="${SCRATCH:-.build-release}"
 ETL="$ROOT/$SCRATCH/release/etl"
+BENCH="$ROOT/$SCRATCH/release/etl-bench-warc"
 COMMAND="Benchmarks/warc/run.sh $*"
 log() { echo "[warc-bench] $*" >&2; }
 
@@ -38,8 +41,10 @@ fi
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     log "building etl (release; incremental)"
     swift build -c release --scratch-path "$SCRATCH" --product etl >&2
+    swift build -c release --scratch-path "$SCRATCH" --product etl-bench-warc >&2
 fi
 [ -x "$ETL" ] || { echo "run.sh: $ETL is missing" >&2; exit 1; }
+[ -x "$BENCH" ] || { echo "run.sh: $BENCH is missing" >&2; exit 1; }
 
 # --- A site of N news pages (the demo pages, each made unique) behind nginx ---------------------
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/etl-warc-bench.XXXXXX")"
@@ -123,28 +128,51 @@ SIZE_MB="$(du -m "$WARC" | cut -f1)"
 # FastWARC iterating the responses and reading each payload: "decoded" takes out the chunks
 # (auto_decode="transfer") and the gzip content coding (zlib), as etl does; "none" reads them as
 # stored. (auto_decode="all" stops after the first chunked gzip response with FastWARC 2.0.1.)
+# With a third argument it makes that many passes and prints the fastest pass's seconds, timed
+# around the loop (no interpreter start-up, no import), as etl-bench-warc times etl's reader.
 cat > "$WORK/fastwarc_read.py" <<'PY'
-import sys, zlib
+import sys, time, zlib
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 decoded = sys.argv[2] == "decoded"
-count = 0
-for record in ArchiveIterator(sys.argv[1], record_types=WarcRecordType.response, parse_http=True,
-                              auto_decode="transfer" if decoded else "none"):
-    payload = record.reader.read()
-    if decoded and record.http_headers.get("Content-Encoding") == "gzip":
-        payload = zlib.decompress(payload, 47)
-    count += 1
-print(count)
+best = None
+for _ in range(int(sys.argv[3]) if len(sys.argv) > 3 else 1):
+    start = time.perf_counter()
+    count = 0
+    size = 0
+    for record in ArchiveIterator(sys.argv[1], record_types=WarcRecordType.response, parse_http=True,
+                                  auto_decode="transfer" if decoded else "none"):
+        payload = record.reader.read()
+        if decoded and record.http_headers.get("Content-Encoding") == "gzip":
+            payload = zlib.decompress(payload, 47)
+        size += len(payload)
+        count += 1
+    seconds = time.perf_counter() - start
+    best = seconds if best is None else min(best, seconds)
+print(count, size, f"{best:.3f}" if len(sys.argv) > 3 else "")
 PY
 
-log "reading: etl warc source (no steps) and FastWARC, $REPEATS runs each"
+log "reading in process: etl-bench-warc (raw, decoded, record) and FastWARC's loop (raw, decoded), best of $REPEATS passes each"
+# "raw": header, block and HTTP head of each response, payload as stored; "decoded": chunks and
+# gzip taken out; "record": the warc source's record, body decoded to text. FastWARC's two rows
+# right after etl's, on the same core.
+# etl-bench-warc prints "MODE: RECORDS records, best of R: SECONDS s, RATE records/s, BYTES payload bytes".
+BENCH_OUT="$(taskset -c 0 "$BENCH" --mode raw,decoded,record --repeat "$REPEATS" "$WARC")"
+read -r FWI_COUNT FWI_RAW_BYTES FWI_RAW_S <<< "$(taskset -c 0 "$VENV/bin/python" "$WORK/fastwarc_read.py" "$WARC" none "$REPEATS")"
+read -r _ FWI_DEC_BYTES FWI_DEC_S <<< "$(taskset -c 0 "$VENV/bin/python" "$WORK/fastwarc_read.py" "$WARC" decoded "$REPEATS")"
+field() { echo "$BENCH_OUT" | awk -v mode="$1:" -v n="$2" '$1 == mode { print $n }'; }
+BENCH_RAW_S="$(field raw 7)"; BENCH_DEC_S="$(field decoded 7)"; BENCH_REC_S="$(field record 7)"
+[ "$(field raw 2)" = "$N" ] && [ "$FWI_COUNT" = "$N" ] || { echo "run.sh: in process, etl read $(field raw 2) responses and FastWARC $FWI_COUNT, expected $N" >&2; exit 1; }
+[ "$(field raw 11)" = "$FWI_RAW_BYTES" ] && [ "$(field decoded 11)" = "$FWI_DEC_BYTES" ] || {
+    echo "run.sh: payload bytes differ: etl raw $(field raw 11), decoded $(field decoded 11); FastWARC raw $FWI_RAW_BYTES, decoded $FWI_DEC_BYTES" >&2; exit 1; }
+
+log "reading as whole processes: etl warc source (no steps) and FastWARC, $REPEATS runs each"
 READ="$(pipeline read "{\"use\": \"warc\", \"glob\": \"$WARC\"}" '[]' '{"use": "jsonl", "path": "/dev/null"}')"
 READ2="$(pipeline read-twice "{\"use\": \"warc\", \"glob\": \"$WORK/twice.warc.gz\"}" '[]' '{"use": "jsonl", "path": "/dev/null"}')"
 ETL_READ="$(best "$ETL" run "$READ" --quiet)"
 ETL_READ2="$(timed "$ETL" run "$READ2" --quiet)"
 FW_READ="$(best "$VENV/bin/python" "$WORK/fastwarc_read.py" "$WARC" decoded)"
 FW_RAW="$(best "$VENV/bin/python" "$WORK/fastwarc_read.py" "$WARC" none)"
-FW_COUNT="$(taskset -c 0 "$VENV/bin/python" "$WORK/fastwarc_read.py" "$WARC" decoded)"
+FW_COUNT="$(taskset -c 0 "$VENV/bin/python" "$WORK/fastwarc_read.py" "$WARC" decoded | cut -d' ' -f1)"
 [ "$FW_COUNT" = "$N" ] || { echo "run.sh: FastWARC read $FW_COUNT responses, expected $N" >&2; exit 1; }
 
 log "end to end on one core: re-extraction from the archive, and fetching again from loopback"
@@ -158,12 +186,26 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 read -r ETL_S ETL_K <<< "$ETL_READ"; read -r ETL2_S ETL2_K <<< "$ETL_READ2"; read -r FW_S FW_K <<< "$FW_READ"; read -r FWR_S FWR_K <<< "$FW_RAW"
 read -r RE_S RE_K <<< "$ETL_REEXTRACT"; read -r RF_S RF_K <<< "$ETL_REFETCH"
-RATIO="$(awk -v a="$FW_S" -v b="$ETL_S" 'BEGIN { printf "%.2f", a / b }')"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }  # time of the other / time of etl
+RAW_RATIO="$(ratio "$FWI_RAW_S" "$BENCH_RAW_S")"; DEC_RATIO="$(ratio "$FWI_DEC_S" "$BENCH_DEC_S")"
+RATIO="$(ratio "$FW_S" "$ETL_S")"; RAW_PROCESS_RATIO="$(ratio "$FWR_S" "$ETL_S")"
 {
     echo "# WARC benchmark"
     echo
     echo "\`$COMMAND\` — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, one core (taskset -c 0) for the timed process, nginx on the other."
     echo "The file: $N pages (the five demo pages, each made unique), archived by the \`warc\` sink from nginx on 127.0.0.1 (gzip content encoding): $SIZE_MB MB, one gzip member per record, \`warcio check\` passes. Best of $REPEATS runs."
+    echo
+    echo "Reading in process, one thread, no start-up (etl: \`etl-bench-warc\`; FastWARC $FASTWARC_VERSION: its loop timed inside Python); both read the same $N responses and the same payload bytes:"
+    echo
+    echo "| reader: per response record | seconds | records/s |"
+    echo "|---|---:|---:|"
+    echo "| etl \`WARCReader\`: header, block, HTTP head parsed, payload as stored (\`--mode raw\`) | $BENCH_RAW_S | $(rate "$N" "$BENCH_RAW_S") |"
+    echo "| FastWARC: \`parse_http=True\`, \`auto_decode=\"none\"\`, \`reader.read()\` (payload as stored) | $FWI_RAW_S | $(rate "$N" "$FWI_RAW_S") |"
+    echo "| etl: the same, payload decoded: chunks and gzip taken out (\`--mode decoded\`) | $BENCH_DEC_S | $(rate "$N" "$BENCH_DEC_S") |"
+    echo "| FastWARC: the same, \`auto_decode=\"transfer\"\` and \`zlib.decompress\` (payload decoded) | $FWI_DEC_S | $(rate "$N" "$FWI_DEC_S") |"
+    echo "| etl: the \`warc\` source's record, body decoded to text (chunks, gzip, charset) (\`--mode record\`) | $BENCH_REC_S | $(rate "$N" "$BENCH_REC_S") |"
+    echo
+    echo "Whole processes (start-up included):"
     echo
     echo "| task | seconds | pages/s | peak MB |"
     echo "|---|---:|---:|---:|"
@@ -174,6 +216,6 @@ RATIO="$(awk -v a="$FW_S" -v b="$ETL_S" 'BEGIN { printf "%.2f", a / b }')"
     echo "| re-extract: \`warc\` → html → article → jsonl | $RE_S | $(rate "$N" "$RE_S") | $(mb "$RE_K") |"
     echo "| fetch again: \`urls\` → http (loopback) → html → article → jsonl | $RF_S | $(rate "$N" "$RF_S") | $(mb "$RF_K") |"
     echo
-    echo "Reading: etl at **${RATIO}×** FastWARC's records per second with payloads decoded (target ≥ 0.5×); $(awk -v a="$FWR_S" -v b="$ETL_S" 'BEGIN { printf "%.2f", a / b }')× FastWARC reading them as stored. etl's row is the whole process: start-up, reading, decoding each body to text (chunks, gzip, charset), and the runner handing each record to a sink. Peak memory reading twice the file: $(mb "$ETL2_K") MB against $(mb "$ETL_K") MB."
+    echo "Reading: etl's reader at **${RAW_RATIO}×** FastWARC's records per second with payloads as stored, in process (target ≥ 0.5×), and ${DEC_RATIO}× with payloads decoded. The whole \`etl run\` (start-up, reading, decoding each body to text: chunks, gzip, charset; the runner handing each record to a sink) at ${RATIO}× FastWARC's whole process with payloads decoded and ${RAW_PROCESS_RATIO}× with payloads as stored. Peak memory reading twice the file: $(mb "$ETL2_K") MB against $(mb "$ETL_K") MB."
 } > "$HERE/results.md"
 cat "$HERE/results.md"

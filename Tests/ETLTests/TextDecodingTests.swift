@@ -17,6 +17,21 @@ import Testing
         #expect(TextDecoding.mediaType(ofContentType: "; charset=utf-8") == nil)
     }
 
+    /// Replacement characters are counted against the other non-ASCII characters (of 1 to 4
+    /// UTF-8 bytes); ASCII does not count.
+    @Test func mostlyReplacementCountsNonASCIICharacters() {
+        #expect(!TextDecoding.isMostlyReplacement(""))
+        #expect(!TextDecoding.isMostlyReplacement("plain ASCII only"))
+        #expect(!TextDecoding.isMostlyReplacement(Self.arabicText))
+        #expect(TextDecoding.isMostlyReplacement("abc \u{FFFD}"))
+        #expect(TextDecoding.isMostlyReplacement("\u{FFFD}\u{FFFD}é😀"))
+        #expect(!TextDecoding.isMostlyReplacement("\u{FFFD}é😀"))
+        #expect(TextDecoding.isMostlyReplacement("\u{FFFD}\u{FFFD}\u{FFFD}سلا"))
+        #expect(!TextDecoding.isMostlyReplacement("\u{FFFD}\u{FFFD}\u{FFFD}سلام"))
+        // U+FFFC and U+FFFE are near U+FFFD in UTF-8 (EF BF BC, EF BF BE) but are not it.
+        #expect(!TextDecoding.isMostlyReplacement("\u{FFFC}\u{FFFE}"))
+    }
+
     @Test func charsetParameterIsFoundAmongParameters() {
         #expect(TextDecoding.charsetParameter(ofContentType: "text/html; charset=windows-1256") == "windows-1256")
         #expect(TextDecoding.charsetParameter(ofContentType: "text/html;boundary=x; Charset=\"UTF-8\"") == "UTF-8")

@@ -59,6 +59,79 @@ func readWARC(_ path: String) async throws -> [(entry: WARCReader.Entry, block: 
         #expect(inflater.isBetweenMembers)
     }
 
+    /// `Gzip.decompress` writes into an array sized by the gzip trailer: a body exactly at the limit
+    /// or over it, a trailer that sizes the array too small (it grows) or lies (zlib refuses it), a
+    /// cut body and one that is not gzip all come out right.
+    @Test func gzipBodiesDecompressWhateverTheirTrailerSays() throws {
+        let text = Array(String(repeating: "سلام دنیا، hello world. ", count: 2_000).utf8)
+        let member = try Gzip.member(of: [text])
+        #expect(try Gzip.decompress(member, limit: text.count) == text)
+        #expect(throws: Gzip.Failure.tooLarge(limit: text.count - 1)) { try Gzip.decompress(member, limit: text.count - 1) }
+        #expect(try Gzip.decompress(member, limit: .max) == text)
+        // The trailer is the last member's: a small member after the text sizes the array far too
+        // small, and it grows (only the first member is read).
+        let small = try Gzip.member(of: [Array("x".utf8)])
+        #expect(try Gzip.decompress(member + small, limit: .max) == text)
+        #expect(throws: Gzip.Failure.tooLarge(limit: 10_000)) { try Gzip.decompress(member + small, limit: 10_000) }
+        // A trailer that lies about the size: zlib's length check refuses the member.
+        for size: [UInt8] in [[1, 0, 0, 0], [0xFF, 0xFF, 0xFF, 0x7F]] {
+            #expect(throws: Gzip.Failure.self) { try Gzip.decompress(Array(member.dropLast(4)) + size, limit: .max) }
+        }
+        #expect(throws: Gzip.Failure.corrupt("truncated")) { try Gzip.decompress(Array(member.prefix(member.count / 2)), limit: .max) }
+        #expect(throws: Gzip.Failure.self) { try Gzip.decompress(Array("not gzip at all".utf8), limit: .max) }
+    }
+
+    /// Header fields: names found whatever their case, continuation lines joined, white space
+    /// (ASCII and Unicode) trimmed off values, broken headers refused.
+    @Test func headerFieldsParseFromBytes() throws {
+        let header = Array("WARC/1.0\r\nwarc-type: response\r\nWARC-Target-URI:  <http://a.example/>\t\r\nX-Folded: one\r\n  two\r\nX-Wide: \u{00A0}wide\u{00A0}\r\nContent-Length: 12\r\n".utf8)
+        guard case .success(let fields) = WARCFields.parse(header[...]) else {
+            Issue.record("the header did not parse")
+            return
+        }
+        #expect(fields.version == "WARC/1.0")
+        #expect(fields.type == "response")
+        #expect(fields["WARC-TYPE"] == "response")
+        #expect(fields["warc-target-uri"] == "<http://a.example/>")
+        #expect(fields["X-Folded"] == "one two")
+        #expect(fields["X-Wide"] == "wide")
+        #expect(fields["Content-Length"] == "12")
+        #expect(fields["Content-Lengt"] == nil)
+        #expect(fields["WARC-Type-"] == nil)
+        guard case .failure = WARCFields.parse(Array("HTTP/1.1 200 OK\r\n".utf8)[...]) else {
+            Issue.record("a non-WARC header parsed")
+            return
+        }
+        guard case .failure = WARCFields.parse(Array("WARC/1.1\r\nno colon here\r\n".utf8)[...]) else {
+            Issue.record("a line without a colon parsed")
+            return
+        }
+        guard case .failure = WARCFields.parse([][...]) else {
+            Issue.record("an empty header parsed")
+            return
+        }
+    }
+
+    /// Blocks larger than the reader's buffer (1 MiB at first) come back whole, compressed or not,
+    /// between small records, with their offsets.
+    @Test(arguments: [true, false]) func blocksLargerThanTheBufferReadWhole(compressed: Bool) async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path(compressed ? "large.warc.gz" : "large.warc")
+        let descriptor = try #require(POSIXFile.open(path, flags: O_WRONLY | O_CREAT | O_TRUNC))
+        let writer = WARCWriter(path: path, descriptor: descriptor, compresses: compressed)
+        var fields = WARCFields()
+        fields.append("WARC-Type", "resource")
+        let blocks: [[UInt8]] = [Array("small".utf8), (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) },
+                                 Array("between".utf8), [UInt8](repeating: 0x42, count: 5_000_000), Array("last".utf8)]
+        var offsets: [Int] = []
+        for block in blocks { offsets.append(try writer.write(WARCRecord(fields: fields, block: block)).offset) }
+        _ = POSIXFile.close(descriptor)
+        let read = try await readWARC(path)
+        #expect(read.map(\.block) == blocks)
+        #expect(read.map(\.entry.offset) == offsets)
+    }
+
     func sampleRecords() -> [WARCRecord] {
         let exchange = HTTPExchange(url: "http://example.com/a", request: Array("GET /a HTTP/1.1\r\nHost: example.com\r\n\r\n".utf8),
                                     responseHead: Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".utf8),

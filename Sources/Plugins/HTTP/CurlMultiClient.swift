@@ -97,7 +97,14 @@ package struct HeaderLines: Sendable {
                 return
             }
             guard let (nameEnd, colon) = Self.nameEndAndColon(line) else { return }
-            let name = String(decoding: line[0..<nameEnd].map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+            // Lower case written straight into the string's storage (no array per name).
+            let name = String(unsafeUninitializedCapacity: nameEnd) { target in
+                for index in 0..<nameEnd {
+                    let byte = line[index]
+                    target[index] = (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+                }
+                return nameEnd
+            }
             headers.append((name: name, value: Self.text(line, colon + 1, line.count)))
         }
         return headers

@@ -26,36 +26,66 @@ package enum Gzip {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
-    /// The decompressed bytes, at most `limit` of them (a gzip bomb stops there).
+    /// The decompressed bytes, at most `limit` of them (a gzip bomb stops there). Only the first
+    /// gzip member (or zlib stream) is read; bytes after it are ignored.
+    ///
+    /// zlib writes straight into the array returned: its first size is the one a gzip trailer
+    /// gives (`ISIZE`, the last four bytes of a single-member body, which an HTTP body nearly
+    /// always is), bounded by `limit` and by a ratio to the input; a wrong guess only costs a
+    /// larger array and one copy.
     package static func decompress(_ bytes: [UInt8], limit: Int) throws(Failure) -> [UInt8] {
-        var stream = z_stream()
-        guard etl_inflate_init(&stream) == Z_OK else { throw .corrupt("zlib could not start") }
-        defer { inflateEnd(&stream) }
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer { stream.deallocate() }
+        guard etl_inflate_init(stream) == Z_OK else { throw .corrupt("zlib could not start") }
+        defer { inflateEnd(stream) }
         var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var input = bytes
-        let status: Int32 = input.withUnsafeMutableBufferPointer { source in
-            stream.next_in = source.baseAddress
-            stream.avail_in = uInt(source.count)
-            var status = Z_OK
-            while status == Z_OK {
-                status = chunk.withUnsafeMutableBufferPointer { target in
-                    stream.next_out = target.baseAddress
-                    stream.avail_out = uInt(target.count)
-                    return inflate(&stream, Z_NO_FLUSH)
+        // One byte past the limit tells a body that is too large.
+        let ceiling = limit < Int.max ? limit + 1 : limit
+        var capacity = min(ceiling, initialCapacity(for: bytes))
+        var status = Z_OK
+        bytes.withUnsafeBufferPointer { source in
+            // zlib's input pointer is not const; it never writes through it.
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
+            stream.pointee.avail_in = uInt(source.count)
+            while true {
+                let previous = output
+                output = [UInt8](unsafeUninitializedCapacity: capacity) { target, count in
+                    guard let base = target.baseAddress else { return }
+                    previous.withUnsafeBufferPointer { old in
+                        if let from = old.baseAddress { base.initialize(from: from, count: old.count) }
+                    }
+                    count = previous.count
+                    repeat {
+                        stream.pointee.next_out = base + count
+                        stream.pointee.avail_out = uInt(capacity - count)
+                        status = inflate(stream, Z_NO_FLUSH)
+                        count = capacity - Int(stream.pointee.avail_out)
+                    } while status == Z_OK && count < capacity
                 }
-                let produced = chunk.count - Int(stream.avail_out)
-                output.append(contentsOf: chunk[..<produced])
-                if output.count > limit { return Z_MEM_ERROR }
-                if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
+                // Full (status Z_OK or Z_BUF_ERROR with room 0): more room, up to one byte past the limit.
+                guard (status == Z_OK || status == Z_BUF_ERROR) && output.count == capacity && capacity < ceiling else { return }
+                capacity = min(ceiling, capacity * 2)
             }
-            return status
         }
         if output.count > limit { throw .tooLarge(limit: limit) }
         guard status == Z_STREAM_END else {
-            throw .corrupt(status == Z_BUF_ERROR ? "truncated" : "zlib status \(status)")
+            throw .corrupt(status == Z_BUF_ERROR || status == Z_OK ? "truncated" : "zlib status \(status)")
         }
         return output
+    }
+
+    /// The first size of the array ``decompress(_:limit:)`` fills: the gzip trailer's `ISIZE`
+    /// when it is plausible (at most 64 times the input, the most a body of text compresses
+    /// to in practice), four times the input otherwise; at least 4 KiB.
+    private static func initialCapacity(for bytes: [UInt8]) -> Int {
+        let fallback = max(4096, bytes.count * 4)
+        guard isCompressed(bytes), bytes.count >= 18 else { return fallback }
+        let end = bytes.count
+        let size = Int(bytes[end - 4]) | Int(bytes[end - 3]) << 8 | Int(bytes[end - 2]) << 16 | Int(bytes[end - 1]) << 24
+        guard size > 0, size <= bytes.count * 64 else { return fallback }
+        // One byte more than announced, so that a body of exactly that size ends without growing.
+        return max(4096, size + 1)
     }
 
     /// `parts`, one after the other, as one complete gzip member (header, deflate data, CRC and

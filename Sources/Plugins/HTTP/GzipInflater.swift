@@ -40,47 +40,67 @@ package final class GzipInflater {
     /// compressed offset just past a member and the count of `output` at that moment, each time
     /// one ends. Stops when the input is used up or `room` bytes were made.
     package func inflate(_ input: [UInt8], from inputStart: Int, into output: inout [UInt8], room: Int,
-                 memberEnded: (_ compressedOffset: Int, _ outputCount: Int) -> Void) throws(Failure) -> Int {
-        var consumed = 0
+                         memberEnded: (_ compressedOffset: Int, _ outputCount: Int) -> Void) throws(Failure) -> Int {
         let outputStart = output.count
         output.append(contentsOf: repeatElement(0, count: room))
-        var produced = 0
+        var outcome: (consumed: Int, produced: Int) = (0, 0)
         var failure: Failure?
-        input.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                while inputStart + consumed < source.count && produced < room {
-                    // zlib's input pointer is not const; it never writes through it.
-                    stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress.map { $0 + inputStart + consumed })
-                    stream.pointee.avail_in = uInt(source.count - inputStart - consumed)
-                    stream.pointee.next_out = target.baseAddress.map { $0 + outputStart + produced }
-                    stream.pointee.avail_out = uInt(room - produced)
-                    let before = (input: Int(stream.pointee.avail_in), output: Int(stream.pointee.avail_out))
-                    let status = CZlib.inflate(stream, Z_NO_FLUSH)
-                    let used = before.input - Int(stream.pointee.avail_in)
-                    consumed += used
-                    compressedOffset += used
-                    produced += before.output - Int(stream.pointee.avail_out)
-                    isBetweenMembers = false
-                    switch status {
-                    case Z_STREAM_END:
-                        isBetweenMembers = true
+        input.withUnsafeBytes { source in
+            output.withUnsafeMutableBytes { target in
+                do throws(Failure) {
+                    outcome = try inflate(UnsafeRawBufferPointer(rebasing: source[inputStart...]),
+                                          into: UnsafeMutableRawBufferPointer(rebasing: target[outputStart...])) { compressedOffset, produced in
                         memberEnded(compressedOffset, outputStart + produced)
-                        inflateReset(stream)
-                    case Z_OK:
-                        continue
-                    case Z_BUF_ERROR where used == 0 && before.output == Int(stream.pointee.avail_out):
-                        // No progress possible with this input: the caller brings more.
-                        return
-                    default:
-                        let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
-                        failure = Failure(compressedOffset: compressedOffset, reason: "not valid gzip data (\(message))")
-                        return
                     }
+                } catch {
+                    failure = error
                 }
             }
         }
-        output.removeSubrange((outputStart + produced)...)
+        output.removeSubrange((outputStart + outcome.produced)...)
         if let failure { throw failure }
-        return consumed
+        return outcome.consumed
+    }
+
+    /// Decompresses from `input` into `output` until the input is used up or `output` is full, with
+    /// no copy: the WARC reader inflates its file's chunks straight into its own buffer. Returns the
+    /// input bytes consumed and the output bytes made; calls `memberEnded` with the compressed offset
+    /// just past a member and the output bytes made at that moment, each time one ends (the stream
+    /// is then reset for the next member, which keeps zlib's state and window allocated).
+    package func inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+                         memberEnded: (_ compressedOffset: Int, _ produced: Int) -> Void) throws(Failure) -> (consumed: Int, produced: Int) {
+        guard let source = input.baseAddress, let target = output.baseAddress else { return (0, 0) }
+        var consumed = 0
+        var produced = 0
+        while consumed < input.count && produced < output.count {
+            // zlib's input pointer is not const; it never writes through it.
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: (source + consumed).assumingMemoryBound(to: UInt8.self))
+            stream.pointee.avail_in = uInt(input.count - consumed)
+            stream.pointee.next_out = (target + produced).assumingMemoryBound(to: UInt8.self)
+            stream.pointee.avail_out = uInt(output.count - produced)
+            let before = (input: Int(stream.pointee.avail_in), output: Int(stream.pointee.avail_out))
+            let status = CZlib.inflate(stream, Z_NO_FLUSH)
+            let used = before.input - Int(stream.pointee.avail_in)
+            let made = before.output - Int(stream.pointee.avail_out)
+            consumed += used
+            compressedOffset += used
+            produced += made
+            isBetweenMembers = false
+            switch status {
+            case Z_STREAM_END:
+                isBetweenMembers = true
+                memberEnded(compressedOffset, produced)
+                inflateReset(stream)
+            case Z_OK:
+                continue
+            case Z_BUF_ERROR where used == 0 && made == 0:
+                // No progress possible with this input: the caller brings more.
+                return (consumed, produced)
+            default:
+                let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+                throw Failure(compressedOffset: compressedOffset, reason: "not valid gzip data (\(message))")
+            }
+        }
+        return (consumed, produced)
     }
 }

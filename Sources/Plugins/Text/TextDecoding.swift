@@ -175,12 +175,23 @@ public enum TextDecoding {
     /// Whether half or more of the non-ASCII characters of `text` are U+FFFD: the bytes are not in
     /// the charset they were decoded from.
     package static func isMostlyReplacement(_ text: String) -> Bool {
-        var nonASCII = 0, replacements = 0
-        for scalar in text.unicodeScalars where !scalar.isASCII {
-            nonASCII += 1
-            if scalar == "\u{FFFD}" { replacements += 1 }
+        var text = text
+        // Counted on the UTF-8 bytes (a string's are always valid): each non-ASCII scalar has one
+        // lead byte (0xC0 and up), and U+FFFD is EF BF BD.
+        return text.withUTF8 { bytes in
+            var nonASCII = 0, replacements = 0
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                if byte >= 0xC0 {
+                    nonASCII += 1
+                    if byte == 0xEF, index + 2 < count, bytes[index + 1] == 0xBF, bytes[index + 2] == 0xBD { replacements += 1 }
+                }
+                index += 1
+            }
+            return replacements > 0 && replacements * 2 >= nonASCII
         }
-        return replacements > 0 && replacements * 2 >= nonASCII
     }
 
     /// Whether `bytes` hold more byte sequences that are invalid as UTF-8 than valid multi-byte ones:
@@ -391,10 +402,10 @@ private enum IconvConverter {
         // takes two UTF-8 bytes, a CJK one three).
         var output = [UInt8](repeating: 0, count: input.count + input.count / 2 + 64)
         var written = 0
-        var input = input
-        input.withUnsafeMutableBufferPointer { inputBuffer in
+        input.withUnsafeBufferPointer { inputBuffer in
             guard let inputBase = inputBuffer.baseAddress else { return }
-            var inputPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inputBase).assumingMemoryBound(to: CChar.self)
+            // iconv's input pointer is not const; it never writes through it (no copy of the page).
+            var inputPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: inputBase).assumingMemoryBound(to: CChar.self)
             var inputLeft = inputBuffer.count
             var flushing = false
             while inputLeft > 0 || flushing {
@@ -434,7 +445,8 @@ private enum IconvConverter {
                 }
             }
         }
-        return String(decoding: output[..<written], as: UTF8.self)
+        // iconv wrote valid UTF-8: validating is faster than decoding with repairs (see utf8Text).
+        return String(validating: output[..<written], as: UTF8.self) ?? String(decoding: output[..<written], as: UTF8.self)
     }
 
     private static func appendReplacement(to output: inout [UInt8], at written: inout Int) {

@@ -6,13 +6,13 @@ import Darwin
 
 /// Where a ``WARCReader`` reads bytes from: a local file, or a remote one fetched range by range.
 /// Implementations hand out the file's bytes in order, a chunk at a time.
-protocol WARCByteInput: AnyObject {
+package protocol WARCByteInput: AnyObject {
     /// The next bytes of the file, or nil at its end (never an empty chunk).
     func nextChunk() async throws(WARCReadError) -> [UInt8]?
 }
 
 /// A local file read a megabyte at a time.
-final class WARCFileInput: WARCByteInput {
+package final class WARCFileInput: WARCByteInput {
     static let chunkSize = 1 << 20
 
     let path: String
@@ -20,7 +20,7 @@ final class WARCFileInput: WARCByteInput {
     private var offset = 0
 
     /// The file from byte `offset` on (a record found again by its offset).
-    init(path: String, offset: Int = 0) throws(WARCReadError) {
+    package init(path: String, offset: Int = 0) throws(WARCReadError) {
         guard let descriptor = POSIXFile.open(path, flags: O_RDONLY | O_CLOEXEC) else {
             throw WARCReadError(source: path, offset: offset, reason: "cannot open it: \(POSIXFile.lastError)")
         }
@@ -38,7 +38,7 @@ final class WARCFileInput: WARCByteInput {
         _ = POSIXFile.close(descriptor)
     }
 
-    func nextChunk() async throws(WARCReadError) -> [UInt8]? {
+    package func nextChunk() async throws(WARCReadError) -> [UInt8]? {
         guard let bytes = POSIXFile.read(descriptor, upTo: Self.chunkSize, expected: Self.chunkSize) else {
             throw WARCReadError(source: path, offset: offset, reason: "cannot read it: \(POSIXFile.lastError)")
         }

@@ -8,10 +8,10 @@ import Logging
 /// captured, and the HTTP response (status, header fields, body as received). The `warc` and `cdx`
 /// sources make their records from it, so that the pipeline's steps run on an archived page as
 /// they would on a fetched one, with no fetch.
-struct WARCPage: Sendable {
+package struct WARCPage: Sendable {
     /// Why a record is not a page etl can use.
-    struct Failure: Error, Sendable {
-        var reason: String
+    package struct Failure: Error, Sendable {
+        package var reason: String
     }
 
     /// `WARC-Target-URI`.
@@ -24,13 +24,13 @@ struct WARCPage: Sendable {
     /// The status line and header fields as stored (empty for a `resource` record).
     var head: [UInt8]
     /// The body as stored: for a response, still in its transfer and content codings.
-    var body: [UInt8]
+    package var body: [UInt8]
     /// `WARC-IP-Address`.
     var remoteAddress: String?
 
     /// The page of a `response` record (its block an HTTP response) or a `resource` record (its
     /// block the content itself, typed by the record's Content-Type; status 200).
-    init(fields: WARCFields, block: [UInt8]) throws(Failure) {
+    package init(fields: WARCFields, block: [UInt8]) throws(Failure) {
         guard let url = fields["WARC-Target-URI"], !url.isEmpty else { throw Failure(reason: "no WARC-Target-URI") }
         guard let dateText = fields["WARC-Date"], let date = WARCDate.parse(dateText) else {
             throw Failure(reason: "no valid WARC-Date (\(fields["WARC-Date"] ?? "none"))")
@@ -59,7 +59,7 @@ struct WARCPage: Sendable {
     }
 
     /// The header value of the last field named `name` (lower case).
-    func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.last { $0.name == name }?.value
     }
 
@@ -80,7 +80,7 @@ struct WARCPage: Sendable {
     /// `fetchedAt`. `requestedURL` is where redirects began, when the archive holds them.
     /// With `keepingExchange` the response keeps the stored bytes (``Response/exchanges``), for a
     /// `warc` sink that writes them again. Throws for a body that cannot be decoded.
-    func record(source: String, foundIn: String, requestedURL: String?, maxBytes: Int, keepingExchange: Bool, logger: Logger) throws -> Record {
+    package func record(source: String, foundIn: String, requestedURL: String?, maxBytes: Int, keepingExchange: Bool, logger: Logger) throws -> Record {
         let content = try HTTPBodyDecoding.decode(body, transferEncoding: head.isEmpty ? nil : header("transfer-encoding"),
                                                   contentEncoding: head.isEmpty ? nil : header("content-encoding"), limit: maxBytes)
         let contentType = header("content-type")
@@ -96,35 +96,45 @@ struct WARCPage: Sendable {
         return record
     }
 
-    /// Status, header fields, head bytes and body of an HTTP response block.
+    /// Status, header fields, head bytes and body of an HTTP response block, read where the bytes
+    /// lie: lines found by `memchr`, strings made for the header fields only.
     private static func parseResponse(_ block: [UInt8]) throws(Failure) -> (Int, [(name: String, value: String)], [UInt8], [UInt8]) {
-        // The head ends at the first empty line; a bare LF line ending is tolerated.
-        var headEnd: Int?
-        var bodyStart = 0
-        var index = 0
-        while index < block.count {
-            guard let newline = block[index...].firstIndex(of: 0x0A) else { break }
-            let lineLength = newline - index
-            if lineLength == 0 || (lineLength == 1 && block[index] == 0x0D) {
-                headEnd = index
-                bodyStart = newline + 1
-                break
+        let head: Result<(status: Int, headers: HeaderLines, bodyStart: Int), Failure> = block.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return .failure(Failure(reason: "the HTTP response has no end of header")) }
+            // The head ends at the first empty line; a bare LF line ending is tolerated.
+            var statusLine: UnsafeBufferPointer<UInt8>?
+            var headerLines = HeaderLines()
+            var index = 0
+            while index < all.count, let found = memchr(base + index, 0x0A, all.count - index) {
+                let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                let lineEnd = newline > index && all[newline - 1] == 0x0D ? newline - 1 : newline
+                guard lineEnd > index else {
+                    guard let statusLine, statusLine.starts(with: "HTTP/".utf8) else {
+                        return .failure(Failure(reason: "the block is not an HTTP response (no status line)"))
+                    }
+                    guard let status = Self.status(statusLine) else {
+                        return .failure(Failure(reason: "the HTTP status line is malformed: \(String(decoding: statusLine.prefix(60), as: UTF8.self))"))
+                    }
+                    return .success((status, headerLines, newline + 1))
+                }
+                let line = UnsafeBufferPointer(rebasing: all[index..<lineEnd])
+                if statusLine == nil { statusLine = line } else { headerLines.append(UnsafeRawBufferPointer(line)) }
+                index = newline + 1
             }
-            index = newline + 1
+            return .failure(Failure(reason: "the HTTP response has no end of header"))
         }
-        guard let headEnd else { throw Failure(reason: "the HTTP response has no end of header") }
-        let lines = block[..<headEnd].split(separator: 0x0A).map { $0.last == 0x0D ? $0.dropLast() : $0 }
-        guard let statusLine = lines.first, statusLine.starts(with: "HTTP/".utf8) else {
-            throw Failure(reason: "the block is not an HTTP response (no status line)")
-        }
-        let parts = statusLine.split(separator: 0x20, maxSplits: 2)
-        guard parts.count >= 2, let status = Int(String(decoding: parts[1], as: UTF8.self)) else {
-            throw Failure(reason: "the HTTP status line is malformed: \(String(decoding: statusLine.prefix(60), as: UTF8.self))")
-        }
-        var headerLines = HeaderLines()
-        for line in lines.dropFirst() where !line.isEmpty {
-            line.withUnsafeBytes { headerLines.append($0) }
-        }
+        let (status, headerLines, bodyStart) = try head.get()
         return (status, headerLines.parsed(), Array(block[..<bodyStart]), Array(block[bodyStart...]))
+    }
+
+    /// The status code of a status line (`HTTP/1.1 200 OK`): its second word, as a number.
+    private static func status(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        while index < line.count, line[index] != 0x20 { index += 1 }
+        while index < line.count, line[index] == 0x20 { index += 1 }
+        var end = index
+        while end < line.count, line[end] != 0x20 { end += 1 }
+        guard end > index else { return nil }
+        return Int(String(decoding: UnsafeBufferPointer(rebasing: line[index..<end]), as: UTF8.self))
     }
 }
