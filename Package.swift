@@ -8,6 +8,11 @@ let package = Package(
         .executable(name: "etl", targets: ["etl"]),
         .library(name: "ETLKit", targets: ["ETLKit"]),
         .library(name: "ETLPlugins", targets: ["ETLPlugins"]),
+        // The layers under the plugins, for code outside this package that needs their public
+        // parts without the plugins (the fuzz targets in Fuzz/: text decoding, robots.txt rules).
+        .library(name: "ETLText", targets: ["ETLText"]),
+        .library(name: "ETLHTTP", targets: ["ETLHTTP"]),
+        .library(name: "ETLHTML", targets: ["ETLHTML"]),
         // The whole command line as a library: a program with plugins of its own calls
         // `ETLCommand.main(registry:)` (see Examples/custom-plugin).
         .library(name: "ETLCommandLine", targets: ["ETLCommandLine"]),

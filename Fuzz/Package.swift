@@ -25,6 +25,8 @@ let package = Package(
             dependencies: [
                 "FuzzMain",
                 .product(name: "ETLKit", package: "etl"),
+                .product(name: "ETLText", package: "etl"),
+                .product(name: "ETLHTTP", package: "etl"),
                 .product(name: "ETLPlugins", package: "etl"),
             ]
         )

@@ -1,5 +1,6 @@
 import ETLKit
 import ETLPlugins
+import ETLText
 
 /// The cleaner and the extractor with their default options, built once. Building the registry
 /// first sets libxml2 up (and silences its error output) as `etl` does.

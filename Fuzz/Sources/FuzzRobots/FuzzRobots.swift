@@ -1,4 +1,4 @@
-import ETLPlugins
+import ETLHTTP
 
 /// User-Agent headers the rules are read for: etl's own form, and a crawler named in many files.
 private let userAgents = ["etl/0.1 (+https://example.com/bot)", "Googlebot/2.1"]

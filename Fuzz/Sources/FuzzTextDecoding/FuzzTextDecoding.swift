@@ -1,4 +1,4 @@
-import ETLPlugins
+import ETLText
 
 /// libFuzzer's entry: decodes the bytes without a Content-Type (BOM, meta charset, sniffing), with
 /// a declared legacy charset, and, when the input starts with a short line, with that line as the
