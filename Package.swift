@@ -134,16 +134,35 @@ let package = Package(
             dependencies: ["ETLPlugins", "ETLText"],
             path: "Benchmarks/zwnj/Sources"
         ),
+        // What both test targets use: temporary folders, running the built `etl`, the demo's
+        // expectations, a captured log, a virtual clock. Tests/Fixtures holds their files.
+        .target(
+            name: "ETLTestSupport",
+            dependencies: ["ETLKit", "ETLHTTP", "ETLPlugins", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Support"
+        ),
+        // Tests inside the process: no socket, no child process, no binary; run in parallel.
         .testTarget(
             name: "ETLTests",
             dependencies: [
-                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML", "ETLPlugins", "etl",
+                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML", "ETLPlugins", "ETLTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Tests of the parts that meet the system: a real HTTP server on 127.0.0.1 (swift-nio), the
+        // built `etl` binary (kill -9 included), programs as plugins, warcio. `scripts/test` runs
+        // them one at a time (`--no-parallel`), so that no timing races another test for the cores.
+        .testTarget(
+            name: "ETLSystemTests",
+            dependencies: [
+                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML", "ETLPlugins", "ETLTestSupport", "etl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            exclude: ["Fixtures"]
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import ETLKit
 import ETLPlugins
 import Testing
+import ETLTestSupport
 
 /// The `html` cleaner on small pages written to show one thing each.
 @Suite struct HTMLCleanerTests {

@@ -3,6 +3,7 @@ import ETLKit
 import Foundation
 import Logging
 import Testing
+import ETLTestSupport
 
 /// The `leftovers` transform, rule by rule, with the text old scrapers left in Persian news. Text is
 /// compared scalar by scalar: a ZWNJ lost or gained must fail a test.

@@ -4,6 +4,7 @@ import ETLKit
 import ETLText
 import Foundation
 import Testing
+import ETLTestSupport
 
 /// The `html` cleaner on the kinds of pages the open web is made of (blogs, shops, forums, company
 /// pages, broken markup), each page written here to show one pattern. Prose is English and German on

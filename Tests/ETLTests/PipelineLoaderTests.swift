@@ -2,6 +2,7 @@ import Foundation
 import ETLKit
 import ETLPlugins
 import Testing
+import ETLTestSupport
 
 /// Every kind of pipeline error names its JSON path and line:column; good files load.
 @Suite struct PipelineLoaderTests {

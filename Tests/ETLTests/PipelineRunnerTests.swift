@@ -3,6 +3,7 @@ import ETLPlugins
 import Foundation
 import Synchronization
 import Testing
+import ETLTestSupport
 
 /// What the test plugins below saw, handed to them when a test builds them: each test has its own.
 final class RunProbe: Sendable {

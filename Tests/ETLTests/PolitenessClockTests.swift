@@ -1,6 +1,7 @@
 import ETLHTTP
 import Synchronization
 import Testing
+import ETLTestSupport
 
 /// The host schedule and the robots.txt cache on virtual time: every interval checked exactly,
 /// with no sleeping and no upper bound a slow machine could break.

@@ -3,6 +3,7 @@ import ETLKit
 import ETLPlugins
 import Foundation
 import Testing
+import ETLTestSupport
 
 /// CSS-to-XPath translation and the `select` extractor on a demo page.
 @Suite struct SelectExtractorTests {

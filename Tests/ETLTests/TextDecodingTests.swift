@@ -1,13 +1,10 @@
 import ETLPlugins
 import ETLText
 import Testing
+import ETLTestSupport
 
 /// Charset decisions and decoding: header, BOM, meta, fallback, windows-1256 with ZWNJ.
 @Suite struct TextDecodingTests {
-    /// "مي‌خواهم سلام" in windows-1256: 0x9D is U+200C (ZWNJ); Arabic yeh (0xED), as such pages use.
-    static let arabicWindows1256: [UInt8] = [0xE3, 0xED, 0x9D, 0xCE, 0xE6, 0xC7, 0xE5, 0xE3, 0x20, 0xD3, 0xE1, 0xC7, 0xE3]
-    static let arabicText = "\u{0645}\u{064A}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645} \u{0633}\u{0644}\u{0627}\u{0645}"
-
     // MARK: Content-Type
 
     @Test func mediaTypeIsLowerCaseWithoutParameters() {
@@ -22,7 +19,7 @@ import Testing
     @Test func mostlyReplacementCountsNonASCIICharacters() {
         #expect(!TextDecoding.isMostlyReplacement(""))
         #expect(!TextDecoding.isMostlyReplacement("plain ASCII only"))
-        #expect(!TextDecoding.isMostlyReplacement(Self.arabicText))
+        #expect(!TextDecoding.isMostlyReplacement(CharsetSample.arabicText))
         #expect(TextDecoding.isMostlyReplacement("abc \u{FFFD}"))
         #expect(TextDecoding.isMostlyReplacement("\u{FFFD}\u{FFFD}é😀"))
         #expect(!TextDecoding.isMostlyReplacement("\u{FFFD}é😀"))
@@ -48,8 +45,8 @@ import Testing
 
     @Test(arguments: ["windows-1256", "cp1256", "CP1256", "\"Windows-1256\""])
     func windows1256LabelsDecodeArabic(label: String) {
-        let decoded = TextDecoding.decode(Self.arabicWindows1256, contentType: "text/html; charset=\(label)")
-        #expect(decoded.text == Self.arabicText)
+        let decoded = TextDecoding.decode(CharsetSample.arabicWindows1256, contentType: "text/html; charset=\(label)")
+        #expect(decoded.text == CharsetSample.arabicText)
         #expect(Array(decoded.text.unicodeScalars)[2] == "\u{200C}")
         #expect(decoded.charset == "windows-1256")
     }
@@ -99,10 +96,10 @@ import Testing
 
     @Test func aMostlyReplacedDeclaredCharsetIsDetected() {
         // windows-1256 Arabic under a header that says ASCII (iconv's name): all U+FFFD, so detected.
-        let bytes = Array("<p>".utf8) + Self.arabicWindows1256 + Array(" ".utf8) + Self.arabicWindows1256 + Array("</p>".utf8)
+        let bytes = Array("<p>".utf8) + CharsetSample.arabicWindows1256 + Array(" ".utf8) + CharsetSample.arabicWindows1256 + Array("</p>".utf8)
         let decoded = TextDecoding.decode(bytes, contentType: "text/html; charset=ANSI_X3.4-1968")
         #expect(decoded.charset == "windows-1256")
-        #expect(decoded.text == "<p>\(Self.arabicText) \(Self.arabicText)</p>")
+        #expect(decoded.text == "<p>\(CharsetSample.arabicText) \(CharsetSample.arabicText)</p>")
         #expect(decoded.mismatch == TextDecoding.CharsetMismatch(declared: "ansi_x3.4-1968", detected: "windows-1256"))
     }
 
@@ -156,16 +153,16 @@ import Testing
     // MARK: <meta> declarations
 
     @Test func metaCharsetAttribute() {
-        let bytes = Array("<html><head><meta charset=\"windows-1256\"><title>".utf8) + Self.arabicWindows1256
+        let bytes = Array("<html><head><meta charset=\"windows-1256\"><title>".utf8) + CharsetSample.arabicWindows1256
         let decoded = TextDecoding.decode(bytes, contentType: "text/html")
-        #expect(decoded.text.hasSuffix(Self.arabicText))
+        #expect(decoded.text.hasSuffix(CharsetSample.arabicText))
         #expect(decoded.charset == "windows-1256")
     }
 
     @Test func metaHTTPEquivInUpperCaseWithoutQuotes() {
-        let bytes = Array("<HTML><HEAD><META HTTP-EQUIV=Content-Type CONTENT=\"text/html; charset=CP1256\"></HEAD><BODY>".utf8) + Self.arabicWindows1256
+        let bytes = Array("<HTML><HEAD><META HTTP-EQUIV=Content-Type CONTENT=\"text/html; charset=CP1256\"></HEAD><BODY>".utf8) + CharsetSample.arabicWindows1256
         let decoded = TextDecoding.decode(bytes)
-        #expect(decoded.text.hasSuffix(Self.arabicText))
+        #expect(decoded.text.hasSuffix(CharsetSample.arabicText))
         #expect(decoded.charset == "windows-1256")
     }
 
@@ -175,23 +172,23 @@ import Testing
     }
 
     @Test func headerWinsOverMeta() {
-        let bytes = Array("<meta charset=\"windows-1256\">\(Self.arabicText)".utf8)
+        let bytes = Array("<meta charset=\"windows-1256\">\(CharsetSample.arabicText)".utf8)
         let decoded = TextDecoding.decode(bytes, contentType: "text/html; charset=utf-8")
         #expect(decoded.charset == "utf-8")
-        #expect(decoded.text.hasSuffix(Self.arabicText))
+        #expect(decoded.text.hasSuffix(CharsetSample.arabicText))
         #expect(decoded.mismatch == nil)
     }
 
     @Test func metaDecidesWhenTheHeaderDoesNotFit() {
-        let bytes = Array("<meta charset=\"windows-1256\">".utf8) + Self.arabicWindows1256
+        let bytes = Array("<meta charset=\"windows-1256\">".utf8) + CharsetSample.arabicWindows1256
         let decoded = TextDecoding.decode(bytes, contentType: "text/html; charset=utf-8")
         #expect(decoded.charset == "windows-1256")
-        #expect(decoded.text.hasSuffix(Self.arabicText))
+        #expect(decoded.text.hasSuffix(CharsetSample.arabicText))
         #expect(decoded.mismatch == TextDecoding.CharsetMismatch(declared: "utf-8", detected: "windows-1256"))
     }
 
     @Test func metaInsideACommentOrAfterFourKilobytesIsIgnored() {
-        let commented = Array("<!-- <meta charset=\"windows-1256\"> --><p>".utf8) + Self.arabicWindows1256
+        let commented = Array("<!-- <meta charset=\"windows-1256\"> --><p>".utf8) + CharsetSample.arabicWindows1256
         #expect(TextDecoding.metaCharset(in: commented) == nil)
         // Ignored: the bytes are not UTF-8, so their charset is detected.
         #expect(TextDecoding.decode(commented).charset == "windows-1256")
@@ -210,9 +207,9 @@ import Testing
     }
 
     @Test func forcedCharsetOverridesHeaderAndMeta() {
-        let bytes = Array("<meta charset=\"utf-8\">".utf8) + Self.arabicWindows1256
+        let bytes = Array("<meta charset=\"utf-8\">".utf8) + CharsetSample.arabicWindows1256
         let decoded = TextDecoding.decode(bytes, contentType: "text/html; charset=utf-8", forcedCharset: "cp1256")
-        #expect(decoded.text.hasSuffix(Self.arabicText))
+        #expect(decoded.text.hasSuffix(CharsetSample.arabicText))
         #expect(decoded.charset == "windows-1256")
     }
 

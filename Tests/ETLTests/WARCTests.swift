@@ -4,16 +4,7 @@ import ETLKit
 import Foundation
 import Logging
 import Testing
-
-/// Reads every record of a WARC file with the reader under test: header fields and blocks.
-func readWARC(_ path: String) async throws -> [(entry: WARCReader.Entry, block: [UInt8])] {
-    let reader = WARCReader(input: try WARCFileInput(path: path), source: path)
-    var records: [(entry: WARCReader.Entry, block: [UInt8])] = []
-    while let entry = try await reader.next() {
-        records.append((entry, try await reader.readBlock()))
-    }
-    return records
-}
+import ETLTestSupport
 
 /// The WARC core: digests, gzip members, the writer and the streaming reader.
 @Suite struct WARCCoreTests {
