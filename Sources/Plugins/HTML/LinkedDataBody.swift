@@ -20,10 +20,16 @@ package enum LinkedDataBody {
     /// Replaces the kept blocks of `decisions` with the paragraphs of the page's `articleBody` when
     /// the page shows too little of it.
     package static func apply(to decisions: inout [BlockDecision], jsonLD: [String], explaining: Bool) {
-        // Most pages have no articleBody: look for the name before parsing anything.
-        guard jsonLD.contains(where: { ByteSearch.contains(Array($0.utf8), marker) }) else { return }
+        // Most pages have no articleBody: look for the name before parsing anything. Then bounds
+        // that only shrink: the scripts' bytes bound the articleBody's characters, which bound its
+        // paragraphs' (they only lose tags and white space). On a page that shows its article,
+        // the shown text passes a bound and nothing is parsed or split.
+        let bytesWithBody = jsonLD.reduce(0) { $0 + (ByteSearch.contains(Array($1.utf8), marker) ? $1.utf8.count : 0) }
+        guard bytesWithBody >= minimumCharacters else { return }
         let shown = decisions.reduce(0) { $0 + ($1.kept ? $1.block.text.unicodeScalars.count : 0) }
-        guard let body = JSONLDArticle(scripts: jsonLD).body else { return }
+        guard Double(shown) < Double(bytesWithBody) * shownShare, let body = JSONLDArticle(scripts: jsonLD).body else { return }
+        let bound = body.unicodeScalars.count
+        guard bound >= minimumCharacters, Double(shown) < Double(bound) * shownShare else { return }
         let paragraphs = Self.paragraphs(of: body)
         let characters = paragraphs.reduce(0) { $0 + $1.unicodeScalars.count }
         guard characters >= minimumCharacters, Double(shown) < Double(characters) * shownShare else { return }

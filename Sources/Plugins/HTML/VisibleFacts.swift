@@ -20,7 +20,7 @@ package enum VisibleFacts {
     package static func newsId(in lines: [String]) -> String? {
         for (index, line) in lines.enumerated() {
             // Labels are matched as bytes: this runs over every short line of every page.
-            let bytes = ByteSearch.asciiLowercased(line.utf8)
+            let bytes = ByteSearch.asciiLowercased(line)
             guard newsIdLabelPatterns.matches(bytes) else { continue }
             let folded = ArticleDate.asciiDigits(line).lowercased()
             for label in newsIdLabels {
