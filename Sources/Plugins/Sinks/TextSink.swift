@@ -205,7 +205,7 @@ public actor TextSink: Sink {
         do {
             output = try OutputFile.replacing(target)
         } catch {
-            switch error {
+            switch error.code {
             case .symbolicLink: throw TextSinkError.symbolicLink(path: target)
             case .notAFile: throw TextSinkError.notRegularFile(path: target)
             default: throw TextSinkError.writeFailed(path: target, reason: error.reason)
