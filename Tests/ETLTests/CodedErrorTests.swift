@@ -48,4 +48,50 @@ import Testing
             == "no article text found in https://news.ir/a (set requireBody to false to keep such pages)")
         #expect(SitemapError.several(["a", "b"]).description == "a; b")
     }
+
+    @Test func aCodeIsTestedWithoutASwitch() {
+        let error = HTTPFetchError.httpStatus(url: url, finalURL: url, status: 404)
+        #expect(error.code == .httpStatus)
+        #expect(error.code != .tooLarge)
+        #expect(error.code.rawValue == "httpStatus")
+        #expect(error.status == 404)
+        #expect(error.isPermanent)
+        let anyError: any Error = FileFetchError.notFound(path: "/tmp/none")
+        #expect((anyError as? FileFetchError)?.code == .notFound)
+        #expect((anyError as? FileFetchError)?.path == "/tmp/none")
+        // A code that a later version adds is just another value: old callers' code still compiles.
+        let later: HTTPFetchError.Code = "someLaterCode"
+        #expect(later != .httpStatus)
+        #expect(ArticleExtractorError.noBody(url: url).code == .noBody)
+        #expect(RunError.interrupted(reason: "x").code == .interrupted)
+    }
+
+    @Test func theWrappedErrorIsUnderlying() throws {
+        let refused = HTTPFetchError.addressRefused(url: target, address: "127.0.0.2", kind: "loopback")
+        let redirected = HTTPFetchError.afterRedirect(url: url, target: target, error: refused)
+        #expect(redirected.code == .afterRedirect)
+        #expect(redirected.target == target)
+        #expect(try #require(redirected.underlying as? HTTPFetchError) == refused)
+        #expect(redirected.isPermanent == refused.isPermanent)
+
+        let reset = HTTPFetchError.networkFailure(url: url, curlCode: 56, message: "Connection reset by peer")
+        let retried = HTTPFetchError.failedAfterAttempts(attempts: 3, last: reset)
+        #expect(retried.code == .failedAfterAttempts)
+        #expect(retried.attempts == 3)
+        #expect(retried.url == url)
+        #expect(retried.wrapped?.code == .networkFailure)
+        #expect(retried.wrapped?.curlCode == 56)
+        #expect(!retried.isPermanent)
+        #expect(retried.description == "cannot fetch https://news.ir/a after 3 attempts (option retries): Connection reset by peer (curl error 56)")
+
+        let gone = HTTPFetchError.failedAfterAttempts(attempts: 2, last: .httpStatus(url: url, finalURL: url, status: 410))
+        #expect(gone.status == 410)
+        #expect(gone.isPermanent)
+        #expect(HTTPFetchError.timedOut(url: url, message: "slow").underlying == nil)
+
+        struct DiskFull: Error {}
+        let sink = RunError.sinkFlush(sink: "jsonl", reason: "disk full", underlying: DiskFull())
+        #expect(sink.underlying is DiskFull)
+        #expect(sink.description == "sink \"jsonl\" could not flush, stopping so that nothing is lost: disk full")
+    }
 }
