@@ -8,6 +8,9 @@
 /// time, and a caller tests the few it cares about (`if error.code == .tooLarge`, or a `switch`
 /// with a `default`). `Domain`, the error type, is only a tag: it keeps the codes of one error
 /// type from being compared with, or offered for, another's.
+///
+/// Errors with a single kind of failure (``OptionError``, ``PipelineError``, ``JSONSyntaxError``)
+/// stay plain structs: they have nothing to tell apart.
 public struct ErrorCode<Domain>: RawRepresentable, Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The code's name, the same as the static property that declares it (`"timedOut"`).
     public let rawValue: String
