@@ -35,7 +35,7 @@ import Synchronization
 /// record, a step filtered it out or it was unchanged; `failed` with one more attempt once it went
 /// to the dead letters. ``fullRefresh`` fetches everything unconditionally and still records. A
 /// store that cannot be read is logged and the record fetched as if new; one that cannot be
-/// written stops the run (``RunError/stateWrite(url:reason:)``).
+/// written stops the run (``RunError/stateWrite(url:reason:underlying:)``).
 ///
 /// **Failures remembered.** A failed entry keeps the dead letter's reason and whether the failure
 /// is permanent (``FailureClassifying``; an error that does not say is transient from a fetcher,
@@ -126,7 +126,7 @@ public struct PipelineRunner: Sendable {
                 openedSinks.append(sink)
             } catch {
                 await discard(openedSinks)
-                throw RunError.sinkOpen(sink: sink.label, path: sink.path, reason: DeadLetter.reason(for: error))
+                throw RunError.sinkOpen(sink: sink.label, path: sink.path, reason: DeadLetter.reason(for: error), underlying: error)
             }
         }
 
@@ -138,7 +138,7 @@ public struct PipelineRunner: Sendable {
         } catch let error as RunError {
             result = .failure(error)
         } catch {
-            result = .failure(.interrupted(reason: DeadLetter.reason(for: error)))
+            result = .failure(.interrupted(reason: DeadLetter.reason(for: error), underlying: error))
         }
         switch result {
         case .success(let summary):
@@ -160,7 +160,7 @@ public struct PipelineRunner: Sendable {
                 try await sink.instance.flush()
             } catch {
                 await discard(sinks)
-                throw RunError.sinkFlush(sink: sink.label, reason: DeadLetter.reason(for: error))
+                throw RunError.sinkFlush(sink: sink.label, reason: DeadLetter.reason(for: error), underlying: error)
             }
         }
         for (index, sink) in sinks.enumerated() {
@@ -168,7 +168,7 @@ public struct PipelineRunner: Sendable {
                 try await sink.instance.close()
             } catch {
                 await discard(Array(sinks[(index + 1)...]))
-                throw RunError.sinkClose(sink: sink.label, reason: DeadLetter.reason(for: error))
+                throw RunError.sinkClose(sink: sink.label, reason: DeadLetter.reason(for: error), underlying: error)
             }
         }
     }
@@ -435,14 +435,14 @@ public struct PipelineRunner: Sendable {
             do {
                 try await sink.instance.flush()
             } catch {
-                throw RunError.sinkFlush(sink: sink.label, reason: DeadLetter.reason(for: error))
+                throw RunError.sinkFlush(sink: sink.label, reason: DeadLetter.reason(for: error), underlying: error)
             }
         }
         for case let entry? in journal {
             do {
                 try await stateStore.record(entry)
             } catch {
-                throw RunError.stateWrite(url: entry.url, reason: DeadLetter.reason(for: error))
+                throw RunError.stateWrite(url: entry.url, reason: DeadLetter.reason(for: error), underlying: error)
             }
         }
         journal.removeAll(keepingCapacity: true)
@@ -457,7 +457,7 @@ public struct PipelineRunner: Sendable {
         do {
             try await pipeline.deadLetters.instance.write(record)
         } catch {
-            throw RunError.deadLetterWrite(url: record.url, reason: DeadLetter.reason(for: error))
+            throw RunError.deadLetterWrite(url: record.url, reason: DeadLetter.reason(for: error), underlying: error)
         }
     }
 
@@ -637,33 +637,6 @@ private final class Admission: Sendable {
 
     /// Records dropped because another source had sent the same page.
     var repeated: Int { counts.withLock { $0.repeated } }
-}
-
-/// Why a run stopped before its end.
-public enum RunError: Error, Sendable, CustomStringConvertible {
-    /// A sink could not be opened; nothing was processed.
-    case sinkOpen(sink: String, path: JSONPath, reason: String)
-    /// The dead-letter sink failed: continuing would lose records.
-    case deadLetterWrite(url: String, reason: String)
-    /// The state store could not record an outcome: continuing would refetch (or skip) wrongly.
-    case stateWrite(url: String, reason: String)
-    /// A sink could not make what it was given durable: recording progress would lose records.
-    case sinkFlush(sink: String, reason: String)
-    /// A sink could not finish its output at the end of the run, or put it in place.
-    case sinkClose(sink: String, reason: String)
-    /// The run was cancelled or failed for another reason.
-    case interrupted(reason: String)
-
-    public var description: String {
-        switch self {
-        case .sinkOpen(let sink, let path, let reason): return "cannot open sink \"\(sink)\" (\(path)): \(reason)"
-        case .deadLetterWrite(let url, let reason): return "the dead-letter sink failed for \(url), stopping so that nothing is lost: \(reason)"
-        case .stateWrite(let url, let reason): return "the state store failed for \(url), stopping: \(reason)"
-        case .sinkFlush(let sink, let reason): return "sink \"\(sink)\" could not flush, stopping so that nothing is lost: \(reason)"
-        case .sinkClose(let sink, let reason): return "sink \"\(sink)\" could not finish its output: \(reason)"
-        case .interrupted(let reason): return "the run stopped: \(reason)"
-        }
-    }
 }
 
 extension Duration {

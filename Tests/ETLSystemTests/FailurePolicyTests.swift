@@ -92,10 +92,10 @@ import ETLTestSupport
         let transient: [HTTPFetchError] = [
             .httpStatus(url: url, finalURL: url, status: 503), .httpStatus(url: url, finalURL: url, status: 429),
             .httpStatus(url: url, finalURL: url, status: 500), .httpStatus(url: url, finalURL: url, status: 403),
-            .networkFailure(url: url, code: 7, message: "Could not connect"), .timedOut(url: url, message: "Operation timed out"),
+            .networkFailure(url: url, curlCode: 7, message: "Could not connect"), .timedOut(url: url, message: "Operation timed out"),
             .robotsUnreachable(url: url, reason: "everything: robots.txt answered HTTP status 503"),
             .retryAfterTooLong(url: url, status: 429, seconds: 3600, limit: 60, attempts: 1),
-            .failedAfterAttempts(attempts: 3, last: .networkFailure(url: url, code: 56, message: "reset")),
+            .failedAfterAttempts(attempts: 3, last: .networkFailure(url: url, curlCode: 56, message: "reset")),
         ]
         for error in permanent { #expect(error.isPermanent, "\(error)") }
         for error in transient { #expect(!error.isPermanent, "\(error)") }

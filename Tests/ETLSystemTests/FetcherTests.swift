@@ -160,11 +160,11 @@ import ETLTestSupport
             let started = ContinuousClock.now
             let error = try await fetchError(url, options: ["timeout": 1])
             let elapsed = ContinuousClock.now - started
-            guard case .timedOut(let errorURL, _) = error else {
+            guard error.code == .timedOut else {
                 Issue.record("expected a timeout, got \(error)")
                 return
             }
-            #expect(errorURL == url)
+            #expect(error.url == url)
             // The server answers after 2 s: a timeout error (not an answer) proves the wait was cut; the
             // lower bound that it was not cut early. No tight upper bound: a loaded machine is slow.
             #expect(elapsed >= .milliseconds(900))
@@ -184,11 +184,11 @@ import ETLTestSupport
             let started = ContinuousClock.now
             let error = try await fetchError(url, options: ["timeout": 0.6])
             let elapsed = ContinuousClock.now - started
-            guard case .timedOut(let errorURL, _) = error else {
+            guard error.code == .timedOut else {
                 Issue.record("expected a timeout, got \(error)")
                 return
             }
-            #expect(errorURL == url)
+            #expect(error.url == url)
             // A timeout error proves the body was cut (whole, it takes 10 s and the fetch succeeds);
             // no upper bound on the time, which a loaded machine can stretch.
             #expect(elapsed >= .milliseconds(550), "\(elapsed)")
@@ -216,13 +216,13 @@ import ETLTestSupport
         let url = server.url("/gone")
         try await server.stop()
         let error = try await fetchError(url)
-        guard case .networkFailure(let errorURL, let code, let message) = error else {
+        guard error.code == .networkFailure else {
             Issue.record("expected a network failure, got \(error)")
             return
         }
-        #expect(errorURL == url)
-        #expect(code == 7)  // CURLE_COULDNT_CONNECT
-        #expect(!message.isEmpty)
+        #expect(error.url == url)
+        #expect(error.curlCode == 7)  // CURLE_COULDNT_CONNECT
+        #expect(error.reason?.isEmpty == false)
         #expect(error.description.contains(url))
     }
 

@@ -140,11 +140,11 @@ import ETLTestSupport
             let fetcher = try Self.fetcher(["robots": true], robotsFailureLifetime: .seconds(3))
             let url = server.url("/page")
             let error = try await fetchError(fetcher, url)
-            guard case .robotsUnreachable(let errorURL, let reason) = error else {
+            guard error.code == .robotsUnreachable, let reason = error.reason else {
                 Issue.record("expected robotsUnreachable, got \(error)")
                 return
             }
-            #expect(errorURL == url)
+            #expect(error.url == url)
             #expect(reason.contains("503"))
             #expect(!error.isPermanent, "a robots.txt that answers 503 may answer next run")
             // Still disallowed, without reading robots.txt again.
@@ -163,7 +163,7 @@ import ETLTestSupport
         let url = server.url("/page")
         try await server.stop()
         let error = try await fetchError(try Self.fetcher(["robots": true]), url)
-        guard case .robotsUnreachable(_, let reason) = error else {
+        guard error.code == .robotsUnreachable, let reason = error.reason else {
             Issue.record("expected robotsUnreachable, got \(error)")
             return
         }
@@ -379,13 +379,12 @@ import ETLTestSupport
             let fetcher = try Self.fetcher(["retries": 2, "backoff": 0.05])
             let url = server.url("/broken")
             let error = try await fetchError(fetcher, url)
-            guard case .failedAfterAttempts(let attempts, let last) = error,
-                  case .networkFailure(let lastURL, let code, _) = last else {
+            guard error.code == .failedAfterAttempts, let last = error.wrapped, last.code == .networkFailure, let code = last.curlCode else {
                 Issue.record("expected a network failure after retries, got \(error)")
                 return
             }
-            #expect(attempts == 3)
-            #expect(lastURL == url)
+            #expect(error.attempts == 3)
+            #expect(last.url == url)
             #expect(code == 56 || code == 52, "curl error \(code)")  // CURLE_RECV_ERROR, CURLE_GOT_NOTHING
             #expect(error.description.contains(url))
             #expect(error.description.contains("after 3 attempts"), "\(error)")

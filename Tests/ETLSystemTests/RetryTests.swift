@@ -56,11 +56,11 @@ import ETLTestSupport
         try await TestHTTPServer.run(routes: { _ in .fault(.raw(response.bytes)) }) { server in
             let url = server.url("/broken")
             let error = try await fetchError(try Self.fetcher(retries: 2), url)
-            guard case .protocolViolation(let errorURL, let code, _) = error else {
+            guard error.code == .protocolViolation, let code = error.curlCode else {
                 Issue.record("expected a protocol violation, got \(error)")
                 return
             }
-            #expect(errorURL == url)
+            #expect(error.url == url)
             #expect(response.codes.contains(code), "curl error \(code)")
             #expect(error.attempts == 1)
             #expect(error.description.contains("not retried"), "\(error)")
@@ -75,7 +75,7 @@ import ETLTestSupport
         }) { server in
             let fetcher = try Self.fetcher(retries: 2)
             let reset = try await fetchError(fetcher, server.url("/reset"))
-            guard case .failedAfterAttempts(3, .networkFailure(_, 56, _)) = reset else {
+            guard reset.code == .failedAfterAttempts, reset.attempts == 3, reset.wrapped?.code == .networkFailure, reset.wrapped?.curlCode == 56 else {
                 Issue.record("expected a reset retried twice, got \(reset)")
                 return
             }

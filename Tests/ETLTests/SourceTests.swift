@@ -82,13 +82,13 @@ import Testing
             let error = try await #require(throws: URLListSourceError.self) {
                 try await source.produce(into: collector.output, context: testContext)
             }
-            guard case .badLine(let errorFile, let line, let text, _) = error else {
+            guard error.code == .badLine else {
                 Issue.record("expected a bad line, got \(error)")
                 return
             }
-            #expect(errorFile == file)
-            #expect(line == 4)
-            #expect(text == "www.example.com/2")
+            #expect(error.file == file)
+            #expect(error.line == 4)
+            #expect(error.text == "www.example.com/2")
             #expect(error.description.hasPrefix("\(file):4: bad URL \"www.example.com/2\""))
             #expect(await collector.records.isEmpty)
         }

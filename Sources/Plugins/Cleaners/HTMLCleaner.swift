@@ -125,32 +125,3 @@ public struct HTMLCleaner: Cleaner {
         return analysis
     }
 }
-
-/// Why the `html` cleaner could not clean a record.
-public enum HTMLCleanerError: Error, Sendable, CustomStringConvertible {
-    case noDocument(url: String)
-    case notHTML(url: String, mediaType: String)
-    case unparsable(url: String)
-    /// libxml2 stopped before the end of the page: it is refused rather than cleaned in part.
-    case incomplete(ParseHalt)
-
-    public var description: String {
-        switch self {
-        case .noDocument(let url): return "no document to clean for \(url) (no fetcher ran)"
-        case .notHTML(let url, let mediaType): return "\(url) is \(mediaType), not HTML"
-        case .unparsable(let url): return "libxml2 could not parse \(url) as HTML (empty document?)"
-        case .incomplete(let halt): return halt.description
-        }
-    }
-}
-
-extension HTMLCleanerError: FailureClassifying {
-    /// A page that is not HTML or does not parse fails the same way next time; a missing document
-    /// is the pipeline's doing (no fetcher ran) and goes through once the pipeline is fixed.
-    public var isPermanent: Bool {
-        switch self {
-        case .noDocument: return false
-        case .notHTML, .unparsable, .incomplete: return true
-        }
-    }
-}

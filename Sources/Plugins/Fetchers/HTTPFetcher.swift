@@ -309,8 +309,8 @@ public struct HTTPFetcher: Fetcher {
                 throw HTTPFetchError.redirectRefused(url: url, target: target, reason: "a redirect loop")
             }
             if checksRobots, let refusal = await robotsRefusal(of: target, context: context) {
-                if case .robotsDisallowed(_, let rule) = refusal {
-                    throw HTTPFetchError.redirectRefused(url: url, target: target, reason: "disallowed by robots.txt (\(rule))")
+                if refusal.code == .robotsDisallowed {
+                    throw HTTPFetchError.redirectRefused(url: url, target: target, reason: "disallowed by robots.txt (\(refusal.reason ?? ""))")
                 }
                 // An unreadable robots.txt may pass: not a refusal of the redirect itself.
                 throw HTTPFetchError.afterRedirect(url: url, target: target, error: refusal)
@@ -371,7 +371,7 @@ public struct HTTPFetcher: Fetcher {
             } catch let error as HTTPFetchError {
                 guard RetryPolicy.isRetryable(error), attempt <= retryPolicy.retries else {
                     // retryAfterTooLong, thrown above, counts its attempts itself.
-                    if case .retryAfterTooLong = error { throw error }
+                    if error.code == .retryAfterTooLong { throw error }
                     throw attempt > 1 ? .failedAfterAttempts(attempts: attempt, last: error) : error
                 }
                 reason = error.description

@@ -177,19 +177,3 @@ public struct SelectExtractor: Transform {
         }
     }
 }
-
-/// Why the `select` extractor could not run.
-public enum SelectExtractorError: Error, Sendable, CustomStringConvertible {
-    case noDocument(url: String)
-
-    public var description: String {
-        switch self {
-        case .noDocument(let url): return "no document to select from for \(url) (no fetcher ran)"
-        }
-    }
-}
-
-extension SelectExtractorError: FailureClassifying {
-    /// A pipeline without a fetcher before the step: fixed in the pipeline, not in the page.
-    public var isPermanent: Bool { false }
-}

@@ -353,7 +353,7 @@ package final class CurlMultiClient: Sendable {
         case .cancelled:
             request.continuation.resume(throwing: CancellationError())
         case .unavailable:
-            request.continuation.resume(throwing: HTTPFetchError.networkFailure(url: request.url, code: -1, message: "libcurl could not create a multi handle"))
+            request.continuation.resume(throwing: HTTPFetchError.networkFailure(url: request.url, curlCode: -1, message: "libcurl could not create a multi handle"))
         }
     }
 
@@ -433,7 +433,7 @@ package final class CurlMultiClient: Sendable {
                     let added = curl_multi_add_handle(multi, transfer.easy)
                     guard added == CURLM_OK else {
                         let message = String(cString: curl_multi_strerror(added))
-                        finish(transfer, in: multi, keepingHandleIn: &idleHandles, with: .failure(HTTPFetchError.networkFailure(url: request.url, code: Int(added.rawValue), message: message)), added: false)
+                        finish(transfer, in: multi, keepingHandleIn: &idleHandles, with: .failure(HTTPFetchError.networkFailure(url: request.url, curlCode: Int(added.rawValue), message: message)), added: false)
                         freedSlot = true
                         continue
                     }
@@ -660,7 +660,7 @@ private final class Transfer {
     init(request: CurlMultiClient.PendingRequest, configuration: CurlMultiClient.Configuration, idle: IdleHandle?,
          plainHeaders: UnsafeMutablePointer<curl_slist>?) throws {
         guard let easy = idle?.easy ?? curl_easy_init() else {
-            throw HTTPFetchError.networkFailure(url: request.url, code: -1, message: "libcurl could not create an easy handle")
+            throw HTTPFetchError.networkFailure(url: request.url, curlCode: -1, message: "libcurl could not create an easy handle")
         }
         self.id = request.id
         self.url = request.url
@@ -715,7 +715,7 @@ private final class Transfer {
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context))
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, context))
         guard failure == CURLE_OK else {
-            throw HTTPFetchError.networkFailure(url: url, code: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
+            throw HTTPFetchError.networkFailure(url: url, curlCode: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
         }
     }
 
@@ -789,7 +789,7 @@ private final class Transfer {
             set(etl_curl_easy_setopt_long(easy, CURLOPT_VERBOSE, 1))
         }
         guard failure == CURLE_OK else {
-            throw HTTPFetchError.networkFailure(url: url, code: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
+            throw HTTPFetchError.networkFailure(url: url, curlCode: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
         }
         try configureTransfer()
     }
@@ -910,13 +910,13 @@ private final class Transfer {
             if Self.isProtocolViolation(code, socketError: socketError) {
                 // libcurl 7.88 says only "Out of memory" when a header line overflows its buffer.
                 let explained = code == CURLE_OUT_OF_MEMORY ? "a response header is too large (libcurl: \(message))" : message
-                return .failure(HTTPFetchError.protocolViolation(url: url, code: Int(code.rawValue), message: explained))
+                return .failure(HTTPFetchError.protocolViolation(url: url, curlCode: Int(code.rawValue), message: explained))
             }
             switch code {
             case CURLE_OPERATION_TIMEDOUT:
                 return .failure(HTTPFetchError.timedOut(url: url, message: message))
             default:
-                return .failure(HTTPFetchError.networkFailure(url: url, code: Int(code.rawValue), message: message))
+                return .failure(HTTPFetchError.networkFailure(url: url, curlCode: Int(code.rawValue), message: message))
             }
         }
         var status = 0
@@ -941,7 +941,7 @@ private final class Transfer {
             } catch .tooLarge {
                 return .failure(HTTPFetchError.tooLarge(url: url, limit: maxBytes))
             } catch {
-                return .failure(HTTPFetchError.protocolViolation(url: url, code: Int(CURLE_BAD_CONTENT_ENCODING.rawValue), message: error.description))
+                return .failure(HTTPFetchError.protocolViolation(url: url, curlCode: Int(CURLE_BAD_CONTENT_ENCODING.rawValue), message: error.description))
             }
         }
         return .success(HTTPTransferResult(

@@ -7,7 +7,7 @@ import Foundation
 /// Retried: network failures that a later attempt can cure (connection refused or reset, an empty
 /// or cut-off response, timeouts) and the statuses 429, 500, 502, 503 and 504. Not retried: other
 /// statuses, DNS failures, TLS certificate errors, oversized bodies, redirect loops, and responses
-/// that break HTTP (``HTTPFetchError/protocolViolation(url:code:message:)``: a malformed status
+/// that break HTTP (``HTTPFetchError/protocolViolation(url:curlCode:message:)``: a malformed status
 /// line, broken chunked encoding, an invalid content encoding, oversized headers), which the
 /// client tells from a reset by the socket error behind them (see ``CurlMultiClient``). The wait is
 /// the response's Retry-After (seconds or an HTTP-date) when it has one, else `backoff × 2^(n-1)`
@@ -43,9 +43,9 @@ package struct RetryPolicy: Sendable {
 
     /// Whether an attempt that failed with `error` is worth another.
     package static func isRetryable(_ error: HTTPFetchError) -> Bool {
-        switch error {
+        switch error.code {
         case .timedOut: return true
-        case .networkFailure(_, let code, _): return retryableCurlCodes.contains(code)
+        case .networkFailure: return error.curlCode.map(retryableCurlCodes.contains) ?? false
         default: return false
         }
     }

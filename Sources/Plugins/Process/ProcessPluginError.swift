@@ -6,29 +6,10 @@ import ETLKit
 /// The program's own rejection of a record (``Code/rejected``) is permanent, like any step that
 /// rejects a page; everything else (it crashed, answered nonsense, took too long) is the program's
 /// trouble, not the page's, and is tried again on the next run.
-public struct ProcessPluginError: Error, Sendable, CustomStringConvertible, FailureClassifying {
-    /// The kind of failure; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-
-        /// The process exited (or could not start) while records were in flight, or a source's
-        /// process exited with a nonzero status.
-        public static let exited = Code("exited")
-        /// The process did not answer in time and was stopped.
-        public static let timedOut = Code("timedOut")
-        /// The process answered with a line that is not what the protocol asks for.
-        public static let malformedLine = Code("malformedLine")
-        /// The process answered that it refuses the record (`{"$error": …}`, or a sink's
-        /// `{"ok": false, "error": …}`).
-        public static let rejected = Code("rejected")
-        /// The process failed more times in a row than `restarts` allows: the plugin gave up.
-        public static let gaveUp = Code("gaveUp")
-    }
+public struct ProcessPluginError: CodedError, FailureClassifying {
+    public typealias Code = ErrorCode<ProcessPluginError>
 
     public var code: Code
-    /// The whole reason, as dead letters and logs show it.
     public var message: String
     /// The command the plugin runs (``ProcessCommand/description``).
     public var command: String
@@ -42,8 +23,6 @@ public struct ProcessPluginError: Error, Sendable, CustomStringConvertible, Fail
         self.exit = exit
     }
 
-    public var description: String { message }
-
     public var isPermanent: Bool { code == .rejected }
 
     /// A line quoted in a message: its first 200 characters.
@@ -51,4 +30,19 @@ public struct ProcessPluginError: Error, Sendable, CustomStringConvertible, Fail
         let text = String(decoding: bytes.prefix(800), as: UTF8.self)
         return text.count > 200 ? "\"\(text.prefix(200))…\"" : "\"\(text)\""
     }
+}
+
+extension ErrorCode where Domain == ProcessPluginError {
+    /// The process exited (or could not start) while records were in flight, or a source's
+    /// process exited with a nonzero status.
+    public static var exited: Self { "exited" }
+    /// The process did not answer in time and was stopped.
+    public static var timedOut: Self { "timedOut" }
+    /// The process answered with a line that is not what the protocol asks for.
+    public static var malformedLine: Self { "malformedLine" }
+    /// The process answered that it refuses the record (`{"$error": …}`, or a sink's
+    /// `{"ok": false, "error": …}`).
+    public static var rejected: Self { "rejected" }
+    /// The process failed more times in a row than `restarts` allows: the plugin gave up.
+    public static var gaveUp: Self { "gaveUp" }
 }

@@ -108,7 +108,7 @@ public actor JSONLSink: Sink {
                 output = mode == .append ? try .appending(to: path) : try .replacing(path)
             }
         } catch {
-            throw JSONLSinkError.cannotOpen(path: path, reason: error.reason)
+            throw JSONLSinkError.cannotOpen(path: path, reason: error.reason, underlying: error)
         }
         self.output = output
         let file = output.descriptor
@@ -153,7 +153,7 @@ public actor JSONLSink: Sink {
                 } catch {
                     _ = output.close()
                     self.output = nil
-                    throw JSONLSinkError.cannotOpen(path: path, reason: "its index \(JSONLUniqueIndex.path(for: path)): \(error)")
+                    throw JSONLSinkError.cannotOpen(path: path, reason: "its index \(JSONLUniqueIndex.path(for: path)): \(error)", underlying: error)
                 }
             }
         }
@@ -173,7 +173,7 @@ public actor JSONLSink: Sink {
                 previous = try written[value] ?? index?.digest(of: value)
             } catch {
                 buffer.removeSubrange(start...)
-                throw JSONLSinkError.writeFailed(path: path, records: 1, reason: "its index \(JSONLUniqueIndex.path(for: path)): \(error)")
+                throw JSONLSinkError.writeFailed(path: path, records: 1, reason: "its index \(JSONLUniqueIndex.path(for: path)): \(error)", underlying: error)
             }
             guard previous != digest else {
                 buffer.removeSubrange(start...)  // this version is in the file already
@@ -238,7 +238,7 @@ public actor JSONLSink: Sink {
         do {
             try output.commit()
         } catch {
-            throw JSONLSinkError.cannotReplace(path: path, reason: error.reason)
+            throw JSONLSinkError.cannotReplace(path: path, reason: error.reason, underlying: error)
         }
     }
 
@@ -276,31 +276,6 @@ public actor JSONLSink: Sink {
                 indexIsStale = true
                 unindexed.removeAll()
             }
-        }
-    }
-}
-
-/// Why the `jsonl` sink failed.
-public enum JSONLSinkError: Error, Sendable, CustomStringConvertible {
-    /// The file (or its directory) could not be created or opened.
-    case cannotOpen(path: String, reason: String)
-    /// Writing a batch of lines failed; `records` is how many records the batch held.
-    case writeFailed(path: String, records: Int, reason: String)
-    /// The new file could not be put in place of the old one, which stays as it was.
-    case cannotReplace(path: String, reason: String)
-    /// ``JSONLSink/write(_:)`` was called before ``JSONLSink/open(context:)`` or after ``JSONLSink/close()``.
-    case notOpen(path: String)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let path, let reason):
-            return "cannot open \(path) for writing: \(reason)"
-        case .writeFailed(let path, let records, let reason):
-            return "cannot write \(records) record\(records == 1 ? "" : "s") to \(path): \(reason)"
-        case .cannotReplace(let path, let reason):
-            return "cannot replace \(path) with the new file: \(reason)"
-        case .notOpen(let path):
-            return "the JSON Lines sink for \(path) is not open"
         }
     }
 }

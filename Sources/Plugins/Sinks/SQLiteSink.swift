@@ -105,7 +105,7 @@ public actor SQLiteSink: Sink {
             }
             self.database = database
         } catch {
-            throw SQLiteSinkError.cannotOpen(path: path, table: table, reason: Self.reason(for: error))
+            throw SQLiteSinkError.cannotOpen(path: path, table: table, reason: Self.reason(for: error), underlying: error)
         }
     }
 
@@ -129,7 +129,7 @@ public actor SQLiteSink: Sink {
                 try database.cachedStatement(sql: sql).execute(arguments: arguments)
             }
         } catch {
-            throw SQLiteSinkError.writeFailed(path: path, table: table, key: keyValue, reason: Self.reason(for: error))
+            throw SQLiteSinkError.writeFailed(path: path, table: table, key: keyValue, reason: Self.reason(for: error), underlying: error)
         }
     }
 
@@ -139,7 +139,7 @@ public actor SQLiteSink: Sink {
         do {
             try database.close()
         } catch {
-            throw SQLiteSinkError.cannotClose(path: path, reason: Self.reason(for: error))
+            throw SQLiteSinkError.cannotClose(path: path, reason: Self.reason(for: error), underlying: error)
         }
     }
 
@@ -231,34 +231,5 @@ public actor SQLiteSink: Sink {
             return error.reason
         }
         return String(describing: error)
-    }
-}
-
-/// Why the `sqlite` sink failed.
-public enum SQLiteSinkError: Error, Sendable, CustomStringConvertible {
-    /// The database could not be opened or the table prepared.
-    case cannotOpen(path: String, table: String, reason: String)
-    /// A record has no value for the key field.
-    case missingKey(key: String, url: String)
-    /// The upsert of one record failed.
-    case writeFailed(path: String, table: String, key: String, reason: String)
-    /// Closing the database failed.
-    case cannotClose(path: String, reason: String)
-    /// ``SQLiteSink/write(_:)`` was called before ``SQLiteSink/open(context:)`` or after ``SQLiteSink/close()``.
-    case notOpen(path: String)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let path, let table, let reason):
-            return "cannot open table \"\(table)\" in \(path): \(reason)"
-        case .missingKey(let key, let url):
-            return "the record for \(url) has no \"\(key)\" field, the key of the SQLite table"
-        case .writeFailed(let path, let table, let key, let reason):
-            return "cannot write \"\(key)\" to table \"\(table)\" in \(path): \(reason)"
-        case .cannotClose(let path, let reason):
-            return "cannot close \(path): \(reason)"
-        case .notOpen(let path):
-            return "the SQLite sink for \(path) is not open"
-        }
     }
 }

@@ -71,7 +71,7 @@ public actor TextSink: Sink {
             OutputFile.removeAbandonedFiles(in: directory)
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw TextSinkError.cannotOpen(directory: directory, reason: Self.reason(for: error))
+            throw TextSinkError.cannotOpen(directory: directory, reason: Self.reason(for: error), underlying: error)
         }
         fileNames = [:]
         nextNumber = 0
@@ -205,10 +205,10 @@ public actor TextSink: Sink {
         do {
             output = try OutputFile.replacing(target)
         } catch {
-            switch error {
+            switch error.code {
             case .symbolicLink: throw TextSinkError.symbolicLink(path: target)
             case .notAFile: throw TextSinkError.notRegularFile(path: target)
-            default: throw TextSinkError.writeFailed(path: target, reason: error.reason)
+            default: throw TextSinkError.writeFailed(path: target, reason: error.reason, underlying: error)
             }
         }
         var failure = POSIXFile.writeAll(bytes, to: output.descriptor)
@@ -222,44 +222,11 @@ public actor TextSink: Sink {
         do {
             try output.commit()
         } catch {
-            throw TextSinkError.writeFailed(path: target, reason: error.reason)
+            throw TextSinkError.writeFailed(path: target, reason: error.reason, underlying: error)
         }
     }
 
     private static func reason(for error: any Error) -> String {
         (error as? CocoaError)?.localizedDescription ?? String(describing: error)
-    }
-}
-
-/// Why the `text` sink failed.
-public enum TextSinkError: Error, Sendable, CustomStringConvertible {
-    /// The directory could not be created or read.
-    case cannotOpen(directory: String, reason: String)
-    /// The record has no title, lead or body.
-    case nothingToWrite(url: String)
-    /// The target name is a symbolic link; the sink does not write through links.
-    case symbolicLink(path: String)
-    /// The target name is a folder (a device or a pipe is written in place, see ``OutputFile``).
-    case notRegularFile(path: String)
-    /// Writing or renaming the file failed.
-    case writeFailed(path: String, reason: String)
-    /// ``TextSink/write(_:)`` was called before ``TextSink/open(context:)`` or after ``TextSink/close()``.
-    case notOpen(directory: String)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let directory, let reason):
-            return "cannot use the folder \(directory): \(reason)"
-        case .nothingToWrite(let url):
-            return "the record for \(url) has no title, lead or body to write as text"
-        case .symbolicLink(let path):
-            return "refusing to write \(path): it is a symbolic link"
-        case .notRegularFile(let path):
-            return "cannot write \(path): something other than a file has that name"
-        case .writeFailed(let path, let reason):
-            return "cannot write \(path): \(reason)"
-        case .notOpen(let directory):
-            return "the text sink for \(directory) is not open"
-        }
     }
 }

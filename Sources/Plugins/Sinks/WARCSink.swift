@@ -119,7 +119,7 @@ public actor WARCSink: Sink {
         do {
             try OutputFile.createParentDirectory(of: path)
         } catch {
-            throw WARCSinkError.cannotOpen(path: path, reason: error.reason)
+            throw WARCSinkError.cannotOpen(path: path, reason: error.reason, underlying: error)
         }
         nextNumber = (highestNumberInFolder() ?? -1) + 1
     }
@@ -173,7 +173,7 @@ public actor WARCSink: Sink {
                 bytes += try writer.encoded(record)
             }
         } catch {
-            throw WARCSinkError.writeFailed(path: writer.path, reason: error.reason)
+            throw WARCSinkError.writeFailed(path: writer.path, reason: error.reason, underlying: error)
         }
         // A file that holds more than its warcinfo is full; the page goes to the next one, with
         // that file's warcinfo id.
@@ -184,7 +184,7 @@ public actor WARCSink: Sink {
         do {
             try writer.write(encoded: bytes)
         } catch {
-            throw WARCSinkError.writeFailed(path: writer.path, reason: error.reason)
+            throw WARCSinkError.writeFailed(path: writer.path, reason: error.reason, underlying: error)
         }
     }
 
@@ -206,7 +206,7 @@ public actor WARCSink: Sink {
                 try writer.write(warcinfo)
             } catch {
                 _ = POSIXFile.close(descriptor)
-                throw WARCSinkError.writeFailed(path: filePath, reason: error.reason)
+                throw WARCSinkError.writeFailed(path: filePath, reason: error.reason, underlying: error)
             }
             self.writer = writer
             warcinfoID = warcinfo.fields["WARC-Record-ID"]
@@ -240,18 +240,5 @@ public actor WARCSink: Sink {
     static func counter(_ number: Int) -> String {
         let digits = String(number)
         return String(repeating: "0", count: max(0, counterDigits - digits.count)) + digits
-    }
-}
-
-/// Why the `warc` sink could not write.
-public enum WARCSinkError: Error, Sendable, CustomStringConvertible {
-    case cannotOpen(path: String, reason: String)
-    case writeFailed(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let path, let reason): return "cannot create \(path): \(reason)"
-        case .writeFailed(let path, let reason): return "cannot write \(path): \(reason)"
-        }
     }
 }

@@ -214,14 +214,3 @@ struct CDXEntry: Sendable {
         return (archive + separator + filename, offset, length)
     }
 }
-
-/// Why the `cdx` source failed.
-public enum CDXSourceError: Error, Sendable, CustomStringConvertible {
-    case indexFailed(url: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .indexFailed(let url, let reason): return "the CDX index \(url) could not be read: \(reason)"
-        }
-    }
-}

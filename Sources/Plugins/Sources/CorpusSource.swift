@@ -58,7 +58,7 @@ public struct CorpusSource: Source {
             do {
                 bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
             } catch {
-                throw CorpusSourceError.unreadable(path: path, reason: error.localizedDescription)
+                throw CorpusSourceError.unreadable(path: path, reason: error.localizedDescription, underlying: error)
             }
             try await output.send(Self.record(url: url, bytes: bytes, charset: charset))
         }
@@ -101,16 +101,5 @@ public struct CorpusSource: Source {
         }
         if !current.isEmpty { blocks.append(current.joined(separator: "\n")) }
         return blocks
-    }
-}
-
-/// Why the `corpus` source stopped.
-public enum CorpusSourceError: Error, Sendable, CustomStringConvertible {
-    case unreadable(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
-        }
     }
 }

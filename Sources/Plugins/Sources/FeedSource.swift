@@ -152,7 +152,7 @@ public struct FeedSource: Source {
         do {
             bytes = try await downloader.download(url, foundIn: foundIn, context: context)
         } catch {
-            throw FeedError.unreachable(url: url, reason: error.description)
+            throw FeedError.unreachable(url: url, reason: error.description, underlying: error)
         }
         let parsed: FeedDocument?
         do throws(ParseHalt) {
@@ -162,23 +162,5 @@ public struct FeedSource: Source {
         }
         guard let document = parsed else { throw FeedError.notAFeed(url: url) }
         return document.items
-    }
-}
-
-/// Why a feed gave no items.
-public enum FeedError: Error, Sendable, CustomStringConvertible {
-    case unreachable(url: String, reason: String)
-    case notAFeed(url: String)
-    /// libxml2 stopped reading the feed before its end (an entity bomb, a limit).
-    case unreadable(ParseHalt)
-    case several([String])
-
-    public var description: String {
-        switch self {
-        case .unreachable(_, let reason): return "feed \(reason)"
-        case .notAFeed(let url): return "feed \(url) is not XML (RSS or Atom expected)"
-        case .unreadable(let halt): return "feed \(halt.description)"
-        case .several(let reasons): return reasons.joined(separator: "; ")
-        }
     }
 }

@@ -201,23 +201,3 @@ public struct FileSource: Source {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 }
-
-/// Why the `files` source stopped.
-public enum FileSourceError: Error, Sendable, CustomStringConvertible {
-    /// A pattern matched no file, and `allowEmpty` is false.
-    case noMatch(pattern: String, directory: String)
-    /// `glob(3)` failed.
-    case globFailed(pattern: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .noMatch(let pattern, let directory):
-            if pattern.hasPrefix("/") {
-                return "no files match \"\(pattern)\" (set \"allowEmpty\": true to accept that)"
-            }
-            return "no files match \"\(pattern)\" in \(directory) (set \"allowEmpty\": true to accept that)"
-        case .globFailed(let pattern, let reason):
-            return "cannot expand \"\(pattern)\": \(reason)"
-        }
-    }
-}

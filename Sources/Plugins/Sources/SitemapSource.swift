@@ -136,16 +136,3 @@ public struct SitemapSource: Source {
         return listed.isEmpty ? [(site + "/sitemap.xml", nil)] : listed.map { ($0.url, $0.foundIn) }
     }
 }
-
-/// Why a sitemap gave no pages.
-public enum SitemapError: Error, Sendable, CustomStringConvertible {
-    case notASitemap(url: String)
-    case several([String])
-
-    public var description: String {
-        switch self {
-        case .notASitemap(let url): return "\(url) is not a sitemap (XML urlset or sitemapindex expected)"
-        case .several(let reasons): return reasons.joined(separator: "; ")
-        }
-    }
-}

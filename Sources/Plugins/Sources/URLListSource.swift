@@ -141,30 +141,13 @@ public struct URLListSource: Source {
     }
 }
 
-/// Why the `urls` source stopped.
-public enum URLListSourceError: Error, Sendable, CustomStringConvertible {
-    /// The URL list file could not be opened or read.
-    case unreadableFile(file: String, reason: String)
-    /// A line of the URL list file is not an acceptable URL.
-    case badLine(file: String, line: Int, text: String, problem: String)
-
-    public var description: String {
-        switch self {
-        case .unreadableFile(let file, let reason):
-            return "cannot read the URL list \(file): \(reason)"
-        case .badLine(let file, let line, let text, let problem):
-            return "\(file):\(line): bad URL \"\(text)\": it \(problem)"
-        }
-    }
-}
-
 extension URLListSource {
     /// The URL list `file`, opened for reading line by line.
     static func openList(_ file: String) throws -> LineReader {
         do {
             return try LineReader(path: file)
         } catch {
-            throw URLListSourceError.unreadableFile(file: error.path, reason: error.reason)
+            throw URLListSourceError.unreadableFile(file: error.path, reason: error.reason, underlying: error)
         }
     }
 }
@@ -191,7 +174,7 @@ extension LineReader {
             }
             return nil
         } catch {
-            throw URLListSourceError.unreadableFile(file: error.path, reason: error.reason)
+            throw URLListSourceError.unreadableFile(file: error.path, reason: error.reason, underlying: error)
         }
     }
 }

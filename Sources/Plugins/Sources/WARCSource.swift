@@ -154,16 +154,3 @@ extension WARCSource: WARCPageFilter {
         }
     }
 }
-
-/// Why the `warc` source failed.
-public enum WARCSourceError: Error, Sendable, CustomStringConvertible {
-    /// Files that could not be read to their end (their readable records were sent).
-    case unreadableFiles([String])
-
-    public var description: String {
-        switch self {
-        case .unreadableFiles(let failures):
-            return "\(failures.count) WARC file\(failures.count == 1 ? "" : "s") could not be read to the end: " + failures.joined(separator: "; ")
-        }
-    }
-}

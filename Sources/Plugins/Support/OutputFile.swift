@@ -152,35 +152,3 @@ struct OutputFile: Sendable {
         path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
     }
 }
-
-/// Why an output file could not be opened or put in place.
-enum OutputFileError: Error, Sendable, CustomStringConvertible {
-    /// The folder for the file could not be created.
-    case cannotCreateDirectory(path: String, reason: String)
-    /// The path names a folder (or ends with `/`), not a file.
-    case notAFile(path: String)
-    /// The path is a symbolic link; outputs are not written through links.
-    case symbolicLink(path: String)
-    /// The file (or its hidden stand-in) could not be opened.
-    case cannotOpen(path: String, reason: String)
-    /// The written file could not be renamed over the target.
-    case cannotReplace(path: String, reason: String)
-
-    /// Why, without the path when the path is already said by whoever reports it.
-    var reason: String {
-        switch self {
-        case .cannotCreateDirectory(let path, let reason): return "cannot create the directory \(path): \(reason)"
-        case .notAFile: return "it is a folder, not a file"
-        case .symbolicLink: return "it is a symbolic link (outputs are not written through links)"
-        case .cannotOpen(_, let reason), .cannotReplace(_, let reason): return reason
-        }
-    }
-
-    var description: String {
-        switch self {
-        case .cannotCreateDirectory: return reason
-        case .notAFile(let path), .symbolicLink(let path), .cannotOpen(let path, _): return "cannot write \(path): \(reason)"
-        case .cannotReplace(let path, let reason): return "cannot put the new \(path) in place: \(reason)"
-        }
-    }
-}

@@ -305,27 +305,3 @@ public struct ArticleExtractor: Transform {
         return values.filter { seen.insert($0).inserted }
     }
 }
-
-/// Why the `article` extractor could not extract.
-public enum ArticleExtractorError: Error, Sendable, CustomStringConvertible {
-    case noPage(url: String)
-    case noBody(url: String)
-
-    public var description: String {
-        switch self {
-        case .noPage(let url): return "no cleaned page for \(url): put a cleaner such as \"html\" before \"article\""
-        case .noBody(let url): return "no article text found in \(url) (set requireBody to false to keep such pages)"
-        }
-    }
-}
-
-extension ArticleExtractorError: FailureClassifying {
-    /// A page without article text ("not an article") is the same page next time; a missing cleaned
-    /// page is the pipeline's doing (no cleaner before `article`).
-    public var isPermanent: Bool {
-        switch self {
-        case .noPage: return false
-        case .noBody: return true
-        }
-    }
-}

@@ -1,18 +1,26 @@
 import ETLKit
 
-/// Why the `dedup` transform could not run.
-public enum DedupError: Error, Sendable, CustomStringConvertible {
-    /// The state file could not be opened, read or written.
-    case stateFailed(path: String, reason: String)
+/// Why the `dedup` transform could not run (a ``CodedError``).
+public struct DedupError: CodedError, FailureClassifying {
+    public typealias Code = ErrorCode<DedupError>
 
-    public var description: String {
-        switch self {
-        case .stateFailed(let path, let reason): return "dedup state \(path): \(reason)"
-        }
+    public let code: Code
+    public let message: String
+    /// The state file.
+    public let path: String
+    /// The SQLite or file error, when there is one.
+    public let underlying: (any Error)?
+
+    /// See ``ErrorCode/stateFailed``.
+    public static func stateFailed(path: String, reason: String, underlying: (any Error)? = nil) -> DedupError {
+        DedupError(code: .stateFailed, message: "dedup state \(path): \(reason)", path: path, underlying: underlying)
     }
-}
 
-extension DedupError: FailureClassifying {
     /// The dedup state's trouble, not the page's.
     public var isPermanent: Bool { false }
+}
+
+extension ErrorCode where Domain == DedupError {
+    /// The state file could not be opened, read or written.
+    public static var stateFailed: Self { "stateFailed" }
 }

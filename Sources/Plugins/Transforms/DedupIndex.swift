@@ -114,7 +114,7 @@ actor DedupIndex {
                                 Timestamp.iso8601(Date()), SimHash.fingerprintVersion])
             }
         } catch {
-            throw DedupError.stateFailed(path: statePath ?? "", reason: "\(error)")
+            throw DedupError.stateFailed(path: statePath ?? "", reason: "\(error)", underlying: error)
         }
     }
 
@@ -150,7 +150,7 @@ actor DedupIndex {
             }
             self.database = database
         } catch {
-            throw DedupError.stateFailed(path: statePath, reason: "\(error)")
+            throw DedupError.stateFailed(path: statePath, reason: "\(error)", underlying: error)
         }
     }
 }

@@ -99,22 +99,3 @@ public struct PersianNormalizer: Transform {
         return text
     }
 }
-
-/// Why the `persian` transform could not run.
-public enum PersianNormalizerError: Error, Sendable, CustomStringConvertible {
-    /// The lexicon that ZWNJ rules need is not where the binary's resources should be.
-    case lexiconMissing(searched: [String])
-
-    public var description: String {
-        switch self {
-        case .lexiconMissing(let searched):
-            return "the Persian lexicon (persian-lexicon.txt) is missing: keep etl_ETLText.resources next to the etl binary, "
-                + "set ETL_RESOURCES to its folder, or switch off zwnj and restoreZwnj (looked in: \(searched.joined(separator: ", ")))"
-        }
-    }
-}
-
-extension PersianNormalizerError: FailureClassifying {
-    /// The installation's trouble, not the page's: once the lexicon is in place the page goes through.
-    public var isPermanent: Bool { false }
-}
