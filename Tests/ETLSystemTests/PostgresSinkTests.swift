@@ -206,6 +206,27 @@ import Testing
         #expect(!(invalid?.description.contains("s3cret") ?? true))
     }
 
+    @Test func tlsAsTheURLAsksForIt() async throws {
+        let url = try server.createDatabase() + "?sslmode=require"
+        let sink = try sink(url)
+        try await sink.open(context: context)
+        try await sink.write(article(1))
+        try await sink.close()
+        let connection = try PostgresConnection(url: url)
+        #expect(try connection.execute("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").scalar == "true")
+        #expect(try connection.execute("SELECT count(*) FROM articles").scalar == "1")
+        let plain = try PostgresConnection(url: try server.url() + "?sslmode=disable")
+        #expect(try plain.execute("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").scalar == "false")
+
+        // verify-full checks the certificate against a root the client trusts: there is none here.
+        let verified = try PostgresSink(options: PluginOptions([
+            "url": .string(try server.url() + "?sslmode=verify-full&sslrootcert=/nonexistent/root.crt"),
+        ]))
+        let refused = await #expect(throws: PostgresSinkError.self) { try await verified.open(context: context) }
+        #expect(refused?.description.contains("root certificate file \"/nonexistent/root.crt\" does not exist") ?? false, "\(refused?.description ?? "")")
+        #expect(!(refused?.description.contains(PostgresServer.password) ?? true))
+    }
+
     @Test func theServerGoingAwayFailsTheFlushAndKeepsTheRecordsForTheNextTry() async throws {
         let url = try server.createDatabase()
         let sink = try sink(url, ["batchSize": .integer(100)])

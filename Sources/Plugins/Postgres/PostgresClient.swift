@@ -50,6 +50,7 @@ package final class PostgresClient: Sendable {
     }
 
     /// Runs `body` in a transaction (``PostgresConnection/transaction(_:)``).
+    @discardableResult
     package func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         try await withConnection { connection in try connection.transaction(body) }
     }

@@ -111,6 +111,7 @@ package final class PostgresConnection {
     /// Runs `body` in a transaction: `BEGIN`, then `COMMIT` when it returns, `ROLLBACK` when it
     /// throws (the error is rethrown; a failing rollback is ignored, the connection being the
     /// likely trouble).
+    @discardableResult
     package func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try execute("BEGIN")
         do {

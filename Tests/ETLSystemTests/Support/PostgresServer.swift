@@ -5,7 +5,8 @@ import Testing
 
 /// A real PostgreSQL server for the tests, made from nothing: `initdb` into a temporary folder,
 /// `pg_ctl start` on a free port of 127.0.0.1 (its unix socket in the folder too), a password
-/// user `etl` (scram-sha-256, so the URLs carry a password as users' do), durability off
+/// user `etl` (scram-sha-256, so the URLs carry a password as users' do), TLS with a self-signed
+/// certificate (`?sslmode=require` works; `verify-full` has no root to verify), durability off
 /// (`fsync`, `synchronous_commit`, `full_page_writes`: a test server loses nothing that matters).
 ///
 /// `initdb` refuses to run as root, and tests run as root here: then every server program runs
@@ -69,6 +70,13 @@ final class PostgresServer: Sendable {
         do {
             let passwordFile = folder.appendingPathComponent("password")
             try Data(password.utf8).write(to: passwordFile)
+            // A self-signed certificate, so that TLS (`?sslmode=require`) is tested too. openssl
+            // is there wherever Debian's postgresql is (through ssl-cert).
+            try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
+                "req", "-new", "-x509", "-days", "2", "-nodes", "-newkey", "rsa:2048", "-subj", "/CN=127.0.0.1",
+                "-keyout", folder.appendingPathComponent("server.key").path, "-out", folder.appendingPathComponent("server.crt").path,
+            ], in: folder, asServer: false)
+            chmod(folder.appendingPathComponent("server.key").path, 0o600)
             try handOver(folder)
             let data = folder.appendingPathComponent("data").path
             try run(binaries.appendingPathComponent("initdb"), [
@@ -83,6 +91,7 @@ final class PostgresServer: Sendable {
                     "-p \(port)", "-c listen_addresses=127.0.0.1", "-c unix_socket_directories=\(folder.path)",
                     "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
                     "-c shared_buffers=32MB", "-c max_connections=40",
+                    "-c ssl=on", "-c ssl_cert_file=\(folder.path)/server.crt", "-c ssl_key_file=\(folder.path)/server.key",
                 ].joined(separator: " ")
                 do {
                     try run(binaries.appendingPathComponent("pg_ctl"), [
@@ -148,8 +157,8 @@ final class PostgresServer: Sendable {
     /// learns of the end of a child from a socket the child inherits, and the server that
     /// `pg_ctl start` leaves running would inherit it too (the wait would last as long as the
     /// server).
-    private static func run(_ program: URL, _ arguments: [String], in folder: URL) throws {
-        let command = geteuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", program.path] + arguments : [program.path] + arguments
+    private static func run(_ program: URL, _ arguments: [String], in folder: URL, asServer: Bool = true) throws {
+        let command = geteuid() == 0 && asServer ? ["/usr/sbin/runuser", "-u", "postgres", "--", program.path] + arguments : [program.path] + arguments
         // In the folder (the server's user may not enter the current one).
         let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", folder.path] + command
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("etl-pg-output-\(UUID().uuidString)").path
