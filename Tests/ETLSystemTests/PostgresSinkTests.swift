@@ -284,6 +284,12 @@ import Testing
         #expect(try psql(url, "SELECT count(*) FROM corpus") == count)
         #expect(try psql(url, #"SELECT string_agg("updatedAt"::text, ',' ORDER BY url) FROM corpus"#) == updated)
 
+        // The shipped example does the same into a table of its choice.
+        let shipped = try CommandLineTool.run(["run", "pipelines/postgres.json", "--quiet"],
+                                              environment: ["DATABASE_URL": url, "TABLE": "shipped", "OUT": folder.url.path])
+        #expect(shipped.status == 0, "\(shipped.standardError)")
+        #expect(try psql(url, "SELECT count(*) FROM shipped WHERE published IS NOT NULL") == count)
+
         // A server that is not there: exit 3, and the message names it without the password.
         let port = try PostgresServer.freePort()
         let down = try CommandLineTool.run(["run", pipeline, "--quiet"],
