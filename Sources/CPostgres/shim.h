@@ -15,4 +15,10 @@ static inline const char *etl_pq_detail(const PGresult *result) {
     return PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
 }
 
+// A notice processor that drops the server's notices (libpq's default prints them to stderr).
+static inline void etl_pq_ignore_notice(void *context, const char *message) {
+    (void)context;
+    (void)message;
+}
+
 #endif

@@ -42,7 +42,7 @@ package final class PostgresConnection {
         self.handle = connection
         self.redactedURL = redacted
         do {
-            _ = try execute("SET TIME ZONE 'UTC'")
+            try startSession()
         } catch {
             PQfinish(connection)
             throw error
@@ -65,7 +65,15 @@ package final class PostgresConnection {
             throw PostgresError(.cannotConnect, "cannot connect to PostgreSQL at \(redactedURL) again: \(PostgresURL.redacted(reason))",
                                 url: redactedURL, serverMessage: reason)
         }
-        _ = try execute("SET TIME ZONE 'UTC'")
+        try startSession()
+    }
+
+    /// The session's settings: UTC, and no notices (`… already exists, skipping`) printed by
+    /// libpq to standard error, where they would mix with etl's own output.
+    private func startSession() throws(PostgresError) {
+        PQsetNoticeProcessor(handle, etl_pq_ignore_notice, nil)
+        try execute("SET TIME ZONE 'UTC'")
+        try execute("SET client_min_messages = warning")
     }
 
     /// The server's version as a number: 150018 for 15.18.
@@ -75,7 +83,7 @@ package final class PostgresConnection {
     /// its rows, or throws the server's refusal with its SQLSTATE.
     @discardableResult
     package func execute(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> PostgresRows {
-        if parameters.contains(where: { $0?.utf8.contains(0) ?? false }) {
+        if parameters.contains(where: { $0.map(PostgresText.containsNUL) ?? false }) {
             throw PostgresError(.invalidParameter, "cannot send a value holding a NUL character to PostgreSQL at \(redactedURL) (in: \(PostgresError.quote(sql)))",
                                 url: redactedURL, statement: sql)
         }
@@ -143,8 +151,9 @@ package final class PostgresConnection {
     /// Calls `body` with a C array of C strings (nil stays a null pointer), valid during the call only.
     private static func withOptionalCStrings<T>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
         // One buffer holds every string, NUL-terminated, one after another.
-        var bytes: [CChar] = []
+        var bytes: [UInt8] = []
         var offsets: [Int?] = []
+        offsets.reserveCapacity(strings.count)
         bytes.reserveCapacity(strings.reduce(0) { $0 + ($1?.utf8.count ?? 0) + 1 })
         for string in strings {
             guard let string else {
@@ -152,15 +161,16 @@ package final class PostgresConnection {
                 continue
             }
             offsets.append(bytes.count)
-            bytes.append(contentsOf: string.utf8.map { CChar(bitPattern: $0) })
+            bytes.append(contentsOf: string.utf8)
             bytes.append(0)
         }
         return bytes.withUnsafeBufferPointer { buffer in
             // A trailing null pointer: PQconnectdbParams reads its arrays up to one.
             let pointers = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: offsets.count + 1)
             defer { pointers.deallocate() }
+            let base = buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
             for (index, offset) in offsets.enumerated() {
-                (pointers + index).initialize(to: offset.flatMap { offset in buffer.baseAddress.map { $0 + offset } })
+                (pointers + index).initialize(to: offset.flatMap { offset in base.map { $0 + offset } })
             }
             (pointers + offsets.count).initialize(to: nil)
             return body(UnsafePointer(pointers))

@@ -8,7 +8,7 @@ package enum PostgresURL {
     /// Nil when libpq reads `url`, otherwise libpq's reason (redacted). No I/O: `etl validate`
     /// calls it.
     package static func problem(with url: String) -> String? {
-        if url.utf8.contains(0) { return "it holds a NUL character" }
+        if PostgresText.containsNUL(url) { return "it holds a NUL character" }
         var errorMessage: UnsafeMutablePointer<CChar>?
         let options = PQconninfoParse(url, &errorMessage)
         defer {
@@ -85,5 +85,17 @@ package enum PostgresURL {
         else { return "***" }
         let range = NSRange(text.startIndex..., in: text)
         return expression.stringByReplacingMatches(in: text, range: range, withTemplate: "$1$2***")
+    }
+}
+
+/// Text as PostgreSQL takes it.
+package enum PostgresText {
+    /// Whether `text` holds a NUL character, which PostgreSQL's `text` and `jsonb` cannot hold
+    /// (memchr over the UTF-8 bytes when they are contiguous, as native strings' are).
+    package static func containsNUL(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, 0, bytes.count) != nil
+        } ?? text.utf8.contains(0)
     }
 }

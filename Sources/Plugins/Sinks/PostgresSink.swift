@@ -349,7 +349,7 @@ public actor PostgresSink: Sink {
     }
 
     private static func withoutNUL(_ text: String) -> String {
-        text.utf8.contains(0) ? String(text.unicodeScalars.filter { $0 != "\u{0}" }) : text
+        PostgresText.containsNUL(text) ? String(text.unicodeScalars.filter { $0 != "\u{0}" }) : text
     }
 
     /// A value with NUL dropped from every string and member name (jsonb cannot hold `\u0000`).
