@@ -35,6 +35,26 @@ import Testing
         #expect(try connection.execute("SELECT count(*) FROM t").scalar == "1")
     }
 
+    @Test func listenersHearWhatOthersNotify() throws {
+        let url = try server.createDatabase()
+        let listener = try PostgresConnection(url: url)
+        let sender = try PostgresConnection(url: url)
+        try listener.execute("LISTEN frontier")
+        #expect(try listener.notifications(timeout: 0.05).isEmpty)
+        try sender.execute("SELECT pg_notify('frontier', $1)", ["https://news.example/1"])
+        let heard = try listener.notifications(timeout: 5)
+        #expect(heard.map(\.channel) == ["frontier"])
+        #expect(heard.map(\.payload) == ["https://news.example/1"])
+        // Notifications sent in a transaction arrive at its commit, all of them.
+        try sender.transaction { connection in
+            try connection.execute("NOTIFY frontier, 'a'")
+            try connection.execute("NOTIFY frontier, 'b'")
+        }
+        var payloads: [String] = []
+        for _ in 0..<10 where payloads.count < 2 { payloads += try listener.notifications(timeout: 1).map(\.payload) }
+        #expect(payloads == ["a", "b"])
+    }
+
     @Test func workersTakeDifferentRowsWithSkipLocked() async throws {
         let url = try server.createDatabase()
         let setup = try PostgresConnection(url: url)

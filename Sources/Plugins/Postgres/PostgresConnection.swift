@@ -132,6 +132,57 @@ package final class PostgresConnection {
         }
     }
 
+    /// A notification of `NOTIFY channel, 'payload'` on a channel this connection `LISTEN`s to.
+    package struct Notification: Sendable, Equatable {
+        package var channel: String
+        package var payload: String
+        /// The server process that sent it.
+        package var senderPID: Int32
+    }
+
+    /// Waits up to `timeout` seconds for the notifications of the channels this connection
+    /// listens to (`LISTEN name` first), and returns those that came (none after the timeout).
+    /// Notifications that arrived during earlier statements are returned at once.
+    package func notifications(timeout: Double) throws(PostgresError) -> [Notification] {
+        var received = takeNotifications()
+        guard received.isEmpty else { return received }
+        let socket = PQsocket(handle)
+        guard socket >= 0 else {
+            throw PostgresError(.statementFailed, "the connection to PostgreSQL at \(redactedURL) has no socket", url: redactedURL)
+        }
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while received.isEmpty {
+            let left = ContinuousClock.now.duration(to: deadline)
+            guard left > .zero else { break }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(clamping: Int(min(Double(Int32.max), (left / .milliseconds(1)).rounded(.up))))
+            let ready = poll(&descriptor, 1, max(1, milliseconds))
+            if ready < 0 && errno != EINTR {
+                throw PostgresError(.statementFailed, "waiting for PostgreSQL at \(redactedURL) failed: errno \(errno)", url: redactedURL)
+            }
+            if ready > 0 && PQconsumeInput(handle) == 0 {
+                let reason = Self.libpqMessage(handle)
+                throw PostgresError(.statementFailed, "PostgreSQL at \(redactedURL) failed while waiting for notifications: \(reason)",
+                                    url: redactedURL, serverMessage: reason)
+            }
+            received = takeNotifications()
+        }
+        return received
+    }
+
+    /// The notifications libpq has read and not handed out yet.
+    private func takeNotifications() -> [Notification] {
+        var notifications: [Notification] = []
+        while let notification = PQnotifies(handle) {
+            defer { PQfreemem(notification) }
+            let item = notification.pointee
+            notifications.append(Notification(channel: item.relname.map { String(cString: $0) } ?? "",
+                                              payload: item.extra.map { String(cString: $0) } ?? "",
+                                              senderPID: item.be_pid))
+        }
+        return notifications
+    }
+
     /// The most parameters one statement can take (the protocol counts them in 16 bits).
     package static let maximumParameters = 65535
 
