@@ -65,7 +65,10 @@ final class PostgresServer: Sendable {
         guard let binaries = binaryFolder else {
             throw ServerError("no PostgreSQL server under /usr/lib/postgresql/*/bin: install Debian's postgresql (scripts/setup does)")
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("etl-pg-\(UUID().uuidString.prefix(8))")
+        // Under /tmp, whatever TMPDIR says: the server's user must be able to enter it, and the
+        // unix socket's path must stay short (at most 107 bytes).
+        let temporary = FileManager.default.fileExists(atPath: "/tmp") ? URL(fileURLWithPath: "/tmp") : FileManager.default.temporaryDirectory
+        let folder = temporary.appendingPathComponent("etl-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         do {
             let passwordFile = folder.appendingPathComponent("password")
