@@ -247,6 +247,36 @@ import Testing
         #expect(try admin.execute("SELECT count(*) FROM articles").scalar == "2")
     }
 
+    @Test func deadLettersGoToPostgresTooAndValidateNeedsNoServer() async throws {
+        let url = try server.createDatabase()
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let demoPages = CommandLineTool.packageRoot.appendingPathComponent("pipelines/demo-pages")
+        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: demoPages.path).filter { $0.hasSuffix(".html") }.sorted().first)
+        _ = try folder.write("<html><body><nav><a href=\"/\">Home</a></nav></body></html>", to: "pages/empty.html")
+        try FileManager.default.copyItem(atPath: demoPages.appendingPathComponent(first).path, toPath: folder.path("pages/article.html"))
+        let pipeline = try folder.write("""
+            {
+              "sources": [{ "use": "files", "glob": "\(folder.path("pages"))/*.html" }],
+              "sinks": [{ "use": "postgres", "url": "${DATABASE_URL}" }],
+              "deadLetters": { "use": "postgres", "url": "${DATABASE_URL}", "table": "dead", "columns": ["step", "reason", "failedAt"] }
+            }
+            """, to: "pipeline.json")
+
+        // Nothing listens on that port: validating does not connect.
+        let port = try PostgresServer.freePort()
+        let validated = try CommandLineTool.run(["validate", pipeline], environment: ["DATABASE_URL": "postgres://etl:pw@127.0.0.1:\(port)/x"])
+        #expect(validated.status == 0, "\(validated.standardError)")
+
+        let run = try CommandLineTool.run(["run", pipeline, "--quiet"], environment: ["DATABASE_URL": url])
+        #expect(run.status == 1, "a page failed: \(run.standardError)")
+        #expect(try psql(url, "SELECT count(*) FROM articles") == "1")
+        let dead = try psql(url, #"SELECT step || ' | ' || reason || ' | ' || pg_typeof("failedAt") FROM dead"#)
+        #expect(dead.hasPrefix("article | no article text found in file://"), "\(dead)")
+        #expect(dead.hasSuffix(" | timestamp with time zone"))
+        #expect(try psql(url, #"SELECT count(*) FROM dead WHERE "failedAt" > now() - interval '1 hour'"#) == "1")
+    }
+
     @Test func etlValidatesAndRunsAPipelineThatWritesToPostgres() async throws {
         let url = try server.createDatabase()
         let folder = try TemporaryFolder()

@@ -22,7 +22,7 @@ public actor PostgresSink: Sink {
         kind: .sink,
         summary: "Upserts records into a PostgreSQL table in batches, keyed on a field (the URL by default), with typed columns and the whole record as jsonb.",
         discussion: """
-            Column types: published, modified and fetchedAt are timestamptz (a date alone, or a \
+            Column types: published, modified, fetchedAt and failedAt (dead letters) are timestamptz (a date alone, or a \
             time without an offset, is NULL there: no moment is invented; `record` keeps it as \
             written), authors, tags and images text[], tables jsonb, status integer, any other \
             field text (body lists joined by blank lines, other lists and objects as JSON). \
@@ -69,7 +69,7 @@ public actor PostgresSink: Sink {
 
         init(field: String) {
             switch field {
-            case ArticleField.published, ArticleField.modified, "fetchedAt": self = .timestamptz
+            case ArticleField.published, ArticleField.modified, "fetchedAt", "failedAt": self = .timestamptz
             case ArticleField.authors, ArticleField.tags, ArticleField.images: self = .textArray
             case ArticleField.tables: self = .jsonb
             case "status": self = .integer
