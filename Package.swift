@@ -47,6 +47,13 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
+        // libpq, PostgreSQL's C client: the `postgres` sink (see README, "Dependencies", and
+        // BENCHMARKS.md, "PostgreSQL client build", for why libpq rather than postgres-nio).
+        .systemLibrary(
+            name: "CPostgres",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -86,19 +93,26 @@ let package = Package(
             path: "Sources/Plugins/HTML",
             resources: [.copy("Resources")]
         ),
+        // PostgreSQL: a small synchronous client over libpq (URLs, parameterised statements,
+        // transactions, typed errors with the SQLSTATE) and its async wrapper.
+        .target(
+            name: "ETLPostgres",
+            dependencies: ["ETLKit", "CPostgres"],
+            path: "Sources/Plugins/Postgres"
+        ),
         // The built-in plugins, grouped by kind, registered in one place (BuiltinPlugins.swift): thin
         // wrappers over the layers, plus the sinks' and state's SQLite and files.
         .target(
             name: "ETLPlugins",
             dependencies: [
-                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML",
+                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML", "ETLPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Sources/Plugins",
-            exclude: ["Text", "HTTP", "HTML"]
+            exclude: ["Text", "HTTP", "HTML", "Postgres"]
         ),
         // The command line as a library (every command, taking a plugin registry) ...
         .target(
@@ -145,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "ETLTests",
             dependencies: [
-                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML", "ETLPlugins", "ETLTestSupport",
+                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML", "ETLPlugins", "ETLPostgres", "ETLTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -156,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "ETLSystemTests",
             dependencies: [
-                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML", "ETLPlugins", "ETLTestSupport", "etl",
+                "ETLKit", "ETLText", "ETLHTTP", "ETLHTML", "ETLPlugins", "ETLPostgres", "ETLTestSupport", "etl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

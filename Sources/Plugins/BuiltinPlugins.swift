@@ -44,6 +44,7 @@ extension PluginRegistry {
         register(SQLiteSink.self)
         register(TextSink.self)
         register(WARCSink.self)
+        register(PostgresSink.self)
         register(ProcessSink.self)
     }
 }
