@@ -14,22 +14,23 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         // The root package, by path; its identity is its folder's name, so it is named here.
-        .package(name: "etl", path: ".."),
+        .package(name: "etl", path: "..")
     ],
     targets: [
         // The `<Target>_main` symbols SwiftPM links as `main`, handing over to libFuzzer (see FuzzMain.c).
-        .target(name: "FuzzMain"),
-    ] + fuzzTargets.map { name in
-        .executableTarget(
-            name: name,
-            dependencies: [
-                "FuzzMain",
-                .product(name: "ETLKit", package: "etl"),
-                .product(name: "ETLText", package: "etl"),
-                .product(name: "ETLHTTP", package: "etl"),
-                .product(name: "ETLPlugins", package: "etl"),
-            ]
-        )
-    },
+        .target(name: "FuzzMain")
+    ]
+        + fuzzTargets.map { name in
+            .executableTarget(
+                name: name,
+                dependencies: [
+                    "FuzzMain",
+                    .product(name: "ETLKit", package: "etl"),
+                    .product(name: "ETLText", package: "etl"),
+                    .product(name: "ETLHTTP", package: "etl"),
+                    .product(name: "ETLPlugins", package: "etl"),
+                ]
+            )
+        },
     swiftLanguageModes: [.v6]
 )

@@ -35,8 +35,9 @@ struct ParseBenchmark {
         let pages = arguments.compactMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self) }
         let cleaner = try HTMLCleaner(options: PluginOptions())
         let extractor = try ArticleExtractor(options: PluginOptions())
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-                            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+        let options = Int32(
+            HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
 
         var best = [Double](repeating: .infinity, count: modes.count)
         var characters = 0
@@ -68,7 +69,8 @@ struct ParseBenchmark {
             }
         }
         for (number, mode) in modes.enumerated() {
-            print(String(format: "%@: %d pages, best of %d: %.3f s, %.1f pages/s", mode, pages.count, repeats, best[number], Double(pages.count) / best[number]))
+            print(
+                String(format: "%@: %d pages, best of %d: %.3f s, %.1f pages/s", mode, pages.count, repeats, best[number], Double(pages.count) / best[number]))
         }
         _ = characters
     }

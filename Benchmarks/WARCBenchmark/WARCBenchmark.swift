@@ -54,8 +54,10 @@ struct WARCBenchmark {
         }
         for (number, mode) in modes.enumerated() {
             let result = results[number]
-            print(String(format: "%@: %d records, best of %d: %.3f s, %.1f records/s, %d payload bytes",
-                         mode.rawValue, result.records, repeats, best[number], Double(result.records) / best[number], result.payloadBytes))
+            print(
+                String(
+                    format: "%@: %d records, best of %d: %.3f s, %.1f records/s, %d payload bytes",
+                    mode.rawValue, result.records, repeats, best[number], Double(result.records) / best[number], result.payloadBytes))
         }
     }
 
@@ -82,11 +84,14 @@ struct WARCBenchmark {
             case .raw:
                 tally.payloadBytes += page.body.count
             case .decoded:
-                tally.payloadBytes += try HTTPBodyDecoding.decode(page.body, transferEncoding: page.header("transfer-encoding"),
-                                                                  contentEncoding: page.header("content-encoding"), limit: .max).count
+                tally.payloadBytes += try HTTPBodyDecoding.decode(
+                    page.body, transferEncoding: page.header("transfer-encoding"),
+                    contentEncoding: page.header("content-encoding"), limit: .max
+                ).count
             case .record:
-                let record = try page.record(source: "warc", foundIn: path, requestedURL: nil, maxBytes: .max,
-                                             keepingExchange: false, logger: logger)
+                let record = try page.record(
+                    source: "warc", foundIn: path, requestedURL: nil, maxBytes: .max,
+                    keepingExchange: false, logger: logger)
                 tally.payloadBytes += record.response?.bodySize ?? 0
             }
         }

@@ -7,7 +7,7 @@ let package = Package(
     name: "greetings-etl",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "etl", path: "../.."),
+        .package(name: "etl", path: "../..")
     ],
     targets: [
         .executableTarget(
@@ -17,7 +17,7 @@ let package = Package(
                 .product(name: "ETLPlugins", package: "etl"),
                 .product(name: "ETLCommandLine", package: "etl"),
             ]
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

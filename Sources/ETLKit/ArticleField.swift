@@ -22,8 +22,10 @@ public enum ArticleField {
     public static let profile = "profile"
 
     /// The fields of the article itself, in the order they are documented: the `sqlite` sink's default columns.
-    public static let columns = [url, title, pretitle, lead, body, published, modified, authors, category, tags, newsId, site, language,
-                                 canonicalUrl, images]
+    public static let columns = [
+        url, title, pretitle, lead, body, published, modified, authors, category, tags, newsId, site, language,
+        canonicalUrl, images,
+    ]
     /// The fields that hold the article's prose: what text normalisation works on by default.
     public static let prose = [title, pretitle, lead, body]
 }

@@ -12,8 +12,10 @@ import Foundation
 /// and near-duplicate checks.
 public enum CanonicalURL {
     /// Query parameters that only track where a visitor came from.
-    public static let trackingParameters: Set<String> = ["fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-                                                         "_ga", "_gl", "ref_src", "cmpid", "ocid"]
+    public static let trackingParameters: Set<String> = [
+        "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
+        "_ga", "_gl", "ref_src", "cmpid", "ocid",
+    ]
 
     /// The canonical form of `url`.
     public static func canonical(_ url: String) -> String {
@@ -23,7 +25,8 @@ public enum CanonicalURL {
     /// The canonical form by `URLComponents`, for any URL.
     static func foundationCanonical(_ url: String) -> String {
         guard var components = URLComponents(string: url.trimmingWhitespace()),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https" else { return url }
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else { return url }
         components.scheme = scheme
         components.host = components.host?.lowercased()
         if (scheme == "http" && components.port == 80) || (scheme == "https" && components.port == 443) { components.port = nil }
@@ -116,7 +119,8 @@ public enum CanonicalURL {
         while index < count {
             let byte = bytes[index]
             if isAlphanumeric(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~") {
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+            {
                 index += 1
             } else if byte == UInt8(ascii: "%"), index + 2 < count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) {
                 index += 3
@@ -132,8 +136,9 @@ public enum CanonicalURL {
     public static func resolve(_ link: String, against base: String) -> String? {
         let trimmed = link.trimmingWhitespace()
         guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), let baseURL = URL(string: base),
-              let resolved = URL(string: trimmed, relativeTo: baseURL)?.absoluteURL,
-              let scheme = resolved.scheme?.lowercased(), scheme == "http" || scheme == "https" else { return nil }
+            let resolved = URL(string: trimmed, relativeTo: baseURL)?.absoluteURL,
+            let scheme = resolved.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else { return nil }
         return canonical(resolved.absoluteString)
     }
 }

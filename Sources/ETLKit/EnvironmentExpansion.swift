@@ -62,7 +62,7 @@ public struct EnvironmentExpansion: Sendable {
                 fallback = nil
             }
             guard let first = name.unicodeScalars.first, !("0"..."9").contains(first),
-                  name.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
+                name.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
             else { throw .invalidName(String(name)) }
             if let value = environment[String(name)], !value.isEmpty {
                 output += value

@@ -32,7 +32,9 @@ extension Record {
     public static let provenanceFields = [
         FieldSpec("url", ["type": "string", "minLength": 1], "The page's URL: where redirects ended, when they changed it."),
         FieldSpec("requestedUrl", ["type": "string"], "The URL asked for, when redirects changed it (only then)."),
-        FieldSpec("fetchedAt", ["type": "string", "pattern": .string(#"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"#)], "When the page was fetched: ISO 8601, UTC, to the second."),
+        FieldSpec(
+            "fetchedAt", ["type": "string", "pattern": .string(#"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"#)],
+            "When the page was fetched: ISO 8601, UTC, to the second."),
         FieldSpec("status", ["type": "integer", "minimum": 100, "maximum": 599], "The HTTP status of the answer (200 for a file read)."),
         FieldSpec("contentType", ["type": "string"], "The Content-Type header as received, when there was one."),
     ]
@@ -49,7 +51,9 @@ extension Record {
         return [
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "etl record",
-            "description": .string("A record as the jsonl sink writes it (one JSON object a line) and the sqlite sink stores it, from the steps \(steps.map(\.id).joined(separator: ", ")). Fields other plugins add are allowed."),
+            "description": .string(
+                "A record as the jsonl sink writes it (one JSON object a line) and the sqlite sink stores it, from the steps \(steps.map(\.id).joined(separator: ", ")). Fields other plugins add are allowed."
+            ),
             "type": "object",
             "required": ["url"],
             "properties": .object(properties),

@@ -21,8 +21,10 @@ public struct HTTPExchange: Sendable {
     /// When the response's body ended.
     public var receivedAt: Date
 
-    public init(url: String, request: [UInt8], responseHead: [UInt8], responseBody: [UInt8], remoteAddress: String?,
-                requestedAt: Date, receivedAt: Date) {
+    public init(
+        url: String, request: [UInt8], responseHead: [UInt8], responseBody: [UInt8], remoteAddress: String?,
+        requestedAt: Date, receivedAt: Date
+    ) {
         self.url = url
         self.request = request
         self.responseHead = responseHead

@@ -100,7 +100,9 @@ public struct JSONNodeParser {
                 lineStart = newline.map { $0 + 1 } ?? lineStart
                 index = offset
                 let shown = bytes[offset..<offset + length].map { "0x" + String($0, radix: 16, uppercase: true) }
-                throw error("the file is not UTF-8 text: byte\(length == 1 ? "" : "s") \(shown.joined(separator: " ")) at byte offset \(offset) \(length == 1 ? "is" : "are") not valid UTF-8")
+                throw error(
+                    "the file is not UTF-8 text: byte\(length == 1 ? "" : "s") \(shown.joined(separator: " ")) at byte offset \(offset) \(length == 1 ? "is" : "are") not valid UTF-8"
+                )
             }
         }
     }
@@ -173,9 +175,15 @@ public struct JSONNodeParser {
         case UInt8(ascii: "{"): return try parseObject(start: start)
         case UInt8(ascii: "["): return try parseArray(start: start)
         case UInt8(ascii: "\""): return JSONNode(kind: .string(try parseString()), location: start)
-        case UInt8(ascii: "t"): try expectWord("true"); return JSONNode(kind: .bool(true), location: start)
-        case UInt8(ascii: "f"): try expectWord("false"); return JSONNode(kind: .bool(false), location: start)
-        case UInt8(ascii: "n"): try expectWord("null"); return JSONNode(kind: .null, location: start)
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return JSONNode(kind: .bool(true), location: start)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return JSONNode(kind: .bool(false), location: start)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return JSONNode(kind: .null, location: start)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber(start: start)
         case UInt8(ascii: "'"): throw error("strings must use double quotes")
         default: throw error("unexpected \(describeCurrent()); expected a value")
@@ -223,8 +231,14 @@ public struct JSONNodeParser {
             members.append(JSONNode.Member(key: key, keyLocation: keyLocation, value: value))
             try skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of file; expected ',' or '}'") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                break
+            }
             throw error("unexpected \(describeCurrent()); expected ',' or '}'")
         }
         return JSONNode(kind: .object(members), location: start)
@@ -246,8 +260,14 @@ public struct JSONNodeParser {
             elements.append(try parseValue())
             try skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of file; expected ',' or ']'") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                break
+            }
             throw error("unexpected \(describeCurrent()); expected ',' or ']'")
         }
         return JSONNode(kind: .array(elements), location: start)
@@ -293,7 +313,9 @@ public struct JSONNodeParser {
                         throw error(Self.unpairedSurrogate(scalarValue), at: escapeStart)
                     }
                     if scalarValue == 0 && !allowsNUL {
-                        throw error("NUL character (\\u0000) in string; it is not allowed here, since a file path or other text handed to the system would end at it", at: escapeStart)
+                        throw error(
+                            "NUL character (\\u0000) in string; it is not allowed here, since a file path or other text handed to the system would end at it",
+                            at: escapeStart)
                     }
                     guard let scalar = Unicode.Scalar(scalarValue) else { throw error("invalid \\u escape", at: escapeStart) }
                     output.append(contentsOf: Array(String(Character(scalar)).utf8))

@@ -57,37 +57,53 @@ extension OptionKey where Value == String? {
 
 extension OptionKey where Value == Int {
     /// An integer in `minimum…maximum`, with a default.
-    public static func integer(_ name: String, minimum: Int? = nil, maximum: Int? = nil, default value: Int,
-                               formerly: [String] = [], _ summary: String) -> Self {
-        Self(OptionSpec(name, .integer(minimum: minimum, maximum: maximum), default: .integer(value), formerly: formerly, summary),
-             fallback: value) { $0.integerValue }
+    public static func integer(
+        _ name: String, minimum: Int? = nil, maximum: Int? = nil, default value: Int,
+        formerly: [String] = [], _ summary: String
+    ) -> Self {
+        Self(
+            OptionSpec(name, .integer(minimum: minimum, maximum: maximum), default: .integer(value), formerly: formerly, summary),
+            fallback: value
+        ) { $0.integerValue }
     }
 }
 
 extension OptionKey where Value == Int? {
     /// An integer in `minimum…maximum` with no default: nil when not given.
-    public static func integer(_ name: String, minimum: Int? = nil, maximum: Int? = nil, required: Bool = false,
-                               formerly: [String] = [], _ summary: String) -> Self {
-        Self(OptionSpec(name, .integer(minimum: minimum, maximum: maximum), required: required, formerly: formerly, summary),
-             fallback: nil) { $0.integerValue }
+    public static func integer(
+        _ name: String, minimum: Int? = nil, maximum: Int? = nil, required: Bool = false,
+        formerly: [String] = [], _ summary: String
+    ) -> Self {
+        Self(
+            OptionSpec(name, .integer(minimum: minimum, maximum: maximum), required: required, formerly: formerly, summary),
+            fallback: nil
+        ) { $0.integerValue }
     }
 }
 
 extension OptionKey where Value == Double {
     /// A number in `minimum…maximum`, with a default.
-    public static func number(_ name: String, minimum: Double? = nil, maximum: Double? = nil, default value: Double,
-                              formerly: [String] = [], _ summary: String) -> Self {
-        Self(OptionSpec(name, .number(minimum: minimum, maximum: maximum), default: .number(value), formerly: formerly, summary),
-             fallback: value) { $0.doubleValue }
+    public static func number(
+        _ name: String, minimum: Double? = nil, maximum: Double? = nil, default value: Double,
+        formerly: [String] = [], _ summary: String
+    ) -> Self {
+        Self(
+            OptionSpec(name, .number(minimum: minimum, maximum: maximum), default: .number(value), formerly: formerly, summary),
+            fallback: value
+        ) { $0.doubleValue }
     }
 }
 
 extension OptionKey where Value == Double? {
     /// A number in `minimum…maximum` with no default: nil when not given.
-    public static func number(_ name: String, minimum: Double? = nil, maximum: Double? = nil, required: Bool = false,
-                              formerly: [String] = [], _ summary: String) -> Self {
-        Self(OptionSpec(name, .number(minimum: minimum, maximum: maximum), required: required, formerly: formerly, summary),
-             fallback: nil) { $0.doubleValue }
+    public static func number(
+        _ name: String, minimum: Double? = nil, maximum: Double? = nil, required: Bool = false,
+        formerly: [String] = [], _ summary: String
+    ) -> Self {
+        Self(
+            OptionSpec(name, .number(minimum: minimum, maximum: maximum), required: required, formerly: formerly, summary),
+            fallback: nil
+        ) { $0.doubleValue }
     }
 }
 
@@ -100,10 +116,15 @@ extension OptionKey where Value == Bool {
 
 extension OptionKey where Value == [String] {
     /// A list of strings (a single string is a list of one), empty by default.
-    public static func strings(_ name: String, default value: [String] = [], required: Bool = false,
-                               formerly: [String] = [], _ summary: String) -> Self {
-        Self(OptionSpec(name, .stringList, default: required ? nil : .array(value.map(JSONValue.string)), required: required,
-                        formerly: formerly, summary), fallback: value) { json in
+    public static func strings(
+        _ name: String, default value: [String] = [], required: Bool = false,
+        formerly: [String] = [], _ summary: String
+    ) -> Self {
+        Self(
+            OptionSpec(
+                name, .stringList, default: required ? nil : .array(value.map(JSONValue.string)), required: required,
+                formerly: formerly, summary), fallback: value
+        ) { json in
             switch json {
             case .string(let single): return [single]
             case .array(let list): return list.compactMap(\.stringValue)
@@ -138,8 +159,10 @@ extension OptionKey where Value == [String: String] {
 
 extension OptionKey where Value == JSONValue? {
     /// Any JSON value, which the plugin checks itself; nil when not given and without a default.
-    public static func any(_ name: String, default value: JSONValue? = nil, required: Bool = false,
-                           formerly: [String] = [], _ summary: String) -> Self {
+    public static func any(
+        _ name: String, default value: JSONValue? = nil, required: Bool = false,
+        formerly: [String] = [], _ summary: String
+    ) -> Self {
         Self(OptionSpec(name, .any, default: value, required: required, formerly: formerly, summary), fallback: value) { $0 }
     }
 }
@@ -147,8 +170,10 @@ extension OptionKey where Value == JSONValue? {
 extension OptionKey where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
     /// One of the cases of `Value`, by raw value, with a default.
     public static func choice(_ name: String, default value: Value, formerly: [String] = [], _ summary: String) -> Self {
-        Self(OptionSpec(name, .choice(Value.allCases.map(\.rawValue)), default: .string(value.rawValue), formerly: formerly, summary),
-             fallback: value) { $0.stringValue.flatMap(Value.init(rawValue:)) }
+        Self(
+            OptionSpec(name, .choice(Value.allCases.map(\.rawValue)), default: .string(value.rawValue), formerly: formerly, summary),
+            fallback: value
+        ) { $0.stringValue.flatMap(Value.init(rawValue:)) }
     }
 }
 

@@ -34,9 +34,9 @@ public struct OptionSpec: Sendable {
 
         private static func range<T>(_ minimum: T?, _ maximum: T?) -> String {
             switch (minimum, maximum) {
-            case let (low?, high?): return " \(low)…\(high)"
-            case let (low?, nil): return " ≥ \(low)"
-            case let (nil, high?): return " ≤ \(high)"
+            case (let low?, let high?): return " \(low)…\(high)"
+            case (let low?, nil): return " ≥ \(low)"
+            case (nil, let high?): return " ≤ \(high)"
             default: return ""
             }
         }
@@ -54,8 +54,10 @@ public struct OptionSpec: Sendable {
     /// the new one, for a release.
     public var formerNames: [String]
 
-    public init(_ name: String, _ type: ValueType, default defaultValue: JSONValue? = nil, required: Bool = false,
-                formerly formerNames: [String] = [], _ summary: String) {
+    public init(
+        _ name: String, _ type: ValueType, default defaultValue: JSONValue? = nil, required: Bool = false,
+        formerly formerNames: [String] = [], _ summary: String
+    ) {
         self.formerNames = formerNames
         self.name = name
         self.type = type

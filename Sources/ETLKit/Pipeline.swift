@@ -56,10 +56,12 @@ public struct Pipeline: Sendable {
     /// order of the file; the command line prints them as `FILE:LINE:COLUMN: warning: …`.
     public var warnings: [PipelineDiagnostic] = []
 
-    public init(name: String, sources: [PipelineStage<any Source>], fetchers: [PipelineStage<any Fetcher>],
-                steps: [PipelineStage<ProcessingStep>], sinks: [PipelineStage<any Sink>],
-                deadLetters: PipelineStage<any Sink>, concurrency: Int,
-                maxBytesInFlight: Int = PipelineLoader.defaultMaxBytesInFlight, state: String? = nil, namedHosts: Set<String> = []) {
+    public init(
+        name: String, sources: [PipelineStage<any Source>], fetchers: [PipelineStage<any Fetcher>],
+        steps: [PipelineStage<ProcessingStep>], sinks: [PipelineStage<any Sink>],
+        deadLetters: PipelineStage<any Sink>, concurrency: Int,
+        maxBytesInFlight: Int = PipelineLoader.defaultMaxBytesInFlight, state: String? = nil, namedHosts: Set<String> = []
+    ) {
         self.maxBytesInFlight = maxBytesInFlight
         self.state = state
         self.namedHosts = namedHosts
@@ -83,10 +85,12 @@ public struct Pipeline: Sendable {
         guard let colon = url.firstIndex(of: ":") else { return "file" }
         let scheme = url[..<colon]
         // RFC 3986 scheme characters, checked on bytes: this runs for every record.
-        guard scheme.utf8.count > 1, scheme.utf8.allSatisfy({ byte in
-            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-        }) else {
+        guard scheme.utf8.count > 1,
+            scheme.utf8.allSatisfy({ byte in
+                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                    || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+            })
+        else {
             return "file"  // "C:" or not a scheme at all
         }
         return scheme.lowercased()

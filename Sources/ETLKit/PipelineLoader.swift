@@ -34,7 +34,8 @@ public struct PipelineLoader: Sendable {
     public var overrides: [PipelineOverride] = []
 
     /// Members the top level may have, for "did you mean".
-    public static let topLevelKeys = ["$schema", "name", "description", "sources", "fetch", "steps", "sinks", "deadLetters", "concurrency", "maxBytesInFlight", "state"]
+    public static let topLevelKeys =
+        ["$schema", "name", "description", "sources", "fetch", "steps", "sinks", "deadLetters", "concurrency", "maxBytesInFlight", "state"]
         + inheritedOptions.map(\.name)
     /// Options the top level may set once for every plugin that has them (the `http` fetcher and
     /// the sources that download sitemaps, feeds and pages): one user agent, one delay, one robots.txt
@@ -102,7 +103,7 @@ public struct PipelineLoader: Sendable {
             let ordered = diagnostics.enumerated().sorted { a, b in
                 let (x, y) = (a.element.location, b.element.location)
                 switch (x, y) {
-                case let (x?, y?) where x != y: return (x.line, x.column) < (y.line, y.column)
+                case (let x?, let y?) where x != y: return (x.line, x.column) < (y.line, y.column)
                 case (nil, _?): return false
                 case (_?, nil): return true
                 default: return a.offset < b.offset
@@ -141,18 +142,20 @@ private struct Builder {
 
     mutating func build(root: JSONNode, defaultName: String) -> Pipeline? {
         for duplicate in root.duplicateMembers() {
-            report(duplicate.path, duplicate.location,
-                   "member \"\(duplicate.key)\" is given twice, first at \(duplicate.firstLocation) and again at \(duplicate.location); "
-                   + "keep one (a JSON reader would silently use only the last)")
+            report(
+                duplicate.path, duplicate.location,
+                "member \"\(duplicate.key)\" is given twice, first at \(duplicate.firstLocation) and again at \(duplicate.location); "
+                    + "keep one (a JSON reader would silently use only the last)")
         }
         guard case .object(let members) = root.kind else {
             report(.root, root.location, "expected an object with \"sources\" and \"sinks\", found \(root.typeDescription)")
             return nil
         }
         for member in members where !PipelineLoader.topLevelKeys.contains(member.key) {
-            report(JSONPath.root.appending(member.key), member.keyLocation,
-                   "unknown member \"\(member.key)\"" + NameSuggestion.didYouMean(member.key, among: PipelineLoader.topLevelKeys)
-                   + " (expected one of: \(PipelineLoader.topLevelKeys.joined(separator: ", ")))")
+            report(
+                JSONPath.root.appending(member.key), member.keyLocation,
+                "unknown member \"\(member.key)\"" + NameSuggestion.didYouMean(member.key, among: PipelineLoader.topLevelKeys)
+                    + " (expected one of: \(PipelineLoader.topLevelKeys.joined(separator: ", ")))")
         }
 
         var name = defaultName
@@ -167,7 +170,8 @@ private struct Builder {
         if let member = root.member("concurrency") {
             let path = JSONPath.root.appending("concurrency")
             if let value = checkedValue(member.value, spec: OptionSpec("concurrency", .integer(minimum: 1, maximum: 4096), ""), path: path),
-               let integer = value.integerValue {
+                let integer = value.integerValue
+            {
                 concurrency = integer
             }
         }
@@ -176,7 +180,8 @@ private struct Builder {
         if let member = root.member("maxBytesInFlight") {
             let path = JSONPath.root.appending("maxBytesInFlight")
             if let value = checkedValue(member.value, spec: OptionSpec("maxBytesInFlight", .integer(minimum: 1), ""), path: path),
-               let integer = value.integerValue {
+                let integer = value.integerValue
+            {
                 maxBytesInFlight = integer
             }
         }
@@ -200,27 +205,33 @@ private struct Builder {
 
         let sources: [PipelineStage<any Source>] = stages(root, key: "sources", kind: .source, required: true, defaults: nil)
             .compactMap { stage in (stage.instance as? any Source).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
-        let fetchers: [PipelineStage<any Fetcher>] = stages(root, key: "fetch", kind: .fetcher, required: false,
-                                                            defaults: PipelineLoader.defaultFetchers.filter { registry.plugin($0, among: [.fetcher]) != nil })
-            .compactMap { stage in (stage.instance as? any Fetcher).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
-        let steps: [PipelineStage<ProcessingStep>] = stages(root, key: "steps", kind: nil, required: false,
-                                                           defaults: PipelineLoader.defaultSteps.filter { registry.plugin($0, among: [.cleaner, .transform]) != nil })
-            .compactMap { stage in
-                switch stage.instance {
-                case let cleaner as any Cleaner: return PipelineStage(id: stage.id, path: stage.path, instance: .cleaner(cleaner))
-                case let transform as any Transform: return PipelineStage(id: stage.id, path: stage.path, instance: .transform(transform))
-                default: return nil
-                }
+        let fetchers: [PipelineStage<any Fetcher>] = stages(
+            root, key: "fetch", kind: .fetcher, required: false,
+            defaults: PipelineLoader.defaultFetchers.filter { registry.plugin($0, among: [.fetcher]) != nil }
+        )
+        .compactMap { stage in (stage.instance as? any Fetcher).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
+        let steps: [PipelineStage<ProcessingStep>] = stages(
+            root, key: "steps", kind: nil, required: false,
+            defaults: PipelineLoader.defaultSteps.filter { registry.plugin($0, among: [.cleaner, .transform]) != nil }
+        )
+        .compactMap { stage in
+            switch stage.instance {
+            case let cleaner as any Cleaner: return PipelineStage(id: stage.id, path: stage.path, instance: .cleaner(cleaner))
+            case let transform as any Transform: return PipelineStage(id: stage.id, path: stage.path, instance: .transform(transform))
+            default: return nil
             }
+        }
         let sinks: [PipelineStage<any Sink>] = stages(root, key: "sinks", kind: .sink, required: true, defaults: nil)
             .compactMap { stage in (stage.instance as? any Sink).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
 
         let deadLetterPath = JSONPath.root.appending("deadLetters")
-        let deadLetterNode = root.member("deadLetters")?.value
-            ?? JSONNode(kind: .object([
-                .init(key: "use", keyLocation: root.location, value: JSONNode(kind: .string("jsonl"), location: root.location)),
-                .init(key: "path", keyLocation: root.location, value: JSONNode(kind: .string("dead-letters.jsonl"), location: root.location)),
-            ]), location: root.location)
+        let deadLetterNode =
+            root.member("deadLetters")?.value
+            ?? JSONNode(
+                kind: .object([
+                    .init(key: "use", keyLocation: root.location, value: JSONNode(kind: .string("jsonl"), location: root.location)),
+                    .init(key: "path", keyLocation: root.location, value: JSONNode(kind: .string("dead-letters.jsonl"), location: root.location)),
+                ]), location: root.location)
         let deadLetters = plugin(deadLetterNode, path: deadLetterPath, allowed: [.sink])
             .flatMap { stage in (stage.instance as? any Sink).map { PipelineStage(id: stage.id, path: stage.path, instance: $0) } }
 
@@ -230,9 +241,10 @@ private struct Builder {
         checkArchives(sinks: sinks, sources: sources, root: root)
 
         guard diagnostics.isEmpty, let deadLetters else { return nil }
-        return Pipeline(name: name, sources: sources, fetchers: fetchers, steps: steps, sinks: sinks,
-                        deadLetters: deadLetters, concurrency: concurrency, maxBytesInFlight: maxBytesInFlight,
-                        state: state, namedHosts: namedHosts)
+        return Pipeline(
+            name: name, sources: sources, fetchers: fetchers, steps: steps, sinks: sinks,
+            deadLetters: deadLetters, concurrency: concurrency, maxBytesInFlight: maxBytesInFlight,
+            state: state, namedHosts: namedHosts)
     }
 
     /// Where a plugin is declared, for a message about it (the file's top when the plugin is a default).
@@ -252,9 +264,10 @@ private struct Builder {
                 let cleaners = registry.ids(of: .cleaner).map { "\"\($0)\"" }.joined(separator: " or ")
                 // No cleaner came before, so any cleaner there is comes after.
                 let later = steps.first { if case .cleaner = $0.instance { true } else { false } }
-                report(step.path, location(of: step.path, in: root),
-                       "\"\(step.id)\" reads the page a cleaner makes, but no cleaner comes before it (steps run in the order written): put \(cleaners) before it"
-                       + (later.map { " (\"\($0.id)\" is at \($0.path), after it)" } ?? ""))
+                report(
+                    step.path, location(of: step.path, in: root),
+                    "\"\(step.id)\" reads the page a cleaner makes, but no cleaner comes before it (steps run in the order written): put \(cleaners) before it"
+                        + (later.map { " (\"\($0.id)\" is at \($0.path), after it)" } ?? ""))
             }
         }
     }
@@ -269,13 +282,17 @@ private struct Builder {
             guard !unread.isEmpty else { continue }
             // Which registered fetchers, with their defaults, would read them.
             let helpers = registry.ids(of: .fetcher).filter { id in
-                guard let type = registry.plugin(id, among: [.fetcher]), let fetcher = try? type.init(options: PluginOptions([:])) as? any Fetcher else { return false }
+                guard let type = registry.plugin(id, among: [.fetcher]), let fetcher = try? type.init(options: PluginOptions([:])) as? any Fetcher else {
+                    return false
+                }
                 return !fetcher.schemes.isDisjoint(with: unread)
             }
-            let fetchersText = fetchers.isEmpty ? "none" : fetchers.map { "\($0.id) (\($0.instance.schemes.sorted().joined(separator: ", ")))" }.joined(separator: ", ")
-            report(source.path, location(of: source.path, in: root),
-                   "\"\(source.id)\" sends \(unread.map { "\($0):" }.joined(separator: " and ")) URLs, which no fetcher of the pipeline reads (\"fetch\": \(fetchersText))"
-                   + (helpers.isEmpty ? "" : "; add \(helpers.map { "\"\($0)\"" }.joined(separator: " or ")) to \"fetch\""))
+            let fetchersText =
+                fetchers.isEmpty ? "none" : fetchers.map { "\($0.id) (\($0.instance.schemes.sorted().joined(separator: ", ")))" }.joined(separator: ", ")
+            report(
+                source.path, location(of: source.path, in: root),
+                "\"\(source.id)\" sends \(unread.map { "\($0):" }.joined(separator: " and ")) URLs, which no fetcher of the pipeline reads (\"fetch\": \(fetchersText))"
+                    + (helpers.isEmpty ? "" : "; add \(helpers.map { "\"\($0)\"" }.joined(separator: " or ")) to \"fetch\""))
         }
     }
 
@@ -292,7 +309,8 @@ private struct Builder {
             }
             guard !empty.isEmpty else { continue }
             let names = empty.map { "\"\($0.id)\" (\($0.path))" }.joined(separator: ", ")
-            let message = "\"\(sink.id)\" archives the HTTP transfers of fetched pages, and \(names) sends records that no HTTP fetch brings: there is nothing of theirs to archive"
+            let message =
+                "\"\(sink.id)\" archives the HTTP transfers of fetched pages, and \(names) sends records that no HTTP fetch brings: there is nothing of theirs to archive"
             if empty.count == sources.count {
                 report(sink.path, location(of: sink.path, in: root), message + "; the sink would write nothing")
             } else {
@@ -316,8 +334,9 @@ private struct Builder {
         for output in outputs {
             let key = URL(fileURLWithPath: output.path).standardizedFileURL.path
             if let first = seen[key] {
-                report(output.option, location(of: output.option, in: root),
-                       "\"\(output.path)\" is also written by \(first): two outputs on one path would spoil each other; give each its own")
+                report(
+                    output.option, location(of: output.option, in: root),
+                    "\"\(output.path)\" is also written by \(first): two outputs on one path would spoil each other; give each its own")
             } else {
                 seen[key] = output.owner
             }
@@ -383,13 +402,18 @@ private struct Builder {
         let idPath = node.member("use") != nil ? path.appending("use") : path
         // A plugin of the kinds this list takes; failing that, one of another kind, to say so.
         guard let type = registry.plugin(id, among: allowed) ?? registry.plugin(id) else {
-            report(idPath, idLocation, "unknown plugin \"\(id)\"" + NameSuggestion.didYouMean(id, among: allowedIDs(allowed))
-                   + " (expected one of: \(allowedIDs(allowed).joined(separator: ", ")))")
+            report(
+                idPath, idLocation,
+                "unknown plugin \"\(id)\"" + NameSuggestion.didYouMean(id, among: allowedIDs(allowed))
+                    + " (expected one of: \(allowedIDs(allowed).joined(separator: ", ")))")
             return nil
         }
         let descriptor = type.descriptor
         guard allowed.contains(descriptor.kind) else {
-            report(idPath, idLocation, "plugin \"\(id)\" is a \(descriptor.kind.rawValue); this list takes \(allowed.map(\.rawValue).joined(separator: " or ")) plugins (one of: \(allowedIDs(allowed).joined(separator: ", ")))")
+            report(
+                idPath, idLocation,
+                "plugin \"\(id)\" is a \(descriptor.kind.rawValue); this list takes \(allowed.map(\.rawValue).joined(separator: " or ")) plugins (one of: \(allowedIDs(allowed).joined(separator: ", ")))"
+            )
             return nil
         }
 
@@ -401,19 +425,23 @@ private struct Builder {
             guard let spec = descriptor.option(named: member.key) else {
                 let names = descriptor.options.map(\.name)
                 let expected = names.isEmpty ? "it takes no options" : "its options: \(names.joined(separator: ", "))"
-                report(optionPath, member.keyLocation, "unknown option \"\(member.key)\" for plugin \"\(id)\"" + NameSuggestion.didYouMean(member.key, among: names) + " (\(expected))")
+                report(
+                    optionPath, member.keyLocation,
+                    "unknown option \"\(member.key)\" for plugin \"\(id)\"" + NameSuggestion.didYouMean(member.key, among: names) + " (\(expected))")
                 optionsValid = false
                 continue
             }
             if spec.name != member.key {
-                warn(optionPath, member.keyLocation, "\(id): option \"\(member.key)\" is now called \"\(spec.name)\"; the old name is read for one more release")
+                warn(
+                    optionPath, member.keyLocation, "\(id): option \"\(member.key)\" is now called \"\(spec.name)\"; the old name is read for one more release")
             }
             // A repeated option is reported with every other repeated member (see `build`); an old
             // and a new name of one option are reported here.
             if !seen.insert(spec.name).inserted {
                 optionsValid = false
                 if spec.name != member.key || optionMembers.contains(where: { $0.key != spec.name && descriptor.option(named: $0.key)?.name == spec.name }) {
-                    report(optionPath, member.keyLocation, "\(id): option \"\(spec.name)\" is given twice, under its old and its new name; keep \"\(spec.name)\"")
+                    report(
+                        optionPath, member.keyLocation, "\(id): option \"\(spec.name)\" is given twice, under its old and its new name; keep \"\(spec.name)\"")
                 }
             }
             if let value = checkedValue(member.value, spec: spec, path: optionPath) {
@@ -507,7 +535,9 @@ private struct Builder {
         case .choice(let choices):
             guard let text = coerced.stringValue else { return fail(spec.type.description) }
             guard choices.contains(text) else {
-                report(path, node.location, "\"\(text)\" is not one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))" + NameSuggestion.didYouMean(text, among: choices))
+                report(
+                    path, node.location,
+                    "\"\(text)\" is not one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))" + NameSuggestion.didYouMean(text, among: choices))
                 return nil
             }
             return coerced
@@ -572,7 +602,8 @@ private struct Builder {
     /// `"${PORT:-8080}"` may stand for an integer option: convert a string that was a reference.
     func coerce(_ value: JSONValue, from node: JSONNode, to type: OptionSpec.ValueType) -> JSONValue {
         guard case .string(let original) = node.kind, EnvironmentExpansion.containsReference(original),
-              case .string(let text) = value else { return value }
+            case .string(let text) = value
+        else { return value }
         let trimmed = text.trimmingWhitespace()
         switch type {
         case .integer: return Int(trimmed).map(JSONValue.integer) ?? value

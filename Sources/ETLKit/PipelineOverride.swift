@@ -26,7 +26,8 @@ public struct PipelineOverride: Sendable, Hashable, CustomStringConvertible {
         let pathText = String(argument[..<equals])
         let valueText = String(argument[argument.index(after: equals)...])
         guard let path = JSONPath(parsing: pathText), !path.components.isEmpty else {
-            throw PipelineOverrideError(argument: argument, message: "\"\(pathText)\" is not a JSON path; write it as the errors do, such as sinks[0].path or $.concurrency")
+            throw PipelineOverrideError(
+                argument: argument, message: "\"\(pathText)\" is not a JSON path; write it as the errors do, such as sinks[0].path or $.concurrency")
         }
         self.path = path
         self.argument = argument
@@ -42,8 +43,10 @@ public struct PipelineOverride: Sendable, Hashable, CustomStringConvertible {
         try Self.put(value, at: path.components[...], in: root, walked: .root, override: self)
     }
 
-    private static func put(_ value: JSONValue, at components: ArraySlice<JSONPath.Component>, in node: JSONNode,
-                            walked: JSONPath, override: PipelineOverride) throws(PipelineOverrideError) -> JSONNode {
+    private static func put(
+        _ value: JSONValue, at components: ArraySlice<JSONPath.Component>, in node: JSONNode,
+        walked: JSONPath, override: PipelineOverride
+    ) throws(PipelineOverrideError) -> JSONNode {
         guard let component = components.first else { return JSONNode(value, location: node.location) }
         let rest = components.dropFirst()
         switch (component, node.kind) {
@@ -58,7 +61,8 @@ public struct PipelineOverride: Sendable, Hashable, CustomStringConvertible {
             return JSONNode(kind: .object(members), location: node.location)
         case (.index(let index), .array(var elements)):
             guard elements.indices.contains(index) else {
-                throw PipelineOverrideError(argument: override.argument, message: "\(walked) has \(elements.count) element\(elements.count == 1 ? "" : "s"), so there is no [\(index)]")
+                throw PipelineOverrideError(
+                    argument: override.argument, message: "\(walked) has \(elements.count) element\(elements.count == 1 ? "" : "s"), so there is no [\(index)]")
             }
             elements[index] = try put(value, at: rest, in: elements[index], walked: walked.appending(index), override: override)
             return JSONNode(kind: .array(elements), location: node.location)
@@ -89,9 +93,11 @@ extension JSONNode {
         case .string(let string): self.init(kind: .string(string), location: location)
         case .array(let values): self.init(kind: .array(values.map { JSONNode($0, location: location) }), location: location)
         case .object(let members):
-            self.init(kind: .object(members.sorted { $0.key < $1.key }.map {
-                JSONNode.Member(key: $0.key, keyLocation: location, value: JSONNode($0.value, location: location))
-            }), location: location)
+            self.init(
+                kind: .object(
+                    members.sorted { $0.key < $1.key }.map {
+                        JSONNode.Member(key: $0.key, keyLocation: location, value: JSONNode($0.value, location: location))
+                    }), location: location)
         }
     }
 }

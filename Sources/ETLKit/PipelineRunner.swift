@@ -64,10 +64,12 @@ public struct PipelineRunner: Sendable {
     /// The time recorded in the state and compared with back-offs; tests set it.
     public var now: @Sendable () -> Date
 
-    public init(pipeline: Pipeline, limit: Int? = nil, logger: Logger = Logger(label: "etl"),
-                stateStore: (any StateStore)? = nil, fullRefresh: Bool = false, retryFailed: Bool = false,
-                failureBackoff: FailureBackoff = .standard, now: @escaping @Sendable () -> Date = { Date() },
-                progress: (@Sendable (RunProgress) -> Void)? = nil, stop: RunStop? = nil) {
+    public init(
+        pipeline: Pipeline, limit: Int? = nil, logger: Logger = Logger(label: "etl"),
+        stateStore: (any StateStore)? = nil, fullRefresh: Bool = false, retryFailed: Bool = false,
+        failureBackoff: FailureBackoff = .standard, now: @escaping @Sendable () -> Date = { Date() },
+        progress: (@Sendable (RunProgress) -> Void)? = nil, stop: RunStop? = nil
+    ) {
         self.stop = stop
         self.retryFailed = retryFailed
         self.failureBackoff = failureBackoff
@@ -223,7 +225,9 @@ public struct PipelineRunner: Sendable {
                                 return
                             } catch {
                                 let failed = Record(url: source.path.description, source: source.id)
-                                await outbound.send(TimedOutcome(outcome: .sourceFailed(failed, step: "source:\(source.label)", reason: DeadLetter.reason(for: error)), timings: []))
+                                await outbound.send(
+                                    TimedOutcome(
+                                        outcome: .sourceFailed(failed, step: "source:\(source.label)", reason: DeadLetter.reason(for: error)), timings: []))
                             }
                         }
                     }
@@ -336,8 +340,10 @@ public struct PipelineRunner: Sendable {
                     lastCommit = ContinuousClock.now
                 }
                 if let progress {
-                    progress(RunProgress(input: summary.input, written: summary.written, skipped: summary.skipped,
-                                         failed: summary.deadLetters, seconds: (ContinuousClock.now - started).seconds))
+                    progress(
+                        RunProgress(
+                            input: summary.input, written: summary.written, skipped: summary.skipped,
+                            failed: summary.deadLetters, seconds: (ContinuousClock.now - started).seconds))
                 }
             }
             try await group.waitForAll()
@@ -401,8 +407,9 @@ public struct PipelineRunner: Sendable {
     private func stateEntry(done record: Record, _ timed: TimedOutcome) -> StateEntry? {
         guard stateStore != nil else { return nil }
         let stored = timed.stored?.status == .done ? timed.stored : nil
-        var entry = StateEntry(url: CanonicalURL.canonical(record.url), status: .done, attempts: 0, lastFetch: now(),
-                               etag: stored?.etag, lastModified: stored?.lastModified, contentHash: timed.contentHash ?? stored?.contentHash)
+        var entry = StateEntry(
+            url: CanonicalURL.canonical(record.url), status: .done, attempts: 0, lastFetch: now(),
+            etag: stored?.etag, lastModified: stored?.lastModified, contentHash: timed.contentHash ?? stored?.contentHash)
         if let response = record.response {
             // A 304 need not repeat every validator: the stored ones stand where it gives none.
             let keepsStored = response.status == 304
@@ -419,8 +426,9 @@ public struct PipelineRunner: Sendable {
         guard stateStore != nil else { return nil }
         let stored = timed.stored
         let attempts = stored?.status == .failed ? (stored?.attempts ?? 0) + 1 : 1
-        return StateEntry(url: CanonicalURL.canonical(record.url), status: .failed, attempts: attempts, lastFetch: now(),
-                          etag: stored?.etag, lastModified: stored?.lastModified, contentHash: stored?.contentHash, failure: failure)
+        return StateEntry(
+            url: CanonicalURL.canonical(record.url), status: .failed, attempts: attempts, lastFetch: now(),
+            etag: stored?.etag, lastModified: stored?.lastModified, contentHash: stored?.contentHash, failure: failure)
     }
 
     /// Records the journal's entries, after every sink (dead letters included) has made what it
@@ -526,8 +534,11 @@ public struct PipelineRunner: Sendable {
                 let schemes = pipeline.fetchers.flatMap { $0.instance.schemes }.sorted().joined(separator: ", ")
                 timings.append((0, 0, .failed))
                 // The pipeline's doing, not the page's: once the pipeline has such a fetcher, it is fetched.
-                return outcome(.failed(record, step: "fetch", reason: "no fetcher reads \"\(Pipeline.scheme(of: record.url))\" URLs (the pipeline's fetchers read: \(schemes))",
-                                       isPermanent: false))
+                return outcome(
+                    .failed(
+                        record, step: "fetch",
+                        reason: "no fetcher reads \"\(Pipeline.scheme(of: record.url))\" URLs (the pipeline's fetchers read: \(schemes))",
+                        isPermanent: false))
             }
             let clock = ContinuousClock.now
             do {

@@ -19,8 +19,13 @@ public enum PipelineSchema {
             "steps": list(of: [.cleaner, .transform], registry: registry, "Cleaners and transforms, run in the order written (default: html, article)."),
             "sinks": list(of: [.sink], registry: registry, "Where records that make it through are written."),
             "deadLetters": plugin(of: [.sink], registry: registry, "The sink for what fails (default: jsonl to dead-letters.jsonl)."),
-            "concurrency": value(OptionSpec("concurrency", .integer(minimum: 1, maximum: 4096), default: .integer(PipelineLoader.defaultConcurrency), "Records processed at once.")),
-            "maxBytesInFlight": value(OptionSpec("maxBytesInFlight", .integer(minimum: 1), default: .integer(PipelineLoader.defaultMaxBytesInFlight), "Bytes of documents processed at once.")),
+            "concurrency": value(
+                OptionSpec(
+                    "concurrency", .integer(minimum: 1, maximum: 4096), default: .integer(PipelineLoader.defaultConcurrency), "Records processed at once.")),
+            "maxBytesInFlight": value(
+                OptionSpec(
+                    "maxBytesInFlight", .integer(minimum: 1), default: .integer(PipelineLoader.defaultMaxBytesInFlight), "Bytes of documents processed at once."
+                )),
             "state": ["type": "string", "description": "A SQLite file that makes runs incremental (ETags, hashes, remembered failures)."],
         ].merging(PipelineLoader.inheritedOptions.map { ($0.name, value($0)) }) { first, _ in first }
         return [
@@ -31,7 +36,11 @@ public enum PipelineSchema {
             "required": ["sources", "sinks"],
             "properties": .object(top),
             "additionalProperties": false,
-            "$defs": ["reference": ["type": "string", "pattern": #"^\$\{[^}]+\}$"#, "description": "A ${NAME} or ${NAME:-default} reference, taken from the environment."]],
+            "$defs": [
+                "reference": [
+                    "type": "string", "pattern": #"^\$\{[^}]+\}$"#, "description": "A ${NAME} or ${NAME:-default} reference, taken from the environment.",
+                ]
+            ],
         ]
     }
 

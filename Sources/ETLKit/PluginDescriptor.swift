@@ -18,8 +18,10 @@ public struct PluginDescriptor: Sendable {
     /// them (``OrderGate``), so that the same input gives the same output whatever the timing.
     public var isOrderSensitive: Bool
 
-    public init(id: String, kind: PluginKind, summary: String, discussion: String = "", options: [OptionSpec] = [], needsCleanedPage: Bool = false,
-                fields: [FieldSpec] = [], isOrderSensitive: Bool = false) {
+    public init(
+        id: String, kind: PluginKind, summary: String, discussion: String = "", options: [OptionSpec] = [], needsCleanedPage: Bool = false,
+        fields: [FieldSpec] = [], isOrderSensitive: Bool = false
+    ) {
         self.needsCleanedPage = needsCleanedPage
         self.fields = fields
         self.isOrderSensitive = isOrderSensitive

@@ -23,8 +23,9 @@ public struct PluginRegistry: Sendable {
     /// every loaded library, and checking all 21 built-ins cost 1.4 ms of every start.
     public func plugin(_ id: String, among kinds: [PluginKind]? = nil) -> (any Plugin.Type)? {
         guard let type = plugins(id, among: kinds).first else { return nil }
-        precondition(Self.kind(of: type) == type.descriptor.kind,
-                     "plugin \(type.descriptor.id) declares kind \(type.descriptor.kind) but does not conform to its protocol")
+        precondition(
+            Self.kind(of: type) == type.descriptor.kind,
+            "plugin \(type.descriptor.id) declares kind \(type.descriptor.kind) but does not conform to its protocol")
         return type
     }
 

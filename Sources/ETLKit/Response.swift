@@ -18,8 +18,10 @@ public struct Response: Sendable {
     /// last, when the run records them (``ExchangeRecording``: a sink archives them); else empty.
     public var exchanges: [HTTPExchange] = []
 
-    public init(finalURL: String, status: Int, headers: [(name: String, value: String)] = [], totalTime: Double = 0, bodySize: Int = 0,
-                fetchedAt: Date = Date()) {
+    public init(
+        finalURL: String, status: Int, headers: [(name: String, value: String)] = [], totalTime: Double = 0, bodySize: Int = 0,
+        fetchedAt: Date = Date()
+    ) {
         self.fetchedAt = fetchedAt
         self.finalURL = finalURL
         self.status = status

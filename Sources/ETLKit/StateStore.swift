@@ -45,8 +45,10 @@ public struct StateEntry: Sendable, Equatable {
         }
     }
 
-    public init(url: String, status: Status, attempts: Int, lastFetch: Date, etag: String? = nil,
-                lastModified: String? = nil, contentHash: String? = nil, failure: Failure? = nil) {
+    public init(
+        url: String, status: Status, attempts: Int, lastFetch: Date, etag: String? = nil,
+        lastModified: String? = nil, contentHash: String? = nil, failure: Failure? = nil
+    ) {
         self.url = url
         self.status = status
         self.attempts = attempts

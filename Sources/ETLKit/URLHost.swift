@@ -36,9 +36,10 @@ public enum URLHost {
         default: return nil
         }
         guard lower(bytes[0]) == UInt8(ascii: "h"), lower(bytes[1]) == UInt8(ascii: "t"), lower(bytes[2]) == UInt8(ascii: "t"),
-              lower(bytes[3]) == UInt8(ascii: "p"), !isHTTPS || lower(bytes[4]) == UInt8(ascii: "s"),
-              index + 2 < count, bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"),
-              bytes[index + 2] == UInt8(ascii: "/") else { return nil }
+            lower(bytes[3]) == UInt8(ascii: "p"), !isHTTPS || lower(bytes[4]) == UInt8(ascii: "s"),
+            index + 2 < count, bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"),
+            bytes[index + 2] == UInt8(ascii: "/")
+        else { return nil }
         return (isHTTPS, index + 3)
     }
 
@@ -52,7 +53,8 @@ public enum URLHost {
             guard let (isHTTPS, authorityStart) = httpAuthorityStart(bytes) else { return nil }
             var authorityEnd = authorityStart
             while authorityEnd < count, bytes[authorityEnd] != UInt8(ascii: "/"), bytes[authorityEnd] != UInt8(ascii: "?"),
-                  bytes[authorityEnd] != UInt8(ascii: "#") {
+                bytes[authorityEnd] != UInt8(ascii: "#")
+            {
                 authorityEnd += 1
             }
             var hostStart = authorityStart
@@ -60,7 +62,8 @@ public enum URLHost {
             // The port follows the last colon, unless that colon is inside an IPv6 literal's brackets.
             var hostEnd = authorityEnd
             if let colon = bytes[hostStart..<authorityEnd].lastIndex(of: UInt8(ascii: ":")),
-               !bytes[colon..<authorityEnd].contains(UInt8(ascii: "]")) {
+                !bytes[colon..<authorityEnd].contains(UInt8(ascii: "]"))
+            {
                 hostEnd = colon
             }
             guard hostEnd > hostStart else { return nil }

@@ -1,9 +1,10 @@
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Synchronization
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// The `cdx` source against a loopback server that serves a WARC file with range support and a
 /// CDX answer made from it (the offsets and lengths the reader finds, as `warcio index` gives them).
@@ -11,7 +12,8 @@ import ETLTestSupport
     @Test func indexedRecordsAreReadWithOneRangeRequestEach() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let records = [WARCExchangeRecords.warcinfo(fileName: "crawl.warc.gz", date: Date())]
+        let records =
+            [WARCExchangeRecords.warcinfo(fileName: "crawl.warc.gz", date: Date())]
             + (0..<6).map { WARCSourceTests.response("https://news.example.ir/\($0)", body: "<p>خبر \($0)</p>") }
             + [WARCSourceTests.response("https://news.example.ir/6", body: "gone", status: "404 Not Found")]
         let path = folder.path("crawl.warc.gz")
@@ -24,8 +26,10 @@ import ETLTestSupport
         for (index, entry) in entries.enumerated() where entry.entry.fields.type == "response" {
             let target = entry.entry.fields["WARC-Target-URI"] ?? ""
             let status = target.hasSuffix("/6") ? "404" : "200"
-            lines.append(#"{"urlkey": "ir,example,news)/", "timestamp": "20240501100000", "url": "\#(target)", "mime": "text/html", "status": "\#(status)", "#
-                         + #""digest": "X", "length": "\#(offsets[index + 1] - offsets[index])", "offset": "\#(offsets[index])", "filename": "files/crawl.warc.gz"}"#)
+            lines.append(
+                #"{"urlkey": "ir,example,news)/", "timestamp": "20240501100000", "url": "\#(target)", "mime": "text/html", "status": "\#(status)", "#
+                    + #""digest": "X", "length": "\#(offsets[index + 1] - offsets[index])", "offset": "\#(offsets[index])", "filename": "files/crawl.warc.gz"}"#
+            )
         }
         // Every other record: the index lists a subset, as a filtered query would.
         let answer = lines.enumerated().filter { $0.offset % 2 == 0 || $0.offset == lines.count - 1 }.map(\.element).joined(separator: "\n") + "\n"
@@ -38,10 +42,11 @@ import ETLTestSupport
             if request.path == "/files/crawl.warc.gz" { return RangeServing.respond(to: request, with: bytes) }
             return .notFound
         }) { server in
-            let source = try CDXSource(options: PluginOptions([
-                "server": .string(server.url("/cdx")), "url": "news.example.ir/*", "filters": ["=status:200", "mime:text/html"],
-                "archive": .string(server.url("/")), "delay": 0, "robots": false, "limit": 50,
-            ]))
+            let source = try CDXSource(
+                options: PluginOptions([
+                    "server": .string(server.url("/cdx")), "url": "news.example.ir/*", "filters": ["=status:200", "mime:text/html"],
+                    "archive": .string(server.url("/")), "delay": 0, "robots": false, "limit": 50,
+                ]))
             let read = try await WARCSourceTests.collect(source)
             #expect(read.map(\.url) == ["https://news.example.ir/0", "https://news.example.ir/2", "https://news.example.ir/4"])
             #expect(read.first?.document?.text == "<p>خبر 0</p>")

@@ -1,9 +1,9 @@
 import ETLKit
 import ETLPlugins
+import ETLTestSupport
 import ETLText
 import Foundation
 import Testing
-import ETLTestSupport
 
 /// Issue #10: pages whose declared charset lies. A windows-1256 or windows-1252 page that says
 /// `<meta charset=utf-8>` used to come out as U+FFFD with exit 0; now its charset is detected, the
@@ -28,13 +28,14 @@ import ETLTestSupport
             return TestResponse(status: 200, headers: [("content-type", "text/html")], body: page)
         }) { server in
             let urls = pages.keys.sorted().map { "\"\(server.url($0))\"" }.joined(separator: ", ")
-            let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(text: """
-                {"sources": [{"use": "urls", "urls": [\(urls)]}],
-                 "fetch": [{"use": "http", "delay": 0, "robots": false, "retries": 0}],
-                 "steps": ["html", "article"],
-                 "sinks": [{"use": "jsonl", "path": "\(output.path("articles.jsonl"))"}],
-                 "deadLetters": {"use": "jsonl", "path": "\(output.path("dead.jsonl"))"}}
-                """)
+            let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(
+                text: """
+                    {"sources": [{"use": "urls", "urls": [\(urls)]}],
+                     "fetch": [{"use": "http", "delay": 0, "robots": false, "retries": 0}],
+                     "steps": ["html", "article"],
+                     "sinks": [{"use": "jsonl", "path": "\(output.path("articles.jsonl"))"}],
+                     "deadLetters": {"use": "jsonl", "path": "\(output.path("dead.jsonl"))"}}
+                    """)
             _ = try await PipelineRunner(pipeline: pipeline, logger: log.logger).run()
         }
         let records = FileManager.default.fileExists(atPath: output.path("articles.jsonl")) ? try readJSONLines(output.path("articles.jsonl")) : []
@@ -75,7 +76,8 @@ import ETLTestSupport
 
     @Test func aUTF8PageWithAFewInvalidBytesStaysUTF8() async throws {
         let paragraph = "سفیر جمهوری آذربایجان در سرزمین‌های اشغالی گفت که روابط کشورش با ایران در پایین‌ترین سطح خود قرار دارد. "
-        let body = Array("<html><head><meta charset=\"utf-8\"><title>خبر</title></head><body><article><p>".utf8)
+        let body =
+            Array("<html><head><meta charset=\"utf-8\"><title>خبر</title></head><body><article><p>".utf8)
             + Array(String(repeating: paragraph, count: 3).utf8) + [0xFF, 0xC0] + Array(paragraph.utf8) + [0xE9]
             + Array("</p></article></body></html>".utf8)
         let (records, dead, log) = try await run(["/utf8": body])

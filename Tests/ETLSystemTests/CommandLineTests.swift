@@ -1,6 +1,6 @@
+import ETLTestSupport
 import Foundation
 import Testing
-import ETLTestSupport
 
 /// `etl validate`, `etl plugins` and exit codes, through the real binary.
 @Suite struct CommandLineTests {
@@ -19,14 +19,24 @@ import ETLTestSupport
     @Test(arguments: [
         ("{\"sources\": [", "invalid JSON", "1:14"),
         ("{\"sources\": [{\"use\": \"filez\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}]}", "did you mean \"files\"?", "1:22"),
-        ("{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"paht\": \"a\"}]}", "$.sinks[0].paht: unknown option", "1:78"),
-        ("{\"sources\": [{\"use\": \"files\", \"glob\": 3}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}]}", "$.sources[0].glob: expected a string or a list of strings", "1:39"),
+        (
+            "{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"paht\": \"a\"}]}",
+            "$.sinks[0].paht: unknown option", "1:78"
+        ),
+        (
+            "{\"sources\": [{\"use\": \"files\", \"glob\": 3}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}]}",
+            "$.sources[0].glob: expected a string or a list of strings", "1:39"
+        ),
         ("{\"sources\": [{\"use\": \"files\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}]}", "needs option \"glob\"", "1:14"),
         // Issue #10: a repeated key names both places; NUL would cut a path short.
-        ("{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}], \"sinks\": []}",
-         "$.sinks: member \"sinks\" is given twice, first at 1:51 and again at 1:93", "1:93"),
-        ("{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\\u0000b\"}]}",
-         "$: invalid JSON: NUL character (\\u0000) in string", "1:88"),
+        (
+            "{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\"}], \"sinks\": []}",
+            "$.sinks: member \"sinks\" is given twice, first at 1:51 and again at 1:93", "1:93"
+        ),
+        (
+            "{\"sources\": [{\"use\": \"files\", \"glob\": \"*.html\"}], \"sinks\": [{\"use\": \"jsonl\", \"path\": \"a\\u0000b\"}]}",
+            "$: invalid JSON: NUL character (\\u0000) in string", "1:88"
+        ),
     ])
     func validateRejectsBrokenFilesWithPathAndPlace(text: String, message: String, place: String) throws {
         let folder = try TemporaryFolder()
@@ -46,8 +56,9 @@ import ETLTestSupport
         try Data(Array("{\n \"name\": \"caf".utf8) + [0xE9] + Array("\", \"sinks\": []}".utf8)).write(to: URL(fileURLWithPath: file))
         let result = try CommandLineTool.run(["validate", file])
         #expect(result.status == 2)
-        #expect(result.standardError.contains("latin1.json:2:14: error: $: invalid JSON: the file is not UTF-8 text: byte 0xE9 at byte offset 15"),
-                "\(result.standardError)")
+        #expect(
+            result.standardError.contains("latin1.json:2:14: error: $: invalid JSON: the file is not UTF-8 text: byte 0xE9 at byte offset 15"),
+            "\(result.standardError)")
     }
 
     @Test func pluginsListsEveryBuiltinAndOnePluginsOptions() throws {
@@ -70,7 +81,8 @@ import ETLTestSupport
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let prose = "A paragraph of the article, long enough to count, with a comma, and another one, to be prose."
-        let page = try folder.write("""
+        let page = try folder.write(
+            """
             <html lang="en"><body><div class="entry-content"><h1>Prices</h1><p>\(prose)</p>
             <table><tr><th>Item</th><th>Price</th></tr><tr><td>Tea | green</td><td>3 €</td></tr></table>
             <ul><li>First point</li><li>Second point</li></ul><p>\(prose)</p></div></body></html>
@@ -121,7 +133,8 @@ import ETLTestSupport
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let pages = CommandLineTool.packageRoot.appendingPathComponent("pipelines/demo-pages").path
-        let file = try folder.write("""
+        let file = try folder.write(
+            """
             {"sources": [{"use": "files", "glob": "\(pages)/*.html"}],
              "sinks": [{"use": "jsonl", "path": "-"}, {"use": "jsonl", "path": "a"}], "deadLetters": {"use": "jsonl", "path": "d"}}
             """, to: "p.json")
@@ -149,7 +162,8 @@ import ETLTestSupport
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let pages = try (1...3).map { try folder.write("<html><body><p>page \($0)</p></body></html>", to: "page\($0).html") }
-        let pipeline = try folder.write("""
+        let pipeline = try folder.write(
+            """
             {
               "sources": [{ "use": "urls", "file": "-" }],
               "steps": [],
@@ -184,7 +198,8 @@ import ETLTestSupport
 
         // A page on standard input gives the same record as the file.
         // (A UTF-8 page: one of the demo pages is windows-1256, which a String cannot carry as it is.)
-        let utf8Page = try #require(pages.first { (try? String(contentsOfFile: CommandLineTool.packageRoot.appendingPathComponent($0).path, encoding: .utf8)) != nil })
+        let utf8Page = try #require(
+            pages.first { (try? String(contentsOfFile: CommandLineTool.packageRoot.appendingPathComponent($0).path, encoding: .utf8)) != nil })
         let html = try String(contentsOfFile: CommandLineTool.packageRoot.appendingPathComponent(utf8Page).path, encoding: .utf8)
         let piped = try CommandLineTool.run(["extract", "-", "--format", "text"], input: html)
         let direct = try CommandLineTool.run(["extract", utf8Page, "--format", "text"])
@@ -201,7 +216,8 @@ import ETLTestSupport
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try await TestHTTPServer.run(routes: { _ in .notFound }) { server in
-            let pipeline = try folder.write("""
+            let pipeline = try folder.write(
+                """
                 {
                   "sources": [{ "use": "sitemap", "urls": ["\(server.url("/sitemap.xml"))"], "delay": 0, "robots": false }],
                   "sinks": [{ "use": "jsonl", "path": "\(folder.path("out.jsonl"))" }],
@@ -217,7 +233,8 @@ import ETLTestSupport
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         func pipeline(_ languages: String) throws -> String {
-            try folder.write("""
+            try folder.write(
+                """
                 {"sources": [{"use": "files", "glob": "*.html"}],
                  "steps": ["html", "article", {"use": "filter", "language": \(languages)}],
                  "sinks": [{"use": "jsonl", "path": "out.jsonl"}]}
@@ -247,14 +264,16 @@ import ETLTestSupport
         let output = try TemporaryFolder()
         defer { output.remove() }
         try await site.serve { server, _ in
-            let result = try CommandLineTool.run(["run", "pipelines/news-site.json", "--progress-every", "1"],
-                                                 environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0.4"])
+            let result = try CommandLineTool.run(
+                ["run", "pipelines/news-site.json", "--progress-every", "1"],
+                environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0.4"])
             #expect(result.status == 0, "\(result.standardError)")
             let lines = result.standardError.split(separator: "\n").filter { $0.hasPrefix("progress: in ") && $0.contains(" records/s ") }
             #expect(lines.count >= 2, "\(result.standardError)")
             #expect(!result.standardError.contains("\u{1B}[K"), "a terminal's redrawn line in a pipe")
-            let quiet = try CommandLineTool.run(["run", "pipelines/news-site.json", "--progress-every", "1", "--quiet", "--full-refresh"],
-                                                environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0.4"])
+            let quiet = try CommandLineTool.run(
+                ["run", "pipelines/news-site.json", "--progress-every", "1", "--quiet", "--full-refresh"],
+                environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0.4"])
             #expect(quiet.status == 0)
             #expect(!quiet.standardError.contains("progress:"), "\(quiet.standardError)")
         }
@@ -264,7 +283,8 @@ import ETLTestSupport
     @Test func jsonLogFormatWritesEveryLineAsJSON() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let result = try CommandLineTool.run(["run", "pipelines/demo.json", "--log-level", "info", "--log-format", "json"], environment: ["OUT": folder.url.path])
+        let result = try CommandLineTool.run(
+            ["run", "pipelines/demo.json", "--log-level", "info", "--log-format", "json"], environment: ["OUT": folder.url.path])
         #expect(result.status == 0, "\(result.standardError)")
         let objects = try result.standardError.split(separator: "\n").map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
@@ -282,12 +302,15 @@ import ETLTestSupport
     @Test func setOverridesAValueOfThePipelineFile() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let result = try CommandLineTool.run(["run", "pipelines/demo.json", "--quiet", "--set", "sinks[0].path=\(folder.url.path)/elsewhere.jsonl"], environment: ["OUT": folder.url.path])
+        let result = try CommandLineTool.run(
+            ["run", "pipelines/demo.json", "--quiet", "--set", "sinks[0].path=\(folder.url.path)/elsewhere.jsonl"], environment: ["OUT": folder.url.path])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(try readJSONLines(folder.path("elsewhere.jsonl")).count == 5)
         let bad = try CommandLineTool.run(["validate", "pipelines/demo.json", "--set", "concurrency=many"])
         #expect(bad.status == 2)
-        #expect(bad.standardError.contains("$.concurrency: expected an integer") && bad.standardError.contains("(given by --set concurrency=many)"), "\(bad.standardError)")
+        #expect(
+            bad.standardError.contains("$.concurrency: expected an integer") && bad.standardError.contains("(given by --set concurrency=many)"),
+            "\(bad.standardError)")
         let malformed = try CommandLineTool.run(["validate", "pipelines/demo.json", "--set", "concurrency"])
         #expect(malformed.status == 2)
         #expect(malformed.standardError.contains("expected PATH=VALUE"), "\(malformed.standardError)")
@@ -314,8 +337,9 @@ import ETLTestSupport
                 bad = sum(1 for record in lines if not validator.is_valid(record))
                 print(path.rsplit("/", 1)[-1], len(lines), bad)
             """
-        let check = try CommandLineTool.run(["python3", "-c", script, schemaFile, folder.path("articles.jsonl"), broken],
-                                            program: URL(fileURLWithPath: "/usr/bin/env"))
+        let check = try CommandLineTool.run(
+            ["python3", "-c", script, schemaFile, folder.path("articles.jsonl"), broken],
+            program: URL(fileURLWithPath: "/usr/bin/env"))
         #expect(check.status == 0, "\(check.standardError)")
         #expect(check.standardOutput == "articles.jsonl 5 0\nbroken.jsonl 1 1\n", "\(check.standardOutput)")
     }
@@ -325,7 +349,8 @@ import ETLTestSupport
     @Test func textSinkWritesTheCorpusToStandardOutput() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let file = try folder.write("""
+        let file = try folder.write(
+            """
             {"sources": [{"use": "files", "glob": "pipelines/demo-pages/*.html"}],
              "sinks": [{"use": "text", "directory": "-"}], "deadLetters": {"use": "jsonl", "path": "\(folder.path("dead.jsonl"))"}}
             """, to: "corpus.json")
@@ -345,8 +370,9 @@ import ETLTestSupport
         let schema = try CommandLineTool.run(["schema"])
         #expect(schema.status == 0, "\(schema.standardError)")
         let shipped = CommandLineTool.packageRoot.appendingPathComponent("pipelines/etl.schema.json")
-        #expect(try String(contentsOf: shipped, encoding: .utf8) == schema.standardOutput,
-                "pipelines/etl.schema.json is stale: write it again with `etl schema > pipelines/etl.schema.json`")
+        #expect(
+            try String(contentsOf: shipped, encoding: .utf8) == schema.standardOutput,
+            "pipelines/etl.schema.json is stale: write it again with `etl schema > pipelines/etl.schema.json`")
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let pipelines = try FileManager.default.contentsOfDirectory(atPath: shipped.deletingLastPathComponent().path)
@@ -372,7 +398,11 @@ import ETLTestSupport
         let check = try CommandLineTool.run(["python3", "-c", script, shipped.path] + pipelines + broken, program: URL(fileURLWithPath: "/usr/bin/env"))
         #expect(check.status == 0, "\(check.standardError)")
         let verdicts = check.standardOutput.split(separator: "\n")
-        #expect(verdicts.filter { $0.hasPrefix("broken") }.allSatisfy { $0.hasSuffix(" invalid") } && verdicts.filter { $0.hasPrefix("broken") }.count == 5, "\(check.standardOutput)")
-        #expect(verdicts.filter { !$0.hasPrefix("broken") }.allSatisfy { $0.hasSuffix(" valid") } && verdicts.count == pipelines.count + 5, "\(check.standardOutput)")
+        #expect(
+            verdicts.filter { $0.hasPrefix("broken") }.allSatisfy { $0.hasSuffix(" invalid") } && verdicts.filter { $0.hasPrefix("broken") }.count == 5,
+            "\(check.standardOutput)")
+        #expect(
+            verdicts.filter { !$0.hasPrefix("broken") }.allSatisfy { $0.hasSuffix(" valid") } && verdicts.count == pipelines.count + 5,
+            "\(check.standardOutput)")
     }
 }

@@ -1,9 +1,9 @@
 import ETLKit
 import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Synchronization
 import Testing
-import ETLTestSupport
 
 @Suite struct CanonicalURLTests {
     @Test(arguments: [
@@ -30,8 +30,9 @@ import ETLTestSupport
 /// The `crawl` source against a small site on 127.0.0.1.
 @Suite struct CrawlSourceTests {
     static func page(_ links: [String]) -> TestResponse {
-        .html("<html><body><article><p>صفحه‌ای با متن کافی برای آزمون، و پیوندهایی به صفحه‌های دیگر.</p></article>"
-              + links.map { "<a href=\"\($0)\">پیوند</a>" }.joined() + "</body></html>")
+        .html(
+            "<html><body><article><p>صفحه‌ای با متن کافی برای آزمون، و پیوندهایی به صفحه‌های دیگر.</p></article>"
+                + links.map { "<a href=\"\($0)\">پیوند</a>" }.joined() + "</body></html>")
     }
 
     static let routes: @Sendable (TestRequest) -> TestResponse = { request in
@@ -58,7 +59,8 @@ import ETLTestSupport
             let records = try await crawl(["seeds": .array([.string(server.url("/"))]), "include": ["/news/\\d+$"], "maxDepth": 2])
             #expect(records.map { URL(string: $0.url)?.path ?? "" } == ["/news/1", "/news/2", "/news/3"])
             // Pages read for links come with their document; the last depth's are left to the pipeline's fetcher.
-            let fetched = records.prefix(2), unfetched = records.dropFirst(2)
+            let fetched = records.prefix(2)
+            let unfetched = records.dropFirst(2)
             #expect(fetched.allSatisfy { $0.document?.text.contains("صفحه‌ای") == true && $0.response?.status == 200 })
             #expect(unfetched.allSatisfy { $0.document == nil && $0.response == nil })
             // Each page once (the fragment and tracking variants are the same page), the other host never.
@@ -82,12 +84,13 @@ import ETLTestSupport
         let output = try TemporaryFolder()
         defer { output.remove() }
         try await TestHTTPServer.run(routes: Self.routes) { server in
-            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: """
-                {"sources": [{"use": "crawl", "seeds": ["\(server.url("/"))"], "include": ["/news/"], "maxDepth": 1, "delay": 0, "robots": false}],
-                 "fetch": [{"use": "http", "delay": 0, "robots": false}],
-                 "steps": ["html", {"use": "article", "requireBody": false}],
-                 "sinks": [{"use": "jsonl", "path": "${OUT}/a.jsonl"}], "deadLetters": {"use": "jsonl", "path": "${OUT}/d.jsonl"}}
-                """)
+            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(
+                text: """
+                    {"sources": [{"use": "crawl", "seeds": ["\(server.url("/"))"], "include": ["/news/"], "maxDepth": 1, "delay": 0, "robots": false}],
+                     "fetch": [{"use": "http", "delay": 0, "robots": false}],
+                     "steps": ["html", {"use": "article", "requireBody": false}],
+                     "sinks": [{"use": "jsonl", "path": "${OUT}/a.jsonl"}], "deadLetters": {"use": "jsonl", "path": "${OUT}/d.jsonl"}}
+                    """)
             let summary = try await PipelineRunner(pipeline: pipeline).run()
             #expect(summary.written == 2)
             // The crawl reads the home page for links; the news pages at the last depth are fetched by
@@ -98,10 +101,13 @@ import ETLTestSupport
 
     @Test func robotsAndTheDelayHoldForCrawling() async throws {
         try await TestHTTPServer.run(routes: { request in
-            request.path == "/robots.txt" ? TestResponse(status: 200, body: Array("User-agent: *\nDisallow: /news/2\nDisallow: /news/3\n".utf8)) : Self.routes(request)
+            request.path == "/robots.txt"
+                ? TestResponse(status: 200, body: Array("User-agent: *\nDisallow: /news/2\nDisallow: /news/3\n".utf8)) : Self.routes(request)
         }) { server in
-            let records = try await crawl(["seeds": .array([.string(server.url("/"))]), "include": ["/news/\\d+$"], "maxDepth": 2,
-                                           "robots": true, "delay": 0.2])
+            let records = try await crawl([
+                "seeds": .array([.string(server.url("/"))]), "include": ["/news/\\d+$"], "maxDepth": 2,
+                "robots": true, "delay": 0.2,
+            ])
             // /news/2 is disallowed at depth 1 (not fetched), /news/3 at depth 2, the last (not sent:
             // the crawl checks robots.txt for the pages it leaves to the pipeline's fetcher too).
             #expect(records.map { URL(string: $0.url)?.path ?? "" } == ["/news/1"])

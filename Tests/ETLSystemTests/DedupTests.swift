@@ -1,10 +1,11 @@
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import GRDB
 import Logging
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// The `dedup` transform: canonical URLs, content hashes, SimHash near-duplicates, drop or mark,
 /// and state across runs.
@@ -39,11 +40,12 @@ import ETLTestSupport
         text = text.replacingOccurrences(of: "به گزارش ایسنا،", with: "به گزارش مهر،")
         let sentence = "در نتیجه این حمله یکی از کارکنان سفارت جمهوری آذربایجان کشته و فرد ضارب نیز دستگیر شد"
         #expect(text.contains(sentence))
-        let edited = switch edit {
-        case .oneWord: "در نتیجه این حمله یکی از کارمندان سفارت جمهوری آذربایجان کشته و فرد ضارب نیز دستگیر شد"
-        case .twoWords: "در نتیجه این حمله یکی از کارمندان سفارت جمهوری آذربایجان جان باخت و فرد ضارب نیز دستگیر شد"
-        case .reworded: "در این حمله یک نفر از کارمندان سفارت جمهوری آذربایجان جان باخت و ضارب بازداشت شد"
-        }
+        let edited =
+            switch edit {
+            case .oneWord: "در نتیجه این حمله یکی از کارمندان سفارت جمهوری آذربایجان کشته و فرد ضارب نیز دستگیر شد"
+            case .twoWords: "در نتیجه این حمله یکی از کارمندان سفارت جمهوری آذربایجان جان باخت و فرد ضارب نیز دستگیر شد"
+            case .reworded: "در این حمله یک نفر از کارمندان سفارت جمهوری آذربایجان جان باخت و ضارب بازداشت شد"
+            }
         text = text.replacingOccurrences(of: sentence, with: edited)
         return text.replacingOccurrences(of: "سرزمینهای", with: "سرزمین\u{200C}های")
     }
@@ -55,7 +57,9 @@ import ETLTestSupport
     }
 
     @Test func sameStoryFromTwoAgenciesIsANearDuplicate() async throws {
-        let isna = try Self.isnaBody(), mehr = try Self.mehrBody(), zenhar = try Self.zenharBody()
+        let isna = try Self.isnaBody()
+        let mehr = try Self.mehrBody()
+        let zenhar = try Self.zenharBody()
         #expect(SimHash.contentHash(isna) != SimHash.contentHash(mehr))
         let near = SimHash.distance(SimHash.fingerprint(isna), SimHash.fingerprint(mehr))
         let far = SimHash.distance(SimHash.fingerprint(isna), SimHash.fingerprint(zenhar))
@@ -146,7 +150,8 @@ import ETLTestSupport
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("etl-dedup-" + UUID().uuidString).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let state = directory + "/state/dedup.sqlite"
-        let isna = try Self.isnaBody(), zenhar = try Self.zenharBody()
+        let isna = try Self.isnaBody()
+        let zenhar = try Self.zenharBody()
         let firstRun = try dedup(["state": .string(state)])
         #expect(try await firstRun.apply(to: story("https://www.isna.ir/news/1", isna), context: context) != nil)
         #expect(try await firstRun.apply(to: story("https://zenhar.news/2", zenhar), context: context) != nil)
@@ -169,7 +174,8 @@ import ETLTestSupport
     @Test func aNewVersionOfAPageIsNeverADuplicateOfItself() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("etl-dedup-" + UUID().uuidString).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let isna = try Self.isnaBody(), mehr = try Self.mehrBody()
+        let isna = try Self.isnaBody()
+        let mehr = try Self.mehrBody()
         for method in ["url", "content", "near"] {
             let state = directory + "/\(method).sqlite"
             _ = try await dedup(["state": .string(state), "by": .string(method)]).apply(to: story("https://www.isna.ir/news/1", isna), context: context)
@@ -194,9 +200,12 @@ import ETLTestSupport
         try await database.write { database in
             try database.execute(sql: "CREATE TABLE seen (url TEXT NOT NULL, canonicalUrl TEXT, contentHash TEXT, simhash INTEGER, seenAt TEXT NOT NULL)")
             // The new fingerprint of the ISNA text, stored as an old one: equal bits, another meaning.
-            try database.execute(sql: "INSERT INTO seen VALUES (?, ?, ?, ?, ?)", arguments: [
-                "https://www.isna.ir/old", "https://www.isna.ir/old", SimHash.contentHash("another text"),
-                Int64(bitPattern: SimHash.fingerprint(isna)), "2026-01-01T00:00:00Z"])
+            try database.execute(
+                sql: "INSERT INTO seen VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    "https://www.isna.ir/old", "https://www.isna.ir/old", SimHash.contentHash("another text"),
+                    Int64(bitPattern: SimHash.fingerprint(isna)), "2026-01-01T00:00:00Z",
+                ])
         }
         let transform = try dedup(["state": .string(state)])
         #expect(try await transform.apply(to: story("https://www.mehrnews.com/1", try Self.mehrBody()), context: context) != nil)
@@ -207,12 +216,14 @@ import ETLTestSupport
 
     /// One page of text under every path, `/first` answering 400 ms later than the others.
     static func serveCopies(_ body: (TestHTTPServer) async throws -> Void) async throws {
-        let page = "<html><head><title>Bericht</title></head><body><article><h1>Bericht</h1><p>"
+        let page =
+            "<html><head><title>Bericht</title></head><body><article><h1>Bericht</h1><p>"
             + String(repeating: "Der Rat hat am Montag über den Haushalt des kommenden Jahres beraten und ihn beschlossen. ", count: 8)
             + "</p></article></body></html>"
-        try await TestHTTPServer.run(routes: { request in
-            .html(page, delay: request.path == "/first" ? .milliseconds(400) : nil)
-        }, body)
+        try await TestHTTPServer.run(
+            routes: { request in
+                .html(page, delay: request.path == "/first" ? .milliseconds(400) : nil)
+            }, body)
     }
 
     /// The survivor of a group of copies is the first in the source's order, whatever order the
@@ -222,13 +233,14 @@ import ETLTestSupport
         try await Self.serveCopies { server in
             let output = try TemporaryFolder()
             defer { output.remove() }
-            let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(text: """
-                {"sources": [{"use": "urls", "urls": ["\(server.url("/first"))", "\(server.url("/copy"))", "\(server.url("/second-copy"))"]}],
-                 "fetch": [{"use": "http", "delay": 0, "robots": false, "perHost": 4}],
-                 "steps": ["html", "article", {"use": "dedup", "by": "content"}],
-                 "sinks": [{"use": "jsonl", "path": "\(output.path("a.jsonl"))"}],
-                 "deadLetters": {"use": "jsonl", "path": "\(output.path("dead.jsonl"))"}, "concurrency": 4}
-                """)
+            let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(
+                text: """
+                    {"sources": [{"use": "urls", "urls": ["\(server.url("/first"))", "\(server.url("/copy"))", "\(server.url("/second-copy"))"]}],
+                     "fetch": [{"use": "http", "delay": 0, "robots": false, "perHost": 4}],
+                     "steps": ["html", "article", {"use": "dedup", "by": "content"}],
+                     "sinks": [{"use": "jsonl", "path": "\(output.path("a.jsonl"))"}],
+                     "deadLetters": {"use": "jsonl", "path": "\(output.path("dead.jsonl"))"}, "concurrency": 4}
+                    """)
             let summary = try await PipelineRunner(pipeline: pipeline).run()
             #expect(summary.written == 1 && summary.skipped == 2, "\(summary)")
             let kept = try readJSONLines(output.path("a.jsonl")).compactMap { $0["url"] as? String }
@@ -243,7 +255,8 @@ import ETLTestSupport
         try await Self.serveCopies { server in
             let output = try TemporaryFolder()
             defer { output.remove() }
-            let file = try output.write("""
+            let file = try output.write(
+                """
                 {"sources": [{"use": "urls", "urls": ["\(server.url("/first"))", "\(server.url("/copy"))"]}],
                  "fetch": [{"use": "http", "delay": 0, "robots": false, "perHost": 4}],
                  "steps": ["html", "article", {"use": "dedup", "by": "content"}],
@@ -268,7 +281,8 @@ import ETLTestSupport
 
     @Test func options() {
         // Options reach a plugin validated: an unknown choice is the loader's error, with its place.
-        let pipeline = #"{"sources": [{"use": "urls", "urls": ["https://example.com/"]}], "steps": [{"use": "dedup", "by": "title"}], "sinks": [{"use": "jsonl", "path": "x.jsonl"}]}"#
+        let pipeline =
+            #"{"sources": [{"use": "urls", "urls": ["https://example.com/"]}], "steps": [{"use": "dedup", "by": "title"}], "sinks": [{"use": "jsonl", "path": "x.jsonl"}]}"#
         #expect(throws: PipelineError.self) { try PipelineLoader(registry: .builtins, environment: [:]).load(text: pipeline) }
         #expect(throws: OptionError.self) { try dedup(["state": ""]) }
     }

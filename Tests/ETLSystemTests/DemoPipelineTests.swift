@@ -1,8 +1,8 @@
 import ETLKit
 import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Testing
-import ETLTestSupport
 
 /// The demo pipeline, as a user runs it: one record per page, exact titles and leads, no boilerplate
 /// in any body, every U+200C kept.
@@ -11,9 +11,11 @@ import ETLTestSupport
         let expectations = try DemoExpectation.all()
         let output = try TemporaryFolder()
         defer { output.remove() }
-        let loader = PipelineLoader(registry: .builtins, environment: [
-            "PAGES": DemoExpectation.pagesFolder.path + "/*.html", "OUT": output.url.path,
-        ])
+        let loader = PipelineLoader(
+            registry: .builtins,
+            environment: [
+                "PAGES": DemoExpectation.pagesFolder.path + "/*.html", "OUT": output.url.path,
+            ])
         let pipeline = try loader.load(file: CommandLineTool.packageRoot.appendingPathComponent("pipelines/demo.json").path)
         let summary = try await PipelineRunner(pipeline: pipeline).run()
 

@@ -1,10 +1,11 @@
 import ETLHTTP
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Logging
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// Which addresses the `http` fetcher connects to: public ones always; loopback and private ones
 /// only for hosts the user named or the `allowPrivate` option covers; link-local ones only by the
@@ -122,15 +123,16 @@ import ETLTestSupport
                 request.path == "/moved" ? .redirect(to: target) : .html("<html><body><p>public page</p></body></html>")
             }) { server in
                 func run(allowing allowed: String) async throws -> RunSummary {
-                    let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: """
-                        {
-                          "sources": [{ "use": "urls", "urls": ["\(server.url("/page"))", "\(server.url("/moved"))"] }],
-                          "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0, "allowPrivate": [\(allowed)] }],
-                          "steps": [],
-                          "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
-                          "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
-                        }
-                        """)
+                    let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(
+                        text: """
+                            {
+                              "sources": [{ "use": "urls", "urls": ["\(server.url("/page"))", "\(server.url("/moved"))"] }],
+                              "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0, "allowPrivate": [\(allowed)] }],
+                              "steps": [],
+                              "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
+                              "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
+                            }
+                            """)
                     #expect(pipeline.namedHosts == ["127.0.0.1"])
                     return try await PipelineRunner(pipeline: pipeline).run()
                 }

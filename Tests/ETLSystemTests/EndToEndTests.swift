@@ -1,9 +1,9 @@
 import ETLKit
 import ETLPlugins
+import ETLTestSupport
 import Foundation
 import GRDB
 import Testing
-import ETLTestSupport
 
 /// The whole path on real parts: a real HTTP server on 127.0.0.1 serves the demo pages, libcurl
 /// fetches them, libxml2 cleans them, and the records land in SQLite and JSONL; pages that fail go
@@ -31,18 +31,19 @@ import ETLTestSupport
         }) { server in
             let urls = expectations.keys.sorted().map { server.url("/news/" + $0) } + ["/broken", "/picture.png", "/empty", "/missing"].map(server.url)
             let urlList = urls.map { "\"\($0)\"" }.joined(separator: ", ")
-            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: """
-                {
-                  "sources": [{ "use": "urls", "urls": [\(urlList)] }],
-                  "fetch": [{ "use": "http", "perHost": 4, "timeout": 10, "delay": 0, "robots": false, "retries": 0 }],
-                  "steps": ["html", "article"],
-                  "sinks": [
-                    { "use": "sqlite", "path": "${OUT}/articles.sqlite" },
-                    { "use": "jsonl", "path": "${OUT}/articles.jsonl" }
-                  ],
-                  "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
-                }
-                """)
+            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(
+                text: """
+                    {
+                      "sources": [{ "use": "urls", "urls": [\(urlList)] }],
+                      "fetch": [{ "use": "http", "perHost": 4, "timeout": 10, "delay": 0, "robots": false, "retries": 0 }],
+                      "steps": ["html", "article"],
+                      "sinks": [
+                        { "use": "sqlite", "path": "${OUT}/articles.sqlite" },
+                        { "use": "jsonl", "path": "${OUT}/articles.jsonl" }
+                      ],
+                      "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
+                    }
+                    """)
             let summary = try await PipelineRunner(pipeline: pipeline).run()
             #expect(summary.input == urls.count)
             #expect(summary.written == expectations.count)
@@ -59,10 +60,11 @@ import ETLTestSupport
 
         // Dead letters: each failed URL with its step and reason.
         let dead = try readJSONLines(output.path("dead.jsonl"))
-        let reasons = Dictionary(uniqueKeysWithValues: dead.compactMap { letter -> (String, String)? in
-            guard let url = letter["url"] as? String, let reason = letter["reason"] as? String, let step = letter["step"] as? String else { return nil }
-            return (URL(string: url)?.path ?? url, "\(step): \(reason)")
-        })
+        let reasons = Dictionary(
+            uniqueKeysWithValues: dead.compactMap { letter -> (String, String)? in
+                guard let url = letter["url"] as? String, let reason = letter["reason"] as? String, let step = letter["step"] as? String else { return nil }
+                return (URL(string: url)?.path ?? url, "\(step): \(reason)")
+            })
         #expect(reasons["/broken"]?.contains("500") == true, "\(reasons)")
         #expect(reasons["/missing"]?.contains("404") == true, "\(reasons)")
         #expect(reasons["/picture.png"]?.contains("image/png") == true, "\(reasons)")

@@ -1,11 +1,12 @@
 import ETLHTTP
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import GRDB
 import Synchronization
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// Issue #11's failure policy for scheduled runs: permanent failures remembered in the state store
 /// and left alone for a back-off, transient ones tried next run, `etl run --retry-failed`, and
@@ -62,8 +63,9 @@ import ETLTestSupport
     @Test func onlyPermanentFailuresWait() {
         let backoff = FailureBackoff.standard
         let failedAt = Date(timeIntervalSince1970: 1_800_000_000)
-        var entry = StateEntry(url: "https://example.com/gone", status: .failed, attempts: 3, lastFetch: failedAt,
-                               failure: StateEntry.Failure(reason: "HTTP status 404", isPermanent: true))
+        var entry = StateEntry(
+            url: "https://example.com/gone", status: .failed, attempts: 3, lastFetch: failedAt,
+            failure: StateEntry.Failure(reason: "HTTP status 404", isPermanent: true))
         #expect(backoff.retryDate(for: entry) == failedAt.addingTimeInterval(4 * Self.day))
         #expect(backoff.isWaiting(entry, at: failedAt.addingTimeInterval(4 * Self.day - 1)))
         #expect(!backoff.isWaiting(entry, at: failedAt.addingTimeInterval(4 * Self.day)))
@@ -194,12 +196,13 @@ import ETLTestSupport
         let path = output.path("state.sqlite")
         let old = try DatabaseQueue(path: path)
         try await old.write { database in
-            try database.execute(sql: """
-                CREATE TABLE urls (url TEXT NOT NULL PRIMARY KEY, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
-                    lastFetch DATETIME NOT NULL, etag TEXT, lastModified TEXT, contentHash TEXT);
-                INSERT INTO urls VALUES ('https://example.com/a', 'done', 0, '2026-01-01 00:00:00.000', '"v1"', NULL, 'abc');
-                INSERT INTO urls VALUES ('https://example.com/b', 'failed', 2, '2026-01-01 00:00:00.000', NULL, NULL, NULL);
-                """)
+            try database.execute(
+                sql: """
+                    CREATE TABLE urls (url TEXT NOT NULL PRIMARY KEY, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                        lastFetch DATETIME NOT NULL, etag TEXT, lastModified TEXT, contentHash TEXT);
+                    INSERT INTO urls VALUES ('https://example.com/a', 'done', 0, '2026-01-01 00:00:00.000', '"v1"', NULL, 'abc');
+                    INSERT INTO urls VALUES ('https://example.com/b', 'failed', 2, '2026-01-01 00:00:00.000', NULL, NULL, NULL);
+                    """)
         }
         try old.close()
 
@@ -251,14 +254,18 @@ import ETLTestSupport
             // Second run: the 404 is not asked again, the 503 is (and answers 200): exit 0.
             let second = try CommandLineTool.run(["run", file], environment: environment)
             #expect(second.status == 0, "\(second.standardError)")
-            #expect(second.standardError.contains("written 1 + skipped 2 (unchanged 1, remembered failures 1) + dead letters 0"),
-                    "\(second.standardError)")
+            #expect(
+                second.standardError.contains("written 1 + skipped 2 (unchanged 1, remembered failures 1) + dead letters 0"),
+                "\(second.standardError)")
             #expect(site.requests("/gone") == 1)
             #expect(site.requests("/busy") == 2)
 
             let done = try CommandLineTool.run(["state", file, "--done"], environment: environment)
-            #expect(done.standardOutput.split(separator: "\n").map { $0.split(separator: " ").last.map(String.init) } == [server.url("/busy"), server.url("/fine")],
-                    "\(done.standardOutput)")
+            #expect(
+                done.standardOutput.split(separator: "\n").map { $0.split(separator: " ").last.map(String.init) } == [
+                    server.url("/busy"), server.url("/fine"),
+                ],
+                "\(done.standardOutput)")
             let failedNow = try CommandLineTool.run(["state", file, "--failed"], environment: environment)
             #expect(failedNow.standardOutput.hasPrefix(gone + "\n") && !failedNow.standardOutput.contains("/busy"), "\(failedNow.standardOutput)")
 

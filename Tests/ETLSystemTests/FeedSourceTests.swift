@@ -1,9 +1,9 @@
 import ETLKit
 import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Synchronization
 import Testing
-import ETLTestSupport
 
 /// The `feed` source on RSS 2.0 and Atom, over a real HTTP server on 127.0.0.1 and from a file.
 @Suite struct FeedSourceTests {
@@ -31,8 +31,9 @@ import ETLTestSupport
         // No delay between downloads: the run-wide schedule has its own tests.
         let source = try FeedSource(options: PluginOptions(options.merging(["delay": 0]) { given, _ in given }))
         let collected = Mutex<[Record]>([])
-        try await source.produce(into: RecordOutput { record in collected.withLock { $0.append(record) } },
-                                 context: .namingLoopback())
+        try await source.produce(
+            into: RecordOutput { record in collected.withLock { $0.append(record) } },
+            context: .namingLoopback())
         return collected.withLock { $0 }
     }
 
@@ -80,8 +81,11 @@ import ETLTestSupport
             }
         }) { server in
             let found = try await records(["urls": .array([.string(server.url("/rss")), .string(server.url("/atom"))])])
-            #expect(found.map(\.url) == ["https://www.example.ir/news/1", "https://www.example.ir/news/2", "https://www.example.ir/news/3",
-                                         "https://example.com/posts/1", "https://example.com/posts/2"])
+            #expect(
+                found.map(\.url) == [
+                    "https://www.example.ir/news/1", "https://www.example.ir/news/2", "https://www.example.ir/news/3",
+                    "https://example.com/posts/1", "https://example.com/posts/2",
+                ])
             #expect(found.map { $0.fields["title"]?.stringValue } == ["خبر اول", "خبر دوم", "بی\u{200C}پیوند", "Entry one", "Entry two"])
             #expect(found[0].fields["published"] == "2023-06-20T08:51:00Z")
             #expect(found[3].fields["published"] == "2024-11-26T10:00:00Z")
@@ -96,8 +100,9 @@ import ETLTestSupport
         let source = try FeedSource(options: PluginOptions(["urls": .array([.string("file:///nonexistent/feed.xml"), .string(good)]), "limit": 2]))
         let collected = Mutex<[String]>([])
         await #expect(throws: FeedError.self) {
-            try await source.produce(into: RecordOutput { record in collected.withLock { $0.append(record.url) } },
-                                     context: .namingLoopback())
+            try await source.produce(
+                into: RecordOutput { record in collected.withLock { $0.append(record.url) } },
+                context: .namingLoopback())
         }
         #expect(collected.withLock { $0 } == ["https://www.example.ir/news/1", "https://www.example.ir/news/2"])
     }

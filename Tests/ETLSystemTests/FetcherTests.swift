@@ -1,10 +1,11 @@
 import ETLHTTP
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Logging
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// The `http` fetcher against a real server on 127.0.0.1: decoding, statuses, redirects, limits,
 /// timeouts, per-host concurrency, cancellation.
@@ -75,7 +76,8 @@ import ETLTestSupport
     @Test func gzipEncodedBodyIsDecompressed() async throws {
         let page = "<p>" + String(repeating: "فشرده\u{200C}سازی ", count: 500) + "</p>"
         let compressed = try gzip(Array(page.utf8))
-        let response = TestResponse(headers: [(name: "content-type", value: "text/html; charset=utf-8"), (name: "content-encoding", value: "gzip")], body: compressed)
+        let response = TestResponse(
+            headers: [(name: "content-type", value: "text/html; charset=utf-8"), (name: "content-encoding", value: "gzip")], body: compressed)
         try await TestHTTPServer.run(routes: { _ in response }) { server in
             let record = try await fetch(server.url("/gzip"))
             #expect(record.document?.text == page)
@@ -102,7 +104,8 @@ import ETLTestSupport
             switch request.path {
             case "/start": return .redirect(to: "/middle", status: 301, headers: [(name: "x-hop", value: "1")])
             case "/middle": return .redirect(to: "/final", headers: [(name: "x-hop", value: "2")])
-            case "/final": return TestResponse(headers: [(name: "content-type", value: "text/html"), (name: "x-hop", value: "final")], body: Array("<p>done</p>".utf8))
+            case "/final":
+                return TestResponse(headers: [(name: "content-type", value: "text/html"), (name: "x-hop", value: "final")], body: Array("<p>done</p>".utf8))
             default: return .notFound
             }
         }
@@ -174,11 +177,13 @@ import ETLTestSupport
     @Test func slowBodyTimesOut() async throws {
         // Headers at once, then 2,000 bytes 20 at a time every 100 ms: 10 s for the body, far over
         // the 0.6 s timeout, though bytes keep arriving.
-        let slow = TestResponse(headers: [(name: "content-type", value: "text/html")], body: [UInt8](repeating: UInt8(ascii: "a"), count: 2_000),
-                                fault: .trickle(chunkSize: 20, interval: .milliseconds(100)))
+        let slow = TestResponse(
+            headers: [(name: "content-type", value: "text/html")], body: [UInt8](repeating: UInt8(ascii: "a"), count: 2_000),
+            fault: .trickle(chunkSize: 20, interval: .milliseconds(100)))
         // 100 bytes 20 at a time every 50 ms: about 250 ms.
-        let short = TestResponse(headers: [(name: "content-type", value: "text/html")], body: [UInt8](repeating: UInt8(ascii: "b"), count: 100),
-                                 fault: .trickle(chunkSize: 20, interval: .milliseconds(50)))
+        let short = TestResponse(
+            headers: [(name: "content-type", value: "text/html")], body: [UInt8](repeating: UInt8(ascii: "b"), count: 100),
+            fault: .trickle(chunkSize: 20, interval: .milliseconds(50)))
         try await TestHTTPServer.run(routes: { request in request.path == "/short" ? short : slow }) { server in
             let url = server.url("/trickle")
             let started = ContinuousClock.now
@@ -292,10 +297,11 @@ import ETLTestSupport
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["backoff": -0.5])) }
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["maxCrawlDelay": -1])) }
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["maxRetryAfter": -1])) }
-        #expect(HTTPFetcher.descriptor.options.map(\.name) == [
-            "concurrency", "perHost", "delay", "robots", "maxCrawlDelay", "retries", "backoff", "maxRetryAfter",
-            "connectTimeout", "timeout", "maxRedirects", "maxBytes", "userAgent", "allowPrivate", "headers",
-        ])
+        #expect(
+            HTTPFetcher.descriptor.options.map(\.name) == [
+                "concurrency", "perHost", "delay", "robots", "maxCrawlDelay", "retries", "backoff", "maxRetryAfter",
+                "connectTimeout", "timeout", "maxRedirects", "maxBytes", "userAgent", "allowPrivate", "headers",
+            ])
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["allowPrivate": ["127.0.0.0/33"]])) }
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["allowPrivate": ["http://intranet/"]])) }
     }

@@ -1,11 +1,12 @@
 import ETLHTTP
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Logging
 import Synchronization
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// The `http` fetcher's politeness and robustness against a real server on 127.0.0.1: robots.txt,
 /// per-host delay, Crawl-delay, retries, Retry-After, resets. Server-side logs are the evidence:
@@ -41,10 +42,11 @@ import ETLTestSupport
     static func byRequestNumber(_ answer: @escaping @Sendable (Int) -> TestResponse) -> @Sendable (TestRequest) -> TestResponse {
         let count = Mutex(0)
         return { _ in
-            answer(count.withLock { count in
-                count += 1
-                return count
-            })
+            answer(
+                count.withLock { count in
+                    count += 1
+                    return count
+                })
         }
     }
 
@@ -57,7 +59,8 @@ import ETLTestSupport
     // MARK: robots.txt
 
     @Test func robotsDisallowIsADeadLetterAndNeverRequested() async throws {
-        let robots = Self.robotsFile("""
+        let robots = Self.robotsFile(
+            """
             # test
             User-agent: *
             Disallow: /private/
@@ -67,15 +70,16 @@ import ETLTestSupport
             let output = try TemporaryFolder()
             defer { output.remove() }
             let urls = ["/public", "/private/secret", "/private/open", "/private/other?x=1"].map(server.url)
-            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: """
-                {
-                  "sources": [{ "use": "urls", "urls": [\(urls.map { "\"\($0)\"" }.joined(separator: ", "))] }],
-                  "fetch": [{ "use": "http", "delay": 0, "retries": 0 }],
-                  "steps": [],
-                  "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
-                  "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
-                }
-                """)
+            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(
+                text: """
+                    {
+                      "sources": [{ "use": "urls", "urls": [\(urls.map { "\"\($0)\"" }.joined(separator: ", "))] }],
+                      "fetch": [{ "use": "http", "delay": 0, "retries": 0 }],
+                      "steps": [],
+                      "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
+                      "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
+                    }
+                    """)
             let summary = try await PipelineRunner(pipeline: pipeline).run()
             #expect(summary.input == 4)
             #expect(summary.deadLetters == 2)
@@ -85,10 +89,11 @@ import ETLTestSupport
             #expect(paths.first == "/robots.txt")
             #expect(paths.sorted() == ["/private/open", "/public", "/robots.txt"])
             let dead = try readJSONLines(output.path("dead.jsonl"))
-            let reasons = Dictionary(uniqueKeysWithValues: dead.compactMap { letter -> (String, String)? in
-                guard let url = letter["url"] as? String, let reason = letter["reason"] as? String else { return nil }
-                return (url, reason)
-            })
+            let reasons = Dictionary(
+                uniqueKeysWithValues: dead.compactMap { letter -> (String, String)? in
+                    guard let url = letter["url"] as? String, let reason = letter["reason"] as? String else { return nil }
+                    return (url, reason)
+                })
             #expect(Set(reasons.keys) == [server.url("/private/secret"), server.url("/private/other?x=1")])
             let reason = try #require(reasons[server.url("/private/secret")])
             #expect(reason.contains("robots.txt") && reason.contains("Disallow: /private/"), "\(reason)")
@@ -252,14 +257,20 @@ import ETLTestSupport
                 return Self.robotsFile("User-agent: *\nDisallow: /private/\nSitemap: \(base)/sitemap.xml\n")
             case "/sitemap.xml":
                 let pages = ["/news/1", "/news/2", "/private/3"].map { "<url><loc>\(base)\($0)</loc></url>" }.joined()
-                return TestResponse(headers: [(name: "content-type", value: "application/xml")], body: Array(
-                    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\(pages)</urlset>".utf8))
+                return TestResponse(
+                    headers: [(name: "content-type", value: "application/xml")],
+                    body: Array(
+                        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\(pages)</urlset>".utf8))
             case "/":
-                return .html("<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss\"></head><body><a href=\"/news/1\">1</a> <a href=\"/news/4\">4</a> <a href=\"/private/5\">5</a></body></html>")
+                return .html(
+                    "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss\"></head><body><a href=\"/news/1\">1</a> <a href=\"/news/4\">4</a> <a href=\"/private/5\">5</a></body></html>"
+                )
             case "/rss":
                 let items = ["/news/2", "/news/6"].map { "<item><title>t</title><link>\(base)\($0)</link></item>" }.joined()
-                return TestResponse(headers: [(name: "content-type", value: "application/rss+xml")], body: Array(
-                    "<rss version=\"2.0\"><channel><title>f</title>\(items)</channel></rss>".utf8))
+                return TestResponse(
+                    headers: [(name: "content-type", value: "application/rss+xml")],
+                    body: Array(
+                        "<rss version=\"2.0\"><channel><title>f</title>\(items)</channel></rss>".utf8))
             default:
                 return .html("<html><body><p>\(request.path)</p></body></html>")
             }
@@ -267,20 +278,21 @@ import ETLTestSupport
         try await TestHTTPServer.run(routes: routes) { server in
             let output = try TemporaryFolder()
             defer { output.remove() }
-            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path, "SITE": server.url("")]).load(text: """
-                {
-                  "sources": [
-                    { "use": "sitemap", "site": "${SITE}", "delay": 0.2 },
-                    { "use": "feed", "site": "${SITE}", "delay": 0.2 },
-                    { "use": "crawl", "seeds": ["${SITE}/"], "follow": ["/news/"], "maxDepth": 1, "delay": 0.2 }
-                  ],
-                  "fetch": [{ "use": "http", "delay": 0.3, "perHost": 4, "retries": 0 }],
-                  "steps": [],
-                  "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
-                  "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" },
-                  "concurrency": 4
-                }
-                """)
+            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path, "SITE": server.url("")]).load(
+                text: """
+                    {
+                      "sources": [
+                        { "use": "sitemap", "site": "${SITE}", "delay": 0.2 },
+                        { "use": "feed", "site": "${SITE}", "delay": 0.2 },
+                        { "use": "crawl", "seeds": ["${SITE}/"], "follow": ["/news/"], "maxDepth": 1, "delay": 0.2 }
+                      ],
+                      "fetch": [{ "use": "http", "delay": 0.3, "perHost": 4, "retries": 0 }],
+                      "steps": [],
+                      "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
+                      "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" },
+                      "concurrency": 4
+                    }
+                    """)
             let summary = try await PipelineRunner(pipeline: pipeline).run()
             #expect(summary.reconciles)
             let paths = server.exchanges.map(\.request.path)
@@ -302,11 +314,14 @@ import ETLTestSupport
     @Test func aHostSlotFreedByOneClientWakesAnother() {
         let schedule = HostSchedule()
         final class Client {}
-        let first = Client(), second = Client()
+        let first = Client()
+        let second = Client()
         let woken = Mutex(0)
         #expect(schedule.admit("example.ir", perHost: 1, delay: .zero, maxCrawlDelay: .zero, client: ObjectIdentifier(first), waker: {}) == .start)
         #expect(schedule.activeCount(of: "example.ir") == 1)
-        #expect(schedule.admit("example.ir", perHost: 1, delay: .zero, maxCrawlDelay: .zero, client: ObjectIdentifier(second), waker: { woken.withLock { $0 += 1 } }) == .busy)
+        #expect(
+            schedule.admit(
+                "example.ir", perHost: 1, delay: .zero, maxCrawlDelay: .zero, client: ObjectIdentifier(second), waker: { woken.withLock { $0 += 1 } }) == .busy)
         schedule.release("example.ir")
         #expect(woken.withLock { $0 } == 1)
         #expect(schedule.admit("example.ir", perHost: 1, delay: .zero, maxCrawlDelay: .zero, client: ObjectIdentifier(second), waker: {}) == .start)

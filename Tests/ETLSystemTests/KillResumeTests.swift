@@ -1,7 +1,7 @@
+import ETLTestSupport
 import Foundation
 import GRDB
 import Testing
-import ETLTestSupport
 
 /// `kill -9` at any moment, then run again: the run finishes, no record is missing and none is
 /// doubled in the `sqlite` and `jsonl` sinks.
@@ -31,7 +31,8 @@ import ETLTestSupport
                 if process.terminationReason == .uncaughtSignal { killed += 1 }
             }
             #expect(killed >= 2, "only \(killed) of 3 runs were still going when killed")
-            let final = try CommandLineTool.run(["run", "pipelines/news-site.json"], environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
+            let final = try CommandLineTool.run(
+                ["run", "pipelines/news-site.json"], environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
             #expect(final.status == 0, "\(final.standardError)")
         }
         let lines = try readJSONLines(output.path("articles.jsonl"))

@@ -1,6 +1,6 @@
+import ETLTestSupport
 import Foundation
 import Testing
-import ETLTestSupport
 
 /// `pipelines/news-site.json` as a user runs it, against a small news site on 127.0.0.1: robots.txt
 /// lists the sitemap, the sitemap lists the demo pages; the second run writes nothing new.
@@ -48,8 +48,9 @@ import ETLTestSupport
             for run in 2...3 {
                 let next = try CommandLineTool.run(["run", "pipelines/news-site.json"], environment: environment)
                 #expect(next.status == 0, "run \(run): \(next.standardError)")
-                #expect(next.standardError.contains("in 6 = written 0 + skipped 6 (unchanged 5, remembered failures 1) + dead letters 0"),
-                        "run \(run): \(next.standardError)")
+                #expect(
+                    next.standardError.contains("in 6 = written 0 + skipped 6 (unchanged 5, remembered failures 1) + dead letters 0"),
+                    "run \(run): \(next.standardError)")
                 #expect(deadLinkRequests() == 1, "run \(run) did not ask for the dead link again")
             }
             let deadLetters = try readJSONLines(output.path("dead-letters.jsonl"))
@@ -65,8 +66,9 @@ import ETLTestSupport
         let output = try TemporaryFolder()
         defer { output.remove() }
         try await site.serve { server, _ in
-            let result = try CommandLineTool.run(["run", "pipelines/news-site.json", "--set", "userAgent=etl-test-agent/1"],
-                                                 environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
+            let result = try CommandLineTool.run(
+                ["run", "pipelines/news-site.json", "--set", "userAgent=etl-test-agent/1"],
+                environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
             #expect(result.status == 0, "\(result.standardError)")
             let agents = Set(server.exchanges.map { $0.request.header("user-agent") ?? "none" })
             #expect(agents == ["etl-test-agent/1"], "\(agents)")
@@ -74,9 +76,12 @@ import ETLTestSupport
             // robots.txt is read once for the whole run, not once per plugin.
             #expect(server.exchanges.filter { $0.request.path == "/robots.txt" }.count == 1)
 
-            let own = try CommandLineTool.run(["run", "pipelines/news-site.json", "--full-refresh", "--set", "userAgent=etl-test-agent/1",
-                                               "--set", "sources[1].userAgent=feed-agent/2"],
-                                              environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
+            let own = try CommandLineTool.run(
+                [
+                    "run", "pipelines/news-site.json", "--full-refresh", "--set", "userAgent=etl-test-agent/1",
+                    "--set", "sources[1].userAgent=feed-agent/2",
+                ],
+                environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
             #expect(own.status == 0, "\(own.standardError)")
             #expect(server.exchanges.contains { $0.request.path == "/rss" && $0.request.header("user-agent") == "feed-agent/2" })
         }

@@ -1,11 +1,12 @@
 import ETLHTML
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Logging
 import Synchronization
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// Issue #10: libxml2's limits. A text node over 10,000,000 characters used to be cut there (and
 /// the rest of the page dropped) with exit 0; pages are now parsed with HUGE and kept whole, and a
@@ -17,11 +18,12 @@ import ETLTestSupport
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         for (name, html) in pages { _ = try folder.write(html, to: name) }
-        let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(text: """
-            {"sources": [{"use": "files", "glob": "\(folder.path("*.html"))"}], "steps": ["html", "article"],
-             "sinks": [{"use": "jsonl", "path": "\(folder.path("articles.jsonl"))"}],
-             "deadLetters": {"use": "jsonl", "path": "\(folder.path("dead.jsonl"))"}}
-            """)
+        let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(
+            text: """
+                {"sources": [{"use": "files", "glob": "\(folder.path("*.html"))"}], "steps": ["html", "article"],
+                 "sinks": [{"use": "jsonl", "path": "\(folder.path("articles.jsonl"))"}],
+                 "deadLetters": {"use": "jsonl", "path": "\(folder.path("dead.jsonl"))"}}
+                """)
         _ = try await PipelineRunner(pipeline: pipeline).run()
         let records = FileManager.default.fileExists(atPath: folder.path("articles.jsonl")) ? try readJSONLines(folder.path("articles.jsonl")) : []
         let dead = FileManager.default.fileExists(atPath: folder.path("dead.jsonl")) ? try readJSONLines(folder.path("dead.jsonl")) : []
@@ -45,7 +47,8 @@ import ETLTestSupport
 
     @Test func aPageNestedDeeperThanTheOldLimitIsReadWhole() async throws {
         // libxml2 stops at 256 levels without HUGE: the text below them was dropped silently.
-        let html = "<html><body>" + String(repeating: "<div>", count: 400)
+        let html =
+            "<html><body>" + String(repeating: "<div>", count: 400)
             + "<p>Deep inside the page there is a paragraph long enough to be the article's body, with commas, and words.</p>"
             + String(repeating: "</div>", count: 400) + "</body></html>"
         let (records, dead) = try await run(["deep.html": html])
@@ -83,18 +86,20 @@ import ETLTestSupport
           <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
         ]>
         """
-    static let sitemapBomb = bombDeclarations + """
-        <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-        <url><loc>https://example.com/&lol9;</loc></url>
-        <url><loc>https://example.com/after</loc></url>
-        </urlset>
-        """
-    static let feedBomb = bombDeclarations + """
-        <rss version="2.0"><channel><title>&lol9;</title>
-        <item><title title="&lol9;">&lol9;</title><link>https://example.com/&lol9;</link></item>
-        <item><title>After</title><link>https://example.com/after</link></item>
-        </channel></rss>
-        """
+    static let sitemapBomb =
+        bombDeclarations + """
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+            <url><loc>https://example.com/&lol9;</loc></url>
+            <url><loc>https://example.com/after</loc></url>
+            </urlset>
+            """
+    static let feedBomb =
+        bombDeclarations + """
+            <rss version="2.0"><channel><title>&lol9;</title>
+            <item><title title="&lol9;">&lol9;</title><link>https://example.com/&lol9;</link></item>
+            <item><title>After</title><link>https://example.com/after</link></item>
+            </channel></rss>
+            """
 
     @Test func aSitemapBombNeitherExpandsNorHangs() async throws {
         try await TestHTTPServer.run(routes: { _ in

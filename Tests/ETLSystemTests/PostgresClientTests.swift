@@ -11,8 +11,9 @@ import Testing
 
     @Test func parametersGoAsTextAndComeBackAsText() throws {
         let connection = try PostgresConnection(url: try server.createDatabase())
-        let rows = try connection.execute("SELECT $1::text, $2::int + 1, $3::text IS NULL, $4::jsonb ->> 'a'",
-                                          ["می‌خواهم 'quoted' \"double\" \\", "41", nil, #"{"a": "b"}"#])
+        let rows = try connection.execute(
+            "SELECT $1::text, $2::int + 1, $3::text IS NULL, $4::jsonb ->> 'a'",
+            ["می‌خواهم 'quoted' \"double\" \\", "41", nil, #"{"a": "b"}"#])
         #expect(rows.columns.count == 4)
         #expect(rows.rows == [["می‌خواهم 'quoted' \"double\" \\", "42", "t", "b"]])
         let refused = #expect(throws: PostgresError.self) { try connection.execute("SELECT $1::text", ["a\u{0}b"]) }

@@ -1,10 +1,11 @@
 import ETLKit
-@testable import ETLPlugins
 import ETLPostgres
 import ETLTestSupport
 import Foundation
 import Logging
 import Testing
+
+@testable import ETLPlugins
 
 /// The `postgres` sink against a real PostgreSQL server that the suite starts itself
 /// (``PostgresServer``): typed columns and jsonb read back through libpq and through `psql`,
@@ -24,21 +25,23 @@ import Testing
 
     /// An article record as the `article` step makes them, with a fetch time.
     func article(_ number: Int, title: String? = nil, fetchedAt: String = "2026-11-26T14:00:00Z") -> ETLKit.Record {
-        ETLKit.Record(url: "https://news.example/\(number)", source: "test", fields: [
-            "title": .string(title ?? "Title \(number)"),
-            "lead": .string("Lead \(number)"),
-            "body": .array([.string("First paragraph, with a ZWNJ: می‌خواهم."), .string("Second \"quoted\" paragraph.")]),
-            "published": .string("2022-12-17T08:28:00+03:30"),
-            "modified": .string("2022-12-17"),
-            "authors": .array([.string("A. Writer"), .string("B \"Quote\" Backslash\\")]),
-            "tags": .array([.string("politics"), .string("اقتصاد")]),
-            "images": .array([]),
-            "tables": .array([.array([.array([.string("a"), .string("b")])])]),
-            "language": .string("fa"),
-            "category": .null,
-            "fetchedAt": .string(fetchedAt),
-            "status": .integer(200),
-        ])
+        ETLKit.Record(
+            url: "https://news.example/\(number)", source: "test",
+            fields: [
+                "title": .string(title ?? "Title \(number)"),
+                "lead": .string("Lead \(number)"),
+                "body": .array([.string("First paragraph, with a ZWNJ: می‌خواهم."), .string("Second \"quoted\" paragraph.")]),
+                "published": .string("2022-12-17T08:28:00+03:30"),
+                "modified": .string("2022-12-17"),
+                "authors": .array([.string("A. Writer"), .string("B \"Quote\" Backslash\\")]),
+                "tags": .array([.string("politics"), .string("اقتصاد")]),
+                "images": .array([]),
+                "tables": .array([.array([.array([.string("a"), .string("b")])])]),
+                "language": .string("fa"),
+                "category": .null,
+                "fetchedAt": .string(fetchedAt),
+                "status": .integer(200),
+            ])
     }
 
     /// Runs `psql` on `url` with one statement, unaligned and tuples only.
@@ -70,11 +73,14 @@ import Testing
         #expect(typeOf["updatedAt"] == "timestamp with time zone")
         #expect(types.rows.map { $0[0] ?? "" } == ["url"] + Array(ArticleField.columns.dropFirst()) + ["tables", "record", "updatedAt"])
 
-        let row = try #require(try connection.execute("""
-            SELECT title, body, published, modified, authors[2], array_length(tags, 1), tags[2], images, tables -> 0 -> 0 ->> 1,
-                   category, record ->> 'title', record -> 'body' ->> 1, record ->> 'status', record ->> 'fetchedAt'
-            FROM articles WHERE url = $1
-            """, ["https://news.example/1"]).rows.first)
+        let row = try #require(
+            try connection.execute(
+                """
+                SELECT title, body, published, modified, authors[2], array_length(tags, 1), tags[2], images, tables -> 0 -> 0 ->> 1,
+                       category, record ->> 'title', record -> 'body' ->> 1, record ->> 'status', record ->> 'fetchedAt'
+                FROM articles WHERE url = $1
+                """, ["https://news.example/1"]
+            ).rows.first)
         #expect(row[0] == "Title 1")
         #expect(row[1] == "First paragraph, with a ZWNJ: می‌خواهم.\n\nSecond \"quoted\" paragraph.")
         #expect(row[2] == "2022-12-17 04:58:00+00")  // the moment, in the session's UTC
@@ -126,10 +132,12 @@ import Testing
                 #expect(new[2] == old[2])
             }
         }
-        #expect(try connection.execute("SELECT record->>'fetchedAt' FROM articles WHERE url = $1", ["https://news.example/3"]).scalar
-            == "2026-11-27T09:00:00Z")
-        #expect(try connection.execute("SELECT record->>'fetchedAt' FROM articles WHERE url = $1", ["https://news.example/1"]).scalar
-            == "2026-11-26T14:00:00Z")
+        #expect(
+            try connection.execute("SELECT record->>'fetchedAt' FROM articles WHERE url = $1", ["https://news.example/3"]).scalar
+                == "2026-11-27T09:00:00Z")
+        #expect(
+            try connection.execute("SELECT record->>'fetchedAt' FROM articles WHERE url = $1", ["https://news.example/1"]).scalar
+                == "2026-11-26T14:00:00Z")
     }
 
     @Test func batchesLargerThanTheBatchSizeAndThanOneStatement() async throws {
@@ -168,8 +176,9 @@ import Testing
         try await sink.close()
         let columns = try connection.execute(
             "SELECT column_name || ' ' || data_type FROM information_schema.columns WHERE table_name = 'pages' ORDER BY ordinal_position")
-        #expect(columns.rows.map { $0[0] ?? "" }
-            == ["url text", "title text", "published timestamp with time zone", "words text", "record jsonb", "updatedAt timestamp with time zone"])
+        #expect(
+            columns.rows.map { $0[0] ?? "" }
+                == ["url text", "title text", "published timestamp with time zone", "words text", "record jsonb", "updatedAt timestamp with time zone"])
         #expect(try connection.execute("SELECT count(*) FROM pages").scalar == "2")
     }
 
@@ -219,9 +228,10 @@ import Testing
         #expect(try plain.execute("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").scalar == "false")
 
         // verify-full checks the certificate against a root the client trusts: there is none here.
-        let verified = try PostgresSink(options: PluginOptions([
-            "url": .string(try server.url() + "?sslmode=verify-full&sslrootcert=/nonexistent/root.crt"),
-        ]))
+        let verified = try PostgresSink(
+            options: PluginOptions([
+                "url": .string(try server.url() + "?sslmode=verify-full&sslrootcert=/nonexistent/root.crt")
+            ]))
         let refused = await #expect(throws: PostgresSinkError.self) { try await verified.open(context: context) }
         #expect(refused?.description.contains("root certificate file \"/nonexistent/root.crt\" does not exist") ?? false, "\(refused?.description ?? "")")
         #expect(!(refused?.description.contains(PostgresServer.password) ?? true))
@@ -255,7 +265,8 @@ import Testing
         let first = try #require(try FileManager.default.contentsOfDirectory(atPath: demoPages.path).filter { $0.hasSuffix(".html") }.sorted().first)
         _ = try folder.write("<html><body><nav><a href=\"/\">Home</a></nav></body></html>", to: "pages/empty.html")
         try FileManager.default.copyItem(atPath: demoPages.appendingPathComponent(first).path, toPath: folder.path("pages/article.html"))
-        let pipeline = try folder.write("""
+        let pipeline = try folder.write(
+            """
             {
               "sources": [{ "use": "files", "glob": "\(folder.path("pages"))/*.html" }],
               "sinks": [{ "use": "postgres", "url": "${DATABASE_URL}" }],
@@ -282,7 +293,8 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let pages = CommandLineTool.packageRoot.appendingPathComponent("pipelines/demo-pages").path
-        let pipeline = try folder.write("""
+        let pipeline = try folder.write(
+            """
             {
               "name": "to-postgres",
               "sources": [{ "use": "files", "glob": "\(pages)/*.html" }],
@@ -317,15 +329,17 @@ import Testing
         #expect(try psql(url, #"SELECT string_agg("updatedAt"::text, ',' ORDER BY url) FROM corpus"#) == updated)
 
         // The shipped example does the same into a table of its choice.
-        let shipped = try CommandLineTool.run(["run", "pipelines/postgres.json", "--quiet"],
-                                              environment: ["DATABASE_URL": url, "TABLE": "shipped", "OUT": folder.url.path])
+        let shipped = try CommandLineTool.run(
+            ["run", "pipelines/postgres.json", "--quiet"],
+            environment: ["DATABASE_URL": url, "TABLE": "shipped", "OUT": folder.url.path])
         #expect(shipped.status == 0, "\(shipped.standardError)")
         #expect(try psql(url, "SELECT count(*) FROM shipped WHERE published IS NOT NULL") == count)
 
         // A server that is not there: exit 3, and the message names it without the password.
         let port = try PostgresServer.freePort()
-        let down = try CommandLineTool.run(["run", pipeline, "--quiet"],
-                                           environment: ["DATABASE_URL": "postgres://etl:s3cret@127.0.0.1:\(port)/x"])
+        let down = try CommandLineTool.run(
+            ["run", pipeline, "--quiet"],
+            environment: ["DATABASE_URL": "postgres://etl:s3cret@127.0.0.1:\(port)/x"])
         #expect(down.status == 3, "\(down.standardError)")
         #expect(down.standardError.contains("postgres://etl:***@127.0.0.1:\(port)/x"), "\(down.standardError)")
         #expect(!down.standardError.contains("s3cret"))

@@ -1,9 +1,10 @@
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Logging
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// The `process`, `process-source` and `process-sink` plugins, with real programs (python3 and
 /// /bin/sh scripts written to a temporary folder) in real pipeline runs. Serialized: each test
@@ -68,7 +69,9 @@ import ETLTestSupport
     /// A python3 transform: `body` is the loop's work on `record` (the parsed line), which ends
     /// with `answer(value)`.
     func pythonTransform(_ body: String, in workspace: Workspace, name: String = "transform.py") throws -> String {
-        try workspace.write(name, """
+        try workspace.write(
+            name,
+            """
             import json, sys, os, time
             def answer(value):
                 sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\\n")
@@ -84,7 +87,8 @@ import ETLTestSupport
     @Test func transformChangesRecordsOfARealRun() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let script = try pythonTransform("""
+        let script = try pythonTransform(
+            """
             record["words"] = len(record.get("body", "").split())
             record["seenBy"] = "python"
             answer(record)
@@ -114,7 +118,8 @@ import ETLTestSupport
     @Test func nullDropsTheRecordAndAnErrorObjectRefusesIt() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let script = try pythonTransform("""
+        let script = try pythonTransform(
+            """
             if record["url"].endswith("/p2.txt"):
                 answer(None)
             elif record["url"].endswith("/p3.txt"):
@@ -125,7 +130,8 @@ import ETLTestSupport
             """, in: workspace)
         let summary = try await run(pipeline(step: #"{"use": "process", "command": ["python3", "\#(script)"]}"#, pages: 4, in: workspace), in: workspace)
         #expect(summary.input == 4 && summary.written == 2 && summary.skipped == 1 && summary.deadLetters == 1)
-        #expect(Set(try workspace.lines("out.jsonl").compactMap { $0["url"]?.stringValue?.split(separator: "/").last.map(String.init) }) == ["p1.txt", "p4.txt"])
+        #expect(
+            Set(try workspace.lines("out.jsonl").compactMap { $0["url"]?.stringValue?.split(separator: "/").last.map(String.init) }) == ["p1.txt", "p4.txt"])
         let dead = try #require(try workspace.lines("dead.jsonl").first)
         #expect(dead["step"] == "process")
         #expect(dead["reason"] == "process refused the record: too short for us")
@@ -134,7 +140,8 @@ import ETLTestSupport
     @Test func aMalformedAnswerIsADeadLetterAndTheRunGoesOn() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let script = try pythonTransform("""
+        let script = try pythonTransform(
+            """
             if record["url"].endswith("/p2.txt"):
                 print("this is not JSON " + "x" * 300, flush=True)
             elif record["url"].endswith("/p3.txt"):
@@ -159,7 +166,8 @@ import ETLTestSupport
         let workspace = try Workspace()
         defer { workspace.remove() }
         // A debugging print before one answer: its real answer comes one line late.
-        let script = try pythonTransform("""
+        let script = try pythonTransform(
+            """
             if record["url"].endswith("/p2.txt"):
                 print("debug: looking at", record["url"], flush=True)
             record["mine"] = record["url"]
@@ -197,7 +205,9 @@ import ETLTestSupport
         let workspace = try Workspace()
         defer { workspace.remove() }
         let starts = workspace.path("starts.log")
-        let script = try workspace.write("crash.py", """
+        let script = try workspace.write(
+            "crash.py",
+            """
             import json, sys
             open("\(starts)", "a").write("start\\n")
             for line in sys.stdin:
@@ -223,7 +233,9 @@ import ETLTestSupport
         // Lines a, b answered; then three lines in flight at once, the program exits after reading one.
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let script = try workspace.write("crash.sh", """
+        let script = try workspace.write(
+            "crash.sh",
+            """
             #!/bin/sh
             while read -r line; do
               case "$line" in
@@ -232,9 +244,11 @@ import ETLTestSupport
               esac
             done
             """, executable: true)
-        let pool = LineProcessPool(.init(command: try command([script]), label: "process", processes: 1, inFlight: 4,
-                                         timeout: .seconds(20), restarts: 3, closeGrace: .seconds(5)),
-                                   logger: Logger(label: "etl.tests.process"))
+        let pool = LineProcessPool(
+            .init(
+                command: try command([script]), label: "process", processes: 1, inFlight: 4,
+                timeout: .seconds(20), restarts: 3, closeGrace: .seconds(5)),
+            logger: Logger(label: "etl.tests.process"))
         func ask(_ name: String) async throws -> JSONValue {
             try await pool.submit(Array("{\"n\": \"\(name)\"}\n".utf8)) { line in
                 Result { try JSONNodeParser.parse(bytes: line.bytes).value }.mapError { ProcessPluginError(.malformedLine, "\($0)", command: "") }
@@ -265,26 +279,32 @@ import ETLTestSupport
         let workspace = try Workspace()
         defer { workspace.remove() }
         let script = try workspace.write("broken.sh", "#!/bin/sh\necho 'cannot load the model' >&2\nexit 2\n", executable: true)
-        let summary = try await run(pipeline(step: #"{"use": "process", "command": ["\#(script)"], "restarts": 1}"#, pages: 4, in: workspace, concurrency: 1), in: workspace)
+        let summary = try await run(
+            pipeline(step: #"{"use": "process", "command": ["\#(script)"], "restarts": 1}"#, pages: 4, in: workspace, concurrency: 1), in: workspace)
         #expect(summary.written == 0 && summary.deadLetters == 4)
         let reasons = try workspace.lines("dead.jsonl").compactMap { $0["reason"]?.stringValue }
         #expect(reasons.count == 4)
         #expect(reasons.prefix(2).allSatisfy { $0 == "process exited with status 2 (stderr tail: cannot load the model)" })
-        #expect(reasons.dropFirst(2).allSatisfy { $0.hasPrefix("process failed 2 times in a row (restarts: 1), so it is not started again this run; last: process exited with status 2") })
+        #expect(
+            reasons.dropFirst(2).allSatisfy {
+                $0.hasPrefix("process failed 2 times in a row (restarts: 1), so it is not started again this run; last: process exited with status 2")
+            })
     }
 
     @Test func aRecordThatTakesTooLongIsADeadLetterAndTheOthersAreSentAgain() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         let slowProcess = workspace.path("slow.pid")
-        let script = try pythonTransform("""
+        let script = try pythonTransform(
+            """
             if record["url"].endswith("/p2.txt"):
                 open("\(slowProcess)", "w").write(str(os.getpid()))
                 time.sleep(60)
             record["done"] = True
             answer(record)
             """, in: workspace)
-        let summary = try await run(pipeline(step: #"{"use": "process", "command": ["python3", "\#(script)"], "timeout": 3, "inFlight": 4}"#, pages: 5, in: workspace), in: workspace)
+        let summary = try await run(
+            pipeline(step: #"{"use": "process", "command": ["python3", "\#(script)"], "timeout": 3, "inFlight": 4}"#, pages: 5, in: workspace), in: workspace)
         #expect(summary.written == 4 && summary.deadLetters == 1)
         // The process that slept on p2 was stopped (not left to sleep its minute out).
         let pid = try #require(Int32(String(contentsOfFile: slowProcess, encoding: .utf8)))
@@ -303,13 +323,16 @@ import ETLTestSupport
         let workspace = try Workspace()
         defer { workspace.remove() }
         let marker = workspace.path("ended")
-        let script = try workspace.write("ends.py", """
+        let script = try workspace.write(
+            "ends.py",
+            """
             import json, sys
             for line in sys.stdin:
                 print(line.strip(), flush=True)
             open("\(marker)", "w").write("end of input\\n")
             """)
-        let summary = try await run(pipeline(step: #"{"use": "process", "command": ["python3", "\#(script)"], "concurrency": 2}"#, pages: 3, in: workspace), in: workspace)
+        let summary = try await run(
+            pipeline(step: #"{"use": "process", "command": ["python3", "\#(script)"], "concurrency": 2}"#, pages: 3, in: workspace), in: workspace)
         #expect(summary.written == 3)
         // The run's services are released with the run; the pool closes its processes' input.
         let deadline = ContinuousClock.now + .seconds(10)
@@ -325,14 +348,17 @@ import ETLTestSupport
         let workspace = try Workspace()
         defer { workspace.remove() }
         _ = try workspace.pages(3)
-        let script = try workspace.write("source.py", """
+        let script = try workspace.write(
+            "source.py",
+            """
             import json, sys
             for n in range(1, 4):
                 print(json.dumps({"url": "file://$W/p%d.txt" % n, "rank": n, "title": "صفحه %d" % n}, ensure_ascii=False))
             print("a line that is not a record")
             print(json.dumps({"title": "no url"}))
             """.replacingOccurrences(of: "$W", with: workspace.folder.path))
-        let summary = try await run("""
+        let summary = try await run(
+            """
             {"sources": [{"use": "process-source", "command": ["python3", "\(script)"]}], "steps": [],
              "sinks": [{"use": "jsonl", "path": "$W/out.jsonl"}], "deadLetters": {"use": "jsonl", "path": "$W/dead.jsonl"}}
             """, in: workspace)
@@ -343,20 +369,26 @@ import ETLTestSupport
         #expect(records.first?["status"] == 200)  // fetched by the file fetcher
         let dead = try #require(try workspace.lines("dead.jsonl").first)
         #expect(dead["step"] == "source:process-source")
-        #expect(dead["reason"] == "process-source wrote 2 lines that are not a record (a JSON object with a url); the first: line 4 is not JSON: \"a line that is not a record\"")
+        #expect(
+            dead["reason"]
+                == "process-source wrote 2 lines that are not a record (a JSON object with a url); the first: line 4 is not JSON: \"a line that is not a record\""
+        )
     }
 
     @Test func aSourceThatExitsWithAnErrorFailsWithTheEndOfItsStandardError() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         _ = try workspace.pages(1)
-        let script = try workspace.write("source.sh", """
+        let script = try workspace.write(
+            "source.sh",
+            """
             #!/bin/sh
             echo '{"url": "file://\(workspace.path("p1.txt"))"}'
             echo 'connection refused by the archive' >&2
             exit 4
             """, executable: true)
-        let summary = try await run("""
+        let summary = try await run(
+            """
             {"sources": [{"use": "process-source", "command": "\(script)", "restarts": 1}], "steps": [],
              "sinks": [{"use": "jsonl", "path": "$W/out.jsonl"}], "deadLetters": {"use": "jsonl", "path": "$W/dead.jsonl"}}
             """, in: workspace)
@@ -369,7 +401,8 @@ import ETLTestSupport
     @Test func aSilentSourceIsStoppedAfterItsTimeout() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let summary = try await run("""
+        let summary = try await run(
+            """
             {"sources": [{"use": "process-source", "command": ["/bin/sh", "-c", "sleep 30"], "timeout": 0.3}], "steps": [],
              "sinks": [{"use": "jsonl", "path": "$W/out.jsonl"}], "deadLetters": {"use": "jsonl", "path": "$W/dead.jsonl"}}
             """, in: workspace)
@@ -381,15 +414,18 @@ import ETLTestSupport
     @Test(.timeLimit(.minutes(1))) func anEndlessSourceStopsAtTheRunsLimit() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let script = try workspace.write("endless.sh", """
+        let script = try workspace.write(
+            "endless.sh",
+            """
             #!/bin/sh
             i=0
             while true; do i=$((i+1)); echo "{\\"url\\": \\"file:///nowhere/$i.txt\\"}"; done
             """, executable: true)
-        let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(text: """
-            {"sources": [{"use": "process-source", "command": ["\(script)"]}], "steps": [],
-             "sinks": [{"use": "jsonl", "path": "\(workspace.path("out.jsonl"))"}], "deadLetters": {"use": "jsonl", "path": "\(workspace.path("dead.jsonl"))"}}
-            """)
+        let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(
+            text: """
+                {"sources": [{"use": "process-source", "command": ["\(script)"]}], "steps": [],
+                 "sinks": [{"use": "jsonl", "path": "\(workspace.path("out.jsonl"))"}], "deadLetters": {"use": "jsonl", "path": "\(workspace.path("dead.jsonl"))"}}
+                """)
         // The pipeline takes three records; the program, blocked on its full pipe, is stopped.
         let summary = try await PipelineRunner(pipeline: pipeline, limit: 3, logger: Logger(label: "etl.tests.process")).run()
         #expect(summary.input == 3 && summary.sourceFailures == 0)
@@ -401,7 +437,9 @@ import ETLTestSupport
         let workspace = try Workspace()
         defer { workspace.remove() }
         let written = workspace.path("written.txt")
-        let script = try workspace.write("sink.py", """
+        let script = try workspace.write(
+            "sink.py",
+            """
             import json, signal, sys, time
             def stop(signum, frame):
                 open("\(written)", "a").write("terminated\\n")
@@ -449,7 +487,9 @@ import ETLTestSupport
     @Test func aSinkRefusalIsADeadLetterOfARealRun() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let script = try workspace.write("sink.sh", """
+        let script = try workspace.write(
+            "sink.sh",
+            """
             #!/bin/sh
             while read -r line; do
               case "$line" in
@@ -460,21 +500,27 @@ import ETLTestSupport
             done
             """, executable: true)
         let glob = try workspace.pages(4)
-        let summary = try await run("""
+        let summary = try await run(
+            """
             {"sources": [{"use": "files", "glob": "\(glob)"}], "steps": [],
              "sinks": [{"use": "process-sink", "command": ["\(script)"]}], "deadLetters": {"use": "jsonl", "path": "$W/dead.jsonl"}}
             """, in: workspace)
         #expect(summary.written == 2 && summary.deadLetters == 2)
         #expect(try workspace.lines("rows.jsonl").count == 2)
         let reasons = Set(try workspace.lines("dead.jsonl").compactMap { $0["reason"]?.stringValue })
-        #expect(reasons == ["process-sink could not write the record: duplicate key",
-                            "process-sink answered with a line that is not a JSON object, not {\"ok\": true} or {\"ok\": false, \"error\": …}: \"OK\""])
+        #expect(
+            reasons == [
+                "process-sink could not write the record: duplicate key",
+                "process-sink answered with a line that is not a JSON object, not {\"ok\": true} or {\"ok\": false, \"error\": …}: \"OK\"",
+            ])
     }
 
     @Test func aSinkThatFailsAtTheEndFailsTheRun() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let script = try workspace.write("sink.sh", """
+        let script = try workspace.write(
+            "sink.sh",
+            """
             #!/bin/sh
             while read -r line; do echo '{"ok": true}'; done
             echo 'commit failed: disk full' >&2
@@ -482,7 +528,8 @@ import ETLTestSupport
             """, executable: true)
         let glob = try workspace.pages(2)
         await #expect(throws: RunError.self) {
-            _ = try await run("""
+            _ = try await run(
+                """
                 {"sources": [{"use": "files", "glob": "\(glob)"}], "steps": [],
                  "sinks": [{"use": "process-sink", "command": ["\(script)"]}], "deadLetters": {"use": "jsonl", "path": "$W/dead.jsonl"}}
                 """, in: workspace)
@@ -525,7 +572,8 @@ import ETLTestSupport
         #expect(!FileManager.default.fileExists(atPath: workspace.path("python-plugin-report.tsv.partial")))
 
         // Shorter bodies dropped by the step (null): skipped, not dead letters.
-        let strict = try await etl(["run", "Examples/python-plugin/pipeline.json", "--quiet"], environment: ["OUT": workspace.folder.path, "MIN_WORDS": "500"])
+        let strict = try await etl(
+            ["run", "Examples/python-plugin/pipeline.json", "--quiet"], environment: ["OUT": workspace.folder.path, "MIN_WORDS": "500"])
         #expect(strict.status == 0, "\(strict.standardError)")
         let kept = try workspace.lines("python-plugin.jsonl")
         #expect(kept.count > 0 && kept.count < 5)
@@ -555,12 +603,16 @@ import ETLTestSupport
             }
         }
         #expect(diagnostics("[]").first?.contains("$.steps[0].command: process: option \"command\" is empty; give the program and its arguments") == true)
-        #expect(diagnostics(#""python3 plugin.py""#).first?.contains(#"is one string with spaces; give the program and each argument as a list, such as ["python3", "plugin.py"]"#) == true)
+        #expect(
+            diagnostics(#""python3 plugin.py""#).first?.contains(
+                #"is one string with spaces; give the program and each argument as a list, such as ["python3", "plugin.py"]"#) == true)
         #expect(diagnostics(#"["no-such-program-for-etl"]"#).first?.contains(#"names the program "no-such-program-for-etl", which is not on PATH"#) == true)
         #expect(diagnostics(#"["./missing/plugin.py"]"#).first?.contains("which does not exist") == true)
         #expect(diagnostics(#"[""]"#).first?.contains("names no program") == true)
         #expect(diagnostics("[3]").first?.contains("$.steps[0].command") == true)
-        #expect(diagnostics(#"["python3"]"#, extra: #", "workingDirectory": "/no/such/folder""#).first?.contains(#"option "workingDirectory" is "/no/such/folder", which is not a directory"#) == true)
+        #expect(
+            diagnostics(#"["python3"]"#, extra: #", "workingDirectory": "/no/such/folder""#).first?.contains(
+                #"option "workingDirectory" is "/no/such/folder", which is not a directory"#) == true)
         #expect(diagnostics(#"["python3"]"#, extra: #", "timeout": -1"#).first?.contains("$.steps[0].timeout") == true)
         #expect(diagnostics(#"["python3", "plugin.py"]"#).isEmpty)
         #expect(diagnostics(#"["/bin/sh", "-c", "cat"]"#, extra: #", "concurrency": 4, "environment": {"LANG": "C.UTF-8"}"#).isEmpty)

@@ -1,10 +1,11 @@
 import ETLHTTP
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Logging
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// Redirects followed by the `http` fetcher hop by hop, against real servers on 127.0.0.1: each hop
 /// passes its own host's robots.txt and delay, only http(s) targets are followed, and loops end at
@@ -139,15 +140,16 @@ import ETLTestSupport
         }
         try await TestHTTPServer.run(routes: routes) { server in
             let urls = ["/old", "/article", "/short", "/other"].map { "\"\(server.url($0))\"" }.joined(separator: ", ")
-            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: """
-                {
-                  "sources": [{ "use": "urls", "urls": [\(urls)] }],
-                  "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0 }],
-                  "steps": [],
-                  "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
-                  "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
-                }
-                """)
+            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(
+                text: """
+                    {
+                      "sources": [{ "use": "urls", "urls": [\(urls)] }],
+                      "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0 }],
+                      "steps": [],
+                      "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
+                      "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
+                    }
+                    """)
             let summary = try await PipelineRunner(pipeline: pipeline).run()
             #expect(summary.written == 2)
             #expect(summary.skipped == 2)
@@ -166,15 +168,16 @@ import ETLTestSupport
             request.path == "/old" ? .redirect(to: "/new", status: 301) : .html("<html><body><p>page</p></body></html>")
         }
         try await TestHTTPServer.run(routes: routes) { server in
-            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: """
-                {
-                  "sources": [{ "use": "urls", "urls": ["\(server.url("/old"))", "\(server.url("/same"))"] }],
-                  "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0 }],
-                  "steps": [],
-                  "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
-                  "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
-                }
-                """)
+            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(
+                text: """
+                    {
+                      "sources": [{ "use": "urls", "urls": ["\(server.url("/old"))", "\(server.url("/same"))"] }],
+                      "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0 }],
+                      "steps": [],
+                      "sinks": [{ "use": "jsonl", "path": "${OUT}/pages.jsonl" }],
+                      "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
+                    }
+                    """)
             let before = Date()
             _ = try await PipelineRunner(pipeline: pipeline).run()
             let records = try readJSONLines(output.path("pages.jsonl"))

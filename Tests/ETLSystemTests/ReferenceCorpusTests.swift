@@ -1,10 +1,11 @@
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import ETLText
 import Foundation
 import Logging
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// The `corpus` source, and the five reference files of an older scraper upgraded by `corpus` →
 /// `leftovers`, checked field by field (Tests/Fixtures/reference, copied from
@@ -15,8 +16,10 @@ import ETLTestSupport
     static let folder = CommandLineTool.packageRoot.appendingPathComponent("Tests/Fixtures/reference").path
 
     /// Boilerplate no body may hold as a line of its own, written here independently of the transform's lists.
-    static let boilerplateLines = ["انتهای پیام", "پایان پیام/ 161", "دیدگاه شما", "نظر شما", "پربازدیدترین اخبار", "پربیننده ها",
-                                   "آخرین اخبار", "ارسال به دوستان", "فیلم بیشتر »»"]
+    static let boilerplateLines = [
+        "انتهای پیام", "پایان پیام/ 161", "دیدگاه شما", "نظر شما", "پربازدیدترین اخبار", "پربیننده ها",
+        "آخرین اخبار", "ارسال به دوستان", "فیلم بیشتر »»",
+    ]
 
     /// The records of the reference files after `corpus` and `leftovers`, by file name prefix (`000`).
     func upgraded() async throws -> [String: Record] {

@@ -1,10 +1,11 @@
 import ETLHTTP
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Logging
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// Which failures the `http` fetcher retries (issue #10, point 2): transient ones (a reset, a 5xx)
 /// are tried `retries` more times; a response that breaks HTTP gets the same answer every time, so
@@ -21,28 +22,36 @@ import ETLTestSupport
 
         static let all: [BrokenResponse] = [
             // One header line of 300 KiB: libcurl 7.88 takes at most 100 KiB (27, "Out of memory"; 100 from 8.6).
-            BrokenResponse(name: "oversized headers",
-                           bytes: Array(("HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 300 * 1024) + "\r\nContent-Length: 2\r\n\r\nok").utf8),
-                           codes: [27, 100, 56]),
+            BrokenResponse(
+                name: "oversized headers",
+                bytes: Array(("HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 300 * 1024) + "\r\nContent-Length: 2\r\n\r\nok").utf8),
+                codes: [27, 100, 56]),
             // "zz" is not a chunk size (56, the code of a reset too).
-            BrokenResponse(name: "broken chunked encoding",
-                           bytes: Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n".utf8),
-                           codes: [56]),
-            BrokenResponse(name: "malformed status line",
-                           bytes: Array("HTTP/1.1 abc Nonsense\r\nContent-Length: 2\r\n\r\nok".utf8),
-                           codes: [1, 8]),
-            BrokenResponse(name: "no status line at all",
-                           bytes: Array("garbage\r\n\r\nok".utf8),
-                           codes: [1, 8]),
-            BrokenResponse(name: "invalid content encoding",
-                           bytes: Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnot gzip!!".utf8),
-                           codes: [61]),
+            BrokenResponse(
+                name: "broken chunked encoding",
+                bytes: Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n".utf8),
+                codes: [56]),
+            BrokenResponse(
+                name: "malformed status line",
+                bytes: Array("HTTP/1.1 abc Nonsense\r\nContent-Length: 2\r\n\r\nok".utf8),
+                codes: [1, 8]),
+            BrokenResponse(
+                name: "no status line at all",
+                bytes: Array("garbage\r\n\r\nok".utf8),
+                codes: [1, 8]),
+            BrokenResponse(
+                name: "invalid content encoding",
+                bytes: Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnot gzip!!".utf8),
+                codes: [61]),
         ]
     }
 
     static func fetcher(retries: Int) throws -> HTTPFetcher {
-        try HTTPFetcher(options: PluginOptions(["robots": false, "delay": 0, "retries": .integer(retries), "backoff": 0.01,
-                                                "allowPrivate": ["127.0.0.0/8"]]))
+        try HTTPFetcher(
+            options: PluginOptions([
+                "robots": false, "delay": 0, "retries": .integer(retries), "backoff": 0.01,
+                "allowPrivate": ["127.0.0.0/8"],
+            ]))
     }
 
     func fetchError(_ fetcher: HTTPFetcher, _ url: String) async throws -> HTTPFetchError {
@@ -92,14 +101,15 @@ import ETLTestSupport
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try await TestHTTPServer.run(routes: { _ in .fault(.raw(BrokenResponse.all[1].bytes)) }) { server in
-            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": folder.url.path]).load(text: """
-                {
-                  "sources": [{ "use": "urls", "urls": ["\(server.url("/chunked"))"] }],
-                  "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 3, "backoff": 0.01 }],
-                  "sinks": [{ "use": "jsonl", "path": "${OUT}/out.jsonl" }],
-                  "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
-                }
-                """)
+            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": folder.url.path]).load(
+                text: """
+                    {
+                      "sources": [{ "use": "urls", "urls": ["\(server.url("/chunked"))"] }],
+                      "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 3, "backoff": 0.01 }],
+                      "sinks": [{ "use": "jsonl", "path": "${OUT}/out.jsonl" }],
+                      "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
+                    }
+                    """)
             let summary = try await PipelineRunner(pipeline: pipeline).run()
             #expect(summary.deadLetters == 1)
             #expect(server.exchanges.count == 1)

@@ -1,8 +1,9 @@
 import ETLKit
-@testable import ETLPlugins
 import Foundation
 import Logging
 import Testing
+
+@testable import ETLPlugins
 
 /// How the `http` fetcher reads robots.txt from a real server on 127.0.0.1 (RFC 9309, issue #10
 /// point 3): a file longer than `maxBytes` is read up to 500 KiB rather than shutting the host,

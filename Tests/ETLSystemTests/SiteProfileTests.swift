@@ -1,9 +1,9 @@
 import ETLHTML
 import ETLKit
 import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Testing
-import ETLTestSupport
 
 /// Site profiles: detected by their markers, their selectors preferred field by field.
 @Suite struct SiteProfileTests {

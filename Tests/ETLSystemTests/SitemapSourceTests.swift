@@ -35,7 +35,8 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/gzip")
         process.arguments = ["-c"]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         try process.run()
@@ -59,8 +60,12 @@ import Testing
         let base = Mutex("")
         try await TestHTTPServer.run(routes: { request in
             switch request.path {
-            case "/robots.txt": return TestResponse(status: 200, headers: [("content-type", "text/plain")], body: Array("User-agent: *\nSitemap: \(base.withLock { $0 })/sitemap-index.xml\n".utf8))
-            case "/sitemap-index.xml": return TestResponse(status: 200, headers: [("content-type", "application/xml")], body: Array(Self.index(base.withLock { $0 }).utf8))
+            case "/robots.txt":
+                return TestResponse(
+                    status: 200, headers: [("content-type", "text/plain")],
+                    body: Array("User-agent: *\nSitemap: \(base.withLock { $0 })/sitemap-index.xml\n".utf8))
+            case "/sitemap-index.xml":
+                return TestResponse(status: 200, headers: [("content-type", "application/xml")], body: Array(Self.index(base.withLock { $0 }).utf8))
             case "/sitemap-news.xml": return TestResponse(status: 200, headers: [("content-type", "application/xml")], body: Array(Self.news.utf8))
             case "/sitemap-old.xml.gz": return TestResponse(status: 200, headers: [("content-type", "application/x-gzip")], body: compressed)
             default: return TestResponse(status: 404)
@@ -74,8 +79,11 @@ import Testing
     @Test func indexesAreFollowedAndGzipRead() async throws {
         try await serve { server in
             let records = try await run(["urls": .array([.string(server.url("/sitemap-index.xml"))])])
-            #expect(records.map(\.url) == ["https://www.example.ir/news/1", "https://www.example.ir/news/2", "https://www.example.ir/news/3",
-                                           "https://www.example.ir/old/1"])
+            #expect(
+                records.map(\.url) == [
+                    "https://www.example.ir/news/1", "https://www.example.ir/news/2", "https://www.example.ir/news/3",
+                    "https://www.example.ir/old/1",
+                ])
             #expect(records[0].fields["title"] == "خبر یک")
             #expect(records[0].fields["published"] == "2024-11-26T10:00:00+03:30")
             #expect(records[1].fields["modified"] == "2024-11-20")
@@ -96,7 +104,8 @@ import Testing
     /// failure (a scheduled run over it exits 0). A sitemap named by URL that fails is a failure.
     @Test func aSiteWithoutSitemapsIsNotAFailure() async throws {
         try await TestHTTPServer.run(routes: { request in
-            request.path == "/robots.txt" ? .init(status: 200, headers: [("content-type", "text/plain")], body: Array("User-agent: *\nAllow: /\n".utf8))
+            request.path == "/robots.txt"
+                ? .init(status: 200, headers: [("content-type", "text/plain")], body: Array("User-agent: *\nAllow: /\n".utf8))
                 : .init(status: 404)
         }) { server in
             let records = try await run(["site": .string(server.url("/"))])

@@ -1,12 +1,13 @@
 import ETLHTTP
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import GRDB
 import Logging
 import Synchronization
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// Incremental runs: a real SQLite state store, a real HTTP server on 127.0.0.1 that answers
 /// conditional requests, the runner in process and the `etl` binary.
@@ -29,8 +30,9 @@ import ETLTestSupport
                 return counts[request.path]!
             }
             func page(_ text: String, _ headers: [(name: String, value: String)] = []) -> TestResponse {
-                TestResponse(status: 200, headers: [(name: "content-type", value: "text/html; charset=utf-8")] + headers,
-                             body: Array("<html><body><p>\(text)</p></body></html>".utf8))
+                TestResponse(
+                    status: 200, headers: [(name: "content-type", value: "text/html; charset=utf-8")] + headers,
+                    body: Array("<html><body><p>\(text)</p></body></html>".utf8))
             }
             func unchanged(_ headers: [(name: String, value: String)]) -> TestResponse {
                 notModified.withLock { $0.append(request.path) }
@@ -192,7 +194,8 @@ import ETLTestSupport
             let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: text)
             #expect(pipeline.state == nil)
             for _ in 0..<2 {
-                let summary = try await PipelineRunner(pipeline: PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: text)).run()
+                let summary = try await PipelineRunner(pipeline: PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: text))
+                    .run()
                 #expect(summary.written == 2)
                 #expect(summary.unchanged == 0)
             }
@@ -282,8 +285,9 @@ import ETLTestSupport
             #expect(requests(since: seen).allSatisfy { $0.header("if-none-match") == nil })
 
             // A pipeline without "state": exit 2 with a reason.
-            let plain = try output.write(pipelineText(server, paths: ["/same"])
-                .replacingOccurrences(of: ",\n  \"state\": \"${OUT}/state.sqlite\"", with: ""), to: "plain.json")
+            let plain = try output.write(
+                pipelineText(server, paths: ["/same"])
+                    .replacingOccurrences(of: ",\n  \"state\": \"${OUT}/state.sqlite\"", with: ""), to: "plain.json")
             let none = try CommandLineTool.run(["state", plain], environment: environment)
             #expect(none.status == 2)
             #expect(none.standardError.contains("no \"state\" member"), "\(none.standardError)")

@@ -1,7 +1,7 @@
+import ETLTestSupport
 import Foundation
 import Synchronization
 import Testing
-import ETLTestSupport
 
 /// Ctrl-C and SIGTERM through the real binary: the run stops cleanly, keeps what it fetched and
 /// prints its summary.
@@ -16,11 +16,17 @@ import ETLTestSupport
         let child = Mutex<pid_t>(0)
         let asked = Mutex(0)
         try await TestHTTPServer.run(routes: { request in
-            if asked.withLock({ $0 += 1; return $0 }) == 3 { kill(child.withLock { $0 }, signal) }
+            if asked.withLock({
+                $0 += 1
+                return $0
+            }) == 3 {
+                kill(child.withLock { $0 }, signal)
+            }
             return .html("<html><body><p>page \(request.path)</p></body></html>", delay: .milliseconds(100))
         }) { server in
             let urls = (1...40).map { "\"\(server.url("/p/\($0)"))\"" }.joined(separator: ", ")
-            let pipeline = try output.write("""
+            let pipeline = try output.write(
+                """
                 {
                   "sources": [{ "use": "urls", "urls": [\(urls)] }],
                   "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0, "perHost": 1 }],
@@ -61,11 +67,17 @@ import ETLTestSupport
         let child = Mutex<pid_t>(0)
         let asked = Mutex(0)
         try await TestHTTPServer.run(routes: { request in
-            if asked.withLock({ $0 += 1; return $0 }) == 2 { kill(child.withLock { $0 }, SIGTERM) }
+            if asked.withLock({
+                $0 += 1
+                return $0
+            }) == 2 {
+                kill(child.withLock { $0 }, SIGTERM)
+            }
             return .html("<html><body><p>slow</p></body></html>", delay: .seconds(20))
         }) { server in
             let urls = (1...4).map { "\"\(server.url("/p/\($0)"))\"" }.joined(separator: ", ")
-            let pipeline = try output.write("""
+            let pipeline = try output.write(
+                """
                 {"sources": [{ "use": "urls", "urls": [\(urls)] }],
                  "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0, "perHost": 2, "timeout": 60 }],
                  "steps": [], "sinks": [{ "use": "jsonl", "path": "\(output.path("pages.jsonl"))" }],

@@ -1,9 +1,9 @@
 import ETLKit
 import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Synchronization
 import Testing
-import ETLTestSupport
 
 /// `/x` and `/x/` are two URLs (RFC 3986; issue #10 point 3): a server may answer them with two
 /// pages and robots.txt may rule them apart, so the crawl and the run's admission fetch both.
@@ -31,15 +31,16 @@ import ETLTestSupport
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try await TestHTTPServer.run(routes: Self.routes) { server in
-            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": folder.url.path]).load(text: """
-                {
-                  "sources": [{ "use": "urls", "urls": ["\(server.url("/x"))", "\(server.url("/x/"))", "\(server.url("/x#again"))"] }],
-                  "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0 }],
-                  "steps": ["html"],
-                  "sinks": [{ "use": "jsonl", "path": "${OUT}/out.jsonl" }],
-                  "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
-                }
-                """)
+            let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": folder.url.path]).load(
+                text: """
+                    {
+                      "sources": [{ "use": "urls", "urls": ["\(server.url("/x"))", "\(server.url("/x/"))", "\(server.url("/x#again"))"] }],
+                      "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0 }],
+                      "steps": ["html"],
+                      "sinks": [{ "use": "jsonl", "path": "${OUT}/out.jsonl" }],
+                      "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
+                    }
+                    """)
             let summary = try await PipelineRunner(pipeline: pipeline).run()
             #expect(summary.written == 2)
             #expect(summary.repeatedURLs == 1)  // the fragment is no other page

@@ -1,9 +1,10 @@
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Synchronization
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// Only the pipeline file chooses schemes (issue #10, point 1): URLs found in content fetched over
 /// http(s) — sitemap entries and children, robots.txt Sitemap lines, feed items, crawl links —
@@ -21,21 +22,23 @@ import ETLTestSupport
 
     static func sitemap(_ locations: [String]) -> TestResponse {
         let entries = locations.map { "<url><loc>\($0)</loc></url>" }.joined()
-        return TestResponse(headers: [(name: "content-type", value: "application/xml")],
-                            body: Array("<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\(entries)</urlset>".utf8))
+        return TestResponse(
+            headers: [(name: "content-type", value: "application/xml")],
+            body: Array("<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\(entries)</urlset>".utf8))
     }
 
     /// Runs a pipeline with `sources` (JSON), the http fetcher and the file fetcher (the defaults,
     /// quick) and the default steps; returns the summary, the output file's text and the dead letters.
     func run(sources: String, in folder: TemporaryFolder) async throws -> (RunSummary, String, [[String: Any]]) {
-        let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": folder.url.path]).load(text: """
-            {
-              "sources": [\(sources)],
-              "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0 }, "file"],
-              "sinks": [{ "use": "jsonl", "path": "${OUT}/out.jsonl" }],
-              "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
-            }
-            """)
+        let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": folder.url.path]).load(
+            text: """
+                {
+                  "sources": [\(sources)],
+                  "fetch": [{ "use": "http", "delay": 0, "robots": false, "retries": 0 }, "file"],
+                  "sinks": [{ "use": "jsonl", "path": "${OUT}/out.jsonl" }],
+                  "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl" }
+                }
+                """)
         let summary = try await PipelineRunner(pipeline: pipeline).run()
         let output = (try? String(contentsOfFile: folder.path("out.jsonl"), encoding: .utf8)) ?? ""
         let dead = FileManager.default.fileExists(atPath: folder.path("dead.jsonl")) ? try readJSONLines(folder.path("dead.jsonl")) : []
@@ -68,7 +71,8 @@ import ETLTestSupport
             }
         }) { server in
             base.withLock { $0 = server.url("") }
-            let (summary, output, dead) = try await run(sources: "{ \"use\": \"sitemap\", \"urls\": [\"\(server.url("/sitemap.xml"))\"], \"delay\": 0 }", in: folder)
+            let (summary, output, dead) = try await run(
+                sources: "{ \"use\": \"sitemap\", \"urls\": [\"\(server.url("/sitemap.xml"))\"], \"delay\": 0 }", in: folder)
             #expect(summary.written == 1)  // the public page: such a page is written
             #expect(summary.deadLetters == 2)
             #expect(!output.contains(Self.secret))
@@ -85,14 +89,18 @@ import ETLTestSupport
         // A local sitemap that, if read, would send a request the server can see.
         try await TestHTTPServer.run(routes: { request in
             switch request.path {
-            case "/robots.txt": return TestResponse(headers: [(name: "content-type", value: "text/plain")], body: Array("Sitemap: file://\(folder.path("local.xml"))\n".utf8))
+            case "/robots.txt":
+                return TestResponse(headers: [(name: "content-type", value: "text/plain")], body: Array("Sitemap: file://\(folder.path("local.xml"))\n".utf8))
             case "/index.xml":
-                let body = "<?xml version=\"1.0\"?><sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><sitemap><loc>file://\(folder.path("local.xml"))</loc></sitemap></sitemapindex>"
+                let body =
+                    "<?xml version=\"1.0\"?><sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><sitemap><loc>file://\(folder.path("local.xml"))</loc></sitemap></sitemapindex>"
                 return TestResponse(headers: [(name: "content-type", value: "application/xml")], body: Array(body.utf8))
             default: return .notFound
             }
         }) { server in
-            _ = try folder.write("<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>\(server.url("/leak"))</loc></url></urlset>", to: "local.xml")
+            _ = try folder.write(
+                "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>\(server.url("/leak"))</loc></url></urlset>",
+                to: "local.xml")
             for options: [String: JSONValue] in [["urls": [.string(server.url("/index.xml"))]], ["site": .string(server.url(""))]] {
                 let source = try SitemapSource(options: PluginOptions(options.merging(["delay": 0, "robots": false]) { given, _ in given }))
                 let sent = Mutex<[String]>([])
@@ -110,7 +118,9 @@ import ETLTestSupport
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let page = try folder.write(Self.article("mine"), to: "mine.html")
-        let sitemap = try folder.write("<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>file://\(page)</loc></url></urlset>", to: "sitemap.xml")
+        let sitemap = try folder.write(
+            "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>file://\(page)</loc></url></urlset>",
+            to: "sitemap.xml")
         let (summary, output, _) = try await run(sources: "{ \"use\": \"sitemap\", \"urls\": [\"file://\(sitemap)\"] }", in: folder)
         #expect(summary.written == 1)
         #expect(output.contains("mine"))
@@ -156,7 +166,8 @@ import ETLTestSupport
             default: return .notFound
             }
         }) { server in
-            let (_, output, dead) = try await run(sources: "{ \"use\": \"crawl\", \"seeds\": [\"\(server.url("/"))\"], \"maxDepth\": 2, \"delay\": 0, \"robots\": false }", in: folder)
+            let (_, output, dead) = try await run(
+                sources: "{ \"use\": \"crawl\", \"seeds\": [\"\(server.url("/"))\"], \"maxDepth\": 2, \"delay\": 0, \"robots\": false }", in: folder)
             #expect(!output.contains(Self.secret))
             #expect(!dead.contains { ($0["url"] as? String)?.hasPrefix("file:") == true || ($0["url"] as? String)?.hasPrefix("/") == true })
         }

@@ -1,14 +1,17 @@
 import ETLHTTP
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// WARC files against warcio (PyPI), the reference Python implementation: what the `warc` sink
 /// writes passes `warcio check` and `warcio index`, and the `warc` source reads what warcio writes.
 @Suite(.serialized) struct WARCInteropTests {
-    static let page = "<html><head><title>آزمون</title></head><body><article><p>" + String(repeating: "متن با نیم\u{200C}فاصله و chunked. ", count: 30) + "</p></article></body></html>"
+    static let page =
+        "<html><head><title>آزمون</title></head><body><article><p>" + String(repeating: "متن با نیم\u{200C}فاصله و chunked. ", count: 30)
+        + "</p></article></body></html>"
 
     /// A crawl with a plain page, a chunked gzip page, a redirect and (second run, with state) a
     /// 304 and a page that hashes as before: every file passes warcio's digest check, and warcio's
@@ -20,8 +23,9 @@ import ETLTestSupport
         try await TestHTTPServer.run(routes: { request in
             switch request.path {
             case "/chunked":
-                return TestResponse(headers: [("content-type", "text/html; charset=utf-8"), ("content-encoding", "gzip"), ("transfer-encoding", "chunked")],
-                                    body: compressed)
+                return TestResponse(
+                    headers: [("content-type", "text/html; charset=utf-8"), ("content-encoding", "gzip"), ("transfer-encoding", "chunked")],
+                    body: compressed)
             case "/old": return .redirect(to: "/new")
             case "/etag":
                 if request.header("if-none-match") == "\"e1\"" { return TestResponse(status: 304, headers: [("etag", "\"e1\"")]) }

@@ -1,22 +1,26 @@
 import ETLHTTP
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Logging
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// The `http` fetcher keeping transfers as bytes on the wire, and the `warc` sink writing them.
 @Suite struct WARCSinkTests {
-    static let page = "<html><head><title>خبر</title></head><body><article><p>" + String(repeating: "متن خبر با نیم\u{200C}فاصله. ", count: 40) + "</p></article></body></html>"
+    static let page =
+        "<html><head><title>خبر</title></head><body><article><p>" + String(repeating: "متن خبر با نیم\u{200C}فاصله. ", count: 40)
+        + "</p></article></body></html>"
 
     /// A gzip-compressed, chunked response: kept raw in the exchange, decoded in the document.
     @Test func recordedTransfersKeepTheBytesAsReceived() async throws {
         let compressed = try Gzip.member(of: [Array(Self.page.utf8)])
         try await TestHTTPServer.run(routes: { request in
             #expect(request.header("accept-encoding") == "gzip, deflate")
-            return TestResponse(headers: [("content-type", "text/html; charset=utf-8"), ("content-encoding", "gzip"), ("transfer-encoding", "chunked")],
-                                body: compressed)
+            return TestResponse(
+                headers: [("content-type", "text/html; charset=utf-8"), ("content-encoding", "gzip"), ("transfer-encoding", "chunked")],
+                body: compressed)
         }) { server in
             let context = RunContext.namingLoopback()
             _ = context.services.value { ExchangeRecording(isOn: true) }

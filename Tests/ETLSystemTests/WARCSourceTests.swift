@@ -1,16 +1,19 @@
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Logging
 import Synchronization
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// The `warc` source: archived pages back as records, filters, revisits, remote files.
 @Suite struct WARCSourceTests {
     /// A response record of an HTML page (or of another media type) at `url`.
-    static func response(_ url: String, body: String, contentType: String = "text/html; charset=utf-8", date: String = "2024-05-01T10:00:00Z",
-                         status: String = "200 OK", extraHeaders: String = "") -> WARCRecord {
+    static func response(
+        _ url: String, body: String, contentType: String = "text/html; charset=utf-8", date: String = "2024-05-01T10:00:00Z",
+        status: String = "200 OK", extraHeaders: String = ""
+    ) -> WARCRecord {
         let head = Array("HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\n\(extraHeaders)Content-Length: \(body.utf8.count)\r\n\r\n".utf8)
         var fields = WARCFields()
         fields.append("WARC-Type", "response")
@@ -53,19 +56,23 @@ import ETLTestSupport
         let page = "<html><body><p>صفحه\u{200C}ای</p></body></html>"
         let original = Self.response("https://example.ir/a", body: page, extraHeaders: "ETag: \"x\"\r\n")
         // The revisits come first in the glob's order: resolved once their original is read.
-        try Self.write([
-            Self.revisit("https://example.ir/a", digest: original.fields["WARC-Payload-Digest"], profile: .identicalPayloadDigest, date: "2024-05-02T10:00:00Z"),
-            Self.revisit("https://example.ir/gone", digest: "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", profile: .identicalPayloadDigest, date: "2024-05-02T10:00:00Z"),
-            Self.revisit("https://example.ir/c", digest: nil, profile: .serverNotModified, date: "2024-05-03T10:00:00Z"),
-        ], to: folder.path("0-revisits.warc"), compressed: false)
-        try Self.write([
-            WARCExchangeRecords.warcinfo(fileName: "1-originals.warc.gz", date: Date()),
-            original,
-            Self.response("https://example.ir/b.pdf", body: "%PDF-1.4", contentType: "application/pdf"),
-            Self.response("https://example.ir/c", body: "<p>c</p>"),
-            Self.response("https://example.ir/missing", body: "<p>not found</p>", status: "404 Not Found"),
-            Self.response("dns:example.ir", body: "1.2.3.4", contentType: "text/dns"),
-        ], to: folder.path("1-originals.warc.gz"), compressed: true)
+        try Self.write(
+            [
+                Self.revisit(
+                    "https://example.ir/a", digest: original.fields["WARC-Payload-Digest"], profile: .identicalPayloadDigest, date: "2024-05-02T10:00:00Z"),
+                Self.revisit(
+                    "https://example.ir/gone", digest: "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", profile: .identicalPayloadDigest, date: "2024-05-02T10:00:00Z"),
+                Self.revisit("https://example.ir/c", digest: nil, profile: .serverNotModified, date: "2024-05-03T10:00:00Z"),
+            ], to: folder.path("0-revisits.warc"), compressed: false)
+        try Self.write(
+            [
+                WARCExchangeRecords.warcinfo(fileName: "1-originals.warc.gz", date: Date()),
+                original,
+                Self.response("https://example.ir/b.pdf", body: "%PDF-1.4", contentType: "application/pdf"),
+                Self.response("https://example.ir/c", body: "<p>c</p>"),
+                Self.response("https://example.ir/missing", body: "<p>not found</p>", status: "404 Not Found"),
+                Self.response("dns:example.ir", body: "1.2.3.4", contentType: "text/dns"),
+            ], to: folder.path("1-originals.warc.gz"), compressed: true)
 
         var source = try WARCSource(options: PluginOptions(["glob": "*.warc*"]))
         source.baseDirectory = folder.url.path
@@ -193,12 +200,14 @@ import ETLTestSupport
         let withArchive = output.path("news-site-archived.json")
         try JSONSerialization.data(withJSONObject: pipeline).write(to: URL(fileURLWithPath: withArchive))
         try await site.serve { server, _ in
-            let crawl = try CommandLineTool.run(["run", withArchive],
-                                                environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
+            let crawl = try CommandLineTool.run(
+                ["run", withArchive],
+                environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
             #expect(crawl.status == 0, "\(crawl.standardError)")
         }
-        let again = try CommandLineTool.run(["run", "pipelines/reextract.json"],
-                                            environment: ["WARCS": output.path("warc/*.warc.gz"), "OUT": output.path("again")])
+        let again = try CommandLineTool.run(
+            ["run", "pipelines/reextract.json"],
+            environment: ["WARCS": output.path("warc/*.warc.gz"), "OUT": output.path("again")])
         #expect(again.status == 0, "\(again.standardError)")
         func lines(_ path: String) throws -> Set<String> {
             Set(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init))

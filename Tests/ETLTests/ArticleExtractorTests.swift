@@ -27,9 +27,10 @@ import Testing
     }
 
     @Test func pretitleLeadAndRepeatsInTheBody() throws {
-        let fields = try extract(head: "<meta name=\"description\" content=\"لید کامل خبر که\">",
-                                 body: "<div class=\"kicker\">روتیتر</div><h1>عنوان</h1><div class=\"summary\">لید کامل خبر که در صفحه آمده است.</div>"
-                                     + "<div class=\"body\"><p>عنوان</p></div>")
+        let fields = try extract(
+            head: "<meta name=\"description\" content=\"لید کامل خبر که\">",
+            body: "<div class=\"kicker\">روتیتر</div><h1>عنوان</h1><div class=\"summary\">لید کامل خبر که در صفحه آمده است.</div>"
+                + "<div class=\"body\"><p>عنوان</p></div>")
         #expect(fields["pretitle"] == "روتیتر")
         #expect(fields["lead"] == "لید کامل خبر که در صفحه آمده است.")
         #expect(fields["body"]?.stringValue?.hasPrefix("عنوان") == false)
@@ -37,7 +38,8 @@ import Testing
 
     @Test func tablesOfTheBodyAreKeptAsRowsOfCells() throws {
         let table = "<table><tr><th>نام</th><th>سن</th></tr><tr><td>علی</td><td>۳۰</td></tr></table>"
-        let page = try cleaner.page(from: "<html><body>\(body.replacingOccurrences(of: "</div>", with: table + "</div>"))</body></html>", url: "https://example.ir/a")
+        let page = try cleaner.page(
+            from: "<html><body>\(body.replacingOccurrences(of: "</div>", with: table + "</div>"))</body></html>", url: "https://example.ir/a")
         let fields = extractor.extract(page: page, url: "https://example.ir/a")
         #expect(fields["tables"] == .array([.array([.array(["نام", "سن"]), .array(["علی", "۳۰"])])]))
         #expect(fields["body"]?.stringValue?.contains("نام | سن\nعلی | ۳۰") == true)
@@ -47,15 +49,17 @@ import Testing
         let options = PluginOptions(["leadInBody": true])
         let whole = try ArticleExtractor(options: options)
         let shown = "The lead paragraph of the story, as the page shows it above the rest, with a comma."
-        let page = try cleaner.page(from: """
-            <html><head><meta name="description" content="\(shown)"></head><body><h1>Title</h1>
-            <div class="body"><p>\(shown)</p>\(body)</div></body></html>
-            """, url: "https://example.com/a")
+        let page = try cleaner.page(
+            from: """
+                <html><head><meta name="description" content="\(shown)"></head><body><h1>Title</h1>
+                <div class="body"><p>\(shown)</p>\(body)</div></body></html>
+                """, url: "https://example.com/a")
         #expect(whole.extract(page: page, url: "https://example.com/a")["body"]?.stringValue?.hasPrefix(shown) == true)
         #expect(extractor.extract(page: page, url: "https://example.com/a")["body"]?.stringValue?.hasPrefix(shown) == false)
         // A description that the page does not show as a paragraph stays out of the body.
-        let hidden = try cleaner.page(from: "<html><head><meta name=\"description\" content=\"Only in the head.\"></head><body>\(body)</body></html>",
-                                      url: "https://example.com/b")
+        let hidden = try cleaner.page(
+            from: "<html><head><meta name=\"description\" content=\"Only in the head.\"></head><body>\(body)</body></html>",
+            url: "https://example.com/b")
         let fields = whole.extract(page: hidden, url: "https://example.com/b")
         #expect(fields["lead"] == "Only in the head.")
         #expect(fields["body"]?.stringValue?.contains("Only in the head") == false)
@@ -68,8 +72,9 @@ import Testing
         let summer2021 = try extract(head: "<meta property=\"article:published_time\" content=\"2021-06-20T08:51:00Z\">")
         #expect(summer2021["published"] == "2021-06-20T13:21:00+04:30")
         // A .com site in English: no place to guess, UTC stays UTC.
-        let elsewhere = try extract(head: "<meta http-equiv=\"content-language\" content=\"en\"><meta property=\"article:published_time\" content=\"2023-06-20T08:51:00Z\">",
-                                    url: "https://example.com/a")
+        let elsewhere = try extract(
+            head: "<meta http-equiv=\"content-language\" content=\"en\"><meta property=\"article:published_time\" content=\"2023-06-20T08:51:00Z\">",
+            url: "https://example.com/a")
         #expect(elsewhere["published"] == "2023-06-20T08:51:00Z")
         let ownOffset = try extract(head: "<meta property=\"article:published_time\" content=\"2023-06-20T10:51:00+02:00\">")
         #expect(ownOffset["published"] == "2023-06-20T10:51:00+02:00")
@@ -81,11 +86,12 @@ import Testing
     }
 
     @Test func jsonLDFillsWhatMetaTagsLack() throws {
-        let fields = try extract(head: """
-            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"NewsArticle","headline":"سرخط",
-            "datePublished":"2024-11-26T10:00:00+03:30","author":[{"@type":"Person","name":"نویسنده"}],"articleSection":"اقتصاد",
-            "keywords":"نفت، گاز","publisher":{"@type":"Organization","name":"ناشر"}}]}</script>
-            """)
+        let fields = try extract(
+            head: """
+                <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"NewsArticle","headline":"سرخط",
+                "datePublished":"2024-11-26T10:00:00+03:30","author":[{"@type":"Person","name":"نویسنده"}],"articleSection":"اقتصاد",
+                "keywords":"نفت، گاز","publisher":{"@type":"Organization","name":"ناشر"}}]}</script>
+                """)
         #expect(fields["title"] == "سرخط")
         #expect(fields["published"] == "2024-11-26T10:00:00+03:30")
         #expect(fields["authors"] == ["نویسنده"])

@@ -1,6 +1,7 @@
-@testable import ETLKit
 import Foundation
 import Testing
+
+@testable import ETLKit
 
 /// ``CanonicalURL/simpleCanonical(_:)`` (bytes) must agree with ``CanonicalURL/foundationCanonical(_:)``
 /// (`URLComponents`) on every URL it takes, and leave every other URL to Foundation.
@@ -56,7 +57,9 @@ import Testing
         #expect(URLHost.authority(of: url) == authority)
     }
 
-    @Test(arguments: ["ftp://host/", "http:/host", "http://", "http://:80/", "http://host:8x/", "http://host:99999999999999999999999/", "mailto:a@b", "", "httpx://a/"])
+    @Test(arguments: [
+        "ftp://host/", "http:/host", "http://", "http://:80/", "http://host:8x/", "http://host:99999999999999999999999/", "mailto:a@b", "", "httpx://a/",
+    ])
     func notHTTPHosts(url: String) {
         #expect(URLHost.authority(of: url) == nil)
     }

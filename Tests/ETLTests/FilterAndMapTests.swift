@@ -1,8 +1,9 @@
 import ETLKit
-@testable import ETLPlugins
 import Foundation
 import Logging
 import Testing
+
+@testable import ETLPlugins
 
 /// The `filter` and `map` transforms.
 @Suite struct FilterAndMapTests {
@@ -12,8 +13,10 @@ import Testing
         try RecordFilter(options: PluginOptions(options))
     }
 
-    func article(title: String = "سفیر آذربایجان: خواهان روابط خوب با ایران هستیم", body: String = "روابط دو کشور می‌آید که بهتر شود.",
-                 language: String? = "fa", published: String? = "2023-06-20T12:21:00+03:30") -> Record {
+    func article(
+        title: String = "سفیر آذربایجان: خواهان روابط خوب با ایران هستیم", body: String = "روابط دو کشور می‌آید که بهتر شود.",
+        language: String? = "fa", published: String? = "2023-06-20T12:21:00+03:30"
+    ) -> Record {
         var record = Record(url: "https://www.isna.ir/news/1402033019738/", source: "urls")
         record.fields["title"] = .string(title)
         record.fields["body"] = .string(body)

@@ -5,7 +5,8 @@ import Testing
 /// Inputs a fuzz target crashed on are added here, fed to the same function.
 @Suite struct FuzzingEntryPointsTests {
     @Test func sitemapURLsListPagesThenChildSitemaps() {
-        let urlset = Array("""
+        let urlset = Array(
+            """
             <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc> https://example.com/a </loc></url><url><lastmod>2024</lastmod></url></urlset>
             """.utf8)
         #expect(FuzzingEntryPoints.sitemapURLs(urlset) == ["https://example.com/a"])

@@ -1,7 +1,7 @@
 import ETLKit
 import ETLPlugins
-import Testing
 import ETLTestSupport
+import Testing
 
 /// The `html` cleaner on small pages written to show one thing each.
 @Suite struct HTMLCleanerTests {
@@ -24,7 +24,8 @@ import ETLTestSupport
     }
 
     @Test func chromeIsRemoved() throws {
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <nav><a href="/">خانه</a><a href="/a">سیاسی</a></nav>
             <header><div class="logo">خبرگزاری نمونه</div></header>
             <script>var ads = "تبلیغ";</script><style>p { color: red }</style>
@@ -43,7 +44,8 @@ import ETLTestSupport
         // A "breaking news" ticker above the article: each item a headline link and the first words
         // of its story, cut off. Together they hold more text than the article.
         let item = { (n: Int) in "<li><a href=\"/s\(n)\">تیتر خبر \(n)</a> <span>\(prose(10 + n)) \(prose(20 + n))...</span></li>" }
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="wrapper">
               <div class="ticker"><b>خبر فوری</b><ul>\((1...8).map(item).joined())</ul></div>
               <div class="story"><h1>عنوان اصلی</h1><p>\(prose(1))</p><p>\(prose(2))</p><p>\(prose(3))</p></div>
@@ -58,7 +60,8 @@ import ETLTestSupport
         let teaser = { (n: Int) in
             "<article class=\"post postbox\"><h2><a href=\"/p\(n)\">عنوان \(n)</a></h2><p>\(prose(10 + n)) \(prose(20 + n)) \(prose(30 + n))</p></article>"
         }
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div id="primary">
               <article class="post postbox"><h1>عنوان اصلی</h1><p>\(prose(1))</p><p>\(prose(2))</p></article>
               <article class="post postbox"><h3 class="related-posts-title">شاید بپسندید</h3>\((1...4).map(teaser).joined())</article>
@@ -68,7 +71,8 @@ import ETLTestSupport
     }
 
     @Test func linkListsInsideTheArticleAreDropped() throws {
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div id="story"><p>\(prose(1))</p>
             <ul><li><a href="/x">خبر مرتبط اول با عنوانی بلند برای آزمون</a></li><li><a href="/y">خبر مرتبط دوم با عنوانی بلند</a></li></ul>
             <p>\(prose(2))</p></div>
@@ -83,7 +87,8 @@ import ETLTestSupport
     }
 
     @Test func blocksKeepTheirKind() throws {
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="article-body"><p>\(prose(1))</p><h2>میان‌تیتر</h2><ul><li>\(prose(2))</li></ul>
             <blockquote>\(prose(3))</blockquote><table><tr><th>ستون یک</th><th>ستون دو</th></tr><tr><td>۱</td><td>۲</td></tr></table><pre>let x = 1</pre></div>
             """)
@@ -93,7 +98,8 @@ import ETLTestSupport
     }
 
     @Test func endMarkersAreDroppedButSentencesMentioningThemAreKept() throws {
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="body"><p>\(prose(1))</p><p>او گفت انتهای پیام را همیشه می‌نویسند، \(prose(2))</p><p>انتهای پیام/ز</p><p>پایان پیام/ 161</p></div>
             """)
         #expect(cleaned.blocks.count == 2)
@@ -101,14 +107,16 @@ import ETLTestSupport
     }
 
     @Test func metadataIsGatheredInTheSameWalk() throws {
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <header><div class="rutitr">روتیتر خبر</div><h1>عنوان خبر</h1><p class="lead">لید خبر</p><time datetime="2023-06-20T08:51:00Z">۳۰ خرداد</time></header>
             <aside><time datetime="2020-01-01">قدیمی</time></aside>
             <div class="body"><p>\(prose(1))</p></div>
-            """, head: """
-            <title>عنوان خبر - سایت</title><meta property="og:title" content="عنوان خبر"><meta name="description" content="لید خبر">
-            <link rel="canonical" href="https://example.ir/news/1"><script type="application/ld+json">{"@type":"NewsArticle","headline":"عنوان خبر"}</script>
-            """)
+            """,
+            head: """
+                <title>عنوان خبر - سایت</title><meta property="og:title" content="عنوان خبر"><meta name="description" content="لید خبر">
+                <link rel="canonical" href="https://example.ir/news/1"><script type="application/ld+json">{"@type":"NewsArticle","headline":"عنوان خبر"}</script>
+                """)
         let meta = cleaned.metadata
         #expect(meta.titleElement == "عنوان خبر - سایت")
         #expect(meta.meta("og:title") == "عنوان خبر")
@@ -123,7 +131,8 @@ import ETLTestSupport
     }
 
     @Test func metaLinesAndCaptionsInsideTheBodyAreDropped() throws {
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="body"><p>کد خبر: ۶۹۱۹۱۱۹</p><p>تاریخ انتشار: ۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱</p>
             <figure><img src="a.jpg" alt="عنوان"><figcaption>عکس از آرشیو</figcaption></figure>
             <p>\(prose(1)) <span class="caption">زیرنویس عکس که نباید بماند</span></p><p>\(prose(2))</p><p>News ID: 12345</p></div>

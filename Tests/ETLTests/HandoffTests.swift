@@ -1,5 +1,6 @@
-@testable import ETLKit
 import Testing
+
+@testable import ETLKit
 
 /// The runner's rendezvous channel: order, finish and cancellation.
 @Suite struct HandoffTests {

@@ -1,6 +1,7 @@
 import ETLHTTP
-@testable import ETLPlugins
 import Testing
+
+@testable import ETLPlugins
 
 /// The HTTP client keeps header lines as bytes on its loop thread and parses them later
 /// (``HeaderLines``); the content type it needs at the start of the body comes from a scan of the

@@ -1,9 +1,10 @@
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Logging
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// The `leftovers` transform, rule by rule, with the text old scrapers left in Persian news. Text is
 /// compared scalar by scalar: a ZWNJ lost or gained must fail a test.
@@ -58,12 +59,16 @@ import ETLTestSupport
     // MARK: Meta lines
 
     @Test func metaBulletsAreReadThenDropped() async throws {
-        let out = try await cleaned(record(body: [first, "انتهای پیام", """
-              • سهشنبه/ ۳۰ خرداد ۱۴۰۲ / ۱۲:۲۱
-              • دسته‌بندی: سیاست خارجی
-              • کد خبر: 1402033019738
-              • خبرنگار : 71443
-            """]))
+        let out = try await cleaned(
+            record(body: [
+                first, "انتهای پیام",
+                """
+                  • سهشنبه/ ۳۰ خرداد ۱۴۰۲ / ۱۲:۲۱
+                  • دسته‌بندی: سیاست خارجی
+                  • کد خبر: 1402033019738
+                  • خبرنگار : 71443
+                """,
+            ]))
         #expect(out.text("published") == "2023-06-20T12:21:00+03:30")
         #expect(out.text("newsId") == "1402033019738")
         #expect(out.text("category") == "سیاست خارجی")
@@ -73,7 +78,8 @@ import ETLTestSupport
     @Test func metaLinesInsideTheTextAreDroppedAnywhere() async throws {
         // Defa Press: code and a mixed Jalali/Gregorian date line under the lead, no end marker before them.
         let lead = "وزیر امور خارجه با اشاره به اراده ایران برای توسعه مناسبات گفت: زبان صلح باید جایگزین تنش شود."
-        let out = try await cleaned(record(lead: lead + "\nکد خبر: ۶۲۰۹۲۴\nتاریخ انتشار: ۱۲ مهر ۱۴۰۲ - ۲۳:۲۳ - 04October 2023", body: [first, "دسته بندی : اقتصادی", second]))
+        let out = try await cleaned(
+            record(lead: lead + "\nکد خبر: ۶۲۰۹۲۴\nتاریخ انتشار: ۱۲ مهر ۱۴۰۲ - ۲۳:۲۳ - 04October 2023", body: [first, "دسته بندی : اقتصادی", second]))
         expectExact(out.text("lead"), lead)
         #expect(out.text("newsId") == "620924")
         #expect(out.text("published") == "2023-10-04T23:23:00+03:30")
@@ -83,8 +89,10 @@ import ETLTestSupport
 
     @Test func publicationDateWinsOverHeaderAndUpdateDates() async throws {
         // Asr Iran's page header: today's date, an update time, the news code twice, the publication date twice.
-        let header = "۰۶ آذر ۱۴۰۳\nبه روز شده در: ۰۶ آذر ۱۴۰۳ - ۰۰:۳۰\nفیلم بیشتر »»\nکد خبر ۸۷۰۲۳۹\nتاریخ انتشار: ۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱\nکد ۸۷۰۲۳۹\nانتشار: ۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱"
-        let out = try await cleaned(record(title: header, lead: "سفیر آذربایجان: به اسرائیل اجازه نمی دهیم از خاک ما به ایران حمله کند", body: ["لید واقعی خبر است.", first]))
+        let header =
+            "۰۶ آذر ۱۴۰۳\nبه روز شده در: ۰۶ آذر ۱۴۰۳ - ۰۰:۳۰\nفیلم بیشتر »»\nکد خبر ۸۷۰۲۳۹\nتاریخ انتشار: ۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱\nکد ۸۷۰۲۳۹\nانتشار: ۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱"
+        let out = try await cleaned(
+            record(title: header, lead: "سفیر آذربایجان: به اسرائیل اجازه نمی دهیم از خاک ما به ایران حمله کند", body: ["لید واقعی خبر است.", first]))
         #expect(out.text("published") == "2022-12-17T08:28:00+03:30")
         #expect(out.text("newsId") == "870239")
         expectExact(out.text("title"), "سفیر آذربایجان: به اسرائیل اجازه نمی دهیم از خاک ما به ایران حمله کند")
@@ -109,16 +117,20 @@ import ETLTestSupport
 
     @Test func repeatedTitlesAreDroppedAndGluedTitlesSplit() async throws {
         let title = "زبان صلح و امنیت جایگزین تنش و درگیری در منطقه شود"
-        let out = try await cleaned(record(title: title, lead: "لید خبر است.", body: [
-            title + "به گزارش گروه اخبار داخلی دفاع‌پرس، وزیر امروز دیدار کرد.",
-            title,
-            second,
-            // A caption: the title with two more words.
-            "زبان صلح و امنیت در قفقاز جایگزین تنش و درگیری در منطقه شود",
-        ]))
-        #expect(paragraphs(out).map { Array($0.unicodeScalars) } == [
-            Array("به گزارش گروه اخبار داخلی دفاع‌پرس، وزیر امروز دیدار کرد.".unicodeScalars), Array(second.unicodeScalars),
-        ])
+        let out = try await cleaned(
+            record(
+                title: title, lead: "لید خبر است.",
+                body: [
+                    title + "به گزارش گروه اخبار داخلی دفاع‌پرس، وزیر امروز دیدار کرد.",
+                    title,
+                    second,
+                    // A caption: the title with two more words.
+                    "زبان صلح و امنیت در قفقاز جایگزین تنش و درگیری در منطقه شود",
+                ]))
+        #expect(
+            paragraphs(out).map { Array($0.unicodeScalars) } == [
+                Array("به گزارش گروه اخبار داخلی دفاع‌پرس، وزیر امروز دیدار کرد.".unicodeScalars), Array(second.unicodeScalars),
+            ])
         let off = try await cleaned(record(title: title, lead: "لید خبر است.", body: [title, second]), ["repeatedTitles": false])
         #expect(paragraphs(off) == [title, second])
     }
@@ -134,8 +146,10 @@ import ETLTestSupport
     }
 
     @Test func pretitleEndingInAColonIsToldApart() async throws {
-        let out = try await cleaned(record(title: "امیرعبداللهیان در دیدار خلف اف:", lead: "زبان صلح و امنیت جایگزین تنش و درگیری در منطقه شود",
-                                           body: ["وزیر امور خارجه گفت: زبان صلح باید جایگزین تنش شود.", first]))
+        let out = try await cleaned(
+            record(
+                title: "امیرعبداللهیان در دیدار خلف اف:", lead: "زبان صلح و امنیت جایگزین تنش و درگیری در منطقه شود",
+                body: ["وزیر امور خارجه گفت: زبان صلح باید جایگزین تنش شود.", first]))
         #expect(out.text("pretitle") == "امیرعبداللهیان در دیدار خلف اف:")
         #expect(out.text("title") == "زبان صلح و امنیت جایگزین تنش و درگیری در منطقه شود")
         #expect(out.text("lead") == "وزیر امور خارجه گفت: زبان صلح باید جایگزین تنش شود.")
@@ -151,7 +165,10 @@ import ETLTestSupport
 
     @Test func closingHeadingsCutTheRest() async throws {
         for heading in ["دیدگاه شما", "نظر شما", "پربازدیدترین اخبار", "پربیننده ها", "آخرین اخبار", "ارسال به دوستان"] {
-            let out = try await cleaned(record(body: [first, second, "    " + heading, "سفیر اسرائیل در سازمان ملل: توافق آتش‌بس لبنان نهایی نشده اما نزدیک است؟ پرسپولیس در آسیا متوقف شد."]))
+            let out = try await cleaned(
+                record(body: [
+                    first, second, "    " + heading, "سفیر اسرائیل در سازمان ملل: توافق آتش‌بس لبنان نهایی نشده اما نزدیک است؟ پرسپولیس در آسیا متوقف شد.",
+                ]))
             #expect(paragraphs(out) == [first, second], "\(heading)")
         }
         let off = try await cleaned(record(body: [first, "دیدگاه شما"]), ["headings": false, "headlineRuns": 0])
@@ -169,7 +186,10 @@ import ETLTestSupport
     // MARK: Headline runs
 
     @Test func runOfHeadlinesAtTheEndIsDropped() async throws {
-        let headlines = ["قیمت قطعی حج تمتع تا ۲ ماه آینده مشخص می شود", "لاوروف: ناتو قصد کنترل بر جهان را دارد", "درگیری عجیب در بازی فولاد نوین؛ حمله برادر سرمربی به داور!"]
+        let headlines = [
+            "قیمت قطعی حج تمتع تا ۲ ماه آینده مشخص می شود", "لاوروف: ناتو قصد کنترل بر جهان را دارد",
+            "درگیری عجیب در بازی فولاد نوین؛ حمله برادر سرمربی به داور!",
+        ]
         let out = try await cleaned(record(body: [first, second] + headlines))
         #expect(paragraphs(out) == [first, second])
         // Lines of one block count too.
@@ -188,7 +208,8 @@ import ETLTestSupport
     // MARK: Bold, blank lines, ZWNJs, language
 
     @Test func boldMarkersAndBlankLinesGo() async throws {
-        let out = try await cleaned(record(title: "\n\n\n\nمناسبات رو به جلو", lead: "لید **مهم** خبر.", body: ["به گزارش آران نیوز به نقل از گروه بین الملل **ایسکانیوز**، خبر آمد."]))
+        let out = try await cleaned(
+            record(title: "\n\n\n\nمناسبات رو به جلو", lead: "لید **مهم** خبر.", body: ["به گزارش آران نیوز به نقل از گروه بین الملل **ایسکانیوز**، خبر آمد."]))
         expectExact(out.text("title"), "مناسبات رو به جلو")
         expectExact(out.text("lead"), "لید مهم خبر.")
         expectExact(paragraphs(out).first, "به گزارش آران نیوز به نقل از گروه بین الملل ایسکانیوز، خبر آمد.")

@@ -1,10 +1,11 @@
 import ETLHTML
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import ETLText
 import Foundation
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// The `html` cleaner on the kinds of pages the open web is made of (blogs, shops, forums, company
 /// pages, broken markup), each page written here to show one pattern. Prose is English and German on
@@ -27,7 +28,8 @@ import ETLTestSupport
 
     @Test func anUnclosedHeaderAroundTheWholePageIsAWrapperNotChrome() throws {
         // The header's <div> is never closed, so libxml2 nests the rest of the page inside <header>.
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <header class="site-header"><div class="logo"><a href="/">Autoblog</a>
             <div class="wrapper"><article><h1>Der Titel</h1>
               <div class="entry-content"><p>\(german(1))</p><p>\(german(2))</p><p>\(german(3))</p></div>
@@ -39,7 +41,8 @@ import ETLTestSupport
     @Test func aNavigationMenuWithMoreTextThanTheArticleIsStillRemoved() throws {
         // A mega-menu: hundreds of link characters, more than the article holds, and no prose.
         let links = (1...40).map { "<li><a href=\"/c\($0)\">Category number \($0) of the shop</a></li>" }.joined()
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <nav class="mega"><ul>\(links)</ul></nav>
             <div class="content"><p>\(prose(1))</p><p>\(prose(2))</p></div>
             """)
@@ -48,7 +51,8 @@ import ETLTestSupport
 
     @Test func aPostInsideNoscriptIsRead() throws {
         // Blog platforms that render posts with scripts put the post in <noscript> for readers without them.
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="post-body"><noscript><p>\(prose(1))</p><p>\(prose(2))</p></noscript></div>
             <div class="sidebar"><p>Archive</p></div>
             """)
@@ -56,7 +60,8 @@ import ETLTestSupport
     }
 
     @Test func aNoticeForBrowsersWithoutJavaScriptIsDropped() throws {
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="entry-content"><p>\(prose(1))</p>
               <noscript><p>Please enable JavaScript in your browser to watch the video, it is needed.</p></noscript>
               <p>\(prose(2))</p></div>
@@ -66,7 +71,8 @@ import ETLTestSupport
 
     @Test func anArticlesOwnHeaderIsKeptButThePagesHeaderIsNot() throws {
         let standfirst = "A standfirst that sums the story up, in one long sentence, above the first paragraph."
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <header class="masthead"><p>The Daily Example, news since 1901, every day, all day long, for you.</p></header>
             <article><header><h1>The title</h1><p class="standfirst">\(standfirst)</p></header>
               <p>\(prose(1))</p><p>\(prose(2))</p></article>
@@ -76,7 +82,8 @@ import ETLTestSupport
 
     @Test func labelsOfPageFurnitureAreDroppedInEveryLanguageButSentencesStay() throws {
         let sentence = "Mehr zum Thema Klima sagte die Ministerin am Montag, dass die Pläne noch nicht fertig seien."
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="entry-content"><p>\(german(1))</p><p>Foto: dpa/Max Muster</p><p>\(german(2))</p>
               <h3>Mehr zum Thema</h3><p>Lesen Sie auch:</p><h4>Temas relacionados</h4><p>À lire aussi</p>
               <p>Czytaj także</p><p>Related articles</p><p>© 2024 Example GmbH</p><p>Source : AFP</p>
@@ -102,7 +109,6 @@ import ETLTestSupport
         let decisions = try cleaner.explain(html, url: "test")
         #expect(decisions.filter(\.kept).allSatisfy { $0.reason.hasPrefix("fell back from div.author-box") })
     }
-
 
     @Test func aPageItsScriptsFillInTakesItsBodyFromTheJSONLDArticleBody() throws {
         // The shell shows a standfirst; the article is in the JSON-LD (and in a script state the page draws it from).
@@ -131,7 +137,9 @@ import ETLTestSupport
         let persian = "می\u{200C}خواهند این کتاب\u{200C}ها را امروز به کتابخانه\u{200C}ی شهر ببرند تا همه بتوانند آن\u{200C}ها را بخوانند."
         let cleaned = try page("<article><p>\(german)</p><p>\(bengali)</p><p>\(korean)</p><p>\(persian)</p></article>")
         let texts = cleaned.blocks.map(\.text)
-        #expect(texts.map { $0.unicodeScalars.map(\.value) } == [german, bengali, korean, persian].map { $0.precomposedStringWithCanonicalMapping.unicodeScalars.map(\.value) })
+        #expect(
+            texts.map { $0.unicodeScalars.map(\.value) }
+                == [german, bengali, korean, persian].map { $0.precomposedStringWithCanonicalMapping.unicodeScalars.map(\.value) })
         #expect(texts[0].hasPrefix("Die Gr\u{00FC}nen"))
         #expect(texts[1].unicodeScalars.contains("\u{09BC}") && !texts[1].unicodeScalars.contains("\u{09DF}"))
         #expect(texts[2].hasPrefix("한국"))
@@ -142,12 +150,14 @@ import ETLTestSupport
     @Test func aShortJSONLDArticleBodyNeverReplacesThePagesText() throws {
         // Sites that put the first sentences in articleBody: the page's own text stays.
         let linked = #"{"@type":"Article","articleBody":"\#(prose(9))"}"#
-        let cleaned = try page("<article><p>\(prose(1))</p><p>\(prose(2))</p></article>",
-                               head: #"<script type="application/ld+json">\#(linked)</script>"#)
+        let cleaned = try page(
+            "<article><p>\(prose(1))</p><p>\(prose(2))</p></article>",
+            head: #"<script type="application/ld+json">\#(linked)</script>"#)
         #expect(cleaned.blocks.map(\.text) == [prose(1), prose(2)])
     }
     @Test func aDataTableStaysATableWithRowsAndCells() throws {
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="entry-content"><p>\(prose(1))</p>
               <table><caption>Prices in 2024</caption>
                 <thead><tr><th>Product</th><th>Price</th><th>Note</th></tr></thead>
@@ -162,7 +172,8 @@ import ETLTestSupport
 
     @Test func aLayoutTableIsNotATable() throws {
         // An older site laid out with a table: the article is one long cell beside a menu cell.
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <table><tr><td class="menu"><a href="/">Home</a></td>
               <td><p>\(prose(1)) \(prose(2)) \(prose(3)) \(prose(4))</p><p>\(prose(5))</p></td></tr></table>
             """)
@@ -172,7 +183,8 @@ import ETLTestSupport
 
     @Test func theArticleElementIsTakenWhenItHoldsClearlyMoreProseThanTheChoice() throws {
         // An intro section and the body in containers of their own, inside one <article>.
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <article><section class="intro"><p>\(prose(1))</p></section>
               <div class="text"><p>\(prose(2))</p><p>\(prose(3))</p><p>\(prose(4))</p></div></article>
             <aside><p>Other things, unrelated, in a sidebar, with commas, to tempt the cleaner.</p></aside>
@@ -181,7 +193,8 @@ import ETLTestSupport
     }
 
     @Test func datesAndBylinesAreNotContent() throws {
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="entry-content"><p>Updated 1:39 am EST, Wednesday, November 20, 2019</p><p>\(prose(1))</p>
               <p>Von Anna Muster | 18.11.2019, 14:02 Uhr</p><p>Published 2 days ago</p><p>\(prose(2))</p>
               <p>On 20 November 2019 the council met, and it voted, after a long debate, for the plan.</p></div>
@@ -195,7 +208,8 @@ import ETLTestSupport
 
     @Test func sectionsThatShareAFurnitureNameAndHoldTheArticleAreKept() throws {
         // A review template names every section by what it may carry (`--ads`): together they are the article.
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <article class="review"><h1>Der Test</h1>
               <section class="review-part review-part--ads"><h2>Aufbau</h2><p>\(german(1))</p><p>\(german(2))</p></section>
               <section class="review-part review-part--ads"><h2>Ergebnis</h2><p>\(german(3))</p><p>\(german(4))</p></section>
@@ -209,7 +223,8 @@ import ETLTestSupport
     @Test func scriptHooksDoNotNameContentAsChrome() throws {
         // `js-` classes are where scripts hook in (here, to insert advertorials into the text); the
         // comments beside the article keep their own name and stay out.
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="story"><p>\(german(1))</p>
               <div class="story-text js-inline-advertorial js-external-links"><p>\(german(2))</p><p>\(german(3))</p></div>
               <div class="story-text js-inline-advertorial js-external-links"><p>\(german(4))</p><p>\(german(5))</p></div>
@@ -220,19 +235,27 @@ import ETLTestSupport
     }
 
     @Test func aSentenceWhoseNamesAreLinkedIsProse() throws {
-        let linked = "<a href=\"/p/1\">Anna Beispiel, bisher bei den Stadtwerken</a>, übernimmt die Pressearbeit von <a href=\"/p/2\">Bernd Muster</a>, der sie neben seinen Aufgaben bei <a href=\"/f/3\">der Musterbank Versicherung AG in Hamburg</a> führte."
-        let cleaned = try page("""
+        let linked =
+            "<a href=\"/p/1\">Anna Beispiel, bisher bei den Stadtwerken</a>, übernimmt die Pressearbeit von <a href=\"/p/2\">Bernd Muster</a>, der sie neben seinen Aufgaben bei <a href=\"/f/3\">der Musterbank Versicherung AG in Hamburg</a> führte."
+        let cleaned = try page(
+            """
             <div class="entry-content"><p>\(german(1))</p><p>\(linked)</p>
               <p><a href="/a/1">Ein anderer Artikel über die Musterbank und ihre Pressearbeit im Jahr</a> <a href="/a/2">Noch ein Artikel</a></p>
               <p>\(german(2))</p></div>
             """)
-        #expect(cleaned.blocks.map(\.text) == [german(1), "Anna Beispiel, bisher bei den Stadtwerken, übernimmt die Pressearbeit von Bernd Muster, der sie neben seinen Aufgaben bei der Musterbank Versicherung AG in Hamburg führte.", german(2)])
+        #expect(
+            cleaned.blocks.map(\.text) == [
+                german(1),
+                "Anna Beispiel, bisher bei den Stadtwerken, übernimmt die Pressearbeit von Bernd Muster, der sie neben seinen Aufgaben bei der Musterbank Versicherung AG in Hamburg führte.",
+                german(2),
+            ])
     }
 
     @Test func aHeadingThatClosesTheContentWithNothingAfterItIsDropped() throws {
         // The heading of a list of other stories inside the article's container; the list's links go,
         // and so does the heading. A sentence set as a heading (a pull quote) stays.
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="entry-content"><h2>Der Anfang</h2><p>\(german(1))</p><p>\(german(2))</p>
               <h3>Er wusste es. Und er schwieg.</h3>
               <h3>Noch mehr Ideen für den Garten</h3>
@@ -244,7 +267,8 @@ import ETLTestSupport
 
     @Test func aCaptionWithItsPictureCreditIsDropped() throws {
         // Captions written as paragraphs between the article's own, each with its credit after a "©".
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="entry-content"><p>\(german(1))</p>
               <p>Die Altstadt im ersten Schnee des Winters. | © Anna Beispiel/Musterbild</p><p>\(german(2))</p>
               <p>Photo © Jane Doe, John Roe</p>
@@ -256,31 +280,41 @@ import ETLTestSupport
 
     @Test func aWeaklyNamedWordInsideASentenceStaysInIt() throws {
         // A keyword link in running text is a word of the sentence; a caption on its own is still dropped.
-        let sentence = "Wer keinen Dienst beauftragt, nimmt die Pflicht als Training an der frischen <span class=\"keyword-link\"><a href=\"/luft\">Luft</a></span> und bleibt so, auch im Winter, fit."
-        let cleaned = try page("""
+        let sentence =
+            "Wer keinen Dienst beauftragt, nimmt die Pflicht als Training an der frischen <span class=\"keyword-link\"><a href=\"/luft\">Luft</a></span> und bleibt so, auch im Winter, fit."
+        let cleaned = try page(
+            """
             <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p>
               <div><span class="caption">Schnee auf dem Gehweg vor dem Haus</span></div><p>\(german(2))</p></div>
             """)
-        #expect(cleaned.blocks.map(\.text) == [german(1), "Wer keinen Dienst beauftragt, nimmt die Pflicht als Training an der frischen Luft und bleibt so, auch im Winter, fit.", german(2)])
+        #expect(
+            cleaned.blocks.map(\.text) == [
+                german(1), "Wer keinen Dienst beauftragt, nimmt die Pflicht als Training an der frischen Luft und bleibt so, auch im Winter, fit.", german(2),
+            ])
     }
 
     @Test func anEmailAddressAndANamedAnchorAreTextNotNavigation() throws {
         // A mailto: link and a named anchor (a target to jump to) lead to no other page: their text
         // is what the paragraph says. A button run by a script (no href, no name) stays a link.
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="entry-content"><p>\(german(1))</p>
               <p><a href="mailto:anmeldung@beispiel-verein.de">anmeldung@beispiel-verein.de</a></p>
               <p><a name="frage-3">Die dritte Frage der Leser: Was sagt die Forschung dazu?</a></p>
               <p><a class="replay">Noch einmal abspielen</a></p>
               <p><a href="/archiv">Zum Archiv der Beispielseite</a></p><p>\(german(2))</p></div>
             """)
-        #expect(cleaned.blocks.map(\.text) == [german(1), "anmeldung@beispiel-verein.de",
-                                                "Die dritte Frage der Leser: Was sagt die Forschung dazu?", german(2)])
+        #expect(
+            cleaned.blocks.map(\.text) == [
+                german(1), "anmeldung@beispiel-verein.de",
+                "Die dritte Frage der Leser: Was sagt die Forschung dazu?", german(2),
+            ])
     }
 
     @Test func phoneNumbersAndVersionsAreNotNumericDates() throws {
         // Three numbers joined by dashes or dots are a date only when they can be day, month and year.
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="entry-content"><p>\(prose(1))</p><p>Tel. +49 301-44-2012</p><p>Build 1.10.100-beta</p>
               <p>Stand: 18.11.2019</p><p>\(prose(2))</p></div>
             """)
@@ -291,7 +325,8 @@ import ETLTestSupport
     }
 
     @Test func promptsToSubscribeAreNotContent() throws {
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="entry-content"><p>\(prose(1))</p>
               <p>Sign up to our newsletter for exclusive updates and enhanced content, every morning.</p>
               <p>Abonnieren Sie unseren Newsletter, damit Sie nichts verpassen, jeden Tag, kostenlos.</p>
@@ -302,7 +337,8 @@ import ETLTestSupport
 
     @Test func taxonomyClassesDoNotNameTheArticleChrome() throws {
         // WordPress puts a post's categories and tags on its <article>: "popular-posts", "comments".
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <article class="post type-post category-popular-posts tag-comments"><p>\(prose(1))</p><p>\(prose(2))</p></article>
             <div class="consent-banner"><p>We use cookies, and similar tools, to improve, measure and, sometimes, personalise the site.</p></div>
             """)
@@ -312,7 +348,8 @@ import ETLTestSupport
     @Test func aListThatWinsGivesWayToTheTextAroundIt() throws {
         // A guide: two paragraphs, then a list of long points that scores more than either.
         let points = (1...4).map { "<li>\(german(10 + $0)) \(german(20 + $0))</li>" }.joined()
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="guide"><p>Vorweg, in aller Kürze, das Wichtigste.</p><ul>\(points)</ul><p>Zum Schluss, kurz, ein Rat.</p></div>
             <footer><p>Impressum, Kontakt, Datenschutz, und, vieles mehr, was niemand liest.</p></footer>
             """)
@@ -322,7 +359,8 @@ import ETLTestSupport
     }
 
     @Test func aCopyrightRegionIsChrome() throws {
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="region-copyright"><p>Example Verlag GmbH, Hauptstraße 7, 12345 Neustadt, Telefon 01234-5678, Fax 01234-5679, alle Rechte vorbehalten, auch die der Übersetzung.</p></div>
             <div class="text"><p>\(german(1))</p></div><div class="text"><p>\(german(2))</p></div>
             """)
@@ -345,8 +383,10 @@ import ETLTestSupport
 
     @Test func errorMessagesOfTheSitesSoftwareAreNotProse() throws {
         // A short post beside a sidebar that PHP filled with warnings, which are long and full of commas.
-        let warning = "Warning: Use of undefined constant comments - assumed 'comments' (this will throw an Error in a future version of PHP), in /var/www/html/wp-content/themes/x/sidebar.php on line 42"
-        let cleaned = try page("""
+        let warning =
+            "Warning: Use of undefined constant comments - assumed 'comments' (this will throw an Error in a future version of PHP), in /var/www/html/wp-content/themes/x/sidebar.php on line 42"
+        let cleaned = try page(
+            """
             <div class="post"><h2>Nummer zwei</h2><div class="postentry"><p>Es ist schon einige Zeit her, als er kam.</p><p>So sah es aus, ganz klein, und schon laut.</p></div></div>
             <ul><li><p>\(warning)</p></li><li><p>\(warning)</p></li><li><p>\(warning)</p></li></ul>
             """)
@@ -356,7 +396,8 @@ import ETLTestSupport
 
     @Test func aShortSectionBesideTheArticleIsMoreOfIt() throws {
         // Six paragraphs, then a closing section of one, in a container of its own.
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="wrap"><div class="main-text">\((1...6).map { "<p>\(prose($0))</p>" }.joined())</div>
               <div class="closing"><h3>Fazit</h3><p>\(german(9))</p></div></div>
             """)
@@ -367,20 +408,25 @@ import ETLTestSupport
         // A lawyer's home page: two paragraphs of introduction, a slider of clients' praise that is
         // longer, and many links to fields of law.
         let quote = { (n: Int) in "<li><p>\(german(20 + n)) \(german(30 + n))</p></li>" }
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="jumbotron"><p class="intro">Ich bin Anwalt in Berlin, seit zwanzig Jahren, für Familien, Vereine und Firmen.</p>
               <p>Ich freue mich, wenn Sie anrufen, schreiben, oder, ganz einfach, vorbeikommen.</p></div>
             <div class="testimonial-slider flexslider"><ul class="slides">\((1...3).map(quote).joined())</ul></div>
             <div class="areas">\((1...60).map { "<a href=\"/g\($0)\">Rechtsgebiet Nummer \($0)</a> " }.joined())</div>
             """)
-        #expect(cleaned.blocks.map(\.text) == ["Ich bin Anwalt in Berlin, seit zwanzig Jahren, für Familien, Vereine und Firmen.",
-                                               "Ich freue mich, wenn Sie anrufen, schreiben, oder, ganz einfach, vorbeikommen."])
+        #expect(
+            cleaned.blocks.map(\.text) == [
+                "Ich bin Anwalt in Berlin, seit zwanzig Jahren, für Familien, Vereine und Firmen.",
+                "Ich freue mich, wenn Sie anrufen, schreiben, oder, ganz einfach, vorbeikommen.",
+            ])
     }
 
     @Test func promptsToFollowTheSiteElsewhereAreDropped() throws {
         // A closing prompt inside the article's own container; news about a network stays.
         let news = "Twitter said on Monday that it would follow the new rules in every country where it runs its service."
-        let cleaned = try page("""
+        let cleaned = try page(
+            """
             <div class="entry-content"><p>\(prose(1))</p><p>\(news)</p><p>\(prose(2))</p>
               <p>Follow the Daily Example on Twitter and Instagram @example, and on Facebook.</p>
               <p>¡Únete a nuestro canal de Telegram desde tu celular!</p>

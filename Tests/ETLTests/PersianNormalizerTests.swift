@@ -24,8 +24,9 @@ import Testing
     /// Expects the exact scalars, showing the ZWNJs as <ZWNJ> when it fails.
     func expectExact(_ actual: String, _ expected: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         func visible(_ text: String) -> String { text.replacingOccurrences(of: "\u{200C}", with: "<ZWNJ>") }
-        #expect(actual.unicodeScalars.elementsEqual(expected.unicodeScalars),
-                "\(visible(actual)) is not \(visible(expected))", sourceLocation: sourceLocation)
+        #expect(
+            actual.unicodeScalars.elementsEqual(expected.unicodeScalars),
+            "\(visible(actual)) is not \(visible(expected))", sourceLocation: sourceLocation)
     }
 
     // MARK: - Letters, digits, marks
@@ -49,7 +50,8 @@ import Testing
         expectExact(try normalizer(["digits": "persian"]).normalize(text), "سال ۱۴۰۲ و ۱۴۰۳ و ۳")
         expectExact(try normalizer(["digits": "ascii"]).normalize(text), "سال 1402 و 1403 و 3")
         // Options reach a plugin validated: an unknown style is the loader's error, with its place.
-        let pipeline = #"{"sources": [{"use": "urls", "urls": ["https://example.com/"]}], "steps": [{"use": "persian", "digits": "roman"}], "sinks": [{"use": "jsonl", "path": "x.jsonl"}]}"#
+        let pipeline =
+            #"{"sources": [{"use": "urls", "urls": ["https://example.com/"]}], "steps": [{"use": "persian", "digits": "roman"}], "sinks": [{"use": "jsonl", "path": "x.jsonl"}]}"#
         let error = try #require(throws: PipelineError.self) { try PipelineLoader(registry: .builtins, environment: [:]).load(text: pipeline) }
         #expect(error.description.contains("$.steps[0].digits"), "\(error)")
     }
@@ -82,9 +84,11 @@ import Testing
 
     @Test func punctuationSpacingLeavesNumbersTimesAndURLsAlone() throws {
         let punctuation = try only("punctuationSpacing")
-        for text in ["رشد 3.5 درصد", "رشد ۳٫۵ درصد", "ساعت 12:30 و ۱۲:۳۰", "جمعیت 1,000,000 نفر",
-                     "منبع: https://www.isna.ir/news/1402033019738/خبر.html", "سایت www.example.com/a?b=c را ببینید",
-                     "کشور U.S.A. آمد"] {
+        for text in [
+            "رشد 3.5 درصد", "رشد ۳٫۵ درصد", "ساعت 12:30 و ۱۲:۳۰", "جمعیت 1,000,000 نفر",
+            "منبع: https://www.isna.ir/news/1402033019738/خبر.html", "سایت www.example.com/a?b=c را ببینید",
+            "کشور U.S.A. آمد",
+        ] {
             expectExact(punctuation.normalize(text), text)
         }
     }
@@ -134,8 +138,10 @@ import Testing
 
     @Test func zwnjSurvivesEveryPath() throws {
         let text = "من می\u{200C}خواهم کتاب\u{200C}ها را ببینم."
-        for options: [String: JSONValue] in [[:], ["restoreZwnj": false], ["zwnj": false], ["zwnj": false, "restoreZwnj": false],
-                                             ["digits": "ascii", "diacritics": true]] {
+        for options: [String: JSONValue] in [
+            [:], ["restoreZwnj": false], ["zwnj": false], ["zwnj": false, "restoreZwnj": false],
+            ["digits": "ascii", "diacritics": true],
+        ] {
             expectExact(try normalizer(options).normalize(text), text)
         }
         expectExact(try only().normalize(text), text)
@@ -146,9 +152,11 @@ import Testing
     // MARK: - The plugin
 
     @Test func onlyTheListedFieldsChange() async throws {
-        let record = Record(url: "https://www.example.ir/1", source: "test", fields: [
-            "title": "كتاب ها", "body": "بند  اول\n\nميآيد", "published": "1402-03-30", "newsId": "١٢٣",
-        ])
+        let record = Record(
+            url: "https://www.example.ir/1", source: "test",
+            fields: [
+                "title": "كتاب ها", "body": "بند  اول\n\nميآيد", "published": "1402-03-30", "newsId": "١٢٣",
+            ])
         let context = RunContext(logger: .init(label: "test"))
         let output = try #require(try await normalizer(["digits": "ascii"]).apply(to: record, context: context))
         expectExact(output.fields["title"]?.stringValue ?? "", "کتاب\u{200C}ها")

@@ -1,8 +1,8 @@
-import Foundation
 import ETLKit
 import ETLPlugins
-import Testing
 import ETLTestSupport
+import Foundation
+import Testing
 
 /// Every kind of pipeline error names its JSON path and line:column; good files load.
 @Suite struct PipelineLoaderTests {
@@ -20,10 +20,11 @@ import ETLTestSupport
     }
 
     @Test func aGoodPipelineLoadsWithDefaults() throws {
-        let pipeline = try loader.load(text: """
-            {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
-             "sinks": [{"use": "jsonl", "path": "${OUT}/a.jsonl"}]}
-            """)
+        let pipeline = try loader.load(
+            text: """
+                {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
+                 "sinks": [{"use": "jsonl", "path": "${OUT}/a.jsonl"}]}
+                """)
         #expect(pipeline.sources.map(\.id) == ["pattern"])
         #expect(pipeline.steps.map(\.id) == ["html", "article"])
         #expect(pipeline.fetchers.map(\.id) == ["http", "file"])
@@ -35,18 +36,21 @@ import ETLTestSupport
     // MARK: pipelines that cannot work (issue #11)
 
     @Test func aStepThatReadsTheCleanedPageNeedsACleanerBeforeIt() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
              "steps": ["article", "html"],
              "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
             """)
-        #expect(found.map(\.description) == [
-            "2:12: $.steps[0]: \"article\" reads the page a cleaner makes, but no cleaner comes before it (steps run in the order written): put \"html\" before it (\"html\" is at $.steps[1], after it)",
-        ])
+        #expect(
+            found.map(\.description) == [
+                "2:12: $.steps[0]: \"article\" reads the page a cleaner makes, but no cleaner comes before it (steps run in the order written): put \"html\" before it (\"html\" is at $.steps[1], after it)"
+            ])
     }
 
     @Test func aSourceNeedsAFetcherForItsURLs() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "files", "glob": "pages/*.html"}, {"use": "urls", "urls": ["http://127.0.0.1/a"]}],
              "fetch": ["http"],
              "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
@@ -58,7 +62,8 @@ import ETLTestSupport
     }
 
     @Test func twoOutputsOnOnePathAreRefused() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
              "sinks": [{"use": "jsonl", "path": "out/a.jsonl"}, {"use": "sqlite", "path": "out/./a.jsonl"}, {"use": "jsonl", "path": "-"}],
              "deadLetters": {"use": "jsonl", "path": "out/a.jsonl"},
@@ -70,7 +75,8 @@ import ETLTestSupport
 
     /// A plugin's initializer stops at the first option it rejects; validation goes on to the others.
     @Test func everyBadOptionOfAPluginIsReported() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
              "steps": ["html", "article", {"use": "filter", "language": "persian", "publishedAfter": "last week"}],
              "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
@@ -80,16 +86,19 @@ import ETLTestSupport
 
     /// Old option names still load, with a warning that names the new one; both at once is an error.
     @Test func formerOptionNamesWarnAndMap() throws {
-        let pipeline = try loader.load(text: """
-            {"sources": [{"use": "sitemap", "urls": ["http://127.0.0.1/sitemap.xml"], "maxUrls": 5}],
-             "steps": ["html", "article", {"use": "filter", "publishedAfter": "7d"}],
-             "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
-            """)
-        #expect(pipeline.warnings.map(\.description) == [
-            "1:75: $.sources[0].maxUrls: sitemap: option \"maxUrls\" is now called \"limit\"; the old name is read for one more release",
-            "2:49: $.steps[2].publishedAfter: filter: option \"publishedAfter\" is now called \"since\"; the old name is read for one more release",
-        ])
-        let both = diagnostics("""
+        let pipeline = try loader.load(
+            text: """
+                {"sources": [{"use": "sitemap", "urls": ["http://127.0.0.1/sitemap.xml"], "maxUrls": 5}],
+                 "steps": ["html", "article", {"use": "filter", "publishedAfter": "7d"}],
+                 "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+                """)
+        #expect(
+            pipeline.warnings.map(\.description) == [
+                "1:75: $.sources[0].maxUrls: sitemap: option \"maxUrls\" is now called \"limit\"; the old name is read for one more release",
+                "2:49: $.steps[2].publishedAfter: filter: option \"publishedAfter\" is now called \"since\"; the old name is read for one more release",
+            ])
+        let both = diagnostics(
+            """
             {"sources": [{"use": "sitemap", "urls": ["http://127.0.0.1/sitemap.xml"], "maxUrls": 5, "limit": 6}],
              "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
             """)
@@ -100,38 +109,43 @@ import ETLTestSupport
     /// `since`/`until` read the same forms in every plugin that has them.
     @Test func sinceAndUntilTakeTheSameFormsEverywhere() throws {
         for use in ["sitemap", "feed"] {
-            _ = try loader.load(text: """
-                {"sources": [{"use": "\(use)", "urls": ["http://127.0.0.1/x.xml"], "since": "2w", "until": "2026-11-26T10:00:00+03:30"}],
-                 "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
-                """)
-            let found = diagnostics("""
+            _ = try loader.load(
+                text: """
+                    {"sources": [{"use": "\(use)", "urls": ["http://127.0.0.1/x.xml"], "since": "2w", "until": "2026-11-26T10:00:00+03:30"}],
+                     "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+                    """)
+            let found = diagnostics(
+                """
                 {"sources": [{"use": "\(use)", "urls": ["http://127.0.0.1/x.xml"], "since": "yesterday", "until": "soon"}],
                  "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
                 """)
             #expect(found.map(\.path.description) == ["$.sources[0].since", "$.sources[0].until"], "\(use): \(found)")
         }
-        _ = try loader.load(text: """
-            {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
-             "steps": ["html", "article", {"use": "filter", "since": "36h", "until": "2030-01-01"}],
-             "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
-            """)
+        _ = try loader.load(
+            text: """
+                {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
+                 "steps": ["html", "article", {"use": "filter", "since": "36h", "until": "2030-01-01"}],
+                 "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
+                """)
     }
 
     // MARK: JSONC comments and --set (issue #11)
 
     @Test func commentsAreAllowedAndPlacesStayRight() throws {
-        let pipeline = try loader.load(text: """
-            // Daily news
-            {
-              /* where the pages come from,
-                 over two lines */
-              "sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}], // three pages
-              "sinks": [{"use": "jsonl", "path": "a.jsonl" /* beside */}]
-            }
-            """)
+        let pipeline = try loader.load(
+            text: """
+                // Daily news
+                {
+                  /* where the pages come from,
+                     over two lines */
+                  "sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}], // three pages
+                  "sinks": [{"use": "jsonl", "path": "a.jsonl" /* beside */}]
+                }
+                """)
         #expect(pipeline.sources.map(\.id) == ["pattern"])
         // A place after a comment of two lines is still the right line and column.
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {
               /* one
                  two */ "sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": "x"}],
@@ -151,7 +165,9 @@ import ETLTestSupport
              "sinks": [{"use": "jsonl", "path": "a.jsonl"}]}
             """
         var overriding = loader
-        overriding.overrides = try ["concurrency=4", "$.sinks[0].path=${OUT}/b.jsonl", "sinks[0].mode=append", "sources[0].to=5"].map { try PipelineOverride(parsing: $0) }
+        overriding.overrides = try ["concurrency=4", "$.sinks[0].path=${OUT}/b.jsonl", "sinks[0].mode=append", "sources[0].to=5"].map {
+            try PipelineOverride(parsing: $0)
+        }
         let pipeline = try overriding.load(text: text)
         #expect(pipeline.concurrency == 4)
         let sink = try #require(pipeline.sinks.first?.instance as? JSONLSink)
@@ -163,7 +179,10 @@ import ETLTestSupport
         do {
             _ = try overriding.load(text: text)
         } catch {
-            #expect(error.diagnostics.map(\.description) == ["$.sinks[0].mode: \"sideways\" is not one of \"overwrite\", \"append\" (given by --set sinks[0].mode=sideways)"])
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "$.sinks[0].mode: \"sideways\" is not one of \"overwrite\", \"append\" (given by --set sinks[0].mode=sideways)"
+                ])
         }
         // Paths that lead nowhere.
         overriding.overrides = try ["sinks[3].path=x"].map { try PipelineOverride(parsing: $0) }
@@ -181,12 +200,14 @@ import ETLTestSupport
     }
 
     @Test func maxBytesInFlightIsATopLevelMember() throws {
-        let pipeline = try loader.load(text: """
-            {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
-             "sinks": [{"use": "jsonl", "path": "a.jsonl"}], "maxBytesInFlight": "${BUDGET:-1048576}"}
-            """)
+        let pipeline = try loader.load(
+            text: """
+                {"sources": [{"use": "pattern", "template": "http://127.0.0.1/{n}", "to": 3}],
+                 "sinks": [{"use": "jsonl", "path": "a.jsonl"}], "maxBytesInFlight": "${BUDGET:-1048576}"}
+                """)
         #expect(pipeline.maxBytesInFlight == 1_048_576)
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "x{n}", "to": 3}],
              "sinks": [{"use": "jsonl", "path": "a"}], "maxBytesInFlight": 0, "maxBytesInFlite": 5}
             """)
@@ -202,7 +223,8 @@ import ETLTestSupport
     }
 
     @Test func unknownPluginSuggestsTheNearestId() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "patern", "template": "x{n}", "to": 1}],
              "sinks": [{"use": "jsonl", "path": "a"}]}
             """)
@@ -213,7 +235,8 @@ import ETLTestSupport
     }
 
     @Test func pluginOfTheWrongKindIsRejected() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": ["html"], "sinks": [{"use": "jsonl", "path": "a"}]}
             """)
         #expect(found.first?.message.contains("is a cleaner") == true)
@@ -221,7 +244,8 @@ import ETLTestSupport
     }
 
     @Test func unknownOptionSuggestsTheNearestName() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "x{n}", "to": 1}],
              "sinks": [{"use": "jsonl", "pth": "a"}]}
             """)
@@ -230,7 +254,8 @@ import ETLTestSupport
     }
 
     @Test func wrongTypeSaysWhatWasExpected() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "x{n}", "to": "ten"}],
              "sinks": [{"use": "jsonl", "path": "a"}], "concurrency": 0}
             """)
@@ -239,7 +264,8 @@ import ETLTestSupport
     }
 
     @Test func missingOptionAndMissingMemberAreNamed() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "x{n}"}]}
             """)
         #expect(found.contains { $0.path.description == "$.sources[0]" && $0.message.contains("needs option \"to\"") })
@@ -247,7 +273,8 @@ import ETLTestSupport
     }
 
     @Test func badValueFromThePluginItselfIsReportedAtTheOption() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "no counter", "to": 2}],
              "sinks": [{"use": "jsonl", "path": "a"}]}
             """)
@@ -256,7 +283,8 @@ import ETLTestSupport
     }
 
     @Test func unknownTopLevelMemberSuggests() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "x{n}", "to": 1}], "sink": []}
             """)
         #expect(found.contains { $0.path.description == "$.sink" && $0.message.contains("did you mean \"sinks\"?") })
@@ -273,7 +301,8 @@ import ETLTestSupport
     }
 
     @Test func unsetVariableIsAPipelineErrorWithItsPath() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "x{n}", "to": 1}],
              "sinks": [{"use": "jsonl", "path": "${NOT_SET_ANYWHERE}/a"}]}
             """)
@@ -283,9 +312,10 @@ import ETLTestSupport
 
     @Test func aReferenceMayStandForANumber() throws {
         let loader = PipelineLoader(registry: .builtins, environment: ["LAST": "7"])
-        let pipeline = try loader.load(text: """
-            {"sources": [{"use": "pattern", "template": "x{n}", "to": "${LAST}"}], "sinks": [{"use": "jsonl", "path": "a"}]}
-            """)
+        let pipeline = try loader.load(
+            text: """
+                {"sources": [{"use": "pattern", "template": "x{n}", "to": "${LAST}"}], "sinks": [{"use": "jsonl", "path": "a"}]}
+                """)
         #expect(pipeline.sources.count == 1)
     }
 
@@ -314,7 +344,8 @@ import ETLTestSupport
     }
 
     @Test func aKeyGivenTwiceIsReportedWithTheOtherProblems() {
-        let found = diagnostics("""
+        let found = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "x{n}", "to": 1, "to": 2}], "sink": [],
              "sinks": [{"use": "jsonl", "path": "a"}]}
             """)
@@ -346,7 +377,8 @@ import ETLTestSupport
 
     @Test func nulInAStringIsRejectedRawOrEscaped() {
         // A path would end at the NUL when handed to the system: "a\u0000b" would write "a".
-        let escaped = diagnostics("""
+        let escaped = diagnostics(
+            """
             {"sources": [{"use": "pattern", "template": "x{n}", "to": 1}],
              "sinks": [{"use": "jsonl", "path": "a\\u0000b.jsonl"}]}
             """)
@@ -370,10 +402,11 @@ import ETLTestSupport
     }
 
     @Test func aSurrogatePairIsOneCharacter() throws {
-        let pipeline = try loader.load(text: """
-            {"name": "\\uD83D\\uDE00", "sources": [{"use": "pattern", "template": "x{n}", "to": 1}],
-             "sinks": [{"use": "jsonl", "path": "a"}]}
-            """)
+        let pipeline = try loader.load(
+            text: """
+                {"name": "\\uD83D\\uDE00", "sources": [{"use": "pattern", "template": "x{n}", "to": 1}],
+                 "sinks": [{"use": "jsonl", "path": "a"}]}
+                """)
         #expect(pipeline.name == "😀")
     }
 }

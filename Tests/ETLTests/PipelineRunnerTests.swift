@@ -1,9 +1,9 @@
 import ETLKit
 import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Synchronization
 import Testing
-import ETLTestSupport
 
 /// What the test plugins below saw, handed to them when a test builds them: each test has its own.
 final class RunProbe: Sendable {
@@ -110,25 +110,28 @@ actor ProbeSink: Sink {
 /// in-memory sinks that each test owns, no registry.
 @Suite struct PipelineRunnerTests {
     /// A pipeline of these plugins, each stage named by its place as the loader would name it.
-    func pipeline(sources: [any Source], fetchers: [any Fetcher] = [], steps: [ProcessingStep] = [], sinks: [any Sink],
-                  deadLetters: any Sink, concurrency: Int = 16, maxBytesInFlight: Int = PipelineLoader.defaultMaxBytesInFlight) -> Pipeline {
+    func pipeline(
+        sources: [any Source], fetchers: [any Fetcher] = [], steps: [ProcessingStep] = [], sinks: [any Sink],
+        deadLetters: any Sink, concurrency: Int = 16, maxBytesInFlight: Int = PipelineLoader.defaultMaxBytesInFlight
+    ) -> Pipeline {
         func stages<T>(_ key: String, _ instances: [T], id: (T) -> String) -> [PipelineStage<T>] {
             instances.enumerated().map { index, instance in
                 PipelineStage(id: id(instance), path: JSONPath([.key(key), .index(index)]), instance: instance)
             }
         }
-        return Pipeline(name: "test",
-                        sources: stages("sources", sources) { type(of: $0).descriptor.id },
-                        fetchers: stages("fetch", fetchers) { type(of: $0).descriptor.id },
-                        steps: stages("steps", steps) { step in
-                            switch step {
-                            case .cleaner(let cleaner): type(of: cleaner).descriptor.id
-                            case .transform(let transform): type(of: transform).descriptor.id
-                            }
-                        },
-                        sinks: stages("sinks", sinks) { type(of: $0).descriptor.id },
-                        deadLetters: PipelineStage(id: type(of: deadLetters).descriptor.id, path: JSONPath([.key("deadLetters")]), instance: deadLetters),
-                        concurrency: concurrency, maxBytesInFlight: maxBytesInFlight)
+        return Pipeline(
+            name: "test",
+            sources: stages("sources", sources) { type(of: $0).descriptor.id },
+            fetchers: stages("fetch", fetchers) { type(of: $0).descriptor.id },
+            steps: stages("steps", steps) { step in
+                switch step {
+                case .cleaner(let cleaner): type(of: cleaner).descriptor.id
+                case .transform(let transform): type(of: transform).descriptor.id
+                }
+            },
+            sinks: stages("sinks", sinks) { type(of: $0).descriptor.id },
+            deadLetters: PipelineStage(id: type(of: deadLetters).descriptor.id, path: JSONPath([.key("deadLetters")]), instance: deadLetters),
+            concurrency: concurrency, maxBytesInFlight: maxBytesInFlight)
     }
 
     /// A plugin built from options, as a pipeline file would build it.
@@ -138,8 +141,9 @@ actor ProbeSink: Sink {
 
     @Test func recordsStreamWithBoundedMemory() async throws {
         let probe = RunProbe()
-        let pipeline = pipeline(sources: [CountingSource(probe: probe, count: 3000)], sinks: [ProbeSink(probe: probe)],
-                                deadLetters: ProbeSink(probe: RunProbe()), concurrency: 4)
+        let pipeline = pipeline(
+            sources: [CountingSource(probe: probe, count: 3000)], sinks: [ProbeSink(probe: probe)],
+            deadLetters: ProbeSink(probe: RunProbe()), concurrency: 4)
         let summary = try await PipelineRunner(pipeline: pipeline).run()
         #expect(summary.written == 3000)
         #expect(probe.written.load(ordering: .sequentiallyConsistent) == 3000)
@@ -152,9 +156,10 @@ actor ProbeSink: Sink {
     /// bytes at once; a budget of 10,000 lets three through at a time.
     @Test func documentBytesInFlightStayWithinTheBudget() async throws {
         let probe = RunProbe()
-        let pipeline = pipeline(sources: [CountingSource(probe: probe, count: 120, documentBytes: 3000)],
-                                steps: [.transform(HoldingTransform(probe: probe))], sinks: [ProbeSink(probe: probe)],
-                                deadLetters: ProbeSink(probe: RunProbe()), concurrency: 8, maxBytesInFlight: 10000)
+        let pipeline = pipeline(
+            sources: [CountingSource(probe: probe, count: 120, documentBytes: 3000)],
+            steps: [.transform(HoldingTransform(probe: probe))], sinks: [ProbeSink(probe: probe)],
+            deadLetters: ProbeSink(probe: RunProbe()), concurrency: 8, maxBytesInFlight: 10000)
         let summary = try await PipelineRunner(pipeline: pipeline).run()
         #expect(summary.written == 120)
         let most = probe.mostBytesInFlight.load(ordering: .sequentiallyConsistent)
@@ -164,19 +169,22 @@ actor ProbeSink: Sink {
 
     @Test func aDocumentLargerThanTheBudgetRunsAlone() async throws {
         let probe = RunProbe()
-        let pipeline = pipeline(sources: [CountingSource(probe: probe, count: 20, documentBytes: 5000)],
-                                steps: [.transform(HoldingTransform(probe: probe))], sinks: [ProbeSink(probe: probe)],
-                                deadLetters: ProbeSink(probe: RunProbe()), concurrency: 4, maxBytesInFlight: 1000)
+        let pipeline = pipeline(
+            sources: [CountingSource(probe: probe, count: 20, documentBytes: 5000)],
+            steps: [.transform(HoldingTransform(probe: probe))], sinks: [ProbeSink(probe: probe)],
+            deadLetters: ProbeSink(probe: RunProbe()), concurrency: 4, maxBytesInFlight: 1000)
         let summary = try await PipelineRunner(pipeline: pipeline).run()
         #expect(summary.written == 20)
         #expect(probe.mostBytesInFlight.load(ordering: .sequentiallyConsistent) == 5000)
     }
 
     @Test func failuresGoToDeadLettersAndTheRunGoesOn() async throws {
-        let probe = RunProbe(), dead = RunProbe()
-        let pipeline = pipeline(sources: [CountingSource(probe: probe, count: 100)],
-                                steps: [.transform(PickyTransform(every: 10, skipEvery: 7))],
-                                sinks: [ProbeSink(probe: probe, failPages: [1, 2])], deadLetters: ProbeSink(probe: dead))
+        let probe = RunProbe()
+        let dead = RunProbe()
+        let pipeline = pipeline(
+            sources: [CountingSource(probe: probe, count: 100)],
+            steps: [.transform(PickyTransform(every: 10, skipEvery: 7))],
+            sinks: [ProbeSink(probe: probe, failPages: [1, 2])], deadLetters: ProbeSink(probe: dead))
         let summary = try await PipelineRunner(pipeline: pipeline).run()
         // Pages 0, 10, …, 90 fail in the step (10); 7, 14, …, 98 but not 70 are skipped (13); 1 and 2 fail in the sink.
         #expect(summary.input == 100)
@@ -193,18 +201,23 @@ actor ProbeSink: Sink {
 
     @Test func limitStopsTheSources() async throws {
         let probe = RunProbe()
-        let pipeline = pipeline(sources: [CountingSource(probe: probe, count: 1000)], sinks: [ProbeSink(probe: probe)],
-                                deadLetters: ProbeSink(probe: RunProbe()))
+        let pipeline = pipeline(
+            sources: [CountingSource(probe: probe, count: 1000)], sinks: [ProbeSink(probe: probe)],
+            deadLetters: ProbeSink(probe: RunProbe()))
         let summary = try await PipelineRunner(pipeline: pipeline, limit: 25).run()
         #expect(summary.input == 25)
         #expect(summary.written == 25)
     }
 
     @Test func aFailingSourceIsADeadLetterAndOtherSourcesGoOn() async throws {
-        let probe = RunProbe(), dead = RunProbe()
-        let pipeline = pipeline(sources: [CountingSource(probe: probe, count: 10, failAfter: 5),
-                                          CountingSource(probe: RunProbe(), count: 10, scheme: "other")],
-                                sinks: [ProbeSink(probe: probe)], deadLetters: ProbeSink(probe: dead))
+        let probe = RunProbe()
+        let dead = RunProbe()
+        let pipeline = pipeline(
+            sources: [
+                CountingSource(probe: probe, count: 10, failAfter: 5),
+                CountingSource(probe: RunProbe(), count: 10, scheme: "other"),
+            ],
+            sinks: [ProbeSink(probe: probe)], deadLetters: ProbeSink(probe: dead))
         let summary = try await PipelineRunner(pipeline: pipeline).run()
         #expect(summary.written == 15)
         #expect(summary.sourceFailures == 1)
@@ -214,8 +227,9 @@ actor ProbeSink: Sink {
 
     @Test func aPageSentByTwoSourcesIsTakenOnce() async throws {
         let probe = RunProbe()
-        let pipeline = pipeline(sources: [CountingSource(probe: RunProbe(), count: 10), CountingSource(probe: RunProbe(), count: 15)],
-                                sinks: [ProbeSink(probe: probe)], deadLetters: ProbeSink(probe: RunProbe()))
+        let pipeline = pipeline(
+            sources: [CountingSource(probe: RunProbe(), count: 10), CountingSource(probe: RunProbe(), count: 15)],
+            sinks: [ProbeSink(probe: probe)], deadLetters: ProbeSink(probe: RunProbe()))
         let summary = try await PipelineRunner(pipeline: pipeline).run()
         #expect(summary.input == 15)
         #expect(summary.written == 15)
@@ -225,8 +239,9 @@ actor ProbeSink: Sink {
 
     @Test func aFailingDeadLetterSinkStopsTheRun() async throws {
         let probe = RunProbe()
-        let pipeline = pipeline(sources: [CountingSource(probe: probe, count: 10)], steps: [.transform(PickyTransform(every: 3))],
-                                sinks: [ProbeSink(probe: probe)], deadLetters: ProbeSink(probe: RunProbe(), failPages: [-1]))
+        let pipeline = pipeline(
+            sources: [CountingSource(probe: probe, count: 10)], steps: [.transform(PickyTransform(every: 3))],
+            sinks: [ProbeSink(probe: probe)], deadLetters: ProbeSink(probe: RunProbe(), failPages: [-1]))
         await #expect(throws: RunError.self) { try await PipelineRunner(pipeline: pipeline).run() }
     }
 
@@ -237,10 +252,13 @@ actor ProbeSink: Sink {
         let lastRun = Data((1...5).map { "{\"page\":\($0)}\n" }.joined().utf8)
         try lastRun.write(to: output.url.appendingPathComponent("articles.jsonl"))
         try FileManager.default.createDirectory(atPath: output.path("articles.sqlite"), withIntermediateDirectories: false)
-        let pipeline = try pipeline(sources: [CountingSource(probe: RunProbe(), count: 3)],
-                                    sinks: [plugin(JSONLSink.self, ["path": .string(output.path("articles.jsonl"))]),
-                                            plugin(SQLiteSink.self, ["path": .string(output.path("articles.sqlite"))])],
-                                    deadLetters: plugin(JSONLSink.self, ["path": .string(output.path("dead.jsonl"))]))
+        let pipeline = try pipeline(
+            sources: [CountingSource(probe: RunProbe(), count: 3)],
+            sinks: [
+                plugin(JSONLSink.self, ["path": .string(output.path("articles.jsonl"))]),
+                plugin(SQLiteSink.self, ["path": .string(output.path("articles.sqlite"))]),
+            ],
+            deadLetters: plugin(JSONLSink.self, ["path": .string(output.path("dead.jsonl"))]))
         let error = try await #require(throws: RunError.self) { try await PipelineRunner(pipeline: pipeline).run() }
         #expect(error.description.contains("cannot open sink \"sqlite\""))
         #expect(try Data(contentsOf: output.url.appendingPathComponent("articles.jsonl")) == lastRun)
@@ -253,16 +271,18 @@ actor ProbeSink: Sink {
         let lastRun = Data((1...5).map { "{\"page\":\($0)}\n" }.joined().utf8)
         try lastRun.write(to: output.url.appendingPathComponent("articles.jsonl"))
         // The dead-letter sink fails at the first failed record: the run stops (a fatal error).
-        let failing = try pipeline(sources: [CountingSource(probe: RunProbe(), count: 10)], steps: [.transform(PickyTransform(every: 3))],
-                                   sinks: [plugin(JSONLSink.self, ["path": .string(output.path("articles.jsonl"))])],
-                                   deadLetters: ProbeSink(probe: RunProbe(), failPages: [-1]))
+        let failing = try pipeline(
+            sources: [CountingSource(probe: RunProbe(), count: 10)], steps: [.transform(PickyTransform(every: 3))],
+            sinks: [plugin(JSONLSink.self, ["path": .string(output.path("articles.jsonl"))])],
+            deadLetters: ProbeSink(probe: RunProbe(), failPages: [-1]))
         await #expect(throws: RunError.self) { try await PipelineRunner(pipeline: failing).run() }
         #expect(try Data(contentsOf: output.url.appendingPathComponent("articles.jsonl")) == lastRun)
         #expect(try FileManager.default.contentsOfDirectory(atPath: output.url.path) == ["articles.jsonl"])
 
-        let succeeding = try pipeline(sources: [CountingSource(probe: RunProbe(), count: 10)],
-                                      sinks: [plugin(JSONLSink.self, ["path": .string(output.path("articles.jsonl"))])],
-                                      deadLetters: ProbeSink(probe: RunProbe()))
+        let succeeding = try pipeline(
+            sources: [CountingSource(probe: RunProbe(), count: 10)],
+            sinks: [plugin(JSONLSink.self, ["path": .string(output.path("articles.jsonl"))])],
+            deadLetters: ProbeSink(probe: RunProbe()))
         let summary = try await PipelineRunner(pipeline: succeeding).run()
         #expect(summary.written == 10)
         #expect(try readJSONLines(output.path("articles.jsonl")).count == 10)
@@ -274,10 +294,11 @@ actor ProbeSink: Sink {
         let output = try TemporaryFolder()
         defer { output.remove() }
         let list = try output.write("file:///nonexistent/etl-test.html\n", to: "list.txt")
-        let pipeline = try pipeline(sources: [plugin(URLListSource.self, ["file": .string(list)])],
-                                    fetchers: [plugin(HTTPFetcher.self, [:])],
-                                    sinks: [plugin(JSONLSink.self, ["path": .string(output.path("a.jsonl"))])],
-                                    deadLetters: plugin(JSONLSink.self, ["path": .string(output.path("dead.jsonl"))]))
+        let pipeline = try pipeline(
+            sources: [plugin(URLListSource.self, ["file": .string(list)])],
+            fetchers: [plugin(HTTPFetcher.self, [:])],
+            sinks: [plugin(JSONLSink.self, ["path": .string(output.path("a.jsonl"))])],
+            deadLetters: plugin(JSONLSink.self, ["path": .string(output.path("dead.jsonl"))]))
         let summary = try await PipelineRunner(pipeline: pipeline).run()
         #expect(summary.deadLetters == 1)
         let dead = try readJSONLines(output.path("dead.jsonl"))

@@ -1,7 +1,7 @@
 import ETLHTTP
+import ETLTestSupport
 import Synchronization
 import Testing
-import ETLTestSupport
 
 /// The host schedule and the robots.txt cache on virtual time: every interval checked exactly,
 /// with no sleeping and no upper bound a slow machine could break.
@@ -16,8 +16,10 @@ import ETLTestSupport
         schedule = HostSchedule(now: time.clock)
     }
 
-    func admit(_ host: String = "example.ir", by client: Client? = nil, delay: Duration, perHost: Int = 4,
-               maxCrawlDelay: Duration = .seconds(30)) -> HostSchedule.Admission {
+    func admit(
+        _ host: String = "example.ir", by client: Client? = nil, delay: Duration, perHost: Int = 4,
+        maxCrawlDelay: Duration = .seconds(30)
+    ) -> HostSchedule.Admission {
         schedule.admit(host, perHost: perHost, delay: delay, maxCrawlDelay: maxCrawlDelay, client: ObjectIdentifier(client ?? self.client), waker: {})
     }
 
@@ -53,7 +55,9 @@ import ETLTestSupport
         #expect(admit("crawl.ir", delay: .zero, maxCrawlDelay: .seconds(2)) == .start)
         #expect(admit("crawl.ir", delay: .zero, maxCrawlDelay: .seconds(2)) == .wait(until: time.at(.seconds(2) + HostSchedule.margin(for: .seconds(2)))))
         // A client that obeys longer Crawl-delays waits the host's whole 60 s.
-        #expect(admit("crawl.ir", by: other, delay: .zero, maxCrawlDelay: .seconds(120)) == .wait(until: time.at(.seconds(60) + HostSchedule.margin(for: .seconds(60)))))
+        #expect(
+            admit("crawl.ir", by: other, delay: .zero, maxCrawlDelay: .seconds(120))
+                == .wait(until: time.at(.seconds(60) + HostSchedule.margin(for: .seconds(60)))))
     }
 
     @Test func aRetryAfterHoldIsExtendedNeverShortened() {

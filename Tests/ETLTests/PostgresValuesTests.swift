@@ -1,17 +1,20 @@
 import ETLKit
-@testable import ETLPlugins
 import ETLPostgres
 import Testing
+
+@testable import ETLPlugins
 
 /// What the `postgres` sink sends, without a server: typed values, SQL, options, and URLs with
 /// their passwords redacted.
 @Suite struct PostgresValuesTests {
     @Test func passwordsAreRedactedFromURLsAndConnectionStrings() {
-        #expect(PostgresURL.redacted("postgres://etl:s3cret@db.example:5432/corpus?sslmode=require")
-            == "postgres://etl:***@db.example:5432/corpus?sslmode=require")
+        #expect(
+            PostgresURL.redacted("postgres://etl:s3cret@db.example:5432/corpus?sslmode=require")
+                == "postgres://etl:***@db.example:5432/corpus?sslmode=require")
         #expect(PostgresURL.redacted("postgresql://etl:p%40ss:w@rd@db.example/corpus") == "postgresql://etl:***@db.example/corpus")
-        #expect(PostgresURL.redacted("POSTGRES://etl@db.example/corpus?sslmode=verify-full&password=s3cret&sslpassword=k3y")
-            == "POSTGRES://etl@db.example/corpus?sslmode=verify-full&password=***&sslpassword=***")
+        #expect(
+            PostgresURL.redacted("POSTGRES://etl@db.example/corpus?sslmode=verify-full&password=s3cret&sslpassword=k3y")
+                == "POSTGRES://etl@db.example/corpus?sslmode=verify-full&password=***&sslpassword=***")
         #expect(PostgresURL.redacted("postgres://etl@db.example/corpus") == "postgres://etl@db.example/corpus")
         #expect(PostgresURL.redacted("postgres:///corpus?host=/var/run/postgresql") == "postgres:///corpus?host=/var/run/postgresql")
         #expect(PostgresURL.redacted("host=db.example password=s3cret dbname=corpus") == "host=db.example password=*** dbname=corpus")
@@ -25,17 +28,23 @@ import Testing
         #expect(problem != nil)
         #expect(!(problem ?? "").contains("s3cret"))
         #expect(PostgresURL.problem(with: "postgres://h/db?nosuchoption=1") != nil)
-        #expect(PostgresURL.problem(with: "postgres://h/db?sslmode=sometimes") == #"sslmode "sometimes" is not one of disable, allow, prefer, require, verify-ca, verify-full"#)
+        #expect(
+            PostgresURL.problem(with: "postgres://h/db?sslmode=sometimes")
+                == #"sslmode "sometimes" is not one of disable, allow, prefer, require, verify-ca, verify-full"#)
         #expect(PostgresURL.problem(with: "postgres://h:99999/db") == #"the port "99999" is not a number from 1 to 65535"#)
     }
 
     @Test func momentsAreDateTimesWithAnOffsetAndARealDate() {
-        for text in ["2022-12-17T08:28:00+03:30", "2022-12-17T08:28+0330", "2022-12-17T08:28:00Z", "2024-02-29T23:59:60.25-05",
-                     "2022-12-17 08:28:00+03:30"] {
+        for text in [
+            "2022-12-17T08:28:00+03:30", "2022-12-17T08:28+0330", "2022-12-17T08:28:00Z", "2024-02-29T23:59:60.25-05",
+            "2022-12-17 08:28:00+03:30",
+        ] {
             #expect(PostgresSink.moment(text) == text, "\(text)")
         }
-        for text in ["2022-12-17", "2022-12-17T08:28:00", "2023-02-29T10:00:00Z", "2022-13-01T10:00:00Z", "2022-12-17T24:00:00Z",
-                     "2022-12-17T08:28:00+16:00", "2022-12-17T08:28:00+03:30x", "2022-12-17T08:28:00.Z", "۲۰۲۲-۱۲-۱۷T08:28:00Z", ""] {
+        for text in [
+            "2022-12-17", "2022-12-17T08:28:00", "2023-02-29T10:00:00Z", "2022-13-01T10:00:00Z", "2022-12-17T24:00:00Z",
+            "2022-12-17T08:28:00+16:00", "2022-12-17T08:28:00+03:30x", "2022-12-17T08:28:00.Z", "۲۰۲۲-۱۲-۱۷T08:28:00Z", "",
+        ] {
             #expect(PostgresSink.moment(text) == nil, "\(text)")
         }
     }
@@ -47,8 +56,9 @@ import Testing
         #expect(Sink.ColumnType(field: "tables") == .jsonb)
         #expect(Sink.ColumnType(field: "status") == .integer)
         #expect(Sink.ColumnType(field: "newsId") == .text)
-        #expect(Sink.value(.array([.string("a"), .string("b \"c\" \\d"), .integer(3), .null]), column: "tags", type: .textArray)
-            == #"{"a","b \"c\" \\d","3",NULL}"#)
+        #expect(
+            Sink.value(.array([.string("a"), .string("b \"c\" \\d"), .integer(3), .null]), column: "tags", type: .textArray)
+                == #"{"a","b \"c\" \\d","3",NULL}"#)
         #expect(Sink.value(.string("one"), column: "tags", type: .textArray) == #"{"one"}"#)
         #expect(Sink.value(.array([]), column: "images", type: .textArray) == "{}")
         #expect(Sink.value(.array([.string("p1"), .string("p2")]), column: "body", type: .text) == "p1\n\np2")
@@ -63,11 +73,15 @@ import Testing
 
     @Test func theUpsertLeavesRowsWhoseContentIsTheSame() {
         let sql = PostgresSink.upsertSQL(table: "articles", key: "url", columns: ["title", "fetchedAt"], types: [.text, .timestamptz], rows: 2)
-        #expect(sql.hasPrefix(#"INSERT INTO "articles" AS existing ("url", "title", "fetchedAt", "record", "updatedAt") VALUES "#
-            + "($1::text, $2::text, $3::timestamptz, $4::jsonb, now()), ($5::text, $6::text, $7::timestamptz, $8::jsonb, now()) "))
+        #expect(
+            sql.hasPrefix(
+                #"INSERT INTO "articles" AS existing ("url", "title", "fetchedAt", "record", "updatedAt") VALUES "#
+                    + "($1::text, $2::text, $3::timestamptz, $4::jsonb, now()), ($5::text, $6::text, $7::timestamptz, $8::jsonb, now()) "))
         #expect(sql.contains(#"ON CONFLICT ("url") DO UPDATE SET "title" = excluded."title", "fetchedAt" = excluded."fetchedAt""#))
-        #expect(sql.hasSuffix(#"WHERE (existing."title", existing."record" - ARRAY['fetchedAt']::text[]) IS DISTINCT FROM "#
-            + #"(excluded."title", excluded."record" - ARRAY['fetchedAt']::text[])"#))
+        #expect(
+            sql.hasSuffix(
+                #"WHERE (existing."title", existing."record" - ARRAY['fetchedAt']::text[]) IS DISTINCT FROM "#
+                    + #"(excluded."title", excluded."record" - ARRAY['fetchedAt']::text[])"#))
     }
 
     @Test func optionsAreCheckedAsTheSQLiteSinksAre() throws {

@@ -1,6 +1,7 @@
 import ETLHTTP
-@testable import ETLPlugins
 import Testing
+
+@testable import ETLPlugins
 
 /// robots.txt parsing and matching (RFC 9309), without a network.
 @Suite struct RobotsRulesTests {
@@ -153,7 +154,8 @@ import Testing
     }
 
     @Test func commentsLineEndingsBOMAndSitemaps() {
-        let text = "\u{FEFF}# header\r\nUser-agent: * # everyone\r\nDisallow: /tmp # scratch\r\nCrawl-delay: 1.5\r\nSitemap: https://example.com/sitemap.xml\r\nUnknown: x\r\nsitemap: https://example.com/news.xml"
+        let text =
+            "\u{FEFF}# header\r\nUser-agent: * # everyone\r\nDisallow: /tmp # scratch\r\nCrawl-delay: 1.5\r\nSitemap: https://example.com/sitemap.xml\r\nUnknown: x\r\nsitemap: https://example.com/news.xml"
         let robots = rules(text)
         #expect(!robots.allows("/tmp/a"))
         #expect(robots.allows("/tmpx") == false)

@@ -1,9 +1,9 @@
 import ETLHTML
 import ETLKit
 import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Testing
-import ETLTestSupport
 
 /// CSS-to-XPath translation and the `select` extractor on a demo page.
 @Suite struct SelectExtractorTests {
@@ -36,11 +36,14 @@ import ETLTestSupport
     }
 
     @Test func fieldsFollowTheArticleConventions() async throws {
-        let extractor = try SelectExtractor(options: PluginOptions(["fields": [
-            "newsId": ".news_id_c", "pretitle": ".rutitr", "tags": ".tags_title a",
-            "published": "xpath://meta[@property='article:published_time']/@content",
-            "image": "meta[property='og:image']::attr(content)", "nothing": ".no-such-class",
-        ]]))
+        let extractor = try SelectExtractor(
+            options: PluginOptions([
+                "fields": [
+                    "newsId": ".news_id_c", "pretitle": ".rutitr", "tags": ".tags_title a",
+                    "published": "xpath://meta[@property='article:published_time']/@content",
+                    "image": "meta[property='og:image']::attr(content)", "nothing": ".no-such-class",
+                ]
+            ]))
         let result = try #require(try await extractor.apply(to: record(page: "defapress.html"), context: RunContext(logger: .init(label: "test"))))
         let expected = try #require(try DemoExpectation.all()["defapress.html"])
         #expect(result.fields["newsId"] == .string(try #require(expected.newsId)))
@@ -64,9 +67,10 @@ import ETLTestSupport
 
     @Test func aBadSelectorIsAPipelineErrorAtItsOption() {
         do {
-            _ = try PipelineLoader(registry: .builtins).load(text: """
-                {"sources": ["urls"], "steps": ["html", {"use": "select", "fields": {"title": "h1:hover"}}], "sinks": [{"use": "jsonl", "path": "a"}]}
-                """)
+            _ = try PipelineLoader(registry: .builtins).load(
+                text: """
+                    {"sources": ["urls"], "steps": ["html", {"use": "select", "fields": {"title": "h1:hover"}}], "sinks": [{"use": "jsonl", "path": "a"}]}
+                    """)
             Issue.record("the pipeline loaded")
         } catch {
             #expect(error.diagnostics.contains { $0.path.description == "$.steps[1].fields" && $0.message.contains(":hover") })

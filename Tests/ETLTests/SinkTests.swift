@@ -1,9 +1,10 @@
 import ETLKit
-@testable import ETLPlugins
 import Foundation
 import GRDB
 import Logging
 import Testing
+
+@testable import ETLPlugins
 
 /// The `jsonl`, `sqlite` and `text` sinks: exact output, re-runs, and failures.
 @Suite struct SinkTests {
@@ -94,8 +95,9 @@ import Testing
             try await append.open(context: testContext)
             try await append.write(ETLKit.Record(url: "https://example.com/2", source: "urls"))
             try await append.close()
-            #expect(try String(contentsOfFile: path, encoding: .utf8)
-                == "{\"url\":\"https://example.com/1\"}\n{\"url\":\"https://example.com/2\"}\n")
+            #expect(
+                try String(contentsOfFile: path, encoding: .utf8)
+                    == "{\"url\":\"https://example.com/1\"}\n{\"url\":\"https://example.com/2\"}\n")
         }
     }
 
@@ -117,11 +119,12 @@ import Testing
             try await sink.write(record("https://example.com/2", title: "Second"))
             try await sink.write(record("https://example.com/1", title: "First, corrected"))
             try await sink.close()
-            #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") == [
-                "{\"title\":\"First\",\"url\":\"https://example.com/1\"}",
-                "{\"title\":\"First, corrected\",\"url\":\"https://example.com/1\"}",
-                "{\"title\":\"Second\",\"url\":\"https://example.com/2\"}",
-            ])
+            #expect(
+                try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") == [
+                    "{\"title\":\"First\",\"url\":\"https://example.com/1\"}",
+                    "{\"title\":\"First, corrected\",\"url\":\"https://example.com/1\"}",
+                    "{\"title\":\"Second\",\"url\":\"https://example.com/2\"}",
+                ])
         }
     }
 
@@ -136,17 +139,19 @@ import Testing
                 record.fields["fetchedAt"] = .string(fetchedAt)
                 return record
             }
-            try Data("{\"fetchedAt\":\"2026-11-25T10:00:00Z\",\"title\":\"First\",\"url\":\"https://example.com/1\"}\n".utf8).write(to: URL(fileURLWithPath: path))
+            try Data("{\"fetchedAt\":\"2026-11-25T10:00:00Z\",\"title\":\"First\",\"url\":\"https://example.com/1\"}\n".utf8).write(
+                to: URL(fileURLWithPath: path))
             let sink = try JSONLSink(options: PluginOptions(["path": .string(path), "mode": "append", "unique": "url"]))
             try await sink.open(context: testContext)
             try await sink.write(record(fetchedAt: "2026-11-26T10:00:00Z", title: "First"))
             try await sink.write(record(fetchedAt: "2026-11-26T11:00:00Z", title: "First, corrected"))
             try await sink.write(record(fetchedAt: "2026-11-26T12:00:00Z", title: "First, corrected"))
             try await sink.close()
-            #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") == [
-                "{\"fetchedAt\":\"2026-11-25T10:00:00Z\",\"title\":\"First\",\"url\":\"https://example.com/1\"}",
-                "{\"fetchedAt\":\"2026-11-26T11:00:00Z\",\"title\":\"First, corrected\",\"url\":\"https://example.com/1\"}",
-            ])
+            #expect(
+                try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") == [
+                    "{\"fetchedAt\":\"2026-11-25T10:00:00Z\",\"title\":\"First\",\"url\":\"https://example.com/1\"}",
+                    "{\"fetchedAt\":\"2026-11-26T11:00:00Z\",\"title\":\"First, corrected\",\"url\":\"https://example.com/1\"}",
+                ])
         }
     }
 
@@ -344,7 +349,8 @@ import Testing
             let path = directory + "/db/articles.sqlite"
             let sink = try SQLiteSink(options: PluginOptions(["path": .string(path)]))
             let url = "https://www.isna.ir/news/1402033019738/"
-            let second = Self.article(url, title: "عنوان دوم", extra: ["pretitle": nil, "authors": ["name": "خبرنگار"], "category": 7, "images": [], "score": 2.5])
+            let second = Self.article(
+                url, title: "عنوان دوم", extra: ["pretitle": nil, "authors": ["name": "خبرنگار"], "category": 7, "images": [], "score": 2.5])
             try await sink.open(context: testContext)
             try await sink.write(Self.article(url))
             try await sink.write(Self.article("https://example.com/other"))
@@ -456,16 +462,17 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        ["table": "articles; DROP TABLE x"],
-        ["table": "1articles"],
-        ["key": "news-id"],
-        ["key": "data"],
-        ["columns": ["title", "lead text"]],
-        ["columns": ["title", "Title"]],
-        ["columns": ["updatedAt"]],
-        ["columns": ["عنوان"]],
-    ] as [[String: JSONValue]])
+    @Test(
+        arguments: [
+            ["table": "articles; DROP TABLE x"],
+            ["table": "1articles"],
+            ["key": "news-id"],
+            ["key": "data"],
+            ["columns": ["title", "lead text"]],
+            ["columns": ["title", "Title"]],
+            ["columns": ["updatedAt"]],
+            ["columns": ["عنوان"]],
+        ] as [[String: JSONValue]])
     func sqliteRejectsBadNames(options: [String: JSONValue]) throws {
         let error = try #require(throws: OptionError.self) {
             try SQLiteSink(options: PluginOptions(options.merging(["path": "x.sqlite"]) { old, _ in old }))
@@ -492,21 +499,28 @@ import Testing
             let folder = directory + "/corpus"
             let sink = try TextSink(options: PluginOptions(["directory": .string(folder)]))
             try await sink.open(context: testContext)
-            try await sink.write(ETLKit.Record(url: "https://example.com/a", source: "urls", fields: [
-                "title": " عنوان\nخبر ",
-                "lead": "لید می\u{200C}آید.",
-                "body": "بند یک\n\n\n  بند دو\r\nادامه  \n \nبند سه\n",
-            ]))
+            try await sink.write(
+                ETLKit.Record(
+                    url: "https://example.com/a", source: "urls",
+                    fields: [
+                        "title": " عنوان\nخبر ",
+                        "lead": "لید می\u{200C}آید.",
+                        "body": "بند یک\n\n\n  بند دو\r\nادامه  \n \nبند سه\n",
+                    ]))
             // No title, body as a list.
-            try await sink.write(ETLKit.Record(url: "https://example.com/b", source: "urls", fields: [
-                "lead": "فقط لید",
-                "body": ["یک", "", "  دو  "],
-            ]))
+            try await sink.write(
+                ETLKit.Record(
+                    url: "https://example.com/b", source: "urls",
+                    fields: [
+                        "lead": "فقط لید",
+                        "body": ["یک", "", "  دو  "],
+                    ]))
             try await sink.close()
 
             #expect(try files(in: folder) == ["000_2dce0a4c50441bfc.txt", "001_d7fe568b31ae0fb9.txt"])
-            #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/000_2dce0a4c50441bfc.txt"))
-                == Data("عنوان خبر\n\nلید می\u{200C}آید.\n\nبند یک\n\nبند دو\nادامه\n\nبند سه".utf8))
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: folder + "/000_2dce0a4c50441bfc.txt"))
+                    == Data("عنوان خبر\n\nلید می\u{200C}آید.\n\nبند یک\n\nبند دو\nادامه\n\nبند سه".utf8))
             #expect(try String(contentsOfFile: folder + "/001_d7fe568b31ae0fb9.txt", encoding: .utf8) == "فقط لید\n\nیک\n\nدو")
         }
     }
@@ -532,10 +546,11 @@ import Testing
             try await second.write(ETLKit.Record(url: "https://example.com/c", source: "urls", fields: ["title": "C"]))
             try await second.write(ETLKit.Record(url: "https://example.com/b", source: "urls", fields: ["title": "B2"]))
             try await second.close()
-            #expect(try files(in: directory) == [
-                "000_2dce0a4c50441bfc.txt", "001_d7fe568b31ae0fb9.txt", "041_0123456789abcdef.txt",
-                "042_b67d422a613047e3.txt", "77_0123456789abcdee.txt", "999_notahash.txt",
-            ])
+            #expect(
+                try files(in: directory) == [
+                    "000_2dce0a4c50441bfc.txt", "001_d7fe568b31ae0fb9.txt", "041_0123456789abcdef.txt",
+                    "042_b67d422a613047e3.txt", "77_0123456789abcdee.txt", "999_notahash.txt",
+                ])
             #expect(try String(contentsOfFile: directory + "/001_d7fe568b31ae0fb9.txt", encoding: .utf8) == "B2")
             #expect(try String(contentsOfFile: directory + "/042_b67d422a613047e3.txt", encoding: .utf8) == "C")
         }
@@ -554,9 +569,12 @@ import Testing
             let folder = directory + "/a/b"
             let sink = try TextSink(options: PluginOptions(["directory": .string(folder)]))
             try await sink.open(context: testContext)
-            try await sink.write(ETLKit.Record(url: "../../etc/passwd", source: "urls", fields: [
-                "title": "x", "url": "../../../../../../tmp/evil",
-            ]))
+            try await sink.write(
+                ETLKit.Record(
+                    url: "../../etc/passwd", source: "urls",
+                    fields: [
+                        "title": "x", "url": "../../../../../../tmp/evil",
+                    ]))
             try await sink.close()
             #expect(try files(in: folder) == ["000_3754d6cb3a38e118.txt"])
             #expect(try files(in: directory) == ["a"])

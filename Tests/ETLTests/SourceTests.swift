@@ -1,17 +1,19 @@
 import ETLKit
-@testable import ETLPlugins
 import Foundation
 import Logging
 import Testing
+
+@testable import ETLPlugins
 
 /// The `urls` and `files` sources: what they send, in which order, and how they fail.
 @Suite struct SourceTests {
     // MARK: urls
 
     @Test func inlineURLsAreSentInOrder() async throws {
-        let source = try URLListSource(options: PluginOptions([
-            "urls": ["https://example.com/a", " http://example.org/b?x=1#top ", "file:///tmp/page.html"],
-        ]))
+        let source = try URLListSource(
+            options: PluginOptions([
+                "urls": ["https://example.com/a", " http://example.org/b?x=1#top ", "file:///tmp/page.html"]
+            ]))
         let records = try await collect(from: source)
         #expect(records.map(\.url) == ["https://example.com/a", "http://example.org/b?x=1#top", "file:///tmp/page.html"])
         #expect(records.allSatisfy { $0.source == "urls" })
@@ -54,7 +56,8 @@ import Testing
     @Test func fileURLsFollowInlineOnesAndSkipCommentsAndBlankLines() async throws {
         try await withTemporaryDirectory { directory in
             let file = directory + "/urls.txt"
-            try write("""
+            try write(
+                """
                 \u{FEFF}# Iran–Azerbaijan coverage
                 https://www.isna.ir/news/1402033019738/
 
@@ -64,12 +67,13 @@ import Testing
                 """, to: file)
             let source = try URLListSource(options: PluginOptions(["urls": "https://example.com/first", "file": .string(file)]))
             let records = try await collect(from: source)
-            #expect(records.map(\.url) == [
-                "https://example.com/first",
-                "https://www.isna.ir/news/1402033019738/",
-                "https://www.asriran.com/fa/news/1",
-                "http://defapress.ir/fa/news/2",
-            ])
+            #expect(
+                records.map(\.url) == [
+                    "https://example.com/first",
+                    "https://www.isna.ir/news/1402033019738/",
+                    "https://www.asriran.com/fa/news/1",
+                    "http://defapress.ir/fa/news/2",
+                ])
         }
     }
 
@@ -178,8 +182,9 @@ import Testing
         try await withTemporaryDirectory { directory in
             try makeTree(in: directory)
             let source = try fileSource(["sub/**/*.html", "b.html", "./a.html", "*.html", "sub/../a.html"], in: directory)
-            #expect(try await collect(from: source).map(\.url)
-                == fileURLs(["a.html", "b.html", "sub/d.html", "sub/deep/e.html"], in: directory))
+            #expect(
+                try await collect(from: source).map(\.url)
+                    == fileURLs(["a.html", "b.html", "sub/d.html", "sub/deep/e.html"], in: directory))
         }
     }
 

@@ -1,7 +1,7 @@
 import ETLPlugins
+import ETLTestSupport
 import ETLText
 import Testing
-import ETLTestSupport
 
 /// Charset decisions and decoding: header, BOM, meta, fallback, windows-1256 with ZWNJ.
 @Suite struct TextDecodingTests {
@@ -160,7 +160,8 @@ import ETLTestSupport
     }
 
     @Test func metaHTTPEquivInUpperCaseWithoutQuotes() {
-        let bytes = Array("<HTML><HEAD><META HTTP-EQUIV=Content-Type CONTENT=\"text/html; charset=CP1256\"></HEAD><BODY>".utf8) + CharsetSample.arabicWindows1256
+        let bytes =
+            Array("<HTML><HEAD><META HTTP-EQUIV=Content-Type CONTENT=\"text/html; charset=CP1256\"></HEAD><BODY>".utf8) + CharsetSample.arabicWindows1256
         let decoded = TextDecoding.decode(bytes)
         #expect(decoded.text.hasSuffix(CharsetSample.arabicText))
         #expect(decoded.charset == "windows-1256")

@@ -1,9 +1,10 @@
 import ETLHTML
 import ETLKit
-@testable import ETLPlugins
 import ETLText
 import Foundation
 import Testing
+
+@testable import ETLPlugins
 
 /// Which printed date is the article's: labelled lines, "today" lines, updates, comments, metadata.
 @Suite struct VisibleDatesTests {
@@ -21,8 +22,10 @@ import Testing
     }
 
     @Test func labelsInTheSetsLanguages() {
-        for line in ["Veröffentlicht: 8. März 2024", "Erstellt am 08.03.2024", "Publié le 8 mars 2024", "Publicado el 8 de marzo de 2024",
-                     "Opublikowano 8 marca 2024", "Datum: 08.03.2024", "Date: 8 March 2024", "Pubblicato il 8 marzo 2024"] {
+        for line in [
+            "Veröffentlicht: 8. März 2024", "Erstellt am 08.03.2024", "Publié le 8 mars 2024", "Publicado el 8 de marzo de 2024",
+            "Opublikowano 8 marca 2024", "Datum: 08.03.2024", "Date: 8 March 2024", "Pubblicato il 8 marzo 2024",
+        ] {
             let found = dates(["Montag, 11. März 2024", line])
             #expect(found.labelled == "2024-03-08", "\(line)")
         }
@@ -63,15 +66,20 @@ import Testing
         #expect(persian.modified == "2022-12-18T10:00:00+03:30")
         #expect(dates(["به‌روزرسانی: ۱۴۰۱/۰۹/۲۷ ۱۰:۰۰"], zone: tehran).unlabelled == nil)
         // The site's "updated at" in the page header, lines above the article's date, is not the article's.
-        let header = dates(["۰۶ آذر ۱۴۰۳", "به روز شده در: ۰۶ آذر ۱۴۰۳ - ۰۰:۳۰", "آرشیو", "تماس با ما", "سیاسی",
-                            "تاریخ انتشار: ۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱"], zone: tehran)
+        let header = dates(
+            [
+                "۰۶ آذر ۱۴۰۳", "به روز شده در: ۰۶ آذر ۱۴۰۳ - ۰۰:۳۰", "آرشیو", "تماس با ما", "سیاسی",
+                "تاریخ انتشار: ۰۸:۲۸ - ۲۶-۰۹-۱۴۰۱",
+            ], zone: tehran)
         #expect(header.labelled == "2022-12-17T08:28:00+03:30")
         #expect(header.modified == nil)
     }
 
     @Test func aBylineDateComesBeforeADateInASentence() {
-        let found = dates(["Der Rat tagte lange, und am 26.2.2013 starb der frühere Vorsitzende, wie die Zeitung später schrieb.",
-                           "8. März 2024"])
+        let found = dates([
+            "Der Rat tagte lange, und am 26.2.2013 starb der frühere Vorsitzende, wie die Zeitung später schrieb.",
+            "8. März 2024",
+        ])
         #expect(found.unlabelled == "2024-03-08")
     }
 
@@ -93,7 +101,9 @@ import Testing
     @Test func theDayTheURLNamesPicksAmongUnlabelledDates() {
         let found = dates(["Monday 11 March 2024", "9 March 2024 10:00", "8 March 2024"], url: "https://example.com/2024/03/08/budget-story")
         #expect(found.unlabelled == "2024-03-08")
-        #expect(VisibleDates.day(inURL: "https://example.ir/fa/news/1402/03/30/x") == ArticleDate.days(of: WrittenDate(calendar: .gregorian, year: 2023, month: 6, day: 20, tokens: 0..<0)))
+        #expect(
+            VisibleDates.day(inURL: "https://example.ir/fa/news/1402/03/30/x")
+                == ArticleDate.days(of: WrittenDate(calendar: .gregorian, year: 2023, month: 6, day: 20, tokens: 0..<0)))
         #expect(VisibleDates.day(inURL: "https://example.com/news/12345/slug") == nil)
     }
 
@@ -104,7 +114,8 @@ import Testing
         // A <time> of another day does not beat the labelled line.
         #expect(found.published(metadata: [], others: ["2024-03-11T07:30:00+01:00"], dates: berlin) == "2024-03-08")
         // A later statement of the same day makes the first exact; another day does not replace it.
-        #expect(VisibleDates.stated(["November 20, 2019 13:42", "2019-11-20 13:42:06+08:00"], dates: ArticleDate(timeZone: nil))
+        #expect(
+            VisibleDates.stated(["November 20, 2019 13:42", "2019-11-20 13:42:06+08:00"], dates: ArticleDate(timeZone: nil))
                 == "2019-11-20T13:42:06+08:00")
         #expect(VisibleDates.stated(["2024-03-08", "2024-03-08T07:30:00+01:00"], dates: berlin) == "2024-03-08T07:30:00+01:00")
         #expect(VisibleDates.stated([nil, "2024-03-08", "2024-03-09T07:30:00+01:00"], dates: berlin) == "2024-03-08")
@@ -122,7 +133,10 @@ import Testing
         <p>Kritiker warnten aber, das Geld reiche nicht für die Reparaturen, die in den älteren Vierteln der Stadt nötig sind.</p>
         """
 
-    func extract(head: String = "", header: String = "<header><p>Montag, 11. März 2024</p></header>", byline: String, url: String = "https://www.example.de/politik/haushalt") throws -> [String: JSONValue] {
+    func extract(
+        head: String = "", header: String = "<header><p>Montag, 11. März 2024</p></header>", byline: String,
+        url: String = "https://www.example.de/politik/haushalt"
+    ) throws -> [String: JSONValue] {
         let html = """
             <html lang="de"><head>\(head)</head><body>\(header)<article><h1>Haushalt beschlossen</h1>\(byline)\(story)
             <p>Aktualisiert am 9. März 2024, 10:00 Uhr</p></article>
@@ -137,8 +151,9 @@ import Testing
         #expect(fields["modified"] == "2024-03-09T10:00:00+01:00")
         let timed = try extract(byline: "<p class=\"byline\">Veröffentlicht am <time datetime=\"2024-03-08T07:30:00+01:00\">8. März 2024</time></p>")
         #expect(timed["published"] == "2024-03-08T07:30:00+01:00")
-        let stated = try extract(head: "<meta property=\"article:published_time\" content=\"2024-03-07T06:00:00Z\">",
-                                 byline: "<p class=\"byline\">Veröffentlicht am 8. März 2024</p>")
+        let stated = try extract(
+            head: "<meta property=\"article:published_time\" content=\"2024-03-07T06:00:00Z\">",
+            byline: "<p class=\"byline\">Veröffentlicht am 8. März 2024</p>")
         #expect(stated["published"] == "2024-03-07T07:00:00+01:00")
         let unlabelled = try extract(byline: "<p class=\"byline\">8. März 2024</p>")
         #expect(unlabelled["published"] == "2024-03-08")

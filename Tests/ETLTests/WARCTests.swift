@@ -1,17 +1,19 @@
 import ETLHTTP
 import ETLKit
-@testable import ETLPlugins
+import ETLTestSupport
 import Foundation
 import Logging
 import Testing
-import ETLTestSupport
+
+@testable import ETLPlugins
 
 /// The WARC core: digests, gzip members, the writer and the streaming reader.
 @Suite struct WARCCoreTests {
     @Test func sha1AndBase32MatchTheirStandards() {
         // FIPS 180-4 examples and RFC 4648 §10.
         #expect(MessageDigest.hex(.sha1, of: Array("abc".utf8)) == "a9993e364706816aba3e25717850c26c9cd0d89d")
-        #expect(MessageDigest.hex(.sha1, of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)) == "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
+        #expect(
+            MessageDigest.hex(.sha1, of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)) == "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
         #expect(MessageDigest.hex(.sha1, of: [UInt8](repeating: 0x61, count: 1_000_000)) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
         #expect(MessageDigest.hex(.sha1, of: []) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
         #expect(Base32.encode(Array("foobar".utf8)) == "MZXW6YTBOI======")
@@ -75,7 +77,9 @@ import ETLTestSupport
     /// Header fields: names found whatever their case, continuation lines joined, white space
     /// (ASCII and Unicode) trimmed off values, broken headers refused.
     @Test func headerFieldsParseFromBytes() throws {
-        let header = Array("WARC/1.0\r\nwarc-type: response\r\nWARC-Target-URI:  <http://a.example/>\t\r\nX-Folded: one\r\n  two\r\nX-Wide: \u{00A0}wide\u{00A0}\r\nContent-Length: 12\r\n".utf8)
+        let header = Array(
+            "WARC/1.0\r\nwarc-type: response\r\nWARC-Target-URI:  <http://a.example/>\t\r\nX-Folded: one\r\n  two\r\nX-Wide: \u{00A0}wide\u{00A0}\r\nContent-Length: 12\r\n"
+                .utf8)
         guard case .success(let fields) = WARCFields.parse(header[...]) else {
             Issue.record("the header did not parse")
             return
@@ -113,8 +117,10 @@ import ETLTestSupport
         let writer = WARCWriter(path: path, descriptor: descriptor, compresses: compressed)
         var fields = WARCFields()
         fields.append("WARC-Type", "resource")
-        let blocks: [[UInt8]] = [Array("small".utf8), (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) },
-                                 Array("between".utf8), [UInt8](repeating: 0x42, count: 5_000_000), Array("last".utf8)]
+        let blocks: [[UInt8]] = [
+            Array("small".utf8), (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) },
+            Array("between".utf8), [UInt8](repeating: 0x42, count: 5_000_000), Array("last".utf8),
+        ]
         var offsets: [Int] = []
         for block in blocks { offsets.append(try writer.write(WARCRecord(fields: fields, block: block)).offset) }
         _ = POSIXFile.close(descriptor)
@@ -124,10 +130,11 @@ import ETLTestSupport
     }
 
     func sampleRecords() -> [WARCRecord] {
-        let exchange = HTTPExchange(url: "http://example.com/a", request: Array("GET /a HTTP/1.1\r\nHost: example.com\r\n\r\n".utf8),
-                                    responseHead: Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".utf8),
-                                    responseBody: Array("<p>سلام\u{200C}ها</p>".utf8), remoteAddress: "127.0.0.1",
-                                    requestedAt: Date(timeIntervalSince1970: 1_700_000_000), receivedAt: Date(timeIntervalSince1970: 1_700_000_001))
+        let exchange = HTTPExchange(
+            url: "http://example.com/a", request: Array("GET /a HTTP/1.1\r\nHost: example.com\r\n\r\n".utf8),
+            responseHead: Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".utf8),
+            responseBody: Array("<p>سلام\u{200C}ها</p>".utf8), remoteAddress: "127.0.0.1",
+            requestedAt: Date(timeIntervalSince1970: 1_700_000_000), receivedAt: Date(timeIntervalSince1970: 1_700_000_001))
         return [WARCExchangeRecords.warcinfo(fileName: "x.warc.gz", date: Date(timeIntervalSince1970: 1_700_000_000))]
             + WARCExchangeRecords.responseAndRequest(exchange, date: exchange.receivedAt, warcinfoID: nil)
     }

@@ -1,7 +1,8 @@
-@testable import ETLPlugins
 import ETLText
 import Foundation
 import Testing
+
+@testable import ETLPlugins
 
 /// Dates written in visible text, in the sets' languages and forms (all texts made up here).
 @Suite struct WrittenDateTests {

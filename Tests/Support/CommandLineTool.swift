@@ -27,14 +27,17 @@ package struct CommandLineTool {
     /// Runs `etl` (or another `program`, such as a checking tool) with `arguments` in `directory`
     /// (the package root by default), with extra environment variables and `input` on its standard
     /// input (none: the test's own).
-    package static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL = packageRoot, input: String? = nil,
-                    program: URL? = nil) throws -> Result {
+    package static func run(
+        _ arguments: [String], environment: [String: String] = [:], in directory: URL = packageRoot, input: String? = nil,
+        program: URL? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = program ?? executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Pipe(), error = Pipe()
+        let output = Pipe()
+        let error = Pipe()
         process.standardOutput = output
         process.standardError = error
         let inputPipe = input.map { _ in Pipe() }
@@ -48,8 +51,9 @@ package struct CommandLineTool {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      standardOutput: String(decoding: outputData, as: UTF8.self),
-                      standardError: String(decoding: errorData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: outputData, as: UTF8.self),
+            standardError: String(decoding: errorData, as: UTF8.self))
     }
 }

@@ -16,7 +16,8 @@ package enum Warcio {
     /// The Python that has warcio, found or made once per test process.
     package static let python: Result<String, Unavailable> = {
         if let system = try? CommandLineTool.run(["python3", "-c", "import warcio"], program: URL(fileURLWithPath: "/usr/bin/env")),
-           system.status == 0 {
+            system.status == 0
+        {
             return .success("python3")
         }
         let venv = FileManager.default.temporaryDirectory.appendingPathComponent("etl-tests-warcio-venv")
@@ -27,8 +28,9 @@ package enum Warcio {
         do {
             let made = try CommandLineTool.run(["python3", "-m", "venv", venv.path], program: URL(fileURLWithPath: "/usr/bin/env"))
             guard made.status == 0 else { return .failure(Unavailable(reason: "python3 -m venv failed: \(made.standardError)")) }
-            let installed = try CommandLineTool.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "warcio"],
-                                                    program: URL(fileURLWithPath: "/usr/bin/env"))
+            let installed = try CommandLineTool.run(
+                [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "warcio"],
+                program: URL(fileURLWithPath: "/usr/bin/env"))
             guard installed.status == 0 else { return .failure(Unavailable(reason: "pip install warcio failed: \(installed.standardError)")) }
             return .success(python)
         } catch {

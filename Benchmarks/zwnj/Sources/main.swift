@@ -20,7 +20,8 @@ guard let restorer = ZWNJRestorer.shipped else {
 /// The texts of one article: title and content paragraphs.
 func texts(of url: URL) -> [String] {
     guard let data = try? Data(contentsOf: url),
-          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return [] }
     var texts = [String]()
     if let title = object["title"] as? String { texts.append(title) }
     for paragraph in object["content"] as? [[String: Any]] ?? [] {
@@ -40,19 +41,25 @@ if let walker = FileManager.default.enumerator(at: folder, includingPropertiesFo
 }
 files.sort { $0.path < $1.path }
 
-var withZWNJ = 0, restored = 0, withoutZWNJ = 0, changed = 0
+var withZWNJ = 0
+var restored = 0
+var withoutZWNJ = 0
+var changed = 0
 // Words whose ZWNJ the restorer leaves out by design: after a letter that does not join (خودرو‌های,
 // روز‌ها: invisible there) or at a word's edge. Counted apart to show the recall on the rest.
-var byDesign = 0, restoredByDesign = 0
+var byDesign = 0
+var restoredByDesign = 0
 func zwnjOnlyAfterJoiningLetters(_ word: String) -> Bool {
     let scalars = Array(word.unicodeScalars)
     for (index, scalar) in scalars.enumerated() where scalar == PersianText.zwnj {
         guard index > 0, index + 1 < scalars.count, PersianText.joinsToTheLeft(scalars[index - 1]),
-              PersianText.isPersianLetter(scalars[index + 1]) else { return false }
+            PersianText.isPersianLetter(scalars[index + 1])
+        else { return false }
     }
     return true
 }
-var misses = [String: Int](), falseChanges = [String: Int]()
+var misses = [String: Int]()
+var falseChanges = [String: Int]()
 let started = Date()
 for file in files {
     for text in texts(of: file) {
@@ -63,11 +70,17 @@ for file in files {
             if word.unicodeScalars.contains(PersianText.zwnj) {
                 withZWNJ += 1
                 let same = word.unicodeScalars.elementsEqual(result.unicodeScalars)
-                if !zwnjOnlyAfterJoiningLetters(word) { byDesign += 1; if same { restoredByDesign += 1 } }
+                if !zwnjOnlyAfterJoiningLetters(word) {
+                    byDesign += 1
+                    if same { restoredByDesign += 1 }
+                }
                 if same { restored += 1 } else { misses[word + " ← " + result, default: 0] += 1 }
             } else {
                 withoutZWNJ += 1
-                if !word.unicodeScalars.elementsEqual(result.unicodeScalars) { changed += 1; falseChanges[word + " → " + result, default: 0] += 1 }
+                if !word.unicodeScalars.elementsEqual(result.unicodeScalars) {
+                    changed += 1
+                    falseChanges[word + " → " + result, default: 0] += 1
+                }
             }
         }
     }
@@ -75,11 +88,16 @@ for file in files {
 func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.2f%%", whole == 0 ? 0 : Double(part) * 100 / Double(whole)) }
 print("articles: \(files.count), words: \(withZWNJ + withoutZWNJ), in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
 print("recall: \(restored)/\(withZWNJ) words with a ZWNJ restored exactly = \(percent(restored, withZWNJ))")
-print("  of which \(byDesign) have a ZWNJ after a non-joining letter or at a word's edge (left out by design); " +
-      "recall on the other \(withZWNJ - byDesign) = \(percent(restored - restoredByDesign, withZWNJ - byDesign))")
+print(
+    "  of which \(byDesign) have a ZWNJ after a non-joining letter or at a word's edge (left out by design); "
+        + "recall on the other \(withZWNJ - byDesign) = \(percent(restored - restoredByDesign, withZWNJ - byDesign))")
 print("false changes: \(changed)/\(withoutZWNJ) words without a ZWNJ changed = \(percent(changed, withoutZWNJ))")
 let limit = arguments.contains("--all") ? Int.max : 20
 print("\nmost frequent misses (original ← restored):")
-for (miss, count) in misses.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }).prefix(limit == Int.max ? Int.max : 20) { print("  \(count)× \(miss)") }
+for (miss, count) in misses.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }).prefix(limit == Int.max ? Int.max : 20) {
+    print("  \(count)× \(miss)")
+}
 print("\nmost frequent false changes (original → restored):")
-for (change, count) in falseChanges.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }).prefix(limit == Int.max ? 20 : 10) { print("  \(count)× \(change)") }
+for (change, count) in falseChanges.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }).prefix(limit == Int.max ? 20 : 10) {
+    print("  \(count)× \(change)")
+}

@@ -7,7 +7,8 @@ import ETLText
 private let tools: (cleaner: HTMLCleaner, extractor: ArticleExtractor)? = {
     _ = PluginRegistry.builtins
     guard let cleaner = try? HTMLCleaner(options: PluginOptions()),
-          let extractor = try? ArticleExtractor(options: PluginOptions()) else { return nil }
+        let extractor = try? ArticleExtractor(options: PluginOptions())
+    else { return nil }
     return (cleaner, extractor)
 }()
 

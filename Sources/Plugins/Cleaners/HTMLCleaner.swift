@@ -62,8 +62,10 @@ public struct HTMLCleaner: Cleaner {
         if options[Option.profiles] {
             // A broken built-in profile would silently change what pages come out as: refuse to start.
             guard SiteProfile.builtinProblems.isEmpty else {
-                throw OptionError(option: Option.profiles.name, "could not read the built-in site profiles: " + SiteProfile.builtinProblems.joined(separator: "; ")
-                                  + " (set \"profiles\": false to run without the built-in profiles)")
+                throw OptionError(
+                    option: Option.profiles.name,
+                    "could not read the built-in site profiles: " + SiteProfile.builtinProblems.joined(separator: "; ")
+                        + " (set \"profiles\": false to run without the built-in profiles)")
             }
             profiles += SiteProfile.builtins
         }
@@ -75,7 +77,8 @@ public struct HTMLCleaner: Cleaner {
         guard let document = record.document else { throw HTMLCleanerError.noDocument(url: record.url) }
         // Bytes, not `String.contains`: Foundation's goes through NSString, at some 10 µs a call.
         if let mediaType = document.mediaType, !ByteSearch.contains(Array(mediaType.utf8), Self.html),
-           !ByteSearch.contains(Array(mediaType.utf8), Self.xml) {
+            !ByteSearch.contains(Array(mediaType.utf8), Self.xml)
+        {
             throw HTMLCleanerError.notHTML(url: record.url, mediaType: mediaType)
         }
         var record = record
@@ -105,8 +108,10 @@ public struct HTMLCleaner: Cleaner {
     public func explain(_ html: String, url: String) throws(HTMLCleanerError) -> [BlockDecision] {
         var decisions = selection.decide(try analyze(html, url: url))
         if minimumBlockLength > 0 {
-            for index in decisions.indices where decisions[index].kept && decisions[index].block.kind != .heading
-                && decisions[index].block.text.unicodeScalars.count < minimumBlockLength {
+            for index in decisions.indices
+            where decisions[index].kept && decisions[index].block.kind != .heading
+                && decisions[index].block.text.unicodeScalars.count < minimumBlockLength
+            {
                 decisions[index].kept = false
                 decisions[index].reason = "shorter than minimumBlockLength (\(minimumBlockLength))"
             }

@@ -35,7 +35,8 @@ public struct HTTPFetcher: Fetcher {
     public static let descriptor = PluginDescriptor(
         id: "http",
         kind: .fetcher,
-        summary: "Fetches http and https URLs with libcurl: robots.txt, per-host delay and concurrency limits, retries with backoff, timeouts, redirects, compression, size caps, charset decoding.",
+        summary:
+            "Fetches http and https URLs with libcurl: robots.txt, per-host delay and concurrency limits, retries with backoff, timeouts, redirects, compression, size caps, charset decoding.",
         discussion: """
             A 2xx response succeeds; any other status, a network failure, a timeout, too many \
             redirects, a body over maxBytes or a binary media type (images, audio, video, PDF, \
@@ -63,9 +64,11 @@ public struct HTTPFetcher: Fetcher {
             With a pipeline "state", a page fetched before is asked for with If-None-Match / \
             If-Modified-Since, and a 304 counts as unchanged, not as a failure.
             """,
-        options: [Option.concurrency.spec, Option.perHost.spec, Option.delay.spec, Option.robots.spec, Option.maxCrawlDelay.spec,
-                  Option.retries.spec, Option.backoff.spec, Option.maxRetryAfter.spec, Option.connectTimeout.spec, Option.timeout.spec,
-                  Option.maxRedirects.spec, Option.maxBytes.spec, Option.userAgent.spec, Option.allowPrivate.spec, Option.headers.spec]
+        options: [
+            Option.concurrency.spec, Option.perHost.spec, Option.delay.spec, Option.robots.spec, Option.maxCrawlDelay.spec,
+            Option.retries.spec, Option.backoff.spec, Option.maxRetryAfter.spec, Option.connectTimeout.spec, Option.timeout.spec,
+            Option.maxRedirects.spec, Option.maxBytes.spec, Option.userAgent.spec, Option.allowPrivate.spec, Option.headers.spec,
+        ]
     )
 
     /// The options, each declared once (``OptionKey``).
@@ -99,13 +102,15 @@ public struct HTTPFetcher: Fetcher {
             "Seconds allowed for one request's whole transfer (each redirect is a request of its own).")
         static let maxRedirects: OptionKey<Int> = .integer(
             "maxRedirects", minimum: 0, maximum: 100, default: 10,
-            "Redirects followed before the fetch fails. Each is a request of its own, spaced by delay and checked against robots.txt of its host; a loop, or a target that is not http(s), fails at once.")
+            "Redirects followed before the fetch fails. Each is a request of its own, spaced by delay and checked against robots.txt of its host; a loop, or a target that is not http(s), fails at once."
+        )
         static let maxBytes: OptionKey<Int> = .integer(
             "maxBytes", minimum: 1, default: defaultMaxBytes, "Largest body accepted, in bytes after decompression; a larger one fails the fetch.")
         static let userAgent: OptionKey<String> = .string("userAgent", default: defaultUserAgent, "The User-Agent header sent with every request.")
         static let allowPrivate: OptionKey<[String]> = .strings(
             "allowPrivate",
-            "Host names, addresses and networks (10.0.0.0/8, fd00::/8) that may be reached on loopback, private or link-local addresses. Without it only the hosts the pipeline's sources or URL lists name may be, and never on link-local ones; the address is checked after DNS, on every redirect.")
+            "Host names, addresses and networks (10.0.0.0/8, fd00::/8) that may be reached on loopback, private or link-local addresses. Without it only the hosts the pipeline's sources or URL lists name may be, and never on link-local ones; the address is checked after DNS, on every redirect."
+        )
         static let headers: OptionKey<[String: String]> = .stringMap(
             "headers", "Extra request headers, name to value; they replace the defaults of the same name (such as Accept).")
     }
@@ -115,7 +120,7 @@ public struct HTTPFetcher: Fetcher {
     public static let defaultUserAgent = "etl/0.1 (+https://github.com/etl-project/etl)"
     /// Request headers sent unless the `headers` option names them.
     static let defaultHeaders: [(name: String, value: String)] = [
-        (name: "Accept", value: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+        (name: "Accept", value: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
     ]
 
     public var schemes: Set<String> { ["http", "https"] }
@@ -178,12 +183,17 @@ public struct HTTPFetcher: Fetcher {
     /// fetcher gives them. `documents` names what the source downloads ("sitemap", "feed", "page").
     static func sourceOptions(timeout: Double, documents: String) -> [OptionSpec] {
         [
-            OptionSpec("delay", .number(minimum: 0, maximum: 3600), default: 1,
-                       "Seconds between the starts of two requests to one host (or the host's Crawl-delay, if longer); with the run's other plugins that fetch from the same host, the longer delay separates every request."),
+            OptionSpec(
+                "delay", .number(minimum: 0, maximum: 3600), default: 1,
+                "Seconds between the starts of two requests to one host (or the host's Crawl-delay, if longer); with the run's other plugins that fetch from the same host, the longer delay separates every request."
+            ),
             OptionSpec("robots", .boolean, default: true, "Obey each host's robots.txt: a disallowed \(documents) is not requested."),
             OptionSpec("timeout", .number(minimum: 0.1), default: .number(timeout), "Seconds allowed to fetch one \(documents)."),
             OptionSpec("userAgent", .string, default: .string(HTTPFetcher.defaultUserAgent), "The User-Agent header sent with \(documents) requests."),
-            OptionSpec("allowPrivate", .stringList, default: .array([]), "Host names, addresses and networks (10.0.0.0/8) that may be reached on loopback, private or link-local addresses; as the http fetcher's option."),
+            OptionSpec(
+                "allowPrivate", .stringList, default: .array([]),
+                "Host names, addresses and networks (10.0.0.0/8) that may be reached on loopback, private or link-local addresses; as the http fetcher's option."
+            ),
         ]
     }
 
@@ -254,8 +264,10 @@ public struct HTTPFetcher: Fetcher {
     /// caller judges the status: 206 is the range, 200 the whole file (a server without ranges).
     func download(_ url: String, range: ClosedRange<Int>, context: RunContext) async throws -> HTTPTransferResult {
         try await checkRobots(url, context: context)
-        return try await follow(url, acceptsAnyMediaType: true, everyHopHeaderLines: ["Range: bytes=\(range.lowerBound)-\(range.upperBound)"],
-                                context: context).0
+        return try await follow(
+            url, acceptsAnyMediaType: true, everyHopHeaderLines: ["Range: bytes=\(range.lowerBound)-\(range.upperBound)"],
+            context: context
+        ).0
     }
 
     /// The rules of the robots.txt of `url`'s origin, read once per run (whether or not this fetcher
@@ -275,9 +287,11 @@ public struct HTTPFetcher: Fetcher {
     /// when `checksRobots`, and retried on its own. Only http and https targets are followed, at
     /// most ``maxRedirects``; a target already requested is a loop. Extra `headerLines` (the
     /// first URL's validators) go with the first request only. The result's `finalURL` is the last hop's.
-    private func follow(_ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [],
-                        everyHopHeaderLines: [String] = [], checksRobots: Bool = true, recordingExchanges: Bool = false,
-                        context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
+    private func follow(
+        _ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [],
+        everyHopHeaderLines: [String] = [], checksRobots: Bool = true, recordingExchanges: Bool = false,
+        context: RunContext
+    ) async throws -> (HTTPTransferResult, attempts: Int) {
         var current = url
         // With recordingExchanges: the hops' transfers so far, the first first.
         var exchanges: [HTTPExchange] = []
@@ -287,9 +301,10 @@ public struct HTTPFetcher: Fetcher {
         while true {
             let outcome: (HTTPTransferResult, attempts: Int)
             do {
-                outcome = try await transfer(current, acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt,
-                                             headerLines: (hops == 0 ? headerLines : []) + everyHopHeaderLines, recordingExchange: recordingExchanges,
-                                             context: context)
+                outcome = try await transfer(
+                    current, acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt,
+                    headerLines: (hops == 0 ? headerLines : []) + everyHopHeaderLines, recordingExchange: recordingExchanges,
+                    context: context)
             } catch let error as HTTPFetchError where hops > 0 {
                 throw HTTPFetchError.afterRedirect(url: url, target: current, error: error)
             }
@@ -327,9 +342,10 @@ public struct HTTPFetcher: Fetcher {
     /// ``DestinationPolicy``.
     private func destination(ofHostNamed name: String, context: RunContext) -> DestinationPolicy {
         let unbracketed = name.hasPrefix("[") ? String(name.dropFirst().dropLast()) : name
-        return DestinationPolicy(hostIsNamed: context.services.value { NamedHosts() }.contains(name),
-                                 hostIsAllowed: allowedHosts.contains(name) || allowedHosts.contains(unbracketed),
-                                 networks: allowedNetworks)
+        return DestinationPolicy(
+            hostIsNamed: context.services.value { NamedHosts() }.contains(name),
+            hostIsAllowed: allowedHosts.contains(name) || allowedHosts.contains(unbracketed),
+            networks: allowedNetworks)
     }
 
     // MARK: Retries
@@ -337,8 +353,10 @@ public struct HTTPFetcher: Fetcher {
     /// Fetches `url`, trying again after retryable failures and statuses (``RetryPolicy``). Returns
     /// the last response, whatever its status, and the number of attempts; throws the last error,
     /// wrapped in ``HTTPFetchError/failedAfterAttempts(attempts:last:)`` after more than one attempt.
-    private func transfer(_ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [],
-                          recordingExchange: Bool = false, context: RunContext) async throws -> (HTTPTransferResult, attempts: Int) {
+    private func transfer(
+        _ url: String, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [],
+        recordingExchange: Bool = false, context: RunContext
+    ) async throws -> (HTTPTransferResult, attempts: Int) {
         let schedule = context.services.value { HostSchedule() }
         var attempt = 0
         while true {
@@ -348,10 +366,11 @@ public struct HTTPFetcher: Fetcher {
             do {
                 // One reading of the URL for the schedule's host and the destination check's name.
                 let host = URLHost.nameAndAuthority(of: url)
-                let result = try await client.get(url, host: host?.authority, schedule: schedule,
-                                                  destination: destination(ofHostNamed: host?.name ?? "", context: context),
-                                                  acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt, headerLines: headerLines,
-                                                  recordingExchange: recordingExchange)
+                let result = try await client.get(
+                    url, host: host?.authority, schedule: schedule,
+                    destination: destination(ofHostNamed: host?.name ?? "", context: context),
+                    acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt, headerLines: headerLines,
+                    recordingExchange: recordingExchange)
                 guard RetryPolicy.retryableStatuses.contains(result.status) else { return (result, attempt) }
                 let retryAfter = result.headers.last { $0.name == "retry-after" }.flatMap { RetryPolicy.retryAfterSeconds($0.value) }
                 // The whole host was asked to wait, not only this URL, also when this fetch gives up.
@@ -362,7 +381,8 @@ public struct HTTPFetcher: Fetcher {
                 reason = "HTTP status \(result.status)"
                 if let retryAfter {
                     guard retryAfter <= retryPolicy.maxRetryAfter else {
-                        throw HTTPFetchError.retryAfterTooLong(url: url, status: result.status, seconds: retryAfter, limit: retryPolicy.maxRetryAfter, attempts: attempt)
+                        throw HTTPFetchError.retryAfterTooLong(
+                            url: url, status: result.status, seconds: retryAfter, limit: retryPolicy.maxRetryAfter, attempts: attempt)
                     }
                     wait = retryAfter
                 } else {
@@ -447,8 +467,9 @@ public struct HTTPFetcher: Fetcher {
         var isFailure = false
         do {
             // RFC 9309 §2.3.1.2: redirects are followed (at least five), robots.txt being always allowed.
-            let (result, _) = try await follow(target.robotsURL, acceptsAnyMediaType: true, truncatingBodyAt: Self.robotsMaxBytes,
-                                               checksRobots: false, context: context)
+            let (result, _) = try await follow(
+                target.robotsURL, acceptsAnyMediaType: true, truncatingBodyAt: Self.robotsMaxBytes,
+                checksRobots: false, context: context)
             switch result.status {
             case 200..<300:
                 let contentType = result.headers.last { $0.name == "content-type" }?.value
@@ -503,8 +524,6 @@ public struct HTTPFetcher: Fetcher {
 
     /// An integer option; the loader has checked the declared range, this checks again for fetchers
     /// built directly from code.
-
-
 
     /// `Name: value` lines: the defaults, replaced or joined by the option's headers (names compared
     /// without case). Names must be HTTP tokens and values single lines.

@@ -39,7 +39,8 @@ package struct Attributes {
                             // "ca", "ta", "po", "no", "js" at a token's start: possibly category-, tag-, post_tag-, node-promoted, js-.
                             if !mayNameTaxonomy && (index == start || buffer[index - 1] == 0x20) && index + 1 < buffer.count {
                                 let pair = (byte | 0x20, buffer[index + 1] | 0x20)
-                                mayNameTaxonomy = pair == (0x63, 0x61) || pair == (0x74, 0x61) || pair == (0x70, 0x6F) || pair == (0x6E, 0x6F) || pair == (0x6A, 0x73)
+                                mayNameTaxonomy =
+                                    pair == (0x63, 0x61) || pair == (0x74, 0x61) || pair == (0x70, 0x6F) || pair == (0x6E, 0x6F) || pair == (0x6A, 0x73)
                             }
                         }
                     }
@@ -78,8 +79,10 @@ package struct Attributes {
             // "ca"tegory-, "ta"g-, "po"st_tag-, "no"de-promoted, "js"-: two bytes reject almost every token.
             guard start + 4 <= names.count else { return false }
             let (first, second) = (names[start], names[start + 1])
-            guard (first == 0x63 && second == 0x61) || (first == 0x74 && second == 0x61) || (first == 0x70 && second == 0x6F)
-                    || (first == 0x6E && second == 0x6F) || (first == 0x6A && second == 0x73) else { return false }
+            guard
+                (first == 0x63 && second == 0x61) || (first == 0x74 && second == 0x61) || (first == 0x70 && second == 0x6F)
+                    || (first == 0x6E && second == 0x6F) || (first == 0x6A && second == 0x73)
+            else { return false }
             return taxonomyPrefixes.contains { prefix in
                 guard start + prefix.count <= names.count else { return false }
                 for offset in 0..<prefix.count where names[start + offset] != prefix[offset] { return false }

@@ -37,7 +37,8 @@ extension BoilerplateLine {
         // is read (reading characters one by one cost 3% of a page's time).
         let lowered = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
         guard channelNames.groups(in: lowered) != 0 else { return false }
-        var namesChannel = false, sendsThere = false
+        var namesChannel = false
+        var sendsThere = false
         // Whether the next word opens a sentence (or a clause after a colon).
         var opensSentence = true
         var word = ""

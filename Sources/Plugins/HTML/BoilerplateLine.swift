@@ -68,7 +68,8 @@ package enum BoilerplateLine {
         // Polish
         "czytaj także", "czytaj też", "czytaj więcej", "zobacz też", "zobacz także", "polecamy",
         "podobne artykuły", "powiązane artykuły", "udostępnij", "komentarze", "tagi", "reklama",
-        "najczęściej czytane", "więcej", "materiał chroniony prawem", "materiał chroniony prawem autorskim", "poprzedni artykuł", "następny artykuł", "poprzedni wpis", "następny wpis",
+        "najczęściej czytane", "więcej", "materiał chroniony prawem", "materiał chroniony prawem autorskim", "poprzedni artykuł", "następny artykuł",
+        "poprzedni wpis", "następny wpis",
         // Persian and Arabic
         "اخبار مرتبط", "مطالب مرتبط", "بیشتر بخوانید", "پربازدیدترین", "آخرین اخبار", "دیدگاه شما", "نظر شما",
         "اقرأ أيضا", "اقرأ أيضاً", "مواضيع ذات صلة", "أخبار ذات صلة",
@@ -88,9 +89,11 @@ package enum BoilerplateLine {
 
     /// Picture agencies and libraries: a short line (six words at most, no full stop) that ends
     /// with one is a photo credit ("Augusta National/Getty Images").
-    package static let pictureAgencies = ["getty images", "gettyimages", "shutterstock", "istock", "istockphoto", "imago",
-                                  "imago images", "picture alliance", "picture-alliance", "ap photo", "reuters", "afp",
-                                  "dpa", "epa", "unsplash", "pixabay", "adobe stock", "alamy", "keystone", "pexels"]
+    package static let pictureAgencies = [
+        "getty images", "gettyimages", "shutterstock", "istock", "istockphoto", "imago",
+        "imago images", "picture alliance", "picture-alliance", "ap photo", "reuters", "afp",
+        "dpa", "epa", "unsplash", "pixabay", "adobe stock", "alamy", "keystone", "pexels",
+    ]
 
     /// Openings of prompts to subscribe, follow or sign up ("Sign up to our newsletter for …").
     package static let callsToAction: [String] = [
@@ -102,8 +105,10 @@ package enum BoilerplateLine {
     ]
 
     /// Openings of links back to an overview ("Back to …").
-    package static let wayBack = ["back to ", "zurück zu", "retour à ", "retour au", "retour aux", "volver a ", "voltar a", "voltar para",
-                          "powrót do", "torna a", "terug naar"]
+    package static let wayBack = [
+        "back to ", "zurück zu", "retour à ", "retour au", "retour aux", "volver a ", "voltar a", "voltar para",
+        "powrót do", "torna a", "terug naar",
+    ]
 
     // Folded once, as bytes: the tests below run on every short block of the main content.
     private static func key(_ label: String) -> [UInt8] { foldedBytes(Array(label.utf8)[...]) }
@@ -148,7 +153,9 @@ package enum BoilerplateLine {
         // The byte A9 ends "©" (and "é", "ĩ", …): most blocks have none and are done with here.
         guard characters <= 300 else { return false }
         // memchr on the string's own bytes: `utf8.contains` stepped through them one by one.
-        let hasA9 = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.baseAddress.map { memchr($0, 0xA9, bytes.count) != nil } ?? false } ?? text.utf8.contains(0xA9)
+        let hasA9 =
+            text.utf8.withContiguousStorageIfAvailable { bytes in bytes.baseAddress.map { memchr($0, 0xA9, bytes.count) != nil } ?? false }
+            ?? text.utf8.contains(0xA9)
         guard hasA9 else { return false }
         let bytes = Array(text.utf8)
         // The last "©" (C2 A9).
@@ -240,7 +247,8 @@ package enum BoilerplateLine {
     }
 
     /// Words of bylines and date lines besides the date itself (months and weekdays are ``DateWords``').
-    package static let metaWords: Set<String> = Set("""
+    package static let metaWords: Set<String> = Set(
+        """
         by von par por di door de da le la el der die das und and et y on am um at à a las alle ore uhr h
         updated published posted modified created filed under written last aktualisiert veröffentlicht erstellt
         geändert publié mis jour modifié publicado actualizado publikacja opublikowano zaktualizowano aggiornato
@@ -261,8 +269,13 @@ package enum BoilerplateLine {
     package static func isDateLine(_ text: String) -> Bool {
         // Every form needs a digit: most short lines have none, and are done with here.
         guard text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
-        var free = 0, numbers = 0, years = 0
-        var hasMonth = false, hasRelative = false, hasClock = false, hasNumericDate = false
+        var free = 0
+        var numbers = 0
+        var years = 0
+        var hasMonth = false
+        var hasRelative = false
+        var hasClock = false
+        var hasNumericDate = false
         var word = ""
         var digits = 0
         // Runs of digits joined by one separator each ("18.11.2019", "2019-11-18", "11/18/19"), with

@@ -73,9 +73,18 @@ public struct CSSSelector: Sendable, Equatable {
                 let hadSpace = skipSpaces()
                 guard let scalar = current, scalar != "," else { return path }
                 switch scalar {
-                case ">": index += 1; _ = skipSpaces(); path += "/" + (try parseCompound())
-                case "+": index += 1; _ = skipSpaces(); path += "/following-sibling::*[1]/self::" + (try parseCompound())
-                case "~": index += 1; _ = skipSpaces(); path += "/following-sibling::" + (try parseCompound())
+                case ">":
+                    index += 1
+                    _ = skipSpaces()
+                    path += "/" + (try parseCompound())
+                case "+":
+                    index += 1
+                    _ = skipSpaces()
+                    path += "/following-sibling::*[1]/self::" + (try parseCompound())
+                case "~":
+                    index += 1
+                    _ = skipSpaces()
+                    path += "/following-sibling::" + (try parseCompound())
                 default:
                     guard hadSpace else { throw failure("has an unexpected '\(scalar)' at position \(index + 1)") }
                     path += "//" + (try parseCompound())
@@ -140,7 +149,8 @@ public struct CSSSelector: Sendable, Equatable {
             _ = skipSpaces()
             guard current == "]" else { throw failure("has an unclosed '['") }
             index += 1
-            let attribute = "@\(attributeName)", quoted = Self.literal(value)
+            let attribute = "@\(attributeName)"
+            let quoted = Self.literal(value)
             switch operation {
             case "": return "\(attribute)=\(quoted)"
             case "~": return "contains(concat(' ', normalize-space(\(attribute)), ' '), \(Self.literal(" " + value + " ")))"

@@ -21,14 +21,18 @@ package enum ClassHint: UInt8, Comparable {
     /// The name groups, looked for in one scan per element; bit `i` is group `i`.
     private static let groups = BytePatternSet(groups: [
         // 0 strong: never article text, even inside it.
-        ["comment", "share", "sharing", "social", "related", "sidebar", "side-bar", "breadcrumb",
-         "advert", "newsletter", "popular", "recommend", "cookie", "subscribe", "most-viewed",
-         "mostviewed", "latest-news", "more-news", "morenews", "signup", "login", "promo", "sponsor",
-         "consent", "gdpr", "dsgvo", "copyright", "testimonial"],
+        [
+            "comment", "share", "sharing", "social", "related", "sidebar", "side-bar", "breadcrumb",
+            "advert", "newsletter", "popular", "recommend", "cookie", "subscribe", "most-viewed",
+            "mostviewed", "latest-news", "more-news", "morenews", "signup", "login", "promo", "sponsor",
+            "consent", "gdpr", "dsgvo", "copyright", "testimonial",
+        ],
         // 1 weak: chrome that sometimes wraps content.
-        ["footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
-         "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",
-         "caption", "credit", "popup", "modal", "register", "carousel", "slider"],
+        [
+            "footer", "header", "menu", "navbar", "navigation", "widget", "banner", "pagination", "pager",
+            "meta", "tags", "tag-", "keyword", "date", "print", "rss", "toolbar", "byline", "author",
+            "caption", "credit", "popup", "modal", "register", "carousel", "slider",
+        ],
         // 2 positive: content containers.
         ["article", "content", "body", "main", "story", "text", "entry", "post", "detail", "fulltext", "echo"],
         // 3 kicker: the line above the title.
@@ -48,8 +52,10 @@ package enum ClassHint: UInt8, Comparable {
     private static let breadcrumbBit: UInt32 = 16, embedBit: UInt32 = 32, summaryBit: UInt32 = 64
     private static let headerBit: UInt32 = 128, commentBit: UInt32 = 256
     private static let weakTokens = bytes(["ad", "ads", "nav", "tag", "links"])
-    private static let summaryNames = bytes(["lead", "summary", "intro", "subtitle", "sub-title", "abstract", "teaser",
-                                             "standfirst", "excerpt", "subhead", "chapo", "dek"])
+    private static let summaryNames = bytes([
+        "lead", "summary", "intro", "subtitle", "sub-title", "abstract", "teaser",
+        "standfirst", "excerpt", "subhead", "chapo", "dek",
+    ])
     private static let leader = Array("leader".utf8)
 
     /// What an element's class and id names say, read in one scan.
@@ -71,8 +77,9 @@ package enum ClassHint: UInt8, Comparable {
     package static func read(_ names: [UInt8]) -> Reading {
         guard !names.isEmpty else { return Reading() }
         let found = groups.groups(in: names)
-        var reading = Reading(isKicker: found & kickerBit != 0, isBreadcrumb: found & breadcrumbBit != 0, mayNameSummary: found & summaryBit != 0,
-                              namesHeader: found & headerBit != 0, namesComments: found & commentBit != 0)
+        var reading = Reading(
+            isKicker: found & kickerBit != 0, isBreadcrumb: found & breadcrumbBit != 0, mayNameSummary: found & summaryBit != 0,
+            namesHeader: found & headerBit != 0, namesComments: found & commentBit != 0)
         if found & embedBit != 0 { return reading }
         if found & strongBit != 0 {
             reading.hint = .strongNegative

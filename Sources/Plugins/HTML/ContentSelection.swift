@@ -46,7 +46,8 @@ package struct ContentSelection {
             index -= 1
             guard decision.kept else { continue }
             guard decision.block.kind == .heading, decision.block.text.unicodeScalars.count <= 80,
-                  decision.block.text.unicodeScalars.last != "." else {
+                decision.block.text.unicodeScalars.last != "."
+            else {
                 // Some other block stays: the headings after it go.
                 for heading in trailing {
                     decisions[heading].kept = false
@@ -77,8 +78,10 @@ package struct ContentSelection {
 
         // Characters of prose (the blocks that score) below each element.
         var prose = [Int](repeating: 0, count: elements.count)
-        for block in blocks where block.characters >= minimumCharacters && block.linkDensity < 0.5 && block.removedBy == nil
-            && !elements[Int(block.element)].isChrome && !block.isTeaser && !block.isScriptNotice && !block.isServerMessage {
+        for block in blocks
+        where block.characters >= minimumCharacters && block.linkDensity < 0.5 && block.removedBy == nil
+            && !elements[Int(block.element)].isChrome && !block.isTeaser && !block.isScriptNotice && !block.isServerMessage
+        {
             // Prose under a chrome-named heading ("Related posts") counts for its section, not above.
             var ancestor = block.element
             while ancestor > 0 {
@@ -90,7 +93,9 @@ package struct ContentSelection {
             // The element holding text directly counts as its own container when it is not a paragraph.
             var container = block.element
             let tag = elements[Int(container)].tag
-            if tag == .p || tag == .li || tag == .td || tag == .th || tag == .tr || tag.blockKind == .heading || tag == .blockquote || tag == .pre || tag == .dd || tag == .dt {
+            if tag == .p || tag == .li || tag == .td || tag == .th || tag == .tr || tag.blockKind == .heading || tag == .blockquote || tag == .pre || tag == .dd
+                || tag == .dt
+            {
                 container = elements[Int(container)].parent
             }
             var level = 0
@@ -125,8 +130,9 @@ package struct ContentSelection {
             // No prose anywhere: keep what is not chrome.
             return blocks.map { block in
                 let kept = !elements[Int(block.element)].isChrome && block.removedBy == nil
-                return BlockDecision(block: ContentBlock(kind: block.kind, text: block.text, rows: block.rows), kept: kept,
-                                     reason: !explaining ? "" : kept ? "no main content found; not chrome" : "no main content found; inside chrome")
+                return BlockDecision(
+                    block: ContentBlock(kind: block.kind, text: block.text, rows: block.rows), kept: kept,
+                    reason: !explaining ? "" : kept ? "no main content found; not chrome" : "no main content found; inside chrome")
             }
         }
 
@@ -170,7 +176,8 @@ package struct ContentSelection {
         while [.ul, .ol, .dl].contains(elements[Int(best)].tag) {
             let parent = elements[Int(best)].parent
             guard parent > 1, elements[Int(parent)].tag != .body, !elements[Int(parent)].isChrome,
-                  prose[Int(parent)] > prose[Int(best)], elements[Int(parent)].linkDensity < 0.35 else { break }
+                prose[Int(parent)] > prose[Int(best)], elements[Int(parent)].linkDensity < 0.35
+            else { break }
             best = parent
         }
 
@@ -213,7 +220,8 @@ package struct ContentSelection {
         if !chosenNames.isEmpty {
             // Teasers of other stories reuse classes too, but hold a sentence or two, not a section.
             let enough = max(400, prose[Int(firstChoice)] / 5)
-            for index in elements.indices where elements[index].names.prefix(while: { $0 != 0x20 }) == chosenNames && prose[index] >= enough && !elements[index].isChrome {
+            for index in elements.indices
+            where elements[index].names.prefix(while: { $0 != 0x20 }) == chosenNames && prose[index] >= enough && !elements[index].isChrome {
                 if !roots.contains(where: { isInside(Int32(index), $0, elements) }) && !inChromeHeadedSection[index] {
                     roots.insert(Int32(index))
                 }
@@ -228,9 +236,10 @@ package struct ContentSelection {
         let looksLikeChrome = elements[Int(best)].hint >= .weakNegative
         guard keptCharacters < Self.smallContent || looksLikeChrome else { return chosen }
         let why = looksLikeChrome ? "is named like page furniture" : "held \(keptCharacters) characters"
-        let wider = judge(blocks, inside: [1], of: elements, explaining: explaining, scope: "the page without its boilerplate",
-                          fallback: "fell back from \(mainContent), which \(why), to the page without its boilerplate",
-                          excluding: inChromeHeadedSection)
+        let wider = judge(
+            blocks, inside: [1], of: elements, explaining: explaining, scope: "the page without its boilerplate",
+            fallback: "fell back from \(mainContent), which \(why), to the page without its boilerplate",
+            excluding: inChromeHeadedSection)
         let widerCharacters = Self.keptCharacters(wider, blocks)
         // Chrome-like choices give way to any cleaner text that is longer; small ones to clearly more.
         if widerCharacters >= keptCharacters + (looksLikeChrome ? 1 : Self.smallContent / 2) { return wider }
@@ -238,14 +247,17 @@ package struct ContentSelection {
         // Nothing at all survived (a post that is one link to a PDF): the largest element named like
         // content is the article, links and all.
         var container: Int32 = -1
-        for index in elements.indices where elements[index].hint == .positive && !elements[index].isChrome
-            && !inChromeHeadedSection[index] && elements[index].characters > 0 {
+        for index in elements.indices
+        where elements[index].hint == .positive && !elements[index].isChrome
+            && !inChromeHeadedSection[index] && elements[index].characters > 0
+        {
             if container < 0 || elements[index].characters > elements[Int(container)].characters { container = Int32(index) }
         }
         guard container > 0 else { return chosen }
-        return judge(blocks, inside: [container], of: elements, explaining: explaining, scope: describe(container, elements),
-                     fallback: "nothing survived in \(mainContent) or the page without its boilerplate: took the largest element named like content",
-                     keepingLinks: true)
+        return judge(
+            blocks, inside: [container], of: elements, explaining: explaining, scope: describe(container, elements),
+            fallback: "nothing survived in \(mainContent) or the page without its boilerplate: took the largest element named like content",
+            keepingLinks: true)
     }
 
     /// A paragraph of prose whose names are linked (a new spokesman, his former employer and its
@@ -270,9 +282,11 @@ package struct ContentSelection {
     /// Each block kept or dropped, for content inside `roots`. `fallback`, when set, says that the
     /// page's text is taken because the chosen content was too small: chrome is then dropped by
     /// what the walk marked, since no container vouches for the blocks.
-    private func judge(_ blocks: [PageAnalysis.Block], inside roots: Set<Int32>, of elements: [PageAnalysis.Element],
-                       explaining: Bool, scope: @autoclosure () -> String, fallback: String? = nil,
-                       excluding excluded: [Bool] = [], keepingLinks: Bool = false) -> [BlockDecision] {
+    private func judge(
+        _ blocks: [PageAnalysis.Block], inside roots: Set<Int32>, of elements: [PageAnalysis.Element],
+        explaining: Bool, scope: @autoclosure () -> String, fallback: String? = nil,
+        excluding excluded: [Bool] = [], keepingLinks: Bool = false
+    ) -> [BlockDecision] {
         let rootCharacters = roots.reduce(0) { $0 + elements[Int($1)].characters }
         // Filled when a weakly named element below the roots first needs it (see ``SectionCharacters``).
         var sections = SectionCharacters()
@@ -292,7 +306,9 @@ package struct ContentSelection {
             if let removed = block.removedBy { return dropped("inside <\(removed)>, which never holds article text") }
             if block.isScriptNotice { return dropped("a notice for browsers without JavaScript") }
             if block.isServerMessage { return dropped("an error message of the site's software (PHP)") }
-            if fallback != nil && elements[Int(block.element)].isChrome { return dropped("inside chrome (navigation, aside, footer or an element named like one)") }
+            if fallback != nil && elements[Int(block.element)].isChrome {
+                return dropped("inside chrome (navigation, aside, footer or an element named like one)")
+            }
             if !excluded.isEmpty && excluded[Int(block.element)] { return dropped("in a section under a heading named like chrome (\"Related posts\")") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
             guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters, sections: &sections) else {
@@ -367,8 +383,10 @@ package struct ContentSelection {
     /// An element that holds half the content or more is a wrapper whatever its name
     /// (`content-with-sidebar`), and so is a weak name that sibling sections share when together they
     /// hold half the content (see ``SectionCharacters``).
-    private func hint(of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int,
-                      sections: inout SectionCharacters) -> (ClassHint, Int32)? {
+    private func hint(
+        of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int,
+        sections: inout SectionCharacters
+    ) -> (ClassHint, Int32)? {
         var current = element
         var strongest = ClassHint.none
         var namer: Int32 = -1
@@ -376,7 +394,8 @@ package struct ContentSelection {
             if roots.contains(current) { return (strongest, namer) }
             let value = elements[Int(current)]
             if value.hint > strongest && value.characters * 2 < rootCharacters
-                && (value.hint != .weakNegative || sections.characters(of: current, elements) * 2 < rootCharacters) {
+                && (value.hint != .weakNegative || sections.characters(of: current, elements) * 2 < rootCharacters)
+            {
                 strongest = value.hint
                 namer = current
             }

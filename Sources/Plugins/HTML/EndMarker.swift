@@ -12,7 +12,8 @@ package enum EndMarker {
         // Every marker starts with an Arabic-script letter, "-", "#" or a direction mark (E2 …):
         // most blocks are done with at their first byte, before any String work.
         guard let first = text.utf8.first(where: { $0 != 0x20 }),
-              (first >= 0xD8 && first <= 0xDB) || first == 0x2D || first == 0x23 || first == 0xE2 else { return false }
+            (first >= 0xD8 && first <= 0xDB) || first == 0x2D || first == 0x23 || first == 0xE2
+        else { return false }
         guard text.unicodeScalars.count <= 40 else { return false }
         var folded = text.lowercased()
         folded.unicodeScalars.removeAll { $0 == "\u{200C}" }

@@ -16,11 +16,15 @@ package struct FeedDocument {
     /// Parses feed bytes; nil when they are not XML with a root element.
     /// - Throws: ``ParseHalt`` when libxml2 stopped before the end (an entity bomb, a limit).
     package init?(bytes: [UInt8], url: String) throws(ParseHalt) {
-        guard let found = try XMLParsing.withRoot(bytes, url: url, { root -> [Item] in
-            var found: [Item] = []
-            Self.collect(root, into: &found)
-            return found
-        }) else { return nil }
+        guard
+            let found = try XMLParsing.withRoot(
+                bytes, url: url,
+                { root -> [Item] in
+                    var found: [Item] = []
+                    Self.collect(root, into: &found)
+                    return found
+                })
+        else { return nil }
         items = found
     }
 
@@ -36,7 +40,11 @@ package struct FeedDocument {
     }
 
     private static func item(_ node: xmlNodePtr) -> Item? {
-        var link: String?, alternate: String?, guid: String?, title: String?, date: String?
+        var link: String?
+        var alternate: String?
+        var guid: String?
+        var title: String?
+        var date: String?
         for element in XMLParsing.elements(of: node) {
             switch XMLParsing.name(of: element) {
             case "link":

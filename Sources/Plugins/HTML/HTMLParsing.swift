@@ -51,7 +51,8 @@ package enum HTMLParsing {
     /// How many levels of elements `root` and its descendants span, found without recursion.
     package static func depth(below root: xmlNodePtr) -> Int {
         var node = root
-        var depth = 1, deepest = 1
+        var depth = 1
+        var deepest = 1
         while true {
             if node.pointee.type == XML_ELEMENT_NODE, let child = node.pointee.children {
                 node = child
@@ -90,6 +91,7 @@ package enum HTMLParsing {
     /// reads no DTD and defines no entities, so there is nothing to expand (entity bombs are an XML
     /// matter; ``XMLParsing`` parses without HUGE). libxml2 2.9 has no `HTML_PARSE_HUGE`; its
     /// HTML parser takes `XML_PARSE_HUGE`, the same bit as the later `HTML_PARSE_HUGE`.
-    package static let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-                               | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | XML_PARSE_HUGE.rawValue)
+    package static let options = Int32(
+        HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | XML_PARSE_HUGE.rawValue)
 }

@@ -20,8 +20,8 @@ package enum HTMLTag: UInt8 {
     package var isRemovedWithContent: Bool {
         switch self {
         case .script, .style, .template, .svg, .math, .iframe, .object, .embed, .canvas, .video, .audio,
-             .button, .select, .textarea, .input, .label, .option, .dialog,
-             .figure, .figcaption, .picture, .map, .head, .title:
+            .button, .select, .textarea, .input, .label, .option, .dialog,
+            .figure, .figcaption, .picture, .map, .head, .title:
             return true
         default:
             return isPageRegion
@@ -49,7 +49,7 @@ package enum HTMLTag: UInt8 {
     package var isBlock: Bool {
         switch self {
         case .p, .div, .section, .article, .main, .h1, .h2, .h3, .h4, .h5, .h6, .li, .ul, .ol, .dl, .dt, .dd,
-             .blockquote, .pre, .table, .thead, .tbody, .tfoot, .tr, .td, .th, .caption, .hr, .br, .address, .center, .body, .html:
+            .blockquote, .pre, .table, .thead, .tbody, .tfoot, .tr, .td, .th, .caption, .hr, .br, .address, .center, .body, .html:
             return true
         default:
             return false

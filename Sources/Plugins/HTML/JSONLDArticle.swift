@@ -17,8 +17,10 @@ package struct JSONLDArticle {
     /// often carry here alone.
     package var body: String?
 
-    private static let articleTypes: Set<String> = ["article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-                                                    "opinionnewsarticle", "scholarlyarticle", "techarticle", "liveblogposting", "webpage", "report"]
+    private static let articleTypes: Set<String> = [
+        "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+        "opinionnewsarticle", "scholarlyarticle", "techarticle", "liveblogposting", "webpage", "report",
+    ]
 
     package init(scripts: [String]) {
         for script in scripts {

@@ -39,8 +39,9 @@ package enum LinkedDataBody {
             if explaining { decisions[index].reason = "replaced by the JSON-LD articleBody: \(why)" }
         }
         decisions += paragraphs.map {
-            BlockDecision(block: ContentBlock(kind: .paragraph, text: $0), kept: true,
-                          reason: explaining ? "fell back to the JSON-LD articleBody: \(why)" : "")
+            BlockDecision(
+                block: ContentBlock(kind: .paragraph, text: $0), kept: true,
+                reason: explaining ? "fell back to the JSON-LD articleBody: \(why)" : "")
         }
     }
 
@@ -54,7 +55,10 @@ package enum LinkedDataBody {
             for character in line {
                 defer { previous = character }
                 if inTag {
-                    if character == ">" { inTag = false; plain.append(" ") }
+                    if character == ">" {
+                        inTag = false
+                        plain.append(" ")
+                    }
                     continue
                 }
                 if previous == "<", character.isLetter || character == "/" || character == "!" {

@@ -81,8 +81,10 @@ extension PageAnalysis {
                 let block = blocks[index]
                 if cell[Int(block.element)] < 0 {
                     // The caption: a line of its own before the rows.
-                    grouped.append(Block(element: block.element, kind: .paragraph, text: block.text, characters: block.characters,
-                                         linkCharacters: block.linkCharacters, separators: block.separators, removedBy: nil))
+                    grouped.append(
+                        Block(
+                            element: block.element, kind: .paragraph, text: block.text, characters: block.characters,
+                            linkCharacters: block.linkCharacters, separators: block.separators, removedBy: nil))
                     index += 1
                     continue
                 }

@@ -219,7 +219,8 @@ package struct PageAnalysis {
         let index = Int32(elements.count)
         readMetadata(node: node, tag: tag, index: index)
         if tag == .script || tag == .style || tag == .template || tag == .svg || tag == .math
-            || tag == .iframe || tag == .object || tag == .embed || tag == .canvas || tag == .select || tag == .textarea || tag == .option {
+            || tag == .iframe || tag == .object || tag == .embed || tag == .canvas || tag == .select || tag == .textarea || tag == .option
+        {
             return
         }
 
@@ -249,15 +250,18 @@ package struct PageAnalysis {
             markedProfile = profiles.firstIndex { $0.isMarked(by: attributes.names) }
         }
 
-        elements.append(Element(parent: parent, tag: tag, hint: hint, names: attributes.names,
-                                namesHeader: reading.namesHeader, namesComments: reading.namesComments))
+        elements.append(
+            Element(
+                parent: parent, tag: tag, hint: hint, names: attributes.names,
+                namesHeader: reading.namesHeader, namesComments: reading.namesComments))
         var currentOwner = owner
         // A removed region's text must not run into the content around it: it is a block of its own.
         // So is an inline element named like chrome (`span.caption`), so that its name can drop it.
         // But a weakly named link inside running text (`…an der frischen <span class="keyword-link">
         // <a>Luft</a></span>.`) is a word of the sentence, not a label of its own: it stays in its block.
         let inRunningText = !tag.isBlock && hint == .weakNegative && bufferCharacters > 0 && (tag == .a || Self.wrapsLink(node))
-        let startsBlock = tag.isBlock || tag.isPageRegion || (context.removedBy != nil && inherited.removedBy == nil) || (hint >= .weakNegative && !inRunningText)
+        let startsBlock =
+            tag.isBlock || tag.isPageRegion || (context.removedBy != nil && inherited.removedBy == nil) || (hint >= .weakNegative && !inRunningText)
         if startsBlock {
             flush(owner: owner, context: inherited)
             currentOwner = index
@@ -411,10 +415,12 @@ package struct PageAnalysis {
         let tag = elements[Int(owner)].tag
         let isScriptNotice = context.inNoscript && ByteSearch.contains(ByteSearch.asciiLowercased(buffer[..<end]), Self.javascript)
         let isServerMessage = Self.serverMessagePrefixes.contains { buffer.starts(with: $0) } && ByteSearch.contains(Array(buffer[..<end]), Self.onLine)
-        blocks.append(Block(element: owner, kind: tag.blockKind, text: String(decoding: buffer[..<end], as: UTF8.self),
-                            characters: bufferCharacters, linkCharacters: min(bufferLinkCharacters, bufferCharacters),
-                            separators: bufferSeparators, removedBy: context.removedBy, isScriptNotice: isScriptNotice,
-                            isServerMessage: isServerMessage))
+        blocks.append(
+            Block(
+                element: owner, kind: tag.blockKind, text: String(decoding: buffer[..<end], as: UTF8.self),
+                characters: bufferCharacters, linkCharacters: min(bufferLinkCharacters, bufferCharacters),
+                separators: bufferSeparators, removedBy: context.removedBy, isScriptNotice: isScriptNotice,
+                isServerMessage: isServerMessage))
         // Totals up the ancestor chain, for link density of containers; removed text does not count.
         var element = context.removedBy == nil && !isScriptNotice ? owner : -1
         while element >= 0 {
@@ -425,7 +431,9 @@ package struct PageAnalysis {
     }
 
     private static let javascript = Array("javascript".utf8)
-    private static let serverMessagePrefixes = ["Warning: ", "Notice: ", "Deprecated: ", "Fatal error: ", "Parse error: ", "Strict Standards: "].map { Array($0.utf8) }
+    private static let serverMessagePrefixes = ["Warning: ", "Notice: ", "Deprecated: ", "Fatal error: ", "Parse error: ", "Strict Standards: "].map {
+        Array($0.utf8)
+    }
     private static let onLine = Array(" on line ".utf8)
     private static let ldJSON = Array("ld+json".utf8)
 

@@ -93,9 +93,13 @@ public struct SiteProfile: Sendable {
     private static func load() -> (profiles: [SiteProfile], problems: [String]) {
         guard let files = ResourceFiles.files(in: "profiles", of: "ETLHTML") else {
             let searched = ResourceFiles.searchPaths(for: "profiles", of: "ETLHTML").joined(separator: ", ")
-            return ([], ["the built-in site profiles' folder was not found (looked in: \(searched)); copy etl_ETLHTML.resources beside the binary or set ETL_RESOURCES"])
+            return (
+                [],
+                ["the built-in site profiles' folder was not found (looked in: \(searched)); copy etl_ETLHTML.resources beside the binary or set ETL_RESOURCES"]
+            )
         }
-        var profiles: [SiteProfile] = [], problems: [String] = []
+        var profiles: [SiteProfile] = []
+        var problems: [String] = []
         for path in files where path.hasSuffix(".json") {
             do {
                 profiles.append(try SiteProfile(file: path))

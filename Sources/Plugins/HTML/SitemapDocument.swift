@@ -35,13 +35,18 @@ package struct SitemapDocument {
     }
 
     private enum Entry {
-        case page(Page), child(Child), other
+        case page(Page)
+        case child(Child)
+        case other
     }
 
     private static func entry(_ node: xmlNodePtr) -> Entry {
         let isPage = XMLParsing.name(of: node) == "url"
         guard isPage || XMLParsing.name(of: node) == "sitemap" else { return .other }
-        var url = "", lastModified: String?, published: String?, title: String?
+        var url = ""
+        var lastModified: String?
+        var published: String?
+        var title: String?
         for field in XMLParsing.elements(of: node) {
             switch XMLParsing.name(of: field) {
             case "loc": url = XMLParsing.text(of: field) ?? ""
@@ -57,7 +62,8 @@ package struct SitemapDocument {
             default: break
             }
         }
-        return isPage ? .page(Page(url: url, lastModified: lastModified, published: published, title: title))
+        return isPage
+            ? .page(Page(url: url, lastModified: lastModified, published: published, title: title))
             : .child(Child(url: url, lastModified: lastModified))
     }
 }

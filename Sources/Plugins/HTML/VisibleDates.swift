@@ -86,8 +86,10 @@ package struct VisibleDates {
                 case .other?:
                     continue
                 case nil:
-                    plain.append(Candidate(value: value, day: day, hasTime: date.hasTime, hasWeekday: date.hasWeekday, isHeader: region == .header,
-                                           inSentence: line.unicodeScalars.count > 80))
+                    plain.append(
+                        Candidate(
+                            value: value, day: day, hasTime: date.hasTime, hasWeekday: date.hasWeekday, isHeader: region == .header,
+                            inSentence: line.unicodeScalars.count > 80))
                 }
             }
             if let labelledLine, updates.contains(where: { $0.line + 2 >= labelledLine }) { break }
@@ -156,7 +158,8 @@ package struct VisibleDates {
         guard WrittenDate.hasEnoughDigits(String(path), minimum: 6) else { return nil }
         let tokens = DateTokens(String(path))
         guard let date = WrittenDate.all(in: tokens, monthFirst: false).first,
-              tokens.tokens[date.tokens.lowerBound].digits == 4 else { return nil }
+            tokens.tokens[date.tokens.lowerBound].digits == 4
+        else { return nil }
         return ArticleDate.days(of: date)
     }
 
@@ -230,12 +233,14 @@ package struct VisibleDates {
         let found = labels(in: tokens.tokens)
         // «تاریخ انتشار» is two labels of one kind.
         guard let (start, label) = found.first, start == tokens.tokens.firstIndex(where: { $0.kind == .word }),
-              found.allSatisfy({ $0.1 == label }) else { return nil }
+            found.allSatisfy({ $0.1 == label })
+        else { return nil }
         return label
     }
 
     /// Words of a comment's byline ("Anna says:", "Antworten", «پاسخ»).
-    private static let commentWords = DateWords.keySet("""
+    private static let commentWords = DateWords.keySet(
+        """
         says sagt schreibt reply antworten répondre responder odpowiedz rispondi beantwoorden reageren پاسخ ответить
         """)
 

@@ -6,13 +6,17 @@ import ETLText
 /// several languages, not of particular sites.
 package enum VisibleFacts {
     /// Labels that introduce a news id.
-    package static let newsIdLabels = ["کد خبر", "کدخبر", "کد مطلب", "شناسه خبر", "شماره خبر", "شناسه", "رمز خبر",
-                               "رقم الخبر", "رمز الخبر", "news id", "news code", "article id", "story id"]
+    package static let newsIdLabels = [
+        "کد خبر", "کدخبر", "کد مطلب", "شناسه خبر", "شماره خبر", "شناسه", "رمز خبر",
+        "رقم الخبر", "رمز الخبر", "news id", "news code", "article id", "story id",
+    ]
     /// Labels that introduce a publication date (the cleaner drops a line that is only one of these
     /// and its value; ``VisibleDates`` reads the dates with a wider list).
-    package static let dateLabels = ["تاریخ انتشار", "انتشار", "تاریخ خبر", "تاریخ", "زمان انتشار", "تاريخ النشر", "published", "date",
-                             "veröffentlicht am", "veröffentlicht", "erstellt am", "datum", "publié le", "date de publication",
-                             "publicado el", "publicado", "fecha de publicación", "opublikowano", "data publikacji"]
+    package static let dateLabels = [
+        "تاریخ انتشار", "انتشار", "تاریخ خبر", "تاریخ", "زمان انتشار", "تاريخ النشر", "published", "date",
+        "veröffentlicht am", "veröffentlicht", "erstellt am", "datum", "publié le", "date de publication",
+        "publicado el", "publicado", "fecha de publicación", "opublikowano", "data publikacji",
+    ]
 
     private static let newsIdLabelPatterns = BytePatternSet(newsIdLabels)
 
@@ -45,7 +49,8 @@ package enum VisibleFacts {
         // Every block of the content is asked: the colon and length tests come first, on bytes.
         // ":" or the full-width "：" (EF BC 9A).
         guard line.utf8.count <= 320, line.utf8.contains(where: { $0 == UInt8(ascii: ":") || $0 == 0x9A }),
-              line.unicodeScalars.count <= 80 else { return false }
+            line.unicodeScalars.count <= 80
+        else { return false }
         var folded = ArticleDate.asciiDigits(line).lowercased()
         folded.unicodeScalars.removeAll { $0 == "\u{200C}" }
         for label in factLabels where folded.hasPrefix(label) {
@@ -59,8 +64,10 @@ package enum VisibleFacts {
     package static func newsId(in meta: PageMetadata) -> String? {
         for tag in meta.metaTags {
             let name = tag.name
-            guard name.hasSuffix(":code") || name.hasSuffix(":nid") || name.hasSuffix("newsid") || name.hasSuffix("news_id")
-                    || name.hasSuffix("article:id") || name.hasSuffix("articleid") else { continue }
+            guard
+                name.hasSuffix(":code") || name.hasSuffix(":nid") || name.hasSuffix("newsid") || name.hasSuffix("news_id")
+                    || name.hasSuffix("article:id") || name.hasSuffix("articleid")
+            else { continue }
             let digits = ArticleDate.asciiDigits(tag.content)
             if digits.count >= 3, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return digits }
         }

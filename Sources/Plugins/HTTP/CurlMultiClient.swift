@@ -70,7 +70,8 @@ package struct HeaderLines: Sendable {
 
     /// The text of `line[lower..<upper]` without spaces and tabs at either end.
     private static func text(_ line: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> String {
-        var lower = lower, upper = upper
+        var lower = lower
+        var upper = upper
         while lower < upper && isSpace(line[lower]) { lower += 1 }
         while upper > lower && isSpace(line[upper - 1]) { upper -= 1 }
         return String(decoding: UnsafeBufferPointer(rebasing: line[lower..<upper]), as: UTF8.self)
@@ -125,10 +126,12 @@ package struct HeaderLines: Sendable {
             }
             guard let (nameEnd, colon) = Self.nameEndAndColon(line) else { return }
             anyHeader = true
-            lastIsWanted = nameEnd == wanted.count && (0..<nameEnd).allSatisfy { index in
-                let byte = line[index]
-                return ((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte) == wanted[index]
-            }
+            lastIsWanted =
+                nameEnd == wanted.count
+                && (0..<nameEnd).allSatisfy { index in
+                    let byte = line[index]
+                    return ((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte) == wanted[index]
+                }
             if lastIsWanted { value = Self.text(line, colon + 1, line.count) }
         }
         return value
@@ -224,8 +227,10 @@ package final class CurlMultiClient: Sendable {
     /// `host`, when the caller has it, is ``HostSchedule/host(of:)`` of `url`. With
     /// `recordingExchange` the result carries the transfer as bytes on the wire
     /// (``HTTPTransferResult/exchanges``): see ``Transfer`` for what changes then.
-    package func get(_ url: String, host: String? = nil, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false,
-             truncatingBodyAt: Int? = nil, headerLines: [String] = [], recordingExchange: Bool = false) async throws -> HTTPTransferResult {
+    package func get(
+        _ url: String, host: String? = nil, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false,
+        truncatingBodyAt: Int? = nil, headerLines: [String] = [], recordingExchange: Bool = false
+    ) async throws -> HTTPTransferResult {
         guard let host = host ?? HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
         let id = state.withLock { state in
@@ -235,9 +240,11 @@ package final class CurlMultiClient: Sendable {
         }
         var result = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                enqueue(PendingRequest(id: id, url: url, host: host, schedule: schedule, destination: destination, acceptsAnyMediaType: acceptsAnyMediaType,
-                                       truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, recordsExchange: recordingExchange,
-                                       continuation: continuation))
+                enqueue(
+                    PendingRequest(
+                        id: id, url: url, host: host, schedule: schedule, destination: destination, acceptsAnyMediaType: acceptsAnyMediaType,
+                        truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, recordsExchange: recordingExchange,
+                        continuation: continuation))
             }
         } onCancel: {
             cancel(id)
@@ -314,7 +321,11 @@ package final class CurlMultiClient: Sendable {
     }
 
     private func enqueue(_ request: PendingRequest) {
-        enum Outcome { case queued, startLoop(MultiHandle), cancelled, unavailable }
+        enum Outcome {
+            case queued
+            case startLoop(MultiHandle)
+            case cancelled, unavailable
+        }
         let outcome: Outcome = state.withLock { state in
             if state.cancelledBeforeQueueing.remove(request.id) != nil {
                 state.liveIDs.remove(request.id)
@@ -353,7 +364,8 @@ package final class CurlMultiClient: Sendable {
         case .cancelled:
             request.continuation.resume(throwing: CancellationError())
         case .unavailable:
-            request.continuation.resume(throwing: HTTPFetchError.networkFailure(url: request.url, curlCode: -1, message: "libcurl could not create a multi handle"))
+            request.continuation.resume(
+                throwing: HTTPFetchError.networkFailure(url: request.url, curlCode: -1, message: "libcurl could not create a multi handle"))
         }
     }
 
@@ -433,7 +445,9 @@ package final class CurlMultiClient: Sendable {
                     let added = curl_multi_add_handle(multi, transfer.easy)
                     guard added == CURLM_OK else {
                         let message = String(cString: curl_multi_strerror(added))
-                        finish(transfer, in: multi, keepingHandleIn: &idleHandles, with: .failure(HTTPFetchError.networkFailure(url: request.url, curlCode: Int(added.rawValue), message: message)), added: false)
+                        finish(
+                            transfer, in: multi, keepingHandleIn: &idleHandles,
+                            with: .failure(HTTPFetchError.networkFailure(url: request.url, curlCode: Int(added.rawValue), message: message)), added: false)
                         freedSlot = true
                         continue
                     }
@@ -555,7 +569,10 @@ package final class CurlMultiClient: Sendable {
 
     /// Removes a transfer from libcurl, frees it (keeping its easy handle in `idleHandles` while
     /// there are fewer than `concurrency`), releases its slots and resumes its caller.
-    private func finish(_ transfer: Transfer, in multi: UnsafeMutableRawPointer, keepingHandleIn idleHandles: inout [IdleHandle], with result: Result<HTTPTransferResult, any Error>, added: Bool = true) {
+    private func finish(
+        _ transfer: Transfer, in multi: UnsafeMutableRawPointer, keepingHandleIn idleHandles: inout [IdleHandle],
+        with result: Result<HTTPTransferResult, any Error>, added: Bool = true
+    ) {
         if added { curl_multi_remove_handle(multi, transfer.easy) }
         if let handle = transfer.close(keepingHandle: idleHandles.count < configuration.concurrency) {
             idleHandles.append(handle)
@@ -657,8 +674,10 @@ private final class Transfer {
 
     /// `idle`: a handle to reuse (``close(keepingHandle:)``), or nil for a new one. `plainHeaders`:
     /// the configuration's header lines as a list the loop keeps, for a plain request.
-    init(request: CurlMultiClient.PendingRequest, configuration: CurlMultiClient.Configuration, idle: IdleHandle?,
-         plainHeaders: UnsafeMutablePointer<curl_slist>?) throws {
+    init(
+        request: CurlMultiClient.PendingRequest, configuration: CurlMultiClient.Configuration, idle: IdleHandle?,
+        plainHeaders: UnsafeMutablePointer<curl_slist>?
+    ) throws {
         guard let easy = idle?.easy ?? curl_easy_init() else {
             throw HTTPFetchError.networkFailure(url: request.url, curlCode: -1, message: "libcurl could not create an easy handle")
         }
@@ -715,7 +734,8 @@ private final class Transfer {
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context))
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, context))
         guard failure == CURLE_OK else {
-            throw HTTPFetchError.networkFailure(url: url, curlCode: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
+            throw HTTPFetchError.networkFailure(
+                url: url, curlCode: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
         }
     }
 
@@ -748,27 +768,31 @@ private final class Transfer {
         if let requestHeaders {
             set(etl_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, requestHeaders))
         }
-        set(etl_curl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-        })
-        set(etl_curl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
-            return size * count
-        })
+        set(
+            etl_curl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+            })
+        set(
+            etl_curl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+                return size * count
+            })
         // The shim has no typed wrapper for this callback's signature: a C function pointer passes
         // through `void *` unchanged on every platform Swift runs on (POSIX requires it for dlsym).
-        let prerequest: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<CChar>?, Int32, Int32) -> Int32 = { context, _, _, _, _ in
+        let prerequest: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<CChar>?, Int32, Int32) -> Int32 = {
+            context, _, _, _, _ in
             guard let context else { return 0 }  // CURL_PREREQFUNC_OK
             Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().onRequestStart()
             return 0
         }
         set(etl_curl_easy_setopt_pointer(easy, CURLOPT_PREREQFUNCTION, unsafeBitCast(prerequest, to: UnsafeRawPointer.self)))
         // Every connection's address, after DNS, passes the destination policy before its socket exists.
-        let openSocket: @convention(c) (UnsafeMutableRawPointer?, curlsocktype, UnsafeMutablePointer<curl_sockaddr>?) -> curl_socket_t = { context, _, address in
+        let openSocket: @convention(c) (UnsafeMutableRawPointer?, curlsocktype, UnsafeMutablePointer<curl_sockaddr>?) -> curl_socket_t = {
+            context, _, address in
             guard let context, let address else { return CURL_SOCKET_BAD }
             return Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().openSocket(address)
         }
@@ -779,7 +803,8 @@ private final class Transfer {
             set(etl_curl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, HTTPBodyDecoding.acceptedCodings))
             set(etl_curl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)))
             // The debug callback sees the request's bytes; libcurl calls it only when verbose.
-            let debug: @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = { _, type, data, size, context in
+            let debug: @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = {
+                _, type, data, size, context in
                 guard type == CURLINFO_HEADER_OUT, let context, let data else { return 0 }
                 Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue().receiveRequestBytes(UnsafeRawBufferPointer(start: data, count: size))
                 return 0
@@ -789,7 +814,8 @@ private final class Transfer {
             set(etl_curl_easy_setopt_long(easy, CURLOPT_VERBOSE, 1))
         }
         guard failure == CURLE_OK else {
-            throw HTTPFetchError.networkFailure(url: url, curlCode: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
+            throw HTTPFetchError.networkFailure(
+                url: url, curlCode: Int(failure.rawValue), message: "cannot configure the transfer: " + String(cString: curl_easy_strerror(failure)))
         }
         try configureTransfer()
     }
@@ -833,9 +859,10 @@ private final class Transfer {
         if !bodyStarted {
             bodyStarted = true
             if (200..<300).contains(lastStatus),
-               let contentType = headerLines.lastValue(named: "content-type"),
-               let mediaType = TextDecoding.mediaType(ofContentType: contentType),
-               isUnwantedMediaType(mediaType) {
+                let contentType = headerLines.lastValue(named: "content-type"),
+                let mediaType = TextDecoding.mediaType(ofContentType: contentType),
+                isUnwantedMediaType(mediaType)
+            {
                 rejectedMediaType = mediaType
                 return 0
             }
@@ -874,7 +901,8 @@ private final class Transfer {
         while end > 0 && (bytes[end - 1] == 0x0D || bytes[end - 1] == 0x0A) { end -= 1 }
         guard end > 0 else { return }
         if end >= 5 && bytes[0] == UInt8(ascii: "H") && bytes[1] == UInt8(ascii: "T") && bytes[2] == UInt8(ascii: "T")
-            && bytes[3] == UInt8(ascii: "P") && bytes[4] == UInt8(ascii: "/") {
+            && bytes[3] == UInt8(ascii: "P") && bytes[4] == UInt8(ascii: "/")
+        {
             headerLines.removeAll()
             // "HTTP/1.1 200 OK": the status is the run of digits after the first space.
             var index = 0
@@ -932,30 +960,35 @@ private final class Transfer {
         if recordsExchange {
             var address: UnsafeMutablePointer<CChar>?
             etl_curl_easy_getinfo_string(easy, CURLINFO_PRIMARY_IP, &address)
-            exchanges = [HTTPExchange(url: url, request: requestBytes, responseHead: responseHead, responseBody: body,
-                                      remoteAddress: address.map { String(cString: $0) }, requestedAt: requestedAt, receivedAt: Date())]
+            exchanges = [
+                HTTPExchange(
+                    url: url, request: requestBytes, responseHead: responseHead, responseBody: body,
+                    remoteAddress: address.map { String(cString: $0) }, requestedAt: requestedAt, receivedAt: Date())
+            ]
             // A body cut on purpose (robots.txt) cannot be decoded whole; such requests do not record.
             do {
-                body = try HTTPBodyDecoding.decode(body, transferEncoding: headerLines.lastValue(named: "transfer-encoding"),
-                                                   contentEncoding: headerLines.lastValue(named: "content-encoding"), limit: maxBytes)
+                body = try HTTPBodyDecoding.decode(
+                    body, transferEncoding: headerLines.lastValue(named: "transfer-encoding"),
+                    contentEncoding: headerLines.lastValue(named: "content-encoding"), limit: maxBytes)
             } catch .tooLarge {
                 return .failure(HTTPFetchError.tooLarge(url: url, limit: maxBytes))
             } catch {
                 return .failure(HTTPFetchError.protocolViolation(url: url, curlCode: Int(CURLE_BAD_CONTENT_ENCODING.rawValue), message: error.description))
             }
         }
-        return .success(HTTPTransferResult(
-            // libcurl follows no redirect, so the URL is the one requested (no copy of its own).
-            finalURL: url,
-            status: status,
-            headers: [],
-            totalTime: totalTime,
-            body: body,
-            redirectURL: redirectURL.map { String(cString: $0) },
-            isTruncated: isTruncated,
-            exchanges: exchanges,
-            headerLines: headerLines
-        ))
+        return .success(
+            HTTPTransferResult(
+                // libcurl follows no redirect, so the URL is the one requested (no copy of its own).
+                finalURL: url,
+                status: status,
+                headers: [],
+                totalTime: totalTime,
+                body: body,
+                redirectURL: redirectURL.map { String(cString: $0) },
+                isTruncated: isTruncated,
+                exchanges: exchanges,
+                headerLines: headerLines
+            ))
     }
 
     /// Whether a failed transfer's `code` means the response broke HTTP rather than the network

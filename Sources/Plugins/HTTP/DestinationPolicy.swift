@@ -13,7 +13,9 @@ import Foundation
 package struct DestinationPolicy: Sendable {
     /// What an address is, for the policy and for the reason of a refusal.
     package enum Kind: String, Sendable {
-        case `public`, loopback, `private`, linkLocal = "link-local", unspecified, multicast, reserved
+        case `public`, loopback, `private`
+        case linkLocal = "link-local"
+        case unspecified, multicast, reserved
     }
 
     /// An IPv4 (4 bytes) or IPv6 (16 bytes) address.
@@ -147,7 +149,9 @@ package struct DestinationPolicy: Sendable {
         for entry in entries.map({ $0.trimmingWhitespace() }) {
             if let network = Network(entry) {
                 networks.append(network)
-            } else if !entry.isEmpty, !entry.contains("/"), entry.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "." || $0 == "-") }) {
+            } else if !entry.isEmpty, !entry.contains("/"),
+                entry.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "." || $0 == "-") })
+            {
                 hosts.insert(entry.lowercased())
             } else {
                 throw OptionError(option: "allowPrivate", "has \"\(entry)\", which is neither a host name, an IP address nor a network such as 10.0.0.0/8")

@@ -39,8 +39,10 @@ package final class GzipInflater {
     /// `room` bytes more. Returns how many input bytes were consumed; calls `memberEnded` with the
     /// compressed offset just past a member and the count of `output` at that moment, each time
     /// one ends. Stops when the input is used up or `room` bytes were made.
-    package func inflate(_ input: [UInt8], from inputStart: Int, into output: inout [UInt8], room: Int,
-                         memberEnded: (_ compressedOffset: Int, _ outputCount: Int) -> Void) throws(Failure) -> Int {
+    package func inflate(
+        _ input: [UInt8], from inputStart: Int, into output: inout [UInt8], room: Int,
+        memberEnded: (_ compressedOffset: Int, _ outputCount: Int) -> Void
+    ) throws(Failure) -> Int {
         let outputStart = output.count
         output.append(contentsOf: repeatElement(0, count: room))
         var outcome: (consumed: Int, produced: Int) = (0, 0)
@@ -48,8 +50,10 @@ package final class GzipInflater {
         input.withUnsafeBytes { source in
             output.withUnsafeMutableBytes { target in
                 do throws(Failure) {
-                    outcome = try inflate(UnsafeRawBufferPointer(rebasing: source[inputStart...]),
-                                          into: UnsafeMutableRawBufferPointer(rebasing: target[outputStart...])) { compressedOffset, produced in
+                    outcome = try inflate(
+                        UnsafeRawBufferPointer(rebasing: source[inputStart...]),
+                        into: UnsafeMutableRawBufferPointer(rebasing: target[outputStart...])
+                    ) { compressedOffset, produced in
                         memberEnded(compressedOffset, outputStart + produced)
                     }
                 } catch {
@@ -67,8 +71,10 @@ package final class GzipInflater {
     /// input bytes consumed and the output bytes made; calls `memberEnded` with the compressed offset
     /// just past a member and the output bytes made at that moment, each time one ends (the stream
     /// is then reset for the next member, which keeps zlib's state and window allocated).
-    package func inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
-                         memberEnded: (_ compressedOffset: Int, _ produced: Int) -> Void) throws(Failure) -> (consumed: Int, produced: Int) {
+    package func inflate(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+        memberEnded: (_ compressedOffset: Int, _ produced: Int) -> Void
+    ) throws(Failure) -> (consumed: Int, produced: Int) {
         guard let source = input.baseAddress, let target = output.baseAddress else { return (0, 0) }
         var consumed = 0
         var produced = 0

@@ -36,8 +36,10 @@ public struct HTTPFetchError: CodedError, Equatable {
     /// ``underlying`` as the fetch error it is.
     public var wrapped: HTTPFetchError? { underlying as? HTTPFetchError }
 
-    private init(_ code: Code, _ message: String, url: String, attempts: Int = 1, status: Int? = nil, curlCode: Int? = nil,
-                 target: String? = nil, reason: String? = nil, wrapped: HTTPFetchError? = nil) {
+    private init(
+        _ code: Code, _ message: String, url: String, attempts: Int = 1, status: Int? = nil, curlCode: Int? = nil,
+        target: String? = nil, reason: String? = nil, wrapped: HTTPFetchError? = nil
+    ) {
         self.code = code
         self.message = message
         self.url = url
@@ -50,10 +52,13 @@ public struct HTTPFetchError: CodedError, Equatable {
     }
 
     /// An error about `url` whose message is "cannot fetch `url`: `reason`".
-    private init(_ code: Code, url: String, saying reason: String, attempts: Int = 1, status: Int? = nil, curlCode: Int? = nil,
-                 target: String? = nil, detail: String? = nil, wrapped: HTTPFetchError? = nil) {
-        self.init(code, "cannot fetch \(url): \(reason)", url: url, attempts: attempts, status: status, curlCode: curlCode,
-                  target: target, reason: detail, wrapped: wrapped)
+    private init(
+        _ code: Code, url: String, saying reason: String, attempts: Int = 1, status: Int? = nil, curlCode: Int? = nil,
+        target: String? = nil, detail: String? = nil, wrapped: HTTPFetchError? = nil
+    ) {
+        self.init(
+            code, "cannot fetch \(url): \(reason)", url: url, attempts: attempts, status: status, curlCode: curlCode,
+            target: target, reason: detail, wrapped: wrapped)
     }
 
     /// See ``Code/invalidURL``.
@@ -68,8 +73,9 @@ public struct HTTPFetchError: CodedError, Equatable {
 
     /// See ``Code/protocolViolation``.
     public static func protocolViolation(url: String, curlCode: Int, message: String) -> HTTPFetchError {
-        HTTPFetchError(.protocolViolation, url: url, saying: "the response breaks HTTP: \(message) (curl error \(curlCode)); not retried",
-                       curlCode: curlCode, detail: message)
+        HTTPFetchError(
+            .protocolViolation, url: url, saying: "the response breaks HTTP: \(message) (curl error \(curlCode)); not retried",
+            curlCode: curlCode, detail: message)
     }
 
     /// See ``Code/timedOut``.
@@ -101,14 +107,16 @@ public struct HTTPFetchError: CodedError, Equatable {
     /// See ``Code/addressRefused``.
     public static func addressRefused(url: String, address: String, kind: String) -> HTTPFetchError {
         let article = kind.first.map { "aeiou".contains($0) } == true ? "an" : "a"
-        return HTTPFetchError(.addressRefused, url: url,
-                              saying: "its address \(address) is \(article) \(kind) address, refused for a host the pipeline does not name (option allowPrivate)")
+        return HTTPFetchError(
+            .addressRefused, url: url,
+            saying: "its address \(address) is \(article) \(kind) address, refused for a host the pipeline does not name (option allowPrivate)")
     }
 
     /// See ``Code/afterRedirect``.
     public static func afterRedirect(url: String, target: String, error: HTTPFetchError) -> HTTPFetchError {
-        HTTPFetchError(.afterRedirect, url: url, saying: "redirected to \(target), which failed: \(error)", attempts: error.attempts,
-                       status: error.status, target: target, wrapped: error)
+        HTTPFetchError(
+            .afterRedirect, url: url, saying: "redirected to \(target), which failed: \(error)", attempts: error.attempts,
+            status: error.status, target: target, wrapped: error)
     }
 
     /// See ``Code/unsupportedMediaType``.
@@ -123,24 +131,27 @@ public struct HTTPFetchError: CodedError, Equatable {
 
     /// See ``Code/robotsUnreachable``.
     public static func robotsUnreachable(url: String, reason: String) -> HTTPFetchError {
-        HTTPFetchError(.robotsUnreachable, url: url, saying: "disallowed by robots.txt (\(reason)); no request sent (option robots)", attempts: 0,
-                       detail: reason)
+        HTTPFetchError(
+            .robotsUnreachable, url: url, saying: "disallowed by robots.txt (\(reason)); no request sent (option robots)", attempts: 0,
+            detail: reason)
     }
 
     /// See ``Code/retryAfterTooLong``.
     public static func retryAfterTooLong(url: String, status: Int, seconds: Double, limit: Double, attempts: Int) -> HTTPFetchError {
         let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
-        return HTTPFetchError(.retryAfterTooLong, url: url,
-                              saying: "HTTP status \(status) with Retry-After \(format(seconds)) s, more than maxRetryAfter (\(format(limit)) s), after \(tries)",
-                              attempts: attempts, status: status)
+        return HTTPFetchError(
+            .retryAfterTooLong, url: url,
+            saying: "HTTP status \(status) with Retry-After \(format(seconds)) s, more than maxRetryAfter (\(format(limit)) s), after \(tries)",
+            attempts: attempts, status: status)
     }
 
     /// See ``Code/failedAfterAttempts``.
     public static func failedAfterAttempts(attempts: Int, last: HTTPFetchError) -> HTTPFetchError {
         let prefix = "cannot fetch \(last.url): "
         let reason = last.message.hasPrefix(prefix) ? String(last.message.dropFirst(prefix.count)) : last.message
-        return HTTPFetchError(.failedAfterAttempts, "cannot fetch \(last.url) after \(attempts) attempts (option retries): \(reason)", url: last.url,
-                              attempts: attempts, status: last.status, wrapped: last)
+        return HTTPFetchError(
+            .failedAfterAttempts, "cannot fetch \(last.url) after \(attempts) attempts (option retries): \(reason)", url: last.url,
+            attempts: attempts, status: last.status, wrapped: last)
     }
 
     private static func format(_ seconds: Double) -> String {

@@ -70,17 +70,22 @@ package final class HostSchedule: Sendable {
     /// Whether a request to `host` may start now. `delay` is the requesting client's least interval
     /// between request starts, `maxCrawlDelay` the longest Crawl-delay it obeys; `waker` is kept
     /// and called once when the host's `perHost` limit was the obstacle and a slot frees.
-    package func admit(_ host: String, perHost: Int, delay: Duration, maxCrawlDelay: Duration, client: ObjectIdentifier, waker: @escaping @Sendable () -> Void) -> Admission {
+    package func admit(_ host: String, perHost: Int, delay: Duration, maxCrawlDelay: Duration, client: ObjectIdentifier, waker: @escaping @Sendable () -> Void)
+        -> Admission
+    {
         let now = now()
         return hosts.withLock { hosts in
             // In place (one hash of the host, no copy of its state): this runs for every request.
-            Self.admit(&hosts[host, default: HostState()], now: now, perHost: perHost, delay: delay, maxCrawlDelay: maxCrawlDelay,
-                       client: client, waker: waker)
+            Self.admit(
+                &hosts[host, default: HostState()], now: now, perHost: perHost, delay: delay, maxCrawlDelay: maxCrawlDelay,
+                client: client, waker: waker)
         }
     }
 
-    private static func admit(_ state: inout HostState, now: ContinuousClock.Instant, perHost: Int, delay: Duration, maxCrawlDelay: Duration,
-                              client: ObjectIdentifier, waker: @escaping @Sendable () -> Void) -> Admission {
+    private static func admit(
+        _ state: inout HostState, now: ContinuousClock.Instant, perHost: Int, delay: Duration, maxCrawlDelay: Duration,
+        client: ObjectIdentifier, waker: @escaping @Sendable () -> Void
+    ) -> Admission {
         guard state.active < perHost else {
             state.wakers[client] = waker
             return .busy

@@ -40,8 +40,9 @@ package final class RobotsCache: Sendable {
     /// The origin, robots.txt URL and path of an http(s) URL; nil for any other.
     package static func target(of url: String) -> Target? {
         guard let components = URLComponents(string: url),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = components.host?.lowercased(), !host.isEmpty else { return nil }
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host?.lowercased(), !host.isEmpty
+        else { return nil }
         let port = components.port ?? (scheme == "https" ? 443 : 80)
         let defaultPort = scheme == "https" ? 443 : 80
         // IPv6 literals keep their brackets in a URL.
@@ -61,10 +62,15 @@ package final class RobotsCache: Sendable {
     /// The rules of `origin` for `userAgent`, calling `load` when there are none yet (or they
     /// expired); `load` returns the rules and how long they stay. Callers that arrive during a load
     /// wait for it.
-    package func rules(for origin: String, userAgent: String, load: @escaping @Sendable () async -> (rules: RobotsRules, lifetime: Duration)) async -> RobotsRules {
+    package func rules(for origin: String, userAgent: String, load: @escaping @Sendable () async -> (rules: RobotsRules, lifetime: Duration)) async
+        -> RobotsRules
+    {
         let now = now()
         let key = origin + " " + userAgent
-        enum Found { case rules(RobotsRules), task(Task<RobotsRules, Never>) }
+        enum Found {
+            case rules(RobotsRules)
+            case task(Task<RobotsRules, Never>)
+        }
         let found: Found = entries.withLock { entries in
             switch entries[key] {
             case .loaded(let rules, let expires) where expires > now:

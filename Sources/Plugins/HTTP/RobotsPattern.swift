@@ -70,8 +70,10 @@ package struct RobotsPattern: Sendable, Equatable {
         // Glob matching with backtracking to the last wildcard: linear for patterns with few of them.
         var pattern = elements
         if !anchored { pattern.append(.wildcard) }
-        var p = 0, t = 0
-        var starP = -1, starT = 0
+        var p = 0
+        var t = 0
+        var starP = -1
+        var starT = 0
         while t < path.count {
             if p < pattern.count, pattern[p] == .wildcard {
                 starP = p
@@ -113,7 +115,8 @@ package struct RobotsPattern: Sendable, Equatable {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
-               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
+            {
                 let decoded = high << 4 | low
                 if isUnreserved(decoded) {
                     output.append(decoded)

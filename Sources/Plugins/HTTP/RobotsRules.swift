@@ -113,7 +113,10 @@ public struct RobotsRules: Sendable, Equatable {
         let target = RobotsPattern.target(path.isEmpty ? "/" : path)
         var best: Rule?
         for rule in rules where rule.pattern.matches(target) {
-            guard let current = best else { best = rule; continue }
+            guard let current = best else {
+                best = rule
+                continue
+            }
             let (length, currentLength) = (rule.pattern.length, current.pattern.length)
             if length > currentLength || (length == currentLength && rule.allows && !current.allows) {
                 best = rule
@@ -140,8 +143,8 @@ public struct RobotsRules: Sendable, Equatable {
     }
 }
 
-private extension Substring {
-    func trimmingASCIISpaces() -> Substring {
+extension Substring {
+    fileprivate func trimmingASCIISpaces() -> Substring {
         var result = self
         while let first = result.first, first == " " || first == "\t" { result = result.dropFirst() }
         while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }

@@ -36,8 +36,9 @@ package final class PostgresConnection {
         guard PQstatus(connection) == CONNECTION_OK else {
             let reason = Self.libpqMessage(connection)
             PQfinish(connection)
-            throw PostgresError(.cannotConnect, "cannot connect to PostgreSQL at \(redacted): \(PostgresURL.redacted(reason))",
-                                url: redacted, serverMessage: reason)
+            throw PostgresError(
+                .cannotConnect, "cannot connect to PostgreSQL at \(redacted): \(PostgresURL.redacted(reason))",
+                url: redacted, serverMessage: reason)
         }
         self.handle = connection
         self.redactedURL = redacted
@@ -62,8 +63,9 @@ package final class PostgresConnection {
         PQreset(handle)
         guard isConnected else {
             let reason = Self.libpqMessage(handle)
-            throw PostgresError(.cannotConnect, "cannot connect to PostgreSQL at \(redactedURL) again: \(PostgresURL.redacted(reason))",
-                                url: redactedURL, serverMessage: reason)
+            throw PostgresError(
+                .cannotConnect, "cannot connect to PostgreSQL at \(redactedURL) again: \(PostgresURL.redacted(reason))",
+                url: redactedURL, serverMessage: reason)
         }
         try startSession()
     }
@@ -84,12 +86,15 @@ package final class PostgresConnection {
     @discardableResult
     package func execute(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> PostgresRows {
         if parameters.contains(where: { $0.map(PostgresText.containsNUL) ?? false }) {
-            throw PostgresError(.invalidParameter, "cannot send a value holding a NUL character to PostgreSQL at \(redactedURL) (in: \(PostgresError.quote(sql)))",
-                                url: redactedURL, statement: sql)
+            throw PostgresError(
+                .invalidParameter, "cannot send a value holding a NUL character to PostgreSQL at \(redactedURL) (in: \(PostgresError.quote(sql)))",
+                url: redactedURL, statement: sql)
         }
         guard parameters.count <= Self.maximumParameters else {
-            throw PostgresError(.invalidParameter, "cannot send \(parameters.count) parameters in one statement to PostgreSQL at \(redactedURL): at most \(Self.maximumParameters)",
-                                url: redactedURL, statement: sql)
+            throw PostgresError(
+                .invalidParameter,
+                "cannot send \(parameters.count) parameters in one statement to PostgreSQL at \(redactedURL): at most \(Self.maximumParameters)",
+                url: redactedURL, statement: sql)
         }
         let result = Self.withOptionalCStrings(parameters) { pointers in
             PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
@@ -97,8 +102,9 @@ package final class PostgresConnection {
         defer { PQclear(result) }
         guard let result else {
             let reason = Self.libpqMessage(handle)
-            throw PostgresError(.statementFailed, "PostgreSQL at \(redactedURL) failed: \(reason) (in: \(PostgresError.quote(sql)))",
-                                url: redactedURL, serverMessage: reason, statement: sql)
+            throw PostgresError(
+                .statementFailed, "PostgreSQL at \(redactedURL) failed: \(reason) (in: \(PostgresError.quote(sql)))",
+                url: redactedURL, serverMessage: reason, statement: sql)
         }
         let status = PQresultStatus(result)
         switch status {
@@ -111,8 +117,9 @@ package final class PostgresConnection {
             var reason = primary ?? Self.libpqMessage(handle)
             if let detail, !detail.isEmpty { reason += " (\(detail))" }
             let code = sqlState.map { "ERROR \($0): " } ?? ""
-            throw PostgresError(.statementFailed, "PostgreSQL at \(redactedURL) refused a statement: \(code)\(reason) (in: \(PostgresError.quote(sql)))",
-                                url: redactedURL, sqlState: sqlState, serverMessage: primary ?? reason, statement: sql)
+            throw PostgresError(
+                .statementFailed, "PostgreSQL at \(redactedURL) refused a statement: \(code)\(reason) (in: \(PostgresError.quote(sql)))",
+                url: redactedURL, sqlState: sqlState, serverMessage: primary ?? reason, statement: sql)
         }
     }
 
@@ -162,8 +169,9 @@ package final class PostgresConnection {
             }
             if ready > 0 && PQconsumeInput(handle) == 0 {
                 let reason = Self.libpqMessage(handle)
-                throw PostgresError(.statementFailed, "PostgreSQL at \(redactedURL) failed while waiting for notifications: \(reason)",
-                                    url: redactedURL, serverMessage: reason)
+                throw PostgresError(
+                    .statementFailed, "PostgreSQL at \(redactedURL) failed while waiting for notifications: \(reason)",
+                    url: redactedURL, serverMessage: reason)
             }
             received = takeNotifications()
         }
@@ -176,9 +184,11 @@ package final class PostgresConnection {
         while let notification = PQnotifies(handle) {
             defer { PQfreemem(notification) }
             let item = notification.pointee
-            notifications.append(Notification(channel: item.relname.map { String(cString: $0) } ?? "",
-                                              payload: item.extra.map { String(cString: $0) } ?? "",
-                                              senderPID: item.be_pid))
+            notifications.append(
+                Notification(
+                    channel: item.relname.map { String(cString: $0) } ?? "",
+                    payload: item.extra.map { String(cString: $0) } ?? "",
+                    senderPID: item.be_pid))
         }
         return notifications
     }

@@ -41,8 +41,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, FailureCl
     /// The error this one wraps, if any.
     public var underlying: (any Error)?
 
-    public init(_ code: Code, _ message: String, url: String, sqlState: String? = nil, serverMessage: String? = nil,
-                statement: String? = nil, underlying: (any Error)? = nil) {
+    public init(
+        _ code: Code, _ message: String, url: String, sqlState: String? = nil, serverMessage: String? = nil,
+        statement: String? = nil, underlying: (any Error)? = nil
+    ) {
         self.code = code
         self.message = message
         self.url = url

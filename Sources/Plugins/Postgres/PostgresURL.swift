@@ -80,8 +80,9 @@ package enum PostgresURL {
 
     /// `password=secret`, `password = 'it''s secret'` and `password='a\'b'` in a keyword/value string.
     private static func redactedKeywords(_ text: String) -> String {
-        guard let expression = try? NSRegularExpression(
-            pattern: #"\b(password|sslpassword)(\s*=\s*)('(?:[^'\\]|\\.|'')*'|\S*)"#, options: [.caseInsensitive])
+        guard
+            let expression = try? NSRegularExpression(
+                pattern: #"\b(password|sslpassword)(\s*=\s*)('(?:[^'\\]|\\.|'')*'|\S*)"#, options: [.caseInsensitive])
         else { return "***" }
         let range = NSRange(text.startIndex..., in: text)
         return expression.stringByReplacingMatches(in: text, range: range, withTemplate: "$1$2***")

@@ -3,9 +3,9 @@ import Logging
 import Subprocess
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One running process of a process plugin, spoken to in lines: lines go to its standard input in
@@ -56,9 +56,11 @@ final class LineProcess: Sendable {
     ///   - closeGrace: How long the process may take to exit once its input is closed; nil for no limit.
     ///   - onLine: Each line of standard output, one call at a time; throwing stops the process.
     ///   - onExit: Called once, after ``exit()`` has its answer.
-    init(command: ProcessCommand, label: String, logger: Logger, maximumLineLength: Int, closeGrace: Duration?,
-         onLine: @escaping @Sendable (OutputLine) async throws -> Void,
-         onExit: @escaping @Sendable (ProcessExit) async -> Void) {
+    init(
+        command: ProcessCommand, label: String, logger: Logger, maximumLineLength: Int, closeGrace: Duration?,
+        onLine: @escaping @Sendable (OutputLine) async throws -> Void,
+        onExit: @escaping @Sendable (ProcessExit) async -> Void
+    ) {
         _ = Self.brokenPipesIgnored
         self.command = command
         let (outgoingStream, outgoing) = AsyncStream.makeStream(of: Outgoing.self)
@@ -67,8 +69,9 @@ final class LineProcess: Sendable {
         self.stops = stops
         let ending = self.ending
         Task {
-            let exit = await Self.run(command, label: label, logger: logger, maximumLineLength: maximumLineLength, closeGrace: closeGrace,
-                                      outgoing: outgoingStream, outgoingContinuation: outgoing, stops: stopStream, stopContinuation: stops, onLine: onLine)
+            let exit = await Self.run(
+                command, label: label, logger: logger, maximumLineLength: maximumLineLength, closeGrace: closeGrace,
+                outgoing: outgoingStream, outgoingContinuation: outgoing, stops: stopStream, stopContinuation: stops, onLine: onLine)
             let waiters = ending.withLock { ending in
                 ending.exit = exit
                 defer { ending.waiters = [] }
@@ -120,10 +123,12 @@ final class LineProcess: Sendable {
         case standardOutput, standardError, other
     }
 
-    private static func run(_ command: ProcessCommand, label: String, logger: Logger, maximumLineLength: Int, closeGrace: Duration?,
-                            outgoing: AsyncStream<Outgoing>, outgoingContinuation: AsyncStream<Outgoing>.Continuation,
-                            stops: AsyncStream<Void>, stopContinuation: AsyncStream<Void>.Continuation,
-                            onLine: @escaping @Sendable (OutputLine) async throws -> Void) async -> ProcessExit {
+    private static func run(
+        _ command: ProcessCommand, label: String, logger: Logger, maximumLineLength: Int, closeGrace: Duration?,
+        outgoing: AsyncStream<Outgoing>, outgoingContinuation: AsyncStream<Outgoing>.Continuation,
+        stops: AsyncStream<Void>, stopContinuation: AsyncStream<Void>.Continuation,
+        onLine: @escaping @Sendable (OutputLine) async throws -> Void
+    ) async -> ProcessExit {
         let tail = SharedState(StandardErrorTail())
         let result: ExecutionResult<Void, SequenceOutput, SequenceOutput>
         do {

@@ -238,7 +238,9 @@ actor LineProcessPool {
             return
         }
         let failure = error(.exited, exit.description, exit: exit)
-        logger.warning("\(settings.label): \(exit); \(pending.count) record\(pending.count == 1 ? "" : "s") in flight go\(pending.count == 1 ? "es" : "") to the dead letters")
+        logger.warning(
+            "\(settings.label): \(exit); \(pending.count) record\(pending.count == 1 ? "" : "s") in flight go\(pending.count == 1 ? "es" : "") to the dead letters"
+        )
         for request in pending { request.continuation.resume(throwing: failure) }
         countFailure(failure)
     }
@@ -247,7 +249,10 @@ actor LineProcessPool {
     private func countFailure(_ failure: ProcessPluginError) {
         failuresInARow += 1
         guard failuresInARow > settings.restarts, gaveUp == nil else { return }
-        let given = error(.gaveUp, "process failed \(failuresInARow) time\(failuresInARow == 1 ? "" : "s") in a row (restarts: \(settings.restarts)), so it is not started again this run; last: \(failure.message)", exit: failure.exit)
+        let given = error(
+            .gaveUp,
+            "process failed \(failuresInARow) time\(failuresInARow == 1 ? "" : "s") in a row (restarts: \(settings.restarts)), so it is not started again this run; last: \(failure.message)",
+            exit: failure.exit)
         gaveUp = given
         logger.error("\(settings.label) \(settings.command): \(given.message)")
         // Records already waiting at other processes still get their answers.

@@ -4,9 +4,9 @@ import Subprocess
 import SystemPackage
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The program a process plugin runs, from its options `command`, `environment` and
@@ -32,9 +32,12 @@ public struct ProcessCommand: Sendable, CustomStringConvertible {
     enum Option {
         /// Read as raw JSON: a single string with spaces gets an error that shows the list to write.
         static let command: OptionKey<JSONValue?> = OptionKey(
-            OptionSpec("command", .stringList, required: true,
-                       "The program and its arguments, as a list of strings (no shell), such as [\"python3\", \"plugins/annotate.py\"]. A program with a / is a path relative to the working directory; one without is looked up on PATH."),
-            fallback: nil) { $0 }
+            OptionSpec(
+                "command", .stringList, required: true,
+                "The program and its arguments, as a list of strings (no shell), such as [\"python3\", \"plugins/annotate.py\"]. A program with a / is a path relative to the working directory; one without is looked up on PATH."
+            ),
+            fallback: nil
+        ) { $0 }
         static let environment: OptionKey<[String: String]> = .stringMap(
             "environment", "Environment variables for the process, added to etl's own, such as {\"PYTHONUNBUFFERED\": \"1\"}.")
         static let workingDirectory: OptionKey<String?> = .string(
@@ -86,7 +89,8 @@ public struct ProcessCommand: Sendable, CustomStringConvertible {
         let words = program.split(whereSeparator: { $0 == " " || $0 == "\t" })
         if arguments.count == 1, words.count > 1, !FileManager.default.fileExists(atPath: Self.absolute(program, in: workingDirectory ?? current)) {
             let list = words.map { "\"\($0)\"" }.joined(separator: ", ")
-            throw OptionError(option: Option.command.name, "is one string with spaces; give the program and each argument as a list, such as [\(list)] (no shell reads it)")
+            throw OptionError(
+                option: Option.command.name, "is one string with spaces; give the program and each argument as a list, such as [\(list)] (no shell reads it)")
         }
 
         let executablePath: String
@@ -94,7 +98,10 @@ public struct ProcessCommand: Sendable, CustomStringConvertible {
             executablePath = Self.absolute(program, in: workingDirectory ?? current)
             guard Self.isExecutableFile(executablePath) else {
                 let exists = FileManager.default.fileExists(atPath: executablePath)
-                throw OptionError(option: Option.command.name, "names the program \"\(program)\" (\(executablePath)), which \(exists ? "is not an executable file (chmod +x it, or name its interpreter first: [\"python3\", \"\(program)\"])" : "does not exist")")
+                throw OptionError(
+                    option: Option.command.name,
+                    "names the program \"\(program)\" (\(executablePath)), which \(exists ? "is not an executable file (chmod +x it, or name its interpreter first: [\"python3\", \"\(program)\"])" : "does not exist")"
+                )
             }
         } else {
             let path = environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"

@@ -44,10 +44,12 @@ public actor ProcessSink: Sink {
     enum Option {
         static let timeout: OptionKey<Double> = .number(
             "timeout", minimum: 0, default: 60,
-            "Seconds the program may take to answer a record, and to exit once its input is closed; then the record goes to the dead letters and the program is stopped. 0: no limit.")
+            "Seconds the program may take to answer a record, and to exit once its input is closed; then the record goes to the dead letters and the program is stopped. 0: no limit."
+        )
         static let restarts: OptionKey<Int> = .integer(
             "restarts", minimum: 0, default: 3,
-            "How many times in a row a program that exited or timed out is started again; after that every record goes to the dead letters with the last reason.")
+            "How many times in a row a program that exited or timed out is started again; after that every record goes to the dead letters with the last reason."
+        )
     }
 
     public init(options: PluginOptions) throws {
@@ -59,9 +61,11 @@ public actor ProcessSink: Sink {
 
     /// Starts the program, so that it can get ready while the first records are fetched.
     public func open(context: RunContext) async throws {
-        let pool = LineProcessPool(LineProcessPool.Settings(command: command, label: Self.descriptor.id, processes: 1, inFlight: 1,
-                                                            timeout: timeout, restarts: restarts, closeGrace: timeout),
-                                   logger: context.logger)
+        let pool = LineProcessPool(
+            LineProcessPool.Settings(
+                command: command, label: Self.descriptor.id, processes: 1, inFlight: 1,
+                timeout: timeout, restarts: restarts, closeGrace: timeout),
+            logger: context.logger)
         await pool.start()
         self.pool = pool
     }
@@ -102,7 +106,11 @@ public actor ProcessSink: Sink {
     /// malformed (and the program is started again: its next answer could acknowledge the wrong record).
     static func check(_ answer: OutputLine, command: String) -> Result<JSONValue, ProcessPluginError> {
         func malformed(_ problem: String) -> Result<JSONValue, ProcessPluginError> {
-            .failure(ProcessPluginError(.malformedLine, "process-sink answered with \(problem), not {\"ok\": true} or {\"ok\": false, \"error\": …}: \(ProcessPluginError.quote(answer.bytes))", command: command))
+            .failure(
+                ProcessPluginError(
+                    .malformedLine,
+                    "process-sink answered with \(problem), not {\"ok\": true} or {\"ok\": false, \"error\": …}: \(ProcessPluginError.quote(answer.bytes))",
+                    command: command))
         }
         guard !answer.isTruncated else { return malformed("a line of \(answer.length) bytes") }
         guard let value = try? JSONNodeParser.parse(bytes: answer.bytes).value, case .object(let object) = value else {

@@ -39,7 +39,8 @@ public struct ProcessSource: Source {
     enum Option {
         static let timeout: OptionKey<Double> = .number(
             "timeout", minimum: 0, default: 0,
-            "Seconds the program may go without writing a line (time spent waiting for the pipeline does not count); then it is stopped and the source fails. 0: no limit.")
+            "Seconds the program may go without writing a line (time spent waiting for the pipeline does not count); then it is stopped and the source fails. 0: no limit."
+        )
         static let restarts: OptionKey<Int> = .integer(
             "restarts", minimum: 0, default: 0,
             "How many times a program that exits with a nonzero status (or times out) is run again; the URLs it sends again are taken once.")
@@ -136,15 +137,20 @@ public struct ProcessSource: Source {
         if let stop = result.stop { throw stop }
         try Task.checkCancellation()
         if result.timedOut {
-            throw ProcessPluginError(.timedOut, "process-source wrote no line for \(LineProcessPool.seconds(timeout ?? .zero)) s, and was stopped after \(result.lines) line\(result.lines == 1 ? "" : "s")",
-                                     command: command.description, exit: exit)
+            throw ProcessPluginError(
+                .timedOut,
+                "process-source wrote no line for \(LineProcessPool.seconds(timeout ?? .zero)) s, and was stopped after \(result.lines) line\(result.lines == 1 ? "" : "s")",
+                command: command.description, exit: exit)
         }
         guard exit.isSuccess else {
-            throw ProcessPluginError(.exited, "process-source: \(exit), after \(result.lines) line\(result.lines == 1 ? "" : "s")", command: command.description, exit: exit)
+            throw ProcessPluginError(
+                .exited, "process-source: \(exit), after \(result.lines) line\(result.lines == 1 ? "" : "s")", command: command.description, exit: exit)
         }
         if let first = result.firstBadLine {
-            throw ProcessPluginError(.malformedLine, "process-source wrote \(result.badLines) line\(result.badLines == 1 ? "" : "s") that \(result.badLines == 1 ? "is" : "are") not a record (a JSON object with a url); the first: \(first)",
-                                     command: command.description)
+            throw ProcessPluginError(
+                .malformedLine,
+                "process-source wrote \(result.badLines) line\(result.badLines == 1 ? "" : "s") that \(result.badLines == 1 ? "is" : "are") not a record (a JSON object with a url); the first: \(first)",
+                command: command.description)
         }
     }
 

@@ -56,11 +56,14 @@ public struct ProcessTransform: Transform {
     enum Option {
         static let timeout: OptionKey<Double> = .number(
             "timeout", minimum: 0, default: 60,
-            "Seconds a process may take to answer a record (counted from when it is the oldest it holds; a new process's first record includes its start-up); then that record goes to the dead letters and the process is stopped and started again. 0: no limit.")
+            "Seconds a process may take to answer a record (counted from when it is the oldest it holds; a new process's first record includes its start-up); then that record goes to the dead letters and the process is stopped and started again. 0: no limit."
+        )
         static let restarts: OptionKey<Int> = .integer(
             "restarts", minimum: 0, default: 3,
-            "How many times in a row a program that exited or timed out is started again; after that every record goes to the dead letters with the last reason.")
-        static let concurrency: OptionKey<Int> = .integer("concurrency", minimum: 1, maximum: 64, default: 1, "Processes run at once, each answering its own records.")
+            "How many times in a row a program that exited or timed out is started again; after that every record goes to the dead letters with the last reason."
+        )
+        static let concurrency: OptionKey<Int> = .integer(
+            "concurrency", minimum: 1, maximum: 64, default: 1, "Processes run at once, each answering its own records.")
         static let inFlight: OptionKey<Int> = .integer(
             "inFlight", minimum: 1, maximum: 1024, default: 1,
             "Records written to one process before its answers come back. More keeps a process busy; a crash sends all of them to the dead letters.")
@@ -77,9 +80,11 @@ public struct ProcessTransform: Transform {
 
     public func apply(to record: Record, context: RunContext) async throws -> Record? {
         let pool = context.services.value { ProcessTransformPools() }.pool(for: identity) {
-            LineProcessPool(LineProcessPool.Settings(command: command, label: Self.descriptor.id, processes: concurrency, inFlight: inFlight,
-                                                     timeout: timeout, restarts: restarts, closeGrace: .seconds(5)),
-                            logger: context.logger)
+            LineProcessPool(
+                LineProcessPool.Settings(
+                    command: command, label: Self.descriptor.id, processes: concurrency, inFlight: inFlight,
+                    timeout: timeout, restarts: restarts, closeGrace: .seconds(5)),
+                logger: context.logger)
         }
         let sent = record.output
         var line: [UInt8] = []
@@ -109,7 +114,9 @@ public struct ProcessTransform: Transform {
             return .success(value)
         case .object(let object):
             if let answered = object["url"], let url, answered != url, object["$error"] == nil {
-                return malformed("the record of another URL, \(answered.stringValue ?? answered.jsonText()) (its answers are out of step with the records: does it write anything else to standard output?)")
+                return malformed(
+                    "the record of another URL, \(answered.stringValue ?? answered.jsonText()) (its answers are out of step with the records: does it write anything else to standard output?)"
+                )
             }
             return .success(value)
         default:

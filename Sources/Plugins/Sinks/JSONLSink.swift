@@ -2,9 +2,9 @@ import ETLKit
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Sink `jsonl`: one JSON object per line (JSON Lines), the record's ``Record/output`` as compact
@@ -43,7 +43,9 @@ public actor JSONLSink: Sink {
         static let mode: OptionKey<Mode> = .choice(
             "mode", default: .overwrite, "\"overwrite\" replaces the file when the run succeeds; \"append\" adds to an existing one.")
         static let unique: OptionKey<String?> = .string(
-            "unique", "A field (such as \"url\") whose value stands in the file once per version: a record whose line is already there, same value and same content, is not written again (a run replayed after a kill doubles nothing; the time of the fetch, fetchedAt, is not content); a record whose value is there with other content (an updated article) is written, and the last line of a value is its current version.")
+            "unique",
+            "A field (such as \"url\") whose value stands in the file once per version: a record whose line is already there, same value and same content, is not written again (a run replayed after a kill doubles nothing; the time of the fetch, fetchedAt, is not content); a record whose value is there with other content (an updated article) is written, and the last line of a value is its current version."
+        )
     }
 
     /// What happens to a file that already exists.
@@ -142,7 +144,8 @@ public actor JSONLSink: Sink {
                         var reader = try LineReader(path: path)
                         while let line = try reader.nextLine() {
                             if case .object(let fields)? = (try? JSONNodeParser.parse(bytes: Array(line)))?.value,
-                               let value = fields[uniqueField]?.plainText {
+                                let value = fields[uniqueField]?.plainText
+                            {
                                 try add(value, Self.contentDigest(fields))
                             }
                         }

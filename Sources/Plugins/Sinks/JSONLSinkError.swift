@@ -18,8 +18,9 @@ public struct JSONLSinkError: CodedError {
 
     /// See ``ErrorCode/writeFailed``; `records` is how many records the batch held.
     public static func writeFailed(path: String, records: Int, reason: String, underlying: (any Error)? = nil) -> JSONLSinkError {
-        JSONLSinkError(code: .writeFailed, message: "cannot write \(records) record\(records == 1 ? "" : "s") to \(path): \(reason)", path: path,
-                       underlying: underlying)
+        JSONLSinkError(
+            code: .writeFailed, message: "cannot write \(records) record\(records == 1 ? "" : "s") to \(path): \(reason)", path: path,
+            underlying: underlying)
     }
 
     /// See ``ErrorCode/cannotReplace``.

@@ -31,10 +31,11 @@ struct JSONLUniqueIndex {
         configuration.busyMode = .timeout(10)
         database = try DatabaseQueue(path: Self.path(for: jsonlPath), configuration: configuration)
         let indexedSize = try database.write { database -> Int64? in
-            try database.execute(sql: """
-                CREATE TABLE IF NOT EXISTS line (value TEXT PRIMARY KEY, digest TEXT NOT NULL) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS file (key TEXT PRIMARY KEY, size INTEGER NOT NULL);
-                """)
+            try database.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS line (value TEXT PRIMARY KEY, digest TEXT NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE IF NOT EXISTS file (key TEXT PRIMARY KEY, size INTEGER NOT NULL);
+                    """)
             return try Int64.fetchOne(database, sql: "SELECT size FROM file WHERE key = 'size'")
         }
         wasRebuilt = indexedSize != fileSize

@@ -46,7 +46,8 @@ public actor PostgresSink: Sink {
         static let columns: OptionKey<[String]> = .strings(
             "columns", default: defaultColumns, "The fields that get a typed column of their own (all fields are in the `record` jsonb column anyway).")
         static let batchSize: OptionKey<Int> = .integer(
-            "batchSize", minimum: 1, maximum: 10000, default: 500, "Records written in one transaction (the sink also writes whenever the run asks it to flush).")
+            "batchSize", minimum: 1, maximum: 10000, default: 500,
+            "Records written in one transaction (the sink also writes whenever the run asks it to flush).")
     }
 
     /// The `sqlite` sink's columns (the article's fields) and the article's `tables`, which jsonb
@@ -188,7 +189,10 @@ public actor PostgresSink: Sink {
     /// connection is closed.
     public func discard() async throws {
         guard let client else { return }
-        defer { pending = []; pendingIndex = [:] }
+        defer {
+            pending = []
+            pendingIndex = [:]
+        }
         self.client = nil
         let failure: (any Error)?
         do {
@@ -322,8 +326,8 @@ public actor PostgresSink: Sink {
         }
         func byte(_ index: Int) -> UInt8? { index < bytes.count ? bytes[index] : nil }
         guard let year = number(0..<4), byte(4) == 0x2D, let month = number(5..<7), byte(7) == 0x2D, let day = number(8..<10),
-              byte(10) == 0x54 || byte(10) == 0x20, let hour = number(11..<13), byte(13) == 0x3A, let minute = number(14..<16),
-              (1...12).contains(month), year >= 1, hour <= 23, minute <= 59
+            byte(10) == 0x54 || byte(10) == 0x20, let hour = number(11..<13), byte(13) == 0x3A, let minute = number(14..<16),
+            (1...12).contains(month), year >= 1, hour <= 23, minute <= 59
         else { return nil }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
@@ -376,10 +380,12 @@ public actor PostgresSink: Sink {
     /// existing table gets what it lacks.
     static func tableStatements(table: String, key: String, columns: [String], types: [ColumnType]) -> [String] {
         let quotedTable = quoted(table)
-        let definitions = ["\(quoted(key)) text PRIMARY KEY"]
+        let definitions =
+            ["\(quoted(key)) text PRIMARY KEY"]
             + zip(columns, types).map { "\(quoted($0)) \($1.rawValue)" }
             + ["\(quoted(recordColumn)) jsonb NOT NULL", "\(quoted(updatedAtColumn)) timestamptz NOT NULL DEFAULT now()"]
-        let additions = [(key, "text")] + zip(columns, types).map { ($0, $1.rawValue) }
+        let additions =
+            [(key, "text")] + zip(columns, types).map { ($0, $1.rawValue) }
             + [(recordColumn, "jsonb"), (updatedAtColumn, "timestamptz DEFAULT now()")]
         return ["CREATE TABLE IF NOT EXISTS \(quotedTable) (\(definitions.joined(separator: ", ")))"]
             + additions.map { "ALTER TABLE \(quotedTable) ADD COLUMN IF NOT EXISTS \(quoted($0)) \($1)" }
@@ -387,7 +393,8 @@ public actor PostgresSink: Sink {
 
     /// Whether `table` has a unique index on `column` alone (an upsert needs one).
     private static func hasUniqueIndex(table: String, column: String, connection: PostgresConnection) throws -> Bool {
-        let rows = try connection.execute("""
+        let rows = try connection.execute(
+            """
             SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
             WHERE i.indrelid = to_regclass(quote_ident($1)) AND i.indisunique AND i.indnkeyatts = 1
               AND i.indpred IS NULL AND a.attname = $2
@@ -435,7 +442,7 @@ public actor PostgresSink: Sink {
             ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_"
         }
         guard let first = scalars.first, isLetter(first),
-              scalars.dropFirst().allSatisfy({ isLetter($0) || ("0"..."9").contains($0) })
+            scalars.dropFirst().allSatisfy({ isLetter($0) || ("0"..."9").contains($0) })
         else {
             throw OptionError(option: option, "has \"\(name)\", which is not a plain SQL name (letters, digits and _, not starting with a digit)")
         }
@@ -496,8 +503,9 @@ public struct PostgresSinkError: Error, Sendable, CustomStringConvertible, Failu
     }
 
     static func writeFailed(records: Int, table: String, underlying: any Error) -> Self {
-        Self(.writeFailed, "cannot write \(records) record\(records == 1 ? "" : "s") to table \"\(table)\": \(reason(underlying, url: nil))",
-             underlying: underlying)
+        Self(
+            .writeFailed, "cannot write \(records) record\(records == 1 ? "" : "s") to table \"\(table)\": \(reason(underlying, url: nil))",
+            underlying: underlying)
     }
 
     static func notOpen(table: String, url: String) -> Self {

@@ -37,7 +37,6 @@ public actor SQLiteSink: Sink {
             "columns", default: ArticleField.columns, "The fields that get a column of their own (all fields are in the `data` column anyway).")
     }
 
-
     /// Columns the sink fills itself.
     static let dataColumn = "data"
     static let updatedAtColumn = "updatedAt"
@@ -170,7 +169,8 @@ public actor SQLiteSink: Sink {
         let quotedTable = table.quotedDatabaseIdentifier
         let ownColumns = columns + [dataColumn, updatedAtColumn]
         guard try database.tableExists(table) else {
-            let definitions = ["\(key.quotedDatabaseIdentifier) TEXT NOT NULL PRIMARY KEY"]
+            let definitions =
+                ["\(key.quotedDatabaseIdentifier) TEXT NOT NULL PRIMARY KEY"]
                 + ownColumns.map { "\($0.quotedDatabaseIdentifier) TEXT" }
             try database.execute(sql: "CREATE TABLE \(quotedTable) (\(definitions.joined(separator: ", ")))")
             return
@@ -209,7 +209,7 @@ public actor SQLiteSink: Sink {
             ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_"
         }
         guard let first = scalars.first, isLetter(first),
-              scalars.dropFirst().allSatisfy({ isLetter($0) || ("0"..."9").contains($0) })
+            scalars.dropFirst().allSatisfy({ isLetter($0) || ("0"..."9").contains($0) })
         else {
             throw OptionError(option: option, "has \"\(name)\", which is not a plain SQL name (letters, digits and _, not starting with a digit)")
         }

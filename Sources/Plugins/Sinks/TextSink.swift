@@ -131,8 +131,8 @@ public actor TextSink: Sink {
         let numberText = stem[..<separator]
         let hash = stem[stem.index(after: separator)...]
         guard numberText.count >= 3, numberText.allSatisfy({ $0.isASCII && $0.isNumber }),
-              hash.count == 16, hash.allSatisfy({ $0.isASCII && $0.isHexDigit && !$0.isUppercase }),
-              let number = Int(numberText)
+            hash.count == 16, hash.allSatisfy({ $0.isASCII && $0.isHexDigit && !$0.isUppercase }),
+            let number = Int(numberText)
         else { return nil }
         return (number, String(hash))
     }

@@ -3,9 +3,9 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Sink `warc`: the raw HTTP transfers of the fetched pages, in WARC/1.1 files (ISO 28500), the
@@ -82,7 +82,8 @@ public actor WARCSink: Sink {
     enum Option {
         static let path: OptionKey<String?> = .string(
             "path", required: true,
-            "The files to write, with {n} where their five-digit number goes, such as \"out/crawl-{n}.warc.gz\" (.warc.gz: gzip per record; .warc: uncompressed).")
+            "The files to write, with {n} where their five-digit number goes, such as \"out/crawl-{n}.warc.gz\" (.warc.gz: gzip per record; .warc: uncompressed)."
+        )
         static let maxSize: OptionKey<Int> = .integer(
             "maxSize", minimum: 1024, default: defaultMaxSize,
             "Bytes after which a file is closed and the next one begun (a record is never split; one larger than this fills a file alone).")

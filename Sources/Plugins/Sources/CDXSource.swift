@@ -28,8 +28,10 @@ public struct CDXSource: Source {
             crawl: { "use": "cdx", "server": "https://index.commoncrawl.org/CC-MAIN-2024-33-index", \
             "url": "*.example.ir", "filters": ["=status:200", "mime:text/html"] }.
             """,
-        options: [Option.server.spec, Option.url.spec, Option.matchType.spec, Option.filters.spec, Option.limit.spec, Option.pages.spec,
-                  Option.archive.spec, Option.mediaTypes.spec, Option.maxBytes.spec]
+        options: [
+            Option.server.spec, Option.url.spec, Option.matchType.spec, Option.filters.spec, Option.limit.spec, Option.pages.spec,
+            Option.archive.spec, Option.mediaTypes.spec, Option.maxBytes.spec,
+        ]
             + HTTPFetcher.sourceOptions(timeout: 120, documents: "index page or record")
     )
 
@@ -57,11 +59,14 @@ public struct CDXSource: Source {
     enum Option {
         static let server: OptionKey<String?> = .string(
             "server", required: true,
-            "The CDX server's endpoint, such as \"https://index.commoncrawl.org/CC-MAIN-2024-33-index\" or a pywb collection's \"http://localhost:8080/my-web-archive/cdx\".")
+            "The CDX server's endpoint, such as \"https://index.commoncrawl.org/CC-MAIN-2024-33-index\" or a pywb collection's \"http://localhost:8080/my-web-archive/cdx\"."
+        )
         static let url: OptionKey<String?> = .string("url", required: true, "The URL or pattern asked for: \"example.ir/news/*\", \"*.example.ir\".")
         static let matchType = OptionKey<String?>(
-            OptionSpec("matchType", .choice(["exact", "prefix", "host", "domain"]), "How the server matches url (its default when not given: a pattern's own)."),
-            fallback: nil) { $0.stringValue }
+            OptionSpec(
+                "matchType", .choice(["exact", "prefix", "host", "domain"]), "How the server matches url (its default when not given: a pattern's own)."),
+            fallback: nil
+        ) { $0.stringValue }
         static let filters: OptionKey<[String]> = .strings("filters", "CDX filters sent as filter=…, such as \"=status:200\" or \"mime:text/html\".")
         static let limit: OptionKey<Int?> = .integer("limit", minimum: 1, "Most index lines asked for (the server's limit=).")
         static let pages: OptionKey<Int> = .integer(
@@ -77,7 +82,9 @@ public struct CDXSource: Source {
 
     public init(options: PluginOptions) throws {
         server = options[Option.server] ?? ""
-        guard Self.isWeb(server) else { throw OptionError(option: Option.server.name, "must be an http(s) URL, such as \"https://index.commoncrawl.org/CC-MAIN-2024-33-index\"") }
+        guard Self.isWeb(server) else {
+            throw OptionError(option: Option.server.name, "must be an http(s) URL, such as \"https://index.commoncrawl.org/CC-MAIN-2024-33-index\"")
+        }
         pattern = options[Option.url] ?? ""
         guard !pattern.isEmpty else { throw OptionError(option: Option.url.name, "must name a URL or pattern, such as \"example.ir/news/*\"") }
         matchType = options[Option.matchType]
@@ -108,8 +115,9 @@ public struct CDXSource: Source {
                     skipped += 1
                     continue
                 }
-                let input = WARCRemoteInput(url: location.url, fetcher: fetcher, context: context, offset: location.offset,
-                                            length: location.length, rangeSize: location.length)
+                let input = WARCRemoteInput(
+                    url: location.url, fetcher: fetcher, context: context, offset: location.offset,
+                    length: location.length, rangeSize: location.length)
                 do {
                     try await reading.read(input, name: location.url, into: output, open: open)
                 } catch let error as WARCReadError {
@@ -135,7 +143,8 @@ public struct CDXSource: Source {
         var entries: [CDXEntry] = []
         for line in result.body.split(separator: 0x0A) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
             guard let entry = CDXEntry(json: Array(line)) else {
-                throw CDXSourceError.indexFailed(url: url, reason: "a line is not a JSON CDX entry: \(String(decoding: line.prefix(120), as: UTF8.self)) (is output=json supported?)")
+                throw CDXSourceError.indexFailed(
+                    url: url, reason: "a line is not a JSON CDX entry: \(String(decoding: line.prefix(120), as: UTF8.self)) (is output=json supported?)")
             }
             entries.append(entry)
         }

@@ -26,8 +26,10 @@ public struct CrawlSource: Source {
             the last depth are only checked against robots.txt and sent unfetched: the pipeline's \
             fetcher gets them, once even when another source sends them too.
             """,
-        options: [Option.seeds.spec, Option.follow.spec, Option.include.spec, Option.exclude.spec, Option.maxDepth.spec, Option.limit.spec,
-                  Option.sameSite.spec] + HTTPFetcher.sourceOptions(timeout: 30, documents: "page")
+        options: [
+            Option.seeds.spec, Option.follow.spec, Option.include.spec, Option.exclude.spec, Option.maxDepth.spec, Option.limit.spec,
+            Option.sameSite.spec,
+        ] + HTTPFetcher.sourceOptions(timeout: 30, documents: "page")
     )
 
     let seeds: [String]
@@ -118,8 +120,9 @@ public struct CrawlSource: Source {
             }
             for link in page.links where !seen.contains(link) {
                 guard !sameSite || Self.site(of: link).map(sites.contains) == true,
-                      follow.isEmpty || Self.matches(link, follow) || (!include.isEmpty && Self.matches(link, include)),
-                      !Self.matches(link, exclude) else { continue }
+                    follow.isEmpty || Self.matches(link, follow) || (!include.isEmpty && Self.matches(link, include)),
+                    !Self.matches(link, exclude)
+                else { continue }
                 seen.insert(link)
                 queue.append((link, depth + 1, url))
             }

@@ -28,7 +28,9 @@ public struct FeedSource: Source {
     enum Option {
         static let urls: OptionKey<[String]> = .strings("urls", "The feeds' URLs (http, https or file).")
         static let site: OptionKey<String?> = .string(
-            "site", "A site's base URL: its feeds are the ones its home page announces (<link rel=\"alternate\" type=\"application/rss+xml\">), else SITE/feed, /rss, /rss.xml.")
+            "site",
+            "A site's base URL: its feeds are the ones its home page announces (<link rel=\"alternate\" type=\"application/rss+xml\">), else SITE/feed, /rss, /rss.xml."
+        )
         static let limit: OptionKey<Int?> = .integer(
             "limit", minimum: 1, formerly: ["maxItems"], "At most this many items of each feed are sent (all when not set).")
         static let since = TimeBound.since("Undated items are kept.")
@@ -132,14 +134,17 @@ public struct FeedSource: Source {
         if let home {
             let html = TextDecoding.decode(home).text
             // A home page libxml2 cannot read to its end announces nothing: the usual paths are tried.
-            let announced = (try? HTMLParsing.withDocument(html, url: site + "/") { document -> [String] in
-                HTMLParsing.values(of: "//link[@rel='alternate' and (contains(@type, 'rss') or contains(@type, 'atom'))]/@href", in: document)
-                    .compactMap { CanonicalURL.resolve($0, against: site + "/") }
-            }) ?? []
+            let announced =
+                (try? HTMLParsing.withDocument(html, url: site + "/") { document -> [String] in
+                    HTMLParsing.values(of: "//link[@rel='alternate' and (contains(@type, 'rss') or contains(@type, 'atom'))]/@href", in: document)
+                        .compactMap { CanonicalURL.resolve($0, against: site + "/") }
+                }) ?? []
             if !announced.isEmpty { return .found(announced.map { ($0, site + "/") }) }
         }
         for path in ["/feed", "/rss", "/rss.xml"] {
-            if let bytes = try? await downloader.download(site + path, foundIn: nil, context: context), (try? FeedDocument(bytes: bytes, url: site + path))??.items.isEmpty == false {
+            if let bytes = try? await downloader.download(site + path, foundIn: nil, context: context),
+                (try? FeedDocument(bytes: bytes, url: site + path))??.items.isEmpty == false
+            {
                 return .found([(site + path, nil)])
             }
         }

@@ -2,9 +2,9 @@ import ETLKit
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Source `files`: local pages found by glob patterns, as `file://` URLs.
@@ -115,9 +115,9 @@ public struct FileSource: Source {
         defer { globfree(&result) }
         let status = absolutePattern.withCString { cPattern in
             #if canImport(Glibc)
-            Glibc.glob(cPattern, 0, nil, &result)
+                Glibc.glob(cPattern, 0, nil, &result)
             #else
-            Darwin.glob(cPattern, 0, nil, &result)
+                Darwin.glob(cPattern, 0, nil, &result)
             #endif
         }
         switch status {

@@ -99,8 +99,10 @@ public struct SitemapSource: Source {
                 // A site whose robots.txt lists no sitemap and that has none at the usual place
                 // simply has none: said, not a failure. An unreachable site is one.
                 if case .status(_, let status) = error, [404, 410].contains(status), let site, foundIn == nil, url == site + "/sitemap.xml",
-                   urls.isEmpty, visited.count == 1 {
-                    context.logger.warning("\(site) lists no sitemap in its robots.txt and has none at /sitemap.xml (HTTP \(status)): no pages from this source")
+                    urls.isEmpty, visited.count == 1
+                {
+                    context.logger.warning(
+                        "\(site) lists no sitemap in its robots.txt and has none at /sitemap.xml (HTTP \(status)): no pages from this source")
                     continue
                 }
                 failures.append(error.description)

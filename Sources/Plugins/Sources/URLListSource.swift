@@ -2,9 +2,9 @@ import ETLKit
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Source `urls`: URLs written in the pipeline, read from a text file, or both.
@@ -38,7 +38,9 @@ public struct URLListSource: Source {
     enum Option {
         static let urls: OptionKey<[String]?> = .strings("urls", "A URL or a list of URLs (http, https or file).")
         static let file: OptionKey<String?> = .string(
-            "file", "A text file with one URL per line; `#` starts a comment line. Relative to the current directory; \"-\" (or /dev/stdin) reads standard input, checked line by line as it comes.")
+            "file",
+            "A text file with one URL per line; `#` starts a comment line. Relative to the current directory; \"-\" (or /dev/stdin) reads standard input, checked line by line as it comes."
+        )
     }
 
     public init(options: PluginOptions) throws {

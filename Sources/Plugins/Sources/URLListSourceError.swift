@@ -16,7 +16,8 @@ public struct URLListSourceError: CodedError {
 
     /// See ``ErrorCode/unreadableFile``.
     public static func unreadableFile(file: String, reason: String, underlying: (any Error)? = nil) -> URLListSourceError {
-        URLListSourceError(code: .unreadableFile, message: "cannot read the URL list \(file): \(reason)", file: file, line: nil, text: nil, underlying: underlying)
+        URLListSourceError(
+            code: .unreadableFile, message: "cannot read the URL list \(file): \(reason)", file: file, line: nil, text: nil, underlying: underlying)
     }
 
     /// See ``ErrorCode/badLine``; `problem` completes "it …".

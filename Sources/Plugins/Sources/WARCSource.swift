@@ -97,7 +97,9 @@ public struct WARCSource: Source {
         exclude = try expressions(Option.exclude)
         mediaTypes = options[Option.mediaTypes].map { $0.lowercased() }
         maxBytes = options[Option.maxBytes]
-        fetcher = remoteURLs.isEmpty ? nil
+        fetcher =
+            remoteURLs.isEmpty
+            ? nil
             : try HTTPFetcher(sourceOptions: options, defaultTimeout: 120, maxBytes: WARCRemoteInput.defaultRangeSize + 1024)
     }
 

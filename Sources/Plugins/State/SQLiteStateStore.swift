@@ -93,10 +93,12 @@ public final class SQLiteStateStore: StateStore {
     private static func entry(from row: Row) -> StateEntry {
         let statusText: String? = row["status"]
         let status = statusText.flatMap(StateEntry.Status.init(rawValue:)) ?? .failed
-        var entry = StateEntry(url: row["url"], status: status, attempts: row["attempts"], lastFetch: row["lastFetch"],
-                               etag: row["etag"], lastModified: row["lastModified"], contentHash: row["contentHash"])
+        var entry = StateEntry(
+            url: row["url"], status: status, attempts: row["attempts"], lastFetch: row["lastFetch"],
+            etag: row["etag"], lastModified: row["lastModified"], contentHash: row["contentHash"])
         if status == .failed {
-            let reason: String? = row["reason"], permanent: Bool? = row["permanent"]
+            let reason: String? = row["reason"]
+            let permanent: Bool? = row["permanent"]
             entry.failure = StateEntry.Failure(reason: reason ?? "", isPermanent: permanent ?? false)
         }
         return entry
@@ -105,15 +107,19 @@ public final class SQLiteStateStore: StateStore {
     public func record(_ entry: StateEntry) async throws {
         do {
             try await database.write { database in
-                try database.execute(sql: """
-                    INSERT INTO urls (url, status, attempts, lastFetch, etag, lastModified, contentHash, reason, permanent)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(url) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
-                    lastFetch = excluded.lastFetch, etag = excluded.etag, lastModified = excluded.lastModified,
-                    contentHash = excluded.contentHash, reason = excluded.reason, permanent = excluded.permanent
-                    """, arguments: [entry.url, entry.status.rawValue, entry.attempts, entry.lastFetch,
-                                     entry.etag, entry.lastModified, entry.contentHash,
-                                     entry.failure?.reason, entry.failure?.isPermanent ?? false])
+                try database.execute(
+                    sql: """
+                        INSERT INTO urls (url, status, attempts, lastFetch, etag, lastModified, contentHash, reason, permanent)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(url) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
+                        lastFetch = excluded.lastFetch, etag = excluded.etag, lastModified = excluded.lastModified,
+                        contentHash = excluded.contentHash, reason = excluded.reason, permanent = excluded.permanent
+                        """,
+                    arguments: [
+                        entry.url, entry.status.rawValue, entry.attempts, entry.lastFetch,
+                        entry.etag, entry.lastModified, entry.contentHash,
+                        entry.failure?.reason, entry.failure?.isPermanent ?? false,
+                    ])
             }
         } catch {
             throw SQLiteStateStoreError(path: path, action: "write", reason: Self.reason(for: error))
@@ -160,17 +166,18 @@ public final class SQLiteStateStore: StateStore {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("urls") { database in
             // IF NOT EXISTS: files from before the migrator already have this table.
-            try database.execute(sql: """
-                CREATE TABLE IF NOT EXISTS urls (
-                    url TEXT NOT NULL PRIMARY KEY,
-                    status TEXT NOT NULL,
-                    attempts INTEGER NOT NULL DEFAULT 0,
-                    lastFetch DATETIME NOT NULL,
-                    etag TEXT,
-                    lastModified TEXT,
-                    contentHash TEXT
-                )
-                """)
+            try database.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS urls (
+                        url TEXT NOT NULL PRIMARY KEY,
+                        status TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        lastFetch DATETIME NOT NULL,
+                        etag TEXT,
+                        lastModified TEXT,
+                        contentHash TEXT
+                    )
+                    """)
         }
         migrator.registerMigration("failure reasons") { database in
             try database.execute(sql: "ALTER TABLE urls ADD COLUMN reason TEXT")

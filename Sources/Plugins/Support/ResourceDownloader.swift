@@ -74,7 +74,8 @@ struct ResourceDownloader: Sendable {
     /// fetchers' robots.txt checks), each with the robots.txt URL as the document it was found in.
     func sitemaps(listedFor site: String, context: RunContext) async -> [(url: String, foundIn: String)] {
         guard let robotsURL = RobotsCache.target(of: site + "/")?.robotsURL,
-              let rules = await fetcher.robotsRules(for: site + "/", context: context) else { return [] }
+            let rules = await fetcher.robotsRules(for: site + "/", context: context)
+        else { return [] }
         return rules.sitemaps.map { ($0, robotsURL) }
     }
 }

@@ -119,7 +119,8 @@ public struct ArticleDate: Sendable {
         let bytes = Array(text.utf8)
         var index = 0
         func number(_ minimum: Int, _ maximum: Int) -> Int? {
-            var value = 0, count = 0
+            var value = 0
+            var count = 0
             while index < bytes.count, count < maximum, bytes[index] >= 0x30, bytes[index] <= 0x39 {
                 value = value * 10 + Int(bytes[index] - 0x30)
                 index += 1
@@ -133,8 +134,11 @@ public struct ArticleDate: Sendable {
             return true
         }
         guard let year = number(4, 4), skip(UInt8(ascii: "-")), let month = number(1, 2), skip(UInt8(ascii: "-")),
-              let day = number(1, 2) else { return nil }
-        var hour = 0, minute = 0, second = 0
+            let day = number(1, 2)
+        else { return nil }
+        var hour = 0
+        var minute = 0
+        var second = 0
         var hasTime = false
         if index < bytes.count, bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: "t") || bytes[index] == UInt8(ascii: " ") {
             let mark = index
@@ -160,7 +164,8 @@ public struct ArticleDate: Sendable {
         if index < bytes.count {
             let zone = String(decoding: bytes[index...], as: UTF8.self)
             guard zone == "Z" || zone == "z" || zone == "UTC" || zone == "GMT" || zone.first == "+" || zone.first == "-",
-                  let seconds = ArticleDate.offsetSeconds(zone) else { return nil }
+                let seconds = ArticleDate.offsetSeconds(zone)
+            else { return nil }
             offset = seconds
         }
         let zone = offset.flatMap { TimeZone(secondsFromGMT: $0) } ?? (hasTime ? nil : timeZone) ?? timeZone ?? .gmt
@@ -266,15 +271,18 @@ public struct ArticleDate: Sendable {
     package func parseRFC822(_ text: String) -> (Date, Int?)? {
         guard text.utf8.contains(UInt8(ascii: ":")), text.utf8.contains(where: { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else { return nil }
         guard let match = text.wholeMatch(of: Patterns.rfc822), let day = Int(match.1), var year = Int(match.3),
-              let hour = Int(match.4), let minute = Int(match.5) else { return nil }
+            let hour = Int(match.4), let minute = Int(match.5)
+        else { return nil }
         let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         guard let monthIndex = months.firstIndex(of: match.2.lowercased()) else { return nil }
         if year < 100 { year += year < 50 ? 2000 : 1900 }
         let second = match.6.flatMap { Int($0) } ?? 0
         var offset: Int?
         if let zone = match.7 {
-            let names = ["GMT": 0, "UT": 0, "UTC": 0, "Z": 0, "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000,
-                         "MST": -25200, "MDT": -21600, "PST": -28800, "PDT": -25200, "IRST": 12600, "IRDT": 16200]
+            let names = [
+                "GMT": 0, "UT": 0, "UTC": 0, "Z": 0, "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000,
+                "MST": -25200, "MDT": -21600, "PST": -28800, "PDT": -25200, "IRST": 12600, "IRDT": 16200,
+            ]
             offset = names[zone.uppercased()] ?? ArticleDate.offsetSeconds(String(zone))
         }
         let zone = offset.flatMap { TimeZone(secondsFromGMT: $0) } ?? timeZone ?? .gmt
@@ -291,7 +299,8 @@ public struct ArticleDate: Sendable {
     /// not mutate it; its compiled program is created once with an atomic initialisation
     /// (swift-experimental-string-processing), so sharing these across threads is safe.
     private enum Patterns {
-        nonisolated(unsafe) static let rfc822 = #/^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]{1,4}|[+-]\d{4})?$/#
+        nonisolated(unsafe) static let rfc822 =
+            #/^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([A-Za-z]{1,4}|[+-]\d{4})?$/#
     }
 
     // MARK: Jalali
@@ -305,9 +314,11 @@ public struct ArticleDate: Sendable {
         guard WrittenDate.hasEnoughDigits(text) else { return nil }
         let tokens = DateTokens(text)
         guard let written = WrittenDate.all(in: tokens, monthFirst: false).first(where: { $0.calendar == .jalali }),
-              let days = ArticleDate.jalaliDays(year: written.year, month: written.month, day: written.day) else { return nil }
-        return ArticleDate.instant(days: days, seconds: written.hour * 3600 + written.minute * 60 + written.second,
-                                   in: timeZone ?? ArticleDate.tehran)
+            let days = ArticleDate.jalaliDays(year: written.year, month: written.month, day: written.day)
+        else { return nil }
+        return ArticleDate.instant(
+            days: days, seconds: written.hour * 3600 + written.minute * 60 + written.second,
+            in: timeZone ?? ArticleDate.tehran)
     }
 
     /// A Jalali date through Foundation's Persian calendar, or nil when the day does not exist

@@ -145,8 +145,9 @@ package struct BytePatternSet: Sendable {
                     bucketStart.withUnsafeBufferPointer { bucketStart in
                         pairBucket.withUnsafeBufferPointer { pairBucket in
                             pairs.withUnsafeBufferPointer { pairs in
-                                Self.scan(hay, bytes: bytes, patterns: patterns, bucketStart: bucketStart, pairBucket: pairBucket,
-                                          pairs: pairs, stopAtFirst: stopAtFirst)
+                                Self.scan(
+                                    hay, bytes: bytes, patterns: patterns, bucketStart: bucketStart, pairBucket: pairBucket,
+                                    pairs: pairs, stopAtFirst: stopAtFirst)
                             }
                         }
                     }

@@ -139,7 +139,8 @@ package struct DateTokens {
     }
 
     /// Base letters of U+0100…U+017F (Latin Extended-A), lower case.
-    private static let latinExtendedA = Array("aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs".utf8)
+    private static let latinExtendedA = Array(
+        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs".utf8)
 
     /// Calls `emit` with the folded form of one scalar (one scalar, or two for "ß").
     @inline(__always)
@@ -147,11 +148,15 @@ package struct DateTokens {
         switch value {
         case 0x41...0x5A: emit(value | 0x20)
         case 0x61...0x7A: emit(value)
-        case 0xDF: emit(0x73); emit(0x73)
+        case 0xDF:
+            emit(0x73)
+            emit(0x73)
         case 0xC0...0xFF:
             switch value | 0x20 {
             case 0xE0...0xE5: emit(0x61)
-            case 0xE6: emit(0x61); emit(0x65)
+            case 0xE6:
+                emit(0x61)
+                emit(0x65)
             case 0xE7: emit(0x63)
             case 0xE8...0xEB: emit(0x65)
             case 0xEC...0xEF: emit(0x69)

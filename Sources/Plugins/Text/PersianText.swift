@@ -41,12 +41,13 @@ public enum PersianText {
         guard style != .keep else { return text }
         return map(text) { scalar in
             let value = scalar.value
-            let digit: UInt32? = switch value {
-            case 0x30...0x39: value - 0x30
-            case 0x0660...0x0669: value - 0x0660
-            case 0x06F0...0x06F9: value - 0x06F0
-            default: nil
-            }
+            let digit: UInt32? =
+                switch value {
+                case 0x30...0x39: value - 0x30
+                case 0x0660...0x0669: value - 0x0660
+                case 0x06F0...0x06F9: value - 0x06F0
+                default: nil
+                }
             guard let digit else { return [scalar] }
             let base: UInt32 = style == .persian ? 0x06F0 : 0x30
             return [Unicode.Scalar(base + digit) ?? scalar]
@@ -125,11 +126,15 @@ public enum PersianText {
                 let next = index + 1 < scalars.count ? scalars[index + 1] : nil
                 let afterNext = index + 2 < scalars.count ? scalars[index + 2] : nil
                 // A space after an opening mark goes.
-                if let previous = output.last, openingMarks.contains(previous) { index += 1; continue }
+                if let previous = output.last, openingMarks.contains(previous) {
+                    index += 1
+                    continue
+                }
                 // A space before a closing mark goes, unless the mark starts something (".NET", ":)").
                 if let next, closingMarks.contains(next), !(index + 1 < protected.count && protected[index + 1]),
-                   let previous = output.last, previous != "\n",
-                   !(numberMarks.contains(next) && afterNext.map(isWordScalar) == true) {
+                    let previous = output.last, previous != "\n",
+                    !(numberMarks.contains(next) && afterNext.map(isWordScalar) == true)
+                {
                     index += 1
                     continue
                 }
@@ -181,7 +186,9 @@ public enum PersianText {
     package static let afterHehSuffixes: Set<String> = ["ای", "ام", "ات", "اش", "اید", "ایم", "اند"]
     /// Short words that begin many lexicon compounds but are mostly separate words in running text
     /// («به روز» is "on the day" far more often than «به‌روز»): never joined to the next word.
-    package static let separateWords: Set<String> = ["به", "در", "از", "که", "و", "با", "را", "برای", "تا", "این", "آن", "هم", "نه", "یک", "هر", "چه", "بر", "پس", "پیش"]
+    package static let separateWords: Set<String> = [
+        "به", "در", "از", "که", "و", "با", "را", "برای", "تا", "این", "آن", "هم", "نه", "یک", "هر", "چه", "بر", "پس", "پیش",
+    ]
 
     /// The numbers that make weekdays with «شنبه» (سه‌شنبه; یکشنبه, دوشنبه… are written glued anyway).
     package static let weekdayNumbers: Set<String> = ["یک", "دو", "سه", "چهار", "پنج"]
@@ -196,7 +203,10 @@ public enum PersianText {
         var cleaned = [Unicode.Scalar]()
         cleaned.reserveCapacity(scalars.count)
         for (index, scalar) in scalars.enumerated() {
-            guard scalar == zwnj else { cleaned.append(scalar); continue }
+            guard scalar == zwnj else {
+                cleaned.append(scalar)
+                continue
+            }
             let previous = cleaned.last
             let next = scalars[(index + 1)...].first { $0 != zwnj }
             if previous == zwnj { continue }
@@ -215,7 +225,8 @@ public enum PersianText {
         while index < scalars.count {
             let scalar = scalars[index]
             guard scalar == " ", let previous = output.last, isPersianLetter(previous) || previous == zwnj,
-                  index + 1 < scalars.count, isPersianLetter(scalars[index + 1]) else {
+                index + 1 < scalars.count, isPersianLetter(scalars[index + 1])
+            else {
                 output.append(scalar)
                 index += 1
                 continue
@@ -250,8 +261,11 @@ public enum PersianText {
         // or is «شنبه» after a number (the weekdays): hazm also lists phrases such as «یکی‌از» and
         // «سال‌گذشته», whose parts are separate words in running text.
         if let lexicon, !separateWords.contains(left), joinsToTheLeft(lastLeft),
-           !lexicon.isDictionaryWord(right) || (right == "شنبه" && weekdayNumbers.contains(left)),
-           lexicon.knows(left + "\u{200C}" + right) { return [zwnj] }
+            !lexicon.isDictionaryWord(right) || (right == "شنبه" && weekdayNumbers.contains(left)),
+            lexicon.knows(left + "\u{200C}" + right)
+        {
+            return [zwnj]
+        }
         return nil
     }
 

@@ -16,7 +16,9 @@ public enum PlaceTimeZone {
         "ua": "Europe/Kyiv", "gb": "Europe/London",
     ]
     /// Languages spoken mostly in one time zone.
-    private static let byLanguage: [String: String] = ["fa": "Asia/Tehran", "fa-ir": "Asia/Tehran", "fa-af": "Asia/Kabul", "prs": "Asia/Kabul", "ps": "Asia/Kabul"]
+    private static let byLanguage: [String: String] = [
+        "fa": "Asia/Tehran", "fa-ir": "Asia/Tehran", "fa-af": "Asia/Kabul", "prs": "Asia/Kabul", "ps": "Asia/Kabul",
+    ]
 
     /// The zone for a host's country-code domain, then for a language tag, or nil.
     public static func guess(host: String?, language: String?) -> TimeZone? {

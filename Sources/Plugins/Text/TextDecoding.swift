@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Decides the charset of fetched bytes and decodes them to a Swift `String`.
@@ -101,7 +101,8 @@ public enum TextDecoding {
     public static func charsetParameter(ofContentType contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {
             guard let equals = parameter.firstIndex(of: "="),
-                  parameter[..<equals].trimmingWhitespace().lowercased() == "charset" else { continue }
+                parameter[..<equals].trimmingWhitespace().lowercased() == "charset"
+            else { continue }
             let value = parameter[parameter.index(after: equals)...].trimmingQuotes()
             return value.isEmpty ? nil : value
         }
@@ -179,7 +180,8 @@ public enum TextDecoding {
         // Counted on the UTF-8 bytes (a string's are always valid): each non-ASCII scalar has one
         // lead byte (0xC0 and up), and U+FFFD is EF BF BD.
         return text.withUTF8 { bytes in
-            var nonASCII = 0, replacements = 0
+            var nonASCII = 0
+            var replacements = 0
             var index = 0
             let count = bytes.count
             while index < count {
@@ -197,7 +199,8 @@ public enum TextDecoding {
     /// Whether `bytes` hold more byte sequences that are invalid as UTF-8 than valid multi-byte ones:
     /// text in a single-byte charset, not UTF-8 with a stray byte or two.
     package static func looksLikeLegacyEncoding(_ bytes: [UInt8]) -> Bool {
-        var valid = 0, invalid = 0
+        var valid = 0
+        var invalid = 0
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
@@ -242,7 +245,8 @@ public enum TextDecoding {
                 continue
             }
             guard bytes.hasPrefix("<meta", at: index, caseInsensitive: true), index + 5 < limit,
-                  ByteClass.isSpaceOrSlash(bytes[index + 5]) else {
+                ByteClass.isSpaceOrSlash(bytes[index + 5])
+            else {
                 index += 1
                 continue
             }
@@ -283,7 +287,8 @@ public enum TextDecoding {
         units.reserveCapacity(bytes.count / 2)
         var index = bytes.startIndex
         while index + 1 < bytes.endIndex {
-            let first = UInt16(bytes[index]), second = UInt16(bytes[index + 1])
+            let first = UInt16(bytes[index])
+            let second = UInt16(bytes[index + 1])
             units.append(bigEndian ? first << 8 | second : second << 8 | first)
             index += 2
         }
@@ -346,8 +351,9 @@ extension Charset {
             return
         }
         guard !label.isEmpty, label.utf8.count <= 40,
-              label.utf8.allSatisfy({ ByteClass.isAlphanumeric($0) || "-_.:".utf8.contains($0) }),
-              IconvConverter.canOpen(label.uppercased()) else { return nil }
+            label.utf8.allSatisfy({ ByteClass.isAlphanumeric($0) || "-_.:".utf8.contains($0) }),
+            IconvConverter.canOpen(label.uppercased())
+        else { return nil }
         self = Charset(name: label, decoder: .iconv(label.uppercased()))
     }
 }
@@ -417,7 +423,8 @@ private enum IconvConverter {
                     var outputLeft = outputBuffer.count - written
                     // With no input, iconv writes the sequence that returns a stateful charset to
                     // its initial state.
-                    result = flushing
+                    result =
+                        flushing
                         ? iconv(descriptor, nil, nil, &outputPointer, &outputLeft)
                         : iconv(descriptor, &inputPointer, &inputLeft, &outputPointer, &outputLeft)
                     failure = result == -1 ? errno : 0
@@ -532,9 +539,9 @@ private enum ByteClass {
     }
 }
 
-private extension Array where Element == UInt8 {
+extension Array where Element == UInt8 {
     /// Whether the ASCII `prefix` occurs at `index`.
-    func hasPrefix(_ prefix: String, at index: Int, caseInsensitive: Bool = false) -> Bool {
+    fileprivate func hasPrefix(_ prefix: String, at index: Int, caseInsensitive: Bool = false) -> Bool {
         let prefix = Array(prefix.utf8)
         guard index + prefix.count <= count else { return false }
         for offset in 0..<prefix.count {
@@ -546,7 +553,7 @@ private extension Array where Element == UInt8 {
     }
 
     /// The index of the first occurrence of the ASCII `needle` in `from..<before`.
-    func firstIndex(of needle: String, from start: Int, before end: Int) -> Int? {
+    fileprivate func firstIndex(of needle: String, from start: Int, before end: Int) -> Int? {
         let needleLength = needle.utf8.count
         var index = start
         while index + needleLength <= end {
@@ -557,9 +564,9 @@ private extension Array where Element == UInt8 {
     }
 }
 
-private extension StringProtocol {
+extension StringProtocol {
     /// The text without surrounding white space and one pair of surrounding quotes.
-    func trimmingQuotes() -> String {
+    fileprivate func trimmingQuotes() -> String {
         var text = Substring(trimmingWhitespace())
         if let first = text.first, first == "\"" || first == "'" { text = text.dropFirst() }
         if let last = text.last, last == "\"" || last == "'" { text = text.dropLast() }

@@ -55,7 +55,8 @@ package enum TextFold {
 
     /// Whether `needle` occurs in `haystack`, scalar by scalar (both already folded).
     package static func contains(_ haystack: String, _ needle: String) -> Bool {
-        let hay = Array(haystack.unicodeScalars), pin = Array(needle.unicodeScalars)
+        let hay = Array(haystack.unicodeScalars)
+        let pin = Array(needle.unicodeScalars)
         guard !pin.isEmpty else { return true }
         guard hay.count >= pin.count else { return false }
         for start in 0...(hay.count - pin.count) where hay[start] == pin[0] {

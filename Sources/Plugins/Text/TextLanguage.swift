@@ -74,7 +74,8 @@ public enum TextLanguage {
     package static func primarySubtag(_ tag: String) -> String? {
         let primary = tag.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? ""
         guard (2...3).contains(primary.count), primary.allSatisfy({ $0.isASCII && $0.isLetter }),
-              !["und", "mul", "zxx", "mis"].contains(primary) else { return nil }
+            !["und", "mul", "zxx", "mis"].contains(primary)
+        else { return nil }
         return primary
     }
 
@@ -164,17 +165,39 @@ public enum TextLanguage {
                 case 0x044A, 0x042A: hardSign += 1
                 default: break
                 }
-            case 0x0370...0x03FF, 0x1F00...0x1FFF: endWord(); greek += 1
-            case 0x05D0...0x05EA: endWord(); hebrew += 1
-            case 0x0900...0x097F: endWord(); devanagari += 1
-            case 0x0980...0x09FF: endWord(); bengali += 1
-            case 0x0E00...0x0E7F: endWord(); thai += 1
-            case 0xAC00...0xD7AF, 0x1100...0x11FF, 0x3130...0x318F: endWord(); hangul += 1
-            case 0x3040...0x30FF: endWord(); kana += 1
-            case 0x4E00...0x9FFF, 0x3400...0x4DBF: endWord(); han += 1
-            case 0x10A0...0x10FF: endWord(); georgian += 1
-            case 0x0530...0x058F: endWord(); armenian += 1
-            case 0x0B80...0x0BFF: endWord(); tamil += 1
+            case 0x0370...0x03FF, 0x1F00...0x1FFF:
+                endWord()
+                greek += 1
+            case 0x05D0...0x05EA:
+                endWord()
+                hebrew += 1
+            case 0x0900...0x097F:
+                endWord()
+                devanagari += 1
+            case 0x0980...0x09FF:
+                endWord()
+                bengali += 1
+            case 0x0E00...0x0E7F:
+                endWord()
+                thai += 1
+            case 0xAC00...0xD7AF, 0x1100...0x11FF, 0x3130...0x318F:
+                endWord()
+                hangul += 1
+            case 0x3040...0x30FF:
+                endWord()
+                kana += 1
+            case 0x4E00...0x9FFF, 0x3400...0x4DBF:
+                endWord()
+                han += 1
+            case 0x10A0...0x10FF:
+                endWord()
+                georgian += 1
+            case 0x0530...0x058F:
+                endWord()
+                armenian += 1
+            case 0x0B80...0x0BFF:
+                endWord()
+                tamil += 1
             default:
                 endWord()  // spaces, digits, punctuation, ZWNJ (Persian compounds count as their parts)
             }
@@ -207,15 +230,18 @@ public enum TextLanguage {
         }
 
         func guess() -> Guess? {
-            let scripts: [(String, Int)] = [("latin", latin), ("arabic", arabic), ("cyrillic", cyrillic), ("greek", greek),
-                                            ("hebrew", hebrew), ("devanagari", devanagari), ("bengali", bengali), ("thai", thai),
-                                            ("hangul", hangul), ("han", han + kana), ("georgian", georgian), ("armenian", armenian),
-                                            ("tamil", tamil)]
+            let scripts: [(String, Int)] = [
+                ("latin", latin), ("arabic", arabic), ("cyrillic", cyrillic), ("greek", greek),
+                ("hebrew", hebrew), ("devanagari", devanagari), ("bengali", bengali), ("thai", thai),
+                ("hangul", hangul), ("han", han + kana), ("georgian", georgian), ("armenian", armenian),
+                ("tamil", tamil),
+            ]
             let total = scripts.reduce(0) { $0 + $1.1 }
             guard total > 0, let (script, letters) = scripts.max(by: { $0.1 < $1.1 }) else { return nil }
             let share = Double(letters) / Double(total)
-            var guess = Guess(language: "", words: 0, hits: letters, runnerUp: 0, scriptLetters: letters, scriptShare: share,
-                              byScript: true, script: script, scores: [:])
+            var guess = Guess(
+                language: "", words: 0, hits: letters, runnerUp: 0, scriptLetters: letters, scriptShare: share,
+                byScript: true, script: script, scores: [:])
             switch script {
             case "latin", "arabic":
                 let range = script == "latin" ? 0..<TextLanguage.firstArabicScript : TextLanguage.firstArabicScript..<TextLanguage.wordLanguages.count
@@ -231,12 +257,18 @@ public enum TextLanguage {
                     // Too few words to count: letters only Persian (پ چ ژ گ), Urdu or Arabic (ة أ إ) write.
                     guess.byScript = true
                     guess.hits = letters
-                    guess.language = urduLetters > persianLetters && urduLetters >= 3 ? "ur"
+                    guess.language =
+                        urduLetters > persianLetters && urduLetters >= 3
+                        ? "ur"
                         : persianLetters > 0 && persianLetters >= arabicLetters ? "fa" : "ar"
                 }
             case "cyrillic":
-                guess.language = ukrainian > russian && ukrainian > serbian ? "uk" : serbian > russian ? "sr"
-                    : russian == 0 && hardSign * 200 >= cyrillic ? "bg" : "ru"
+                guess.language =
+                    ukrainian > russian && ukrainian > serbian
+                    ? "uk"
+                    : serbian > russian
+                        ? "sr"
+                        : russian == 0 && hardSign * 200 >= cyrillic ? "bg" : "ru"
             case "han": guess.language = kana * 20 >= han + kana ? "ja" : "zh"
             case "hangul": guess.language = "ko"
             case "greek": guess.language = "el"

@@ -11,17 +11,20 @@ package enum TimeBound {
     package static func date(_ text: String, option: String, now: Date = Date()) throws(OptionError) -> Date {
         let trimmed = text.trimmingWhitespace()
         if let unit = trimmed.last, let amount = Double(trimmed.dropLast()), amount >= 0, amount.isFinite {
-            let seconds: Double? = switch unit {
-            case "w": 604_800
-            case "d": 86_400
-            case "h": 3_600
-            case "m": 60
-            default: nil
-            }
+            let seconds: Double? =
+                switch unit {
+                case "w": 604_800
+                case "d": 86_400
+                case "h": 3_600
+                case "m": 60
+                default: nil
+                }
             if let seconds { return now.addingTimeInterval(-amount * seconds) }
         }
         guard let (date, _) = ArticleDate(timeZone: nil).parseISO(trimmed) else {
-            throw OptionError(option: option, "is \"\(text)\": expected an ISO date or date-time (2024-11-26, 2024-11-26T10:00:00+03:30) or a span back from now (7d, 36h, 90m, 2w)")
+            throw OptionError(
+                option: option,
+                "is \"\(text)\": expected an ISO date or date-time (2024-11-26, 2024-11-26T10:00:00+03:30) or a span back from now (7d, 36h, 90m, 2w)")
         }
         return date
     }
@@ -39,8 +42,10 @@ package enum TimeBound {
 
     /// The `since` option, `note` saying what its plugin compares or keeps.
     package static func since(_ note: String, formerly: [String] = []) -> OptionKey<String?> {
-        .string("since", formerly: formerly,
-                "Keep only what is dated at or after this: an ISO date or date-time (2024-11-26, 2024-11-26T10:00:00+03:30; UTC without an offset) or a span back from now (7d, 36h, 90m, 2w). " + note)
+        .string(
+            "since", formerly: formerly,
+            "Keep only what is dated at or after this: an ISO date or date-time (2024-11-26, 2024-11-26T10:00:00+03:30; UTC without an offset) or a span back from now (7d, 36h, 90m, 2w). "
+                + note)
     }
 
     /// The `until` option.

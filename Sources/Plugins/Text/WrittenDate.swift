@@ -31,8 +31,10 @@ package struct WrittenDate: Equatable, Sendable {
     /// The tokens the date spans (not its time).
     package var tokens: Range<Int>
 
-    package init(calendar: Calendar, year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0,
-                 hasTime: Bool = false, offset: Int? = nil, hasWeekday: Bool = false, tokens: Range<Int>) {
+    package init(
+        calendar: Calendar, year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0,
+        hasTime: Bool = false, offset: Int? = nil, hasWeekday: Bool = false, tokens: Range<Int>
+    ) {
         self.calendar = calendar
         self.year = year
         self.month = month
@@ -121,7 +123,8 @@ private struct Reader {
             let date = dates[position]
             let nextStart = position + 1 < dates.count ? dates[position + 1].tokens.lowerBound : tokens.count
             let previousEnd = position > 0 ? dates[position - 1].tokens.upperBound : 0
-            let chosen = times.indices.first { !taken[$0] && times[$0].tokens.lowerBound >= date.tokens.upperBound && times[$0].tokens.lowerBound < nextStart }
+            let chosen =
+                times.indices.first { !taken[$0] && times[$0].tokens.lowerBound >= date.tokens.upperBound && times[$0].tokens.lowerBound < nextStart }
                 ?? times.indices.last { !taken[$0] && times[$0].tokens.lowerBound >= previousEnd && times[$0].tokens.upperBound <= date.tokens.lowerBound }
             guard let chosen else { continue }
             taken[chosen] = true
@@ -183,7 +186,10 @@ private struct Reader {
         guard var date = found else { return nil }
         // A weekday just before: «سه‌شنبه ۳۰ خرداد ۱۴۰۲», "Sunday, 10 March 2024".
         for back in 1...3 where index - back >= 0 {
-            if word(index - back, in: DateWords.weekdays) { date.hasWeekday = true; break }
+            if word(index - back, in: DateWords.weekdays) {
+                date.hasWeekday = true
+                break
+            }
             if tokens[index - back].kind == .number { break }
         }
         return date
@@ -199,7 +205,8 @@ private struct Reader {
         guard isNumber(index), index + 4 < tokens.count, tokens[index + 1].kind == .mark else { return nil }
         let separator = tokens[index + 1].mark
         guard separator == Mark.slash || separator == Mark.hyphen || separator == Mark.dot,
-              isMark(index + 3, separator), isNumber(index + 2), isNumber(index + 4) else { return nil }
+            isMark(index + 3, separator), isNumber(index + 2), isNumber(index + 4)
+        else { return nil }
         // Part of a longer run (a version number, an address): not a date.
         if isMark(index + 5, separator) && isNumber(index + 6) && !tokens[index + 5].spaceBefore { return nil }
         let range = index..<(index + 5)
@@ -259,7 +266,8 @@ private struct Reader {
     /// `2024年3月10日`, `2024년 3월 10일`.
     private func cjkDate(at index: Int) -> WrittenDate? {
         guard let (year, calendar) = year(index), calendar == .gregorian, word(index + 1, in: DateWords.cjkYear),
-              let month = number(index + 2), word(index + 3, in: DateWords.cjkMonth), let day = number(index + 4) else { return nil }
+            let month = number(index + 2), word(index + 3, in: DateWords.cjkMonth), let day = number(index + 4)
+        else { return nil }
         let end = word(index + 5, in: DateWords.cjkDay) ? index + 6 : index + 5
         return make(calendar, year, month, day, index..<end)
     }
@@ -268,7 +276,8 @@ private struct Reader {
 
     private func time(at index: Int) -> ClockTime? {
         guard let hour = number(index), hour <= 24 else { return nil }
-        var minute = 0, second = 0
+        var minute = 0
+        var second = 0
         var cursor = index + 1
         if isMark(cursor, Mark.colon, Mark.fullColon), let parsed = number(cursor + 1, digits: 2...2), parsed < 60 {
             minute = parsed
@@ -280,7 +289,8 @@ private struct Reader {
                 if isMark(cursor, Mark.dot, Mark.comma), isNumber(cursor + 1), !tokens[cursor + 1].spaceBefore { cursor += 2 }
             }
         } else if isMark(cursor, Mark.dot), let parsed = number(cursor + 1, digits: 2...2), parsed < 60,
-                  word(cursor + 2, in: DateWords.hourWords) || followsTimeConnector(index) {
+            word(cursor + 2, in: DateWords.hourWords) || followsTimeConnector(index)
+        {
             // "9.00 Uhr", "um 9.00": a dot between hour and minutes only with a word that says so.
             minute = parsed
             cursor += 2
@@ -332,7 +342,8 @@ private struct Reader {
     /// "a.m.", "p.m.", «ق.ظ», «ب.ظ».
     private func dottedMeridiem(_ index: Int, first: String) -> Bool {
         guard index + 2 < tokens.count, tokens[index].kind == .word, isMark(index + 1, Mark.dot), tokens[index + 2].kind == .word else { return false }
-        let key = tokens[index].key, second = tokens[index + 2].key
+        let key = tokens[index].key
+        let second = tokens[index + 2].key
         if first == "p" { return (key == Self.keyP && second == Self.keyM) || (key == Self.keyBe && second == Self.keyZa) }
         return (key == Self.keyA && second == Self.keyM) || (key == Self.keyQaf && second == Self.keyZa)
     }
@@ -347,7 +358,8 @@ private struct Reader {
         var offset: Int?
         // "Z" only right after the time ("09:00Z"): a "z" after a space is the Polish word.
         if cursor < tokens.count, tokens[cursor].kind == .word, let named = DateWords.zones[tokens[cursor].key],
-           tokens[cursor].key != Self.keyZ || !tokens[cursor].spaceBefore {
+            tokens[cursor].key != Self.keyZ || !tokens[cursor].spaceBefore
+        {
             offset = named
             cursor += 1
         }
@@ -361,7 +373,9 @@ private struct Reader {
         let sign = tokens[index].mark == Mark.plus ? 1 : -1
         guard isNumber(index + 1), !tokens[index + 1].spaceBefore else { return nil }
         let first = tokens[index + 1]
-        var hours = 0, minutes = 0, end = index + 2
+        var hours = 0
+        var minutes = 0
+        var end = index + 2
         if first.digits == 4 {
             hours = first.value / 100
             minutes = first.value % 100

@@ -22,7 +22,8 @@ public struct ZWNJRestorer: Sendable {
     /// the reason, rather than leave glued forms alone without a word).
     public static let shipped: ZWNJRestorer? = {
         guard let path = ResourceFiles.path(for: "persian-lexicon.txt", of: "ETLText"),
-              let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+            let text = try? String(contentsOfFile: path, encoding: .utf8)
+        else { return nil }
         return ZWNJRestorer(lexicon: text)
     }()
 
@@ -57,7 +58,10 @@ public struct ZWNJRestorer: Sendable {
         var section = ""
         for line in lexicon.split(separator: "\n", omittingEmptySubsequences: true) {
             if line.hasPrefix("#") { continue }
-            if line.hasPrefix("[") { section = String(line); continue }
+            if line.hasPrefix("[") {
+                section = String(line)
+                continue
+            }
             if section == "[verbs]" {
                 let pair = line.split(separator: " ")
                 for stem in pair where stem != "-" { stems.insert(String(stem)) }
@@ -170,8 +174,11 @@ public struct ZWNJRestorer: Sendable {
             if verbStems.contains(PersianText.string(stem)) { return true }
             // A stem ending in a vowel takes a glide ی before the ending: آ + ی + د → آید.
             if !ending.isEmpty, stem.count >= 2, stem.last == "ی",
-               let vowel = stem.dropLast().last, vowel == "ا" || vowel == "آ" || vowel == "و",
-               verbStems.contains(PersianText.string(stem.dropLast())) { return true }
+                let vowel = stem.dropLast().last, vowel == "ا" || vowel == "آ" || vowel == "و",
+                verbStems.contains(PersianText.string(stem.dropLast()))
+            {
+                return true
+            }
         }
         return false
     }

@@ -21,20 +21,31 @@ public struct ArticleExtractor: Transform {
         options: [Option.timeZone.spec, Option.profiles.spec, Option.requireBody.spec, Option.leadInBody.spec],
         needsCleanedPage: true,
         fields: [
-            FieldSpec(ArticleField.title, FieldSpec.text, "The headline: the <h1> that og:title or <title> agree with, else og:title or <title> without the site's name."),
+            FieldSpec(
+                ArticleField.title, FieldSpec.text,
+                "The headline: the <h1> that og:title or <title> agree with, else og:title or <title> without the site's name."),
             FieldSpec(ArticleField.pretitle, FieldSpec.text, "The kicker above the headline (Persian روتیتر), when the page marks one."),
             FieldSpec(ArticleField.lead, FieldSpec.text, "The standfirst: the element named lead/summary/intro, else the meta description."),
-            FieldSpec(ArticleField.body, ["type": "string"], "The article's text: paragraphs separated by a blank line; headings and list items each a paragraph; a table as its rows, one a line, cells separated by \" | \". Empty only with requireBody off."),
-            FieldSpec(ArticleField.tables, ["type": "array", "items": ["type": "array", "items": ["type": "array", "items": ["type": "string"]]]],
-                      "Every data table of the body, as a list of rows, each a list of cell texts."),
-            FieldSpec(ArticleField.published, FieldSpec.date, "When the article was first published: ISO 8601, a date-time with its offset, or a date alone when the page gives only the day (Jalali and written dates converted)."),
+            FieldSpec(
+                ArticleField.body, ["type": "string"],
+                "The article's text: paragraphs separated by a blank line; headings and list items each a paragraph; a table as its rows, one a line, cells separated by \" | \". Empty only with requireBody off."
+            ),
+            FieldSpec(
+                ArticleField.tables, ["type": "array", "items": ["type": "array", "items": ["type": "array", "items": ["type": "string"]]]],
+                "Every data table of the body, as a list of rows, each a list of cell texts."),
+            FieldSpec(
+                ArticleField.published, FieldSpec.date,
+                "When the article was first published: ISO 8601, a date-time with its offset, or a date alone when the page gives only the day (Jalali and written dates converted)."
+            ),
             FieldSpec(ArticleField.modified, FieldSpec.date, "When the article was last changed, in the same form as published."),
             FieldSpec(ArticleField.authors, FieldSpec.texts, "The authors' names, each once."),
             FieldSpec(ArticleField.category, FieldSpec.text, "The section or category the page names."),
             FieldSpec(ArticleField.newsId, FieldSpec.text, "The news agency's own id for the story (\"کد خبر\"), when the page shows one."),
             FieldSpec(ArticleField.tags, FieldSpec.texts, "Keywords and tags, each once."),
             FieldSpec(ArticleField.site, FieldSpec.text, "The site's name (og:site_name), else its host."),
-            FieldSpec(ArticleField.language, FieldSpec.text, "The language as an ISO 639 code (fa, en, de), from the markup when the text agrees, else from the text."),
+            FieldSpec(
+                ArticleField.language, FieldSpec.text, "The language as an ISO 639 code (fa, en, de), from the markup when the text agrees, else from the text."
+            ),
             FieldSpec(ArticleField.canonicalUrl, FieldSpec.text, "The URL the page names as canonical."),
             FieldSpec(ArticleField.images, FieldSpec.texts, "The article's images (og:image first), absolute URLs, each once."),
             FieldSpec(ArticleField.profile, ["type": "string"], "The site profile whose selectors were used, when one matched (see the html cleaner)."),
@@ -60,7 +71,8 @@ public struct ArticleExtractor: Transform {
             "requireBody", default: true, "Send a page with no body text to the dead-letter sink instead of writing an empty article.")
         static let leadInBody: OptionKey<Bool> = .boolean(
             "leadInBody", default: false,
-            "Keep the lead paragraph in the body when the page shows it in the article, so that the body is the whole text a reader sees (as trafilatura gives it). Off, the lead is only in lead, as the text sink's corpus format wants.")
+            "Keep the lead paragraph in the body when the page shows it in the article, so that the body is the whole text a reader sees (as trafilatura gives it). Off, the lead is only in lead, as the text sink's corpus format wants."
+        )
     }
 
     public init(options: PluginOptions) throws {
@@ -128,12 +140,20 @@ public struct ArticleExtractor: Transform {
         let dates = ArticleDate(timeZone: zone, monthFirst: ArticleDate.monthFirst(locale: Self.declaredLanguage(meta) ?? language, host: host))
         // Metadata, then a labelled date line, then <time> and a feed's date, then an unlabelled line (see VisibleDates).
         // The visible lines are read only when the metadata leaves a date open (most pages state both).
-        let statedPublished = VisibleDates.stated([meta.meta("article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate", "date"),
-                                                   linked.datePublished], dates: dates)
+        let statedPublished = VisibleDates.stated(
+            [
+                meta.meta("article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate", "date"),
+                linked.datePublished,
+            ], dates: dates)
         // http-equiv last-modified is the server's file time: the article's own dates come first.
-        let statedModified = VisibleDates.stated([meta.meta("article:modified_time", "og:updated_time", "datemodified"), linked.dateModified,
-                                                  meta.meta("last-modified")], dates: dates)
-        let visible = statedPublished != nil && statedModified != nil ? nil
+        let statedModified = VisibleDates.stated(
+            [
+                meta.meta("article:modified_time", "og:updated_time", "datemodified"), linked.dateModified,
+                meta.meta("last-modified"),
+            ], dates: dates)
+        let visible =
+            statedPublished != nil && statedModified != nil
+            ? nil
             : VisibleDates(lines: meta.lines, regions: meta.lineRegions, dates: dates, url: canonical ?? url)
         let published = statedPublished ?? visible?.published(metadata: [], others: [meta.times.first, known["published"]?.stringValue], dates: dates)
         let modified = statedModified ?? visible?.modified
@@ -155,10 +175,12 @@ public struct ArticleExtractor: Transform {
         fields[ArticleField.published] = Self.value(published)
         fields[ArticleField.modified] = Self.value(modified)
         fields[ArticleField.authors] = .array(Self.unique(authors).map(JSONValue.string))
-        fields[ArticleField.category] = Self.value(meta.meta("article:section", "articlesection") ?? linked.section
-                                        ?? VisibleFacts.category(in: meta.breadcrumbs, title: title))
-        fields[ArticleField.newsId] = Self.value(VisibleFacts.newsId(in: meta.lines) ?? VisibleFacts.newsId(in: meta)
-                                      ?? VisibleFacts.newsId(inURL: canonical))
+        fields[ArticleField.category] = Self.value(
+            meta.meta("article:section", "articlesection") ?? linked.section
+                ?? VisibleFacts.category(in: meta.breadcrumbs, title: title))
+        fields[ArticleField.newsId] = Self.value(
+            VisibleFacts.newsId(in: meta.lines) ?? VisibleFacts.newsId(in: meta)
+                ?? VisibleFacts.newsId(inURL: canonical))
         fields[ArticleField.tags] = .array(Self.unique(tags).map(JSONValue.string))
         fields[ArticleField.site] = Self.value(site ?? host)
         fields[ArticleField.language] = Self.value(language)
@@ -224,7 +246,8 @@ public struct ArticleExtractor: Transform {
     private static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
-             .finalPunctuation, .otherPunctuation: return true
+            .finalPunctuation, .otherPunctuation:
+            return true
         default: return false
         }
     }

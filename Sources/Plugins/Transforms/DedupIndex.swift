@@ -110,8 +110,10 @@ actor DedupIndex {
             try database.write { database in
                 try database.execute(
                     sql: "INSERT INTO seen (url, canonicalUrl, contentHash, simhash, seenAt, simhashVersion) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [entry.url, entry.canonicalURL, entry.contentHash, entry.fingerprint.map { Int64(bitPattern: $0) },
-                                Timestamp.iso8601(Date()), SimHash.fingerprintVersion])
+                    arguments: [
+                        entry.url, entry.canonicalURL, entry.contentHash, entry.fingerprint.map { Int64(bitPattern: $0) },
+                        Timestamp.iso8601(Date()), SimHash.fingerprintVersion,
+                    ])
             }
         } catch {
             throw DedupError.stateFailed(path: statePath ?? "", reason: "\(error)", underlying: error)
@@ -130,11 +132,12 @@ actor DedupIndex {
             configuration.busyMode = .timeout(10)
             let database = try DatabaseQueue(path: statePath, configuration: configuration)
             let rows = try database.write { database -> [Row] in
-                try database.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS seen (
-                        url TEXT NOT NULL, canonicalUrl TEXT, contentHash TEXT, simhash INTEGER, seenAt TEXT NOT NULL,
-                        simhashVersion INTEGER)
-                    """)
+                try database.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS seen (
+                            url TEXT NOT NULL, canonicalUrl TEXT, contentHash TEXT, simhash INTEGER, seenAt TEXT NOT NULL,
+                            simhashVersion INTEGER)
+                        """)
                 // Files of earlier versions: their fingerprints were made with another shingle hash.
                 if try !database.columns(in: "seen").contains(where: { $0.name == "simhashVersion" }) {
                     try database.execute(sql: "ALTER TABLE seen ADD COLUMN simhashVersion INTEGER")
@@ -145,8 +148,10 @@ actor DedupIndex {
                 let simhash: Int64? = row["simhash"]
                 let version: Int = row["simhashVersion"] ?? 1
                 // A fingerprint of another version is not comparable: its URL and text hash still count.
-                remember(Entry(url: row["url"], canonicalURL: row["canonicalUrl"], contentHash: row["contentHash"],
-                               fingerprint: version == SimHash.fingerprintVersion ? simhash.map { UInt64(bitPattern: $0) } : nil))
+                remember(
+                    Entry(
+                        url: row["url"], canonicalURL: row["canonicalUrl"], contentHash: row["contentHash"],
+                        fingerprint: version == SimHash.fingerprintVersion ? simhash.map { UInt64(bitPattern: $0) } : nil))
             }
             self.database = database
         } catch {

@@ -41,7 +41,8 @@ public struct Deduplicator: Transform {
             "What makes a duplicate: the canonical URL, the exact (normalised) body, or a near-duplicate body; near includes the other two.")
         static let threshold: OptionKey<Int> = .integer(
             "threshold", minimum: 0, maximum: 32, default: 8,
-            "The largest Hamming distance between two 64-bit SimHashes that counts as a near-duplicate (republished copies with a few words changed measured 2–7; different stories 29–38).")
+            "The largest Hamming distance between two 64-bit SimHashes that counts as a near-duplicate (republished copies with a few words changed measured 2–7; different stories 29–38)."
+        )
         static let action: OptionKey<Action> = .choice(
             "action", default: .drop, "Drop a duplicate (counted as skipped), or keep it with `duplicateOf` set to the first record's URL.")
         static let state: OptionKey<String?> = .string(

@@ -128,7 +128,10 @@ public struct FieldMap: Transform {
                 guard !name.isEmpty, !name.unicodeScalars.contains("{") else {
                     throw TemplateError(reason: "\"{…}\" must hold a field name")
                 }
-                if !text.isEmpty { parts.append(.text(String(text))); text = String.UnicodeScalarView() }
+                if !text.isEmpty {
+                    parts.append(.text(String(text)))
+                    text = String.UnicodeScalarView()
+                }
                 parts.append(.field(name))
                 index = close + 1
                 continue

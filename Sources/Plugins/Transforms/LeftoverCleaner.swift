@@ -18,7 +18,8 @@ public struct LeftoverCleaner: Transform {
     public static let descriptor = PluginDescriptor(
         id: "leftovers",
         kind: .transform,
-        summary: "Removes scraper leftovers from title, lead and body (end markers, meta lines, repeated titles, sidebar headings, headline runs, **bold**) and reads published, newsId and category from the meta lines.",
+        summary:
+            "Removes scraper leftovers from title, lead and body (end markers, meta lines, repeated titles, sidebar headings, headline runs, **bold**) and reads published, newsId and category from the meta lines.",
         discussion: """
             Meta lines, bullets included: date lines («سه‌شنبه/ ۳۰ خرداد ۱۴۰۲ / ۱۲:۲۱», «تاریخ انتشار: …»), \
             news codes («کد خبر: …»), categories («دسته‌بندی: …») and reporter codes («خبرنگار : 71443»). \
@@ -28,8 +29,10 @@ public struct LeftoverCleaner: Transform {
             A repeated title is a line equal to the title or differing in a few words (captions), or the title \
             glued to the first words of a paragraph («…شودبه گزارش»). Each rule can be switched off.
             """,
-        options: [Option.endMarkers.spec, Option.metaLines.spec, Option.repeatedTitles.spec, Option.headings.spec, Option.headlineRuns.spec,
-                  Option.bold.spec, Option.pretitle.spec, Option.language.spec, Option.timeZone.spec]
+        options: [
+            Option.endMarkers.spec, Option.metaLines.spec, Option.repeatedTitles.spec, Option.headings.spec, Option.headlineRuns.spec,
+            Option.bold.spec, Option.pretitle.spec, Option.language.spec, Option.timeZone.spec,
+        ]
     )
 
     public let endMarkers: Bool
@@ -124,12 +127,13 @@ public struct LeftoverCleaner: Transform {
 
     /// Words a date line may hold besides its date: labels, weekdays, months (Jalali and Gregorian).
     static let dateWords: [String] = {
-        let words = VisibleFacts.dateLabels + ArticleDate.jalaliMonths + [
-            "به روز شده در", "بروز شده", "به روز رسانی", "بروزرسانی", "آخرین بروزرسانی", "به‌روزرسانی", "ساعت", "امروز",
-            "شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه",
-            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-            "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "am", "pm", "ق.ظ", "ب.ظ",
-        ]
+        let words =
+            VisibleFacts.dateLabels + ArticleDate.jalaliMonths + [
+                "به روز شده در", "بروز شده", "به روز رسانی", "بروزرسانی", "آخرین بروزرسانی", "به‌روزرسانی", "ساعت", "امروز",
+                "شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه",
+                "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+                "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "am", "pm", "ق.ظ", "ب.ظ",
+            ]
         return words.map(TextFold.key).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
     }()
 
@@ -204,7 +208,8 @@ public struct LeftoverCleaner: Transform {
     static func trimmed(_ text: String) -> String {
         let scalars = Array(text.unicodeScalars)
         guard let start = scalars.firstIndex(where: { !TextFold.isSpace($0) }),
-              let end = scalars.lastIndex(where: { !TextFold.isSpace($0) }) else { return "" }
+            let end = scalars.lastIndex(where: { !TextFold.isSpace($0) })
+        else { return "" }
         return String(String.UnicodeScalarView(scalars[start...end]))
     }
 
@@ -248,7 +253,8 @@ public struct LeftoverCleaner: Transform {
         }
 
         // 2. Each line's kind; facts are read from every meta line, also after an end marker.
-        var newsId: String?, category: String?
+        var newsId: String?
+        var category: String?
         // Update times («به روز شده در: …», often the day the page was saved) are never the publication date.
         var dateLines: [String] = []
         var seenBodyText = false
@@ -292,7 +298,8 @@ public struct LeftoverCleaner: Transform {
             title = remaining.removeFirst().lines.joined(separator: " ")
         }
         if pretitles, pretitle == nil, let candidate = title, let next = remaining.first, next.role != .body || !hadLead,
-           Self.isPretitle(candidate, before: next.lines) {
+            Self.isPretitle(candidate, before: next.lines)
+        {
             pretitle = candidate
             title = remaining.removeFirst().lines.joined(separator: " ")
         }
@@ -348,7 +355,8 @@ public struct LeftoverCleaner: Transform {
     /// and the next block is one short line without a full stop.
     static func isPretitle(_ candidate: String, before next: [String]) -> Bool {
         guard let last = candidate.unicodeScalars.last, last == ":" || last == "：",
-              next.count == 1, let line = next.first else { return false }
+            next.count == 1, let line = next.first
+        else { return false }
         return TextFold.words(line).count <= 25 && !endsSentence(line)
     }
 
@@ -356,7 +364,8 @@ public struct LeftoverCleaner: Transform {
     /// word of a title of four words or more with at most a fifth more words.
     static func repeats(_ line: String, _ title: String) -> Bool {
         if TextFold.fold(line) == TextFold.fold(title) { return true }
-        let titleWords = TextFold.words(title), lineWords = TextFold.words(line)
+        let titleWords = TextFold.words(title)
+        let lineWords = TextFold.words(line)
         guard titleWords.count >= 4, !lineWords.isEmpty else { return false }
         var counts: [String: Int] = [:]
         for word in lineWords { counts[word, default: 0] += 1 }
@@ -371,9 +380,11 @@ public struct LeftoverCleaner: Transform {
     /// The line without the title glued to its start («…در منطقه شودبه گزارش …» → «به گزارش …»), or
     /// as it is. Only for titles of three words or more.
     static func unglued(_ line: String, from title: String) -> String {
-        let lineScalars = Array(line.unicodeScalars), titleScalars = Array(title.unicodeScalars)
+        let lineScalars = Array(line.unicodeScalars)
+        let titleScalars = Array(title.unicodeScalars)
         guard TextFold.words(title).count >= 3, lineScalars.count > titleScalars.count,
-              lineScalars.starts(with: titleScalars) else { return line }
+            lineScalars.starts(with: titleScalars)
+        else { return line }
         let rest = trimmed(String(String.UnicodeScalarView(lineScalars[titleScalars.count...])))
         return rest.isEmpty ? line : rest
     }

@@ -16,8 +16,10 @@ public struct PersianNormalizer: Transform {
             lexicon built from hazm's word and verb lists (MIT) and affix rules: «میآید» → «می‌آید», \
             «سرزمینهای» → «سرزمین‌های»; a word the lexicon knows glued («بهتر») stays.
             """,
-        options: [Option.fields.spec, Option.letters.spec, Option.digits.spec, Option.tatweel.spec, Option.diacritics.spec,
-                  Option.directionMarks.spec, Option.spaces.spec, Option.punctuationSpacing.spec, Option.zwnj.spec, Option.restoreZwnj.spec]
+        options: [
+            Option.fields.spec, Option.letters.spec, Option.digits.spec, Option.tatweel.spec, Option.diacritics.spec,
+            Option.directionMarks.spec, Option.spaces.spec, Option.punctuationSpacing.spec, Option.zwnj.spec, Option.restoreZwnj.spec,
+        ]
     )
 
     /// The fields to normalise.

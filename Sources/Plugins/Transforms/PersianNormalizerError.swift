@@ -9,8 +9,10 @@ public struct PersianNormalizerError: CodedError, FailureClassifying {
 
     /// See ``ErrorCode/lexiconMissing``; `searched` are the folders looked in.
     public static func lexiconMissing(searched: [String]) -> PersianNormalizerError {
-        PersianNormalizerError(code: .lexiconMissing, message: "the Persian lexicon (persian-lexicon.txt) is missing: keep etl_ETLText.resources next to the etl binary, "
-            + "set ETL_RESOURCES to its folder, or switch off zwnj and restoreZwnj (looked in: \(searched.joined(separator: ", ")))")
+        PersianNormalizerError(
+            code: .lexiconMissing,
+            message: "the Persian lexicon (persian-lexicon.txt) is missing: keep etl_ETLText.resources next to the etl binary, "
+                + "set ETL_RESOURCES to its folder, or switch off zwnj and restoreZwnj (looked in: \(searched.joined(separator: ", ")))")
     }
 
     /// The installation's trouble, not the page's: once the lexicon is in place the page goes through.

@@ -109,8 +109,10 @@ public struct RecordFilter: Transform {
             if let value = text(rule.field), Self.matches(value, rule.patterns) { return false }
         }
         if let languages {
-            guard let language = text("language")?.lowercased(), languages.contains(language)
-                    || languages.contains(String(language.prefix { $0 != "-" && $0 != "_" })) else { return false }
+            guard let language = text("language")?.lowercased(),
+                languages.contains(language)
+                    || languages.contains(String(language.prefix { $0 != "-" && $0 != "_" }))
+            else { return false }
         }
         for rule in minimumLengths {
             let length = (text(rule.field) ?? "").trimmingWhitespace().unicodeScalars.count

@@ -74,14 +74,20 @@ enum SimHash {
         var index = 0
         while index < scalars.count {
             if scalars[index] == marker[0], index + marker.count <= scalars.count,
-               scalars[index..<(index + marker.count)].elementsEqual(marker),
-               index == 0 || !TextFold.isLetterOrDigit(scalars[index - 1]) {
+                scalars[index..<(index + marker.count)].elementsEqual(marker),
+                index == 0 || !TextFold.isLetterOrDigit(scalars[index - 1])
+            {
                 // Look for the comma within the next ten words.
-                var cursor = index + marker.count, words = 0, inWord = false
+                var cursor = index + marker.count
+                var words = 0
+                var inWord = false
                 var end: Int?
                 while cursor < scalars.count, words <= 10 {
                     let scalar = scalars[cursor]
-                    if scalar == "،" || scalar == "," || scalar == "؛" { end = cursor + 1; break }
+                    if scalar == "،" || scalar == "," || scalar == "؛" {
+                        end = cursor + 1
+                        break
+                    }
                     if scalar == "." || scalar == "\n" || scalar == ":" { break }
                     let isSpace = TextFold.isSpace(scalar)
                     if !isSpace && !inWord { words += 1 }

@@ -30,7 +30,8 @@ struct WARCArchiveReading {
         var otherRecords = 0
 
         func log(to logger: Logger, files: Int) {
-            logger.notice("""
+            logger.notice(
+                """
                 warc: \(files) file\(files == 1 ? "" : "s"), \(records) records read: \(sent) pages sent, \(filtered) filtered out, \
                 \(redirects) redirects, \(unsuccessful) not 2xx, \(tooLarge) too large, \(unusable) unusable, \
                 \(revisitsResolved) revisits resolved, \(revisitsUnresolved) revisits skipped (their original is not in the files read), \
@@ -60,8 +61,10 @@ struct WARCArchiveReading {
 
     /// Reads every record of one file and sends its pages. `open` opens a file again at an offset
     /// (a revisit's original).
-    mutating func read(_ input: any WARCByteInput, name: String, into output: RecordOutput,
-                       open: (String, Int) throws(WARCReadError) -> any WARCByteInput) async throws {
+    mutating func read(
+        _ input: any WARCByteInput, name: String, into output: RecordOutput,
+        open: (String, Int) throws(WARCReadError) -> any WARCByteInput
+    ) async throws {
         let reader = WARCReader(input: input, source: name)
         while let entry = try await reader.next() {
             counts.records += 1
@@ -123,8 +126,10 @@ struct WARCArchiveReading {
 
     /// Sends a revisit as its original's page, when the files read so far hold the original:
     /// found by payload digest (identical-payload-digest) or by URL (server-not-modified).
-    private mutating func resolve(_ fields: WARCFields, foundIn: String, into output: RecordOutput,
-                                  open: (String, Int) throws(WARCReadError) -> any WARCByteInput) async throws -> Bool {
+    private mutating func resolve(
+        _ fields: WARCFields, foundIn: String, into output: RecordOutput,
+        open: (String, Int) throws(WARCReadError) -> any WARCByteInput
+    ) async throws -> Bool {
         let profile = fields["WARC-Profile"].flatMap(WARCRecord.RevisitProfile.init(uri:))
         var location: Location?
         if profile != .serverNotModified, let digest = fields["WARC-Payload-Digest"] { location = byPayloadDigest[digest] }
@@ -154,8 +159,9 @@ struct WARCArchiveReading {
         }
         let record: Record
         do {
-            record = try page.record(source: source, foundIn: foundIn, requestedURL: redirectedFrom[page.url], maxBytes: filter.maxBytes,
-                                     keepingExchange: keepsExchanges, logger: context.logger)
+            record = try page.record(
+                source: source, foundIn: foundIn, requestedURL: redirectedFrom[page.url], maxBytes: filter.maxBytes,
+                keepingExchange: keepsExchanges, logger: context.logger)
         } catch {
             counts.unusable += 1
             context.logger.info("warc: \(page.url) in \(foundIn) is skipped: \(error)")

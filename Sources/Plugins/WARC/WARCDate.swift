@@ -34,7 +34,11 @@ enum WARCDate {
             return true
         }
         guard let year = number(4) else { return nil }
-        var month = 1, day = 1, hour = 0, minute = 0, second = 0.0
+        var month = 1
+        var day = 1
+        var hour = 0
+        var minute = 0
+        var second = 0.0
         if expect("-") {
             guard let value = number(2) else { return nil }
             month = value

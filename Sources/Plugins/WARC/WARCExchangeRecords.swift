@@ -21,7 +21,8 @@ enum WARCExchangeRecords {
         fields.append("WARC-Date", WARCDate.format(date))
         fields.append("WARC-Filename", fileName)
         fields.append("Content-Type", "application/warc-fields")
-        let block = Array("""
+        let block = Array(
+            """
             software: \(software)\r
             format: WARC File Format 1.1\r
             conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r
@@ -55,8 +56,10 @@ enum WARCExchangeRecords {
             revisit.append("WARC-Payload-Digest", WARCRecord.digest(of: exchange.responseBody[...]))
         }
         revisit.append("WARC-Block-Digest", WARCRecord.digest(of: exchange.responseHead[...]))
-        return [WARCRecord(fields: revisit, block: exchange.responseHead),
-                request(exchange, date: date, warcinfoID: warcinfoID, concurrentTo: revisit["WARC-Record-ID"])]
+        return [
+            WARCRecord(fields: revisit, block: exchange.responseHead),
+            request(exchange, date: date, warcinfoID: warcinfoID, concurrentTo: revisit["WARC-Record-ID"]),
+        ]
     }
 
     private static func request(_ exchange: HTTPExchange, date: Date, warcinfoID: String?, concurrentTo: String?) -> WARCRecord {

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ETLKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The header of a WARC record: its version line and named fields, in the order written.
 ///
@@ -30,11 +31,12 @@ package struct WARCFields: Sendable {
 
     /// Whether two names are the same but for ASCII capitals, compared byte by byte.
     private static func equalIgnoringASCIICase(_ first: String, _ second: String) -> Bool {
-        var first = first.utf8.makeIterator(), second = second.utf8.makeIterator()
+        var first = first.utf8.makeIterator()
+        var second = second.utf8.makeIterator()
         while true {
             switch (first.next(), second.next()) {
             case (nil, nil): return true
-            case let (one?, other?) where one == other || (one | 0x20 == other | 0x20 && (one | 0x20) >= 0x61 && (one | 0x20) <= 0x7A): continue
+            case (let one?, let other?) where one == other || (one | 0x20 == other | 0x20 && (one | 0x20) >= 0x61 && (one | 0x20) <= 0x7A): continue
             default: return false
             }
         }
@@ -92,7 +94,8 @@ package struct WARCFields: Sendable {
         while lineStart < all.count || isFirst {
             var lineEnd = all.count
             if lineStart < all.count, let base = all.baseAddress,
-               let newline = memchr(base + lineStart, 0x0A, all.count - lineStart) {
+                let newline = memchr(base + lineStart, 0x0A, all.count - lineStart)
+            {
                 lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
             }
             let next = lineEnd + 1
@@ -128,7 +131,8 @@ package struct WARCFields: Sendable {
     /// `trimmingWhitespace()` does (Unicode white space), as a string.
     private static func trimmed(_ line: UnsafeBufferPointer<UInt8>, from: Int) -> String {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-        var lower = from, upper = line.count
+        var lower = from
+        var upper = line.count
         while lower < upper, isSpace(line[lower]) { lower += 1 }
         while upper > lower, isSpace(line[upper - 1]) { upper -= 1 }
         let text = String(decoding: UnsafeBufferPointer(rebasing: line[lower..<upper]), as: UTF8.self)

@@ -81,15 +81,19 @@ package struct WARCPage: Sendable {
     /// With `keepingExchange` the response keeps the stored bytes (``Response/exchanges``), for a
     /// `warc` sink that writes them again. Throws for a body that cannot be decoded.
     package func record(source: String, foundIn: String, requestedURL: String?, maxBytes: Int, keepingExchange: Bool, logger: Logger) throws -> Record {
-        let content = try HTTPBodyDecoding.decode(body, transferEncoding: head.isEmpty ? nil : header("transfer-encoding"),
-                                                  contentEncoding: head.isEmpty ? nil : header("content-encoding"), limit: maxBytes)
+        let content = try HTTPBodyDecoding.decode(
+            body, transferEncoding: head.isEmpty ? nil : header("transfer-encoding"),
+            contentEncoding: head.isEmpty ? nil : header("content-encoding"), limit: maxBytes)
         let contentType = header("content-type")
         let decoded = try TextDecoding.decode(content, contentType: contentType).checked(url: url, logger: logger)
         var record = Record(url: requestedURL ?? url, source: source, foundIn: foundIn)
         var response = Response(finalURL: url, status: status, headers: headers, totalTime: 0, bodySize: content.count, fetchedAt: date)
         if keepingExchange, !head.isEmpty {
-            response.exchanges = [HTTPExchange(url: url, request: [], responseHead: head, responseBody: body, remoteAddress: remoteAddress,
-                                               requestedAt: date, receivedAt: date)]
+            response.exchanges = [
+                HTTPExchange(
+                    url: url, request: [], responseHead: head, responseBody: body, remoteAddress: remoteAddress,
+                    requestedAt: date, receivedAt: date)
+            ]
         }
         record.response = response
         record.document = Document(text: decoded.text, mediaType: contentType.flatMap(TextDecoding.mediaType(ofContentType:)), charset: decoded.charset)

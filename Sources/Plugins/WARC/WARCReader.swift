@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ETLHTTP
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads WARC records one after the other from a `.warc` or `.warc.gz` file, in constant memory.
 ///
@@ -205,7 +206,8 @@ package final class WARCReader {
                     let output = UnsafeMutableRawBufferPointer(start: storage + end, count: capacity - end)
                     compressed.withUnsafeBytes { chunk in
                         do throws(GzipInflater.Failure) {
-                            made = try inflater.inflate(UnsafeRawBufferPointer(rebasing: chunk[compressedStart...]), into: output) { compressedOffset, produced in
+                            made = try inflater.inflate(UnsafeRawBufferPointer(rebasing: chunk[compressedStart...]), into: output) {
+                                compressedOffset, produced in
                                 memberStarts.append((outputBase + produced, compressedOffset))
                             }
                         } catch {

@@ -1,8 +1,9 @@
 import ETLHTTP
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes WARC records to an open file, one after the other: each record (header, block, and the

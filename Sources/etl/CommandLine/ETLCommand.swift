@@ -75,9 +75,11 @@ struct PipelineOptions: ParsableArguments {
     @Argument(help: "The pipeline file (JSON).", completion: .file(extensions: ["json"]))
     var file: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp(
-        "Use VALUE in place of the file's value at PATH (repeatable): --set concurrency=4, --set sinks[0].path=/tmp/a.jsonl. VALUE is JSON when it parses as JSON, else a string; it is checked as the file's values are.",
-        valueName: "PATH=VALUE"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Use VALUE in place of the file's value at PATH (repeatable): --set concurrency=4, --set sinks[0].path=/tmp/a.jsonl. VALUE is JSON when it parses as JSON, else a string; it is checked as the file's values are.",
+            valueName: "PATH=VALUE"))
     var overrides: [String] = []
 
     init() {}

@@ -73,9 +73,10 @@ struct ExtractCommand: AsyncParsableCommand {
             // The default chain, built by the loader like any pipeline (its sink is never opened).
             do {
                 let list = JSONValue.array(urls.map(JSONValue.string)).jsonText()
-                loaded = try PipelineLoader(registry: ETLCommand.registry).load(text: """
-                    {"sources": [{"use": "urls", "urls": \(list)}], "sinks": [{"use": "jsonl", "path": "/dev/null"}]}
-                    """)
+                loaded = try PipelineLoader(registry: ETLCommand.registry).load(
+                    text: """
+                        {"sources": [{"use": "urls", "urls": \(list)}], "sinks": [{"use": "jsonl", "path": "/dev/null"}]}
+                        """)
             } catch {
                 Console.error(error.description)
                 throw ExitCode(2)
@@ -145,8 +146,10 @@ struct ExtractCommand: AsyncParsableCommand {
         if format == .json {
             // One JSON object a line, whole texts, for jq and scripts.
             for decision in decisions {
-                let line: JSONValue = .object(["kept": .bool(decision.kept), "kind": .string(decision.block.kind.rawValue),
-                                               "text": .string(decision.block.text), "reason": .string(decision.reason)])
+                let line: JSONValue = .object([
+                    "kept": .bool(decision.kept), "kind": .string(decision.block.kind.rawValue),
+                    "text": .string(decision.block.text), "reason": .string(decision.reason),
+                ])
                 print(line.jsonText())
             }
             return
@@ -163,7 +166,7 @@ struct ExtractCommand: AsyncParsableCommand {
     static func prettyJSON(_ fields: [String: JSONValue]) -> String {
         let compact = Data(JSONValue.object(fields).jsonText().utf8)
         guard let object = try? JSONSerialization.jsonObject(with: compact),
-              let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         else { return String(decoding: compact, as: UTF8.self) }
         return String(decoding: pretty, as: UTF8.self)
     }

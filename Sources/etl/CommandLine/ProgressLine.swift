@@ -15,7 +15,8 @@ final class ProgressLine: Sendable {
         }
         guard due else { return }
         let rate = progress.seconds > 0 ? Double(progress.input) / progress.seconds : 0
-        let line = "\r\u{1B}[K  done \(progress.written)  skipped \(progress.skipped)  failed \(progress.failed)  "
+        let line =
+            "\r\u{1B}[K  done \(progress.written)  skipped \(progress.skipped)  failed \(progress.failed)  "
             + String(format: "%.1f records/s  %.0fs", rate, progress.seconds)
         FileHandle.standardError.write(Data(line.utf8))
     }

@@ -37,14 +37,17 @@ final class ProgressReport: Sendable {
 
     private func write() {
         let progress = latest.withLock { $0 }
-        let input = progress?.input ?? 0, written = progress?.written ?? 0
-        let skipped = progress?.skipped ?? 0, failed = progress?.failed ?? 0
+        let input = progress?.input ?? 0
+        let written = progress?.written ?? 0
+        let skipped = progress?.skipped ?? 0
+        let failed = progress?.failed ?? 0
         let seconds = Date().timeIntervalSince(started)
         let rate = seconds > 0 ? Double(input) / seconds : 0
         switch format {
         case .text:
-            Console.error("progress: in \(input)  done \(written)  skipped \(skipped)  failed \(failed)  "
-                + String(format: "%.1f records/s  %.0fs", rate, seconds))
+            Console.error(
+                "progress: in \(input)  done \(written)  skipped \(skipped)  failed \(failed)  "
+                    + String(format: "%.1f records/s  %.0fs", rate, seconds))
         case .json:
             JSONLogHandler.write([
                 "level": "info", "message": "progress", "input": .integer(input),

@@ -61,16 +61,21 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress line and no summary table.")
     var quiet = false
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical. At info, one line per URL (status, bytes, milliseconds, outcome).")
+    @Option(
+        name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical. At info, one line per URL (status, bytes, milliseconds, outcome).")
     var logLevel: Logger.Level = .warning
 
     @Option(name: .long, help: "text, or json: every log line, progress report and the summary as one JSON object per line on standard error.")
     var logFormat: LogFormat = .text
 
-    @Option(name: .long, help: ArgumentHelp("When standard error is not a terminal (cron, a log file), write a progress line this often; 0 for none.", valueName: "seconds"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("When standard error is not a terminal (cron, a log file), write a progress line this often; 0 for none.", valueName: "seconds"))
     var progressEvery: Int = 30
 
-    @Option(name: .long, help: ArgumentHelp("After a first Ctrl-C or SIGTERM, how long the records in flight may take before the run stops at once.", valueName: "seconds"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("After a first Ctrl-C or SIGTERM, how long the records in flight may take before the run stops at once.", valueName: "seconds"))
     var stopGrace: Int = 60
 
     func validate() throws {
@@ -104,9 +109,10 @@ struct RunCommand: AsyncParsableCommand {
         let stop = RunStop()
         let signals = SignalWatch(stop: stop, grace: .seconds(stopGrace))
         defer { signals.cancel() }
-        let runner = PipelineRunner(pipeline: loaded, limit: limit, logger: Logger(label: "etl"),
-                                    stateStore: stateStore, fullRefresh: fullRefresh, retryFailed: retryFailed,
-                                    progress: onProgress, stop: stop)
+        let runner = PipelineRunner(
+            pipeline: loaded, limit: limit, logger: Logger(label: "etl"),
+            stateStore: stateStore, fullRefresh: fullRefresh, retryFailed: retryFailed,
+            progress: onProgress, stop: stop)
         let summary: RunSummary
         do {
             summary = try await runner.run()

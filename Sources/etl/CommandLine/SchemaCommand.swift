@@ -44,7 +44,9 @@ struct SchemaCommand: ParsableCommand {
         }
         let steps: [PluginDescriptor]
         if let pipeline {
-            steps = try PipelineOptions(file: pipeline).load().steps.compactMap { ETLCommand.registry.plugin($0.id, among: [.cleaner, .transform])?.descriptor }
+            steps = try PipelineOptions(file: pipeline).load().steps.compactMap {
+                ETLCommand.registry.plugin($0.id, among: [.cleaner, .transform])?.descriptor
+            }
         } else {
             steps = PipelineLoader.defaultSteps.compactMap { ETLCommand.registry.plugin($0, among: [.cleaner, .transform])?.descriptor }
         }

@@ -47,9 +47,11 @@ final class SignalWatch {
                 if stop.request(name) {
                     first.number.withLock { $0 = number }
                     let seconds = Int(grace.components.seconds)
-                    Console.error("\nstopping (\(name)): finishing the records in flight (at most \(seconds) s, --stop-grace); press Ctrl-C again to stop at once")
+                    Console.error(
+                        "\nstopping (\(name)): finishing the records in flight (at most \(seconds) s, --stop-grace); press Ctrl-C again to stop at once")
                     DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) {
-                        Console.error("stopping (\(name)): the records in flight took more than \(seconds) s; stopped at once (the last run's output stays in place)")
+                        Console.error(
+                            "stopping (\(name)): the records in flight took more than \(seconds) s; stopped at once (the last run's output stays in place)")
                         _exit(128 + number)
                     }
                 } else {

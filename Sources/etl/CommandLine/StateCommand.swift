@@ -50,8 +50,10 @@ struct StateCommand: AsyncParsableCommand {
     var clear = false
 
     func validate() throws {
-        let chosen = [done ? "--done" : nil, failed ? "--failed" : nil, url.map { _ in "--url" },
-                      forget.map { _ in "--forget" }, clear ? "--clear" : nil].compactMap { $0 }
+        let chosen = [
+            done ? "--done" : nil, failed ? "--failed" : nil, url.map { _ in "--url" },
+            forget.map { _ in "--forget" }, clear ? "--clear" : nil,
+        ].compactMap { $0 }
         if chosen.count > 1 {
             throw ValidationError("\(chosen.joined(separator: " and ")) cannot be used together: choose one")
         }
@@ -68,7 +70,9 @@ struct StateCommand: AsyncParsableCommand {
                 Console.error("state \(path): no state file yet (no run has recorded any URL)")
                 throw ExitCode(1)
             }
-            print(clear || forget != nil ? "state \(path): nothing to forget (no state file yet)" : "state \(path): no state file yet (no run has recorded any URL)")
+            print(
+                clear || forget != nil
+                    ? "state \(path): nothing to forget (no state file yet)" : "state \(path): no state file yet (no run has recorded any URL)")
             return
         }
         let store: SQLiteStateStore

@@ -40,13 +40,16 @@ struct SummaryTable {
         var rows = [header]
         for step in summary.steps {
             let perRecord = step.input > 0 ? step.seconds * 1000 / Double(step.input) : 0
-            rows.append([step.label, "\(step.input)", "\(step.output)", "\(step.skipped)", "\(step.failed)",
-                         String(format: "%.3f", step.seconds), String(format: "%.2f", perRecord)])
+            rows.append([
+                step.label, "\(step.input)", "\(step.output)", "\(step.skipped)", "\(step.failed)",
+                String(format: "%.3f", step.seconds), String(format: "%.2f", perRecord),
+            ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
             let cells = row.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column == 0
+                    ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }
             lines.append("  " + cells.joined(separator: "  "))
@@ -81,11 +84,14 @@ struct SummaryTable {
             "reconciles": .bool(summary.reconciles), "exitCode": .integer(Int(summary.exitCode)),
             "statuses": .object(Dictionary(uniqueKeysWithValues: summary.statuses.map { (String($0.key), .integer($0.value)) })),
             "failureKinds": .object(summary.failureKinds.mapValues { .integer($0) }),
-            "steps": .array(summary.steps.map { step in
-                .object(["label": .string(step.label), "input": .integer(step.input), "output": .integer(step.output),
-                         "skipped": .integer(step.skipped), "failed": .integer(step.failed),
-                         "workSeconds": .number((step.seconds * 1000).rounded() / 1000)])
-            }),
+            "steps": .array(
+                summary.steps.map { step in
+                    .object([
+                        "label": .string(step.label), "input": .integer(step.input), "output": .integer(step.output),
+                        "skipped": .integer(step.skipped), "failed": .integer(step.failed),
+                        "workSeconds": .number((step.seconds * 1000).rounded() / 1000),
+                    ])
+                }),
             "deadLetterSink": .string(pipeline.deadLetters.id),
         ]
         if let reason = summary.stoppedBy { fields["stoppedBy"] = .string(reason) }

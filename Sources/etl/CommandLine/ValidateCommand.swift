@@ -26,7 +26,9 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let loaded = try pipeline.load()
         let steps = loaded.steps.map(\.id).joined(separator: " → ")
-        print("\(pipeline.file): valid pipeline \"\(loaded.name)\": \(loaded.sources.map(\.id).joined(separator: ", ")) → fetch (\(loaded.fetchers.map(\.id).joined(separator: ", "))) → \(steps) → \(loaded.sinks.map(\.id).joined(separator: ", ")); dead letters → \(loaded.deadLetters.id); \(loaded.concurrency) records and \(Self.size(loaded.maxBytesInFlight)) of documents in flight at most")
+        print(
+            "\(pipeline.file): valid pipeline \"\(loaded.name)\": \(loaded.sources.map(\.id).joined(separator: ", ")) → fetch (\(loaded.fetchers.map(\.id).joined(separator: ", "))) → \(steps) → \(loaded.sinks.map(\.id).joined(separator: ", ")); dead letters → \(loaded.deadLetters.id); \(loaded.concurrency) records and \(Self.size(loaded.maxBytesInFlight)) of documents in flight at most"
+        )
     }
 
     /// A byte count for people: whole MiB or KiB when it is one, else bytes.

@@ -1,6 +1,6 @@
+import ETLTestSupport
 import Foundation
 import Synchronization
-import ETLTestSupport
 
 /// A small news site for `pipelines/news-site.json` tests: robots.txt names the sitemap, the sitemap
 /// lists the pages, the home page announces an RSS feed that lists them again, and each page is one of
@@ -37,17 +37,20 @@ struct LocalNewsSite: Sendable {
             let root = base.withLock { $0 }
             switch request.path {
             case "/robots.txt":
-                return TestResponse(status: 200, headers: [("content-type", "text/plain")], body: Array("User-agent: *\nAllow: /\nSitemap: \(root)/sitemap.xml\n".utf8))
+                return TestResponse(
+                    status: 200, headers: [("content-type", "text/plain")], body: Array("User-agent: *\nAllow: /\nSitemap: \(root)/sitemap.xml\n".utf8))
             case "/":
                 return .html("<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss\"></head><body>home</body></html>")
             case "/rss":
                 let items = site.listed.map { "<item><title>\($0)</title><link>\(root)\($0)</link></item>" }.joined()
-                return TestResponse(status: 200, headers: [("content-type", "application/rss+xml")],
-                                    body: Array("<rss version=\"2.0\"><channel>\(items)</channel></rss>".utf8))
+                return TestResponse(
+                    status: 200, headers: [("content-type", "application/rss+xml")],
+                    body: Array("<rss version=\"2.0\"><channel>\(items)</channel></rss>".utf8))
             case "/sitemap.xml":
                 let urls = site.listed.map { "<url><loc>\(root)\($0)</loc></url>" }.joined()
-                return TestResponse(status: 200, headers: [("content-type", "application/xml")],
-                                    body: Array("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\(urls)</urlset>".utf8))
+                return TestResponse(
+                    status: 200, headers: [("content-type", "application/xml")],
+                    body: Array("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\(urls)</urlset>".utf8))
             default:
                 if let moved = site.movedPages.first(where: { $0.from == request.path }) { return .redirect(to: moved.to, status: 301) }
                 if site.movedPages.contains(where: { $0.to == request.path }), let first = site.pages.first {

@@ -75,17 +75,21 @@ final class PostgresServer: Sendable {
             try Data(password.utf8).write(to: passwordFile)
             // A self-signed certificate, so that TLS (`?sslmode=require`) is tested too. openssl
             // is there wherever Debian's postgresql is (through ssl-cert).
-            try run(URL(fileURLWithPath: "/usr/bin/openssl"), [
-                "req", "-new", "-x509", "-days", "2", "-nodes", "-newkey", "rsa:2048", "-subj", "/CN=127.0.0.1",
-                "-keyout", folder.appendingPathComponent("server.key").path, "-out", folder.appendingPathComponent("server.crt").path,
-            ], in: folder, asServer: false)
+            try run(
+                URL(fileURLWithPath: "/usr/bin/openssl"),
+                [
+                    "req", "-new", "-x509", "-days", "2", "-nodes", "-newkey", "rsa:2048", "-subj", "/CN=127.0.0.1",
+                    "-keyout", folder.appendingPathComponent("server.key").path, "-out", folder.appendingPathComponent("server.crt").path,
+                ], in: folder, asServer: false)
             chmod(folder.appendingPathComponent("server.key").path, 0o600)
             try handOver(folder)
             let data = folder.appendingPathComponent("data").path
-            try run(binaries.appendingPathComponent("initdb"), [
-                "-D", data, "-U", user, "--pwfile=\(passwordFile.path)", "--auth=scram-sha-256",
-                "-E", "UTF8", "--locale=C", "--no-sync",
-            ], in: folder)
+            try run(
+                binaries.appendingPathComponent("initdb"),
+                [
+                    "-D", data, "-U", user, "--pwfile=\(passwordFile.path)", "--auth=scram-sha-256",
+                    "-E", "UTF8", "--locale=C", "--no-sync",
+                ], in: folder)
             // A port found free may be taken before the server binds it: a few tries.
             var lastError: (any Error)?
             for _ in 0..<3 {
@@ -97,9 +101,11 @@ final class PostgresServer: Sendable {
                     "-c ssl=on", "-c ssl_cert_file=\(folder.path)/server.crt", "-c ssl_key_file=\(folder.path)/server.key",
                 ].joined(separator: " ")
                 do {
-                    try run(binaries.appendingPathComponent("pg_ctl"), [
-                        "-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60", "-o", settings, "start",
-                    ], in: folder)
+                    try run(
+                        binaries.appendingPathComponent("pg_ctl"),
+                        [
+                            "-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60", "-o", settings, "start",
+                        ], in: folder)
                     return PostgresServer(folder: folder, port: port, binaries: binaries)
                 } catch {
                     lastError = error
@@ -121,7 +127,8 @@ final class PostgresServer: Sendable {
         } catch {
             // pg_ctl could not stop it: the postmaster's pid is the first line of postmaster.pid.
             if let text = try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8),
-               let line = text.split(separator: "\n").first, let pid = Int32(line) {
+                let line = text.split(separator: "\n").first, let pid = Int32(line)
+            {
                 kill(pid, SIGKILL)
             }
         }

@@ -10,7 +10,8 @@ enum RangeServing {
             return TestResponse(status: 416, headers: [("content-range", "bytes */\(bytes.count)")])
         }
         let last = min(Int(parts[1]) ?? bytes.count - 1, bytes.count - 1)
-        return TestResponse(status: 206, headers: [("content-type", contentType), ("content-range", "bytes \(first)-\(last)/\(bytes.count)")],
-                            body: Array(bytes[first...last]))
+        return TestResponse(
+            status: 206, headers: [("content-type", contentType), ("content-range", "bytes \(first)-\(last)/\(bytes.count)")],
+            body: Array(bytes[first...last]))
     }
 }

@@ -2,8 +2,9 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A request as the ``TestHTTPServer`` received it.
@@ -120,8 +121,10 @@ final class TestHTTPServer: Sendable {
     }
 
     /// Starts a server, runs `body` with it, and stops it, also when `body` throws.
-    static func run<T: Sendable>(host: String = "127.0.0.1", routes: @escaping @Sendable (TestRequest) -> TestResponse,
-                                 _ body: (TestHTTPServer) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(
+        host: String = "127.0.0.1", routes: @escaping @Sendable (TestRequest) -> TestResponse,
+        _ body: (TestHTTPServer) async throws -> T
+    ) async throws -> T {
         let server = TestHTTPServer(host: host, routes: routes)
         try await server.start()
         do {
@@ -157,10 +160,12 @@ final class TestHTTPServer: Sendable {
 
     /// Closes the listening socket and every connection.
     func stop() async throws {
-        guard let current = running.withLock({ state -> Running? in
-            defer { state = nil }
-            return state
-        }) else { return }
+        guard
+            let current = running.withLock({ state -> Running? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         try? await current.channel.close()
         try await current.group.shutdownGracefully()
     }
@@ -304,13 +309,16 @@ private final class TestHTTPHandler: ChannelInboundHandler {
     }
 
     /// The head at once (with the full Content-Length), then the body a chunk per interval.
-    private func trickle(_ response: TestResponse, to request: HTTPRequestHead, index: Int, chunkSize: Int, interval: Duration, context: ChannelHandlerContext) {
+    private func trickle(_ response: TestResponse, to request: HTTPRequestHead, index: Int, chunkSize: Int, interval: Duration, context: ChannelHandlerContext)
+    {
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         if !headers.contains(name: "content-length"), !headers.contains(name: "transfer-encoding") {
             headers.add(name: "content-length", value: String(response.body.count))
         }
         server.markResponded(index)
-        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))), promise: nil)
+        context.writeAndFlush(
+            wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))),
+            promise: nil)
         let loop = context.eventLoop.assumeIsolated()
         func send(from offset: Int) {
             guard context.channel.isActive else { return }
