@@ -5,28 +5,10 @@ import ETLKit
 ///
 /// The URL in ``url`` and in the message is redacted (``PostgresURL/redacted(_:)``): no password
 /// reaches a log or a dead letter. The statement is the SQL text only, never its parameters.
-public struct PostgresError: Error, Sendable, CustomStringConvertible, FailureClassifying {
-    /// The kind of failure; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+public struct PostgresError: CodedError, FailureClassifying {
+    public typealias Code = ErrorCode<PostgresError>
 
-        /// The URL (or connection string) is not one libpq reads.
-        public static let invalidURL = Code("invalidURL")
-        /// The connection could not be made: server down or unreachable, authentication refused,
-        /// TLS refused, no such database.
-        public static let cannotConnect = Code("cannotConnect")
-        /// The server refused a statement (``PostgresError/sqlState`` says why), or the connection
-        /// broke while it ran.
-        public static let statementFailed = Code("statementFailed")
-        /// A parameter cannot be sent: PostgreSQL text cannot hold a NUL character.
-        public static let invalidParameter = Code("invalidParameter")
-        /// The connection was closed (``PostgresClient/close()``) before the call.
-        public static let closed = Code("closed")
-    }
-
-    public var code: Code
+    public let code: Code
     /// The whole reason, as dead letters and logs show it.
     public var message: String
     /// The server's five-character SQLSTATE code (`23505` unique violation, `42P01` undefined
@@ -54,8 +36,6 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, FailureCl
         self.underlying = underlying
     }
 
-    public var description: String { message }
-
     /// A database's trouble is not the page's: tried again on the next run.
     public var isPermanent: Bool { false }
 
@@ -71,4 +51,19 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, FailureCl
         let line = statement.split(whereSeparator: \.isNewline).joined(separator: " ")
         return line.count > 200 ? "\(line.prefix(200))…" : line
     }
+}
+
+extension ErrorCode where Domain == PostgresError {
+    /// The URL (or connection string) is not one libpq reads.
+    public static var invalidURL: Self { "invalidURL" }
+    /// The connection could not be made: server down or unreachable, authentication refused,
+    /// TLS refused, no such database.
+    public static var cannotConnect: Self { "cannotConnect" }
+    /// The server refused a statement (``PostgresError/sqlState`` says why), or the connection
+    /// broke while it ran.
+    public static var statementFailed: Self { "statementFailed" }
+    /// A parameter cannot be sent: PostgreSQL text cannot hold a NUL character.
+    public static var invalidParameter: Self { "invalidParameter" }
+    /// The connection was closed (``PostgresClient/close()``) before the call.
+    public static var closed: Self { "closed" }
 }

@@ -102,27 +102,10 @@ public actor PostgresSink: Sink {
         if let problem = PostgresURL.problem(with: url) {
             throw OptionError(option: Option.url.name, "is not a PostgreSQL URL that libpq reads: \(problem)")
         }
-        let table = options[Option.table]
-        let key = options[Option.key]
-        try Self.checkIdentifier(table, option: Option.table.name)
-        try Self.checkIdentifier(key, option: Option.key.name)
-        if Self.isReserved(key) {
-            throw OptionError(option: Option.key.name, "cannot be \"\(key)\": the sink fills that column itself")
-        }
-        var columns: [String] = []
-        // Unquoted, PostgreSQL folds names to lower case: "Title" and "title" would confuse readers.
-        var seen: Set<String> = [key.lowercased()]
-        for column in options[Option.columns] {
-            try Self.checkIdentifier(column, option: Option.columns.name)
-            if Self.isReserved(column) {
-                throw OptionError(option: Option.columns.name, "cannot list \"\(column)\": the sink fills that column itself")
-            }
-            if column.lowercased() == key.lowercased() { continue }
-            guard seen.insert(column.lowercased()).inserted else {
-                throw OptionError(option: Option.columns.name, "lists \"\(column)\" twice (column names are compared without case)")
-            }
-            columns.append(column)
-        }
+        let layout = try TableLayout(
+            table: options[Option.table], key: options[Option.key], columns: options[Option.columns],
+            reserved: [Self.recordColumn, Self.updatedAtColumn], maximumLength: 63, database: "PostgreSQL")
+        let (table, key, columns) = (layout.table, layout.key, layout.columns)
         self.url = url
         self.redactedURL = PostgresURL.redacted(url)
         self.table = table
@@ -432,90 +415,4 @@ public actor PostgresSink: Sink {
             """
     }
 
-    // MARK: Checks
-
-    /// Throws unless `name` is a plain SQL name, `[A-Za-z_][A-Za-z0-9_]*`, of at most 63 bytes
-    /// (PostgreSQL's limit: a longer one would be cut silently).
-    private static func checkIdentifier(_ name: String, option: String) throws {
-        let scalars = Array(name.unicodeScalars)
-        func isLetter(_ scalar: Unicode.Scalar) -> Bool {
-            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_"
-        }
-        guard let first = scalars.first, isLetter(first),
-            scalars.dropFirst().allSatisfy({ isLetter($0) || ("0"..."9").contains($0) })
-        else {
-            throw OptionError(option: option, "has \"\(name)\", which is not a plain SQL name (letters, digits and _, not starting with a digit)")
-        }
-        guard scalars.count <= 63 else {
-            throw OptionError(option: option, "has \"\(name)\", longer than PostgreSQL's 63-character names")
-        }
-    }
-
-    private static func isReserved(_ name: String) -> Bool {
-        [recordColumn.lowercased(), updatedAtColumn.lowercased()].contains(name.lowercased())
-    }
-}
-
-/// Why the `postgres` sink failed. The URL it names has its password redacted.
-public struct PostgresSinkError: Error, Sendable, CustomStringConvertible, FailureClassifying {
-    /// The kind of failure; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-
-        /// The database could not be reached or the table prepared.
-        public static let cannotOpen = Code("cannotOpen")
-        /// A record has no value for the key field.
-        public static let missingKey = Code("missingKey")
-        /// A batch of records could not be written.
-        public static let writeFailed = Code("writeFailed")
-        /// The sink was used before ``PostgresSink/open(context:)`` or after it closed.
-        public static let notOpen = Code("notOpen")
-    }
-
-    public var code: Code
-    /// The whole reason, as dead letters and logs show it.
-    public var message: String
-    /// The error this one wraps (a ``PostgresError`` with the SQLSTATE and the statement), if any.
-    public var underlying: (any Error)?
-
-    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
-        self.code = code
-        self.message = message
-        self.underlying = underlying
-    }
-
-    public var description: String { message }
-
-    /// The database's trouble, not the page's: tried again on the next run.
-    public var isPermanent: Bool { false }
-
-    /// The SQLSTATE of the server's refusal, when there was one.
-    public var sqlState: String? { (underlying as? PostgresError)?.sqlState }
-
-    static func cannotOpen(table: String, url: String, underlying: any Error) -> Self {
-        Self(.cannotOpen, "cannot open table \"\(table)\": \(reason(underlying, url: url))", underlying: underlying)
-    }
-
-    static func missingKey(key: String, table: String, url: String) -> Self {
-        Self(.missingKey, "the record for \(url) has no \"\(key)\" field, the key of the PostgreSQL table \"\(table)\"")
-    }
-
-    static func writeFailed(records: Int, table: String, underlying: any Error) -> Self {
-        Self(
-            .writeFailed, "cannot write \(records) record\(records == 1 ? "" : "s") to table \"\(table)\": \(reason(underlying, url: nil))",
-            underlying: underlying)
-    }
-
-    static func notOpen(table: String, url: String) -> Self {
-        Self(.notOpen, "the postgres sink for table \"\(table)\" at \(url) is not open")
-    }
-
-    /// A wrapped error's text: a ``PostgresError`` names the (redacted) URL itself.
-    private static func reason(_ error: any Error, url: String?) -> String {
-        if let error = error as? PostgresError { return error.message }
-        let text = String(describing: error)
-        return url.map { "\(text) (PostgreSQL at \($0))" } ?? text
-    }
 }

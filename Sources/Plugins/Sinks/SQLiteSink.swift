@@ -56,29 +56,10 @@ public actor SQLiteSink: Sink {
         guard let path = options[Option.path], !path.isEmpty else {
             throw OptionError(option: Option.path.name, "must name a database file, such as \"out/articles.sqlite\"")
         }
-        let table = options[Option.table]
-        let key = options[Option.key]
-        let listed = options[Option.columns]
-        try Self.checkIdentifier(table, option: Option.table.name)
-        try Self.checkIdentifier(key, option: Option.key.name)
-        if Self.isReserved(key) {
-            throw OptionError(option: Option.key.name, "cannot be \"\(key)\": the sink fills that column itself")
-        }
-
-        var columns: [String] = []
-        // SQLite compares column names without case, so "Title" and "title" would be the same column.
-        var seen: Set<String> = [key.lowercased()]
-        for column in listed {
-            try Self.checkIdentifier(column, option: Option.columns.name)
-            if Self.isReserved(column) {
-                throw OptionError(option: Option.columns.name, "cannot list \"\(column)\": the sink fills that column itself")
-            }
-            if column.lowercased() == key.lowercased() { continue }
-            guard seen.insert(column.lowercased()).inserted else {
-                throw OptionError(option: Option.columns.name, "lists \"\(column)\" twice (column names are compared without case)")
-            }
-            columns.append(column)
-        }
+        let layout = try TableLayout(
+            table: options[Option.table], key: options[Option.key], columns: options[Option.columns],
+            reserved: [Self.dataColumn, Self.updatedAtColumn])
+        let (table, key, columns) = (layout.table, layout.key, layout.columns)
 
         self.path = path
         self.table = table
@@ -197,26 +178,6 @@ public actor SQLiteSink: Sink {
             INSERT INTO \(table.quotedDatabaseIdentifier) (\(names.joined(separator: ", "))) VALUES (\(placeholders)) \
             ON CONFLICT(\(key.quotedDatabaseIdentifier)) DO UPDATE SET \(assignments.joined(separator: ", "))
             """
-    }
-
-    // MARK: Checks
-
-    /// Throws unless `name` is a plain SQL identifier: `[A-Za-z_][A-Za-z0-9_]*`. Names are quoted
-    /// in SQL as well; the check keeps them portable and free of surprises (no quotes, no spaces).
-    private static func checkIdentifier(_ name: String, option: String) throws {
-        let scalars = Array(name.unicodeScalars)
-        func isLetter(_ scalar: Unicode.Scalar) -> Bool {
-            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_"
-        }
-        guard let first = scalars.first, isLetter(first),
-            scalars.dropFirst().allSatisfy({ isLetter($0) || ("0"..."9").contains($0) })
-        else {
-            throw OptionError(option: option, "has \"\(name)\", which is not a plain SQL name (letters, digits and _, not starting with a digit)")
-        }
-    }
-
-    private static func isReserved(_ name: String) -> Bool {
-        [dataColumn.lowercased(), updatedAtColumn.lowercased()].contains(name.lowercased())
     }
 
     /// An error's text: GRDB's `DatabaseError` describes itself with the SQLite code and message.
