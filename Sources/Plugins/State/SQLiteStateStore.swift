@@ -14,18 +14,12 @@ import GRDB
 /// hold the first version's table and no migration record: the first migration creates the table
 /// only if it is missing, so such a file takes the later ones (new columns) and keeps its URLs. A
 /// failed URL of such a file has no reason and counts as a transient failure: tried next run.
-public final class SQLiteStateStore: StateStore {
+public final class SQLiteStateStore: StateStore, InspectableStateStore {
     public let path: String
     private let database: DatabasePool
 
-    /// Counts for `etl state`.
-    public struct Counts: Sendable, Equatable {
-        public var done: Int
-        public var failed: Int
-        public var total: Int { done + failed }
-        /// The latest `lastFetch`, nil when the store is empty.
-        public var lastFetch: Date?
-    }
+    /// Counts for `etl state` (the name they had before the PostgreSQL store shared them).
+    public typealias Counts = StateCounts
 
     /// Opens (creating the file, its folder and the table if need be) the store at `path`.
     public init(path: String) throws {

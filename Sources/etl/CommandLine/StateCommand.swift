@@ -10,7 +10,8 @@ struct StateCommand: AsyncParsableCommand {
         commandName: "state",
         abstract: "Show or edit a pipeline's state (the URLs its incremental runs remember).",
         discussion: """
-            FILE is the pipeline file; its "state" member names the state file. Without options, prints \
+            FILE is the pipeline file; its "state" member names the state: a SQLite file, or a PostgreSQL \
+            database (postgres://...; shown with its password as ***). Without options, prints \
             how many URLs are done and failed, the total and the last fetch.
 
             --done lists the URLs done, one a line with its last fetch. --failed lists the URLs that \
@@ -61,11 +62,14 @@ struct StateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try pipeline.load()
-        guard let path = loaded.state else {
+        guard let location = loaded.state else {
             Console.error("\(pipeline.file): the pipeline has no \"state\" member, so its runs keep no state")
             throw ExitCode(2)
         }
-        guard FileManager.default.fileExists(atPath: path) else {
+        // What the lines name: the file's path, or the database's URL without its password.
+        let path = StateStores.displayName(location)
+        // A database has no "not yet": opening makes its tables when they are missing.
+        guard StateLocation.isDatabaseURL(location) || FileManager.default.fileExists(atPath: location) else {
             if url != nil {
                 Console.error("state \(path): no state file yet (no run has recorded any URL)")
                 throw ExitCode(1)
@@ -75,9 +79,9 @@ struct StateCommand: AsyncParsableCommand {
                     ? "state \(path): nothing to forget (no state file yet)" : "state \(path): no state file yet (no run has recorded any URL)")
             return
         }
-        let store: SQLiteStateStore
+        let store: any InspectableStateStore
         do {
-            store = try SQLiteStateStore(path: path)
+            store = try await StateStores.open(location)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(1)
@@ -95,7 +99,7 @@ struct StateCommand: AsyncParsableCommand {
     }
 
     /// Does what the options ask; false when `--url` names a URL the store does not hold.
-    private func show(_ store: SQLiteStateStore, path: String) async throws -> Bool {
+    private func show(_ store: any InspectableStateStore, path: String) async throws -> Bool {
         let now = Date()
         func text(_ entry: StateEntry) -> StateEntryText {
             StateEntryText(entry: entry, backoff: .standard, now: now)
