@@ -96,6 +96,16 @@ import Testing
         try await tests.permanentFailureWaitsOutAGrowingBackoff()
     }
 
+    /// `kill -9` three times part-way, then a run to the end: nothing lost, nothing doubled.
+    @Test func killedRunsResumeWithoutLossOrDoubles() async throws {
+        let url = try server.createDatabase()
+        var tests = KillResumeTests()
+        tests.state = url
+        try await tests.killedRunsResumeWithoutLossOrDoubles()
+        let connection = try PostgresConnection(url: url)
+        #expect(try connection.execute("SELECT count(*) FROM etl_state WHERE status = 'done'").scalar == "160", "every page is done in the database")
+    }
+
     /// `etl run` twice (the second skips what is unchanged), `--full-refresh`, `etl state` and
     /// `etl state --clear`, through the binary.
     @Test func commandLineFullRefreshAndStateCommand() async throws {
