@@ -156,6 +156,18 @@ import Testing
         let missing = try CommandLineTool.run(["state", file, "--url", "https://news.example/2"], environment: environment)
         #expect(missing.status == 1)
 
+        // The URL itself in place of the pipeline file: the same lines.
+        let direct = try CommandLineTool.run(["state", url])
+        #expect(direct.status == 0, "\(direct.standardError)")
+        #expect(direct.standardOutput.hasPrefix("state \(redacted)"), "\(direct.standardOutput)")
+        #expect(direct.standardOutput.contains("done        1"), "\(direct.standardOutput)")
+        #expect(direct.standardOutput.contains("total       1"), "\(direct.standardOutput)")
+        let directFailed = try CommandLineTool.run(["state", url, "--done"])
+        #expect(directFailed.standardOutput.contains("https://news.example/1"), "\(directFailed.standardOutput)")
+        let badURL = try CommandLineTool.run(["state", "postgres://etl:secret@127.0.0.1:99999/db"])
+        #expect(badURL.status == 2)
+        #expect(badURL.standardError.contains("99999") && !badURL.standardError.contains("secret"), "\(badURL.standardError)")
+
         // A wrong password: exit 1, the server's refusal, the URL without either password.
         let wrong = url.replacingOccurrences(of: PostgresServer.password, with: "not-the-password")
         let refused = try CommandLineTool.run(["state", file], environment: ["OUT": output.url.path, "DATABASE_URL": wrong])

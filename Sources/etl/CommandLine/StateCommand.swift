@@ -4,14 +4,17 @@ import ETLPlugins
 import Foundation
 
 /// `etl state FILE`: what the pipeline's state file holds (counts, or the URLs done or failed, or
-/// one URL's entry); `--forget URL` and `--clear` remove entries.
+/// one URL's entry); `--forget URL` and `--clear` remove entries. FILE may also be the state's
+/// PostgreSQL URL itself (`etl state "$DATABASE_URL"`): a database has no pipeline file of its own
+/// to name it, and the URL cannot be mistaken for a file's path (``StateLocation``).
 struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
         abstract: "Show or edit a pipeline's state (the URLs its incremental runs remember).",
         discussion: """
             FILE is the pipeline file; its "state" member names the state: a SQLite file, or a PostgreSQL \
-            database (postgres://...; shown with its password as ***). Without options, prints \
+            database (postgres://...; shown with its password as ***). FILE may also be such a URL \
+            itself, for a state in PostgreSQL without its pipeline. Without options, prints \
             how many URLs are done and failed, the total and the last fetch.
 
             --done lists the URLs done, one a line with its last fetch. --failed lists the URLs that \
@@ -27,6 +30,7 @@ struct StateCommand: AsyncParsableCommand {
               etl state pipelines/news-site.json --url https://example.com/news/1
               etl state pipelines/news-site.json --forget https://example.com/news/1
               etl state pipelines/news-site.json --clear
+              etl state "$DATABASE_URL" --failed
 
             Exit codes: 0 done; 1 the state file cannot be read, or --url names a URL it does not hold; \
             2 invalid pipeline, command line or no "state" member.
@@ -61,10 +65,21 @@ struct StateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try pipeline.load()
-        guard let location = loaded.state else {
-            Console.error("\(pipeline.file): the pipeline has no \"state\" member, so its runs keep no state")
-            throw ExitCode(2)
+        let location: String
+        if StateLocation.isDatabaseURL(pipeline.file) {
+            // The state's URL itself: checked as `etl validate` checks it, before connecting.
+            if let problem = StateStores.databaseURLProblem(pipeline.file) {
+                Console.error("error: \(StateStores.displayName(pipeline.file)) is not a PostgreSQL URL that libpq reads: \(problem)")
+                throw ExitCode(2)
+            }
+            location = pipeline.file
+        } else {
+            let loaded = try pipeline.load()
+            guard let state = loaded.state else {
+                Console.error("\(pipeline.file): the pipeline has no \"state\" member, so its runs keep no state")
+                throw ExitCode(2)
+            }
+            location = state
         }
         // What the lines name: the file's path, or the database's URL without its password.
         let path = StateStores.displayName(location)
