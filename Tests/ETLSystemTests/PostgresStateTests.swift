@@ -224,6 +224,35 @@ import Testing
         #expect(try connection.execute("SELECT count(*) FROM etl_schema").scalar == "1")
     }
 
+    /// A user who may read and write the tables but not create any (PostgreSQL 15's default on
+    /// `public`) opens a state another user made.
+    @Test func aUserWithoutTheRightToCreateOpensTablesMadeBefore() async throws {
+        let url = try server.createDatabase()
+        try await PostgresStateStore.open(url: url).close()
+        let owner = try PostgresConnection(url: url)
+        try owner.execute("CREATE ROLE state_writer LOGIN PASSWORD 'writer-secret'")
+        try owner.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        try owner.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON etl_state, etl_schema TO state_writer")
+        let writerURL = url.replacingOccurrences(of: "\(PostgresServer.user):\(PostgresServer.password)@", with: "state_writer:writer-secret@")
+        #expect(writerURL != url)
+        let store = try await PostgresStateStore.open(url: writerURL)
+        try await store.record(StateEntry(url: "https://news.example/1", status: .done, attempts: 0, lastFetch: Date()))
+        #expect(try await store.counts().done == 1)
+        try await store.close()
+
+        // On an empty database the same user cannot make the tables: a clear refusal, no password.
+        try owner.execute("DROP TABLE etl_state, etl_schema")
+        do {
+            _ = try await PostgresStateStore.open(url: writerURL)
+            Issue.record("a user without CREATE cannot make the tables")
+        } catch {
+            #expect(error.code == .cannotOpen)
+            #expect(error.message.contains("permission denied"), "\(error.message)")
+            #expect(!error.message.contains("writer-secret"), "\(error.message)")
+        }
+        try owner.execute("DROP ROLE state_writer")
+    }
+
     /// The README's way to keep two pipelines of one database apart: a schema each, named in the
     /// URL's `options`.
     @Test func aSchemaOfItsOwnKeepsTwoPipelinesApart() async throws {

@@ -57,32 +57,44 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
                 // Every etl process that opens a state takes this lock first: one makes the tables,
                 // the others wait and then find them.
                 try connection.execute("SELECT pg_advisory_xact_lock(hashtext('etl.state-schema'))")
-                try connection.execute(
-                    """
-                    CREATE TABLE IF NOT EXISTS etl_schema (
-                        component text PRIMARY KEY,
-                        version integer NOT NULL,
-                        updated_at timestamptz NOT NULL DEFAULT now()
-                    )
-                    """)
-                let version = try connection.execute("SELECT version FROM etl_schema WHERE component = $1", [component]).scalar
-                if let version { return Int(version) ?? Int.max }
-                try connection.execute(
-                    """
-                    CREATE TABLE IF NOT EXISTS etl_state (
-                        url text PRIMARY KEY,
-                        status text NOT NULL CHECK (status IN ('done', 'failed')),
-                        attempts integer NOT NULL DEFAULT 0,
-                        last_fetch timestamptz NOT NULL,
-                        etag text,
-                        last_modified text,
-                        content_hash text,
-                        reason text,
-                        permanent boolean NOT NULL DEFAULT false
-                    )
-                    """)
-                try connection.execute("INSERT INTO etl_schema (component, version) VALUES ($1, $2)", [component, String(schemaVersion)])
-                return schemaVersion
+                // Looked up before any CREATE: `CREATE TABLE IF NOT EXISTS` needs the right to create
+                // in the schema even when the table is there, and a user given only its rows on
+                // tables made by another (PostgreSQL 15 grants no CREATE on `public`) must get in.
+                let tablesExist = try connection.execute("SELECT to_regclass('etl_schema') IS NOT NULL AND to_regclass('etl_state') IS NOT NULL").scalar == "t"
+                if !tablesExist {
+                    try connection.execute(
+                        """
+                        CREATE TABLE IF NOT EXISTS etl_schema (
+                            component text PRIMARY KEY,
+                            version integer NOT NULL,
+                            updated_at timestamptz NOT NULL DEFAULT now()
+                        )
+                        """)
+                }
+                let stored = try connection.execute("SELECT version FROM etl_schema WHERE component = $1", [component]).scalar
+                let version = stored.map { Int($0) ?? Int.max }
+                // A newer layout is left as it is (refused below), whatever of it is missing.
+                if let version, version > schemaVersion { return version }
+                if !tablesExist {
+                    try connection.execute(
+                        """
+                        CREATE TABLE IF NOT EXISTS etl_state (
+                            url text PRIMARY KEY,
+                            status text NOT NULL CHECK (status IN ('done', 'failed')),
+                            attempts integer NOT NULL DEFAULT 0,
+                            last_fetch timestamptz NOT NULL,
+                            etag text,
+                            last_modified text,
+                            content_hash text,
+                            reason text,
+                            permanent boolean NOT NULL DEFAULT false
+                        )
+                        """)
+                }
+                if version == nil {
+                    try connection.execute("INSERT INTO etl_schema (component, version) VALUES ($1, $2)", [component, String(schemaVersion)])
+                }
+                return version ?? schemaVersion
             }
             // Versions are only ever added to: a newer one is a layout this build cannot know.
             if found > schemaVersion {
