@@ -62,9 +62,10 @@ public struct StateEntry: Sendable, Equatable {
 
 /// Where a pipeline keeps its ``StateEntry`` per URL (the pipeline file's `"state"` member).
 ///
-/// ETLKit only knows this protocol; the SQLite store lives with the plugins and the command line
-/// makes it. The caller opens the store, hands it to ``PipelineRunner``, and closes it after the
-/// run. Lookups come from many workers at once; ``record(_:)`` from the writer, one at a time.
+/// ETLKit only knows this protocol; the stores (a SQLite file, PostgreSQL tables: ``StateLocation``)
+/// live with the plugins and the command line makes them. The caller opens the store, hands it to
+/// ``PipelineRunner``, and closes it after the run. Lookups come from many workers at once;
+/// ``record(_:)-(StateEntry)`` and ``record(_:)-([StateEntry])`` from the writer, one at a time.
 public protocol StateStore: Sendable {
     /// The entry for a canonical URL, or nil when the URL was never recorded.
     func entry(for url: String) async throws -> StateEntry?
