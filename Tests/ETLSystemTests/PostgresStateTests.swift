@@ -82,6 +82,59 @@ import Testing
         try await reopened.close()
     }
 
+    /// A commit larger than one statement holds (9 parameters a row: 7,281 rows) is written whole,
+    /// in one transaction: a row the server refuses in its last statement leaves none of it.
+    @Test func aCommitIsOneTransactionWhateverItsSize() async throws {
+        let url = try server.createDatabase()
+        let store = try await PostgresStateStore.open(url: url)
+        let time = Date(timeIntervalSince1970: 1_800_000_000)
+        let entries = (0..<(PostgresStateStore.rowsPerStatement + 19)).map { number in
+            StateEntry(url: "https://news.example/\(number)", status: .done, attempts: 0, lastFetch: time, contentHash: "h\(number)")
+        }
+        try await store.record(entries)
+        #expect(try await store.counts().done == entries.count)
+        #expect(try await store.entry(for: entries[entries.count - 1].url)?.contentHash == "h\(entries.count - 1)")
+
+        // A trigger refuses one URL: the commit that holds it, in its second statement, is undone.
+        let connection = try PostgresConnection(url: url)
+        try connection.execute(
+            """
+            CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.url = 'https://news.example/refused' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$
+            """)
+        try connection.execute("CREATE TRIGGER refuse BEFORE INSERT ON etl_state FOR EACH ROW EXECUTE FUNCTION refuse()")
+        let changed = entries.map { entry in
+            var entry = entry
+            entry.contentHash = "changed"
+            return entry
+        }
+        let refused = StateEntry(url: "https://news.example/refused", status: .done, attempts: 0, lastFetch: time)
+        do {
+            try await store.record(changed + [refused])
+            Issue.record("the refused row must fail the commit")
+        } catch {
+            #expect("\(error)".contains("refused by the test"), "\(error)")
+            #expect(!"\(error)".contains(PostgresServer.password), "\(error)")
+        }
+        #expect(try await store.entry(for: entries[0].url)?.contentHash == "h0", "the first statement's rows are rolled back")
+        #expect(try await store.counts().done == entries.count)
+        try await store.close()
+    }
+
+    /// A NUL, which PostgreSQL text cannot hold, is stored as U+FFFD rather than refused: refused,
+    /// it would stop every run at the same commit.
+    @Test func aNULInAReasonDoesNotStopTheRun() async throws {
+        let store = try await PostgresStateStore.open(url: try server.createDatabase())
+        let entry = StateEntry(
+            url: "https://news.example/nul", status: .failed, attempts: 1, lastFetch: Date(timeIntervalSince1970: 1_800_000_000),
+            etag: "\"a\u{0}b\"", failure: StateEntry.Failure(reason: "bad byte \u{0} in the reply", isPermanent: false))
+        try await store.record(entry)
+        let stored = try #require(try await store.entry(for: entry.url))
+        #expect(stored.failure?.reason == "bad byte \u{FFFD} in the reply")
+        #expect(stored.etag == "\"a\u{FFFD}b\"")
+        try await store.close()
+    }
+
     // MARK: The SQLite state's tests, on a database
 
     @Test func secondRunSkipsUnchangedPagesAndRetriesFailures() async throws {

@@ -110,7 +110,7 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
 
     public func entry(for url: String) async throws -> StateEntry? {
         let rows = try await run("read") { connection in
-            try connection.execute("SELECT \(Self.selected) FROM etl_state WHERE url = $1", [url])
+            try connection.execute("SELECT \(Self.selected) FROM etl_state WHERE url = $1", [Self.text(url)])
         }
         return rows.rows.first.flatMap(Self.entry(from:))
     }
@@ -156,7 +156,7 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
 
     public func forget(_ url: String) async throws -> Bool {
         let rows = try await run("forget a URL in") { connection in
-            try connection.execute("DELETE FROM etl_state WHERE url = $1", [url])
+            try connection.execute("DELETE FROM etl_state WHERE url = $1", [Self.text(url)])
         }
         return (rows.affectedRows ?? 0) > 0
     }
@@ -207,10 +207,17 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
     /// (`to_timestamp`: microseconds kept).
     static func parameters(of entry: StateEntry) -> [String?] {
         [
-            entry.url, entry.status.rawValue, String(entry.attempts), String(entry.lastFetch.timeIntervalSince1970),
-            entry.etag, entry.lastModified, entry.contentHash, entry.failure?.reason,
+            text(entry.url), entry.status.rawValue, String(entry.attempts), String(entry.lastFetch.timeIntervalSince1970),
+            entry.etag.map(text), entry.lastModified.map(text), entry.contentHash.map(text), entry.failure.map { text($0.reason) },
             (entry.failure?.isPermanent ?? false) ? "true" : "false",
         ]
+    }
+
+    /// `value` as PostgreSQL text holds it: a NUL (which SQLite keeps, and a server's message in
+    /// a failure's reason may carry) becomes U+FFFD. Refused instead, it would stop every run at
+    /// the same commit, the failure being remembered from run to run.
+    static func text(_ value: String) -> String {
+        PostgresText.containsNUL(value) ? value.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : value
     }
 
     /// `INSERT … VALUES (…), (…) ON CONFLICT (url) DO UPDATE` for `rows` rows.
