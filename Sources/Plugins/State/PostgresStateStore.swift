@@ -13,7 +13,7 @@ import Foundation
 ///   `reason` and `permanent` (the failure's, for a failed URL).
 /// - `etl_schema`: the version of each part etl keeps in the database (`component` `state`,
 ///   `version` 1). A database whose version is newer than this build's is refused at open
-///   (``PostgresStateStoreError/Code-swift.struct/newerSchema``) rather than written in a layout
+///   (``ErrorCode/newerSchema``) rather than written in a layout
 ///   this build does not know; an older one will be migrated in place when a version 2 exists.
 ///
 /// Opening takes a transaction-scoped advisory lock before it creates or checks anything, so two
@@ -29,7 +29,7 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
     public let redactedURL: String
     private let client: PostgresClient
 
-    /// The schema version this build writes (``schemaVersion`` in `etl_schema`).
+    /// The schema version this build writes and reads: the `version` of the `state` row of `etl_schema`.
     public static let schemaVersion = 1
     /// The row of `etl_schema` that holds the state's version.
     static let component = "state"
@@ -123,8 +123,9 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
     /// twice keeps its last entry (one statement cannot upsert a row twice).
     public func record(_ entries: [StateEntry]) async throws {
         var latest: [String: Int] = [:]
-        for (index, entry) in entries.enumerated() { latest[entry.url] = index }
-        let rows = entries.enumerated().filter { latest[$0.element.url] == $0.offset }.map { Self.parameters(of: $0.element) }
+        // Keyed as stored (``text(_:)``), so that two URLs that are one row are one entry.
+        for (index, entry) in entries.enumerated() { latest[Self.text(entry.url)] = index }
+        let rows = entries.enumerated().filter { latest[Self.text($0.element.url)] == $0.offset }.map { Self.parameters(of: $0.element) }
         guard !rows.isEmpty else { return }
         try await run("write") { connection in
             try connection.transaction { connection in
