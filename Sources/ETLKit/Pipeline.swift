@@ -46,8 +46,9 @@ public struct Pipeline: Sendable {
     /// How many bytes of documents may be processed at once (see ``ByteBudget``): no record starts
     /// while the documents in flight hold this much, and a larger document runs alone.
     public var maxBytesInFlight: Int
-    /// The state store's file (the `"state"` member, references expanded), or nil for none. The
-    /// loader does not open it: the command line does (see ``StateStore``).
+    /// The state store's file, or a PostgreSQL URL (``StateLocation``): the `"state"` member,
+    /// references expanded, or nil for none. The loader does not open it: the command line does
+    /// (see ``StateStore``).
     public var state: String?
     /// The hosts of the http(s) URLs the sources' options name (``URLHost/name(of:)``): the run
     /// starts its ``NamedHosts`` with them.

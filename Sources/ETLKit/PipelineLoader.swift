@@ -192,6 +192,8 @@ private struct Builder {
             if let text = expandedString(member.value, path: path) {
                 if text.isEmpty {
                     report(path, member.value.location, "expected the state file's path, such as \"out/state.sqlite\", found an empty string")
+                } else if case .database(let url) = StateLocation(text), let problem = registry.databaseURLProblem?(url) {
+                    report(path, member.value.location, "not a PostgreSQL URL that libpq reads: \(problem)")
                 } else {
                     state = text
                 }
@@ -329,7 +331,8 @@ private struct Builder {
             let option = ["path", "directory"].map { sink.path.appending($0) }.first { root.node(at: $0) != nil } ?? sink.path
             outputs.append((path, sink.path, option))
         }
-        if let state { outputs.append((state, JSONPath.root.appending("state"), JSONPath.root.appending("state"))) }
+        // A database URL is no file: nothing else can write "on" it.
+        if let state, !StateLocation.isDatabaseURL(state) { outputs.append((state, JSONPath.root.appending("state"), JSONPath.root.appending("state"))) }
         var seen: [String: JSONPath] = [:]
         for output in outputs {
             let key = URL(fileURLWithPath: output.path).standardizedFileURL.path

@@ -446,12 +446,14 @@ public struct PipelineRunner: Sendable {
                 throw RunError.sinkFlush(sink: sink.label, reason: DeadLetter.reason(for: error), underlying: error)
             }
         }
-        for case let entry? in journal {
-            do {
-                try await stateStore.record(entry)
-            } catch {
-                throw RunError.stateWrite(url: entry.url, reason: DeadLetter.reason(for: error), underlying: error)
-            }
+        let entries = journal.compactMap { $0 }
+        do {
+            try await stateStore.record(entries)
+        } catch {
+            // The first URL names the commit; the count says how many it held.
+            let first = entries.first?.url ?? ""
+            let url = entries.count > 1 ? "\(first) and \(entries.count - 1) more URL\(entries.count == 2 ? "" : "s")" : first
+            throw RunError.stateWrite(url: url, reason: DeadLetter.reason(for: error), underlying: error)
         }
         journal.removeAll(keepingCapacity: true)
     }

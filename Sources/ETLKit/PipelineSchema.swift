@@ -26,7 +26,7 @@ public enum PipelineSchema {
                 OptionSpec(
                     "maxBytesInFlight", .integer(minimum: 1), default: .integer(PipelineLoader.defaultMaxBytesInFlight), "Bytes of documents processed at once."
                 )),
-            "state": ["type": "string", "description": "A SQLite file that makes runs incremental (ETags, hashes, remembered failures)."],
+            "state": ["type": "string", "description": "A SQLite file, or a postgres:// URL, that makes runs incremental (ETags, hashes, remembered failures)."],
         ].merging(PipelineLoader.inheritedOptions.map { ($0.name, value($0)) }) { first, _ in first }
         return [
             "$schema": "https://json-schema.org/draft/2020-12/schema",

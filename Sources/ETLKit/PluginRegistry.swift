@@ -7,6 +7,12 @@
 public struct PluginRegistry: Sendable {
     private var types: [PluginKind: [String: any Plugin.Type]] = [:]
 
+    /// Checks a database URL given as the pipeline's `"state"` (``StateLocation/database(url:)``)
+    /// without I/O: nil when it reads, else why not (with no password in it). Here rather than in
+    /// the loader because ETLKit knows no database client: the built-ins set it to libpq's own
+    /// parser (``PipelineLoader`` reports the reason at `$.state`). Nil takes every URL as written.
+    public var databaseURLProblem: (@Sendable (String) -> String?)?
+
     public init() {}
 
     /// Adds a plugin type. A second registration of the same id and kind replaces the first, so a

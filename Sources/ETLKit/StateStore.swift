@@ -62,16 +62,51 @@ public struct StateEntry: Sendable, Equatable {
 
 /// Where a pipeline keeps its ``StateEntry`` per URL (the pipeline file's `"state"` member).
 ///
-/// ETLKit only knows this protocol; the SQLite store lives with the plugins and the command line
-/// makes it. The caller opens the store, hands it to ``PipelineRunner``, and closes it after the
-/// run. Lookups come from many workers at once; ``record(_:)`` from the writer, one at a time.
+/// ETLKit only knows this protocol; the stores (a SQLite file, PostgreSQL tables: ``StateLocation``)
+/// live with the plugins and the command line makes them. The caller opens the store, hands it to
+/// ``PipelineRunner``, and closes it after the run. Lookups come from many workers at once;
+/// ``record(_:)-(StateEntry)`` and ``record(_:)-([StateEntry])`` from the writer, one at a time.
 public protocol StateStore: Sendable {
     /// The entry for a canonical URL, or nil when the URL was never recorded.
     func entry(for url: String) async throws -> StateEntry?
     /// Inserts or replaces the entry for `entry.url`.
     func record(_ entry: StateEntry) async throws
+    /// Inserts or replaces every entry, in order (a later entry for a URL wins): one commit of the
+    /// runner's journal. A store that can make it one transaction should (the PostgreSQL store
+    /// does: one round trip and all or nothing); the default records them one by one.
+    func record(_ entries: [StateEntry]) async throws
     /// Releases the store; no call may follow.
     func close() async throws
+}
+
+extension StateStore {
+    /// One ``record(_:)-(StateEntry)`` per entry, in order.
+    public func record(_ entries: [StateEntry]) async throws {
+        for entry in entries { try await record(entry) }
+    }
+}
+
+/// A pipeline's `"state"` member: a SQLite file's path, or a PostgreSQL database's URL.
+///
+/// Told apart by the scheme alone, so that any other string (a relative path included) stays a
+/// file as it always was: a file named `postgres://…` would need `./postgres://…`.
+public enum StateLocation: Sendable, Equatable {
+    case file(path: String)
+    case database(url: String)
+
+    /// The schemes of a database URL, as libpq reads them (case-insensitive).
+    public static let databaseSchemes = ["postgres://", "postgresql://"]
+
+    public init(_ text: String) {
+        let lowered = text.lowercased()
+        self = Self.databaseSchemes.contains { lowered.hasPrefix($0) } ? .database(url: text) : .file(path: text)
+    }
+
+    /// Whether `text` is a database URL rather than a file's path.
+    public static func isDatabaseURL(_ text: String) -> Bool {
+        if case .database = StateLocation(text) { return true }
+        return false
+    }
 }
 
 /// Thrown by a fetcher when a conditional request (``Record/conditional``) was answered

@@ -14,6 +14,8 @@ extension PluginRegistry {
     /// once, before any task can use them (both must be initialised before threads start).
     public mutating func registerBuiltins() {
         _ = BuiltinLibraries.initialized
+        // A PostgreSQL URL as the pipeline's state is checked by libpq's parser (`etl validate`).
+        databaseURLProblem = StateStores.databaseURLProblem
         // Sources
         register(URLListSource.self)
         register(FileSource.self)

@@ -12,6 +12,10 @@ import Testing
 /// and left alone for a back-off, transient ones tried next run, `etl run --retry-failed`, and
 /// `etl state FILE --done/--failed/--url/--forget`.
 @Suite struct FailurePolicyTests {
+    /// The pipelines' `"state"`: a SQLite file here; ``PostgresStateTests`` runs the back-off test
+    /// again with a database's URL.
+    var state = "${OUT}/state.sqlite"
+
     static let day: TimeInterval = 86_400
 
     /// A site with a page that is gone (`/gone`, 404), one that answers 503 to its first request and
@@ -43,7 +47,7 @@ import Testing
               "steps": [],
               "sinks": [{ "use": "jsonl", "path": "${OUT}/records.jsonl", "mode": "append" }],
               "deadLetters": { "use": "jsonl", "path": "${OUT}/dead.jsonl", "mode": "append" },
-              "state": "${OUT}/state.sqlite"
+              "state": "\(state)"
             }
             """
     }
@@ -110,14 +114,14 @@ import Testing
     /// One run in process at `now`, with the pipeline loaded afresh and the store opened around it.
     func run(_ text: String, output: TemporaryFolder, at now: Date, retryFailed: Bool = false) async throws -> RunSummary {
         let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: text)
-        let store = try SQLiteStateStore(path: try #require(pipeline.state))
+        let store = try await StateStores.open(try #require(pipeline.state))
         let summary = try await PipelineRunner(pipeline: pipeline, stateStore: store, retryFailed: retryFailed, now: { now }).run()
         try await store.close()
         return summary
     }
 
     func storedEntry(_ output: TemporaryFolder, _ url: String) async throws -> StateEntry? {
-        let store = try SQLiteStateStore(path: output.path("state.sqlite"))
+        let store = try await StateStores.open(state.replacingOccurrences(of: "${OUT}", with: output.url.path))
         let entry = try await store.entry(for: CanonicalURL.canonical(url))
         try await store.close()
         return entry

@@ -6,7 +6,12 @@ import Testing
 /// `kill -9` at any moment, then run again: the run finishes, no record is missing and none is
 /// doubled in the `sqlite` and `jsonl` sinks.
 @Suite struct KillResumeTests {
+    /// The pipeline's state in place of its SQLite file (`--set state=…`): ``PostgresStateTests``
+    /// runs this test again with a database's URL.
+    var state: String?
+
     @Test func killedRunsResumeWithoutLossOrDoubles() async throws {
+        let settings = state.map { ["--set", "state=\($0)"] } ?? []
         var site = try LocalNewsSite(count: 160)
         site.pageDelay = .milliseconds(60)
         let output = try TemporaryFolder()
@@ -19,7 +24,7 @@ import Testing
             for milliseconds in [1_000, 1_300, 1_600] {
                 let process = Process()
                 process.executableURL = CommandLineTool.executable
-                process.arguments = ["run", "pipelines/news-site.json", "--quiet"]
+                process.arguments = ["run", "pipelines/news-site.json", "--quiet"] + settings
                 process.currentDirectoryURL = CommandLineTool.packageRoot
                 process.environment = environment
                 process.standardOutput = FileHandle.nullDevice
@@ -32,7 +37,7 @@ import Testing
             }
             #expect(killed >= 2, "only \(killed) of 3 runs were still going when killed")
             let final = try CommandLineTool.run(
-                ["run", "pipelines/news-site.json"], environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
+                ["run", "pipelines/news-site.json"] + settings, environment: ["SITE": server.url(""), "OUT": output.url.path, "DELAY": "0"])
             #expect(final.status == 0, "\(final.standardError)")
         }
         let lines = try readJSONLines(output.path("articles.jsonl"))

@@ -12,6 +12,15 @@ import Testing
 /// Incremental runs: a real SQLite state store, a real HTTP server on 127.0.0.1 that answers
 /// conditional requests, the runner in process and the `etl` binary.
 @Suite struct StateTests {
+    /// The pipelines' `"state"`: a SQLite file here; ``PostgresStateTests`` runs these tests again
+    /// with a database's URL.
+    var state = "${OUT}/state.sqlite"
+
+    /// ``state`` with `${OUT}` replaced by the output folder.
+    func location(_ output: TemporaryFolder) -> String {
+        state.replacingOccurrences(of: "${OUT}", with: output.url.path)
+    }
+
     /// Pages of the incremental-run server, by path, and what each one does.
     /// - `/etag`: ETag `"v1"`; 304 when If-None-Match is `"v1"`.
     /// - `/modified`: a Last-Modified; 304 when If-Modified-Since equals it.
@@ -61,7 +70,8 @@ import Testing
 
     static let paths = ["/etag", "/modified", "/changing", "/same", "/flaky", "/down"]
 
-    func pipelineText(_ server: TestHTTPServer, paths: [String] = StateTests.paths, state: String = "${OUT}/state.sqlite") -> String {
+    func pipelineText(_ server: TestHTTPServer, paths: [String] = StateTests.paths, state: String? = nil) -> String {
+        let state = state ?? self.state
         let urls = paths.map { "\"\(server.url($0))\"" }.joined(separator: ", ")
         return """
             {
@@ -82,8 +92,8 @@ import Testing
     /// opened and closed around it.
     func run(_ text: String, output: TemporaryFolder, fullRefresh: Bool = false) async throws -> RunSummary {
         let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: text)
-        let path = try #require(pipeline.state)
-        let store = try SQLiteStateStore(path: path)
+        let location = try #require(pipeline.state)
+        let store = try await StateStores.open(location)
         let summary = try await PipelineRunner(pipeline: pipeline, stateStore: store, fullRefresh: fullRefresh).run()
         try await store.close()
         return summary
@@ -91,7 +101,7 @@ import Testing
 
     /// The stored entries by path, read through a store of their own.
     func entries(_ output: TemporaryFolder, _ server: TestHTTPServer) async throws -> [String: StateEntry] {
-        let store = try SQLiteStateStore(path: output.path("state.sqlite"))
+        let store = try await StateStores.open(location(output))
         var entries: [String: StateEntry] = [:]
         for path in Self.paths {
             if let entry = try await store.entry(for: CanonicalURL.canonical(server.url(path))) { entries[path] = entry }
@@ -190,7 +200,7 @@ import Testing
         let site = Site()
         try await TestHTTPServer.run(routes: site.respond) { server in
             let text = pipelineText(server, paths: ["/etag", "/same"])
-                .replacingOccurrences(of: ",\n  \"state\": \"${OUT}/state.sqlite\"", with: "")
+                .replacingOccurrences(of: ",\n  \"state\": \"\(state)\"", with: "")
             let pipeline = try PipelineLoader(registry: .builtins, environment: ["OUT": output.url.path]).load(text: text)
             #expect(pipeline.state == nil)
             for _ in 0..<2 {
@@ -225,6 +235,18 @@ import Testing
         #expect(pipeline.state == "/tmp/somewhere/state.sqlite")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/somewhere/state.sqlite"), "loading opens nothing")
         #expect(try loader.load(text: "{ \(base) }").state == nil)
+        // A PostgreSQL URL is kept as written, checked by libpq's parser without connecting.
+        let database = "postgresql://etl:pw@db.example:5432/news?sslmode=require"
+        #expect(try loader.load(text: #"{ \#(base), "state": "\#(database)" }"#).state == database)
+        do {
+            _ = try loader.load(text: "{ \(base),\n  \"state\": \"postgres://etl:pw@db.example:http/news\" }")
+            Issue.record("a PostgreSQL URL with a port that is no number must be reported")
+        } catch {
+            let diagnostic = try #require(error.diagnostics.first { $0.path.description == "$.state" })
+            #expect(diagnostic.message.contains("port"), "\(diagnostic.message)")
+            #expect(!diagnostic.message.contains("pw"), "\(diagnostic.message)")
+            #expect(diagnostic.location?.line == 2)
+        }
         do {
             _ = try loader.load(text: "{ \(base),\n  \"state\": 3 }")
             Issue.record("a number for \"state\" must be reported")
@@ -287,7 +309,7 @@ import Testing
             // A pipeline without "state": exit 2 with a reason.
             let plain = try output.write(
                 pipelineText(server, paths: ["/same"])
-                    .replacingOccurrences(of: ",\n  \"state\": \"${OUT}/state.sqlite\"", with: ""), to: "plain.json")
+                    .replacingOccurrences(of: ",\n  \"state\": \"\(state)\"", with: ""), to: "plain.json")
             let none = try CommandLineTool.run(["state", plain], environment: environment)
             #expect(none.status == 2)
             #expect(none.standardError.contains("no \"state\" member"), "\(none.standardError)")

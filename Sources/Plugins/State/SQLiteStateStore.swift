@@ -6,26 +6,21 @@ import GRDB
 ///
 /// Columns: `url TEXT PRIMARY KEY`, `status` (`done` or `failed`), `attempts`, `lastFetch` (GRDB's
 /// date text, UTC), `etag`, `lastModified`, `contentHash`, and for a failed URL `reason` (the dead
-/// letter's) and `permanent` (1 when the failure waits out a ``FailureBackoff``). Each
-/// ``record(_:)`` is its own transaction with `synchronous = NORMAL`, so a killed run keeps every
-/// outcome recorded before it; lookups from many workers read concurrently (a `DatabasePool`).
+/// letter's) and `permanent` (1 when the failure waits out a ``FailureBackoff``). Each commit
+/// of the runner's journal (``record(_:)-([StateEntry])``) is one transaction with `synchronous =
+/// NORMAL`, so a killed run keeps every commit before it; lookups from many workers read
+/// concurrently (a `DatabasePool`).
 ///
 /// The schema is versioned with GRDB's migrator (``migrator``). Files written before it existed
 /// hold the first version's table and no migration record: the first migration creates the table
 /// only if it is missing, so such a file takes the later ones (new columns) and keeps its URLs. A
 /// failed URL of such a file has no reason and counts as a transient failure: tried next run.
-public final class SQLiteStateStore: StateStore {
+public final class SQLiteStateStore: StateStore, InspectableStateStore {
     public let path: String
     private let database: DatabasePool
 
-    /// Counts for `etl state`.
-    public struct Counts: Sendable, Equatable {
-        public var done: Int
-        public var failed: Int
-        public var total: Int { done + failed }
-        /// The latest `lastFetch`, nil when the store is empty.
-        public var lastFetch: Date?
-    }
+    /// Counts for `etl state` (the name they had before the PostgreSQL store shared them).
+    public typealias Counts = StateCounts
 
     /// Opens (creating the file, its folder and the table if need be) the store at `path`.
     public init(path: String) throws {
@@ -105,21 +100,30 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func record(_ entry: StateEntry) async throws {
+        try await record([entry])
+    }
+
+    /// One transaction for the whole commit, as the PostgreSQL store: a killed run keeps every
+    /// commit before it and none of the one it was in (the sinks replay it without doubles).
+    public func record(_ entries: [StateEntry]) async throws {
+        guard !entries.isEmpty else { return }
         do {
             try await database.write { database in
-                try database.execute(
-                    sql: """
-                        INSERT INTO urls (url, status, attempts, lastFetch, etag, lastModified, contentHash, reason, permanent)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(url) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
-                        lastFetch = excluded.lastFetch, etag = excluded.etag, lastModified = excluded.lastModified,
-                        contentHash = excluded.contentHash, reason = excluded.reason, permanent = excluded.permanent
-                        """,
-                    arguments: [
-                        entry.url, entry.status.rawValue, entry.attempts, entry.lastFetch,
-                        entry.etag, entry.lastModified, entry.contentHash,
-                        entry.failure?.reason, entry.failure?.isPermanent ?? false,
-                    ])
+                for entry in entries {
+                    try database.execute(
+                        sql: """
+                            INSERT INTO urls (url, status, attempts, lastFetch, etag, lastModified, contentHash, reason, permanent)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT(url) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
+                            lastFetch = excluded.lastFetch, etag = excluded.etag, lastModified = excluded.lastModified,
+                            contentHash = excluded.contentHash, reason = excluded.reason, permanent = excluded.permanent
+                            """,
+                        arguments: [
+                            entry.url, entry.status.rawValue, entry.attempts, entry.lastFetch,
+                            entry.etag, entry.lastModified, entry.contentHash,
+                            entry.failure?.reason, entry.failure?.isPermanent ?? false,
+                        ])
+                }
             }
         } catch {
             throw SQLiteStateStoreError(path: path, action: "write", reason: Self.reason(for: error))

@@ -62,6 +62,11 @@ public struct Deduplicator: Transform {
         if let state, state.isEmpty {
             throw OptionError(option: Option.state.name, "must name a file, such as \"out/dedup.sqlite\"")
         }
+        // Its index is SQLite's alone so far: a URL would become a file named after it.
+        if let state, StateLocation.isDatabaseURL(state) {
+            throw OptionError(
+                option: Option.state.name, "must name a SQLite file, such as \"out/dedup.sqlite\": a PostgreSQL URL is not supported for dedup's state yet")
+        }
         // Nothing is opened here: the index opens its state file when the first record arrives.
         index = DedupIndex(threshold: threshold, statePath: state)
     }

@@ -97,10 +97,10 @@ struct RunCommand: AsyncParsableCommand {
         } else if let report {
             onProgress = { snapshot in report.update(snapshot) }
         }
-        var stateStore: SQLiteStateStore?
-        if let path = loaded.state {
+        var stateStore: (any InspectableStateStore)?
+        if let location = loaded.state {
             do {
-                stateStore = try SQLiteStateStore(path: path)
+                stateStore = try await StateStores.open(location)
             } catch {
                 logFormat.report("error", "\(error)")
                 throw ExitCode(3)

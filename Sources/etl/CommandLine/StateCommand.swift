@@ -4,13 +4,17 @@ import ETLPlugins
 import Foundation
 
 /// `etl state FILE`: what the pipeline's state file holds (counts, or the URLs done or failed, or
-/// one URL's entry); `--forget URL` and `--clear` remove entries.
+/// one URL's entry); `--forget URL` and `--clear` remove entries. FILE may also be the state's
+/// PostgreSQL URL itself (`etl state "$DATABASE_URL"`): a database has no pipeline file of its own
+/// to name it, and the URL cannot be mistaken for a file's path (``StateLocation``).
 struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
         abstract: "Show or edit a pipeline's state (the URLs its incremental runs remember).",
         discussion: """
-            FILE is the pipeline file; its "state" member names the state file. Without options, prints \
+            FILE is the pipeline file; its "state" member names the state: a SQLite file, or a PostgreSQL \
+            database (postgres://...; shown with its password as ***). FILE may also be such a URL \
+            itself, for a state in PostgreSQL without its pipeline. Without options, prints \
             how many URLs are done and failed, the total and the last fetch.
 
             --done lists the URLs done, one a line with its last fetch. --failed lists the URLs that \
@@ -26,6 +30,7 @@ struct StateCommand: AsyncParsableCommand {
               etl state pipelines/news-site.json --url https://example.com/news/1
               etl state pipelines/news-site.json --forget https://example.com/news/1
               etl state pipelines/news-site.json --clear
+              etl state "$DATABASE_URL" --failed
 
             Exit codes: 0 done; 1 the state file cannot be read, or --url names a URL it does not hold; \
             2 invalid pipeline, command line or no "state" member.
@@ -60,12 +65,26 @@ struct StateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try pipeline.load()
-        guard let path = loaded.state else {
-            Console.error("\(pipeline.file): the pipeline has no \"state\" member, so its runs keep no state")
-            throw ExitCode(2)
+        let location: String
+        if StateLocation.isDatabaseURL(pipeline.file) {
+            // The state's URL itself: checked as `etl validate` checks it, before connecting.
+            if let problem = StateStores.databaseURLProblem(pipeline.file) {
+                Console.error("error: \(StateStores.displayName(pipeline.file)) is not a PostgreSQL URL that libpq reads: \(problem)")
+                throw ExitCode(2)
+            }
+            location = pipeline.file
+        } else {
+            let loaded = try pipeline.load()
+            guard let state = loaded.state else {
+                Console.error("\(pipeline.file): the pipeline has no \"state\" member, so its runs keep no state")
+                throw ExitCode(2)
+            }
+            location = state
         }
-        guard FileManager.default.fileExists(atPath: path) else {
+        // What the lines name: the file's path, or the database's URL without its password.
+        let path = StateStores.displayName(location)
+        // A database has no "not yet": opening makes its tables when they are missing.
+        guard StateLocation.isDatabaseURL(location) || FileManager.default.fileExists(atPath: location) else {
             if url != nil {
                 Console.error("state \(path): no state file yet (no run has recorded any URL)")
                 throw ExitCode(1)
@@ -75,9 +94,9 @@ struct StateCommand: AsyncParsableCommand {
                     ? "state \(path): nothing to forget (no state file yet)" : "state \(path): no state file yet (no run has recorded any URL)")
             return
         }
-        let store: SQLiteStateStore
+        let store: any InspectableStateStore
         do {
-            store = try SQLiteStateStore(path: path)
+            store = try await StateStores.open(location)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(1)
@@ -95,7 +114,7 @@ struct StateCommand: AsyncParsableCommand {
     }
 
     /// Does what the options ask; false when `--url` names a URL the store does not hold.
-    private func show(_ store: SQLiteStateStore, path: String) async throws -> Bool {
+    private func show(_ store: any InspectableStateStore, path: String) async throws -> Bool {
         let now = Date()
         func text(_ entry: StateEntry) -> StateEntryText {
             StateEntryText(entry: entry, backoff: .standard, now: now)
