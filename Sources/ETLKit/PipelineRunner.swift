@@ -117,6 +117,8 @@ public struct PipelineRunner: Sendable {
         let context = RunContext(logger: logger)
         // The hosts the user named may be fetched on private addresses (see the http fetcher).
         _ = context.services.value { NamedHosts(pipeline.namedHosts) }
+        // Politeness and robots.txt shared with the pipeline's other workers, when the state is shared.
+        _ = context.services.value { SharedHostLedger(stateStore?.hostLedger) }
         // Fetchers keep the bytes of each transfer only for a sink that archives them.
         _ = context.services.value { ExchangeRecording(isOn: pipeline.sinks.contains { $0.instance.archivesExchanges }) }
         let started = ContinuousClock.now

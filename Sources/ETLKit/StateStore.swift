@@ -77,9 +77,15 @@ public protocol StateStore: Sendable {
     func record(_ entries: [StateEntry]) async throws
     /// Releases the store; no call may follow.
     func close() async throws
+    /// Politeness and robots.txt shared with the other workers of the pipeline, when the store is
+    /// shared by several workers (PostgreSQL); nil for a store of one run (a SQLite file).
+    var hostLedger: (any HostLedger)? { get }
 }
 
 extension StateStore {
+    /// None: a store of one run.
+    public var hostLedger: (any HostLedger)? { nil }
+
     /// One ``record(_:)-(StateEntry)`` per entry, in order.
     public func record(_ entries: [StateEntry]) async throws {
         for entry in entries { try await record(entry) }
