@@ -63,6 +63,13 @@ public struct PipelineRunner: Sendable {
     public var failureBackoff: FailureBackoff
     /// The time recorded in the state and compared with back-offs; tests set it.
     public var now: @Sendable () -> Date
+    /// With a state shared by several workers (``StateStore/frontier``): how long a URL this worker
+    /// claimed stays its own without a renewal. A worker that dies holds its URLs this long; the
+    /// runner renews its leases every third of it.
+    public var lease: Duration = .seconds(60)
+    /// With a shared state: how this worker is named among the pipeline's workers (`etl state`
+    /// shows it); the host's name and the process id by default.
+    public var workerName: String = PipelineRunner.defaultWorkerName
 
     public init(
         pipeline: Pipeline, limit: Int? = nil, logger: Logger = Logger(label: "etl"),
@@ -92,6 +99,17 @@ public struct PipelineRunner: Sendable {
         case remembered(Record, StateEntry)
         case failed(Record, step: String, reason: String, isPermanent: Bool)
         case sourceFailed(Record, step: String, reason: String)
+
+        /// The record a worker took, whose URL is done in a shared frontier once this outcome is
+        /// committed; nil for a source's failure, which no frontier holds.
+        var claimedRecord: Record? {
+            switch self {
+            case .done(let record), .skipped(let record), .unchanged(let record), .remembered(let record, _), .failed(let record, _, _, _):
+                return record
+            case .sourceFailed:
+                return nil
+            }
+        }
     }
 
     /// An outcome with the time each step took (index into the summary's steps).
@@ -134,6 +152,14 @@ public struct PipelineRunner: Sendable {
             }
         }
 
+        if let frontier = stateStore?.frontier {
+            do {
+                try await frontier.join(as: workerName, lease: lease)
+            } catch {
+                await discard(openedSinks)
+                throw RunError.frontier(action: "let this worker join", reason: DeadLetter.reason(for: error), underlying: error)
+            }
+        }
         var summary = RunSummary()
         summary.steps = stageLabels.map(StepStatistics.init) + pipeline.sinks.map { StepStatistics(label: "sink:\($0.label)") }
         let result: Result<RunSummary, RunError>
@@ -194,6 +220,36 @@ public struct PipelineRunner: Sendable {
         let admission = Admission(limit: limit)
         let budget = ByteBudget(limit: pipeline.maxBytesInFlight)
         let gate = pipeline.steps.contains { $0.instance.isOrderSensitive } ? OrderGate() : nil
+        let shared = stateStore?.frontier.map(FrontierWork.init)
+
+        /// Hands a record to the workers, numbered for an order-sensitive step.
+        @Sendable func deliver(_ record: Record) async {
+            guard let gate else {
+                await inbound.send(record)
+                return
+            }
+            var numbered = record
+            let ordinal = gate.register()
+            numbered.ordinal = ordinal
+            // The next record of this source is numbered only after this one is taken.
+            if await inbound.send(numbered) { gate.delivered(ordinal) } else { gate.resolve(ordinal) }
+        }
+
+        // Leases are renewed well within their time while the run lasts.
+        let renewal = shared.map { shared in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: lease / 3)
+                    if Task.isCancelled { break }
+                    do {
+                        try await shared.frontier.renew()
+                    } catch {
+                        logger.warning("could not renew this worker's leases: \(error)")
+                    }
+                }
+            }
+        }
+        defer { renewal?.cancel() }
 
         return try await withThrowingTaskGroup(of: Void.self) { group in
             // Sources, all at once.
@@ -206,15 +262,18 @@ public struct PipelineRunner: Sendable {
                                 if stop?.requestReason != nil { throw LimitReached() }
                                 switch admission.admit(record) {
                                 case .admitted:
-                                    guard let gate else {
-                                        await inbound.send(record)
+                                    guard let shared else {
+                                        await deliver(record)
                                         return
                                     }
-                                    var numbered = record
-                                    let ordinal = gate.register()
-                                    numbered.ordinal = ordinal
-                                    // The next record of this source is numbered only after this one is taken.
-                                    if await inbound.send(numbered) { gate.delivered(ordinal) } else { gate.resolve(ordinal) }
+                                    // Shared work: into the frontier, for whichever worker claims it; a
+                                    // record with its document is this worker's when its URL is new.
+                                    if record.document == nil {
+                                        try await shared.add(record)
+                                    } else if try await shared.frontier.addClaimed(record) {
+                                        shared.hold([CanonicalURL.canonical(record.url)])
+                                        await deliver(record)
+                                    }
                                 case .repeated: return  // another source sent this page already
                                 case .limitReached: throw LimitReached()
                                 }
@@ -234,7 +293,26 @@ public struct PipelineRunner: Sendable {
                         }
                     }
                 }
-                inbound.finish()
+                guard let shared else {
+                    inbound.finish()
+                    return
+                }
+                // What the sources found goes in before the frontier hears they are done.
+                do {
+                    try await shared.flush()
+                    try await shared.frontier.sourcesFinished()
+                } catch {
+                    throw RunError.frontier(action: "add the sources' URLs", reason: DeadLetter.reason(for: error), underlying: error)
+                }
+                shared.sourcesFinished = true
+            }
+            // The claimer, with shared work: URLs leased from the frontier go to the workers until
+            // the round is over (or the run stops).
+            if let shared {
+                group.addTask {
+                    defer { inbound.finish() }
+                    try await claim(from: shared, limit: limit, deliver: deliver)
+                }
             }
             // Workers.
             group.addTask {
@@ -257,6 +335,8 @@ public struct PipelineRunner: Sendable {
             var summary = initial
             // State entries wait here until the sinks have flushed what they describe.
             var journal: [StateEntry?] = []
+            // With shared work, the URLs whose outcome is written: done in the frontier at the commit.
+            var completed: [String] = []
             var lastCommit = ContinuousClock.now
             let sinkStepOffset = stageLabels.count
             while let timed = await outbound.next() {
@@ -337,8 +417,12 @@ public struct PipelineRunner: Sendable {
                     try await writeDeadLetter(DeadLetter.record(for: record, step: step, reason: reason))
                     summary.sourceFailures += 1
                 }
-                if journal.count >= Self.journalSize || (!journal.isEmpty && ContinuousClock.now - lastCommit >= Self.journalInterval) {
-                    try await commit(&journal)
+                if shared != nil, let record = timed.outcome.claimedRecord {
+                    completed.append(CanonicalURL.canonical(record.url))
+                }
+                let pending = max(journal.count, completed.count)
+                if pending >= Self.journalSize || (pending > 0 && ContinuousClock.now - lastCommit >= Self.journalInterval) {
+                    try await commit(&journal, completing: &completed, in: shared)
                     lastCommit = ContinuousClock.now
                 }
                 if let progress {
@@ -349,13 +433,67 @@ public struct PipelineRunner: Sendable {
                 }
             }
             try await group.waitForAll()
-            try await commit(&journal)
+            try await commit(&journal, completing: &completed, in: shared)
+            if let shared {
+                // A stopped run gives back what it claimed and did not finish; a finished one holds nothing.
+                let held = shared.held
+                do {
+                    if !held.isEmpty { try await shared.frontier.release(held) }
+                    try await shared.frontier.leave()
+                } catch {
+                    logger.warning("could not give \(held.count) leased URLs back to the frontier (they return when their leases run out): \(error)")
+                }
+            }
             summary.seconds = (ContinuousClock.now - started).seconds
             summary.repeatedURLs = admission.repeated
             summary.stoppedBy = stop?.requestReason
             summary.sources = pipeline.sources.count
             return summary
         }
+    }
+
+    /// The claimer of a worker with shared work: leases URLs from the frontier, `concurrency` at a
+    /// time, and delivers them to the workers, until the round is over, the run stops or `limit`
+    /// records were delivered. Between empty claims it waits, 50 ms at first and up to a second,
+    /// for other workers' sources or leases that run out.
+    private func claim(from shared: FrontierWork, limit: Int?, deliver: @Sendable (Record) async -> Void) async throws {
+        var delivered = 0
+        var idle = Duration.milliseconds(50)
+        let batch = max(1, pipeline.concurrency)
+        while stop?.requestReason == nil, limit.map({ delivered < $0 }) ?? true {
+            let claimed: [Record]
+            do {
+                try await shared.flush()
+                claimed = try await shared.frontier.claim(limit: min(batch, limit.map { $0 - delivered } ?? batch))
+            } catch {
+                throw RunError.frontier(action: "claim URLs", reason: DeadLetter.reason(for: error), underlying: error)
+            }
+            guard !claimed.isEmpty else {
+                let isFinished: Bool
+                do {
+                    isFinished = shared.sourcesFinished ? try await shared.frontier.isFinished() : false
+                } catch {
+                    throw RunError.frontier(action: "see whether the round is over", reason: DeadLetter.reason(for: error), underlying: error)
+                }
+                if isFinished { return }
+                try await Task.sleep(for: idle)
+                idle = min(idle * 2, .seconds(1))
+                continue
+            }
+            idle = .milliseconds(50)
+            shared.hold(claimed.map { CanonicalURL.canonical($0.url) })
+            for record in claimed {
+                // A stopped run gives the rest back when it ends (they are still held).
+                if stop?.requestReason != nil { return }
+                await deliver(record)
+                delivered += 1
+            }
+        }
+    }
+
+    /// The host's name and the process id: `crawler-2:4711`.
+    public static var defaultWorkerName: String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
 
     /// One line per record at `info`: the URL, the HTTP status, the bytes received, the time spent
@@ -436,8 +574,8 @@ public struct PipelineRunner: Sendable {
     /// Records the journal's entries, after every sink (dead letters included) has made what it
     /// was given durable: a record is never "done" in the state before it is safely in the sinks,
     /// so a run killed at any moment loses nothing when run again.
-    private func commit(_ journal: inout [StateEntry?]) async throws(RunError) {
-        guard let stateStore, journal.contains(where: { $0 != nil }) else {
+    private func commit(_ journal: inout [StateEntry?], completing completed: inout [String], in shared: FrontierWork?) async throws(RunError) {
+        guard let stateStore, journal.contains(where: { $0 != nil }) || !completed.isEmpty else {
             journal.removeAll(keepingCapacity: true)
             return
         }
@@ -450,7 +588,14 @@ public struct PipelineRunner: Sendable {
         }
         let entries = journal.compactMap { $0 }
         do {
-            try await stateStore.record(entries)
+            if let shared {
+                // Done in the frontier and recorded in the state at once.
+                try await shared.frontier.complete(completed, recording: entries)
+                shared.drop(completed)
+                completed.removeAll(keepingCapacity: true)
+            } else {
+                try await stateStore.record(entries)
+            }
         } catch {
             // The first URL names the commit; the count says how many it held.
             let first = entries.first?.url ?? ""

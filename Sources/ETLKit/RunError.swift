@@ -34,6 +34,11 @@ public struct RunError: CodedError {
         RunError(code: .sinkClose, message: "sink \"\(sink)\" could not finish its output: \(reason)", underlying: underlying)
     }
 
+    /// See ``ErrorCode/frontier``.
+    public static func frontier(action: String, reason: String, underlying: (any Error)? = nil) -> RunError {
+        RunError(code: .frontier, message: "the shared frontier failed to \(action), stopping: \(reason)", underlying: underlying)
+    }
+
     /// See ``ErrorCode/interrupted``.
     public static func interrupted(reason: String, underlying: (any Error)? = nil) -> RunError {
         RunError(code: .interrupted, message: "the run stopped: \(reason)", underlying: underlying)
@@ -51,6 +56,9 @@ extension ErrorCode where Domain == RunError {
     public static var sinkFlush: Self { "sinkFlush" }
     /// A sink could not finish its output at the end of the run, or put it in place.
     public static var sinkClose: Self { "sinkClose" }
+    /// The frontier shared with the pipeline's other workers (``Frontier``) could not be joined,
+    /// claimed from or written: this worker stops; its leases run out and others take its URLs.
+    public static var frontier: Self { "frontier" }
     /// The run was cancelled or failed for another reason.
     public static var interrupted: Self { "interrupted" }
 }

@@ -80,11 +80,16 @@ public protocol StateStore: Sendable {
     /// Politeness and robots.txt shared with the other workers of the pipeline, when the store is
     /// shared by several workers (PostgreSQL); nil for a store of one run (a SQLite file).
     var hostLedger: (any HostLedger)? { get }
+    /// The work shared with the other workers of the pipeline, when the store is shared by several
+    /// workers (PostgreSQL); nil for a store of one run.
+    var frontier: (any Frontier)? { get }
 }
 
 extension StateStore {
     /// None: a store of one run.
     public var hostLedger: (any HostLedger)? { nil }
+    /// None: a store of one run.
+    public var frontier: (any Frontier)? { nil }
 
     /// One ``record(_:)-(StateEntry)`` per entry, in order.
     public func record(_ entries: [StateEntry]) async throws {

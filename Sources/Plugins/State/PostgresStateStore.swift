@@ -38,9 +38,13 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
     /// Most rows in one INSERT: nine parameters each, within the protocol's 65,535.
     static let rowsPerStatement = PostgresConnection.maximumParameters / 9
 
+    /// The work shared by the pipeline's workers (``PostgresFrontier``), on the store's connection.
+    public let frontier: (any Frontier)?
+
     private init(client: PostgresClient) {
         self.client = client
         self.redactedURL = client.redactedURL
+        self.frontier = PostgresFrontier(client: client, redactedURL: client.redactedURL)
     }
 
     /// Connects to `url`, and makes the tables if they are missing (or checks their version).
@@ -94,6 +98,10 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
                 if version == nil {
                     try connection.execute("INSERT INTO etl_schema (component, version) VALUES ($1, $2)", [component, String(schemaVersion)])
                 }
+                // The work shared by the pipeline's workers, under the same lock.
+                if let newer = try PostgresFrontier.prepare(connection) {
+                    return max(newer, schemaVersion + 1)
+                }
                 return version ?? schemaVersion
             }
             // Versions are only ever added to: a newer one is a layout this build cannot know.
@@ -122,18 +130,28 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
     /// One transaction: multi-row upserts of at most ``rowsPerStatement`` rows each. The same URL
     /// twice keeps its last entry (one statement cannot upsert a row twice).
     public func record(_ entries: [StateEntry]) async throws {
+        let rows = Self.rows(of: entries)
+        guard !rows.isEmpty else { return }
+        try await run("write") { connection in
+            try connection.transaction { connection in try Self.upsert(rows, on: connection) }
+        }
+    }
+
+    /// The parameters of the rows `entries` make: the same URL twice keeps its last entry (one
+    /// statement cannot upsert a row twice).
+    static func rows(of entries: [StateEntry]) -> [[String?]] {
         var latest: [String: Int] = [:]
         // Keyed as stored (``text(_:)``), so that two URLs that are one row are one entry.
         for (index, entry) in entries.enumerated() { latest[Self.text(entry.url)] = index }
-        let rows = entries.enumerated().filter { latest[Self.text($0.element.url)] == $0.offset }.map { Self.parameters(of: $0.element) }
-        guard !rows.isEmpty else { return }
-        try await run("write") { connection in
-            try connection.transaction { connection in
-                for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
-                    let end = min(start + Self.rowsPerStatement, rows.count)
-                    try connection.execute(Self.upsert(rows: end - start), Array(rows[start..<end].joined()))
-                }
-            }
+        return entries.enumerated().filter { latest[Self.text($0.element.url)] == $0.offset }.map { Self.parameters(of: $0.element) }
+    }
+
+    /// Upserts rows made by ``rows(of:)`` in multi-row statements of at most ``rowsPerStatement``
+    /// rows each, inside the caller's transaction.
+    static func upsert(_ rows: [[String?]], on connection: PostgresConnection) throws {
+        for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
+            let end = min(start + Self.rowsPerStatement, rows.count)
+            try connection.execute(Self.upsert(rows: end - start), Array(rows[start..<end].joined()))
         }
     }
 

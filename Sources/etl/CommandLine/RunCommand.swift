@@ -28,6 +28,14 @@ struct RunCommand: AsyncParsableCommand {
             --retry-failed asks the remembered failures again now; --full-refresh fetches and writes \
             everything (remembered failures too, and still updates the state). See `etl state FILE`.
 
+            With the state in PostgreSQL ("state": "postgres://..."), every `etl run` of the pipeline, \
+            on this machine or others, is a worker of one crawl: the sources' URLs go to a shared \
+            frontier, each worker claims batches of them with leases (renewed every third of --lease) \
+            and marks them done once its sinks have them; per-host delays, Crawl-delay, Retry-After \
+            and robots.txt hold across all workers. A worker ends when the frontier is empty and no \
+            other live worker's sources are still adding; a killed worker's URLs go to the others when \
+            its leases run out. See the README's "Scaling out".
+
             Examples:
               etl run pipelines/demo.json
               PAGES='my-pages/*.html' OUT=/tmp/out etl run pipelines/demo.json
@@ -78,7 +86,18 @@ struct RunCommand: AsyncParsableCommand {
         help: ArgumentHelp("After a first Ctrl-C or SIGTERM, how long the records in flight may take before the run stops at once.", valueName: "seconds"))
     var stopGrace: Int = 60
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With a state in PostgreSQL (shared by workers): how long a URL a worker claimed stays its own without a renewal; a killed worker's URLs go to others after this.",
+            valueName: "seconds"))
+    var lease: Double = 60
+
+    @Option(name: .long, help: ArgumentHelp("With a state in PostgreSQL: this worker's name in `etl state` (default: host name and process id).", valueName: "name"))
+    var worker: String?
+
     func validate() throws {
+        if !(lease >= 1) { throw ValidationError("--lease must be at least 1 second") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if progressEvery < 0 { throw ValidationError("--progress-every must be 0 (no progress lines) or a number of seconds") }
         if stopGrace < 1 { throw ValidationError("--stop-grace must be at least 1 second") }
@@ -109,10 +128,12 @@ struct RunCommand: AsyncParsableCommand {
         let stop = RunStop()
         let signals = SignalWatch(stop: stop, grace: .seconds(stopGrace))
         defer { signals.cancel() }
-        let runner = PipelineRunner(
+        var runner = PipelineRunner(
             pipeline: loaded, limit: limit, logger: Logger(label: "etl"),
             stateStore: stateStore, fullRefresh: fullRefresh, retryFailed: retryFailed,
             progress: onProgress, stop: stop)
+        runner.lease = .milliseconds(Int64(lease * 1000))
+        if let worker { runner.workerName = worker }
         let summary: RunSummary
         do {
             summary = try await runner.run()
