@@ -193,7 +193,9 @@ import Testing
             // Without the ledger each run keeps its own delay only: the two runs' requests come
             // closer than it.
             let before = site.exchanges.count
-            let files: [any StateStore] = [try SQLiteStateStore(path: folders[0].path("state.sqlite")), try SQLiteStateStore(path: folders[1].path("state.sqlite"))]
+            let files: [any StateStore] = [
+                try SQLiteStateStore(path: folders[0].path("state.sqlite")), try SQLiteStateStore(path: folders[1].path("state.sqlite")),
+            ]
             _ = try await runTogether(pipelines, stores: files)
             for store in files { try await store.close() }
             let arrivals = site.exchanges.dropFirst(before).map(\.request.arrival).sorted()
@@ -208,7 +210,12 @@ import Testing
         let url = try server.createDatabase()
         let busyAnswers = Mutex(0)
         let routes: @Sendable (TestRequest) -> TestResponse = { request in
-            if request.path == "/busy", busyAnswers.withLock({ $0 += 1; return $0 }) == 1 {
+            if request.path == "/busy",
+                busyAnswers.withLock({
+                    $0 += 1
+                    return $0
+                }) == 1
+            {
                 return TestResponse(status: 503, headers: [(name: "retry-after", value: "2")], body: Array("busy".utf8))
             }
             return .html("<p>\(request.path)</p>")

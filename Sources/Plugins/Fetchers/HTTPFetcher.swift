@@ -27,7 +27,10 @@ import Foundation
 /// Politeness is the run's, not the fetcher's: the per-host schedule (``HostSchedule``) and the
 /// robots.txt cache (``RobotsCache``) come from the run's ``RunServices``, so every fetcher of a run,
 /// the `crawl` source's and the `sitemap` and `feed` sources' downloads (``ResourceDownloader``)
-/// included, keeps one delay per host and reads each robots.txt once.
+/// included, keeps one delay per host and reads each robots.txt once. With a PostgreSQL state the
+/// pipeline's workers share them too (``HostLedgerGate``, ``HostLedger``): every request also
+/// waits for a start reserved in the ledger, a Retry-After holds the host for every worker, and a
+/// robots.txt one worker read is read by the others from the ledger.
 ///
 /// Building the fetcher only checks its options; the client starts its thread at the first fetch
 /// and lets it go when idle.
@@ -488,7 +491,8 @@ public struct HTTPFetcher: Fetcher {
                     (outcome, text) = (.allowAll, "")
                 }
                 let expires = Date().addingTimeInterval(Double(lifetime.components.seconds))
-                await ledger.storeRobots(StoredRobots(outcome: outcome, text: text, expires: expires), origin: target.origin, userAgent: userAgent, host: target.host)
+                await ledger.storeRobots(
+                    StoredRobots(outcome: outcome, text: text, expires: expires), origin: target.origin, userAgent: userAgent, host: target.host)
             }
             return (loaded.rules, lifetime)
         }

@@ -161,6 +161,16 @@ package struct HeaderLines: Sendable {
 /// send the request (`CURLOPT_PREREQFUNCTION`), after any connection set-up, so the gaps the server
 /// sees are never shorter than the interval.
 ///
+/// **The pipeline's other workers.** A request that brings a ``HostLedgerGate`` with a ledger (a
+/// PostgreSQL state), once its schedule admitted it, keeps its slots while a task reserves its
+/// start in the ledger (with the interval the schedule counts for it, plus the schedule's margin
+/// for the time from the wait's end to the request on the wire) and sleeps until then; only then
+/// does the loop hand it to libcurl. Reserving after admission, not before queueing, means the
+/// reserved start is the request's real one: a request reserved first and then held back by its
+/// own run's schedule (a slow transfer holding `perHost`) would start late, closer to the next
+/// worker's start than the interval. A request cancelled during that wait ends when the wait does
+/// (the sleep is cut short).
+///
 /// **Destinations.** Before libcurl opens a socket (`CURLOPT_OPENSOCKETFUNCTION`), the address it
 /// resolved is checked with the request's ``DestinationPolicy``: a refused address never gets a
 /// connection, whatever spelling of the host or DNS answer led to it.
