@@ -279,6 +279,35 @@ import Testing
         }
     }
 
+    /// A robots.txt that failed (503: everything disallowed) is shared for the failure's
+    /// lifetime (5 minutes), not 24 hours: a later run does not ask the site again, and refuses
+    /// its URLs as the first did.
+    @Test func aFailedRobotsIsSharedForItsShortLifetime() async throws {
+        let url = try server.createDatabase()
+        let routes: @Sendable (TestRequest) -> TestResponse = { request in
+            request.path == "/robots.txt" ? TestResponse(status: 503, body: Array("down".utf8)) : .html("<p>\(request.path)</p>")
+        }
+        try await TestHTTPServer.run(routes: routes) { site in
+            let folders = [try TemporaryFolder(), try TemporaryFolder()]
+            defer { folders.forEach { $0.remove() } }
+            let fetch = #"{"use": "http", "delay": 0, "retries": 0}"#
+            for (index, path) in ["/a", "/b"].enumerated() {
+                let store = try await PostgresStateStore.open(url: url)
+                let summaries = try await runTogether([try pipeline([path], of: site, into: folders[index], fetch: fetch)], stores: [store])
+                try await store.close()
+                #expect(summaries.first?.deadLetters == 1, "\(summaries)")
+            }
+            #expect(site.exchanges.map(\.request.path) == ["/robots.txt"])
+            let connection = try PostgresConnection(url: url)
+            let row = try connection.execute(
+                "SELECT outcome, extract(epoch FROM expires - clock_timestamp())::float8 FROM etl_robots"
+            ).rows.first
+            #expect(row?[0] == "disallowAll")
+            let left = try #require(row?[1].flatMap(Double.init))
+            #expect(left > 0 && left <= 300, "\(left)")
+        }
+    }
+
     /// A ledger that fails (its database gone) is warned about once per host, and the pages are
     /// fetched with the run's own politeness.
     @Test func aFailingLedgerLeavesTheRunsOwnPoliteness() async throws {

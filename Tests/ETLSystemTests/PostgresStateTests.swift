@@ -309,10 +309,11 @@ import Testing
         let store = try await PostgresStateStore.open(url: writerURL)
         try await store.record(StateEntry(url: "https://news.example/1", status: .done, attempts: 0, lastFetch: Date()))
         #expect(try await store.counts().done == 1)
+        #expect(try await store.hostLedger?.reserveStart(host: "news.example", interval: .seconds(1)) == .zero)
         try await store.close()
 
         // On an empty database the same user cannot make the tables: a clear refusal, no password.
-        try owner.execute("DROP TABLE etl_state, etl_schema")
+        try owner.execute("DROP TABLE etl_state, etl_schema, etl_hosts, etl_robots")
         do {
             _ = try await PostgresStateStore.open(url: writerURL)
             Issue.record("a user without CREATE cannot make the tables")

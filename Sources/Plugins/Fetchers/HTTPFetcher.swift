@@ -480,7 +480,8 @@ public struct HTTPFetcher: Fetcher {
             }
             let loaded = await loadRobots(target, context: context)
             let lifetime = loaded.isFailure ? robotsFailureLifetime : RobotsCache.lifetime
-            if ledger.ledger != nil {
+            // A read this worker gave up (cancelled) says nothing about the site: not shared.
+            if ledger.ledger != nil, !loaded.wasCancelled {
                 let outcome: StoredRobots.Outcome
                 let text: String
                 if let reason = loaded.rules.disallowAllReason {
@@ -506,11 +507,15 @@ public struct HTTPFetcher: Fetcher {
     /// gives its Crawl-delay to the run's host schedule. RFC 9309 §2.3.1: a 2xx is parsed, a 4xx
     /// means no rules (429 is treated as a server error), a 5xx or a network failure disallows
     /// everything. Only the first ``robotsMaxBytes`` are downloaded (§2.5).
-    /// `text`: the file's text as parsed (for a 2xx), for the pipeline's other workers.
-    private func loadRobots(_ target: RobotsCache.Target, context: RunContext) async -> (rules: RobotsRules, isFailure: Bool, text: String?) {
+    /// `text`: the file's text as parsed (for a 2xx), for the pipeline's other workers;
+    /// `wasCancelled`: the read was cancelled (its disallowing is this worker's only).
+    private func loadRobots(_ target: RobotsCache.Target, context: RunContext) async -> (
+        rules: RobotsRules, isFailure: Bool, text: String?, wasCancelled: Bool
+    ) {
         let rules: RobotsRules
         var isFailure = false
         var parsedText: String?
+        var wasCancelled = false
         do {
             // RFC 9309 §2.3.1.2: redirects are followed (at least five), robots.txt being always allowed.
             let (result, _) = try await follow(
@@ -537,6 +542,7 @@ public struct HTTPFetcher: Fetcher {
             }
         } catch is CancellationError {
             isFailure = true
+            wasCancelled = true
             rules = .disallowAll(reason: "everything: reading \(target.robotsURL) was cancelled")
         } catch {
             isFailure = true
@@ -546,7 +552,7 @@ public struct HTTPFetcher: Fetcher {
             context.logger.warning("robots.txt of \(target.origin) disallows \(reason); read again in \(robotsFailureLifetime)")
         }
         applyCrawlDelay(of: rules, target: target, context: context)
-        return (rules, isFailure, parsedText)
+        return (rules, isFailure, parsedText, wasCancelled)
     }
 
     /// Gives the rules' Crawl-delay to the run's host schedule.
