@@ -13,12 +13,18 @@ import Foundation
 public protocol HostLedger: Sendable {
     /// Reserves the next request start at `host` for a request that asks to keep `interval` after
     /// it, and returns how long to wait before sending it (zero: now). The reservation is atomic
-    /// across workers: two workers never get starts less than the interval apart.
+    /// across workers: two workers never get starts less than the interval apart (nor less than
+    /// the interval the previous start asked for). The ledger's own clock decides; time from the
+    /// wait's end to the request on the wire is the caller's to allow for (the `http` client adds
+    /// its schedule's small margin to the interval).
     func reserveStart(host: String, interval: Duration) async throws -> Duration
     /// Starts no request to `host` for `duration` (a Retry-After), for every worker; an earlier
     /// hold is extended, never shortened.
     func hold(host: String, for duration: Duration) async throws
-    /// The robots.txt another worker stored for `origin` and `userAgent` that has not expired, or nil.
+    /// The robots.txt another worker stored for `origin` and `userAgent` that has not expired, or nil:
+    /// then the caller reads the file and stores it (``storeRobots(_:origin:userAgent:)``). A ledger
+    /// may have the callers that ask while one reads wait until it stored the file, so that
+    /// workers starting together read it once (the PostgreSQL ledger does, for a bounded time).
     func robots(origin: String, userAgent: String) async throws -> StoredRobots?
     /// Stores what a worker read of an origin's robots.txt, for the other workers.
     func storeRobots(_ robots: StoredRobots, origin: String, userAgent: String) async throws

@@ -235,15 +235,15 @@ import Testing
         let url = try server.createDatabase()
         try await PostgresStateStore.open(url: url).close()
         let connection = try PostgresConnection(url: url)
-        #expect(try connection.execute("SELECT version FROM etl_schema WHERE component = 'state'").scalar == "1")
-        try connection.execute("UPDATE etl_schema SET version = 2 WHERE component = 'state'")
+        #expect(try connection.execute("SELECT version FROM etl_schema WHERE component = 'state'").scalar == "2")
+        try connection.execute("UPDATE etl_schema SET version = 3 WHERE component = 'state'")
         do {
             _ = try await PostgresStateStore.open(url: url)
-            Issue.record("a state of schema version 2 must be refused")
+            Issue.record("a state of schema version 3 must be refused")
         } catch {
             #expect(error.code == .newerSchema)
-            #expect(error.message.contains("schema version 2"), "\(error.message)")
-            #expect(error.message.contains("up to 1"), "\(error.message)")
+            #expect(error.message.contains("schema version 3"), "\(error.message)")
+            #expect(error.message.contains("up to 2"), "\(error.message)")
             #expect(!error.message.contains(PostgresServer.password), "\(error.message)")
         }
 
@@ -257,8 +257,27 @@ import Testing
             """, to: "pipeline.json")
         let run = try CommandLineTool.run(["run", file, "--quiet"], environment: ["OUT": output.url.path])
         #expect(run.status == 3, "\(run.standardError)")
-        #expect(run.standardError.contains("schema version 2"), "\(run.standardError)")
+        #expect(run.standardError.contains("schema version 3"), "\(run.standardError)")
         #expect(!run.standardError.contains(PostgresServer.password), "\(run.standardError)")
+    }
+
+    /// Version 1 had no ledger: opening it makes `etl_hosts` and `etl_robots` and says version 2,
+    /// keeping the entries.
+    @Test func aVersion1StateGetsTheLedgerTables() async throws {
+        let url = try server.createDatabase()
+        let first = try await PostgresStateStore.open(url: url)
+        try await first.record(StateEntry(url: "https://news.example/1", status: .done, attempts: 0, lastFetch: Date()))
+        try await first.close()
+        let connection = try PostgresConnection(url: url)
+        try connection.execute("DROP TABLE etl_hosts, etl_robots, etl_frontier, etl_rounds, etl_workers")
+        try connection.execute("UPDATE etl_schema SET version = 1 WHERE component = 'state'")
+        let store = try await PostgresStateStore.open(url: url)
+        #expect(try await store.counts().done == 1)
+        #expect(try await store.hostLedger?.reserveStart(host: "news.example", interval: .seconds(1)) == .zero)
+        try await store.close()
+        #expect(try connection.execute("SELECT version FROM etl_schema WHERE component = 'state'").scalar == "2")
+        #expect(try connection.execute("SELECT count(*) FROM etl_hosts").scalar == "1")
+        #expect(try connection.execute("SELECT to_regclass('etl_frontier') IS NOT NULL").scalar == "t", "the frontier's tables are made too")
     }
 
     @Test func runsOpeningAnEmptyDatabaseAtOnceMakeTheTablesOnce() async throws {
@@ -285,16 +304,17 @@ import Testing
         let owner = try PostgresConnection(url: url)
         try owner.execute("CREATE ROLE state_writer LOGIN PASSWORD 'writer-secret'")
         try owner.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
-        try owner.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON etl_state, etl_schema TO state_writer")
+        try owner.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON etl_state, etl_schema, etl_hosts, etl_robots TO state_writer")
         let writerURL = url.replacingOccurrences(of: "\(PostgresServer.user):\(PostgresServer.password)@", with: "state_writer:writer-secret@")
         #expect(writerURL != url)
         let store = try await PostgresStateStore.open(url: writerURL)
         try await store.record(StateEntry(url: "https://news.example/1", status: .done, attempts: 0, lastFetch: Date()))
         #expect(try await store.counts().done == 1)
+        #expect(try await store.hostLedger?.reserveStart(host: "news.example", interval: .seconds(1)) == .zero)
         try await store.close()
 
         // On an empty database the same user cannot make the tables: a clear refusal, no password.
-        try owner.execute("DROP TABLE etl_state, etl_schema")
+        try owner.execute("DROP TABLE etl_state, etl_schema, etl_hosts, etl_robots")
         do {
             _ = try await PostgresStateStore.open(url: writerURL)
             Issue.record("a user without CREATE cannot make the tables")

@@ -27,7 +27,10 @@ import Foundation
 /// Politeness is the run's, not the fetcher's: the per-host schedule (``HostSchedule``) and the
 /// robots.txt cache (``RobotsCache``) come from the run's ``RunServices``, so every fetcher of a run,
 /// the `crawl` source's and the `sitemap` and `feed` sources' downloads (``ResourceDownloader``)
-/// included, keeps one delay per host and reads each robots.txt once.
+/// included, keeps one delay per host and reads each robots.txt once. With a PostgreSQL state the
+/// pipeline's workers share them too (``HostLedgerGate``, ``HostLedger``): every request also
+/// waits for a start reserved in the ledger, a Retry-After holds the host for every worker, and a
+/// robots.txt one worker read is read by the others from the ledger.
 ///
 /// Building the fetcher only checks its options; the client starts its thread at the first fetch
 /// and lets it go when idle.
@@ -358,6 +361,7 @@ public struct HTTPFetcher: Fetcher {
         recordingExchange: Bool = false, context: RunContext
     ) async throws -> (HTTPTransferResult, attempts: Int) {
         let schedule = context.services.value { HostSchedule() }
+        let ledger = Self.ledger(context)
         var attempt = 0
         while true {
             attempt += 1
@@ -367,7 +371,7 @@ public struct HTTPFetcher: Fetcher {
                 // One reading of the URL for the schedule's host and the destination check's name.
                 let host = URLHost.nameAndAuthority(of: url)
                 let result = try await client.get(
-                    url, host: host?.authority, schedule: schedule,
+                    url, host: host?.authority, schedule: schedule, ledger: ledger,
                     destination: destination(ofHostNamed: host?.name ?? "", context: context),
                     acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt, headerLines: headerLines,
                     recordingExchange: recordingExchange)
@@ -376,6 +380,8 @@ public struct HTTPFetcher: Fetcher {
                 // The whole host was asked to wait, not only this URL, also when this fetch gives up.
                 if let retryAfter, retryAfter > 0, retryAfter <= retryPolicy.maxRetryAfter, let host = HostSchedule.host(of: url) {
                     schedule.hold(host, until: .now + .seconds(retryAfter))
+                    // And every other worker of the pipeline.
+                    await ledger.hold(host: host, for: .seconds(retryAfter))
                 }
                 guard attempt <= retryPolicy.retries else { return (result, attempt) }
                 reason = "HTTP status \(result.status)"
@@ -400,6 +406,13 @@ public struct HTTPFetcher: Fetcher {
             context.logger.info("retrying \(url) in \(String(format: "%.2f", wait)) s (attempt \(attempt + 1) of \(retryPolicy.retries + 1)): \(reason)")
             try await Task.sleep(for: .seconds(wait))
         }
+    }
+
+    /// The run's ``HostLedgerGate``: the pipeline's other workers' politeness and robots.txt, when
+    /// the run shares them (a PostgreSQL state), its failures warned about on the run's logger.
+    static func ledger(_ context: RunContext) -> HostLedgerGate {
+        let logger = context.logger
+        return HostLedgerGate.of(context) { logger.warning("\($0)") }
     }
 
     /// `If-None-Match` and `If-Modified-Since` lines for a record's stored validators; a value with a
@@ -445,12 +458,44 @@ public struct HTTPFetcher: Fetcher {
         return nil
     }
 
-    /// The run's rules for the target's origin and this fetcher's user agent, read on first use.
+    /// The run's rules for the target's origin and this fetcher's user agent, read on first use:
+    /// from the pipeline's ledger when another worker read the file (the rules then live as long
+    /// as the others'), else from the site, and then kept in the ledger for the others, with the
+    /// same lifetime.
     private func rules(for target: RobotsCache.Target, context: RunContext) async -> RobotsRules {
         let cache = context.services.value { RobotsCache() }
         return await cache.rules(for: target.origin, userAgent: userAgent) { [self] in
+            let ledger = Self.ledger(context)
+            if let stored = await ledger.robots(origin: target.origin, userAgent: userAgent, host: target.host) {
+                let rules: RobotsRules
+                switch stored.outcome {
+                case .parsed: rules = RobotsRules(parsing: stored.text, userAgent: userAgent)
+                case .allowAll: rules = .allowAll
+                case .disallowAll: rules = .disallowAll(reason: stored.text)
+                }
+                context.logger.debug("robots.txt of \(target.origin) read by another worker of the pipeline")
+                applyCrawlDelay(of: rules, target: target, context: context)
+                let lifetime = Duration.seconds(max(0, stored.expires.timeIntervalSinceNow))
+                return (rules, lifetime)
+            }
             let loaded = await loadRobots(target, context: context)
-            return (loaded.rules, loaded.isFailure ? robotsFailureLifetime : RobotsCache.lifetime)
+            let lifetime = loaded.isFailure ? robotsFailureLifetime : RobotsCache.lifetime
+            // A read this worker gave up (cancelled) says nothing about the site: not shared.
+            if ledger.ledger != nil, !loaded.wasCancelled {
+                let outcome: StoredRobots.Outcome
+                let text: String
+                if let reason = loaded.rules.disallowAllReason {
+                    (outcome, text) = (.disallowAll, reason)
+                } else if let parsedText = loaded.text {
+                    (outcome, text) = (.parsed, parsedText)
+                } else {
+                    (outcome, text) = (.allowAll, "")
+                }
+                let expires = Date().addingTimeInterval(Double(lifetime.components.seconds))
+                await ledger.storeRobots(
+                    StoredRobots(outcome: outcome, text: text, expires: expires), origin: target.origin, userAgent: userAgent, host: target.host)
+            }
+            return (loaded.rules, lifetime)
         }
     }
 
@@ -462,9 +507,15 @@ public struct HTTPFetcher: Fetcher {
     /// gives its Crawl-delay to the run's host schedule. RFC 9309 §2.3.1: a 2xx is parsed, a 4xx
     /// means no rules (429 is treated as a server error), a 5xx or a network failure disallows
     /// everything. Only the first ``robotsMaxBytes`` are downloaded (§2.5).
-    private func loadRobots(_ target: RobotsCache.Target, context: RunContext) async -> (rules: RobotsRules, isFailure: Bool) {
+    /// `text`: the file's text as parsed (for a 2xx), for the pipeline's other workers;
+    /// `wasCancelled`: the read was cancelled (its disallowing is this worker's only).
+    private func loadRobots(_ target: RobotsCache.Target, context: RunContext) async -> (
+        rules: RobotsRules, isFailure: Bool, text: String?, wasCancelled: Bool
+    ) {
         let rules: RobotsRules
         var isFailure = false
+        var parsedText: String?
+        var wasCancelled = false
         do {
             // RFC 9309 §2.3.1.2: redirects are followed (at least five), robots.txt being always allowed.
             let (result, _) = try await follow(
@@ -482,6 +533,7 @@ public struct HTTPFetcher: Fetcher {
                 // robots.txt is UTF-8 (RFC 9309 §2.3); a declared charset still wins.
                 let text = TextDecoding.decode(Array(body), contentType: contentType).text
                 rules = RobotsRules(parsing: text, userAgent: userAgent)
+                parsedText = text
             case 400..<500 where result.status != 429:
                 rules = .allowAll
             default:
@@ -490,6 +542,7 @@ public struct HTTPFetcher: Fetcher {
             }
         } catch is CancellationError {
             isFailure = true
+            wasCancelled = true
             rules = .disallowAll(reason: "everything: reading \(target.robotsURL) was cancelled")
         } catch {
             isFailure = true
@@ -498,13 +551,18 @@ public struct HTTPFetcher: Fetcher {
         if isFailure, let reason = rules.disallowAllReason {
             context.logger.warning("robots.txt of \(target.origin) disallows \(reason); read again in \(robotsFailureLifetime)")
         }
+        applyCrawlDelay(of: rules, target: target, context: context)
+        return (rules, isFailure, parsedText, wasCancelled)
+    }
+
+    /// Gives the rules' Crawl-delay to the run's host schedule.
+    private func applyCrawlDelay(of rules: RobotsRules, target: RobotsCache.Target, context: RunContext) {
         if let crawlDelay = rules.crawlDelay, crawlDelay > 0 {
             if crawlDelay > maxCrawlDelay {
                 context.logger.notice("robots.txt of \(target.origin) asks for a Crawl-delay of \(crawlDelay) s; using maxCrawlDelay (\(maxCrawlDelay) s)")
             }
             context.services.value { HostSchedule() }.setCrawlDelay(.seconds(crawlDelay), forHost: target.host)
         }
-        return (rules, isFailure)
     }
 
     /// Media types no text step can use: images, audio, video, PDF, archives and unnamed binaries.

@@ -161,6 +161,16 @@ package struct HeaderLines: Sendable {
 /// send the request (`CURLOPT_PREREQFUNCTION`), after any connection set-up, so the gaps the server
 /// sees are never shorter than the interval.
 ///
+/// **The pipeline's other workers.** A request that brings a ``HostLedgerGate`` with a ledger (a
+/// PostgreSQL state), once its schedule admitted it, keeps its slots while a task reserves its
+/// start in the ledger (with the interval the schedule counts for it, plus the schedule's margin
+/// for the time from the wait's end to the request on the wire) and sleeps until then; only then
+/// does the loop hand it to libcurl. Reserving after admission, not before queueing, means the
+/// reserved start is the request's real one: a request reserved first and then held back by its
+/// own run's schedule (a slow transfer holding `perHost`) would start late, closer to the next
+/// worker's start than the interval. A request cancelled during that wait ends when the wait does
+/// (the sleep is cut short).
+///
 /// **Destinations.** Before libcurl opens a socket (`CURLOPT_OPENSOCKETFUNCTION`), the address it
 /// resolved is checked with the request's ``DestinationPolicy``: a refused address never gets a
 /// connection, whatever spelling of the host or DNS answer led to it.
@@ -226,10 +236,12 @@ package final class CurlMultiClient: Sendable {
     /// and the rest is not downloaded; ``Configuration/maxBytes`` does not apply (robots.txt).
     /// `host`, when the caller has it, is ``HostSchedule/host(of:)`` of `url`. With
     /// `recordingExchange` the result carries the transfer as bytes on the wire
-    /// (``HTTPTransferResult/exchanges``): see ``Transfer`` for what changes then.
+    /// (``HTTPTransferResult/exchanges``): see ``Transfer`` for what changes then. With a `ledger`
+    /// that has one (the pipeline's other workers'), the request, once its schedule admitted it,
+    /// also waits for the start the ledger reserves (see the type's discussion).
     package func get(
-        _ url: String, host: String? = nil, schedule: HostSchedule, destination: DestinationPolicy, acceptsAnyMediaType: Bool = false,
-        truncatingBodyAt: Int? = nil, headerLines: [String] = [], recordingExchange: Bool = false
+        _ url: String, host: String? = nil, schedule: HostSchedule, ledger: HostLedgerGate? = nil, destination: DestinationPolicy,
+        acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [], recordingExchange: Bool = false
     ) async throws -> HTTPTransferResult {
         guard let host = host ?? HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
@@ -242,7 +254,8 @@ package final class CurlMultiClient: Sendable {
             try await withCheckedThrowingContinuation { continuation in
                 enqueue(
                     PendingRequest(
-                        id: id, url: url, host: host, schedule: schedule, destination: destination, acceptsAnyMediaType: acceptsAnyMediaType,
+                        id: id, url: url, host: host, schedule: schedule, ledger: ledger?.ledger == nil ? nil : ledger, destination: destination,
+                        acceptsAnyMediaType: acceptsAnyMediaType,
                         truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, recordsExchange: recordingExchange,
                         continuation: continuation))
             }
@@ -273,6 +286,8 @@ package final class CurlMultiClient: Sendable {
         /// The request's host as ``HostSchedule`` names it.
         var host: String
         var schedule: HostSchedule
+        /// The workers' ledger, when the run has one: admitted, the request waits for its start there.
+        var ledger: HostLedgerGate?
         var destination: DestinationPolicy
         var acceptsAnyMediaType: Bool
         /// Keep this many body bytes and end the transfer there, successfully; nil: fail over maxBytes.
@@ -302,6 +317,8 @@ package final class CurlMultiClient: Sendable {
         /// slots); the loop does not poll when it moved since the turn began.
         var changes: UInt64 = 0
         var pending: [PendingRequest] = []
+        /// Admitted requests whose wait for the ledger's start is over, for the loop to hand to libcurl.
+        var reserved: [PendingRequest] = []
         var activeCount = 0
         var nextID: UInt64 = 0
         /// Requests between `get` and their end (result or cancellation).
@@ -391,7 +408,10 @@ package final class CurlMultiClient: Sendable {
 
     /// What the loop takes from the shared state in one turn.
     private struct Turn {
+        /// Requests to hand to libcurl: admitted, and without a ledger or done waiting for it.
         var admitted: [PendingRequest] = []
+        /// Requests admitted that are to reserve their start in the ledger first.
+        var reserving: [PendingRequest] = []
         var aborts: Set<UInt64> = []
         var exit = false
         /// The earliest moment a request that waits only for its host's interval may start.
@@ -419,6 +439,10 @@ package final class CurlMultiClient: Sendable {
         defer { idleHandles.forEach { curl_easy_cleanup($0.easy) } }
         var idleSince: ContinuousClock.Instant?
         let clock = ContinuousClock()
+        // Admitted requests waiting for their ledger start (they hold their slots), by id, and
+        // those of them cancelled meanwhile.
+        var ledgerWaits: [UInt64: Task<Void, Never>] = [:]
+        var abortedInLedgerWait: Set<UInt64> = []
 
         while true {
             let lingerIsOver = idleSince.map { clock.now - $0 >= configuration.idleLinger } ?? false
@@ -432,14 +456,25 @@ package final class CurlMultiClient: Sendable {
                     turn.exit = true
                     return turn
                 }
+                turn.admitted = state.reserved
+                state.reserved.removeAll()
                 admit(from: &state, into: &turn)
                 return turn
             }
             if turn.exit { return }
+            for request in turn.reserving {
+                ledgerWaits[request.id] = reserveStart(of: request)
+            }
 
             // Whether a slot was freed this turn, so that a waiting request can take it at once.
             var freedSlot = false
             for request in turn.admitted {
+                if ledgerWaits.removeValue(forKey: request.id) != nil, abortedInLedgerWait.remove(request.id) != nil {
+                    releaseSlot(of: request.id, host: request.host, schedule: request.schedule)
+                    request.continuation.resume(throwing: CancellationError())
+                    freedSlot = true
+                    continue
+                }
                 do {
                     let transfer = try Transfer(request: request, configuration: configuration, idle: idleHandles.popLast(), plainHeaders: plainHeaders)
                     let added = curl_multi_add_handle(multi, transfer.easy)
@@ -460,7 +495,14 @@ package final class CurlMultiClient: Sendable {
                 }
             }
             for id in turn.aborts {
-                guard let easy = handlesByID.removeValue(forKey: id), let transfer = transfers.removeValue(forKey: easy) else { continue }
+                guard let easy = handlesByID.removeValue(forKey: id), let transfer = transfers.removeValue(forKey: easy) else {
+                    // Ended when its wait is (the sleep cut short), in a turn to come.
+                    if let wait = ledgerWaits[id] {
+                        abortedInLedgerWait.insert(id)
+                        wait.cancel()
+                    }
+                    continue
+                }
                 finish(transfer, in: multi, keepingHandleIn: &idleHandles, with: .failure(CancellationError()))
                 freedSlot = true
             }
@@ -554,7 +596,11 @@ package final class CurlMultiClient: Sendable {
             case .start:
                 state.activeCount += 1
                 state.activeIDs.insert(request.id)
-                turn.admitted.append(request)
+                if request.ledger != nil {
+                    turn.reserving.append(request)
+                } else {
+                    turn.admitted.append(request)
+                }
             case .busy:
                 refusedHosts.insert(request.host)
                 waiting.append(request)
@@ -565,6 +611,22 @@ package final class CurlMultiClient: Sendable {
             }
         }
         state.pending = waiting
+    }
+
+    /// For an admitted request (holding its slots): reserves its start in the ledger with the
+    /// interval the schedule counts for it (plus the schedule's margin, for the time between the
+    /// wait's end and the request on the wire), waits until then, and gives it back to the loop.
+    private func reserveStart(of request: PendingRequest) -> Task<Void, Never> {
+        let interval = request.schedule.interval(of: request.host, delay: configuration.delay, maxCrawlDelay: configuration.maxCrawlDelay)
+        let reserved = interval > .zero ? interval + HostSchedule.margin(for: interval) : .zero
+        return Task { [self] in
+            let wait = await request.ledger?.reserveStart(host: request.host, interval: reserved) ?? .zero
+            if wait > .zero { try? await Task.sleep(for: wait) }
+            state.withLock { state in
+                state.reserved.append(request)
+                state.notifyLoop()
+            }
+        }
     }
 
     /// Removes a transfer from libcurl, frees it (keeping its easy handle in `idleHandles` while

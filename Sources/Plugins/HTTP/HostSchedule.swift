@@ -106,6 +106,14 @@ package final class HostSchedule: Sendable {
         return .start
     }
 
+    /// The interval a request to `host` asks to keep after it: `delay`, or the host's Crawl-delay
+    /// capped at `maxCrawlDelay` when longer (what ``admit(_:perHost:delay:maxCrawlDelay:client:waker:)``
+    /// counts; a ``HostLedger`` reservation asks for the same).
+    package func interval(of host: String, delay: Duration, maxCrawlDelay: Duration) -> Duration {
+        let crawlDelay = hosts.withLock { $0[host]?.crawlDelay ?? .zero }
+        return max(delay, min(crawlDelay, maxCrawlDelay))
+    }
+
     /// Called just before libcurl sends an admitted request, after any connection set-up: the moment
     /// the host's next interval counts from.
     package func markStarted(_ host: String) {

@@ -7,8 +7,7 @@ import Synchronization
 /// pipeline shares, on the state store's connection (so that a journal commit marks URLs done and
 /// records their state in one transaction).
 ///
-/// Three tables, made with the state's (``PostgresStateStore``; component `frontier`, version 1 in
-/// `etl_schema`):
+/// Three tables, made with the state's (``PostgresStateStore``, schema version 2):
 /// - `etl_frontier`: one row per canonical URL: `host`, `round`, `seq` (the order URLs were
 ///   added: claims take the oldest first), `status` (`queued`, `leased`, `done`), `record` (the
 ///   source's record as JSON: `url`, `source`, `foundIn`, `fields`), `worker` and `lease_until`
@@ -33,77 +32,56 @@ public final class PostgresFrontier: Frontier {
 
     private let membership = Mutex<Membership?>(nil)
 
-    /// The schema version of the frontier's tables (the `frontier` row of `etl_schema`).
-    public static let schemaVersion = 1
-    static let component = "frontier"
-
     init(client: PostgresClient, redactedURL: String) {
         self.client = client
         self.redactedURL = redactedURL
     }
 
-    /// Makes the frontier's tables when they are missing, inside the state store's opening
-    /// transaction (under its advisory lock); returns the stored version when it is newer than
-    /// this build's, which the caller refuses.
-    static func prepare(_ connection: PostgresConnection) throws -> Int? {
-        let exists = try connection.execute(
-            "SELECT to_regclass('etl_frontier') IS NOT NULL AND to_regclass('etl_rounds') IS NOT NULL AND to_regclass('etl_workers') IS NOT NULL"
-        ).scalar == "t"
-        let stored = try connection.execute("SELECT version FROM etl_schema WHERE component = $1", [component]).scalar.map { Int($0) ?? Int.max }
-        if let stored, stored > schemaVersion { return stored }
-        if !exists {
-            // One statement a call: libpq runs one per parameterised call.
-            for statement in [
-                """
-                CREATE TABLE IF NOT EXISTS etl_rounds (
-                    round integer PRIMARY KEY,
-                    started timestamptz NOT NULL DEFAULT now(),
-                    finished timestamptz
-                )
-                """,
-                """
-                CREATE TABLE IF NOT EXISTS etl_frontier (
-                    url text PRIMARY KEY,
-                    host text NOT NULL,
-                    round integer NOT NULL,
-                    seq bigserial,
-                    status text NOT NULL CHECK (status IN ('queued', 'leased', 'done')),
-                    record json NOT NULL,
-                    worker text,
-                    lease_until timestamptz,
-                    claims integer NOT NULL DEFAULT 0,
-                    added timestamptz NOT NULL DEFAULT now(),
-                    done_at timestamptz
-                )
-                """,
-                """
-                CREATE INDEX IF NOT EXISTS etl_frontier_open ON etl_frontier (round, seq) WHERE status <> 'done'
-                """,
-                """
-                CREATE INDEX IF NOT EXISTS etl_frontier_leased ON etl_frontier (worker) WHERE status = 'leased'
-                """,
-                """
-                CREATE TABLE IF NOT EXISTS etl_workers (
-                    worker text PRIMARY KEY,
-                    name text NOT NULL,
-                    round integer NOT NULL,
-                    started timestamptz NOT NULL DEFAULT now(),
-                    heartbeat timestamptz NOT NULL DEFAULT now(),
-                    lease_seconds float8 NOT NULL,
-                    sources_finished boolean NOT NULL DEFAULT false,
-                    stopped timestamptz,
-                    done bigint NOT NULL DEFAULT 0
-                )
-                """,
-            ] {
-                try connection.execute(statement)
-            }
-        }
-        if stored == nil {
-            try connection.execute("INSERT INTO etl_schema (component, version) VALUES ($1, $2)", [component, String(schemaVersion)])
-        }
-        return nil
-    }
+    /// The frontier's tables, made with the state's schema version 2 (``PostgresStateStore``),
+    /// one statement each.
+    static let tables = [
+        """
+        CREATE TABLE IF NOT EXISTS etl_rounds (
+            round integer PRIMARY KEY,
+            started timestamptz NOT NULL DEFAULT now(),
+            finished timestamptz
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS etl_frontier (
+            url text PRIMARY KEY,
+            host text NOT NULL,
+            round integer NOT NULL,
+            seq bigserial,
+            status text NOT NULL CHECK (status IN ('queued', 'leased', 'done')),
+            record json NOT NULL,
+            worker text,
+            lease_until timestamptz,
+            claims integer NOT NULL DEFAULT 0,
+            added timestamptz NOT NULL DEFAULT now(),
+            done_at timestamptz
+        )
+        """,
+        """
+        CREATE INDEX IF NOT EXISTS etl_frontier_open ON etl_frontier (round, seq) WHERE status <> 'done'
+        """,
+        """
+        CREATE INDEX IF NOT EXISTS etl_frontier_leased ON etl_frontier (worker) WHERE status = 'leased'
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS etl_workers (
+            worker text PRIMARY KEY,
+            name text NOT NULL,
+            round integer NOT NULL,
+            started timestamptz NOT NULL DEFAULT now(),
+            heartbeat timestamptz NOT NULL DEFAULT now(),
+            lease_seconds float8 NOT NULL,
+            sources_finished boolean NOT NULL DEFAULT false,
+            stopped timestamptz,
+            done bigint NOT NULL DEFAULT 0
+        )
+        """,
+    ]
 
     public func join(as name: String, lease: Duration) async throws {
         // Unique among workers however names repeat (two containers with one host name and pid).

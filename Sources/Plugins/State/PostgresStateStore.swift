@@ -5,16 +5,22 @@ import Foundation
 /// The PostgreSQL ``StateStore``: the SQLite store's semantics (``SQLiteStateStore``) in a table of
 /// a PostgreSQL database, for runs on several machines or a state other programs query.
 ///
-/// Two tables, made on first use in the first schema of the session's `search_path` (`public`
+/// Seven tables, made on first use in the first schema of the session's `search_path` (`public`
 /// unless the URL says otherwise, `?options=-csearch_path%3Dnews`: one schema per pipeline keeps
 /// two pipelines of one database apart):
 /// - `etl_state`: one row per canonical URL: `url text PRIMARY KEY`, `status` (`done` or
 ///   `failed`), `attempts`, `last_fetch timestamptz`, `etag`, `last_modified`, `content_hash`,
 ///   `reason` and `permanent` (the failure's, for a failed URL).
+/// - `etl_hosts` and `etl_robots`: the workers' shared politeness and robots.txt files
+///   (``hostLedger``, a ``PostgresHostLedger``).
+/// - `etl_frontier`, `etl_rounds` and `etl_workers`: the work the pipeline's workers share
+///   (``frontier``, a ``PostgresFrontier``).
 /// - `etl_schema`: the version of each part etl keeps in the database (`component` `state`,
-///   `version` 1). A database whose version is newer than this build's is refused at open
-///   (``ErrorCode/newerSchema``) rather than written in a layout
-///   this build does not know; an older one will be migrated in place when a version 2 exists.
+///   `version` 2). A database whose version is newer than this build's is refused at open
+///   (``ErrorCode/newerSchema``) rather than written in a layout this build does not know; an
+///   older one is migrated in place (version 1 had no `etl_hosts` and `etl_robots`: they are
+///   made, and the frontier's). The version went to 2 with the ledger and the frontier so that a worker of a build before it, which
+///   would not keep the shared delays, is refused by a database that newer workers use.
 ///
 /// Opening takes a transaction-scoped advisory lock before it creates or checks anything, so two
 /// runs that start at once on an empty database do not both create the tables (`CREATE TABLE IF
@@ -23,14 +29,19 @@ import Foundation
 /// every commit before it and none of the one it was in.
 ///
 /// Lookups from many workers share one connection (``PostgresClient``: one statement at a time),
-/// each one round trip; a connection that broke is made again before the next statement.
+/// each one round trip; a connection that broke is made again before the next statement. The
+/// ledger has a second connection of its own.
 public final class PostgresStateStore: StateStore, InspectableStateStore {
     /// The URL with its password redacted: what messages show.
     public let redactedURL: String
     private let client: PostgresClient
+    private let ledger: PostgresHostLedger
+
+    /// Politeness and robots.txt shared by the pipeline's workers, in `etl_hosts` and `etl_robots`.
+    public var hostLedger: (any HostLedger)? { ledger }
 
     /// The schema version this build writes and reads: the `version` of the `state` row of `etl_schema`.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
     /// The row of `etl_schema` that holds the state's version.
     static let component = "state"
     /// Columns of a row, in the order the statements below send and read them.
@@ -41,8 +52,9 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
     /// The work shared by the pipeline's workers (``PostgresFrontier``), on the store's connection.
     public let frontier: (any Frontier)?
 
-    private init(client: PostgresClient) {
+    private init(client: PostgresClient, ledger: PostgresHostLedger) {
         self.client = client
+        self.ledger = ledger
         self.redactedURL = client.redactedURL
         self.frontier = PostgresFrontier(client: client, redactedURL: client.redactedURL)
     }
@@ -65,6 +77,10 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
                 // in the schema even when the table is there, and a user given only its rows on
                 // tables made by another (PostgreSQL 15 grants no CREATE on `public`) must get in.
                 let tablesExist = try connection.execute("SELECT to_regclass('etl_schema') IS NOT NULL AND to_regclass('etl_state') IS NOT NULL").scalar == "t"
+                let ledgerExists =
+                    try connection.execute(
+                        "SELECT to_regclass('etl_hosts') IS NOT NULL AND to_regclass('etl_robots') IS NOT NULL AND to_regclass('etl_frontier') IS NOT NULL"
+                    ).scalar == "t"
                 if !tablesExist {
                     try connection.execute(
                         """
@@ -95,12 +111,15 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
                         )
                         """)
                 }
+                // Version 2: the ledger's and the frontier's tables (on a new database, and on one of version 1).
+                if !ledgerExists {
+                    for statement in ledgerTables + PostgresFrontier.tables { try connection.execute(statement) }
+                }
                 if version == nil {
                     try connection.execute("INSERT INTO etl_schema (component, version) VALUES ($1, $2)", [component, String(schemaVersion)])
-                }
-                // The work shared by the pipeline's workers, under the same lock.
-                if let newer = try PostgresFrontier.prepare(connection) {
-                    return max(newer, schemaVersion + 1)
+                } else if let version, version < schemaVersion {
+                    try connection.execute(
+                        "UPDATE etl_schema SET version = $2, updated_at = now() WHERE component = $1", [component, String(schemaVersion)])
                 }
                 return version ?? schemaVersion
             }
@@ -113,8 +132,36 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
             if let error = error as? PostgresStateStoreError { throw error }
             throw .cannotOpen(url: redacted, underlying: error)
         }
-        return PostgresStateStore(client: client)
+        let ledger: PostgresHostLedger
+        do {
+            ledger = try await PostgresHostLedger.open(url: url)
+        } catch {
+            await client.close()
+            throw error
+        }
+        return PostgresStateStore(client: client, ledger: ledger)
     }
+
+    /// The ledger's tables (``PostgresHostLedger``), made with schema version 2.
+    static let ledgerTables = [
+        """
+        CREATE TABLE IF NOT EXISTS etl_hosts (
+            host text PRIMARY KEY,
+            last_start timestamptz,
+            next_start timestamptz NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS etl_robots (
+            origin text NOT NULL,
+            user_agent text NOT NULL,
+            outcome text NOT NULL CHECK (outcome IN ('parsed', 'allowAll', 'disallowAll', 'reading')),
+            text text NOT NULL,
+            expires timestamptz NOT NULL,
+            PRIMARY KEY (origin, user_agent)
+        )
+        """,
+    ]
 
     public func entry(for url: String) async throws -> StateEntry? {
         let rows = try await run("read") { connection in
@@ -156,6 +203,7 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
     }
 
     public func close() async throws {
+        await ledger.close()
         await client.close()
     }
 

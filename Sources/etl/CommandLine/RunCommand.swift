@@ -93,7 +93,9 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "seconds"))
     var lease: Double = 60
 
-    @Option(name: .long, help: ArgumentHelp("With a state in PostgreSQL: this worker's name in `etl state` (default: host name and process id).", valueName: "name"))
+    @Option(
+        name: .long, help: ArgumentHelp("With a state in PostgreSQL: this worker's name in `etl state` (default: host name and process id).", valueName: "name")
+    )
     var worker: String?
 
     func validate() throws {
