@@ -150,6 +150,15 @@ def main() -> None:
                        if count > 0 and frequency.get(glued, 0) > count and glued not in GLUED_ON_PURPOSE}
     compounds = {word for word in compounds if word.replace(ZWNJ, "") not in glued_preferred}
 
+    def plural_more_likely(word: str) -> bool:
+        """«پسته‌ای» (an adjective in the lists) glues to «پستهای», which is far more often «پست» + های:
+        the same frequency test as [heh-indefinite] decides, and the restorer's rules do the rest."""
+        head, _, ending = word.rpartition(ZWNJ)
+        return (head.endswith("ه") and ending in AFTER_HEH_SUFFIXES and head[:-1] in frequency
+                and frequency[head[:-1]] > frequency.get(head, 0))
+
+    compounds = {word for word in compounds if not plural_more_likely(word)}
+
     def vocab_word(word: str) -> bool:
         if word in glued_preferred:
             return True

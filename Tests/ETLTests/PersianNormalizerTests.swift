@@ -156,6 +156,8 @@ import Testing
             ("دنبالکنندگانش", "دنبال\u{200C}کنندگانش"), ("کتابسازی", "کتاب\u{200C}سازی"),
             // shekar's compound list.
             ("شایستهسالار", "شایسته\u{200C}سالار"), ("دستبافت", "دست\u{200C}بافت"), ("نفتخام", "نفت\u{200C}خام"),
+            // …but not its «پسته‌ای» where «پست» + های is more frequent.
+            ("پستهای", "پست\u{200C}های"),
         ]
         for (glued, restored) in cases {
             expectExact(restore.normalize(glued), restored)

@@ -108,6 +108,6 @@ for (miss, count) in misses.sorted(by: { $0.value > $1.value || ($0.value == $1.
     print("  \(count)× \(miss)")
 }
 print("\nmost frequent false changes (original → restored):")
-for (change, count) in falseChanges.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }).prefix(limit == Int.max ? 20 : 10) {
+for (change, count) in falseChanges.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }).prefix(limit == Int.max ? Int.max : 10) {
     print("  \(count)× \(change)")
 }
