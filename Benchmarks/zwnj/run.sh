@@ -5,7 +5,7 @@
 #   Benchmarks/zwnj/run.sh [FOLDER] [--all]
 #
 # FOLDER holds the JSON articles (title + content paragraphs), searched recursively; default
-# ../shared/reference/persian-text/sampleCorpus (beside the checkout). --all lists every miss instead of the 20 most frequent.
+# ../shared/reference/persian-text/sampleCorpus (beside the checkout). --all lists every miss and every false change instead of the most frequent.
 # Prints recall (original words with a ZWNJ that come back exactly) and false changes (original words
 # without a ZWNJ that come back different).
 #

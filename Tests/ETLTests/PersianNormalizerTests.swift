@@ -1,5 +1,6 @@
 import ETLKit
 import ETLPlugins
+import ETLText
 import Foundation
 import Testing
 
@@ -134,6 +135,55 @@ import Testing
         for word in ["بهتر", "کشورهای", "کِتابها", "بیشترین", "میز", "میان", "میدان", "دفتر", "نمک", "خودروهای", "روزها"] {
             expectExact(restore.normalize(word), word)
         }
+    }
+
+    /// Issue #15: each case below came back wrong before the rule named beside it.
+    @Test func lostZWNJsAreRestoredByTheIssue15Rules() throws {
+        let restore = try only("restoreZwnj")
+        let cases = [
+            // ه + ای read by frequency: «مقاله» is far more frequent than «مقال».
+            ("مقالهای", "مقاله\u{200C}ای"), ("جملهای", "جمله\u{200C}ای"),
+            // Preverbs before می, Arabic ى in می, می + a past participle.
+            ("برمیدارد", "برمی\u{200C}دارد"), ("بازمیگشت", "بازمی\u{200C}گشت"), ("درمیآید", "درمی\u{200C}آید"),
+            ("مىرود", "مى\u{200C}رود"), ("میدانسته", "می\u{200C}دانسته"),
+            // A participle + است.
+            ("رفتهاست", "رفته\u{200C}است"), ("نوشتهاست", "نوشته\u{200C}است"),
+            // بی/به + a dictionary word.
+            ("بهسرعت", "به\u{200C}سرعت"), ("بهراحتی", "به\u{200C}راحتی"), ("بیرحمی", "بی\u{200C}رحمی"),
+            // A word in ی + ترین.
+            ("اساسیترین", "اساسی\u{200C}ترین"),
+            // A productive compound head after a tagged word.
+            ("دنبالکنندگانش", "دنبال\u{200C}کنندگانش"), ("کتابسازی", "کتاب\u{200C}سازی"),
+            // shekar's compound list.
+            ("شایستهسالار", "شایسته\u{200C}سالار"), ("دستبافت", "دست\u{200C}بافت"), ("نفتخام", "نفت\u{200C}خام"),
+            // …but not its «پسته‌ای» where «پست» + های is more frequent.
+            ("پستهای", "پست\u{200C}های"),
+        ]
+        for (glued, restored) in cases {
+            expectExact(restore.normalize(glued), restored)
+        }
+        expectExact(restore.normalize("او برمیدارد و میگوید: «مقالهای نوشتهاست»."), "او برمی\u{200C}دارد و می\u{200C}گوید: «مقاله\u{200C}ای نوشته\u{200C}است».")
+    }
+
+    /// Issue #15: glued spellings that are right, which the rules above or the old ones must not touch.
+    @Test func issue15GluedSpellingsStay() throws {
+        let restore = try only("restoreZwnj")
+        // شان/تان after a letter other than ه/ی is glued on most sites; «فیلتر» is a word of shekar's
+        // frequency list (more frequent than «فیل»); «اصولگرایان» is more frequent there than
+        // «اصول‌گرایان»; «بیماری» is «بیمار» + ی, not بی + «ماری».
+        for word in ["کتابشان", "دوستانشان", "فیلتر", "اصولگرایان", "بیماری", "بیداری", "بهداشتی"] {
+            expectExact(restore.normalize(word), word)
+        }
+        expectExact(restore.normalize("خانهشان"), "خانه\u{200C}شان")
+    }
+
+    /// The [heh-indefinite] section decides «صحنهای» on its own: without it the plural reading wins.
+    @Test func hehIndefiniteSectionDecidesBetweenTheTwoReadings() {
+        let base = "[verbs]\n[adjectives]\n[tagged]\nصحن\nصحنه\n[words]\nصحن\nصحنه\n"
+        let withSection = ZWNJRestorer(lexicon: base + "[heh-indefinite]\nصحنه\n")
+        let without = ZWNJRestorer(lexicon: base)
+        #expect(withSection.restoreWord("صحنهای") == "صحنه\u{200C}ای")
+        #expect(without.restoreWord("صحنهای") == "صحن\u{200C}های")
     }
 
     @Test func zwnjSurvivesEveryPath() throws {

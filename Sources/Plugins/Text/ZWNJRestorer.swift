@@ -3,15 +3,21 @@ import Foundation
 /// Puts back the zero-width non-joiners (U+200C) that a scraper dropped: «میآید» → «می‌آید»,
 /// «سرزمینهای» → «سرزمین‌های», «گفتوگو» → «گفت‌وگو».
 ///
-/// It works from a lexicon (hazm's word and verb lists, see Resources/LEXICON-LICENSE.md) and a few
-/// affix rules, in this order for a token with no ZWNJ:
-/// 1. a token that is a known word stays as it is («بهتر», «میز»);
+/// It works from a lexicon (hazm's word and verb lists and shekar's compound and frequency lists, see
+/// Resources/LEXICON-LICENSE.md) and a few affix rules, in this order for a token with no ZWNJ:
+/// 1. a token that is a known word stays as it is («بهتر», «میز», «فیلتر»; a glued spelling that
+///    shekar counts more often than its ZWNJ spelling is a known word: «اصولگرایان»);
 /// 2. a whole form that the lexicon only knows with a ZWNJ gets it back («سهشنبه» → «سه‌شنبه»);
-/// 3. می/نمی + a verb stem with a personal ending («میآید», «نمیتوانند»);
-/// 4. a known word with a plain (ZWNJ-less) ending such as ی or م stays («دفتری»);
-/// 5. a known stem + ها/های/… or a stem ending in ه + ای/ام/ات/اش/اید/ایم/اند («رسانهای» →
-///    «رسانه‌ای», «سالهای» → «سال‌های»), a known stem + شان/تان, a stem in ی + ام/اش/ات/اند,
-///    an adjective + تر/ترین/تری.
+/// 3. (a preverb بر/باز/فرا/فرو/در/وا/ور +) می/نمی (also with Arabic ى) + a verb stem with a personal
+///    ending, or + a past participle («میآید», «نمیتوانند», «برمیگرداند», «میتوانسته»);
+/// 4. a known word with a plain (ZWNJ-less) ending such as ی or م stays («دفتری», «بیماری»);
+/// 5. بی/به + a tagged word («بیشمار» → «بی‌شمار», «بهعنوان» → «به‌عنوان»);
+/// 6. a participle + است («شدهاست» → «شده‌است»); a tagged word + a productive compound head
+///    such as ساز/سازی/کننده/گیری («مسالهساز» → «مساله‌ساز»);
+/// 7. a known stem + ها/های/… or a stem ending in ه + ای/ام/ات/اش/اید/ایم/اند («رسانهای» →
+///    «رسانه‌ای», «سالهای» → «سال‌های»; between the two readings, a word in ه at least as frequent
+///    as the word without it wins: «صحنهای» → «صحنه‌ای»), a stem in ه or ی + شان/تان, a stem in ی
+///    + ام/اش/ات/اند, an adjective or a word in ی + تر/ترین/تری.
 ///
 /// A ZWNJ is never inserted after a letter that does not join to the left (ا د ذ ر ز ژ و …): it
 /// would be invisible there and the sites do not write it («کشورهای» stays). All text work is on
@@ -45,6 +51,9 @@ public struct ZWNJRestorer: Sendable {
     /// Words hazm tags with a part of speech: dictionary words rather than corpus spellings. They
     /// decide between two readings of a glued form («سالهای»: «سال» is one, so «سال‌های»).
     package let taggedWords: Set<String>
+    /// Words in ه at least as frequent as the same word without the ه (shekar's frequency list): a
+    /// glued «صحنهای» is «صحنه‌ای» («صحنه» 28.9M, «صحن» 3.8M), not «صحن‌های».
+    package let hehIndefinite: Set<String>
 
     /// Reads the lexicon format written by Benchmarks/zwnj/build-lexicon.py: `#` comments, a
     /// `[verbs]` section of "past present" lines (`-` for none), then `[adjectives]` and `[words]`
@@ -55,6 +64,7 @@ public struct ZWNJRestorer: Sendable {
         var pastStems = Set<String>()
         var adjectives = Set<String>()
         var tagged = Set<String>()
+        var hehIndefinite = Set<String>()
         var section = ""
         for line in lexicon.split(separator: "\n", omittingEmptySubsequences: true) {
             if line.hasPrefix("#") { continue }
@@ -68,6 +78,8 @@ public struct ZWNJRestorer: Sendable {
                 if let past = pair.first, past != "-" { pastStems.insert(String(past)) }
             } else if section == "[tagged]" {
                 tagged.insert(String(line))
+            } else if section == "[heh-indefinite]" {
+                hehIndefinite.insert(String(line))
             } else if section == "[adjectives]" {
                 adjectives.insert(String(line))
             } else if section == "[words]" {
@@ -86,6 +98,7 @@ public struct ZWNJRestorer: Sendable {
         self.pastStems = pastStems
         self.adjectives = adjectives
         self.taggedWords = tagged
+        self.hehIndefinite = hehIndefinite
     }
 
     /// The text with every glued word's ZWNJs restored; other scalars are kept as they are.
@@ -121,7 +134,9 @@ public struct ZWNJRestorer: Sendable {
         if let joined = joinedForms[word] { return joined }
         // Before the plain-ending check: «میدانم» is a verb, not «میدان» + م.
         if let verb = restoreVerb(scalars) { return verb }
+        // After the plain-ending check: «بیماری» is «بیمار» + ی, not بی + «ماری».
         if isKnownWithPlainEnding(scalars) { return nil }
+        if let prefixed = restorePrefix(scalars) { return prefixed }
         return restoreSuffix(scalars)
     }
 
@@ -140,7 +155,22 @@ public struct ZWNJRestorer: Sendable {
 
     /// Endings that attach without a ZWNJ: a token that is a known word plus one of these is known.
     private static let plainEndings = ["ی", "م", "ت", "ش", "ان", "مان"].map { Array($0.unicodeScalars) }
-    private static let verbPrefixes = ["نمی", "می"].map { Array($0.unicodeScalars) }
+    /// With Persian ی and with Arabic ى, which some sites still type («مىشد» → «مى‌شد»).
+    private static let verbPrefixes = ["نمی", "می", "نمى", "مى"].map { Array($0.unicodeScalars) }
+    /// Preverbs written glued before می/نمی: «برمیگرداند» → «برمی‌گرداند», «فرامیرسید» → «فرامی‌رسید».
+    private static let preverbs = ["", "باز", "فرا", "فرو", "بر", "در", "وا", "ور"].map { Array($0.unicodeScalars) }
+    /// Prefixes written with a ZWNJ before a dictionary word: «بیشمار» → «بی‌شمار», «بهعنوان» → «به‌عنوان».
+    private static let wordPrefixes = ["بی", "به"].map { Array($0.unicodeScalars) }
+    private static let copula = Array("است".unicodeScalars)
+    /// Second parts of productive compounds, written after a ZWNJ: «مسالهساز» → «مساله‌ساز»,
+    /// «تبلیغکنندگان» → «تبلیغ‌کنندگان», «سهمگیری» → «سهم‌گیری». Agentive گر/گری is not here: the
+    /// sites mostly glue it («پژوهشگران»).
+    private static let compoundHeads = [
+        "کنندگان", "کنندگی", "کننده", "سازان", "سازی", "ساز", "گیران", "گیری", "گیر", "بندی", "برداری",
+        "نشینان", "نشین", "گویی", "طلبانه", "طلبی", "طلب", "پردازی", "پرداز", "خواهی", "خواه", "انگیز", "آمیز",
+    ].map { Array($0.unicodeScalars) }
+    /// What may follow a compound head: «دنبالکنندگانش», «شهرکنشینانی».
+    private static let compoundEndings = ["", "ی", "ش", "ان", "انی"].map { Array($0.unicodeScalars) }
     private static let personalEndings = ["ند", "ید", "یم", "م", "ی", "د", ""].map { Array($0.unicodeScalars) }
     private static let pluralSuffixes = ["هایشان", "هایتان", "هایمان", "هاست", "هایی", "هایم", "هایت", "هایش", "های", "ها"]
         .map { Array($0.unicodeScalars) }
@@ -160,9 +190,31 @@ public struct ZWNJRestorer: Sendable {
     }
 
     private func restoreVerb(_ scalars: [Unicode.Scalar]) -> String? {
-        for prefix in Self.verbPrefixes where scalars.starts(with: prefix) {
+        for preverb in Self.preverbs where scalars.starts(with: preverb) {
+            let afterPreverb = scalars.dropFirst(preverb.count)
+            for prefix in Self.verbPrefixes where afterPreverb.starts(with: prefix) {
+                let rest = Array(afterPreverb.dropFirst(prefix.count))
+                guard isVerbRemainder(rest) || isParticiple(rest) else { continue }
+                return PersianText.string(preverb + prefix + [PersianText.zwnj] + rest)
+            }
+        }
+        return nil
+    }
+
+    /// A past stem + ه, the past participle: «میتوانسته» → «می‌توانسته».
+    private func isParticiple(_ scalars: [Unicode.Scalar]) -> Bool {
+        scalars.count >= 3 && scalars.last == "ه" && pastStems.contains(PersianText.string(scalars.dropLast()))
+    }
+
+    /// بی/به + a dictionary word, glued («بیشمار», «بهعنوان»): the prefix takes a ZWNJ. The rest must be
+    /// a tagged word of three letters or more (optionally + ی), so «بهار», «بیمار», «بهمن» (words, or
+    /// known glued) and names stay; a whole token the lexicon knows never reaches this rule.
+    private func restorePrefix(_ scalars: [Unicode.Scalar]) -> String? {
+        for prefix in Self.wordPrefixes where scalars.count >= prefix.count + 3 && scalars.starts(with: prefix) {
             let rest = Array(scalars.dropFirst(prefix.count))
-            guard isVerbRemainder(rest) else { continue }
+            var base = rest
+            if base.last == "ی", !taggedWords.contains(PersianText.string(base)) { base.removeLast() }
+            guard taggedWords.contains(PersianText.string(base)) else { continue }
             return PersianText.string(prefix + [PersianText.zwnj] + rest)
         }
         return nil
@@ -187,13 +239,21 @@ public struct ZWNJRestorer: Sendable {
         // «رسانهای» is «رسان» + های or «رسانه» + ای. The plural wins when its stem is a tagged
         // dictionary word («سالهای», «مرزهای»), or when neither stem is tagged but its stem is known
         // («تیمهای»: plurals are far more common in news); otherwise the ه reading («رسانه‌ای»).
+        // A participle + است, the perfect: «شدهاست» → «شده‌است» (before the plurals: not «شد» + هاست).
+        if scalars.count >= Self.copula.count + 3 && scalars.ends(with: Self.copula) {
+            let stem = Array(scalars.dropLast(Self.copula.count))
+            if stem.last == "ه", isParticiple(stem) || restoreVerb(stem) != nil {
+                return (restoreVerb(stem) ?? PersianText.string(stem)) + "\u{200C}" + PersianText.string(Self.copula)
+            }
+        }
+        if let compound = restoreCompound(scalars) { return compound }
         for suffix in Self.afterHehSuffixes where scalars.count >= suffix.count + 2 && scalars.ends(with: suffix) {
             let stem = Array(scalars.dropLast(suffix.count))
             guard stem.last == "ه", let known = knownStem(stem) else { continue }
             // A past participle + ending is the perfect tense: «دیدهایم» → «دیده‌ایم», not «دید» + هایم.
             let participle = pastStems.contains(PersianText.string(stem.dropLast()))
             let plural = pluralStem(scalars).map { PersianText.string($0) }
-            if !participle, let plural, taggedWords.contains(plural) || (!taggedWords.contains(known) && words.contains(plural)) { break }
+            if !participle, !hehIndefinite.contains(known), let plural, taggedWords.contains(plural) || (!taggedWords.contains(known) && words.contains(plural)) { break }
             return known + "\u{200C}" + PersianText.string(suffix)
         }
         for suffix in Self.pluralSuffixes where scalars.count >= suffix.count + 2 && scalars.ends(with: suffix) {
@@ -206,7 +266,9 @@ public struct ZWNJRestorer: Sendable {
         }
         for suffix in Self.possessiveSuffixes where scalars.count >= suffix.count + 2 && scalars.ends(with: suffix) {
             let stem = Array(scalars.dropLast(suffix.count))
-            guard let last = stem.last, PersianText.joinsToTheLeft(last), let known = knownStem(stem) else { continue }
+            // Only after a silent ه or a ی («خانه‌شان», «شخصی‌شان»): after other letters most sites glue
+            // them («کتابشان», «اهدافشان»).
+            guard stem.last == "ه" || stem.last == "ی", let known = knownStem(stem) else { continue }
             return known + "\u{200C}" + PersianText.string(suffix)
         }
         for suffix in Self.afterYehSuffixes where scalars.count >= suffix.count + 3 && scalars.ends(with: suffix) {
@@ -216,10 +278,27 @@ public struct ZWNJRestorer: Sendable {
         }
         for suffix in Self.comparativeSuffixes where scalars.count >= suffix.count + 2 && scalars.ends(with: suffix) {
             let stem = Array(scalars.dropLast(suffix.count))
-            guard let last = stem.last, PersianText.joinsToTheLeft(last), adjectives.contains(PersianText.string(stem)) else { continue }
+            // An adjective, or a known word in ی («اصلیترین» → «اصلی‌ترین»): «یتر» is never written glued.
+            let inYeh = stem.count >= 3 && stem.last == "ی" && suffix != Self.comparativeSuffixes[1]
+                && (words.contains(PersianText.string(stem)) || words.contains(PersianText.string(stem.dropLast())))
+            guard let last = stem.last, PersianText.joinsToTheLeft(last), inYeh || adjectives.contains(PersianText.string(stem)) else { continue }
             // «بیشترین», «کمتری»: when the glued comparative is a word, the whole family is written glued.
             if words.contains(PersianText.string(stem + Self.comparative)) { continue }
             return PersianText.string(stem) + "\u{200C}" + PersianText.string(suffix)
+        }
+        return nil
+    }
+
+    /// A tagged word ending in a joining letter + a productive compound head (+ a short ending), when the
+    /// lexicon knows neither the whole nor (see ``restoreWord(_:)``) a glued spelling of it.
+    private func restoreCompound(_ scalars: [Unicode.Scalar]) -> String? {
+        for ending in Self.compoundEndings where scalars.count > ending.count + 4 && scalars.ends(with: ending) {
+            let beforeEnding = Array(scalars.dropLast(ending.count))
+            for head in Self.compoundHeads where beforeEnding.count >= head.count + 2 && beforeEnding.ends(with: head) {
+                let first = Array(beforeEnding.dropLast(head.count))
+                guard let last = first.last, PersianText.joinsToTheLeft(last), taggedWords.contains(PersianText.string(first)) else { continue }
+                return PersianText.string(first) + "\u{200C}" + PersianText.string(scalars.dropFirst(first.count))
+            }
         }
         return nil
     }
