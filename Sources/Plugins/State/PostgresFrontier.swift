@@ -301,3 +301,55 @@ public final class PostgresFrontier: Frontier {
         }
     }
 }
+
+extension PostgresFrontier {
+    /// What `etl state` shows of the shared work: the last round, its workers and what is queued.
+    public func overview(hosts limit: Int = 20) async throws -> FrontierOverview {
+        try await run("read") { connection in
+            try connection.transaction { connection -> FrontierOverview in
+                guard let round = try connection.execute(
+                    "SELECT round, extract(epoch FROM started)::float8, extract(epoch FROM finished)::float8 FROM etl_rounds ORDER BY round DESC LIMIT 1"
+                ).rows.first, let number = round[0].flatMap({ Int($0) })
+                else { return FrontierOverview(round: nil, workers: [], hosts: []) }
+                func date(_ text: String?) -> Date? { text.flatMap(Double.init).map { Date(timeIntervalSince1970: $0) } }
+                let counts = try connection.execute(
+                    """
+                    SELECT count(*) FILTER (WHERE status = 'queued'), count(*) FILTER (WHERE status = 'leased'),
+                           count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE claims > 1)
+                    FROM etl_frontier WHERE round = $1
+                    """, [String(number)]
+                ).rows.first ?? []
+                func count(_ index: Int) -> Int { index < counts.count ? counts[index].flatMap { Int($0) } ?? 0 : 0 }
+                let workers = try connection.execute(
+                    """
+                    SELECT w.name, w.worker, extract(epoch FROM w.started)::float8, extract(epoch FROM w.heartbeat)::float8,
+                           w.stopped IS NOT NULL, w.heartbeat > clock_timestamp() - make_interval(secs => w.lease_seconds),
+                           w.sources_finished, w.done,
+                           (SELECT count(*) FROM etl_frontier f WHERE f.worker = w.worker AND f.status = 'leased')
+                    FROM etl_workers w WHERE w.round = $1 ORDER BY w.started, w.worker
+                    """, [String(number)]
+                ).rows.map { row -> FrontierOverview.Worker in
+                    let stopped = row[4] == "t"
+                    let state: FrontierOverview.Worker.State = stopped ? .stopped : row[5] == "t" ? .alive : .lost
+                    return FrontierOverview.Worker(
+                        name: row[0] ?? "", id: row[1] ?? "", started: date(row[2]), lastSeen: date(row[3]), state: state,
+                        sourcesFinished: row[6] == "t", done: row[7].flatMap { Int($0) } ?? 0, leases: row[8].flatMap { Int($0) } ?? 0)
+                }
+                let hosts = try connection.execute(
+                    """
+                    SELECT host, count(*) FILTER (WHERE status = 'queued'), count(*) FILTER (WHERE status = 'leased')
+                    FROM etl_frontier WHERE round = $1 AND status <> 'done'
+                    GROUP BY host ORDER BY count(*) DESC, host LIMIT $2
+                    """, [String(number), String(limit)]
+                ).rows.map { row in
+                    FrontierOverview.Host(name: row[0] ?? "", queued: row[1].flatMap { Int($0) } ?? 0, leased: row[2].flatMap { Int($0) } ?? 0)
+                }
+                return FrontierOverview(
+                    round: FrontierOverview.Round(
+                        number: number, started: date(round[1]), finished: date(round[2]), queued: count(0), leased: count(1), done: count(2),
+                        claimedAgain: count(3)),
+                    workers: workers, hosts: hosts)
+            }
+        }
+    }
+}

@@ -15,7 +15,10 @@ struct StateCommand: AsyncParsableCommand {
             FILE is the pipeline file; its "state" member names the state: a SQLite file, or a PostgreSQL \
             database (postgres://...; shown with its password as ***). FILE may also be such a URL \
             itself, for a state in PostgreSQL without its pipeline. Without options, prints \
-            how many URLs are done and failed, the total and the last fetch.
+            how many URLs are done and failed, the total and the last fetch; for a state in \
+            PostgreSQL also the workers' round (URLs queued, leased, done, claimed again), each \
+            worker (alive, stopped, or lost: killed without a word, its leases going to others), the \
+            URLs it holds and has done, and the hosts with the most URLs still to do.
 
             --done lists the URLs done, one a line with its last fetch. --failed lists the URLs that \
             failed with the reason, the failed runs in a row, whether the failure is permanent (404, \
@@ -145,7 +148,48 @@ struct StateCommand: AsyncParsableCommand {
             print("  failed      \(counts.failed)")
             print("  total       \(counts.total)")
             print("  last fetch  \(counts.lastFetch.map { Timestamp.iso8601($0) } ?? "never")")
+            if let frontier = (store as? PostgresStateStore)?.frontier as? PostgresFrontier {
+                print(Self.text(of: try await frontier.overview()), terminator: "")
+            }
         }
         return true
+    }
+
+    /// The shared work of a state in PostgreSQL: the last round, its workers, the hosts with URLs
+    /// to do.
+    static func text(of overview: FrontierOverview) -> String {
+        guard let round = overview.round else { return "round       none yet (no worker has joined)\n" }
+        func time(_ date: Date?) -> String { date.map { Timestamp.iso8601($0) } ?? "-" }
+        var lines = [
+            "round \(round.number)     " + (round.finished.map { "finished \(time($0))" } ?? "open since \(time(round.started))"),
+            "  queued      \(round.queued)",
+            "  leased      \(round.leased)",
+            "  done        \(round.done)",
+            "  claimed again \(round.claimedAgain) (their worker died or stopped holding them)",
+        ]
+        if !overview.workers.isEmpty {
+            lines.append("workers")
+            let width = max(8, overview.workers.map(\.id.count).max() ?? 0)
+            lines.append("  " + "WORKER".padding(toLength: width, withPad: " ", startingAt: 0) + "  STATE    LEASES  DONE    SOURCES   LAST SEEN")
+            for worker in overview.workers {
+                let columns = [
+                    worker.id.padding(toLength: width, withPad: " ", startingAt: 0),
+                    worker.state.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0),
+                    String(worker.leases).padding(toLength: 6, withPad: " ", startingAt: 0),
+                    String(worker.done).padding(toLength: 6, withPad: " ", startingAt: 0),
+                    (worker.sourcesFinished ? "finished" : "running").padding(toLength: 8, withPad: " ", startingAt: 0),
+                    time(worker.lastSeen),
+                ]
+                lines.append("  " + columns.joined(separator: "  "))
+            }
+        }
+        if !overview.hosts.isEmpty {
+            lines.append("hosts with URLs to do")
+            let width = max(8, overview.hosts.map(\.name.count).max() ?? 0)
+            for host in overview.hosts {
+                lines.append("  \(host.name.padding(toLength: width, withPad: " ", startingAt: 0))  queued \(host.queued), leased \(host.leased)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }
