@@ -99,6 +99,10 @@ public struct PipelineRunner: Sendable {
         case remembered(Record, StateEntry)
         case failed(Record, step: String, reason: String, isPermanent: Bool)
         case sourceFailed(Record, step: String, reason: String)
+        /// No record: the claimer of a worker with shared work found nothing to claim, and the
+        /// writer commits what it holds now rather than at the next outcome, so that other
+        /// workers waiting for the round's end see this worker's URLs done.
+        case idle
 
         /// The record a worker took, whose URL is done in a shared frontier once this outcome is
         /// committed; nil for a source's failure, which no frontier holds.
@@ -106,7 +110,7 @@ public struct PipelineRunner: Sendable {
             switch self {
             case .done(let record), .skipped(let record), .unchanged(let record), .remembered(let record, _), .failed(let record, _, _, _):
                 return record
-            case .sourceFailed:
+            case .sourceFailed, .idle:
                 return nil
             }
         }
@@ -311,7 +315,9 @@ public struct PipelineRunner: Sendable {
             if let shared {
                 group.addTask {
                     defer { inbound.finish() }
-                    try await claim(from: shared, limit: limit, deliver: deliver)
+                    try await claim(from: shared, limit: limit, deliver: deliver) {
+                        await outbound.send(TimedOutcome(outcome: .idle, timings: []))
+                    }
                 }
             }
             // Workers.
@@ -416,6 +422,12 @@ public struct PipelineRunner: Sendable {
                     logger.error("\(step) failed: \(reason)")
                     try await writeDeadLetter(DeadLetter.record(for: record, step: step, reason: reason))
                     summary.sourceFailures += 1
+                case .idle:
+                    if !journal.isEmpty || !completed.isEmpty {
+                        try await commit(&journal, completing: &completed, in: shared)
+                        lastCommit = ContinuousClock.now
+                    }
+                    continue
                 }
                 if shared != nil, let record = timed.outcome.claimedRecord {
                     completed.append(CanonicalURL.canonical(record.url))
@@ -456,7 +468,9 @@ public struct PipelineRunner: Sendable {
     /// time, and delivers them to the workers, until the round is over, the run stops or `limit`
     /// records were delivered. Between empty claims it waits, 50 ms at first and up to a second,
     /// for other workers' sources or leases that run out.
-    private func claim(from shared: FrontierWork, limit: Int?, deliver: @Sendable (Record) async -> Void) async throws {
+    private func claim(
+        from shared: FrontierWork, limit: Int?, deliver: @Sendable (Record) async -> Void, idle signalIdle: @Sendable () async -> Void
+    ) async throws {
         var delivered = 0
         var idle = Duration.milliseconds(50)
         let batch = max(1, pipeline.concurrency)
@@ -476,6 +490,8 @@ public struct PipelineRunner: Sendable {
                     throw RunError.frontier(action: "see whether the round is over", reason: DeadLetter.reason(for: error), underlying: error)
                 }
                 if isFinished { return }
+                // What this worker finished goes to the frontier now: the others may be waiting for it.
+                await signalIdle()
                 try await Task.sleep(for: idle)
                 idle = min(idle * 2, .seconds(1))
                 continue
@@ -513,6 +529,7 @@ public struct PipelineRunner: Sendable {
         case .remembered: break  // logged with its back-off where it is counted
         case .failed(let record, let step, let reason, _): logger.info(line(record, "failed in \(step): \(reason)"))
         case .sourceFailed: break  // logged as an error where it is written
+        case .idle: break
         }
     }
 
@@ -524,7 +541,7 @@ public struct PipelineRunner: Sendable {
         case .failed(let record, let step, let reason, _):
             if let status = record.response?.status { summary.statuses[status, default: 0] += 1 }
             summary.failureKinds[Self.failureKind(step: step, reason: reason, url: record.url), default: 0] += 1
-        case .remembered, .sourceFailed:
+        case .remembered, .sourceFailed, .idle:
             break
         }
     }
@@ -639,6 +656,7 @@ public struct PipelineRunner: Sendable {
         case .done(let record): return .done(record)
         case .skipped(let record): return .skipped(record, step: timed.timings.last.map { stageLabels[$0.step] } ?? "")
         case .unchanged(let record), .remembered(let record, _): return .skipped(record, step: "state")
+        case .idle: return .skipped(record, step: "")  // made by a claimer only, never by a record's way
         case .failed(let record, let step, let reason, _), .sourceFailed(let record, let step, let reason):
             return .failed(record, step: step, reason: reason)
         }

@@ -307,18 +307,20 @@ extension PostgresFrontier {
     public func overview(hosts limit: Int = 20) async throws -> FrontierOverview {
         try await run("read") { connection in
             try connection.transaction { connection -> FrontierOverview in
-                guard let round = try connection.execute(
-                    "SELECT round, extract(epoch FROM started)::float8, extract(epoch FROM finished)::float8 FROM etl_rounds ORDER BY round DESC LIMIT 1"
-                ).rows.first, let number = round[0].flatMap({ Int($0) })
+                guard
+                    let round = try connection.execute(
+                        "SELECT round, extract(epoch FROM started)::float8, extract(epoch FROM finished)::float8 FROM etl_rounds ORDER BY round DESC LIMIT 1"
+                    ).rows.first, let number = round[0].flatMap({ Int($0) })
                 else { return FrontierOverview(round: nil, workers: [], hosts: []) }
                 func date(_ text: String?) -> Date? { text.flatMap(Double.init).map { Date(timeIntervalSince1970: $0) } }
-                let counts = try connection.execute(
-                    """
-                    SELECT count(*) FILTER (WHERE status = 'queued'), count(*) FILTER (WHERE status = 'leased'),
-                           count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE claims > 1)
-                    FROM etl_frontier WHERE round = $1
-                    """, [String(number)]
-                ).rows.first ?? []
+                let counts =
+                    try connection.execute(
+                        """
+                        SELECT count(*) FILTER (WHERE status = 'queued'), count(*) FILTER (WHERE status = 'leased'),
+                               count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE claims > 1)
+                        FROM etl_frontier WHERE round = $1
+                        """, [String(number)]
+                    ).rows.first ?? []
                 func count(_ index: Int) -> Int { index < counts.count ? counts[index].flatMap { Int($0) } ?? 0 : 0 }
                 let workers = try connection.execute(
                     """
