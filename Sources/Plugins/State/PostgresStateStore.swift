@@ -221,15 +221,29 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
         return rows.rows.compactMap(Self.entry(from:))
     }
 
+    /// Also takes the URL out of the frontier, so that a run of the round still open fetches it
+    /// again when a source finds it.
     public func forget(_ url: String) async throws -> Bool {
         let rows = try await run("forget a URL in") { connection in
-            try connection.execute("DELETE FROM etl_state WHERE url = $1", [Self.text(url)])
+            try connection.transaction { connection in
+                try connection.execute("DELETE FROM etl_frontier WHERE url = $1 AND status = 'done'", [Self.text(url)])
+                return try connection.execute("DELETE FROM etl_state WHERE url = $1", [Self.text(url)])
+            }
         }
         return (rows.affectedRows ?? 0) > 0
     }
 
+    /// Also empties the frontier of what is done and closes an open round, so that the next run
+    /// starts a new round and fetches everything. URLs queued or leased stay: workers may be
+    /// running.
     public func clear() async throws -> Int {
-        let rows = try await run("clear") { connection in try connection.execute("DELETE FROM etl_state") }
+        let rows = try await run("clear") { connection in
+            try connection.transaction { connection in
+                try connection.execute("DELETE FROM etl_frontier WHERE status = 'done'")
+                try connection.execute("UPDATE etl_rounds SET finished = now() WHERE finished IS NULL")
+                return try connection.execute("DELETE FROM etl_state")
+            }
+        }
         return rows.affectedRows ?? 0
     }
 
