@@ -9,7 +9,9 @@ Two workloads, each from an empty database per measurement:
   times under different names) from files, html + article, into the postgres sink.
 
 For each run: pages/s (the last worker's end), and the database's cost per page from
-pg_stat_statements (statements and server milliseconds, all statements of the run together).
+pg_stat_statements (statements and server milliseconds, all statements of the run together). A
+first row per workload runs one worker with its state in a SQLite file (no frontier, no shared
+politeness; the sink still in PostgreSQL): what sharing costs one worker.
 
 Usage: workers.py ETL_BINARY PAGES_DIR [--workers 1,2,4] [--hosts 40] [--pages 15]
 Prints a Markdown table on stdout. Starts its own PostgreSQL (initdb in a temporary folder, as the
@@ -109,11 +111,14 @@ def run_workers(etl, pipeline_path, workers, environment):
     return time.monotonic() - started
 
 
-def measure(postgres, etl, name, pipeline, workers, folder, expected):
-    database = f"{name.replace('-', '_')}_{workers}"
+def measure(postgres, etl, name, pipeline, workers, folder, expected, shared=True):
+    database = f"{name.replace('-', '_')}_{workers}{'' if shared else '_alone'}"
     postgres.sql("postgres", f"CREATE DATABASE {database}")
     url = postgres.url(database)
     document = json.loads(json.dumps(pipeline).replace("$DATABASE", url))
+    if not shared:
+        # The baseline: the same run with its state in a SQLite file, so no frontier and no ledger.
+        document["state"] = os.path.join(folder, f"{database}.sqlite")
     path = os.path.join(folder, f"{database}.json")
     with open(path, "w") as file:
         json.dump(document, file)
@@ -190,6 +195,10 @@ def main():
             ("fetch-bound", fetch_pipeline, len(urls)),
             ("cpu-bound", cpu_pipeline, len(saved) * arguments.copies),
         ]:
+            seconds, queries, milliseconds = measure(postgres, arguments.etl, name, pipeline, 1, folder, expected, shared=False)
+            alone = expected / seconds
+            rows.append(f"| {name} | 1, state in SQLite (no frontier) | {expected} | {seconds:.1f} | {alone:.1f} | | {queries:.1f} | {milliseconds:.2f} |")
+            print(rows[-1], file=sys.stderr)
             base = None
             for workers in counts:
                 seconds, queries, milliseconds = measure(postgres, arguments.etl, name, pipeline, workers, folder, expected)

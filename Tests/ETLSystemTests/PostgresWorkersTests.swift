@@ -216,6 +216,14 @@ import Testing
                         try connection.execute("SELECT count(*) FROM etl_workers WHERE stopped IS NULL").scalar == "1",
                         "the killed worker never said it stopped; the others did")
 
+                    // `etl state` shows the round and each worker as it ended.
+                    let state = try CommandLineTool.run(["state", database])
+                    #expect(state.status == 0, "\(state.standardError)")
+                    let workerLines = state.standardOutput.split(separator: "\n").filter { $0.hasPrefix("  w") }
+                    #expect(workerLines.filter { $0.contains(" lost ") }.count == 1 && workerLines.first { $0.hasPrefix("  w1-") }?.contains(" lost ") == true)
+                    #expect(workerLines.filter { $0.contains(" stopped ") }.count == 2, "\(state.standardOutput)")
+                    #expect(state.standardOutput.contains("  done        \(3 * perHost)"), "\(state.standardOutput)")
+
                     let final = try CommandLineTool.run(
                         ["run", folder.path("workers.json"), "--lease", "2"], environment: ["OUT": folder.path(""), "WORKER": "final"])
                     #expect(final.status == 0, "\(final.standardError)")
