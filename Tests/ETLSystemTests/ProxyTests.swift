@@ -203,6 +203,43 @@ import Testing
         }
     }
 
+    /// An HTTP proxy (the test proxy speaks both): an http site's request goes in absolute form with
+    /// `Proxy-Authorization`, which neither the site nor an archived request record gets; a 407 is
+    /// the proxy's failure, not the site's status.
+    @Test func anHTTPProxyCarriesHTTPSitesAndItsCredentialsStayOutOfTheRecord() async throws {
+        let credentials = TestSOCKS5Proxy.Credentials(user: "alice", password: "Secr3tPass")
+        try await TestSOCKS5Proxy.run(credentials: credentials) { proxy in
+            try await TestHTTPServer.run(routes: { _ in .html("<p>page</p>") }) { server in
+                let context = context()
+                _ = context.services.value { ExchangeRecording(isOn: true) }
+                let http = try fetcher(["proxies": [.string(proxy.url("http", user: "alice", password: "Secr3tPass"))]])
+                let record = try await http.fetch(Record(url: server.url("/page"), source: "test"), context: context)
+                #expect(record.document?.text == "<p>page</p>")
+                #expect(proxyOfEachRequest(server, [proxy]) == [0])
+                #expect(server.exchanges.first?.request.header("proxy-authorization") == nil)
+                let exchange = try #require(record.response?.exchanges.first)
+                let request = String(decoding: exchange.request, as: UTF8.self)
+                // As the site received it: in origin form.
+                #expect(request.hasPrefix("GET /page HTTP/1.1\r\n") && request.hasSuffix("\r\n\r\n"), "\(request)")
+                #expect(!request.lowercased().contains("proxy-authorization"), "\(request)")
+                #expect(!request.contains(Data("alice:Secr3tPass".utf8).base64EncodedString()), "\(request)")
+                #expect(exchange.remoteAddress == nil)
+
+                let capture = LogCapture()
+                let wrong = try fetcher(["proxies": [.string(proxy.url("http", user: "alice", password: "Wr0ngPassword"))]])
+                let error = try await #require(throws: HTTPFetchError.self) {
+                    _ = try await wrong.fetch(Record(url: server.url("/other"), source: "test"), context: self.context(capture: capture))
+                }
+                #expect(error.code == .proxiesUnavailable, "\(error)")
+                #expect(error.description.contains("407") && error.description.contains("http://alice:***@127.0.0.1:\(proxy.port)"), "\(error)")
+                #expect(!error.description.contains("Wr0ngPassword"))
+                #expect(!capture.entries.contains { $0.message.contains("Wr0ngPassword") })
+                #expect(proxy.rejectedLogins == 1)
+                #expect(server.exchanges.count == 1)
+            }
+        }
+    }
+
     /// What a page says cannot send the fetcher, through a proxy, to an address the pipeline does
     /// not name: the site's name is resolved here and checked before the request goes to the proxy.
     @Test func aPageBehindAProxyCannotReachAnUnnamedPrivateAddress() async throws {

@@ -470,7 +470,8 @@ public struct HTTPFetcher: Fetcher {
                     recordingExchange: recordingExchange)
             } catch let error as HTTPFetchError where error.code == .proxyFailed {
                 health.markDown(proxy, for: proxyPool.backoff)
-                let reason = "\(error.reason ?? "failed") (curl error \(error.curlCode ?? 0))"
+                let code = error.curlCode ?? 0
+                let reason = (error.reason ?? "failed") + (code == 0 ? "" : " (curl error \(code))")
                 failures[proxy] = "failed: " + reason
                 context.logger.warning(
                     "proxy \(proxy) failed for \(url): \(reason); left out for \(Self.seconds(proxyPool.backoff)) s, the request goes through the next"

@@ -1061,6 +1061,14 @@ private final class Transfer {
         }
         var status = 0
         etl_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        // Through an HTTP proxy, an http site's request is the proxy's to answer: a 407 is the
+        // proxy refusing our credentials (a site has no use for it), not the site's status.
+        if let proxy, status == 407 {
+            return .failure(
+                HTTPFetchError.proxyFailed(
+                    url: url, proxy: proxy.proxy.description, curlCode: Int(CURLE_OK.rawValue),
+                    message: "the proxy answered 407 Proxy Authentication Required"))
+        }
         var totalTime = 0.0
         etl_curl_easy_getinfo_double(easy, CURLINFO_TOTAL_TIME, &totalTime)
         var redirectURL: UnsafeMutablePointer<CChar>?
@@ -1130,7 +1138,8 @@ private final class Transfer {
     /// answer), an HTTP proxy refused our credentials (CONNECT answered 407), or a SOCKS5 failure
     /// (97) other than the proxy's report that it could not reach the site (refused, unreachable,
     /// TTL expired, a general failure as OpenSSH's `-D` reports a refused connection, not allowed
-    /// by its rules, a name it could not resolve): `proxyError` is `CURLINFO_PROXY_ERROR`.
+    /// by its rules, a name it could not resolve): `proxyError` is `CURLINFO_PROXY_ERROR`. (An HTTP
+    /// proxy's 407 to an http site's request comes as a response: ``result(for:)`` tells it.)
     static func isProxyFailure(_ code: CURLcode, connectStatus: Int, proxyError: Int) -> Bool {
         switch code {
         case CURLE_COULDNT_RESOLVE_PROXY:
@@ -1148,10 +1157,11 @@ private final class Transfer {
         }
     }
 
-    /// A recorded request without its `Proxy-Authorization` and `Proxy-Connection` lines (an HTTP
-    /// proxy's, sent with an http URL's request).
+    /// A request sent to an HTTP proxy (an http URL's, in absolute form) as the site received it:
+    /// its request line in origin form (`GET /a HTTP/1.1`, not `GET http://host/a HTTP/1.1`) and
+    /// without the proxy's `Proxy-Authorization` and `Proxy-Connection` lines. Other requests are
+    /// unchanged.
     static func removingProxyHeaders(_ bytes: [UInt8]) -> [UInt8] {
-        guard bytes.count > 6 else { return bytes }
         var kept: [UInt8] = []
         kept.reserveCapacity(bytes.count)
         var start = 0
@@ -1159,11 +1169,26 @@ private final class Transfer {
             var end = start
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             let line = bytes[start..<min(end + 1, bytes.count)]
+            start = end + 1
+            if kept.isEmpty, let originForm = originFormRequestLine(line) {
+                kept.append(contentsOf: originForm)
+                continue
+            }
             let lower = String(decoding: line.prefix(20), as: UTF8.self).lowercased()
             if !(lower.hasPrefix("proxy-authorization:") || lower.hasPrefix("proxy-connection:")) { kept.append(contentsOf: line) }
-            start = end + 1
         }
         return kept
+    }
+
+    /// `METHOD scheme://authority/path VERSION` as `METHOD /path VERSION`, or nil for a line not in
+    /// absolute form.
+    private static func originFormRequestLine(_ line: ArraySlice<UInt8>) -> [UInt8]? {
+        let text = String(decoding: line, as: UTF8.self)
+        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let schemeEnd = parts[1].range(of: "://") else { return nil }
+        let afterScheme = parts[1][schemeEnd.upperBound...]
+        let path = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
+        return Array("\(parts[0]) \(path) \(parts[2])".utf8)
     }
 
     /// The errno of the transfer's last socket failure, 0 for none. libcurl never resets it, so

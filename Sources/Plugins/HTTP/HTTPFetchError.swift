@@ -151,7 +151,8 @@ public struct HTTPFetchError: CodedError, Equatable {
     /// See ``Code/proxyFailed``. `proxy` is the redacted URL, `message` libcurl's (scrubbed of the credentials).
     public static func proxyFailed(url: String, proxy: String, curlCode: Int, message: String) -> HTTPFetchError {
         HTTPFetchError(
-            .proxyFailed, url: url, saying: "the proxy \(proxy) failed: \(message) (curl error \(curlCode))", curlCode: curlCode, detail: message,
+            .proxyFailed, url: url, saying: "the proxy \(proxy) failed: \(message)\(curlCode == 0 ? "" : " (curl error \(curlCode))")", curlCode: curlCode,
+            detail: message,
             proxy: proxy)
     }
 

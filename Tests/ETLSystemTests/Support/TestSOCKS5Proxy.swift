@@ -9,7 +9,11 @@ import Synchronization
 /// 1929 user name and password, else no authentication), on blocking sockets and a thread per
 /// connection. It relays each tunnel and records it (``tunnels``), with the local port of its own
 /// connection to the target: the port the target server sees the request come from
-/// (``TestRequest/remotePort``).
+/// (``TestRequest/remotePort``). The same port is an HTTP proxy too, told apart by the first byte
+/// (a SOCKS5 greeting starts with 5): `CONNECT host:port`, or an absolute-form request
+/// (`GET http://host:port/path`), forwarded in origin form without its `Proxy-*` fields, the rest
+/// of the connection relayed as it comes; with ``Credentials``, `Proxy-Authorization: Basic` is
+/// required (else 407).
 final class TestSOCKS5Proxy: Sendable {
     /// What the proxy asks clients for.
     struct Credentials: Sendable {
@@ -141,8 +145,10 @@ final class TestSOCKS5Proxy: Sendable {
     }
 
     private func serve(_ client: Int32) {
+        guard let first = Self.read(client, 1) else { return }
+        guard first[0] == 5 else { return serveHTTP(client, first: first[0]) }
         // Greeting: version 5, the methods offered.
-        guard let head = Self.read(client, 2), head[0] == 5, let methods = Self.read(client, Int(head[1])) else { return }
+        guard let count = Self.read(client, 1), let methods = Self.read(client, Int(count[0])) else { return }
         if let credentials {
             guard methods.contains(2) else {
                 _ = Self.write(client, [5, 0xFF])
@@ -207,6 +213,72 @@ final class TestSOCKS5Proxy: Sendable {
         }
         defer { forget(outbound) }
         guard Self.write(client, [5, 0, 0, 1, 127, 0, 0, 1, 0, 0]) else { return }
+        Self.relay(client, outbound)
+    }
+
+    /// An HTTP proxy's request: CONNECT, or an absolute-form request forwarded in origin form.
+    private func serveHTTP(_ client: Int32, first: UInt8) {
+        var head = [first]
+        while !head.suffix(4).elementsEqual([13, 10, 13, 10]) {
+            guard head.count < 65536, let byte = Self.read(client, 1) else { return }
+            head.append(byte[0])
+        }
+        let lines = String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let requestLine = lines[0].split(separator: " ").map(String.init)
+        guard requestLine.count == 3 else { return }
+        let fields = lines.dropFirst()
+        if let credentials {
+            let expected = "Basic " + Data("\(credentials.user):\(credentials.password)".utf8).base64EncodedString()
+            let given = fields.first { $0.lowercased().hasPrefix("proxy-authorization:") }
+                .map { String($0.dropFirst("proxy-authorization:".count)).trimmingCharacters(in: .whitespaces) }
+            guard given == expected else {
+                state.withLock { $0.rejectedLogins += 1 }
+                _ = Self.write(
+                    client,
+                    Array(
+                        "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .utf8))
+                return
+            }
+        }
+        let authority: Substring
+        var forwarded: [UInt8] = []
+        if requestLine[0] == "CONNECT" {
+            authority = Substring(requestLine[1])
+        } else {
+            guard let rest = requestLine[1].split(separator: "://", maxSplits: 1).last, requestLine[1].contains("://") else { return }
+            authority = rest.prefix { $0 != "/" }
+            let path = rest.dropFirst(authority.count)
+            let kept = fields.filter { !$0.lowercased().hasPrefix("proxy-") }
+            forwarded =
+                Array(([requestLine[0] + " " + (path.isEmpty ? "/" : String(path)) + " " + requestLine[2]] + kept).joined(separator: "\r\n").utf8) + [
+                    13, 10, 13, 10,
+                ]
+        }
+        guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]) else { return }
+        var host = String(authority[..<colon])
+        if host.hasPrefix("[") { host = String(host.dropFirst().dropLast()) }
+        guard let outbound = Self.connect(to: host, port: port) else {
+            _ = Self.write(client, Array("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
+            return
+        }
+        let admitted = state.withLock { state -> Bool in
+            guard !state.stopped else { return false }
+            state.sockets.insert(outbound)
+            let isName = host.allSatisfy { $0.isLetter || $0 == "." || $0 == "-" || $0.isNumber } && host.contains { $0.isLetter }
+            state.tunnels.append(Tunnel(target: host, port: port, isName: isName, outboundPort: Self.localPort(of: outbound) ?? 0))
+            return true
+        }
+        guard admitted else {
+            Glibc.close(outbound)
+            return
+        }
+        defer { forget(outbound) }
+        if requestLine[0] == "CONNECT" {
+            guard Self.write(client, Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8)) else { return }
+        } else {
+            guard Self.write(outbound, forwarded) else { return }
+        }
         Self.relay(client, outbound)
     }
 
