@@ -58,6 +58,11 @@ import Testing
                 #expect(local.document?.text == "<p>page</p>")
                 #expect(proxy.tunnels.count == before + 1)
                 #expect(proxy.tunnels.last?.isName == false)
+                // socks5 with a name: resolved here, checked, and the address (pinned) sent to the proxy.
+                let pinned = try await fetcher(["proxies": [.string(proxy.url("socks5"))]]).fetch(Record(url: url, source: "test"), context: named)
+                #expect(pinned.document?.text == "<p>page</p>")
+                #expect(proxy.tunnels.last?.target == "127.0.0.1")
+                #expect(proxy.tunnels.last?.isName == false)
             }
         }
     }
@@ -174,6 +179,36 @@ import Testing
             #expect(!reason.contains("Secr3tPass"))
             #expect(!runLog.entries.contains { $0.message.contains("Secr3tPass") })
             #expect(server.exchanges.isEmpty)
+        }
+    }
+
+    /// A robots.txt no proxy could carry is no failure of the site's: it is read again once a
+    /// proxy may be back (after proxyBackoff), not after robots.txt's 5 minutes.
+    @Test func aRobotsFileNoProxyCouldCarryIsReadAgainWhenAProxyIsBack() async throws {
+        let dead = "socks5h://127.0.0.1:\(try TestSOCKS5Proxy.closedPort())"
+        try await TestSOCKS5Proxy.run { live in
+            try await TestHTTPServer.run(routes: { request in
+                request.path == "/robots.txt"
+                    ? TestResponse(status: 200, headers: [(name: "content-type", value: "text/plain")], body: Array("User-agent: *\nDisallow: /private\n".utf8))
+                    : .html("<p>page</p>")
+            }) { server in
+                let context = context()
+                let down = try fetcher(["robots": true, "proxies": [.string(dead)], "proxyBackoff": 0])
+                let error = try await #require(throws: HTTPFetchError.self) {
+                    _ = try await down.fetch(Record(url: server.url("/page"), source: "test"), context: context)
+                }
+                #expect(error.code == .robotsUnreachable, "\(error)")
+                #expect(error.description.contains("no proxy"), "\(error)")
+                // Another fetcher of the run, whose proxy works, reads robots.txt anew and obeys it.
+                let up = try fetcher(["robots": true, "proxies": [.string(live.url())]])
+                let record = try await up.fetch(Record(url: server.url("/page"), source: "test"), context: context)
+                #expect(record.document?.text == "<p>page</p>")
+                let refused = try await #require(throws: HTTPFetchError.self) {
+                    _ = try await up.fetch(Record(url: server.url("/private"), source: "test"), context: context)
+                }
+                #expect(refused.code == .robotsDisallowed)
+                #expect(server.exchanges.map(\.request.path) == ["/robots.txt", "/page"])
+            }
         }
     }
 

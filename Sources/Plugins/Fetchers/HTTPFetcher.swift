@@ -32,6 +32,12 @@ import Foundation
 /// waits for a start reserved in the ledger, a Retry-After holds the host for every worker, and a
 /// robots.txt one worker read is read by the others from the ledger.
 ///
+/// With `proxies`, every request (robots.txt included) goes through one of them, by
+/// `proxyRotation`; a proxy that fails is left out for `proxyBackoff` and the request goes through
+/// the next (see ``send(_:host:schedule:ledger:acceptsAnyMediaType:truncatingBodyAt:headerLines:recordingExchange:context:)``),
+/// and the site's address is checked before the request is handed to the proxy
+/// (``DestinationPolicy/checkedTarget(url:hostName:)``).
+///
 /// Building the fetcher only checks its options; the client starts its thread at the first fetch
 /// and lets it go when idle.
 public struct HTTPFetcher: Fetcher {
@@ -65,7 +71,12 @@ public struct HTTPFetcher: Fetcher {
             is a response that breaks HTTP (a malformed status line, broken chunked encoding, an \
             invalid content encoding, oversized headers): it is a dead letter after one request. \
             With a pipeline "state", a page fetched before is asked for with If-None-Match / \
-            If-Modified-Since, and a 304 counts as unchanged, not as a failure.
+            If-Modified-Since, and a 304 counts as unchanged, not as a failure. \
+            With proxies, each request goes through one of them (per host or per request); one \
+            that fails is left out for proxyBackoff seconds and the request goes at once through \
+            the next (one attempt of the retry policy); when none is left the attempt fails with \
+            a reason naming each proxy, passwords shown as ***. The site's name is resolved here \
+            and its addresses checked (allowPrivate) before the request goes to the proxy.
             """,
         options: [
             Option.concurrency.spec, Option.perHost.spec, Option.delay.spec, Option.robots.spec, Option.maxCrawlDelay.spec,
@@ -588,9 +599,13 @@ public struct HTTPFetcher: Fetcher {
                 return (rules, lifetime)
             }
             let loaded = await loadRobots(target, context: context)
-            let lifetime = loaded.isFailure ? robotsFailureLifetime : RobotsCache.lifetime
-            // A read this worker gave up (cancelled) says nothing about the site: not shared.
-            if ledger.ledger != nil, !loaded.wasCancelled {
+            var lifetime = loaded.isFailure ? robotsFailureLifetime : RobotsCache.lifetime
+            // No proxy could carry the read: the site was not asked, so the rules hold only until a
+            // proxy may be back.
+            if loaded.proxiesFailed, let proxyPool { lifetime = min(lifetime, proxyPool.backoff) }
+            // A read this worker gave up (cancelled), or that its proxies could not carry, says
+            // nothing about the site: not shared.
+            if ledger.ledger != nil, !loaded.wasCancelled, !loaded.proxiesFailed {
                 let outcome: StoredRobots.Outcome
                 let text: String
                 if let reason = loaded.rules.disallowAllReason {
@@ -617,14 +632,16 @@ public struct HTTPFetcher: Fetcher {
     /// means no rules (429 is treated as a server error), a 5xx or a network failure disallows
     /// everything. Only the first ``robotsMaxBytes`` are downloaded (§2.5).
     /// `text`: the file's text as parsed (for a 2xx), for the pipeline's other workers;
-    /// `wasCancelled`: the read was cancelled (its disallowing is this worker's only).
+    /// `wasCancelled`: the read was cancelled (its disallowing is this worker's only);
+    /// `proxiesFailed`: no proxy was available for it (``HTTPFetchError/Code/proxiesUnavailable``).
     private func loadRobots(_ target: RobotsCache.Target, context: RunContext) async -> (
-        rules: RobotsRules, isFailure: Bool, text: String?, wasCancelled: Bool
+        rules: RobotsRules, isFailure: Bool, text: String?, wasCancelled: Bool, proxiesFailed: Bool
     ) {
         let rules: RobotsRules
         var isFailure = false
         var parsedText: String?
         var wasCancelled = false
+        var proxiesFailed = false
         do {
             // RFC 9309 §2.3.1.2: redirects are followed (at least five), robots.txt being always allowed.
             let (result, _) = try await follow(
@@ -655,13 +672,17 @@ public struct HTTPFetcher: Fetcher {
             rules = .disallowAll(reason: "everything: reading \(target.robotsURL) was cancelled")
         } catch {
             isFailure = true
+            var cause = error as? HTTPFetchError
+            while let current = cause, current.code != .proxiesUnavailable { cause = current.wrapped }
+            proxiesFailed = cause != nil
             rules = .disallowAll(reason: "everything: \(target.robotsURL) is unreachable: \(error)")
         }
         if isFailure, let reason = rules.disallowAllReason {
-            context.logger.warning("robots.txt of \(target.origin) disallows \(reason); read again in \(robotsFailureLifetime)")
+            let again = proxiesFailed ? min(robotsFailureLifetime, proxyPool?.backoff ?? robotsFailureLifetime) : robotsFailureLifetime
+            context.logger.warning("robots.txt of \(target.origin) disallows \(reason); read again in \(again)")
         }
         applyCrawlDelay(of: rules, target: target, context: context)
-        return (rules, isFailure, parsedText, wasCancelled)
+        return (rules, isFailure, parsedText, wasCancelled, proxiesFailed)
     }
 
     /// Gives the rules' Crawl-delay to the run's host schedule.
