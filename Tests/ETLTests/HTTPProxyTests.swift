@@ -52,6 +52,20 @@ import Testing
         #expect(error?.reason.contains("\"http://u:***@h\" (at [1])") == true, "\(String(describing: error))")
     }
 
+    /// A source's proxies are not hosts the user asked to fetch: a page cannot send the fetcher
+    /// to the proxy's address as a site because the pipeline named the proxy.
+    @Test func aSourcesProxiesAreNoNamedHosts() throws {
+        let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(
+            text: """
+                {
+                  "proxies": ["http://10.1.2.3:3128"],
+                  "sources": [{ "use": "crawl", "seeds": ["https://example.com/"], "proxies": ["http://proxy.example:3128", "socks5h://127.0.0.1:1080"] }],
+                  "sinks": [{ "use": "jsonl", "path": "x.jsonl" }]
+                }
+                """)
+        #expect(pipeline.namedHosts == ["example.com"])
+    }
+
     @Test func perRequestRotationTakesTheProxiesInTurnSkippingTheDown() throws {
         let proxies = try ["socks5h://127.0.0.1:1", "socks5h://127.0.0.1:2", "socks5h://127.0.0.1:3"].map { try HTTPProxy(parsing: $0) }
         let pool = ProxyPool(proxies: proxies, rotation: .request, backoff: .seconds(60))
@@ -64,8 +78,10 @@ import Testing
         #expect(pool.choose(forHost: "a", excluding: [0, 2], health: health) == nil)
         #expect(health.remaining(proxies[1]) != nil)
         #expect(health.remaining(proxies[0]) == nil)
+        // A second failure while it is left out is not news.
+        #expect(health.markDown(proxies[1], for: .seconds(60)) == false)
         // Left out for no time: back at once.
-        health.markDown(proxies[0], for: .zero)
+        #expect(health.markDown(proxies[0], for: .zero))
         #expect(health.downProxies(among: proxies) == [proxies[1]])
     }
 

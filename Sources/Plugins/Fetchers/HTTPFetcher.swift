@@ -480,11 +480,12 @@ public struct HTTPFetcher: Fetcher {
                     acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt, headerLines: headerLines,
                     recordingExchange: recordingExchange)
             } catch let error as HTTPFetchError where error.code == .proxyFailed {
-                health.markDown(proxy, for: proxyPool.backoff)
+                let wasUp = health.markDown(proxy, for: proxyPool.backoff)
                 let code = error.curlCode ?? 0
                 let reason = (error.reason ?? "failed") + (code == 0 ? "" : " (curl error \(code))")
                 failures[proxy] = "failed: " + reason
-                context.logger.warning(
+                context.logger.log(
+                    level: wasUp ? .warning : .debug,
                     "proxy \(proxy) failed for \(url): \(reason); left out for \(Self.seconds(proxyPool.backoff)) s, the request goes through the next"
                 )
             }

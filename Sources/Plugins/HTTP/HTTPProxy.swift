@@ -189,10 +189,17 @@ package final class ProxyHealth: Sendable {
 
     package init() {}
 
-    /// Leaves `proxy` out for `duration` from now (or longer, if it already was).
-    package func markDown(_ proxy: HTTPProxy, for duration: Duration) {
-        let until = ContinuousClock.now + duration
-        downUntil.withLock { $0[proxy.url] = max($0[proxy.url] ?? until, until) }
+    /// Leaves `proxy` out for `duration` from now (or longer, if it already was); returns whether
+    /// it was up until now (requests in flight through it fail together: one warning is enough).
+    @discardableResult
+    package func markDown(_ proxy: HTTPProxy, for duration: Duration) -> Bool {
+        let now = ContinuousClock.now
+        let until = now + duration
+        return downUntil.withLock { downUntil in
+            let previous = downUntil[proxy.url]
+            downUntil[proxy.url] = max(previous ?? until, until)
+            return previous.map { $0 <= now } ?? true
+        }
     }
 
     /// Those of `proxies` left out now.
