@@ -271,6 +271,25 @@ import Testing
                 #expect(!capture.entries.contains { $0.message.contains("Wr0ngPassword") })
                 #expect(proxy.rejectedLogins == 1)
                 #expect(server.exchanges.count == 1)
+
+                // An https site goes through a CONNECT tunnel; a 407 to CONNECT is the proxy's failure too.
+                let secure = "https://127.0.0.1:\(server.port)/tls"
+                let refusedTunnel = try await #require(throws: HTTPFetchError.self) {
+                    _ = try await wrong.fetch(Record(url: secure, source: "test"), context: self.context())
+                }
+                #expect(refusedTunnel.code == .proxiesUnavailable && refusedTunnel.description.contains("407"), "\(refusedTunnel)")
+                #expect(proxy.rejectedLogins == 2)
+                // The tunnel opens; the site (plain HTTP) then fails the TLS handshake: the site's
+                // failure, not the proxy's, which is not left out.
+                let tunnels = proxy.tunnels.count
+                let capture2 = LogCapture()
+                let siteFailure = try await #require(throws: HTTPFetchError.self) {
+                    _ = try await http.fetch(Record(url: secure, source: "test"), context: self.context(capture: capture2))
+                }
+                #expect(siteFailure.code == .networkFailure, "\(siteFailure)")
+                #expect(proxy.tunnels.count == tunnels + 1)
+                #expect(proxy.tunnels.last?.port == server.port)
+                #expect(!capture2.entries.contains { $0.message.contains("left out") })
             }
         }
     }
