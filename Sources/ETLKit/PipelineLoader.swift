@@ -44,6 +44,10 @@ public struct PipelineLoader: Sendable {
         OptionSpec("userAgent", .string, "The User-Agent header of every request of the run."),
         OptionSpec("delay", .number(minimum: 0, maximum: 3600), "Least seconds between two requests to one host, for every plugin that fetches."),
         OptionSpec("robots", .boolean, "Whether every plugin that fetches obeys robots.txt."),
+        OptionSpec(
+            "proxies", .stringList,
+            "Proxies (socks5h://, socks5://, http://, https:// URLs with host and port) every plugin that fetches goes through; see the http fetcher's option."
+        ),
     ]
     /// Defaults for members the file leaves out.
     public static let defaultFetchers = ["http", "file"]
@@ -477,7 +481,8 @@ private struct Builder {
             do {
                 let instance = try type.init(options: PluginOptions(values))
                 guard rejected.isEmpty else { return nil }
-                if descriptor.kind == .source { namedHosts.formUnion(NamedHosts.hosts(in: .object(values))) }
+                // A source's proxies (an http:// one looks like a page's URL) are no host the user asked to fetch.
+                if descriptor.kind == .source { namedHosts.formUnion(NamedHosts.hosts(in: .object(values.filter { $0.key != "proxies" }))) }
                 return PipelineStage(id: id, path: path, instance: instance)
             } catch let error as OptionError {
                 let given = optionMembers.last { descriptor.option(named: $0.key)?.name == error.option }

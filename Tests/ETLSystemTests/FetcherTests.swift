@@ -300,8 +300,11 @@ import Testing
         #expect(
             HTTPFetcher.descriptor.options.map(\.name) == [
                 "concurrency", "perHost", "delay", "robots", "maxCrawlDelay", "retries", "backoff", "maxRetryAfter",
-                "connectTimeout", "timeout", "maxRedirects", "maxBytes", "userAgent", "allowPrivate", "headers",
+                "connectTimeout", "timeout", "maxRedirects", "maxBytes", "userAgent", "allowPrivate", "headers", "proxies",
+                "proxyRotation", "proxyBackoff",
             ])
+        #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["proxies": ["socks5h://127.0.0.1"]])) }
+        #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["proxyBackoff": -1])) }
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["allowPrivate": ["127.0.0.0/33"]])) }
         #expect(throws: OptionError.self) { try HTTPFetcher(options: PluginOptions(["allowPrivate": ["http://intranet/"]])) }
     }

@@ -32,6 +32,12 @@ import Foundation
 /// waits for a start reserved in the ledger, a Retry-After holds the host for every worker, and a
 /// robots.txt one worker read is read by the others from the ledger.
 ///
+/// With `proxies`, every request (robots.txt included) goes through one of them, by
+/// `proxyRotation`; a proxy that fails is left out for `proxyBackoff` and the request goes through
+/// the next (see ``send(_:host:schedule:ledger:acceptsAnyMediaType:truncatingBodyAt:headerLines:recordingExchange:context:)``),
+/// and the site's address is checked before the request is handed to the proxy
+/// (``DestinationPolicy/checkedTarget(url:hostName:)``).
+///
 /// Building the fetcher only checks its options; the client starts its thread at the first fetch
 /// and lets it go when idle.
 public struct HTTPFetcher: Fetcher {
@@ -65,12 +71,18 @@ public struct HTTPFetcher: Fetcher {
             is a response that breaks HTTP (a malformed status line, broken chunked encoding, an \
             invalid content encoding, oversized headers): it is a dead letter after one request. \
             With a pipeline "state", a page fetched before is asked for with If-None-Match / \
-            If-Modified-Since, and a 304 counts as unchanged, not as a failure.
+            If-Modified-Since, and a 304 counts as unchanged, not as a failure. \
+            With proxies, each request goes through one of them (per host or per request); one \
+            that fails is left out for proxyBackoff seconds and the request goes at once through \
+            the next (one attempt of the retry policy); when none is left the attempt fails with \
+            a reason naming each proxy, passwords shown as ***. The site's name is resolved here \
+            and its addresses checked (allowPrivate) before the request goes to the proxy.
             """,
         options: [
             Option.concurrency.spec, Option.perHost.spec, Option.delay.spec, Option.robots.spec, Option.maxCrawlDelay.spec,
             Option.retries.spec, Option.backoff.spec, Option.maxRetryAfter.spec, Option.connectTimeout.spec, Option.timeout.spec,
             Option.maxRedirects.spec, Option.maxBytes.spec, Option.userAgent.spec, Option.allowPrivate.spec, Option.headers.spec,
+            Option.proxies.spec, Option.proxyRotation.spec, Option.proxyBackoff.spec,
         ]
     )
 
@@ -116,6 +128,18 @@ public struct HTTPFetcher: Fetcher {
         )
         static let headers: OptionKey<[String: String]> = .stringMap(
             "headers", "Extra request headers, name to value; they replace the defaults of the same name (such as Accept).")
+        static let proxies: OptionKey<[String]> = .strings(
+            "proxies",
+            "Proxies every request goes through, in turn (proxyRotation): socks5h:// (the proxy resolves the site's name), socks5:// (resolved here), http:// or https:// URLs with a host and a port, with user:password@ if the proxy asks (shown as user:***). One that fails is left out for proxyBackoff seconds and the request goes through the next at once. The site's address is still checked (allowPrivate): its name is resolved here first. Empty: no proxy."
+        )
+        static let proxyRotation: OptionKey<ProxyPool.Rotation> = .choice(
+            "proxyRotation", default: .host,
+            "How requests take the proxies: host (each host keeps its proxy while it works; new hosts take them in turn) or request (each request the next one)."
+        )
+        static let proxyBackoff: OptionKey<Double> = .number(
+            "proxyBackoff", minimum: 0, maximum: 86400, default: 60,
+            "Seconds a proxy that failed (no connection, a failed SOCKS or CONNECT handshake, its credentials refused) is left out, by every plugin of the run."
+        )
     }
 
     /// 20 MiB: larger than any real web page, small enough to keep a run's memory bounded.
@@ -141,6 +165,8 @@ public struct HTTPFetcher: Fetcher {
     /// The `allowPrivate` option: networks and host names that may be reached on private addresses.
     private let allowedNetworks: [DestinationPolicy.Network]
     private let allowedHosts: Set<String>
+    /// The `proxies` option and its rotation; nil without proxies.
+    private let proxyPool: ProxyPool?
 
     public init(options: PluginOptions) throws {
         try self.init(options: options, robotsFailureLifetime: .seconds(300))
@@ -160,6 +186,10 @@ public struct HTTPFetcher: Fetcher {
         maxRedirects = checked[Option.maxRedirects]
         (allowedNetworks, allowedHosts) = try DestinationPolicy.allowances(options[Option.allowPrivate])
         configuration.maxBytes = checked[Option.maxBytes]
+        let proxies = try Self.proxies(options[Option.proxies])
+        proxyPool =
+            proxies.isEmpty
+            ? nil : ProxyPool(proxies: proxies, rotation: checked[Option.proxyRotation], backoff: .seconds(checked[Option.proxyBackoff]))
         let userAgent = options[Option.userAgent]
         guard !Self.containsLineBreak(userAgent) else {
             throw OptionError(option: Option.userAgent.name, "must not contain a line break")
@@ -197,6 +227,11 @@ public struct HTTPFetcher: Fetcher {
                 "allowPrivate", .stringList, default: .array([]),
                 "Host names, addresses and networks (10.0.0.0/8) that may be reached on loopback, private or link-local addresses; as the http fetcher's option."
             ),
+            OptionSpec(
+                "proxies", .stringList, default: .array([]),
+                "Proxies the \(documents) requests go through (socks5h://, socks5://, http://, https:// with host and port, user:password@ if needed); as the http fetcher's option."
+            ),
+            Option.proxyRotation.spec, Option.proxyBackoff.spec,
         ]
     }
 
@@ -206,7 +241,10 @@ public struct HTTPFetcher: Fetcher {
         var fetcherOptions: [String: JSONValue] = [
             "retries": 2, "timeout": .number(defaultTimeout), "maxBytes": .integer(maxBytes),
         ]
-        for name in [Option.delay.name, Option.robots.name, Option.timeout.name, Option.userAgent.name, Option.allowPrivate.name] {
+        for name in [
+            Option.delay.name, Option.robots.name, Option.timeout.name, Option.userAgent.name, Option.allowPrivate.name, Option.proxies.name,
+            Option.proxyRotation.name, Option.proxyBackoff.name,
+        ] {
             if let value = options[name] { fetcherOptions[name] = value }
         }
         try self.init(options: PluginOptions(fetcherOptions))
@@ -370,11 +408,9 @@ public struct HTTPFetcher: Fetcher {
             do {
                 // One reading of the URL for the schedule's host and the destination check's name.
                 let host = URLHost.nameAndAuthority(of: url)
-                let result = try await client.get(
-                    url, host: host?.authority, schedule: schedule, ledger: ledger,
-                    destination: destination(ofHostNamed: host?.name ?? "", context: context),
-                    acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt, headerLines: headerLines,
-                    recordingExchange: recordingExchange)
+                let result = try await send(
+                    url, host: host, schedule: schedule, ledger: ledger, acceptsAnyMediaType: acceptsAnyMediaType,
+                    truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, recordingExchange: recordingExchange, context: context)
                 guard RetryPolicy.retryableStatuses.contains(result.status) else { return (result, attempt) }
                 let retryAfter = result.headers.last { $0.name == "retry-after" }.flatMap { RetryPolicy.retryAfterSeconds($0.value) }
                 // The whole host was asked to wait, not only this URL, also when this fetch gives up.
@@ -406,6 +442,91 @@ public struct HTTPFetcher: Fetcher {
             context.logger.info("retrying \(url) in \(String(format: "%.2f", wait)) s (attempt \(attempt + 1) of \(retryPolicy.retries + 1)): \(reason)")
             try await Task.sleep(for: .seconds(wait))
         }
+    }
+
+    // MARK: Proxies
+
+    /// One request: to the site, or through the proxies (``ProxyPool``). Through them, the site's
+    /// address is checked first (``DestinationPolicy/checkedTarget(url:hostName:)``: libcurl then
+    /// connects to the proxy only); then the request goes through the proxy the rotation gives.
+    /// A proxy that fails (``HTTPFetchError/Code/proxyFailed``) is left out for `proxyBackoff`
+    /// for the whole run, and the request goes at once through the next proxy not yet tried: these
+    /// tries are one attempt of the retry policy, with no backoff between them (the request never
+    /// reached the site). When no proxy is left, the attempt fails with
+    /// ``HTTPFetchError/Code/proxiesUnavailable``, naming each proxy (without its password) and
+    /// why, which the retry policy retries after its backoff, as a network failure.
+    private func send(
+        _ url: String, host: (name: String, authority: String)?, schedule: HostSchedule, ledger: HostLedgerGate,
+        acceptsAnyMediaType: Bool, truncatingBodyAt: Int?, headerLines: [String], recordingExchange: Bool, context: RunContext
+    ) async throws -> HTTPTransferResult {
+        let policy = destination(ofHostNamed: host?.name ?? "", context: context)
+        guard let proxyPool else {
+            return try await client.get(
+                url, host: host?.authority, schedule: schedule, ledger: ledger, destination: policy, acceptsAnyMediaType: acceptsAnyMediaType,
+                truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, recordingExchange: recordingExchange)
+        }
+        guard let host else { throw HTTPFetchError.invalidURL(url) }
+        let pinned = try await policy.checkedTarget(url: url, hostName: host.name)
+        let health = context.services.value { ProxyHealth() }
+        var tried: Set<Int> = []
+        var failures: [HTTPProxy: String] = [:]
+        while let (index, proxy) = proxyPool.choose(forHost: host.authority, excluding: tried, health: health) {
+            tried.insert(index)
+            let route = ProxyRoute(
+                proxy: proxy, pinnedResolve: proxy.resolvesTargetLocally ? Self.resolveEntry(url: url, host: host, addresses: pinned) : nil)
+            do {
+                return try await client.get(
+                    url, host: host.authority, schedule: schedule, ledger: ledger, destination: policy, proxy: route,
+                    acceptsAnyMediaType: acceptsAnyMediaType, truncatingBodyAt: truncatingBodyAt, headerLines: headerLines,
+                    recordingExchange: recordingExchange)
+            } catch let error as HTTPFetchError where error.code == .proxyFailed {
+                let wasUp = health.markDown(proxy, for: proxyPool.backoff)
+                let code = error.curlCode ?? 0
+                let reason = (error.reason ?? "failed") + (code == 0 ? "" : " (curl error \(code))")
+                failures[proxy] = "failed: " + reason
+                context.logger.log(
+                    level: wasUp ? .warning : .debug,
+                    "proxy \(proxy) failed for \(url): \(reason); left out for \(Self.seconds(proxyPool.backoff)) s, the request goes through the next"
+                )
+            }
+        }
+        let reasons = proxyPool.proxies.map { proxy -> (proxy: String, why: String) in
+            if let failure = failures[proxy] { return (proxy.description, failure) }
+            let remaining = health.remaining(proxy).map { "for \(Self.seconds($0)) s more" } ?? "for a moment more"
+            return (proxy.description, "left out after a failure, \(remaining)")
+        }
+        throw HTTPFetchError.proxiesUnavailable(url: url, proxies: reasons)
+    }
+
+    /// A `CURLOPT_RESOLVE` entry (`name:port:address,…`) that pins `host`'s name to the `addresses`
+    /// checked, or nil when none were resolved here (a literal address, a host allowed anyway).
+    static func resolveEntry(url: String, host: (name: String, authority: String), addresses: [DestinationPolicy.Address]) -> String? {
+        guard !addresses.isEmpty else { return nil }
+        let port: String
+        if host.authority != host.name, let colon = host.authority.lastIndex(of: ":") {
+            port = String(host.authority[host.authority.index(after: colon)...])
+        } else {
+            port = url.prefix(6).lowercased() == "https:" ? "443" : "80"
+        }
+        let list = addresses.map { $0.bytes.count == 16 ? "[\($0)]" : $0.description }.joined(separator: ",")
+        return "\(host.name):\(port):\(list)"
+    }
+
+    /// The `proxies` option's entries as proxies; throws for one that is not a proxy URL, naming it
+    /// without its password.
+    static func proxies(_ entries: [String]) throws -> [HTTPProxy] {
+        try entries.enumerated().map { index, entry in
+            do {
+                return try HTTPProxy(parsing: entry.trimmingWhitespace())
+            } catch {
+                throw OptionError(option: Option.proxies.name, "has \"\(HTTPProxy.redacted(entry))\" (at [\(index)]), which \(error)")
+            }
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 
     /// The run's ``HostLedgerGate``: the pipeline's other workers' politeness and robots.txt, when
@@ -479,9 +600,13 @@ public struct HTTPFetcher: Fetcher {
                 return (rules, lifetime)
             }
             let loaded = await loadRobots(target, context: context)
-            let lifetime = loaded.isFailure ? robotsFailureLifetime : RobotsCache.lifetime
-            // A read this worker gave up (cancelled) says nothing about the site: not shared.
-            if ledger.ledger != nil, !loaded.wasCancelled {
+            var lifetime = loaded.isFailure ? robotsFailureLifetime : RobotsCache.lifetime
+            // No proxy could carry the read: the site was not asked, so the rules hold only until a
+            // proxy may be back.
+            if loaded.proxiesFailed, let proxyPool { lifetime = min(lifetime, proxyPool.backoff) }
+            // A read this worker gave up (cancelled), or that its proxies could not carry, says
+            // nothing about the site: not shared.
+            if ledger.ledger != nil, !loaded.wasCancelled, !loaded.proxiesFailed {
                 let outcome: StoredRobots.Outcome
                 let text: String
                 if let reason = loaded.rules.disallowAllReason {
@@ -508,14 +633,16 @@ public struct HTTPFetcher: Fetcher {
     /// means no rules (429 is treated as a server error), a 5xx or a network failure disallows
     /// everything. Only the first ``robotsMaxBytes`` are downloaded (§2.5).
     /// `text`: the file's text as parsed (for a 2xx), for the pipeline's other workers;
-    /// `wasCancelled`: the read was cancelled (its disallowing is this worker's only).
+    /// `wasCancelled`: the read was cancelled (its disallowing is this worker's only);
+    /// `proxiesFailed`: no proxy was available for it (``HTTPFetchError/Code/proxiesUnavailable``).
     private func loadRobots(_ target: RobotsCache.Target, context: RunContext) async -> (
-        rules: RobotsRules, isFailure: Bool, text: String?, wasCancelled: Bool
+        rules: RobotsRules, isFailure: Bool, text: String?, wasCancelled: Bool, proxiesFailed: Bool
     ) {
         let rules: RobotsRules
         var isFailure = false
         var parsedText: String?
         var wasCancelled = false
+        var proxiesFailed = false
         do {
             // RFC 9309 §2.3.1.2: redirects are followed (at least five), robots.txt being always allowed.
             let (result, _) = try await follow(
@@ -546,13 +673,17 @@ public struct HTTPFetcher: Fetcher {
             rules = .disallowAll(reason: "everything: reading \(target.robotsURL) was cancelled")
         } catch {
             isFailure = true
+            var cause = error as? HTTPFetchError
+            while let current = cause, current.code != .proxiesUnavailable { cause = current.wrapped }
+            proxiesFailed = cause != nil
             rules = .disallowAll(reason: "everything: \(target.robotsURL) is unreachable: \(error)")
         }
         if isFailure, let reason = rules.disallowAllReason {
-            context.logger.warning("robots.txt of \(target.origin) disallows \(reason); read again in \(robotsFailureLifetime)")
+            let again = proxiesFailed ? min(robotsFailureLifetime, proxyPool?.backoff ?? robotsFailureLifetime) : robotsFailureLifetime
+            context.logger.warning("robots.txt of \(target.origin) disallows \(reason); read again in \(again)")
         }
         applyCrawlDelay(of: rules, target: target, context: context)
-        return (rules, isFailure, parsedText, wasCancelled)
+        return (rules, isFailure, parsedText, wasCancelled, proxiesFailed)
     }
 
     /// Gives the rules' Crawl-delay to the run's host schedule.

@@ -32,6 +32,19 @@ package struct HTTPTransferResult: Sendable {
     package var headerLines = HeaderLines()
 }
 
+/// The proxy one request goes through (see ``CurlMultiClient/get(_:host:schedule:ledger:destination:proxy:acceptsAnyMediaType:truncatingBodyAt:headerLines:recordingExchange:)``).
+package struct ProxyRoute: Sendable {
+    package var proxy: HTTPProxy
+    /// A `CURLOPT_RESOLVE` entry (`name:port:address,…`) that pins the target's name to the
+    /// addresses the caller checked, for a proxy to which libcurl sends the address (`socks5://`).
+    package var pinnedResolve: String?
+
+    package init(proxy: HTTPProxy, pinnedResolve: String? = nil) {
+        self.proxy = proxy
+        self.pinnedResolve = pinnedResolve
+    }
+}
+
 /// The header lines of one response, kept as bytes by libcurl's header callback and parsed into
 /// names and values later, off the loop thread: the loop thread is the fetch benchmark's busiest
 /// (it also does libcurl's and the kernel's work), and making two strings per header there cost it
@@ -175,6 +188,13 @@ package struct HeaderLines: Sendable {
 /// resolved is checked with the request's ``DestinationPolicy``: a refused address never gets a
 /// connection, whatever spelling of the host or DNS answer led to it.
 ///
+/// **Proxies.** A request with a ``ProxyRoute`` goes through its proxy (`CURLOPT_PROXY`, set on
+/// its handle for that transfer only: such a request is never ``Transfer/isPlain``, so its handle
+/// is reset before any other request uses it). libcurl then opens sockets to the proxy only, which
+/// the user named, so the open-socket check lets them through: checking the target is the
+/// caller's (``DestinationPolicy/checkedTarget(url:hostName:)``, before the request is queued).
+/// A failure of the proxy itself is ``HTTPFetchError/Code/proxyFailed``.
+///
 /// **Lifetime.** Nothing happens at initialisation (`etl validate` builds fetchers): the multi
 /// handle and the thread are made by the first request. The thread exits once it has been idle for
 /// ``Configuration/idleLinger`` (no transfer and nothing queued), dropping its reference to the
@@ -238,10 +258,11 @@ package final class CurlMultiClient: Sendable {
     /// `recordingExchange` the result carries the transfer as bytes on the wire
     /// (``HTTPTransferResult/exchanges``): see ``Transfer`` for what changes then. With a `ledger`
     /// that has one (the pipeline's other workers'), the request, once its schedule admitted it,
-    /// also waits for the start the ledger reserves (see the type's discussion).
+    /// also waits for the start the ledger reserves (see the type's discussion). With a `proxy`, the
+    /// request goes through it and `destination` applies to nothing (see the type's discussion).
     package func get(
         _ url: String, host: String? = nil, schedule: HostSchedule, ledger: HostLedgerGate? = nil, destination: DestinationPolicy,
-        acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [], recordingExchange: Bool = false
+        proxy: ProxyRoute? = nil, acceptsAnyMediaType: Bool = false, truncatingBodyAt: Int? = nil, headerLines: [String] = [], recordingExchange: Bool = false
     ) async throws -> HTTPTransferResult {
         guard let host = host ?? HostSchedule.host(of: url) else { throw HTTPFetchError.invalidURL(url) }
         try Task.checkCancellation()
@@ -255,7 +276,7 @@ package final class CurlMultiClient: Sendable {
                 enqueue(
                     PendingRequest(
                         id: id, url: url, host: host, schedule: schedule, ledger: ledger?.ledger == nil ? nil : ledger, destination: destination,
-                        acceptsAnyMediaType: acceptsAnyMediaType,
+                        proxy: proxy, acceptsAnyMediaType: acceptsAnyMediaType,
                         truncatingBodyAt: truncatingBodyAt, headerLines: headerLines, recordsExchange: recordingExchange,
                         continuation: continuation))
             }
@@ -289,6 +310,8 @@ package final class CurlMultiClient: Sendable {
         /// The workers' ledger, when the run has one: admitted, the request waits for its start there.
         var ledger: HostLedgerGate?
         var destination: DestinationPolicy
+        /// The proxy the request goes through, if any.
+        var proxy: ProxyRoute?
         var acceptsAnyMediaType: Bool
         /// Keep this many body bytes and end the transfer there, successfully; nil: fail over maxBytes.
         var truncatingBodyAt: Int?
@@ -707,6 +730,10 @@ private final class Transfer {
         if recordsExchange { requestedAt = Date() }
     }
     fileprivate let destination: DestinationPolicy
+    /// The proxy of the transfer, if any.
+    private let proxy: ProxyRoute?
+    /// The `CURLOPT_RESOLVE` list of a proxied transfer that pins its target's addresses.
+    private var resolveList: UnsafeMutablePointer<curl_slist>?
     /// The address the policy refused, if any (libcurl may then try another of the host's).
     fileprivate var refusedAddress: (address: DestinationPolicy.Address, kind: DestinationPolicy.Kind)?
 
@@ -758,9 +785,12 @@ private final class Transfer {
         } else {
             self.isUnwantedMediaType = configuration.isUnwantedMediaType
         }
-        self.destination = request.destination
+        // Through a proxy, the only sockets are the proxy's, which the user named.
+        self.destination = request.proxy == nil ? request.destination : DestinationPolicy(hostIsAllowed: true)
+        self.proxy = request.proxy
+        if let entry = request.proxy?.pinnedResolve { resolveList = curl_slist_append(nil, entry) }
         recordsExchange = request.recordsExchange
-        isPlain = request.headerLines.isEmpty && request.truncatingBodyAt == nil && !request.recordsExchange
+        isPlain = request.headerLines.isEmpty && request.truncatingBodyAt == nil && !request.recordsExchange && request.proxy == nil
         if isPlain {
             requestHeaders = plainHeaders
         } else {
@@ -822,7 +852,15 @@ private final class Transfer {
             set(etl_curl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBytes)))
         }
         set(etl_curl_easy_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent))
-        if !Self.environmentNamesProxy {
+        if let proxy {
+            // For this transfer only: the handle is reset before another request uses it.
+            set(etl_curl_easy_setopt_string(easy, CURLOPT_PROXY, proxy.proxy.url))
+            // The environment's no_proxy does not send a request around the proxies the user listed.
+            set(etl_curl_easy_setopt_string(easy, CURLOPT_NOPROXY, ""))
+            // An HTTP proxy's answer to CONNECT is not the site's response.
+            set(etl_curl_easy_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1))
+            if let resolveList { set(etl_curl_easy_setopt_pointer(easy, CURLOPT_RESOLVE, resolveList)) }
+        } else if !Self.environmentNamesProxy {
             // What libcurl would find in the environment anyway (no proxy), said once here.
             set(etl_curl_easy_setopt_string(easy, CURLOPT_PROXY, ""))
             set(etl_curl_easy_setopt_string(easy, CURLOPT_NOPROXY, ""))
@@ -996,8 +1034,20 @@ private final class Transfer {
         // A body cut on purpose ends with the write callback's refusal: a success.
         guard code == CURLE_OK || (isTruncated && code == CURLE_WRITE_ERROR) else {
             let detail = String(cString: errorBuffer)
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            if Self.isProtocolViolation(code, socketError: socketError) {
+            var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            var connectStatus = 0
+            if let proxy {
+                message = proxy.proxy.scrubbing(message)
+                etl_curl_easy_getinfo_long(easy, CURLINFO_HTTP_CONNECTCODE, &connectStatus)
+                var proxyError = 0
+                if code == CURLE_PROXY { etl_curl_easy_getinfo_long(easy, CURLINFO_PROXY_ERROR, &proxyError) }
+                if Self.isProxyFailure(code, connectStatus: connectStatus, proxyError: proxyError) {
+                    return .failure(
+                        HTTPFetchError.proxyFailed(url: url, proxy: proxy.proxy.description, curlCode: Int(code.rawValue), message: message))
+                }
+            }
+            // A tunnel the HTTP proxy refused (CONNECT answered 502) is no broken response.
+            if connectStatus == 0, Self.isProtocolViolation(code, socketError: socketError) {
                 // libcurl 7.88 says only "Out of memory" when a header line overflows its buffer.
                 let explained = code == CURLE_OUT_OF_MEMORY ? "a response header is too large (libcurl: \(message))" : message
                 return .failure(HTTPFetchError.protocolViolation(url: url, curlCode: Int(code.rawValue), message: explained))
@@ -1011,6 +1061,14 @@ private final class Transfer {
         }
         var status = 0
         etl_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        // Through an HTTP proxy, an http site's request is the proxy's to answer: a 407 is the
+        // proxy refusing our credentials (a site has no use for it), not the site's status.
+        if let proxy, status == 407 {
+            return .failure(
+                HTTPFetchError.proxyFailed(
+                    url: url, proxy: proxy.proxy.description, curlCode: Int(CURLE_OK.rawValue),
+                    message: "the proxy answered 407 Proxy Authentication Required"))
+        }
         var totalTime = 0.0
         etl_curl_easy_getinfo_double(easy, CURLINFO_TOTAL_TIME, &totalTime)
         var redirectURL: UnsafeMutablePointer<CChar>?
@@ -1024,8 +1082,11 @@ private final class Transfer {
             etl_curl_easy_getinfo_string(easy, CURLINFO_PRIMARY_IP, &address)
             exchanges = [
                 HTTPExchange(
-                    url: url, request: requestBytes, responseHead: responseHead, responseBody: body,
-                    remoteAddress: address.map { String(cString: $0) }, requestedAt: requestedAt, receivedAt: Date())
+                    // Through a proxy, the request's credentials for it are not the site's to archive,
+                    // nor is the proxy's address the site's.
+                    url: url, request: proxy == nil ? requestBytes : Self.removingProxyHeaders(requestBytes), responseHead: responseHead,
+                    responseBody: body, remoteAddress: proxy == nil ? address.map { String(cString: $0) } : nil, requestedAt: requestedAt,
+                    receivedAt: Date())
             ]
             // A body cut on purpose (robots.txt) cannot be decoded whole; such requests do not record.
             do {
@@ -1072,6 +1133,64 @@ private final class Transfer {
         }
     }
 
+    /// Whether a proxied transfer's failure is the proxy's (it is then left out for a while), not
+    /// the site's: the proxy's name did not resolve (5), no connection to it (7 before any CONNECT
+    /// answer), an HTTP proxy refused our credentials (CONNECT answered 407), or a SOCKS5 failure
+    /// (97) other than the proxy's report that it could not reach the site (refused, unreachable,
+    /// TTL expired, a general failure as OpenSSH's `-D` reports a refused connection, not allowed
+    /// by its rules, a name it could not resolve): `proxyError` is `CURLINFO_PROXY_ERROR`. (An HTTP
+    /// proxy's 407 to an http site's request comes as a response: ``result(for:)`` tells it.)
+    static func isProxyFailure(_ code: CURLcode, connectStatus: Int, proxyError: Int) -> Bool {
+        switch code {
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            return true
+        case CURLE_COULDNT_CONNECT:
+            return connectStatus == 0 || connectStatus == 407
+        case CURLE_PROXY:
+            let siteFailures: [CURLproxycode] = [
+                CURLPX_REPLY_CONNECTION_REFUSED, CURLPX_REPLY_HOST_UNREACHABLE, CURLPX_REPLY_NETWORK_UNREACHABLE, CURLPX_REPLY_TTL_EXPIRED,
+                CURLPX_REPLY_GENERAL_SERVER_FAILURE, CURLPX_REPLY_NOT_ALLOWED, CURLPX_RESOLVE_HOST, CURLPX_LONG_HOSTNAME,
+            ]
+            return !siteFailures.contains { Int($0.rawValue) == proxyError }
+        default:
+            return connectStatus == 407
+        }
+    }
+
+    /// A request sent to an HTTP proxy (an http URL's, in absolute form) as the site received it:
+    /// its request line in origin form (`GET /a HTTP/1.1`, not `GET http://host/a HTTP/1.1`) and
+    /// without the proxy's `Proxy-Authorization` and `Proxy-Connection` lines. Other requests are
+    /// unchanged.
+    static func removingProxyHeaders(_ bytes: [UInt8]) -> [UInt8] {
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count)
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let line = bytes[start..<min(end + 1, bytes.count)]
+            start = end + 1
+            if kept.isEmpty, let originForm = originFormRequestLine(line) {
+                kept.append(contentsOf: originForm)
+                continue
+            }
+            let lower = String(decoding: line.prefix(20), as: UTF8.self).lowercased()
+            if !(lower.hasPrefix("proxy-authorization:") || lower.hasPrefix("proxy-connection:")) { kept.append(contentsOf: line) }
+        }
+        return kept
+    }
+
+    /// `METHOD scheme://authority/path VERSION` as `METHOD /path VERSION`, or nil for a line not in
+    /// absolute form.
+    private static func originFormRequestLine(_ line: ArraySlice<UInt8>) -> [UInt8]? {
+        let text = String(decoding: line, as: UTF8.self)
+        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let schemeEnd = parts[1].range(of: "://") else { return nil }
+        let afterScheme = parts[1][schemeEnd.upperBound...]
+        let path = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
+        return Array("\(parts[0]) \(path) \(parts[2])".utf8)
+    }
+
     /// The errno of the transfer's last socket failure, 0 for none. libcurl never resets it, so
     /// a handle that saw one is not reused (``close(keepingHandle:)``).
     private var socketError: Int {
@@ -1110,6 +1229,8 @@ private final class Transfer {
         }
         curl_slist_free_all(headerList)
         headerList = nil
+        curl_slist_free_all(resolveList)
+        resolveList = nil
         errorBuffer.deallocate()
         return kept
     }

@@ -29,6 +29,8 @@ public struct HTTPFetchError: CodedError, Equatable {
     /// (``Code/redirectRefused``), libcurl's explanation (``Code/networkFailure``,
     /// ``Code/protocolViolation``, ``Code/timedOut``); else nil.
     public let reason: String?
+    /// The proxy (its URL without the password) of ``Code/proxyFailed``, else nil.
+    public let proxy: String?
     /// The error after the redirect (``Code/afterRedirect``), or the last attempt's
     /// (``Code/failedAfterAttempts``): an ``HTTPFetchError`` (``wrapped``); else nil.
     public let underlying: (any Error)?
@@ -38,8 +40,9 @@ public struct HTTPFetchError: CodedError, Equatable {
 
     private init(
         _ code: Code, _ message: String, url: String, attempts: Int = 1, status: Int? = nil, curlCode: Int? = nil,
-        target: String? = nil, reason: String? = nil, wrapped: HTTPFetchError? = nil
+        target: String? = nil, reason: String? = nil, proxy: String? = nil, wrapped: HTTPFetchError? = nil
     ) {
+        self.proxy = proxy
         self.code = code
         self.message = message
         self.url = url
@@ -54,11 +57,11 @@ public struct HTTPFetchError: CodedError, Equatable {
     /// An error about `url` whose message is "cannot fetch `url`: `reason`".
     private init(
         _ code: Code, url: String, saying reason: String, attempts: Int = 1, status: Int? = nil, curlCode: Int? = nil,
-        target: String? = nil, detail: String? = nil, wrapped: HTTPFetchError? = nil
+        target: String? = nil, detail: String? = nil, proxy: String? = nil, wrapped: HTTPFetchError? = nil
     ) {
         self.init(
             code, "cannot fetch \(url): \(reason)", url: url, attempts: attempts, status: status, curlCode: curlCode,
-            target: target, reason: detail, wrapped: wrapped)
+            target: target, reason: detail, proxy: proxy, wrapped: wrapped)
     }
 
     /// See ``Code/invalidURL``.
@@ -145,6 +148,21 @@ public struct HTTPFetchError: CodedError, Equatable {
             attempts: attempts, status: status)
     }
 
+    /// See ``Code/proxyFailed``. `proxy` is the redacted URL, `message` libcurl's (scrubbed of the credentials).
+    public static func proxyFailed(url: String, proxy: String, curlCode: Int, message: String) -> HTTPFetchError {
+        HTTPFetchError(
+            .proxyFailed, url: url, saying: "the proxy \(proxy) failed: \(message)\(curlCode == 0 ? "" : " (curl error \(curlCode))")", curlCode: curlCode,
+            detail: message,
+            proxy: proxy)
+    }
+
+    /// See ``Code/proxiesUnavailable``. `proxies`: each proxy (redacted) with why it was not used.
+    public static func proxiesUnavailable(url: String, proxies: [(proxy: String, why: String)]) -> HTTPFetchError {
+        let list = proxies.map { "\($0.proxy) (\($0.why))" }.joined(separator: "; ")
+        return HTTPFetchError(
+            .proxiesUnavailable, url: url, saying: "no proxy of the \(proxies.count) (option proxies) is available: \(list)", detail: list)
+    }
+
     /// See ``Code/failedAfterAttempts``.
     public static func failedAfterAttempts(attempts: Int, last: HTTPFetchError) -> HTTPFetchError {
         let prefix = "cannot fetch \(last.url): "
@@ -206,6 +224,16 @@ extension ErrorCode where Domain == HTTPFetchError {
     /// The server asked, with Retry-After, to wait longer than the `maxRetryAfter` option, so the
     /// fetch gave up after ``HTTPFetchError/attempts`` attempts.
     public static var retryAfterTooLong: Self { "retryAfterTooLong" }
+    /// A proxy of the `proxies` option could not be used: no connection to it, its handshake or
+    /// authentication failed, or it broke its protocol (not: it reached the proxy, which could not
+    /// reach the site). ``HTTPFetchError/proxy`` names it (without its password). The fetcher
+    /// leaves it out for `proxyBackoff` seconds and sends the request through the next proxy, so
+    /// this is seen only inside ``proxiesUnavailable``'s reason.
+    public static var proxyFailed: Self { "proxyFailed" }
+    /// Every proxy of the `proxies` option is left out after a failure, or failed for this request;
+    /// the reason names each (without passwords) and why. Transient, and retried like a network
+    /// failure (the `retries` option), when a proxy may be back.
+    public static var proxiesUnavailable: Self { "proxiesUnavailable" }
     /// The fetch was tried ``HTTPFetchError/attempts`` times (the `retries` option);
     /// ``HTTPFetchError/wrapped`` is the last attempt's error.
     public static var failedAfterAttempts: Self { "failedAfterAttempts" }

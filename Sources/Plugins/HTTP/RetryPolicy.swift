@@ -39,12 +39,13 @@ package struct RetryPolicy: Sendable {
         Int(CURLE_SEND_ERROR.rawValue),  // 55
         Int(CURLE_RECV_ERROR.rawValue),  // 56: reset (56 without a socket error is a protocolViolation)
         Int(CURLE_HTTP2_STREAM.rawValue),  // 92
+        Int(CURLE_PROXY.rawValue),  // 97: a proxy that could not reach the site (a failed proxy is proxyFailed)
     ]
 
     /// Whether an attempt that failed with `error` is worth another.
     package static func isRetryable(_ error: HTTPFetchError) -> Bool {
         switch error.code {
-        case .timedOut: return true
+        case .timedOut, .proxiesUnavailable: return true
         case .networkFailure: return error.curlCode.map(retryableCurlCodes.contains) ?? false
         default: return false
         }

@@ -16,6 +16,8 @@ struct TestRequest: Sendable {
     var headers: [(name: String, value: String)]
     /// When the request head arrived.
     var arrival: ContinuousClock.Instant
+    /// The client's port: which connection the request came on (a proxy's, through one).
+    var remotePort: Int? = nil
 
     /// The last value of a header, by case-insensitive name.
     func header(_ name: String) -> String? {
@@ -241,7 +243,8 @@ private final class TestHTTPHandler: ChannelInboundHandler {
                 method: head.method.rawValue,
                 path: head.uri,
                 headers: head.headers.map { (name: $0.name.lowercased(), value: $0.value) },
-                arrival: arrival
+                arrival: arrival,
+                remotePort: context.remoteAddress?.port
             )
             let index = server.record(request)
             let response = server.routes(request)
