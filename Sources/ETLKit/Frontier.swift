@@ -28,7 +28,8 @@ public protocol Frontier: Sendable {
     func add(_ records: [Record]) async throws
     /// Adds a record that arrived with its document (a crawl's page, an archive's record), leased
     /// to this worker at once: true when this worker is to process it, false when the round already
-    /// holds its URL (another worker has it, or had it).
+    /// holds its URL (another worker has it, or had it). A URL this worker holds already (a
+    /// crawl claimed the page before it fetched it) is still its own: true.
     func addClaimed(_ record: Record) async throws -> Bool
     /// Leases at most `limit` queued URLs (or URLs whose lease ran out) to this worker, oldest first.
     func claim(limit: Int) async throws -> [Record]

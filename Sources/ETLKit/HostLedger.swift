@@ -68,3 +68,14 @@ public struct SharedHostLedger: Sendable {
         self.ledger = ledger
     }
 }
+
+/// The run's shared ``Frontier``, as the run's services hold it: nil when the run has none. A
+/// source that fetches pages itself to find more (the `crawl` source) claims each page here before
+/// it fetches it, so that several workers do not all fetch the same pages to read their links.
+public struct SharedFrontier: Sendable {
+    public let frontier: (any Frontier)?
+
+    public init(_ frontier: (any Frontier)?) {
+        self.frontier = frontier
+    }
+}

@@ -141,6 +141,7 @@ public struct PipelineRunner: Sendable {
         _ = context.services.value { NamedHosts(pipeline.namedHosts) }
         // Politeness and robots.txt shared with the pipeline's other workers, when the state is shared.
         _ = context.services.value { SharedHostLedger(stateStore?.hostLedger) }
+        _ = context.services.value { SharedFrontier(stateStore?.frontier) }
         // Fetchers keep the bytes of each transfer only for a sink that archives them.
         _ = context.services.value { ExchangeRecording(isOn: pipeline.sinks.contains { $0.instance.archivesExchanges }) }
         let started = ContinuousClock.now

@@ -242,4 +242,57 @@ import Testing
             }
         }
     }
+
+    /// Two workers of one crawl: a page read for its links (the home page, the sections) is
+    /// fetched by one of them, not by each; every article once in the sink.
+    @Test func twoWorkersOfACrawlFetchEachPageOnce() async throws {
+        let database = try server.createDatabase()
+        let pages = try DemoExpectation.all().keys.sorted().map { try Array(Data(contentsOf: DemoExpectation.pagesFolder.appendingPathComponent($0))) }
+        let requests = Mutex<[String: Int]>([:])
+        let routes: @Sendable (TestRequest) -> TestResponse = { request in
+            requests.withLock { $0[request.path, default: 0] += 1 }
+            if request.path == "/" {
+                return .html((0..<4).map { "<a href=\"/section/\($0)\">section \($0)</a>" }.joined())
+            }
+            if request.path.hasPrefix("/section/"), let section = Int(request.path.dropFirst(9)) {
+                return .html((0..<5).map { "<a href=\"/news/\(section * 5 + $0)\">news</a>" }.joined())
+            }
+            if request.path.hasPrefix("/news/"), let number = Int(request.path.dropFirst(6)) {
+                return TestResponse(status: 200, headers: [("content-type", "text/html")], body: pages[number % pages.count])
+            }
+            return TestResponse(status: 404)
+        }
+        try await TestHTTPServer.run(routes: routes) { site in
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            let pipeline = """
+                {
+                  "sources": [{"use": "crawl", "seeds": ["\(site.url("/"))"], "include": ["/news/"], "maxDepth": 2, "delay": 0.02, "robots": false}],
+                  "fetch": [{"use": "http", "delay": 0.02, "robots": false}],
+                  "steps": ["html", "article"],
+                  "state": "\(database)",
+                  "sinks": [{"use": "postgres", "url": "\(database)", "table": "articles"}],
+                  "deadLetters": {"use": "jsonl", "path": "${OUT}/dead-${WORKER}.jsonl"}
+                }
+                """
+            try Data(pipeline.utf8).write(to: URL(fileURLWithPath: folder.path("crawl.json")))
+            let workers = try ["c1", "c2"].map { name in
+                let process = Process()
+                process.executableURL = CommandLineTool.executable
+                process.arguments = ["run", folder.path("crawl.json"), "--quiet", "--worker", name]
+                process.environment = ProcessInfo.processInfo.environment.merging(["OUT": folder.path(""), "WORKER": name]) { _, new in new }
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                return process
+            }
+            for worker in workers { worker.waitUntilExit() }
+            #expect(workers.allSatisfy { $0.terminationStatus == 0 })
+            let counts = requests.withLock { $0 }
+            #expect(counts.filter { $0.key.hasPrefix("/news/") }.count == 20, "\(counts)")
+            #expect(counts.values.allSatisfy { $0 == 1 }, "pages fetched more than once: \(counts.filter { $0.value > 1 })")
+            let connection = try PostgresConnection(url: database)
+            #expect(try connection.execute("SELECT count(*) FROM articles").scalar == "20")
+        }
+    }
 }

@@ -108,15 +108,33 @@ public struct CrawlSource: Source {
                 try await output.send(Record(url: url, source: Self.descriptor.id, foundIn: foundIn))
                 continue
             }
+            // With workers sharing a frontier, a page is fetched for its links by one of them: the
+            // one that claims it first; the others leave it (and the links it leads to) to that one.
+            let frontier = context.services.value { SharedFrontier(nil) }.frontier
+            if let frontier {
+                let claimed: Bool
+                do {
+                    claimed = try await frontier.addClaimed(Record(url: url, source: Self.descriptor.id, foundIn: foundIn))
+                } catch {
+                    context.logger.warning("crawl: \(url) left to the other workers: \(error)")
+                    continue
+                }
+                guard claimed else { continue }
+            }
             let page: (record: Record, links: [String])
             do {
                 page = try await fetch(url, foundIn: foundIn, context: context)
             } catch {
                 context.logger.warning("crawl: \(error)")
+                // Back to the frontier: a worker's fetcher asks again, and a failure is a dead letter.
+                try? await frontier?.release([url])
                 continue
             }
             if isIncluded(url) {
                 try await output.send(page.record)
+            } else {
+                // Followed, not kept: done in the frontier, so that no worker fetches it as a page.
+                try? await frontier?.complete([url], recording: [])
             }
             for link in page.links where !seen.contains(link) {
                 guard !sameSite || Self.site(of: link).map(sites.contains) == true,

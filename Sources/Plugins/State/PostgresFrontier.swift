@@ -140,6 +140,7 @@ public final class PostgresFrontier: Frontier {
                     worker = excluded.worker, lease_until = excluded.lease_until, claims = etl_frontier.claims + 1
                 WHERE etl_frontier.round < excluded.round
                    OR (etl_frontier.status = 'queued' OR (etl_frontier.status = 'leased' AND etl_frontier.lease_until < clock_timestamp()))
+                   OR (etl_frontier.status = 'leased' AND etl_frontier.worker = excluded.worker)
                 RETURNING url
                 """,
                 [key, Self.host(of: key), String(member.round), Self.json(of: record).jsonText(), member.worker, String(Self.seconds(member.lease))])
