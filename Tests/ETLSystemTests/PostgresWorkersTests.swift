@@ -150,7 +150,20 @@ import Testing
         try await secondStore.close()
     }
 
-    // MARK: Three workers, one killed
+    // MARK: Workers as processes
+
+    /// Starts `etl run PIPELINE --quiet --worker NAME` with `OUT` (the folder) and `WORKER` (the
+    /// name) in its environment, for the pipeline's per-worker files.
+    static func startWorker(_ name: String, _ pipeline: String, in folder: TemporaryFolder, _ arguments: String...) throws -> Process {
+        let process = Process()
+        process.executableURL = CommandLineTool.executable
+        process.arguments = ["run", pipeline, "--quiet", "--worker", name] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["OUT": folder.path(""), "WORKER": name]) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
 
     /// Three `etl run` processes of one pipeline (state and sink in PostgreSQL) over three
     /// loopback hosts with a delay of 0.1 s; one is killed with -9 part-way. The two others take
@@ -191,17 +204,7 @@ import Testing
                         }
                         """
                     try Data(pipeline.utf8).write(to: URL(fileURLWithPath: folder.path("workers.json")))
-                    func start(_ name: String) throws -> Process {
-                        let process = Process()
-                        process.executableURL = CommandLineTool.executable
-                        process.arguments = ["run", folder.path("workers.json"), "--quiet", "--lease", "2", "--worker", name]
-                        process.environment = ProcessInfo.processInfo.environment.merging(["OUT": folder.path(""), "WORKER": name]) { _, new in new }
-                        process.standardOutput = FileHandle.nullDevice
-                        process.standardError = FileHandle.nullDevice
-                        try process.run()
-                        return process
-                    }
-                    let workers = try ["w1", "w2", "w3"].map(start)
+                    let workers = try ["w1", "w2", "w3"].map { try Self.startWorker($0, folder.path("workers.json"), in: folder, "--lease", "2") }
                     try await Task.sleep(for: .milliseconds(1_500))
                     kill(workers[0].processIdentifier, SIGKILL)
                     for worker in workers { worker.waitUntilExit() }
@@ -276,16 +279,7 @@ import Testing
                 }
                 """
             try Data(pipeline.utf8).write(to: URL(fileURLWithPath: folder.path("crawl.json")))
-            let workers = try ["c1", "c2"].map { name in
-                let process = Process()
-                process.executableURL = CommandLineTool.executable
-                process.arguments = ["run", folder.path("crawl.json"), "--quiet", "--worker", name]
-                process.environment = ProcessInfo.processInfo.environment.merging(["OUT": folder.path(""), "WORKER": name]) { _, new in new }
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                return process
-            }
+            let workers = try ["c1", "c2"].map { try Self.startWorker($0, folder.path("crawl.json"), in: folder) }
             for worker in workers { worker.waitUntilExit() }
             #expect(workers.allSatisfy { $0.terminationStatus == 0 })
             let counts = requests.withLock { $0 }
