@@ -79,6 +79,7 @@ import Testing
     @Test func englishLabelsMatchIgnoringCase() throws {
         #expect(try minor("POLITICS") == "Political")
         #expect(try minor("World News") == "International")
+        #expect(try minor("World Sport") == "Sport")
         #expect(try minor("Home / Sci-Tech / Technology") == "ScienceTech")
         // A category without a minor: its major alone. «Q&A» is the words q, a: the name «QA» written apart.
         #expect(try mapper().map(record(category: "Q&A"))?.category.major == "QA")

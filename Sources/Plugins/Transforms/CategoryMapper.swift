@@ -80,9 +80,13 @@ public struct CategoryMapper: Transform {
     /// The name of the shipped taxonomy among `ETLText`'s resources.
     public static let shippedName = "persian-news-taxonomy.json"
 
+    /// The taxonomy mapped onto (the `taxonomy` option's file, else the shipped one).
     public let taxonomy: Taxonomy
+    /// The fields whose texts are tried, in order.
     public let fields: [String]
+    /// Whether the page's breadcrumb trail is tried after the fields.
     public let breadcrumbs: Bool
+    /// What happens to a record none of whose texts maps.
     public let unmapped: Unmapped
 
     public init(options: PluginOptions) throws {
@@ -169,14 +173,19 @@ public struct CategoryMapper: Transform {
 public struct Taxonomy: Sendable {
     /// One category: a major and, optionally, a minor, with their labels.
     public struct Category: Sendable, Equatable {
+        /// The major's id (`News`).
         public var major: String
+        /// The major's label (`خبر`).
         public var majorLabel: String
+        /// The minor's id (`Political`), nil for a category of a major alone.
         public var minor: String?
+        /// The minor's label (`سیاسی`), nil with the minor.
         public var minorLabel: String?
     }
 
     /// A text mapped onto a category.
     public struct Match: Sendable, Equatable {
+        /// The category mapped onto.
         public var category: Category
         /// The text that matched (the whole field text or crumb, unfolded), nil for the `other` fallback.
         public var matched: String?
