@@ -38,6 +38,7 @@ extension PluginRegistry {
         register(PersianNormalizer.self)
         register(RecordFilter.self)
         register(FieldMap.self)
+        register(CategoryMapper.self)
         register(Deduplicator.self)
         register(LeftoverCleaner.self)
         register(ProcessTransform.self)

@@ -344,6 +344,17 @@ import Testing
         #expect(check.standardOutput == "articles.jsonl 5 0\nbroken.jsonl 1 1\n", "\(check.standardOutput)")
     }
 
+    /// `etl schema record --pipeline FILE` reads the file's steps (it stopped the program before
+    /// #15): the `category` step's `taxonomy` field is documented, and absent from the default steps' schema.
+    @Test func recordSchemaOfAPipelineHasItsStepsFields() throws {
+        let withCategory = try CommandLineTool.run(["schema", "record", "--pipeline", "pipelines/persian-news.json"])
+        #expect(withCategory.status == 0, "\(withCategory.standardError)")
+        #expect(withCategory.standardOutput.contains("\"taxonomy\""), "\(withCategory.standardOutput)")
+        let byDefault = try CommandLineTool.run(["schema", "record"])
+        #expect(byDefault.status == 0, "\(byDefault.standardError)")
+        #expect(!byDefault.standardOutput.contains("\"taxonomy\""))
+    }
+
     /// The `text` sink with "directory": "-" writes the corpus texts to standard output, each
     /// followed by a form-feed line; the summary stays on standard error.
     @Test func textSinkWritesTheCorpusToStandardOutput() throws {

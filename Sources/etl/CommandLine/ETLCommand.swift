@@ -84,8 +84,11 @@ struct PipelineOptions: ParsableArguments {
 
     init() {}
 
+    /// Options for a file named elsewhere (`schema --pipeline`, `extract --pipeline`): every
+    /// property set here, since a parsable property read without a value stops the program.
     init(file: String) {
         self.file = file
+        self.overrides = []
     }
 
     /// Loads and validates the pipeline with the built-in plugins; invalid files exit with 2.
