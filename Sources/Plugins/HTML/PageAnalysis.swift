@@ -54,8 +54,27 @@ package struct PageAnalysis {
         package var isServerMessage = false
         /// A data table's rows of cells (see ``groupDataTables()``); nil for other blocks.
         package var rows: [[String]]?
+        /// The links in ``text``, as byte ranges of it with their `href`: strings are made only for
+        /// the blocks that are kept (see ``contentLinks``), most links being menus.
+        package var links: [LinkSpan] = []
+        /// Inside a reader's comment that ``CommentSection`` found: never content.
+        package var isComment = false
 
         package var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
+
+        /// The links of the text with their texts, for a block that is kept.
+        package var contentLinks: [ContentLink] {
+            guard !links.isEmpty else { return [] }
+            let bytes = Array(text.utf8)
+            return links.compactMap { span in
+                let start = Int(span.start)
+                let end = min(Int(span.end), bytes.count)
+                guard start >= 0, start < end else { return nil }
+                let linkText = String(decoding: bytes[start..<end], as: UTF8.self).trimmingWhitespace()
+                return linkText.isEmpty ? nil : ContentLink(text: linkText, href: span.href)
+            }
+        }
+
         /// A list item with a link whose text is cut off with an ellipsis: a teaser of another page
         /// (a headline and the first words of its story), however long.
         package var isTeaser: Bool {
@@ -63,9 +82,23 @@ package struct PageAnalysis {
         }
     }
 
+    /// A link in a block's text: UTF-8 offsets into the text and the target as written.
+    package struct LinkSpan {
+        package var start: Int32
+        package var end: Int32
+        package var href: String
+    }
+
     package var elements: [Element] = [Element(parent: -1, tag: .other, hint: .none, names: [])]
     package var blocks: [Block] = []
     package var metadata = PageMetadata()
+    /// The libxml2 node of each element, index for index (nil for the root placeholder), for
+    /// ``CommentSection``: valid only while the document lives (``parsing(_:url:profiles:markerFilter:)``
+    /// empties it before the document is freed).
+    package var nodes: [xmlNodePtr?] = [nil]
+    /// Elements named like readers' comments (`comments`, `kommentare`, `nazarat`), outside
+    /// `<html>` and `<body>`: where ``CommentSection`` looks for comment lists.
+    package var commentContainers: [Int32] = []
 
     // Metadata found during the walk, with the element it came from, kept once chrome is known.
     private var headings: [(Int32, String)] = []
@@ -79,6 +112,10 @@ package struct PageAnalysis {
     private var bufferLinkCharacters = 0
     private var bufferSeparators = 0
     private var pendingSpace = false
+    /// Links of the text being gathered, and how many times a block was ended (a link's byte range
+    /// holds only while no block ends inside it).
+    private var pendingLinks: [LinkSpan] = []
+    private var flushes = 0
 
     /// The profiles to look for, and the first whose class or id marker the walk met.
     private let profiles: [SiteProfile]
@@ -244,7 +281,8 @@ package struct PageAnalysis {
         if tag == .h1 {
             appendIfPresent(text(of: node), at: index, to: &headings)
         }
-        if tag == .a && Self.leadsToAPage(node) { context.inLink = true }
+        let leadsToAPage = tag == .a && Self.leadsToAPage(node)
+        if leadsToAPage { context.inLink = true }
         if tag == .noscript { context.inNoscript = true }
         if markedProfile == nil && !attributes.names.isEmpty && markerFilter.matches(attributes.names) {
             markedProfile = profiles.firstIndex { $0.isMarked(by: attributes.names) }
@@ -254,6 +292,8 @@ package struct PageAnalysis {
             Element(
                 parent: parent, tag: tag, hint: hint, names: attributes.names,
                 namesHeader: reading.namesHeader, namesComments: reading.namesComments))
+        nodes.append(node)
+        if (reading.namesComments || reading.namesCommentsElsewhere) && tag != .html && tag != .body { commentContainers.append(index) }
         var currentOwner = owner
         // A removed region's text must not run into the content around it: it is a block of its own.
         // So is an inline element named like chrome (`span.caption`), so that its name can drop it.
@@ -265,6 +305,11 @@ package struct PageAnalysis {
         if startsBlock {
             flush(owner: owner, context: inherited)
             currentOwner = index
+        }
+        // Where the link's text starts in the block (after the space that joins it to the text before).
+        var linkMark: (start: Int, flushes: Int, href: String)?
+        if leadsToAPage && !inherited.inLink, let href = Self.href(of: node) {
+            linkMark = (buffer.count + (pendingSpace && !buffer.isEmpty ? 1 : 0), flushes, href)
         }
 
         var child = node.pointee.children
@@ -281,9 +326,27 @@ package struct PageAnalysis {
             }
             child = current.pointee.next
         }
+        if let linkMark, linkMark.flushes == flushes, buffer.count > linkMark.start {
+            pendingLinks.append(LinkSpan(start: Int32(linkMark.start), end: Int32(buffer.count), href: linkMark.href))
+        }
         if startsBlock {
             flush(owner: currentOwner, context: context)
         }
+    }
+
+    /// An `<a>`'s `href`, trimmed; nil when it has none or it only jumps inside the page or runs a script.
+    private static func href(of node: xmlNodePtr) -> String? {
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            defer { attribute = current.pointee.next }
+            guard let name = current.pointee.name, Attributes.name(name, is: "href"), let value = current.pointee.children?.pointee.content else {
+                continue
+            }
+            let href = String(cString: value).trimmingWhitespace()
+            if href.isEmpty || href.hasPrefix("#") || href.lowercased().hasPrefix("javascript:") { return nil }
+            return href
+        }
+        return nil
     }
 
     /// Whether an `<a>` leads to a page, for link density. A named anchor without an `href`
@@ -400,6 +463,8 @@ package struct PageAnalysis {
     private mutating func flush(owner: Int32, context: Context) {
         defer {
             buffer.removeAll(keepingCapacity: true)
+            pendingLinks.removeAll(keepingCapacity: true)
+            flushes += 1
             bufferCharacters = 0
             bufferLinkCharacters = 0
             bufferSeparators = 0
@@ -420,7 +485,7 @@ package struct PageAnalysis {
                 element: owner, kind: tag.blockKind, text: String(decoding: buffer[..<end], as: UTF8.self),
                 characters: bufferCharacters, linkCharacters: min(bufferLinkCharacters, bufferCharacters),
                 separators: bufferSeparators, removedBy: context.removedBy, isScriptNotice: isScriptNotice,
-                isServerMessage: isServerMessage))
+                isServerMessage: isServerMessage, links: pendingLinks.isEmpty ? [] : pendingLinks))
         // Totals up the ancestor chain, for link density of containers; removed text does not count.
         var element = context.removedBy == nil && !isScriptNotice ? owner : -1
         while element >= 0 {
