@@ -23,6 +23,8 @@ enum CommentReader {
     /// `minimumWords` words, and a name when `requireAuthor`. Elements of `signature` inside it are
     /// replies, read on their own.
     static func read(_ node: xmlNodePtr, signature: CommentSection.Signature, requireAuthor: Bool, minimumWords: Int = 1) -> PageComment? {
+        // Most groups the detector tries are not comments: a subtree without a digit has no date.
+        guard mayHoldDate(node) else { return nil }
         var reader = LineCollector(signature: signature)
         reader.visit(node, part: .none, owner: Int(bitPattern: node), datetime: nil, isRoot: true)
         reader.endLine()
@@ -57,6 +59,37 @@ enum CommentReader {
         let name = author.map { strippingSays(lines[$0].text) }
         guard !requireAuthor || name != nil else { return nil }
         return PageComment(author: name, published: lines[dateIndex].datetime ?? lines[dateIndex].text, text: text)
+    }
+
+    /// Whether a subtree has a `<time>` element or a digit (ASCII, Persian or Arabic-Indic) in its text.
+    private static func mayHoldDate(_ node: xmlNodePtr) -> Bool {
+        var child = node.pointee.children
+        while let current = child {
+            defer { child = current.pointee.next }
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                let tag = HTMLTag(name: current.pointee.name)
+                if tag == .time { return true }
+                if tag != .script && tag != .style && mayHoldDate(current) { return true }
+            case XML_TEXT_NODE:
+                guard let text = current.pointee.content else { continue }
+                var index = 0
+                while text[index] != 0 {
+                    let byte = text[index]
+                    if byte >= 0x30 && byte <= 0x39 { return true }
+                    // U+06F0–06F9 (DB B0–B9) and U+0660–0669 (D9 A0–A9).
+                    if (byte == 0xDB && text[index + 1] >= 0xB0 && text[index + 1] <= 0xB9)
+                        || (byte == 0xD9 && text[index + 1] >= 0xA0 && text[index + 1] <= 0xA9)
+                    {
+                        return true
+                    }
+                    index += 1
+                }
+            default:
+                break
+            }
+        }
+        return false
     }
 
     /// Whether class or id names the element like comments, in the words ``ClassHint`` knows.
@@ -143,7 +176,7 @@ enum CommentReader {
             let attributes = Attributes(node: node)
             if attributes.isHidden { return }
             // A reply inside: read on its own.
-            if !isRoot && CommentSection.Signature(node) == signature { return }
+            if !isRoot && signature.matches(node) { return }
             var part = inherited
             var owner = inheritedOwner
             var datetime = inheritedDatetime
@@ -192,17 +225,26 @@ enum CommentReader {
         }
     }
 
-    /// The part an element's names (lower-cased class and id) say its text is.
+    /// The part an element's names (lower-cased class and id) say its text is: the first group of
+    /// ``partNames`` found, in this order (`comment-reply-link` is an action, `user-comment-date` a date).
     static func part(of names: [UInt8], tag: HTMLTag) -> Part {
         if tag == .time { return .date }
         guard !names.isEmpty else { return .none }
-        let text = String(decoding: names, as: UTF8.self)
-        let tokens = text.split(whereSeparator: { $0 == " " })
-        func has(_ words: [String]) -> Bool { words.contains { word in text.contains(word) } }
-        if has(["reply", "like", "vote", "rate", "report", "button", "action", "share"]) { return .action }
-        if has(["date", "time", "when", "posted"]) { return .date }
-        if has(["text", "content", "body", "message", "matn"]) { return .text }
-        if has(["author", "autor", "name", "user", "nick"]) || tokens.contains("fn") { return .author }
+        let found = partNames.groups(in: names)
+        if found & 1 != 0 { return .action }
+        if found & 2 != 0 { return .date }
+        if found & 4 != 0 { return .text }
+        if found & 8 != 0 || ByteSearch.containsToken(names, where: { $0.elementsEqual(fn) }) { return .author }
         return .none
     }
+
+    /// Words of class and id names, by part, looked for in one scan (bytes: `String.contains` went
+    /// through Foundation, and this runs for every element of a comment section).
+    private static let partNames = BytePatternSet(groups: [
+        ["reply", "like", "vote", "rate", "report", "button", "action", "share"],
+        ["date", "time", "when", "posted"],
+        ["text", "content", "body", "message", "matn"],
+        ["author", "autor", "name", "user", "nick"],
+    ])
+    private static let fn = Array("fn".utf8)
 }

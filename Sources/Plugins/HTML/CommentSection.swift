@@ -1,6 +1,7 @@
 import CLibXML2
 import ETLKit
 import ETLText
+import Glibc
 
 /// Finds readers' comments on a parsed page: their authors, dates and texts for the record's
 /// `comments`, and their elements, whose text is then never content.
@@ -57,7 +58,7 @@ package struct CommentSection {
         var best: (signature: Signature, place: [xmlNodePtr], score: Int, minimumWords: Int)?
         for place in places.prefix(8) {
             var detector = Detector()
-            for root in place { detector.search(root, depth: 0) }
+            detector.search(place)
             if let found = detector.best, found.score > best?.score ?? 0 { best = (found.signature, place, found.score, found.minimumWords) }
         }
         guard let best else { return CommentSection() }
@@ -93,7 +94,7 @@ package struct CommentSection {
         while let current = child, items.count < maximumComments {
             defer { child = current.pointee.next }
             guard current.pointee.type == XML_ELEMENT_NODE else { continue }
-            if Signature(current) == signature,
+            if signature.matches(current),
                 let comment = CommentReader.read(current, signature: signature, requireAuthor: false, minimumWords: minimumWords)
             {
                 items.append(current)
@@ -129,9 +130,20 @@ package struct CommentSection {
 
         init(_ node: xmlNodePtr) {
             tag = node.pointee.name.map { String(cString: $0) } ?? ""
-            let value = xmlGetProp(node, "class")
-            defer { if let value { etl_xml_free(value) } }
-            firstClass = value.map { String(cString: $0).lowercased().split(separator: " ").first.map(String.init) ?? "" } ?? ""
+            firstClass = Self.firstClass(of: node)
+        }
+
+        /// Whether `node` is of this kind; the tag's name is compared first, without a string.
+        func matches(_ node: xmlNodePtr) -> Bool {
+            guard let name = node.pointee.name else { return tag.isEmpty }
+            let same = tag.withCString { strcmp($0, UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)) == 0 }
+            return same && Self.firstClass(of: node) == firstClass
+        }
+
+        private static func firstClass(of node: xmlNodePtr) -> String {
+            guard let value = xmlGetProp(node, "class") else { return "" }
+            defer { etl_xml_free(value) }
+            return String(cString: value).lowercased().split(separator: " ").first.map(String.init) ?? ""
         }
     }
 
@@ -141,8 +153,22 @@ package struct CommentSection {
         /// one wrapper is not the list).
         var best: (signature: Signature, score: Int, depth: Int, minimumWords: Int)?
         var visited = 0
+        /// Groups worth reading: two or more siblings of one kind, or one named like comments or
+        /// inside an element that is.
+        var candidates: [(signature: Signature, nodes: [xmlNodePtr], depth: Int)] = []
 
-        mutating func search(_ node: xmlNodePtr, depth: Int) {
+        /// Gathers the candidate groups below `roots`, then reads them: the groups of several
+        /// elements first, and the lone elements only when none of those is a list of comments
+        /// (a page with one comment). Reading every lone wrapper inside every comment of a long
+        /// list cost more than the rest of the detector.
+        mutating func search(_ roots: [xmlNodePtr]) {
+            for root in roots { gather(root, depth: 0) }
+            for candidate in candidates where candidate.nodes.count >= 2 { evaluate(candidate) }
+            guard best == nil else { return }
+            for candidate in candidates where candidate.nodes.count == 1 { evaluate(candidate) }
+        }
+
+        private mutating func gather(_ node: xmlNodePtr, depth: Int) {
             guard depth < 24, visited < CommentSection.maximumElements else { return }
             var groups: [(signature: Signature, nodes: [xmlNodePtr])] = []
             var child = node.pointee.children
@@ -158,20 +184,37 @@ package struct CommentSection {
                 } else {
                     groups.append((signature, [current]))
                 }
-                search(current, depth: depth + 1)
+                gather(current, depth: depth + 1)
             }
-            let parentNamed = CommentReader.namesComment(node)
+            var parentNamed: Bool?
             for group in groups {
-                guard group.nodes.count >= 2 || parentNamed || CommentReader.namesComment(group.nodes[0]) else { continue }
-                let tried = group.nodes.prefix(50)
-                // A lone element has no repetition to vouch for it: its text must be a sentence, not a label.
-                let minimumWords = group.nodes.count == 1 ? 3 : 1
-                let score = tried.count { CommentReader.read($0, signature: group.signature, requireAuthor: true, minimumWords: minimumWords) != nil }
-                // Most of the group must read as comments: a list of teasers with one dated line is not one.
-                guard score > 0, score * 2 >= tried.count else { continue }
-                if let best, best.score > score || (best.score == score && best.depth <= depth) { continue }
-                best = (group.signature, score, depth, minimumWords)
+                if group.nodes.count == 1 {
+                    if parentNamed == nil { parentNamed = CommentReader.namesComment(node) }
+                    guard parentNamed == true || CommentReader.namesComment(group.nodes[0]) else { continue }
+                }
+                candidates.append((group.signature, group.nodes, depth))
             }
+        }
+
+        private mutating func evaluate(_ group: (signature: Signature, nodes: [xmlNodePtr], depth: Int)) {
+            let tried = group.nodes.prefix(50)
+            // A lone element has no repetition to vouch for it: its text must be a sentence, not a label.
+            let minimumWords = group.nodes.count == 1 ? 3 : 1
+            // Lists of comments are uniform: once two items have failed and fewer read, the group is not one.
+            var score = 0
+            var failures = 0
+            for node in tried {
+                if CommentReader.read(node, signature: group.signature, requireAuthor: true, minimumWords: minimumWords) != nil {
+                    score += 1
+                } else {
+                    failures += 1
+                    if failures >= 2 && failures > score { break }
+                }
+            }
+            // Most of the group must read as comments: a list of teasers with one dated line is not one.
+            guard score > 0, score * 2 >= tried.count, failures * 2 <= tried.count else { return }
+            if let best, best.score > score || (best.score == score && best.depth <= group.depth) { return }
+            best = (group.signature, score, group.depth, minimumWords)
         }
     }
 }

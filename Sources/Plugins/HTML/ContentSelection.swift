@@ -131,7 +131,7 @@ package struct ContentSelection {
             return blocks.map { block in
                 let kept = !elements[Int(block.element)].isChrome && block.removedBy == nil && !block.isComment
                 return BlockDecision(
-                    block: Self.content(of: block, elements, withLinks: kept), kept: kept,
+                    block: Self.content(of: block, analysis, withLinks: kept), kept: kept,
                     reason: !explaining ? "" : kept ? "no main content found; not chrome" : "no main content found; inside chrome or a comment")
             }
         }
@@ -229,7 +229,7 @@ package struct ContentSelection {
         }
 
         let mainContent = explaining ? describe(best, elements) : ""
-        let chosen = judge(blocks, inside: roots, of: elements, explaining: explaining, scope: "the main content (\(mainContent))")
+        let chosen = judge(analysis, inside: roots, of: elements, explaining: explaining, scope: "the main content (\(mainContent))")
         // A small choice (a credit line, an author box, a consent notice that out-scored a short
         // article) is not trusted when the page holds clearly more clean text: that text is taken.
         let keptCharacters = Self.keptCharacters(chosen, blocks)
@@ -237,7 +237,7 @@ package struct ContentSelection {
         guard keptCharacters < Self.smallContent || looksLikeChrome else { return chosen }
         let why = looksLikeChrome ? "is named like page furniture" : "held \(keptCharacters) characters"
         let wider = judge(
-            blocks, inside: [1], of: elements, explaining: explaining, scope: "the page without its boilerplate",
+            analysis, inside: [1], of: elements, explaining: explaining, scope: "the page without its boilerplate",
             fallback: "fell back from \(mainContent), which \(why), to the page without its boilerplate",
             excluding: inChromeHeadedSection)
         let widerCharacters = Self.keptCharacters(wider, blocks)
@@ -255,7 +255,7 @@ package struct ContentSelection {
         }
         guard container > 0 else { return chosen }
         return judge(
-            blocks, inside: [container], of: elements, explaining: explaining, scope: describe(container, elements),
+            analysis, inside: [container], of: elements, explaining: explaining, scope: describe(container, elements),
             fallback: "nothing survived in \(mainContent) or the page without its boilerplate: took the largest element named like content",
             keepingLinks: true)
     }
@@ -283,7 +283,7 @@ package struct ContentSelection {
     /// page's text is taken because the chosen content was too small: chrome is then dropped by
     /// what the walk marked, since no container vouches for the blocks.
     private func judge(
-        _ blocks: [PageAnalysis.Block], inside roots: Set<Int32>, of elements: [PageAnalysis.Element],
+        _ analysis: PageAnalysis, inside roots: Set<Int32>, of elements: [PageAnalysis.Element],
         explaining: Bool, scope: @autoclosure () -> String, fallback: String? = nil,
         excluding excluded: [Bool] = [], keepingLinks: Bool = false
     ) -> [BlockDecision] {
@@ -298,8 +298,8 @@ package struct ContentSelection {
         }
         let scope = explaining ? scope() : ""
         let prefix = explaining ? fallback.map { $0 + "; " } ?? "" : ""
-        return blocks.map { block in
-            let content = Self.content(of: block, elements, withLinks: false)
+        return analysis.blocks.map { block in
+            let content = Self.content(of: block, analysis, withLinks: false)
             func dropped(_ reason: @autoclosure () -> String) -> BlockDecision {
                 BlockDecision(block: content, kept: false, reason: explaining ? prefix + reason() : "")
             }
@@ -338,18 +338,18 @@ package struct ContentSelection {
                 return dropped("a date or a byline with a date")
             }
             var kept = content
-            kept.links = block.contentLinks
+            kept.links = analysis.contentLinks(of: block)
             return BlockDecision(block: kept, kept: true, reason: explaining ? prefix + "in \(scope)" : "")
         }
     }
 
     /// A block as content: its kind, text, rows, a heading's level, and its links when asked for
     /// (made only for kept blocks: most links are menus that are dropped).
-    private static func content(of block: PageAnalysis.Block, _ elements: [PageAnalysis.Element], withLinks: Bool) -> ContentBlock {
+    private static func content(of block: PageAnalysis.Block, _ analysis: PageAnalysis, withLinks: Bool) -> ContentBlock {
         ContentBlock(
             kind: block.kind, text: block.text, rows: block.rows,
-            level: block.kind == .heading ? elements[Int(block.element)].tag.headingLevel : nil,
-            links: withLinks ? block.contentLinks : [])
+            level: block.kind == .heading ? analysis.elements[Int(block.element)].tag.headingLevel : nil,
+            links: withLinks ? analysis.contentLinks(of: block) : [])
     }
 
     /// For each element, whether the first block inside it is a heading named like chrome

@@ -84,7 +84,7 @@ extension PageAnalysis {
                     grouped.append(
                         Block(
                             element: block.element, kind: .caption, text: block.text, characters: block.characters,
-                            linkCharacters: block.linkCharacters, separators: block.separators, removedBy: nil, links: block.links))
+                            linkCharacters: block.linkCharacters, separators: block.separators, removedBy: nil, linkRange: block.linkRange))
                     index += 1
                     continue
                 }

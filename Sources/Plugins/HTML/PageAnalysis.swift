@@ -54,26 +54,12 @@ package struct PageAnalysis {
         package var isServerMessage = false
         /// A data table's rows of cells (see ``groupDataTables()``); nil for other blocks.
         package var rows: [[String]]?
-        /// The links in ``text``, as byte ranges of it with their `href`: strings are made only for
-        /// the blocks that are kept (see ``contentLinks``), most links being menus.
-        package var links: [LinkSpan] = []
+        /// Its links: a range of ``PageAnalysis/links`` (see ``PageAnalysis/contentLinks(of:)``).
+        package var linkRange: Range<Int32> = 0..<0
         /// Inside a reader's comment that ``CommentSection`` found: never content.
         package var isComment = false
 
         package var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
-
-        /// The links of the text with their texts, for a block that is kept.
-        package var contentLinks: [ContentLink] {
-            guard !links.isEmpty else { return [] }
-            let bytes = Array(text.utf8)
-            return links.compactMap { span in
-                let start = Int(span.start)
-                let end = min(Int(span.end), bytes.count)
-                guard start >= 0, start < end else { return nil }
-                let linkText = String(decoding: bytes[start..<end], as: UTF8.self).trimmingWhitespace()
-                return linkText.isEmpty ? nil : ContentLink(text: linkText, href: span.href)
-            }
-        }
 
         /// A list item with a link whose text is cut off with an ellipsis: a teaser of another page
         /// (a headline and the first words of its story), however long.
@@ -82,12 +68,19 @@ package struct PageAnalysis {
         }
     }
 
-    /// A link in a block's text: UTF-8 offsets into the text and the target as written.
+    /// A link in a block's text: UTF-8 offsets into the text, and where its `href` is in ``hrefs``.
     package struct LinkSpan {
         package var start: Int32
         package var end: Int32
-        package var href: String
+        package var hrefStart: Int32
+        package var hrefEnd: Int32
     }
+
+    /// The links of every block, each block's together (``Block/linkRange``), and their targets'
+    /// bytes one after another: strings are made only for the links of kept blocks (most links
+    /// are menus), and a page's hundreds of links cost no allocation each.
+    package var links: [LinkSpan] = []
+    package var hrefs: [UInt8] = []
 
     package var elements: [Element] = [Element(parent: -1, tag: .other, hint: .none, names: [])]
     package var blocks: [Block] = []
@@ -114,7 +107,7 @@ package struct PageAnalysis {
     private var pendingSpace = false
     /// Links of the text being gathered, and how many times a block was ended (a link's byte range
     /// holds only while no block ends inside it).
-    private var pendingLinks: [LinkSpan] = []
+    private var pendingLinkStart = 0
     private var flushes = 0
 
     /// The profiles to look for, and the first whose class or id marker the walk met.
@@ -307,7 +300,7 @@ package struct PageAnalysis {
             currentOwner = index
         }
         // Where the link's text starts in the block (after the space that joins it to the text before).
-        var linkMark: (start: Int, flushes: Int, href: String)?
+        var linkMark: (start: Int, flushes: Int, href: UnsafeBufferPointer<UInt8>)?
         if leadsToAPage && !inherited.inLink, let href = Self.href(of: node) {
             linkMark = (buffer.count + (pendingSpace && !buffer.isEmpty ? 1 : 0), flushes, href)
         }
@@ -327,24 +320,34 @@ package struct PageAnalysis {
             child = current.pointee.next
         }
         if let linkMark, linkMark.flushes == flushes, buffer.count > linkMark.start {
-            pendingLinks.append(LinkSpan(start: Int32(linkMark.start), end: Int32(buffer.count), href: linkMark.href))
+            let hrefStart = hrefs.count
+            hrefs.append(contentsOf: linkMark.href)
+            links.append(LinkSpan(start: Int32(linkMark.start), end: Int32(buffer.count), hrefStart: Int32(hrefStart), hrefEnd: Int32(hrefs.count)))
         }
         if startsBlock {
             flush(owner: currentOwner, context: context)
         }
     }
 
-    /// An `<a>`'s `href`, trimmed; nil when it has none or it only jumps inside the page or runs a script.
-    private static func href(of node: xmlNodePtr) -> String? {
+    /// An `<a>`'s `href`, trimmed (bytes of the document: valid while the walk is in the element);
+    /// nil when it has none or it only jumps inside the page or runs a script.
+    private static func href(of node: xmlNodePtr) -> UnsafeBufferPointer<UInt8>? {
         var attribute = node.pointee.properties
         while let current = attribute {
             defer { attribute = current.pointee.next }
             guard let name = current.pointee.name, Attributes.name(name, is: "href"), let value = current.pointee.children?.pointee.content else {
                 continue
             }
-            let href = String(cString: value).trimmingWhitespace()
-            if href.isEmpty || href.hasPrefix("#") || href.lowercased().hasPrefix("javascript:") { return nil }
-            return href
+            // On the bytes: a page has hundreds of links, most of them menus.
+            var start = 0
+            while value[start] == 0x20 || value[start] == 0x0A || value[start] == 0x09 || value[start] == 0x0D { start += 1 }
+            var end = start
+            while value[end] != 0 { end += 1 }
+            while end > start && (value[end - 1] == 0x20 || value[end - 1] == 0x0A || value[end - 1] == 0x09 || value[end - 1] == 0x0D) { end -= 1 }
+            let bytes = UnsafeBufferPointer(start: value + start, count: end - start)
+            if bytes.isEmpty || bytes[0] == UInt8(ascii: "#") { return nil }
+            if bytes.count >= 11 && ByteSearch.asciiLowercased(bytes.prefix(11)).elementsEqual(Self.javascriptScheme) { return nil }
+            return bytes
         }
         return nil
     }
@@ -463,20 +466,20 @@ package struct PageAnalysis {
     private mutating func flush(owner: Int32, context: Context) {
         defer {
             buffer.removeAll(keepingCapacity: true)
-            pendingLinks.removeAll(keepingCapacity: true)
+            pendingLinkStart = links.count
             flushes += 1
             bufferCharacters = 0
             bufferLinkCharacters = 0
             bufferSeparators = 0
             pendingSpace = false
         }
-        guard bufferCharacters > 0 else { return }
+        guard bufferCharacters > 0 else { return dropPendingLinks() }
         var end = buffer.count
         while end > 0 && buffer[end - 1] == 0x20 {
             end -= 1
             bufferCharacters -= 1
         }
-        guard end > 0 else { return }
+        guard end > 0 else { return dropPendingLinks() }
         let tag = elements[Int(owner)].tag
         let isScriptNotice = context.inNoscript && ByteSearch.contains(ByteSearch.asciiLowercased(buffer[..<end]), Self.javascript)
         let isServerMessage = Self.serverMessagePrefixes.contains { buffer.starts(with: $0) } && ByteSearch.contains(Array(buffer[..<end]), Self.onLine)
@@ -485,7 +488,7 @@ package struct PageAnalysis {
                 element: owner, kind: tag.blockKind, text: String(decoding: buffer[..<end], as: UTF8.self),
                 characters: bufferCharacters, linkCharacters: min(bufferLinkCharacters, bufferCharacters),
                 separators: bufferSeparators, removedBy: context.removedBy, isScriptNotice: isScriptNotice,
-                isServerMessage: isServerMessage, links: pendingLinks.isEmpty ? [] : pendingLinks))
+                isServerMessage: isServerMessage, linkRange: Int32(pendingLinkStart)..<Int32(links.count)))
         // Totals up the ancestor chain, for link density of containers; removed text does not count.
         var element = context.removedBy == nil && !isScriptNotice ? owner : -1
         while element >= 0 {
@@ -495,7 +498,30 @@ package struct PageAnalysis {
         }
     }
 
+    /// Forgets the links of text that makes no block.
+    private mutating func dropPendingLinks() {
+        guard pendingLinkStart < links.count else { return }
+        hrefs.removeSubrange(Int(links[pendingLinkStart].hrefStart)...)
+        links.removeSubrange(pendingLinkStart...)
+    }
+
+    /// The links of a block with their texts and targets as written, for a block that is kept.
+    package func contentLinks(of block: Block) -> [ContentLink] {
+        guard !block.linkRange.isEmpty else { return [] }
+        let bytes = Array(block.text.utf8)
+        return block.linkRange.compactMap { index in
+            let span = links[Int(index)]
+            let start = Int(span.start)
+            let end = min(Int(span.end), bytes.count)
+            guard start >= 0, start < end else { return nil }
+            let linkText = String(decoding: bytes[start..<end], as: UTF8.self).trimmingWhitespace()
+            let href = String(decoding: hrefs[Int(span.hrefStart)..<Int(span.hrefEnd)], as: UTF8.self)
+            return linkText.isEmpty ? nil : ContentLink(text: linkText, href: href)
+        }
+    }
+
     private static let javascript = Array("javascript".utf8)
+    private static let javascriptScheme = Array("javascript:".utf8)
     private static let serverMessagePrefixes = ["Warning: ", "Notice: ", "Deprecated: ", "Fatal error: ", "Parse error: ", "Strict Standards: "].map {
         Array($0.utf8)
     }

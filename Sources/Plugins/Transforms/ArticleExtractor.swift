@@ -87,7 +87,7 @@ public struct ArticleExtractor: Transform {
                         "properties": ["author": FieldSpec.text, "published": FieldSpec.date, "text": ["type": "string"]],
                     ],
                 ],
-                "Readers' comments in page order (replies included), each {author, published, text}: the name or null; the date as published is (null when none could be read); the text, paragraphs separated by a blank line. Never part of body. Only on pages with comments, unless the comments option is off."
+                "Readers' comments in page order (replies included), each {author, published, text}: the name or null; the date in the form of published (Jalali and written dates converted; null when none could be read); the text, paragraphs separated by a blank line. Never part of body. Absent on a page without comments, and when the comments option is off."
             ),
         ]
     )
