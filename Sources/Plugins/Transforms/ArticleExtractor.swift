@@ -236,7 +236,12 @@ public struct ArticleExtractor: Transform {
         fields[ArticleField.language] = Self.value(language)
         fields[ArticleField.canonicalUrl] = Self.value(canonical)
         fields[ArticleField.images] = .array(Self.unique(images).map(JSONValue.string))
-        if keepsBlocks { fields[ArticleField.blocks] = Self.blocks(bodyBlocks, base: URL(string: url)) }
+        if keepsBlocks {
+            // A page read from a file resolves its links against the address it names for itself.
+            let pageURL = URL(string: url)
+            let base = pageURL?.isFileURL == true ? canonical.flatMap { URL(string: $0) } ?? pageURL : pageURL
+            fields[ArticleField.blocks] = Self.blocks(bodyBlocks, base: base)
+        }
         if keepsComments && !meta.comments.isEmpty { fields[ArticleField.comments] = Self.comments(meta.comments, dates: dates) }
 
         // A detected site profile knows its family's markup exactly: what its selectors found wins,
