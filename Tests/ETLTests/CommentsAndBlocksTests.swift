@@ -134,8 +134,8 @@ import Testing
         #expect(fields["blocks"]?.arrayValue?.count == 2)
     }
 
-    /// A list of dated teasers under no comments heading is not a comment list, on a page whose
-    /// comments are found.
+    /// A list of dated teasers under no comments heading is not a comment list, nor is a sidebar's
+    /// box of recent comments on other pages, on a page whose comments are found.
     @Test func datedTeasersAreNotComments() throws {
         let teaser = { (title: String, date: String) in
             "<li class=\"item\"><span class=\"name\">\(title)</span><span class=\"date\">\(date)</span><p>خلاصه‌ی کوتاهی از خبر دیگر که در فهرست آمده است.</p></li>"
@@ -143,6 +143,8 @@ import Testing
         let html = """
             <div class="others"><h3>آخرین اخبار</h3><ul>
             \(teaser("خبر یک", "۱۴۰۳/۰۵/۱۲ - ۱۰:۳۰"))\(teaser("خبر دو", "۱۴۰۳/۰۵/۱۳ - ۱۱:۳۰"))</ul></div>
+            <aside><div class="box recent-comments"><h3>آخرین نظرات</h3><ul>
+            \(teaser("علی", "۱۴۰۳/۰۵/۱۰ - ۰۹:۰۰"))\(teaser("سارا", "۱۴۰۳/۰۵/۱۱ - ۰۹:۰۰"))</ul></div></aside>
             """
         let page = Self.persianPage.replacingOccurrences(of: "</article>", with: "</article>" + html)
         let comments = try #require(try extract(page)["comments"]?.arrayValue)

@@ -131,7 +131,7 @@ enum CommentReader {
         let letters = String(String.UnicodeScalarView(line.text.unicodeScalars.filter { $0.properties.isAlphabetic || $0 == " " || $0 == "\u{200C}" }))
         let key = letters.lowercased().trimmingWhitespace()
         // Without letters, a short line is a counter ("12", "(3)"); a longer one may be a date.
-        return (key.isEmpty && line.text.unicodeScalars.count <= 8) || actions.contains(key)
+        return (key.isEmpty && line.text.unicodeScalars.count <= 8) || actions.contains(key) || says.contains(key)
     }
 
     private static let actions: Set<String> = [

@@ -47,11 +47,14 @@ package struct CommentSection {
         var taken: [Int32] = []
         for container in analysis.commentContainers where !taken.contains(where: { isInside(container, $0, analysis.elements) }) {
             taken.append(container)
+            if isInSidebar(container, analysis.elements) { continue }
             if let node = analysis.nodes[Int(container)] { places.append([node]) }
         }
         // What follows a comments heading.
         for block in analysis.blocks where block.kind == .heading && block.characters <= 60 && VisibleDates.isCommentsHeading(block.text) {
-            guard !taken.contains(where: { isInside(block.element, $0, analysis.elements) }), let heading = analysis.nodes[Int(block.element)] else { continue }
+            guard !taken.contains(where: { isInside(block.element, $0, analysis.elements) }), !isInSidebar(block.element, analysis.elements),
+                let heading = analysis.nodes[Int(block.element)]
+            else { continue }
             places.append(following(heading))
         }
         guard !places.isEmpty else { return CommentSection() }
@@ -113,6 +116,29 @@ package struct CommentSection {
         }
         return nodes.compactMap { index[$0] }
     }
+
+    /// Whether an element is in an `<aside>`, an element named like a sidebar, or one named "recent"
+    /// (`widget_recent_comments`, `recentcomments`): a "Recent comments" box lists comments of other
+    /// pages (a name and a link to the post), not this one's. ("widget" alone is no sign: page builders
+    /// name every part of a page so, the comments included.) As for chrome (``PageAnalysis``), an element with a third of the page's text or more
+    /// is a wrapper (`content-with-sidebar`), and `<html>` and `<body>` name the layout.
+    private static func isInSidebar(_ element: Int32, _ elements: [PageAnalysis.Element]) -> Bool {
+        let total = elements.count > 1 ? elements[1].characters : 0
+        var current = element
+        while current > 0 {
+            let value = elements[Int(current)]
+            if value.tag != .html && value.tag != .body && value.characters * 3 < total
+                && (value.tag == .aside || ByteSearch.contains(value.names, recent) || ByteSearch.contains(value.names, sidebar))
+            {
+                return true
+            }
+            current = value.parent
+        }
+        return false
+    }
+
+    private static let recent = Array("recent".utf8)
+    private static let sidebar = Array("sidebar".utf8)
 
     private static func isInside(_ element: Int32, _ ancestor: Int32, _ elements: [PageAnalysis.Element]) -> Bool {
         var current = element
