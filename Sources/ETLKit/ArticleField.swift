@@ -20,6 +20,10 @@ public enum ArticleField {
     public static let images = "images"
     public static let tables = "tables"
     public static let profile = "profile"
+    /// Readers' comments: `[{"author", "published", "text"}]`, never part of `body`.
+    public static let comments = "comments"
+    /// The body's blocks with their type: `[{"type", "text", "level"?, "links"?, "rows"?}]`.
+    public static let blocks = "blocks"
 
     /// The fields of the article itself, in the order they are documented: the `sqlite` sink's default columns.
     public static let columns = [

@@ -17,11 +17,25 @@ public struct Page: Sendable {
     }
 }
 
-/// One block of main content: a paragraph, a heading, a list item, a quote, a data table, or code.
+/// One block of main content: a paragraph, a heading, a list item, a quote, a caption, a data table,
+/// or preformatted text.
 public struct ContentBlock: Sendable, Hashable {
-    /// What the block was in the page.
+    /// What the block was in the page. The raw values are the `type`s of the record's `blocks` field.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
-        case paragraph, heading, listItem, quote, table, code
+        /// `<p>`, and text in any other container.
+        case paragraph
+        /// `<h1>`…`<h6>` (see ``ContentBlock/level``).
+        case heading
+        /// `<li>`, `<dt>`, `<dd>`.
+        case listItem
+        /// `<blockquote>`.
+        case quote
+        /// A table's `<caption>` or a `<figcaption>` that is kept.
+        case caption
+        /// A data table (see ``ContentBlock/rows``).
+        case table
+        /// `<pre>`: code and other text whose lines matter.
+        case preformatted
     }
 
     public var kind: Kind
@@ -29,11 +43,18 @@ public struct ContentBlock: Sendable, Hashable {
     public var text: String
     /// A data table's rows, each a list of cell texts (empty cells as ""); nil for every other block.
     public var rows: [[String]]?
+    /// A heading's level, 1 for `<h1>` to 6 for `<h6>`; nil for every other block.
+    public var level: Int?
+    /// The links in the block's text, in order, with their targets as written in the page (the
+    /// `article` extractor makes them absolute).
+    public var links: [ContentLink]
 
-    public init(kind: Kind, text: String, rows: [[String]]? = nil) {
+    public init(kind: Kind, text: String, rows: [[String]]? = nil, level: Int? = nil, links: [ContentLink] = []) {
         self.kind = kind
         self.text = text
         self.rows = rows
+        self.level = level
+        self.links = links
     }
 }
 
@@ -65,6 +86,9 @@ public struct PageMetadata: Sendable {
     /// Where each of ``lines`` sat, index for index, when the cleaner records it (empty when it does
     /// not): date readers never take a page header's "today" line or a comment's date as the article's.
     public var lineRegions: [LineRegion] = []
+
+    /// Readers' comments found on the page (see ``PageComment``), in document order; never part of the blocks.
+    public var comments: [PageComment] = []
 
     /// The site profile whose markers the page carries (`iransamaneh`), if any.
     public var profile: String?

@@ -92,7 +92,7 @@ import Testing
             <div class="article-body"><p>\(prose(1))</p><h2>میان‌تیتر</h2><ul><li>\(prose(2))</li></ul>
             <blockquote>\(prose(3))</blockquote><table><tr><th>ستون یک</th><th>ستون دو</th></tr><tr><td>۱</td><td>۲</td></tr></table><pre>let x = 1</pre></div>
             """)
-        #expect(cleaned.blocks.map(\.kind) == [.paragraph, .heading, .listItem, .quote, .table, .code])
+        #expect(cleaned.blocks.map(\.kind) == [.paragraph, .heading, .listItem, .quote, .table, .preformatted])
         #expect(cleaned.blocks[4].rows == [["ستون یک", "ستون دو"], ["۱", "۲"]])
         #expect(cleaned.blocks[4].text == "ستون یک | ستون دو\n۱ | ۲")
     }

@@ -164,7 +164,7 @@ import Testing
                 <tbody><tr><td>Apples</td><td>2,10 €</td><td></td></tr><tr><td><a href="/p">Pears</a></td><td>3,00 €</td><td>organic</td></tr></tbody>
               </table><p>\(prose(2))</p></div>
             """)
-        #expect(cleaned.blocks.map(\.kind) == [.paragraph, .paragraph, .table, .paragraph])
+        #expect(cleaned.blocks.map(\.kind) == [.paragraph, .caption, .table, .paragraph])
         #expect(cleaned.blocks[1].text == "Prices in 2024")
         #expect(cleaned.blocks[2].rows == [["Product", "Price", "Note"], ["Apples", "2,10 €", ""], ["Pears", "3,00 €", "organic"]])
         #expect(cleaned.blocks[2].text == "Product | Price | Note\nApples | 2,10 € | \nPears | 3,00 € | organic")

@@ -21,8 +21,11 @@ public struct HTMLCleaner: Cleaner {
             dropped, in the languages of the web pages etl is measured on. A main content that is a token (under 200 \
             characters) or named like chrome falls back to the page without its boilerplate; \
             `etl extract --explain` says so; one that shows under a quarter of the page's JSON-LD \
-            `articleBody` (500+ characters: a page its scripts fill in) takes that text instead. Paragraphs, headings, list items, quotes and code come out as \
-            blocks of their kind; a data table as one block with its rows of cells. Text in <noscript> is \
+            `articleBody` (500+ characters: a page its scripts fill in) takes that text instead. Paragraphs, headings (with their level), list items, quotes, \
+            captions and preformatted text come out as blocks of their kind, with their links; a data table as one block with its rows of cells. \
+            Readers' comments are found (a site profile's comments selectors, else lists of items with a name, a date and a text \
+            under an element named like comments or a comments heading, in the languages above and Persian) and kept apart, never in the \
+            content: the article extractor writes them to comments. Text in <noscript> is \
             read (blog platforms put posts there). U+200C (ZWNJ), as the character or as &zwnj;, is kept.
             """,
         options: [Option.favor.spec, Option.minimumBlockLength.spec, Option.profiles.spec, Option.profileFiles.spec]

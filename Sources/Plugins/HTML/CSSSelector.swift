@@ -18,14 +18,18 @@ public struct CSSSelector: Sendable, Equatable {
         public var description: String { "the CSS selector \"\(selector)\" \(reason)" }
     }
 
-    public init(_ selector: String) throws(SyntaxError) {
-        var parser = Parser(text: Array(selector.unicodeScalars), selector: selector)
+    /// Translates `selector`; `relative`, it matches below a context node (`.//…`, for the parts of
+    /// a comment a site profile names) rather than anywhere in the document (`//…`).
+    public init(_ selector: String, relative: Bool = false) throws(SyntaxError) {
+        var parser = Parser(text: Array(selector.unicodeScalars), selector: selector, start: relative ? ".//" : "//")
         xpath = try parser.parseGroup()
     }
 
     private struct Parser {
         let text: [Unicode.Scalar]
         let selector: String
+        /// How each alternative starts: `//`, or `.//` below a context node.
+        let start: String
         var index = 0
 
         func failure(_ reason: String) -> SyntaxError { SyntaxError(selector: selector, reason: reason) }
@@ -68,7 +72,7 @@ public struct CSSSelector: Sendable, Equatable {
 
         /// Compound selectors joined by combinators, as one XPath location path.
         mutating func parseComplex() throws(SyntaxError) -> String {
-            var path = "//" + (try parseCompound())
+            var path = start + (try parseCompound())
             while true {
                 let hadSpace = skipSpaces()
                 guard let scalar = current, scalar != "," else { return path }

@@ -80,7 +80,7 @@ package struct ContentSelection {
         var prose = [Int](repeating: 0, count: elements.count)
         for block in blocks
         where block.characters >= minimumCharacters && block.linkDensity < 0.5 && block.removedBy == nil
-            && !elements[Int(block.element)].isChrome && !block.isTeaser && !block.isScriptNotice && !block.isServerMessage
+            && !elements[Int(block.element)].isChrome && !block.isTeaser && !block.isScriptNotice && !block.isServerMessage && !block.isComment
         {
             // Prose under a chrome-named heading ("Related posts") counts for its section, not above.
             var ancestor = block.element
@@ -129,10 +129,10 @@ package struct ContentSelection {
         guard best > 0 else {
             // No prose anywhere: keep what is not chrome.
             return blocks.map { block in
-                let kept = !elements[Int(block.element)].isChrome && block.removedBy == nil
+                let kept = !elements[Int(block.element)].isChrome && block.removedBy == nil && !block.isComment
                 return BlockDecision(
-                    block: ContentBlock(kind: block.kind, text: block.text, rows: block.rows), kept: kept,
-                    reason: !explaining ? "" : kept ? "no main content found; not chrome" : "no main content found; inside chrome")
+                    block: Self.content(of: block, analysis, withLinks: kept), kept: kept,
+                    reason: !explaining ? "" : kept ? "no main content found; not chrome" : "no main content found; inside chrome or a comment")
             }
         }
 
@@ -229,7 +229,7 @@ package struct ContentSelection {
         }
 
         let mainContent = explaining ? describe(best, elements) : ""
-        let chosen = judge(blocks, inside: roots, of: elements, explaining: explaining, scope: "the main content (\(mainContent))")
+        let chosen = judge(analysis, inside: roots, of: elements, explaining: explaining, scope: "the main content (\(mainContent))")
         // A small choice (a credit line, an author box, a consent notice that out-scored a short
         // article) is not trusted when the page holds clearly more clean text: that text is taken.
         let keptCharacters = Self.keptCharacters(chosen, blocks)
@@ -237,7 +237,7 @@ package struct ContentSelection {
         guard keptCharacters < Self.smallContent || looksLikeChrome else { return chosen }
         let why = looksLikeChrome ? "is named like page furniture" : "held \(keptCharacters) characters"
         let wider = judge(
-            blocks, inside: [1], of: elements, explaining: explaining, scope: "the page without its boilerplate",
+            analysis, inside: [1], of: elements, explaining: explaining, scope: "the page without its boilerplate",
             fallback: "fell back from \(mainContent), which \(why), to the page without its boilerplate",
             excluding: inChromeHeadedSection)
         let widerCharacters = Self.keptCharacters(wider, blocks)
@@ -255,7 +255,7 @@ package struct ContentSelection {
         }
         guard container > 0 else { return chosen }
         return judge(
-            blocks, inside: [container], of: elements, explaining: explaining, scope: describe(container, elements),
+            analysis, inside: [container], of: elements, explaining: explaining, scope: describe(container, elements),
             fallback: "nothing survived in \(mainContent) or the page without its boilerplate: took the largest element named like content",
             keepingLinks: true)
     }
@@ -265,7 +265,7 @@ package struct ContentSelection {
     /// up to a link density of 0.8. Link lists and "Read more: <a>headline</a>" lines do not end
     /// with a full stop; a paragraph with no text of its own beside the links stays out.
     package static func isLinkedSentence(_ block: PageAnalysis.Block) -> Bool {
-        guard block.kind == .paragraph, block.characters >= 120, block.linkDensity <= 0.8 else { return false }
+        guard block.kind == .paragraph || block.kind == .caption, block.characters >= 120, block.linkDensity <= 0.8 else { return false }
         guard let last = block.text.unicodeScalars.last else { return false }
         return last == "." || last == "!" || last == "?"
     }
@@ -283,7 +283,7 @@ package struct ContentSelection {
     /// page's text is taken because the chosen content was too small: chrome is then dropped by
     /// what the walk marked, since no container vouches for the blocks.
     private func judge(
-        _ blocks: [PageAnalysis.Block], inside roots: Set<Int32>, of elements: [PageAnalysis.Element],
+        _ analysis: PageAnalysis, inside roots: Set<Int32>, of elements: [PageAnalysis.Element],
         explaining: Bool, scope: @autoclosure () -> String, fallback: String? = nil,
         excluding excluded: [Bool] = [], keepingLinks: Bool = false
     ) -> [BlockDecision] {
@@ -298,13 +298,14 @@ package struct ContentSelection {
         }
         let scope = explaining ? scope() : ""
         let prefix = explaining ? fallback.map { $0 + "; " } ?? "" : ""
-        return blocks.map { block in
-            let content = ContentBlock(kind: block.kind, text: block.text, rows: block.rows)
+        return analysis.blocks.map { block in
+            let content = Self.content(of: block, analysis, withLinks: false)
             func dropped(_ reason: @autoclosure () -> String) -> BlockDecision {
                 BlockDecision(block: content, kept: false, reason: explaining ? prefix + reason() : "")
             }
             if let removed = block.removedBy { return dropped("inside <\(removed)>, which never holds article text") }
             if block.isScriptNotice { return dropped("a notice for browsers without JavaScript") }
+            if block.isComment { return dropped("a reader's comment (see the record's comments)") }
             if block.isServerMessage { return dropped("an error message of the site's software (PHP)") }
             if fallback != nil && elements[Int(block.element)].isChrome {
                 return dropped("inside chrome (navigation, aside, footer or an element named like one)")
@@ -336,8 +337,19 @@ package struct ContentSelection {
             if block.characters <= 100 && block.kind != .listItem && BoilerplateLine.isDateLine(block.text) {
                 return dropped("a date or a byline with a date")
             }
-            return BlockDecision(block: content, kept: true, reason: explaining ? prefix + "in \(scope)" : "")
+            var kept = content
+            kept.links = analysis.contentLinks(of: block)
+            return BlockDecision(block: kept, kept: true, reason: explaining ? prefix + "in \(scope)" : "")
         }
+    }
+
+    /// A block as content: its kind, text, rows, a heading's level, and its links when asked for
+    /// (made only for kept blocks: most links are menus that are dropped).
+    private static func content(of block: PageAnalysis.Block, _ analysis: PageAnalysis, withLinks: Bool) -> ContentBlock {
+        ContentBlock(
+            kind: block.kind, text: block.text, rows: block.rows,
+            level: block.kind == .heading ? analysis.elements[Int(block.element)].tag.headingLevel : nil,
+            links: withLinks ? analysis.contentLinks(of: block) : [])
     }
 
     /// For each element, whether the first block inside it is a heading named like chrome

@@ -63,9 +63,23 @@ package enum HTMLTag: UInt8 {
         case .li, .dt, .dd: return .listItem
         case .blockquote: return .quote
         // Table cells are paragraphs until the walk has seen a data table (see PageAnalysis.groupDataTables).
-        case .tr, .td, .th, .table, .thead, .tbody, .tfoot, .caption: return .paragraph
-        case .pre: return .code
+        case .tr, .td, .th, .table, .thead, .tbody, .tfoot: return .paragraph
+        case .caption, .figcaption: return .caption
+        case .pre: return .preformatted
         default: return .paragraph
+        }
+    }
+
+    /// A heading's level: 1 for `<h1>` to 6 for `<h6>`, nil for other elements.
+    package var headingLevel: Int? {
+        switch self {
+        case .h1: return 1
+        case .h2: return 2
+        case .h3: return 3
+        case .h4: return 4
+        case .h5: return 5
+        case .h6: return 6
+        default: return nil
         }
     }
 

@@ -83,8 +83,8 @@ extension PageAnalysis {
                     // The caption: a line of its own before the rows.
                     grouped.append(
                         Block(
-                            element: block.element, kind: .paragraph, text: block.text, characters: block.characters,
-                            linkCharacters: block.linkCharacters, separators: block.separators, removedBy: nil))
+                            element: block.element, kind: .caption, text: block.text, characters: block.characters,
+                            linkCharacters: block.linkCharacters, separators: block.separators, removedBy: nil, linkRange: block.linkRange))
                     index += 1
                     continue
                 }

@@ -54,8 +54,13 @@ package struct PageAnalysis {
         package var isServerMessage = false
         /// A data table's rows of cells (see ``groupDataTables()``); nil for other blocks.
         package var rows: [[String]]?
+        /// Its links: a range of ``PageAnalysis/links`` (see ``PageAnalysis/contentLinks(of:)``).
+        package var linkRange: Range<Int32> = 0..<0
+        /// Inside a reader's comment that ``CommentSection`` found: never content.
+        package var isComment = false
 
         package var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
+
         /// A list item with a link whose text is cut off with an ellipsis: a teaser of another page
         /// (a headline and the first words of its story), however long.
         package var isTeaser: Bool {
@@ -63,9 +68,30 @@ package struct PageAnalysis {
         }
     }
 
+    /// A link in a block's text: UTF-8 offsets into the text, and where its `href` is in ``hrefs``.
+    package struct LinkSpan {
+        package var start: Int32
+        package var end: Int32
+        package var hrefStart: Int32
+        package var hrefEnd: Int32
+    }
+
+    /// The links of every block, each block's together (``Block/linkRange``), and their targets'
+    /// bytes one after another: strings are made only for the links of kept blocks (most links
+    /// are menus), and a page's hundreds of links cost no allocation each.
+    package var links: [LinkSpan] = []
+    package var hrefs: [UInt8] = []
+
     package var elements: [Element] = [Element(parent: -1, tag: .other, hint: .none, names: [])]
     package var blocks: [Block] = []
     package var metadata = PageMetadata()
+    /// The libxml2 node of each element, index for index (nil for the root placeholder), for
+    /// ``CommentSection``: valid only while the document lives (``parsing(_:url:profiles:markerFilter:)``
+    /// empties it before the document is freed).
+    package var nodes: [xmlNodePtr?] = [nil]
+    /// Elements named like readers' comments (`comments`, `kommentare`, `nazarat`), outside
+    /// `<html>` and `<body>`: where ``CommentSection`` looks for comment lists.
+    package var commentContainers: [Int32] = []
 
     // Metadata found during the walk, with the element it came from, kept once chrome is known.
     private var headings: [(Int32, String)] = []
@@ -79,6 +105,10 @@ package struct PageAnalysis {
     private var bufferLinkCharacters = 0
     private var bufferSeparators = 0
     private var pendingSpace = false
+    /// Links of the text being gathered, and how many times a block was ended (a link's byte range
+    /// holds only while no block ends inside it).
+    private var pendingLinkStart = 0
+    private var flushes = 0
 
     /// The profiles to look for, and the first whose class or id marker the walk met.
     private let profiles: [SiteProfile]
@@ -244,7 +274,8 @@ package struct PageAnalysis {
         if tag == .h1 {
             appendIfPresent(text(of: node), at: index, to: &headings)
         }
-        if tag == .a && Self.leadsToAPage(node) { context.inLink = true }
+        let leadsToAPage = tag == .a && Self.leadsToAPage(node)
+        if leadsToAPage { context.inLink = true }
         if tag == .noscript { context.inNoscript = true }
         if markedProfile == nil && !attributes.names.isEmpty && markerFilter.matches(attributes.names) {
             markedProfile = profiles.firstIndex { $0.isMarked(by: attributes.names) }
@@ -254,6 +285,8 @@ package struct PageAnalysis {
             Element(
                 parent: parent, tag: tag, hint: hint, names: attributes.names,
                 namesHeader: reading.namesHeader, namesComments: reading.namesComments))
+        nodes.append(node)
+        if (reading.namesComments || reading.namesCommentsElsewhere) && tag != .html && tag != .body { commentContainers.append(index) }
         var currentOwner = owner
         // A removed region's text must not run into the content around it: it is a block of its own.
         // So is an inline element named like chrome (`span.caption`), so that its name can drop it.
@@ -265,6 +298,11 @@ package struct PageAnalysis {
         if startsBlock {
             flush(owner: owner, context: inherited)
             currentOwner = index
+        }
+        // Where the link's text starts in the block (after the space that joins it to the text before).
+        var linkMark: (start: Int, flushes: Int, href: UnsafeBufferPointer<UInt8>)?
+        if leadsToAPage && !inherited.inLink, let href = Self.href(of: node) {
+            linkMark = (buffer.count + (pendingSpace && !buffer.isEmpty ? 1 : 0), flushes, href)
         }
 
         var child = node.pointee.children
@@ -281,9 +319,37 @@ package struct PageAnalysis {
             }
             child = current.pointee.next
         }
+        if let linkMark, linkMark.flushes == flushes, buffer.count > linkMark.start {
+            let hrefStart = hrefs.count
+            hrefs.append(contentsOf: linkMark.href)
+            links.append(LinkSpan(start: Int32(linkMark.start), end: Int32(buffer.count), hrefStart: Int32(hrefStart), hrefEnd: Int32(hrefs.count)))
+        }
         if startsBlock {
             flush(owner: currentOwner, context: context)
         }
+    }
+
+    /// An `<a>`'s `href`, trimmed (bytes of the document: valid while the walk is in the element);
+    /// nil when it has none or it only jumps inside the page or runs a script.
+    private static func href(of node: xmlNodePtr) -> UnsafeBufferPointer<UInt8>? {
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            defer { attribute = current.pointee.next }
+            guard let name = current.pointee.name, Attributes.name(name, is: "href"), let value = current.pointee.children?.pointee.content else {
+                continue
+            }
+            // On the bytes: a page has hundreds of links, most of them menus.
+            var start = 0
+            while value[start] == 0x20 || value[start] == 0x0A || value[start] == 0x09 || value[start] == 0x0D { start += 1 }
+            var end = start
+            while value[end] != 0 { end += 1 }
+            while end > start && (value[end - 1] == 0x20 || value[end - 1] == 0x0A || value[end - 1] == 0x09 || value[end - 1] == 0x0D) { end -= 1 }
+            let bytes = UnsafeBufferPointer(start: value + start, count: end - start)
+            if bytes.isEmpty || bytes[0] == UInt8(ascii: "#") { return nil }
+            if bytes.count >= 11 && ByteSearch.asciiLowercased(bytes.prefix(11)).elementsEqual(Self.javascriptScheme) { return nil }
+            return bytes
+        }
+        return nil
     }
 
     /// Whether an `<a>` leads to a page, for link density. A named anchor without an `href`
@@ -400,18 +466,20 @@ package struct PageAnalysis {
     private mutating func flush(owner: Int32, context: Context) {
         defer {
             buffer.removeAll(keepingCapacity: true)
+            pendingLinkStart = links.count
+            flushes += 1
             bufferCharacters = 0
             bufferLinkCharacters = 0
             bufferSeparators = 0
             pendingSpace = false
         }
-        guard bufferCharacters > 0 else { return }
+        guard bufferCharacters > 0 else { return dropPendingLinks() }
         var end = buffer.count
         while end > 0 && buffer[end - 1] == 0x20 {
             end -= 1
             bufferCharacters -= 1
         }
-        guard end > 0 else { return }
+        guard end > 0 else { return dropPendingLinks() }
         let tag = elements[Int(owner)].tag
         let isScriptNotice = context.inNoscript && ByteSearch.contains(ByteSearch.asciiLowercased(buffer[..<end]), Self.javascript)
         let isServerMessage = Self.serverMessagePrefixes.contains { buffer.starts(with: $0) } && ByteSearch.contains(Array(buffer[..<end]), Self.onLine)
@@ -420,7 +488,7 @@ package struct PageAnalysis {
                 element: owner, kind: tag.blockKind, text: String(decoding: buffer[..<end], as: UTF8.self),
                 characters: bufferCharacters, linkCharacters: min(bufferLinkCharacters, bufferCharacters),
                 separators: bufferSeparators, removedBy: context.removedBy, isScriptNotice: isScriptNotice,
-                isServerMessage: isServerMessage))
+                isServerMessage: isServerMessage, linkRange: Int32(pendingLinkStart)..<Int32(links.count)))
         // Totals up the ancestor chain, for link density of containers; removed text does not count.
         var element = context.removedBy == nil && !isScriptNotice ? owner : -1
         while element >= 0 {
@@ -430,7 +498,30 @@ package struct PageAnalysis {
         }
     }
 
+    /// Forgets the links of text that makes no block.
+    private mutating func dropPendingLinks() {
+        guard pendingLinkStart < links.count else { return }
+        hrefs.removeSubrange(Int(links[pendingLinkStart].hrefStart)...)
+        links.removeSubrange(pendingLinkStart...)
+    }
+
+    /// The links of a block with their texts and targets as written, for a block that is kept.
+    package func contentLinks(of block: Block) -> [ContentLink] {
+        guard !block.linkRange.isEmpty else { return [] }
+        let bytes = Array(block.text.utf8)
+        return block.linkRange.compactMap { index in
+            let span = links[Int(index)]
+            let start = Int(span.start)
+            let end = min(Int(span.end), bytes.count)
+            guard start >= 0, start < end else { return nil }
+            let linkText = String(decoding: bytes[start..<end], as: UTF8.self).trimmingWhitespace()
+            let href = String(decoding: hrefs[Int(span.hrefStart)..<Int(span.hrefEnd)], as: UTF8.self)
+            return linkText.isEmpty ? nil : ContentLink(text: linkText, href: href)
+        }
+    }
+
     private static let javascript = Array("javascript".utf8)
+    private static let javascriptScheme = Array("javascript:".utf8)
     private static let serverMessagePrefixes = ["Warning: ", "Notice: ", "Deprecated: ", "Fatal error: ", "Parse error: ", "Strict Standards: "].map {
         Array($0.utf8)
     }

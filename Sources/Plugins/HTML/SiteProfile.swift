@@ -8,11 +8,13 @@ import Foundation
 /// ```json
 /// { "name": "iransamaneh",
 ///   "detect": { "generator": ["…"], "classes": ["news_id_c"], "ids": ["…"] },
-///   "fields": { "newsId": ".news_id_c", "category": ".news_path a:last-child" } }
+///   "fields": { "newsId": ".news_id_c", "category": ".news_path a:last-child" },
+///   "comments": { "item": ".comments-list li", "author": ".author", "published": ".date", "text": ".comment-body" } }
 /// ```
 /// It matches a page whose `<meta name="generator">` contains one of `generator`, or that has an
 /// element with one of the `classes` or `ids` (whole class words). Fields use the `select`
-/// extractor's selectors. The built-in profiles live in `Sources/Plugins/HTML/Resources/profiles/`, one file each, found
+/// extractor's selectors. `comments`, optional, names the family's readers' comments (see
+/// ``CommentSelectors``); pages without them fall back on the general detector (``CommentSection``). The built-in profiles live in `Sources/Plugins/HTML/Resources/profiles/`, one file each, found
 /// by listing that folder.
 public struct SiteProfile: Sendable {
     public var name: String
@@ -20,6 +22,8 @@ public struct SiteProfile: Sendable {
     /// Class and id words, as bytes, checked against each element's lower-cased names.
     package var markers: [[UInt8]]
     package var selectors: [SelectExtractor.FieldSelector]
+    /// Where the family's readers' comments are, when the profile says.
+    package var comments: CommentSelectors?
 
     /// Why a profile file could not be used.
     public struct LoadError: Error, Sendable, CustomStringConvertible {
@@ -58,6 +62,14 @@ public struct SiteProfile: Sendable {
             }
         }
         selectors = compiled
+        if let comments = object["comments"] {
+            guard let members = comments.objectValue else { throw LoadError(path: path, reason: "\"comments\" is not an object of selectors") }
+            do {
+                self.comments = try CommentSelectors(members)
+            } catch {
+                throw LoadError(path: path, reason: "comments: \(error.description)")
+            }
+        }
     }
 
     /// Every class and id marker of `profiles`, for a quick substring test before the word test.

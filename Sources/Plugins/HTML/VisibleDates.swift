@@ -255,6 +255,11 @@ package struct VisibleDates {
         kommentar schreiben|écrire un commentaire|laisser un commentaire|deja un comentario|dodaj komentarz
         """.split(separator: "|").map { DateTokens.keys(String($0)) }
 
+    /// Whether a short text is a heading over readers' comments ("3 Comments", «نظرات»; see ``CommentSection``).
+    package static func isCommentsHeading(_ text: String) -> Bool {
+        isCommentsHeading(DateTokens(text))
+    }
+
     private static func isCommentsHeading(_ tokens: DateTokens) -> Bool {
         let words = tokens.tokens.filter { $0.kind == .word }
         guard !words.isEmpty, words.count <= 5 else { return false }

@@ -16,9 +16,15 @@ public struct ArticleExtractor: Transform {
             description. Body: the cleaner's blocks without repeats of the title, pre-title and lead, as one \
             string with paragraphs separated by blank lines (a data table as its rows, one a line, cells separated by " | "). \
             Tables: every data table of the body as a list of rows, each a list of cell texts. Dates: article:published_time, JSON-LD, <time>, \
-            Jalali text included, as ISO 8601 with the offset of the site's place on that day.
+            Jalali text included, as ISO 8601 with the offset of the site's place on that day. \
+            Blocks: the body's blocks with their type (paragraph, heading with its level, list item, quote, caption, \
+            table with its rows, preformatted) and their links as absolute URLs. Comments: readers' comments the cleaner \
+            found (a site profile's markup, else lists of name, date and text under a place named or headed like comments), \
+            never part of the body; their dates read like the article's.
             """,
-        options: [Option.timeZone.spec, Option.profiles.spec, Option.requireBody.spec, Option.leadInBody.spec],
+        options: [
+            Option.timeZone.spec, Option.profiles.spec, Option.requireBody.spec, Option.leadInBody.spec, Option.comments.spec, Option.blocks.spec,
+        ],
         needsCleanedPage: true,
         fields: [
             FieldSpec(
@@ -49,6 +55,40 @@ public struct ArticleExtractor: Transform {
             FieldSpec(ArticleField.canonicalUrl, FieldSpec.text, "The URL the page names as canonical."),
             FieldSpec(ArticleField.images, FieldSpec.texts, "The article's images (og:image first), absolute URLs, each once."),
             FieldSpec(ArticleField.profile, ["type": "string"], "The site profile whose selectors were used, when one matched (see the html cleaner)."),
+            FieldSpec(
+                ArticleField.blocks,
+                [
+                    "type": "array",
+                    "items": [
+                        "type": "object", "required": ["type", "text"],
+                        "properties": [
+                            "type": ["enum": .array(ContentBlock.Kind.allCases.map { .string($0.rawValue) })],
+                            "text": ["type": "string"],
+                            "level": ["type": "integer", "minimum": 1, "maximum": 6],
+                            "links": [
+                                "type": "array",
+                                "items": [
+                                    "type": "object", "required": ["text", "href"],
+                                    "properties": ["text": ["type": "string"], "href": ["type": "string"]],
+                                ],
+                            ],
+                            "rows": ["type": "array", "items": ["type": "array", "items": ["type": "string"]]],
+                        ],
+                    ],
+                ],
+                "The body's blocks in order, each {type, text}: type paragraph, heading, listItem, quote, caption, table or preformatted; level (1–6) for a heading; links [{text, href}] with absolute URLs when the block has any; rows (lists of cell texts) for a table. Their texts joined by blank lines are the body. Written unless the blocks option is off."
+            ),
+            FieldSpec(
+                ArticleField.comments,
+                [
+                    "type": "array",
+                    "items": [
+                        "type": "object", "required": ["author", "published", "text"],
+                        "properties": ["author": FieldSpec.text, "published": FieldSpec.date, "text": ["type": "string"]],
+                    ],
+                ],
+                "Readers' comments in page order (replies included), each {author, published, text}: the name or null; the date in the form of published (Jalali and written dates converted; null when none could be read); the text, paragraphs separated by a blank line. Never part of body. Absent on a page without comments, and when the comments option is off."
+            ),
         ]
     )
 
@@ -58,6 +98,9 @@ public struct ArticleExtractor: Transform {
     let usesProfiles: Bool
     /// Whether a block that repeats the lead stays in the body.
     let keepsLeadInBody: Bool
+    /// Whether the record gets `comments` and `blocks`.
+    let keepsComments: Bool
+    let keepsBlocks: Bool
 
     /// The options, each declared once (``OptionKey``).
     enum Option {
@@ -73,6 +116,11 @@ public struct ArticleExtractor: Transform {
             "leadInBody", default: false,
             "Keep the lead paragraph in the body when the page shows it in the article, so that the body is the whole text a reader sees (as trafilatura gives it). Off, the lead is only in lead, as the text sink's corpus format wants."
         )
+        static let comments: OptionKey<Bool> = .boolean(
+            "comments", default: true,
+            "Write the readers' comments the cleaner found to comments (off: no comments field). They are never in the body either way.")
+        static let blocks: OptionKey<Bool> = .boolean(
+            "blocks", default: true, "Write the body's typed blocks (headings with levels, list items, tables, links) to blocks (off: no blocks field).")
     }
 
     public init(options: PluginOptions) throws {
@@ -90,6 +138,8 @@ public struct ArticleExtractor: Transform {
         requiresBody = options[Option.requireBody]
         usesProfiles = options[Option.profiles]
         keepsLeadInBody = options[Option.leadInBody]
+        keepsComments = options[Option.comments]
+        keepsBlocks = options[Option.blocks]
     }
 
     public func apply(to record: Record, context: RunContext) async throws -> Record? {
@@ -186,6 +236,13 @@ public struct ArticleExtractor: Transform {
         fields[ArticleField.language] = Self.value(language)
         fields[ArticleField.canonicalUrl] = Self.value(canonical)
         fields[ArticleField.images] = .array(Self.unique(images).map(JSONValue.string))
+        if keepsBlocks {
+            // A page read from a file resolves its links against the address it names for itself.
+            let pageURL = URL(string: url)
+            let base = pageURL?.isFileURL == true ? canonical.flatMap { URL(string: $0) } ?? pageURL : pageURL
+            fields[ArticleField.blocks] = Self.blocks(bodyBlocks, base: base)
+        }
+        if keepsComments && !meta.comments.isEmpty { fields[ArticleField.comments] = Self.comments(meta.comments, dates: dates) }
 
         // A detected site profile knows its family's markup exactly: what its selectors found wins,
         // field by field; where they found nothing, the generic value stays.
@@ -197,6 +254,37 @@ public struct ArticleExtractor: Transform {
             if let profile = meta.profile { fields[ArticleField.profile] = .string(profile) }
         }
         return fields
+    }
+
+    /// The `blocks` field: each block's type and text, a heading's level, a table's rows, and the
+    /// links with their targets made absolute against the page's URL.
+    static func blocks(_ blocks: [ContentBlock], base: URL?) -> JSONValue {
+        .array(
+            blocks.map { block in
+                var object: [String: JSONValue] = ["type": .string(block.kind.rawValue), "text": .string(block.text)]
+                if let level = block.level { object["level"] = .integer(level) }
+                if let rows = block.rows { object["rows"] = .array(rows.map { .array($0.map(JSONValue.string)) }) }
+                if !block.links.isEmpty {
+                    object["links"] = .array(
+                        block.links.map { link in
+                            let href = URL(string: link.href, relativeTo: base)?.absoluteString ?? link.href
+                            return .object(["text": .string(link.text.canonicallyComposed), "href": .string(href)])
+                        })
+                }
+                return .object(object)
+            })
+    }
+
+    /// The `comments` field: author, date (read as the article's are), text, in NFC as the other texts.
+    static func comments(_ comments: [PageComment], dates: ArticleDate) -> JSONValue {
+        .array(
+            comments.map { comment in
+                .object([
+                    "author": value(comment.author?.canonicallyComposed),
+                    "published": value(comment.published.flatMap(dates.normalize)),
+                    "text": .string(comment.text.canonicallyComposed),
+                ])
+            })
     }
 
     private static func value(_ text: String?) -> JSONValue {

@@ -200,8 +200,9 @@ struct ExtractCommand: AsyncParsableCommand {
                 case .heading: lines.append("## \(block.text)\n")
                 case .listItem: lines.append("- \(block.text)")
                 case .quote: lines.append("> \(block.text)\n")
-                case .code: lines.append("```\n\(block.text)\n```\n")
+                case .preformatted: lines.append("```\n\(block.text)\n```\n")
                 case .table: lines.append(Self.pipeTable(block.rows ?? [[block.text]]) + "\n")
+                case .caption: lines.append("*\(block.text)*\n")
                 case .paragraph: lines.append("\(block.text)\n")
                 }
             }
