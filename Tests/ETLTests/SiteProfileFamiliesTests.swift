@@ -102,6 +102,9 @@ import Testing
         #expect(samaneh.canonicalURL(of: "https://www.tabnak.example/fa/news/1234567/x-y#top") == "https://www.tabnak.example/fa/news/1234567")
         #expect(samaneh.canonicalURL(of: "https://www.tabnak.example/fa/tag/1/%D8%B3") == nil)
         #expect(samaneh.canonicalURL(of: "/fa/news/1/x") == nil)
+        #expect(samaneh.canonicalURL(of: "https://www.tabnak.example") == nil)
+        // A canonical link with its slug in Persian letters, as some pages write it.
+        #expect(samaneh.canonicalURL(of: "https://www.tabnak.example/fa/news/1234567/سفیر-آذربایجان?x=1") == "https://www.tabnak.example/fa/news/1234567")
         let nastooh = try #require(profiles["nastooh"])
         #expect(nastooh.canonicalURL(of: "https://www.mehr.example/news/5812345/slug/more") == "https://www.mehr.example/news/5812345")
         #expect(nastooh.canonicalURL(of: "https://www.mehr.example/tag/x") == nil)

@@ -96,17 +96,18 @@ public struct SiteProfile: Sendable {
     }
 
     /// `url` with its path rewritten by the profile's `canonicalPath` rule, its query and fragment
-    /// dropped; nil when the profile has no rule, the URL has no host or its path does not fit the
-    /// rule (a listing or tag page keeps its URL).
+    /// dropped; nil when the profile has no rule, the URL is not absolute or its path does not fit
+    /// the rule (a listing or tag page keeps its URL). Read as text, not through `URLComponents`:
+    /// a canonical link may carry its slug in Persian letters, not percent-encoded.
     package func canonicalURL(of url: String) -> String? {
-        guard let rule = canonicalPath, var parts = URLComponents(string: url), parts.host != nil else { return nil }
-        let path = parts.percentEncodedPath
+        guard let rule = canonicalPath, let scheme = url.range(of: "://") else { return nil }
+        let afterHost = url[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? url.endIndex
+        guard afterHost > scheme.upperBound else { return nil }
+        let pathEnd = url[afterHost...].firstIndex { $0 == "?" || $0 == "#" } ?? url.endIndex
+        let path = String(url[afterHost..<pathEnd])
         let whole = NSRange(path.startIndex..., in: path)
         guard let found = rule.match.firstMatch(in: path, range: whole), found.range == whole else { return nil }
-        parts.percentEncodedPath = rule.match.replacementString(for: found, in: path, offset: 0, template: rule.replace)
-        parts.percentEncodedQuery = nil
-        parts.fragment = nil
-        return parts.string
+        return url[..<afterHost] + rule.match.replacementString(for: found, in: path, offset: 0, template: rule.replace)
     }
 
     /// Every class and id marker of `profiles`, for a quick substring test before the word test.
