@@ -18,7 +18,8 @@ import Foundation
 /// ``CommentSelectors``); pages without them fall back on the general detector (``CommentSection``).
 /// `canonicalPath`, optional, is the family's article URL rule: on a page the profile matched, a
 /// path that `match` (a regular expression, whole path) fits is rewritten with `replace` (`$1` …),
-/// so that `/fa/news/123/some-slug` and `/fa/news/123` are one page (``canonicalURL(of:)``). The built-in profiles live in `Sources/Plugins/HTML/Resources/profiles/`, one file each, found
+/// so that `/fa/news/123/some-slug` and `/fa/news/123` are one page (``canonicalURL(of:)``).
+/// The built-in profiles live in `Sources/Plugins/HTML/Resources/profiles/`, one file each, found
 /// by listing that folder.
 public struct SiteProfile: Sendable {
     public var name: String
