@@ -94,6 +94,9 @@ public struct PageMetadata: Sendable {
     public var profile: String?
     /// What the profile's selectors found, by field (texts as found; extractors normalise them).
     public var profileFields: [String: [String]] = [:]
+    /// The page's URL (its canonical link, else `og:url`, else the address read) as the profile's
+    /// URL rule makes it canonical (`/fa/news/123/slug` → `/fa/news/123`), when the rule applies.
+    public var profileCanonicalURL: String?
 
     public init() {}
 

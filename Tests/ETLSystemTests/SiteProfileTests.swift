@@ -51,7 +51,7 @@ import Testing
     @Test func everyBuiltinProfileLoads() {
         #expect(SiteProfile.builtinProblems.isEmpty, "\(SiteProfile.builtinProblems)")
         // Every file of the folder, by name: a new profile is a new file, with no list to update.
-        #expect(SiteProfile.builtins.map(\.name) == ["asam", "aspnet-news", "iransamaneh", "nastooh"])
+        #expect(SiteProfile.builtins.map(\.name) == ["asam", "aspnet-news", "irandrupal", "iransamaneh", "nastooh", "studiokhabar"])
     }
 
     @Test func aBrokenBuiltinProfileStopsTheCleanerWithItsName() throws {

@@ -14,6 +14,8 @@ extension PageAnalysis {
             if let matched {
                 analysis.metadata.profile = matched.name
                 analysis.metadata.profileFields = SelectExtractor.select(matched.selectors, in: document)
+                let named = analysis.metadata.canonicalURL ?? analysis.metadata.meta("og:url") ?? url
+                analysis.metadata.profileCanonicalURL = matched.canonicalURL(of: named)
             }
             let comments = CommentSection.find(in: analysis, document: document, profile: matched)
             analysis.metadata.comments = comments.comments

@@ -9,12 +9,17 @@ import Foundation
 /// { "name": "iransamaneh",
 ///   "detect": { "generator": ["…"], "classes": ["news_id_c"], "ids": ["…"] },
 ///   "fields": { "newsId": ".news_id_c", "category": ".news_path a:last-child" },
-///   "comments": { "item": ".comments-list li", "author": ".author", "published": ".date", "text": ".comment-body" } }
+///   "comments": { "item": ".comments-list li", "author": ".author", "published": ".date", "text": ".comment-body" },
+///   "canonicalPath": { "match": "^(/fa/news/\\d+)(/.*)?$", "replace": "$1" } }
 /// ```
 /// It matches a page whose `<meta name="generator">` contains one of `generator`, or that has an
 /// element with one of the `classes` or `ids` (whole class words). Fields use the `select`
 /// extractor's selectors. `comments`, optional, names the family's readers' comments (see
-/// ``CommentSelectors``); pages without them fall back on the general detector (``CommentSection``). The built-in profiles live in `Sources/Plugins/HTML/Resources/profiles/`, one file each, found
+/// ``CommentSelectors``); pages without them fall back on the general detector (``CommentSection``).
+/// `canonicalPath`, optional, is the family's article URL rule: on a page the profile matched, a
+/// path that `match` (a regular expression, whole path) fits is rewritten with `replace` (`$1` …),
+/// so that `/fa/news/123/some-slug` and `/fa/news/123` are one page (``canonicalURL(of:)``).
+/// The built-in profiles live in `Sources/Plugins/HTML/Resources/profiles/`, one file each, found
 /// by listing that folder.
 public struct SiteProfile: Sendable {
     public var name: String
@@ -24,6 +29,15 @@ public struct SiteProfile: Sendable {
     package var selectors: [SelectExtractor.FieldSelector]
     /// Where the family's readers' comments are, when the profile says.
     package var comments: CommentSelectors?
+    /// The family's article URL rule (`canonicalPath`), when the profile has one.
+    package var canonicalPath: PathRule?
+
+    /// A regular expression on a URL's path and its replacement template. `@unchecked`: a compiled
+    /// `NSRegularExpression` is immutable and safe to share.
+    package struct PathRule: @unchecked Sendable {
+        let match: NSRegularExpression
+        let replace: String
+    }
 
     /// Why a profile file could not be used.
     public struct LoadError: Error, Sendable, CustomStringConvertible {
@@ -70,6 +84,31 @@ public struct SiteProfile: Sendable {
                 throw LoadError(path: path, reason: "comments: \(error.description)")
             }
         }
+        if let rule = object["canonicalPath"] {
+            guard let members = rule.objectValue, let match = members["match"]?.stringValue, let replace = members["replace"]?.stringValue else {
+                throw LoadError(path: path, reason: "\"canonicalPath\" needs \"match\" (a regular expression) and \"replace\" strings")
+            }
+            do {
+                canonicalPath = PathRule(match: try NSRegularExpression(pattern: match), replace: replace)
+            } catch {
+                throw LoadError(path: path, reason: "canonicalPath: \"\(match)\" is not a regular expression")
+            }
+        }
+    }
+
+    /// `url` with its path rewritten by the profile's `canonicalPath` rule, its query and fragment
+    /// dropped; nil when the profile has no rule, the URL is not absolute or its path does not fit
+    /// the rule (a listing or tag page keeps its URL). Read as text, not through `URLComponents`:
+    /// a canonical link may carry its slug in Persian letters, not percent-encoded.
+    package func canonicalURL(of url: String) -> String? {
+        guard let rule = canonicalPath, let scheme = url.range(of: "://") else { return nil }
+        let afterHost = url[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? url.endIndex
+        guard afterHost > scheme.upperBound else { return nil }
+        let pathEnd = url[afterHost...].firstIndex { $0 == "?" || $0 == "#" } ?? url.endIndex
+        let path = String(url[afterHost..<pathEnd])
+        let whole = NSRange(path.startIndex..., in: path)
+        guard let found = rule.match.firstMatch(in: path, range: whole), found.range == whole else { return nil }
+        return url[..<afterHost] + rule.match.replacementString(for: found, in: path, offset: 0, template: rule.replace)
     }
 
     /// Every class and id marker of `profiles`, for a quick substring test before the word test.

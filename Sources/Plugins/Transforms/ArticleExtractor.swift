@@ -52,7 +52,9 @@ public struct ArticleExtractor: Transform {
             FieldSpec(
                 ArticleField.language, FieldSpec.text, "The language as an ISO 639 code (fa, en, de), from the markup when the text agrees, else from the text."
             ),
-            FieldSpec(ArticleField.canonicalUrl, FieldSpec.text, "The URL the page names as canonical."),
+            FieldSpec(
+                ArticleField.canonicalUrl, FieldSpec.text,
+                "The URL the page names as canonical; on a page of a site profile with a URL rule, its article URL without the slug (/fa/news/123)."),
             FieldSpec(ArticleField.images, FieldSpec.texts, "The article's images (og:image first), absolute URLs, each once."),
             FieldSpec(ArticleField.profile, ["type": "string"], "The site profile whose selectors were used, when one matched (see the html cleaner)."),
             FieldSpec(
@@ -162,12 +164,18 @@ public struct ArticleExtractor: Transform {
         let linked = JSONLDArticle(scripts: meta.jsonLD)
         var fields: [String: JSONValue] = ["url": .string(url)]
 
+        // A detected profile's title, pre-title and lead are known before the body is chosen, so
+        // that the blocks repeating them are left out of it as the generic ones are.
+        func profiled(_ field: String) -> String? {
+            guard usesProfiles else { return nil }
+            return meta.profileFields[field]?.first
+        }
         var site = meta.meta("og:site_name", "application-name") ?? linked.publisher
-        let title = Self.title(meta: meta, linked: linked, site: site)
+        let title = profiled(ArticleField.title) ?? Self.title(meta: meta, linked: linked, site: site)
         if site == nil, let title, let element = meta.titleElement { site = Self.siteName(in: element, title: title) }
-        let pretitle = meta.kickers.first { !$0.isEmpty && $0 != title && $0.count <= 300 }
+        let pretitle = profiled(ArticleField.pretitle) ?? meta.kickers.first { !$0.isEmpty && $0 != title && $0.count <= 300 }
         let description = meta.meta("og:description", "description", "twitter:description") ?? linked.description
-        let lead = Self.lead(summaries: meta.summaries, description: description, title: title)
+        let lead = profiled(ArticleField.lead) ?? Self.lead(summaries: meta.summaries, description: description, title: title)
 
         // The lead is not left out of the body when the body is to hold it: only the page's own
         // blocks are kept, so a lead taken from the meta description never enters the body.
@@ -249,9 +257,15 @@ public struct ArticleExtractor: Transform {
         if usesProfiles {
             for (field, texts) in meta.profileFields where field != "body" {
                 let isList = field == "tags" || field == "authors" || field == "images"
-                if let value = SelectExtractor.value(field: field, texts: texts, isList: isList, dates: dates) { fields[field] = value }
+                switch SelectExtractor.value(field: field, texts: texts, isList: isList, dates: dates) {
+                case .string(let text): fields[field] = .string(text.canonicallyComposed)
+                case .some(let value): fields[field] = value
+                case nil: break
+                }
             }
             if let profile = meta.profile { fields[ArticleField.profile] = .string(profile) }
+            // The family's article URL without its slug: one page for dedup, whichever link was read.
+            if let rewritten = meta.profileCanonicalURL { fields[ArticleField.canonicalUrl] = .string(rewritten) }
         }
         return fields
     }
