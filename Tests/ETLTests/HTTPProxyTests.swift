@@ -58,7 +58,7 @@ import Testing
         let pipeline = try PipelineLoader(registry: .builtins, environment: [:]).load(
             text: """
                 {
-                  "proxies": ["http://10.1.2.3:3128"],
+                  "proxies": ["http://127.0.0.9:3128"],
                   "sources": [{ "use": "crawl", "seeds": ["https://example.com/"], "proxies": ["http://proxy.example:3128", "socks5h://127.0.0.1:1080"] }],
                   "sinks": [{ "use": "jsonl", "path": "x.jsonl" }]
                 }
