@@ -615,9 +615,11 @@ public struct PipelineRunner: Sendable {
                 try await stateStore.record(entries)
             }
         } catch {
-            // The first URL names the commit; the count says how many it held.
-            let first = entries.first?.url ?? ""
-            let url = entries.count > 1 ? "\(first) and \(entries.count - 1) more URL\(entries.count == 2 ? "" : "s")" : first
+            // The first URL names the commit; the count says how many it held. With shared work a
+            // commit may complete URLs that have no entry (a remembered failure): those name it then.
+            let urls = entries.isEmpty ? completed : entries.map(\.url)
+            let first = urls.first ?? ""
+            let url = urls.count > 1 ? "\(first) and \(urls.count - 1) more URL\(urls.count == 2 ? "" : "s")" : first
             throw RunError.stateWrite(url: url, reason: DeadLetter.reason(for: error), underlying: error)
         }
         journal.removeAll(keepingCapacity: true)
