@@ -320,6 +320,11 @@ package final class CurlMultiClient: Sendable {
         /// Keep the transfer's bytes as on the wire (``HTTPTransferResult/exchanges``).
         var recordsExchange: Bool
         var continuation: CheckedContinuation<HTTPTransferResult, any Error>
+        /// When the ledger's reservation said the request may start (``reserveStart(of:)``), nil
+        /// before it was reserved or without a ledger.
+        var reservedStart: ContinuousClock.Instant? = nil
+        /// How often the request was reserved again because it came too late to its start.
+        var lateReservations = 0
     }
 
     /// The multi handle, shared between the loop thread (which drives it) and callers (which only
@@ -498,6 +503,12 @@ package final class CurlMultiClient: Sendable {
                     freedSlot = true
                     continue
                 }
+                if isLate(request, now: clock.now) {
+                    var again = request
+                    again.lateReservations += 1
+                    ledgerWaits[request.id] = reserveStart(of: again)
+                    continue
+                }
                 do {
                     let transfer = try Transfer(request: request, configuration: configuration, idle: idleHandles.popLast(), plainHeaders: plainHeaders)
                     let added = curl_multi_add_handle(multi, transfer.easy)
@@ -639,17 +650,47 @@ package final class CurlMultiClient: Sendable {
     /// For an admitted request (holding its slots): reserves its start in the ledger with the
     /// interval the schedule counts for it (plus the schedule's margin, for the time between the
     /// wait's end and the request on the wire), waits until then, and gives it back to the loop.
+    ///
+    /// **A request that comes late to its start** is reserved again rather than sent: the next
+    /// worker's reservation counts from this one's start, so a request sent well after it (a sleep
+    /// woken late, a loop turn delayed on a loaded machine) would reach the host closer than the
+    /// delay to that worker's. Late means more than half the margin after the start (the other
+    /// half covers the time to the wire); checked when the sleep ends and again when the loop
+    /// takes the request (``isLate(_:now:)``), at most ``maximumLateReservations`` times.
     private func reserveStart(of request: PendingRequest) -> Task<Void, Never> {
         let interval = request.schedule.interval(of: request.host, delay: configuration.delay, maxCrawlDelay: configuration.maxCrawlDelay)
         let reserved = interval > .zero ? interval + HostSchedule.margin(for: interval) : .zero
+        let lateness = HostSchedule.margin(for: interval) / 2
         return Task { [self] in
-            let wait = await request.ledger?.reserveStart(host: request.host, interval: reserved) ?? .zero
-            if wait > .zero { try? await Task.sleep(for: wait) }
-            state.withLock { state in
+            let clock = ContinuousClock()
+            var request = request
+            while true {
+                let wait = await request.ledger?.reserveStart(host: request.host, interval: reserved) ?? .zero
+                let start = clock.now + wait
+                if wait > .zero { try? await Task.sleep(until: start, clock: clock) }
+                request.reservedStart = start
+                guard reserved > .zero, clock.now - start > lateness, request.lateReservations < Self.maximumLateReservations, !Task.isCancelled
+                else { break }
+                request.lateReservations += 1
+            }
+            state.withLock { [request] state in
                 state.reserved.append(request)
                 state.notifyLoop()
             }
         }
+    }
+
+    /// How often a request that came late to its reserved start is reserved again before it is
+    /// sent anyway (a machine so loaded that every wake-up is late would otherwise never send).
+    static let maximumLateReservations = 3
+
+    /// Whether `request`, reserved in the ledger, is taken by the loop more than half its margin
+    /// after its reserved start, and may be reserved again (``reserveStart(of:)``).
+    private func isLate(_ request: PendingRequest, now: ContinuousClock.Instant) -> Bool {
+        guard let start = request.reservedStart, request.lateReservations < Self.maximumLateReservations else { return false }
+        let interval = request.schedule.interval(of: request.host, delay: configuration.delay, maxCrawlDelay: configuration.maxCrawlDelay)
+        guard interval > .zero else { return false }
+        return now - start > HostSchedule.margin(for: interval) / 2
     }
 
     /// Removes a transfer from libcurl, frees it (keeping its easy handle in `idleHandles` while
