@@ -346,7 +346,12 @@ package struct PageAnalysis {
             while end > start && (value[end - 1] == 0x20 || value[end - 1] == 0x0A || value[end - 1] == 0x09 || value[end - 1] == 0x0D) { end -= 1 }
             let bytes = UnsafeBufferPointer(start: value + start, count: end - start)
             if bytes.isEmpty || bytes[0] == UInt8(ascii: "#") { return nil }
-            if bytes.count >= 11 && ByteSearch.asciiLowercased(bytes.prefix(11)).elementsEqual(Self.javascriptScheme) { return nil }
+            // Compared in place: a lower-cased copy was an allocation for nearly every link of a page.
+            if bytes.count >= javascriptScheme.count
+                && zip(bytes, javascriptScheme).allSatisfy({ ($0 &- 0x41 < 26 ? $0 | 0x20 : $0) == $1 })
+            {
+                return nil
+            }
             return bytes
         }
         return nil
