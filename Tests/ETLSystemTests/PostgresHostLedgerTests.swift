@@ -99,6 +99,34 @@ import Testing
         try await store.close()
     }
 
+    /// A database that hangs does not hang the requests: a reservation that cannot get its
+    /// host's row (another session holds it locked in an open transaction) fails after the
+    /// ledger's statement timeout, and the ledger works again once the row is free. Without the
+    /// timeout the reservation waits as long as the lock is held (here 20 s).
+    @Test func aHangingDatabaseFailsAReservationAfterTheTimeout() async throws {
+        let url = try server.createDatabase()
+        let store = try await PostgresStateStore.open(url: url)
+        try await store.close()
+        let ledger = try await PostgresHostLedger.open(url: url, statementTimeout: .milliseconds(500))
+        _ = try await ledger.reserveStart(host: "stuck.example", interval: .milliseconds(10))
+        let holder = try PostgresConnection(url: url)
+        _ = try holder.execute("BEGIN")
+        _ = try holder.execute("SELECT host FROM etl_hosts WHERE host = 'stuck.example' FOR UPDATE")
+        let release = Task.detached {
+            try? await Task.sleep(for: .seconds(20))
+            _ = try? holder.execute("ROLLBACK")
+        }
+        let started = ContinuousClock.now
+        await #expect(throws: PostgresStateStoreError.self) {
+            _ = try await ledger.reserveStart(host: "stuck.example", interval: .milliseconds(10))
+        }
+        #expect(ContinuousClock.now - started < .seconds(10), "\(ContinuousClock.now - started)")
+        #expect(try await ledger.reserveStart(host: "free.example", interval: .milliseconds(10)) == .zero)
+        release.cancel()
+        _ = try? await release.value
+        await ledger.close()
+    }
+
     /// robots.txt: the first worker to ask gets nil (and reads the file); one that asks
     /// meanwhile waits for what the first stores, and gets it; an expired file is read again.
     @Test func robotsAreClaimedStoredAndShared() async throws {

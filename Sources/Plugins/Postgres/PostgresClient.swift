@@ -18,13 +18,13 @@ package final class PostgresClient: Sendable {
         self.queue = queue
     }
 
-    /// Connects to `url` (see ``PostgresConnection/init(url:connectTimeout:applicationName:)``).
-    package static func connect(url: String, connectTimeout: Int = 10) async throws(PostgresError) -> PostgresClient {
+    /// Connects to `url` (see ``PostgresConnection/init(url:connectTimeout:applicationName:statementTimeout:)``).
+    package static func connect(url: String, connectTimeout: Int = 10, statementTimeout: Duration? = nil) async throws(PostgresError) -> PostgresClient {
         let queue = DispatchQueue(label: "etl.postgres")
         let result: Result<PostgresClient, PostgresError> = await withCheckedContinuation { continuation in
             queue.async {
                 do throws(PostgresError) {
-                    let connection = try PostgresConnection(url: url, connectTimeout: connectTimeout)
+                    let connection = try PostgresConnection(url: url, connectTimeout: connectTimeout, statementTimeout: statementTimeout)
                     continuation.resume(returning: .success(PostgresClient(connection: connection, queue: queue)))
                 } catch {
                     continuation.resume(returning: .failure(error))

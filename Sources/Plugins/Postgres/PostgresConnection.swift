@@ -11,20 +11,35 @@ package final class PostgresConnection {
     /// The URL with its password redacted: what messages name.
     package let redactedURL: String
     private let handle: OpaquePointer
+    /// The longest a statement may run (``init(url:connectTimeout:applicationName:statementTimeout:)``).
+    private let statementTimeout: Duration?
 
     /// Connects to `url`: a `postgres://` or `postgresql://` URL, or a keyword/value string, as
     /// libpq reads them (TLS with `sslmode`, a password in the URL or `PGPASSWORD`/`~/.pgpass`).
     /// Unless the URL says otherwise, connecting gives up after `connectTimeout` seconds. The
     /// session is UTF-8 and UTC (`timestamptz` values come back as `…+00`).
-    package init(url: String, connectTimeout: Int = 10, applicationName: String = "etl") throws(PostgresError) {
+    ///
+    /// With a `statementTimeout`, a statement that runs longer (waiting for a lock included) is
+    /// cancelled by the server (`statement_timeout`), and a server that stops answering is given up
+    /// by the kernel after twice that (`tcp_user_timeout`, and keep-alives on an idle connection):
+    /// for a connection whose callers must not hang (the host ledger, which every request waits
+    /// for). The URL's own `tcp_user_timeout` or keep-alive settings win.
+    package init(url: String, connectTimeout: Int = 10, applicationName: String = "etl", statementTimeout: Duration? = nil) throws(PostgresError) {
         let redacted = PostgresURL.redacted(url)
         if let problem = PostgresURL.problem(with: url) {
             throw PostgresError(.invalidURL, "cannot read the PostgreSQL URL \(redacted): \(problem)", url: redacted)
         }
         // Later values override earlier ones: the URL's own connect_timeout and application_name
         // win over the defaults before it, and the client encoding after it is always UTF-8.
-        let keywords = ["connect_timeout", "application_name", "dbname", "client_encoding"]
-        let values = [String(connectTimeout), applicationName, url, "UTF8"]
+        var keywords = ["connect_timeout", "application_name"]
+        var values = [String(connectTimeout), applicationName]
+        if let statementTimeout {
+            let milliseconds = max(Self.milliseconds(statementTimeout), 1)
+            keywords += ["tcp_user_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count"]
+            values += [String(2 * milliseconds), String(max(2 * milliseconds / 1000, 1)), "1", "3"]
+        }
+        keywords += ["dbname", "client_encoding"]
+        values += [url, "UTF8"]
         let connection = Self.withCStrings(keywords) { keywordPointers in
             Self.withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -42,6 +57,7 @@ package final class PostgresConnection {
         }
         self.handle = connection
         self.redactedURL = redacted
+        self.statementTimeout = statementTimeout
         do {
             try startSession()
         } catch {
@@ -76,6 +92,14 @@ package final class PostgresConnection {
         PQsetNoticeProcessor(handle, etl_pq_ignore_notice, nil)
         try execute("SET TIME ZONE 'UTC'")
         try execute("SET client_min_messages = warning")
+        if let statementTimeout {
+            try execute("SET statement_timeout = \(max(Self.milliseconds(statementTimeout), 1))")
+        }
+    }
+
+    /// Whole milliseconds of a duration.
+    private static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     /// The server's version as a number: 150018 for 15.18.

@@ -41,10 +41,16 @@ public final class PostgresHostLedger: HostLedger {
         self.redactedURL = client.redactedURL
     }
 
-    /// Connects to `url`, whose tables ``PostgresStateStore/open(url:)`` made.
-    static func open(url: String) async throws(PostgresStateStoreError) -> PostgresHostLedger {
+    /// How long a ledger statement may take before it fails (see ``HostLedgerGate``: the request
+    /// then keeps the run's own politeness). A reservation holds its row for a moment only, so a
+    /// statement this slow means a database that hangs, and every request of the run waits on it.
+    static let statementTimeout: Duration = .seconds(5)
+
+    /// Connects to `url`, whose tables ``PostgresStateStore/open(url:)`` made; its statements fail
+    /// after `statementTimeout`.
+    static func open(url: String, statementTimeout: Duration = statementTimeout) async throws(PostgresStateStoreError) -> PostgresHostLedger {
         do {
-            return PostgresHostLedger(client: try await PostgresClient.connect(url: url))
+            return PostgresHostLedger(client: try await PostgresClient.connect(url: url, statementTimeout: statementTimeout))
         } catch {
             throw .cannotOpen(url: PostgresURL.redacted(url), underlying: error)
         }
