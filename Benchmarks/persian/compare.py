@@ -69,6 +69,9 @@ def first_difference(expected, got):
             return f"{len(expected)} items expected, {len(got)} got; expected {short(expected)}, got {short(got)}"
         for index, (e, g) in enumerate(zip(expected, got)):
             if e != g:
+                if isinstance(e, dict) and isinstance(g, dict):
+                    key = next(k for k in sorted(set(e) | set(g)) if e.get(k) != g.get(k))
+                    return f"item {index}, {key}: expected {short(e.get(key), 200)}, got {short(g.get(key), 200)}"
                 return f"item {index}: expected {short(e)}, got {short(g)}"
     if isinstance(expected, str) and isinstance(got, str):
         i = next((i for i, (a, b) in enumerate(zip(expected, got)) if a != b), min(len(expected), len(got)))

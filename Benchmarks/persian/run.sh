@@ -5,7 +5,8 @@
 #
 #   Benchmarks/persian/run.sh [ZWNJ_FOLDER]
 #
-# Pages: pipelines/demo-pages/*.html, Tests/Fixtures/profiles/*.html, Tests/Fixtures/charset/persian-*.html.
+# Pages: pipelines/demo-pages/*.html, Tests/Fixtures/profiles/*.html, Tests/Fixtures/charset/persian-*.html,
+# Tests/Fixtures/comments/*.html.
 # Expectations: Tests/Fixtures/demo-expected.json (demo pages, also read by the tests) and
 # Tests/Fixtures/persian-expected.json (fixture pages); see compare.py for how fields are compared.
 # Steps: html, article (comments and blocks on, as by default), category: the shipped steps with no
@@ -31,7 +32,8 @@ cat > "$WORK/pipeline.json" <<JSON
   "sources": [
     { "use": "files", "glob": "$ROOT/pipelines/demo-pages/*.html" },
     { "use": "files", "glob": "$ROOT/Tests/Fixtures/profiles/*.html" },
-    { "use": "files", "glob": "$ROOT/Tests/Fixtures/charset/persian-*.html" }
+    { "use": "files", "glob": "$ROOT/Tests/Fixtures/charset/persian-*.html" },
+    { "use": "files", "glob": "$ROOT/Tests/Fixtures/comments/*.html" }
   ],
   "fetch": ["file"],
   "steps": ["html", { "use": "article", "comments": true, "blocks": true }, "category"],
