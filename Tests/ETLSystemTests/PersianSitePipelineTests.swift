@@ -45,7 +45,9 @@ import Testing
             #expect(first.status == 0, "\(first.standardError)")
 
             let records = try readJSONLines(output.path("articles.jsonl"))
-            let byPath = Dictionary(records.compactMap { record in (record["url"] as? String).map { (URL(string: $0)?.path ?? $0, record) } }) { first, _ in first }
+            let byPath = Dictionary(records.compactMap { record in (record["url"] as? String).map { (URL(string: $0)?.path ?? $0, record) } }) { first, _ in
+                first
+            }
             #expect(records.count == 5, "\(records.map { $0["url"] ?? "?" })")
             #expect(Set(byPath.keys) == Set(pages.keys.map { "/news/" + $0 }))
             // Hub pages are read for their links, never written as articles; robots.txt holds.
