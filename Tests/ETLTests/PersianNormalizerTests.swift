@@ -218,6 +218,29 @@ import Testing
         expectExact(titleOnly.fields["title"]?.stringValue ?? "", "كتاب ها")
     }
 
+    /// `body` is its blocks' texts joined by blank lines: normalising the body normalises the blocks
+    /// (texts, link texts, table cells) the same way, and with `body` left out neither changes.
+    @Test func blocksAreNormalisedWithTheBody() async throws {
+        let blocks: JSONValue = .array([
+            .object(["type": "paragraph", "text": "بند  اول", "links": .array([.object(["text": "ميآيد", "href": "https://www.example.ir/2"])])]),
+            .object(["type": "table", "text": "كتاب | ميآيد", "rows": .array([.array(["كتاب", "ميآيد"])])]),
+        ])
+        let record = Record(url: "https://www.example.ir/1", source: "test", fields: ["body": "بند  اول\n\nكتاب | ميآيد", "blocks": blocks])
+        let context = RunContext(logger: .init(label: "test"))
+        let output = try #require(try await normalizer().apply(to: record, context: context))
+        let texts = (output.fields["blocks"]?.arrayValue ?? []).compactMap { $0.objectValue?["text"]?.stringValue }
+        expectExact(texts.joined(separator: "\n\n"), output.fields["body"]?.stringValue ?? "")
+        expectExact(texts.first ?? "", "بند اول")
+        let first = output.fields["blocks"]?.arrayValue?.first?.objectValue
+        expectExact(first?["links"]?.arrayValue?.first?.objectValue?["text"]?.stringValue ?? "", "می\u{200C}آید")
+        #expect(first?["links"]?.arrayValue?.first?.objectValue?["href"] == "https://www.example.ir/2")
+        let cells = output.fields["blocks"]?.arrayValue?.last?.objectValue?["rows"]?.arrayValue?.first?.arrayValue ?? []
+        #expect(cells.compactMap(\.stringValue) == ["کتاب", "می\u{200C}آید"])
+
+        let titleOnly = try #require(try await normalizer(["fields": ["title"]]).apply(to: record, context: context))
+        #expect(titleOnly.fields["blocks"] == blocks)
+    }
+
     @Test func thePluginIsRegistered() {
         #expect(PluginRegistry.builtins.ids(of: .transform).contains("persian"))
     }

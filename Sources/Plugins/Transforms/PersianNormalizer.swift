@@ -81,7 +81,32 @@ public struct PersianNormalizer: Transform {
             guard let text = record.fields[field]?.stringValue else { continue }
             record.fields[field] = .string(normalize(text))
         }
+        // `body` is its blocks' texts joined: they are normalised with it, so the two still agree.
+        if fields.contains(ArticleField.body), let blocks = record.fields["blocks"]?.arrayValue {
+            record.fields["blocks"] = .array(blocks.map(normalizeBlock))
+        }
         return record
+    }
+
+    /// A typed block (`{"type", "text", "links", "rows"}`): its text, its links' texts and its cells.
+    func normalizeBlock(_ block: JSONValue) -> JSONValue {
+        guard var object = block.objectValue else { return block }
+        if let text = object["text"]?.stringValue { object["text"] = .string(normalize(text)) }
+        if let links = object["links"]?.arrayValue {
+            object["links"] = .array(
+                links.map { link in
+                    guard var link = link.objectValue, let text = link["text"]?.stringValue else { return link }
+                    link["text"] = .string(normalize(text))
+                    return .object(link)
+                })
+        }
+        if let rows = object["rows"]?.arrayValue {
+            object["rows"] = .array(
+                rows.map { row in
+                    .array((row.arrayValue ?? []).map { cell in cell.stringValue.map { .string(normalize($0)) } ?? cell })
+                })
+        }
+        return .object(object)
     }
 
     /// One text through every enabled rule, in the order given in the descriptor.
