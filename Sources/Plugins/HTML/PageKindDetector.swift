@@ -1,0 +1,134 @@
+import CLibXML2
+import ETLKit
+import ETLText
+import Glibc
+
+/// Decides what a page is (``PageKind``) and reads the parts of a thread or a Q&A page, with no
+/// site-specific rule beyond the markup families' profiles.
+///
+/// While the document lives (``detect(_:html:document:profile:)``): a Q&A page first
+/// (``QuestionAnswers``), then a thread (``ThreadPosts``). After the content is chosen
+/// (``isListing(_:content:)``): a page whose main content is mostly links to other pages is a
+/// listing. Everything else stays an article.
+package enum PageKindDetector {
+    /// Reads a Q&A page's question and answers, or a thread's posts, into `analysis`'s metadata
+    /// with its kind.
+    package static func detect(_ analysis: inout PageAnalysis, html: String, document: htmlDocPtr, profile: SiteProfile?) {
+        let mayHaveMicrodata = html.utf8.withContiguousStorageIfAvailable { contains($0, questionType) } ?? html.contains("schema.org/Question")
+        if let found = QuestionAnswers.find(in: analysis, document: document, profile: profile, mayHaveMicrodata: mayHaveMicrodata) {
+            analysis.metadata.kind = .qa
+            analysis.metadata.question = found.question
+            analysis.metadata.answers = found.answers
+            return
+        }
+        let posts = ThreadPosts.find(in: analysis, document: document, profile: profile, hasComments: !analysis.metadata.comments.isEmpty)
+        if !posts.isEmpty {
+            analysis.metadata.kind = .thread
+            analysis.metadata.posts = posts
+        }
+    }
+
+    private static let questionType = Array("schema.org/Question".utf8)
+
+    /// Whether `needle` (not empty) occurs in `haystack`: `memchr` finds each candidate first byte.
+    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let base = haystack.baseAddress, let first = needle.first, haystack.count >= needle.count else { return false }
+        let last = haystack.count - needle.count
+        var start = 0
+        while start <= last {
+            guard let found = memchr(base + start, Int32(first), last - start + 1) else { return false }
+            let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if needle.indices.allSatisfy({ haystack[offset + $0] == needle[$0] }) { return true }
+            start = offset + 1
+        }
+        return false
+    }
+
+    /// Link blocks a listing shows at least.
+    package static let minimumLinks = 8
+
+    /// Whether the page's main content is mostly links to other pages. The page must not call itself
+    /// an article (`og:type` other than `website`, `article:published_time`, JSON-LD of an article,
+    /// a recipe or a product), its content (`content`, the cleaner's choice) must have no paragraph
+    /// of ``longParagraph`` characters or more, and inside the element that holds that content there
+    /// must be at least ``minimumLinks`` headline-like link blocks (mostly link text, 15 characters or
+    /// more, outside chrome) whose text outweighs the content's prose: the teasers' headlines beside
+    /// their summaries, where an article's related links sit outside its text.
+    package static func isListing(_ analysis: PageAnalysis, content: [ContentBlock]) -> Bool {
+        let meta = analysis.metadata
+        if let type = meta.meta("og:type"), type.lowercased() != "website" { return false }
+        if meta.meta("article:published_time") != nil { return false }
+        var prose = 0
+        var texts: Set<String> = []
+        for block in content where block.kind != .heading {
+            let length = block.text.unicodeScalars.count
+            if length >= longParagraph { return false }
+            prose += length
+            if texts.count < 32 { texts.insert(block.text) }
+        }
+        // The element holding the content: the deepest common ancestor of its blocks.
+        let elements = analysis.elements
+        var holder: Int32?
+        for block in analysis.blocks where block.removedBy == nil && texts.contains(block.text) {
+            guard let current = holder else {
+                holder = block.element
+                continue
+            }
+            holder = commonAncestor(current, block.element, elements)
+        }
+        guard let holder else { return false }
+        var links = 0
+        var linkCharacters = 0
+        for block in analysis.blocks
+        where block.removedBy == nil && !block.isComment && block.characters >= 15 && block.linkDensity >= 0.7
+            && !elements[Int(block.element)].isChrome && isInside(block.element, holder, elements)
+        {
+            links += 1
+            linkCharacters += block.characters
+        }
+        guard links >= minimumLinks, linkCharacters >= prose else { return false }
+        // Last, as the dearest: JSON-LD that describes one article, recipe or product.
+        return !declaresOneItem(meta)
+    }
+
+    /// Whether the page says it is one article (`og:type` `article`, `article:published_time`, or
+    /// JSON-LD of an article, a recipe or a product): the general thread detector leaves it alone
+    /// (its sections signed with labels are not posts).
+    package static func declaresArticle(_ meta: PageMetadata) -> Bool {
+        if meta.meta("og:type")?.lowercased() == "article" || meta.meta("article:published_time") != nil { return true }
+        return declaresOneItem(meta)
+    }
+
+    /// Whether the page's JSON-LD describes one article, recipe or product.
+    private static func declaresOneItem(_ meta: PageMetadata) -> Bool {
+        meta.jsonLD.contains { script in declaredTypes.contains { script.contains($0) } }
+    }
+
+    private static let declaredTypes = ["Article\"", "BlogPosting\"", "Recipe\"", "Product\"", "NewsArticle\""]
+
+    private static func commonAncestor(_ first: Int32, _ second: Int32, _ elements: [PageAnalysis.Element]) -> Int32 {
+        var chain: Set<Int32> = []
+        var current = first
+        while current >= 0 {
+            chain.insert(current)
+            current = elements[Int(current)].parent
+        }
+        current = second
+        while current >= 0 && !chain.contains(current) {
+            current = elements[Int(current)].parent
+        }
+        return max(current, 0)
+    }
+
+    private static func isInside(_ element: Int32, _ ancestor: Int32, _ elements: [PageAnalysis.Element]) -> Bool {
+        var current = element
+        while current >= 0 {
+            if current == ancestor { return true }
+            current = elements[Int(current)].parent
+        }
+        return false
+    }
+
+    /// A paragraph this long is a story's, not a teaser's.
+    private static let longParagraph = 400
+}
