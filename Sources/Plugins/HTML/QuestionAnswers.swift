@@ -99,7 +99,8 @@ package struct QuestionAnswers: Sendable {
                         answers.append(
                             PageAnswer(
                                 author: name(answer["author"]), published: (answer["dateCreated"] ?? answer["datePublished"])?.stringValue,
-                                text: text, accepted: accepted, votes: answer["upvoteCount"]?.integerValue ?? answer["upvoteCount"]?.stringValue.flatMap { Int($0) }))
+                                text: text, accepted: accepted,
+                                votes: answer["upvoteCount"]?.integerValue ?? answer["upvoteCount"]?.stringValue.flatMap { Int($0) }))
                     }
                 }
                 return QuestionAnswers(question: question, answers: answers)

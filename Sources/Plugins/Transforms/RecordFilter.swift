@@ -23,7 +23,9 @@ public struct RecordFilter: Transform {
             date window. `pageKind` keeps the records of the kinds listed (the article step's pageKind: article, \
             thread, qa, listing); a record without pageKind counts as an article.
             """,
-        options: [Option.include.spec, Option.exclude.spec, Option.language.spec, Option.minLength.spec, Option.since.spec, Option.until.spec, Option.pageKind.spec]
+        options: [
+            Option.include.spec, Option.exclude.spec, Option.language.spec, Option.minLength.spec, Option.since.spec, Option.until.spec, Option.pageKind.spec,
+        ]
     )
 
     /// One pattern of an include or exclude rule. `@unchecked`: a compiled `Regex` is immutable and
