@@ -14,7 +14,7 @@ package enum PageKindDetector {
     /// Reads a Q&A page's question and answers, or a thread's posts, into `analysis`'s metadata
     /// with its kind.
     package static func detect(_ analysis: inout PageAnalysis, html: String, document: htmlDocPtr, profile: SiteProfile?) {
-        let mayHaveMicrodata = html.utf8.withContiguousStorageIfAvailable { contains($0, questionType) } ?? html.contains("schema.org/Question")
+        let mayHaveMicrodata = html.utf8.withContiguousStorageIfAvailable { contains($0, questionType) } ?? false
         if let found = QuestionAnswers.find(in: analysis, document: document, profile: profile, mayHaveMicrodata: mayHaveMicrodata) {
             analysis.metadata.kind = .qa
             analysis.metadata.question = found.question
@@ -28,20 +28,29 @@ package enum PageKindDetector {
         }
     }
 
+    /// Looked for from its `Q`, a rare byte in HTML (see ``contains(_:_:)``).
     private static let questionType = Array("schema.org/Question".utf8)
 
-    /// Whether `needle` (not empty) occurs in `haystack`: `memchr` finds each candidate first byte.
-    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let base = haystack.baseAddress, let first = needle.first, haystack.count >= needle.count else { return false }
-        let last = haystack.count - needle.count
-        var start = 0
+    /// Whether `needle` occurs in `haystack`: `memchr` finds each candidate of its rarest byte, its
+    /// first upper-case letter (most bytes of HTML are lower case), and the rest is compared there.
+    package static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let base = haystack.baseAddress, !needle.isEmpty, haystack.count >= needle.count else { return false }
+        let anchor = needle.firstIndex { $0 >= 0x41 && $0 <= 0x5A } ?? 0
+        let last = haystack.count - needle.count + anchor
+        var start = anchor
         while start <= last {
-            guard let found = memchr(base + start, Int32(first), last - start + 1) else { return false }
-            let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard let found = memchr(base + start, Int32(needle[anchor]), last - start + 1) else { return false }
+            let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) - anchor
             if needle.indices.allSatisfy({ haystack[offset + $0] == needle[$0] }) { return true }
-            start = offset + 1
+            start = offset + anchor + 1
         }
         return false
+    }
+
+    /// Whether `text` holds `needle`, compared as bytes (`String.contains` compares characters).
+    package static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { contains($0, needle) }
     }
 
     /// Link blocks a listing shows at least.
@@ -59,15 +68,21 @@ package enum PageKindDetector {
         if let type = meta.meta("og:type"), type.lowercased() != "website" { return false }
         if meta.meta("article:published_time") != nil { return false }
         var prose = 0
-        var texts: Set<String> = []
         for block in content where block.kind != .heading {
-            let length = block.text.unicodeScalars.count
+            // UTF-8 bytes bound the scalars: most blocks are counted without a walk.
+            let length = block.text.utf8.count < longParagraph ? block.text.utf8.count : block.text.unicodeScalars.count
             if length >= longParagraph { return false }
             prose += length
-            if texts.count < 32 { texts.insert(block.text) }
         }
-        // The element holding the content: the deepest common ancestor of its blocks.
+        // Links enough on the whole page first: on most pages, that is where it ends.
         let elements = analysis.elements
+        func isHeadline(_ block: PageAnalysis.Block) -> Bool {
+            block.removedBy == nil && !block.isComment && block.characters >= 15 && block.linkDensity >= 0.7 && !elements[Int(block.element)].isChrome
+        }
+        guard analysis.blocks.count(where: isHeadline) >= minimumLinks else { return false }
+        // The element holding the content: the deepest common ancestor of its blocks.
+        var texts: Set<String> = []
+        for block in content.prefix(32) where block.kind != .heading { texts.insert(block.text) }
         var holder: Int32?
         for block in analysis.blocks where block.removedBy == nil && texts.contains(block.text) {
             guard let current = holder else {
@@ -79,10 +94,7 @@ package enum PageKindDetector {
         guard let holder else { return false }
         var links = 0
         var linkCharacters = 0
-        for block in analysis.blocks
-        where block.removedBy == nil && !block.isComment && block.characters >= 15 && block.linkDensity >= 0.7
-            && !elements[Int(block.element)].isChrome && isInside(block.element, holder, elements)
-        {
+        for block in analysis.blocks where isHeadline(block) && isInside(block.element, holder, elements) {
             links += 1
             linkCharacters += block.characters
         }
@@ -101,10 +113,10 @@ package enum PageKindDetector {
 
     /// Whether the page's JSON-LD describes one article, recipe or product.
     private static func declaresOneItem(_ meta: PageMetadata) -> Bool {
-        meta.jsonLD.contains { script in declaredTypes.contains { script.contains($0) } }
+        meta.jsonLD.contains { script in declaredTypes.contains { contains(script, $0) } }
     }
 
-    private static let declaredTypes = ["Article\"", "BlogPosting\"", "Recipe\"", "Product\"", "NewsArticle\""]
+    private static let declaredTypes = ["Article\"", "BlogPosting\"", "Recipe\"", "Product\""].map { Array($0.utf8) }
 
     private static func commonAncestor(_ first: Int32, _ second: Int32, _ elements: [PageAnalysis.Element]) -> Int32 {
         var chain: Set<Int32> = []
