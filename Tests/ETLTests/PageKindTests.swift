@@ -80,6 +80,29 @@ import Testing
         #expect(fields["body"]?.stringValue?.contains(first) == true)
     }
 
+    /// A vBulletin theme of its own prints the date in a plain `<dd>`, not `.postdate` or `.date`:
+    /// the post is read as a comment is for its date.
+    @Test func forumPostDateOutsideTheFamilysElementIsReadAsACommentsIs() throws {
+        func post(_ id: Int, _ name: String, _ date: String, _ text: String) -> String {
+            """
+            <li class="postbit postbitim postcontainer old" id="post_\(id)"><div class="userinfo"><a class="username offline" href="/members/\(id)"><strong>\(name)</strong></a>
+            <dl class="userstats"><dt></dt><dd>\(date)</dd></dl></div>
+            <div class="postbody"><div class="content"><blockquote class="postcontent restore">\(text)</blockquote></div></div></li>
+            """
+        }
+        let html = """
+            <html lang="de"><head><meta name="generator" content="vBulletin 4.2.2"><title>Update</title></head><body><ol id="posts" class="posts">
+            \(post(1, "Predator", "03.03.2011, 14:17", "Gibt es eine Seite, wo die neuen Funktionen des Updates genau beschrieben sind?"))
+            \(post(2, "Chatfix", "03.03.2011, 14:27", "Bei mir ist das Update noch nicht angekommen, ich warte noch ein paar Tage."))
+            </ol></body></html>
+            """
+        let fields = try extract(html, url: "https://forum.example.de/update-123.html")
+        #expect(fields["pageKind"] == "thread")
+        let posts = try #require(fields["posts"]?.arrayValue)
+        #expect(posts.map { $0.objectValue?["author"] } == ["Predator", "Chatfix"])
+        #expect(posts.map { $0.objectValue?["published"] } == ["2011-03-03T14:17:00+01:00", "2011-03-03T14:27:00+01:00"])
+    }
+
     /// A forum whose markup names nothing known: three sibling posts with a name, a date and a text
     /// that make up the page are found by the general detector.
     @Test func genericForumPostListIsAThread() throws {

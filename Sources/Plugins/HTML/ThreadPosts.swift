@@ -6,7 +6,8 @@ import ETLText
 /// order, the first post included.
 ///
 /// A site profile of a forum family (XenForo, vBulletin) names its posts' markup (`posts`, read by
-/// ``CommentSelectors``): a page of that family with one post or more is a thread. Else the general
+/// ``CommentSelectors``): a page of that family with one post or more is a thread; a post whose date
+/// the selectors miss (a theme of its own) has it read as a comment's is (``CommentReader``). Else the general
 /// detector of readers' comments (``CommentSection``) looks at the whole page for the largest group
 /// of sibling elements of one kind each with a name, a date and a text; the page is a thread when
 /// that group has at least ``minimumPosts`` posts, their texts hold ``minimumShare`` of the page's
@@ -28,7 +29,17 @@ package enum ThreadPosts {
     package static func find(in analysis: PageAnalysis, document: htmlDocPtr, profile: SiteProfile?, hasComments: Bool) -> [PageComment] {
         if let selectors = profile?.posts {
             let found = selectors.comments(in: document)
-            if !found.isEmpty { return found.map(\.comment) }
+            if !found.isEmpty {
+                // A theme that moved the date out of the family's element: the post read as a comment is.
+                return found.map { node, post in
+                    guard post.published == nil,
+                        let date = CommentReader.read(node, signature: CommentSection.Signature(node), requireAuthor: false)?.published
+                    else { return post }
+                    var dated = post
+                    dated.published = date
+                    return dated
+                }
+            }
         }
         guard !hasComments, !PageKindDetector.declaresArticle(analysis.metadata), showsDates(analysis), let root = xmlDocGetRootElement(document) else {
             return []
