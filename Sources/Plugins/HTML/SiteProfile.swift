@@ -13,7 +13,9 @@ import Foundation
 ///   "canonicalPath": { "match": "^(/fa/news/\\d+)(/.*)?$", "replace": "$1" } }
 /// ```
 /// It matches a page whose `<meta name="generator">` contains one of `generator`, or that has an
-/// element with one of the `classes` or `ids` (whole class words). Fields use the `select`
+/// element with one of the `classes` or `ids` (whole class words; `js-…` and other script-hook words
+/// are not read as names, so they cannot be markers; each marker's first two bytes are looked for in
+/// every element's names, so fewer and rarer markers cost less). Fields use the `select`
 /// extractor's selectors. `comments`, optional, names the family's readers' comments (see
 /// ``CommentSelectors``); pages without them fall back on the general detector (``CommentSection``).
 /// `posts`, optional, names a forum family's posts in the same form (``ThreadPosts``); `question`
