@@ -24,6 +24,14 @@ public enum ArticleField {
     public static let comments = "comments"
     /// The body's blocks with their type: `[{"type", "text", "level"?, "links"?, "rows"?}]`.
     public static let blocks = "blocks"
+    /// What the page is: `article`, `thread`, `qa` or `listing` (see ``PageKind``).
+    public static let pageKind = "pageKind"
+    /// A thread's posts: `[{"author", "published", "text"}]`, the first post included.
+    public static let posts = "posts"
+    /// A Q&A page's question `{"title"?, "author"?, "published"?, "text"}` and answers
+    /// `[{"author", "published", "text", "accepted"?, "votes"?}]`.
+    public static let question = "question"
+    public static let answers = "answers"
 
     /// The fields of the article itself, in the order they are documented: the `sqlite` sink's default columns.
     public static let columns = [

@@ -89,6 +89,13 @@ public struct PageMetadata: Sendable {
 
     /// Readers' comments found on the page (see ``PageComment``), in document order; never part of the blocks.
     public var comments: [PageComment] = []
+    /// What the page is (see ``PageKind``): `article` unless it reads as a thread, a Q&A page or a listing.
+    public var kind = PageKind.article
+    /// A thread's posts in page order, the first post included (`kind` is `thread`); texts as found.
+    public var posts: [PageComment] = []
+    /// A Q&A page's question and answers (`kind` is `qa`).
+    public var question: PageQuestion?
+    public var answers: [PageAnswer] = []
 
     /// The site profile whose markers the page carries (`iransamaneh`), if any.
     public var profile: String?

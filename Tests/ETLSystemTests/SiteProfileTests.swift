@@ -51,7 +51,10 @@ import Testing
     @Test func everyBuiltinProfileLoads() {
         #expect(SiteProfile.builtinProblems.isEmpty, "\(SiteProfile.builtinProblems)")
         // Every file of the folder, by name: a new profile is a new file, with no list to update.
-        #expect(SiteProfile.builtins.map(\.name) == ["asam", "aspnet-news", "irandrupal", "iransamaneh", "nastooh", "studiokhabar"])
+        #expect(
+            SiteProfile.builtins.map(\.name) == [
+                "asam", "aspnet-news", "irandrupal", "iransamaneh", "nastooh", "stackexchange", "studiokhabar", "vbulletin", "xenforo",
+            ])
     }
 
     @Test func aBrokenBuiltinProfileStopsTheCleanerWithItsName() throws {

@@ -25,7 +25,11 @@ public struct HTMLCleaner: Cleaner {
             captions and preformatted text come out as blocks of their kind, with their links; a data table as one block with its rows of cells. \
             Readers' comments are found (a site profile's comments selectors, else lists of items with a name, a date and a text \
             under an element named like comments or a comments heading, in the languages above and Persian) and kept apart, never in the \
-            content: the article extractor writes them to comments. Text in <noscript> is \
+            content: the article extractor writes them to comments. The page's kind is read too: a Q&A page \
+            (a Q&A markup family's profile, schema.org QAPage/Question in JSON-LD or microdata), a forum thread \
+            (a forum family's profile — XenForo, vBulletin — else at least 3 sibling posts each with a name, a date \
+            and a text holding most of the page's prose, outside any comments place), a listing (mostly links to \
+            other pages, no story-length paragraph), else an article. Text in <noscript> is \
             read (blog platforms put posts there). U+200C (ZWNJ), as the character or as &zwnj;, is kept.
             """,
         options: [Option.favor.spec, Option.minimumBlockLength.spec, Option.profiles.spec, Option.profileFiles.spec]
@@ -104,7 +108,9 @@ public struct HTMLCleaner: Cleaner {
             blocks[index].text = blocks[index].text.canonicallyComposed
             blocks[index].rows = blocks[index].rows?.map { $0.map(\.canonicallyComposed) }
         }
-        return Page(blocks: blocks, metadata: analysis.metadata)
+        var metadata = analysis.metadata
+        if metadata.kind == .article && PageKindDetector.isListing(analysis, content: blocks) { metadata.kind = .listing }
+        return Page(blocks: blocks, metadata: metadata)
     }
 
     /// Every block of the page with what the cleaner did with it and why (`etl extract --explain`).

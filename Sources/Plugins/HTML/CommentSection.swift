@@ -90,7 +90,7 @@ package struct CommentSection {
     }
 
     /// Every element of `signature` below `root` that reads as a comment, in document order.
-    private static func collect(
+    static func collect(
         _ signature: Signature, minimumWords: Int, below root: xmlNodePtr, into items: inout [xmlNodePtr], comments: inout [PageComment]
     ) {
         var child = root.pointee.children
@@ -174,7 +174,7 @@ package struct CommentSection {
     }
 
     /// The search for the group of sibling elements that reads best as comments.
-    private struct Detector {
+    struct Detector {
         /// The best group so far, and how deep it sits (on a tie, the outer group wins: a comment's
         /// one wrapper is not the list).
         var best: (signature: Signature, score: Int, depth: Int, minimumWords: Int)?

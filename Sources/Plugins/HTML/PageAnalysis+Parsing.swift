@@ -20,6 +20,7 @@ extension PageAnalysis {
             let comments = CommentSection.find(in: analysis, document: document, profile: matched)
             analysis.metadata.comments = comments.comments
             analysis.markComments(comments.items)
+            PageKindDetector.detect(&analysis, html: html, document: document, profile: matched)
             // The nodes die with the document.
             analysis.nodes = []
             return analysis

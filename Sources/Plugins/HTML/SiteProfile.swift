@@ -13,10 +13,14 @@ import Foundation
 ///   "canonicalPath": { "match": "^(/fa/news/\\d+)(/.*)?$", "replace": "$1" } }
 /// ```
 /// It matches a page whose `<meta name="generator">` contains one of `generator`, or that has an
-/// element with one of the `classes` or `ids` (whole class words). Fields use the `select`
+/// element with one of the `classes` or `ids` (whole class words; `js-…` and other script-hook words
+/// are not read as names, so they cannot be markers; each marker's first two bytes are looked for in
+/// every element's names, so fewer and rarer markers cost less). Fields use the `select`
 /// extractor's selectors. `comments`, optional, names the family's readers' comments (see
 /// ``CommentSelectors``); pages without them fall back on the general detector (``CommentSection``).
-/// `canonicalPath`, optional, is the family's article URL rule: on a page the profile matched, a
+/// `posts`, optional, names a forum family's posts in the same form (``ThreadPosts``); `question`
+/// and `answers`, optional, a Q&A family's (``QuestionAnswers``). A profile with one of these may
+/// leave `fields` out. `canonicalPath`, optional, is the family's article URL rule: on a page the profile matched, a
 /// path that `match` (a regular expression, whole path) fits is rewritten with `replace` (`$1` …),
 /// so that `/fa/news/123/some-slug` and `/fa/news/123` are one page (``canonicalURL(of:)``).
 /// The built-in profiles live in `Sources/Plugins/HTML/Resources/profiles/`, one file each, found
@@ -29,6 +33,10 @@ public struct SiteProfile: Sendable {
     package var selectors: [SelectExtractor.FieldSelector]
     /// Where the family's readers' comments are, when the profile says.
     package var comments: CommentSelectors?
+    /// Where a forum family's posts are (`posts`), when the profile says.
+    package var posts: CommentSelectors?
+    /// Where a Q&A family's question and answers are (`question`, `answers`), when the profile says.
+    package var questionAnswers: QuestionAnswers.Selectors?
     /// The family's article URL rule (`canonicalPath`), when the profile has one.
     package var canonicalPath: PathRule?
 
@@ -55,7 +63,11 @@ public struct SiteProfile: Sendable {
         } catch {
             throw LoadError(path: path, reason: "invalid JSON at \(error.location): \(error.message)")
         }
-        guard let object = root.objectValue, let fields = object["fields"]?.objectValue, !fields.isEmpty else {
+        let kindSections = ["posts", "question", "answers"]
+        guard let object = root.objectValue,
+            let fields = object["fields"]?.objectValue ?? (kindSections.contains { object[$0] != nil } ? [:] : nil),
+            !fields.isEmpty || kindSections.contains(where: { object[$0] != nil })
+        else {
             throw LoadError(path: path, reason: "needs a \"fields\" object of selectors")
         }
         name = object["name"]?.stringValue ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -82,6 +94,24 @@ public struct SiteProfile: Sendable {
                 self.comments = try CommentSelectors(members)
             } catch {
                 throw LoadError(path: path, reason: "comments: \(error.description)")
+            }
+        }
+        if let posts = object["posts"] {
+            guard let members = posts.objectValue else { throw LoadError(path: path, reason: "\"posts\" is not an object of selectors") }
+            do {
+                self.posts = try CommentSelectors(members)
+            } catch {
+                throw LoadError(path: path, reason: "posts: \(error.description)")
+            }
+        }
+        if object["question"] != nil || object["answers"] != nil {
+            guard let question = object["question"]?.objectValue, let answers = object["answers"]?.objectValue else {
+                throw LoadError(path: path, reason: "\"question\" and \"answers\" go together, each an object of selectors")
+            }
+            do {
+                questionAnswers = try QuestionAnswers.Selectors(question: question, answers: answers)
+            } catch {
+                throw LoadError(path: path, reason: "question/answers: \(error.description)")
             }
         }
         if let rule = object["canonicalPath"] {

@@ -20,7 +20,10 @@ public struct ArticleExtractor: Transform {
             Blocks: the body's blocks with their type (paragraph, heading with its level, list item, quote, caption, \
             table with its rows, preformatted) and their links as absolute URLs. Comments: readers' comments the cleaner \
             found (a site profile's markup, else lists of name, date and text under a place named or headed like comments), \
-            never part of the body; their dates read like the article's.
+            never part of the body; their dates read like the article's. \
+            Page kinds: pageKind says what the page is (article, thread, qa, listing); a thread has its posts \
+            (first post included) and a Q&A page its question and answers, each with author, date and text; \
+            the body stays the page's content as the cleaner chose it, whatever the kind.
             """,
         options: [
             Option.timeZone.spec, Option.profiles.spec, Option.requireBody.spec, Option.leadInBody.spec, Option.comments.spec, Option.blocks.spec,
@@ -91,7 +94,7 @@ public struct ArticleExtractor: Transform {
                 ],
                 "Readers' comments in page order (replies included), each {author, published, text}: the name or null; the date in the form of published (Jalali and written dates converted; null when none could be read); the text, paragraphs separated by a blank line. Never part of body. Absent on a page without comments, and when the comments option is off."
             ),
-        ]
+        ] + pageKindFields
     )
 
     let timeZone: TimeZone?
@@ -251,6 +254,7 @@ public struct ArticleExtractor: Transform {
             fields[ArticleField.blocks] = Self.blocks(bodyBlocks, base: base)
         }
         if keepsComments && !meta.comments.isEmpty { fields[ArticleField.comments] = Self.comments(meta.comments, dates: dates) }
+        fields.merge(Self.pageKindValues(meta, dates: dates)) { _, kind in kind }
 
         // A detected site profile knows its family's markup exactly: what its selectors found wins,
         // field by field; where they found nothing, the generic value stays.

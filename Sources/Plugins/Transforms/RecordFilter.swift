@@ -20,9 +20,12 @@ public struct RecordFilter: Transform {
             falls in the window. Patterns are keywords (case-, ZWNJ-, yeh/kaf- and digit-insensitive) or, \
             prefixed with `re:`, regular expressions on unicode scalars. List fields are joined by line breaks. \
             A record with no `language` fails a `language` rule, and one with no readable `published` fails a \
-            date window.
+            date window. `pageKind` keeps the records of the kinds listed (the article step's pageKind: article, \
+            thread, qa, listing); a record without pageKind counts as an article.
             """,
-        options: [Option.include.spec, Option.exclude.spec, Option.language.spec, Option.minLength.spec, Option.since.spec, Option.until.spec]
+        options: [
+            Option.include.spec, Option.exclude.spec, Option.language.spec, Option.minLength.spec, Option.since.spec, Option.until.spec, Option.pageKind.spec,
+        ]
     )
 
     /// One pattern of an include or exclude rule. `@unchecked`: a compiled `Regex` is immutable and
@@ -40,6 +43,8 @@ public struct RecordFilter: Transform {
     let minimumLengths: [(field: String, length: Int)]
     let publishedAfter: Date?
     let publishedBefore: Date?
+    /// The page kinds kept, when the option is given.
+    let pageKinds: Set<PageKind>?
 
     /// The options, each declared once (``OptionKey``).
     enum Option {
@@ -52,6 +57,10 @@ public struct RecordFilter: Transform {
             "minLength", "Object of field → minimum length in unicode scalars, white space at the ends not counted.")
         static let since = TimeBound.since("Compared with the record's published date.", formerly: ["publishedAfter"])
         static let until = TimeBound.until(formerly: ["publishedBefore"])
+        static let pageKind: OptionKey<[String]?> = .strings(
+            "pageKind",
+            "Page kinds to keep (the record's pageKind, written by article): any of \"article\", \"thread\", \"qa\", \"listing\", such as [\"thread\", \"qa\"]. A record without pageKind counts as an article."
+        )
     }
 
     public init(options: PluginOptions) throws {
@@ -74,7 +83,25 @@ public struct RecordFilter: Transform {
             }
         }
         minimumLengths = lengths
+        pageKinds = try Self.pageKinds(options[Option.pageKind])
         (publishedAfter, publishedBefore) = try TimeBound.window(since: options[Option.since], until: options[Option.until])
+    }
+
+    /// The kinds named by the `pageKind` option, each checked against ``PageKind``'s names.
+    static func pageKinds(_ names: [String]?) throws(OptionError) -> Set<PageKind>? {
+        guard let names else { return nil }
+        guard !names.isEmpty else { throw OptionError(option: Option.pageKind.name, "is empty: it would drop every record; name the kinds to keep") }
+        var kinds: Set<PageKind> = []
+        for name in names {
+            guard let kind = PageKind(rawValue: name.lowercased()) else {
+                let known = PageKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                let near = PageKind.allCases.first { name.lowercased().hasPrefix($0.rawValue) || $0.rawValue.hasPrefix(name.lowercased()) }
+                let suggestion = near.map { " (did you mean \"\($0.rawValue)\"?)" } ?? ""
+                throw OptionError(option: Option.pageKind.name, "has \"\(name)\", which is not a page kind: the kinds are \(known)\(suggestion)")
+            }
+            kinds.insert(kind)
+        }
+        return kinds
     }
 
     /// Why `code` is not a language code records carry (ISO 639: `fa`, `de`, `pt-br`), as a clause,
@@ -113,6 +140,10 @@ public struct RecordFilter: Transform {
                 languages.contains(language)
                     || languages.contains(String(language.prefix { $0 != "-" && $0 != "_" }))
             else { return false }
+        }
+        if let pageKinds {
+            let kind = text(ArticleField.pageKind).flatMap(PageKind.init(rawValue:)) ?? .article
+            guard pageKinds.contains(kind) else { return false }
         }
         for rule in minimumLengths {
             let length = (text(rule.field) ?? "").trimmingWhitespace().unicodeScalars.count
