@@ -11,12 +11,20 @@ import Testing
         let links = pages.keys.sorted().map { "<li><a href=\"/news/\($0)\">\($0)</a></li>" }.joined()
         let home = """
             <!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>خبرگزاری نمونه</title></head>
-            <body><nav><a href="/service/politics">سیاسی</a> <a href="/private/news/secret">ویژه</a></nav>
+            <body><nav><a href="/service/politics">سیاسی</a> <a href="/news/archive">آرشیو</a> <a href="/private/news/secret">ویژه</a></nav>
             <h2>آخرین اخبار</h2><ul>\(links)</ul></body></html>
             """
         let section = """
             <!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>سیاسی</title></head>
             <body><h1>سیاسی</h1><ul>\(links)</ul></body></html>
+            """
+        // A listing whose URL the articles' pattern lets through: only its page kind keeps it out.
+        let teasers = (1...12).map { index in
+            "<div class=\"teaser\"><h2><a href=\"/news/story-\(index)\">گزارش شماره \(index) درباره برنامه‌های تازه شورای شهر</a></h2><p>خلاصه‌ای کوتاه از گزارش \(index).</p></div>"
+        }
+        let archive = """
+            <!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>آرشیو</title></head>
+            <body><h1>آرشیو اخبار</h1><div class="stories">\(teasers.joined())</div></body></html>
             """
         return { request in
             switch request.path {
@@ -24,6 +32,7 @@ import Testing
                 return TestResponse(status: 200, headers: [("content-type", "text/plain")], body: Array("User-agent: *\nDisallow: /private/\n".utf8))
             case "/": return .html(home)
             case "/service/politics": return .html(section)
+            case "/news/archive": return .html(archive)
             default:
                 guard request.path.hasPrefix("/news/"), let page = pages[String(request.path.dropFirst("/news/".count))] else { return .notFound }
                 return .html(page, contentType: "text/html")
@@ -52,6 +61,8 @@ import Testing
             #expect(Set(byPath.keys) == Set(pages.keys.map { "/news/" + $0 }))
             // Hub pages are read for their links, never written as articles; robots.txt holds.
             #expect(byPath["/"] == nil && byPath["/service/politics"] == nil)
+            #expect(server.exchanges.contains { $0.request.path == "/news/archive" } && byPath["/news/archive"] == nil, "a listing is not an article")
+            #expect(records.allSatisfy { $0["pageKind"] as? String == "article" }, "\(records.map { $0["pageKind"] ?? "none" })")
             #expect(!server.exchanges.contains { $0.request.path.hasPrefix("/private/") })
             #expect(server.exchanges.first?.request.path == "/robots.txt")
             #expect(server.maximumRequestsInProgress == 1, "perHost 1")

@@ -272,6 +272,22 @@ import Testing
         #expect(fields["pageKind"] == "listing")
     }
 
+    /// The same teaser list in Persian: headlines and summaries are weighed in characters, not in
+    /// UTF-8 bytes (which counted the summaries' two-byte letters twice against the headlines').
+    @Test func persianTeaserListIsAListing() throws {
+        let teasers = (1...12).map { index in
+            """
+            <div class="teaser"><h2><a href="/news/\(index)">گزارش شماره \(index) درباره برنامه‌های تازه شورای شهر</a></h2>
+            <p>خلاصه‌ای کوتاه از گزارش \(index) در یک جمله.</p></div>
+            """
+        }
+        let html = """
+            <html lang="fa" dir="rtl"><head><title>آرشیو</title></head><body><h1>آرشیو اخبار</h1><div class="stories">\(teasers.joined())</div></body></html>
+            """
+        let fields = try extract(html, url: "https://news.example.ir/news/archive")
+        #expect(fields["pageKind"] == "listing")
+    }
+
     /// An article page is an article: its long paragraphs are its story, a list of related links beside it or not.
     @Test func articleIsAnArticle() throws {
         let paragraph = String(repeating: "The council approved the new cycle lanes on Tuesday, after a long debate. ", count: 8)

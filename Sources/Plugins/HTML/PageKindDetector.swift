@@ -67,12 +67,9 @@ package enum PageKindDetector {
         let meta = analysis.metadata
         if let type = meta.meta("og:type"), type.lowercased() != "website" { return false }
         if meta.meta("article:published_time") != nil { return false }
-        var prose = 0
         for block in content where block.kind != .heading {
-            // UTF-8 bytes bound the scalars: most blocks are counted without a walk.
-            let length = block.text.utf8.count < longParagraph ? block.text.utf8.count : block.text.unicodeScalars.count
-            if length >= longParagraph { return false }
-            prose += length
+            // UTF-8 bytes bound the scalars: most blocks are passed without a walk.
+            if block.text.utf8.count >= longParagraph && block.text.unicodeScalars.count >= longParagraph { return false }
         }
         // Links enough on the whole page first: on most pages, that is where it ends.
         let elements = analysis.elements
@@ -98,7 +95,11 @@ package enum PageKindDetector {
             links += 1
             linkCharacters += block.characters
         }
-        guard links >= minimumLinks, linkCharacters >= prose else { return false }
+        guard links >= minimumLinks else { return false }
+        // Characters, as the links' are (bytes would count Persian or Russian prose twice or more).
+        var prose = 0
+        for block in content where block.kind != .heading { prose += block.text.unicodeScalars.count }
+        guard linkCharacters >= prose else { return false }
         // Last, as the dearest: JSON-LD that describes one article, recipe or product.
         return !declaresOneItem(meta)
     }
