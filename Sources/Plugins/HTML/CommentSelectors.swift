@@ -37,7 +37,11 @@ package struct CommentSelectors: Sendable {
                 guard let xpath else { return nil }
                 return Self.nodes(xmlXPathNodeEval(node, xpath, context)).lazy.map(Self.text).first { !$0.isEmpty }
             }
-            guard let text = first(text) ?? Optional(Self.text(node)), !text.isEmpty else { continue }
+            // The text part keeps its paragraphs apart (README: separated by blank lines).
+            let paragraphs = text.flatMap { xpath in
+                Self.nodes(xmlXPathNodeEval(node, xpath, context)).lazy.map(CommentReader.paragraphs).first { !$0.isEmpty }
+            }
+            guard let text = paragraphs ?? Optional(Self.text(node)), !text.isEmpty else { continue }
             found.append((node, PageComment(author: first(author), published: first(published), text: text)))
         }
         return found
