@@ -78,6 +78,12 @@ public struct PageMetadata: Sendable {
     public var summaries: [String] = []
     /// Texts of elements whose class or id names the line above the title (kicker, rotitr, uptitle).
     public var kickers: [String] = []
+    /// The link texts of the article's visible tag list: the first element named like tags
+    /// (`tags`, `tag-list`, `keywords`) with links, outside sidebars and other named chrome.
+    public var tagLinks: [String] = []
+    /// The sources (as written) of the images in the main content the cleaner chose, and of the
+    /// picture above its text, in document order.
+    public var contentImages: [String] = []
     /// Link texts of breadcrumb trails (elements named breadcrumb or path), in document order.
     public var breadcrumbs: [String] = []
     /// Short lines of visible text outside navigation and sidebars, content or not, in document order

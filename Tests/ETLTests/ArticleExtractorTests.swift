@@ -20,6 +20,59 @@ import Testing
         #expect(fields["title"] == "عنوان اصلی")
     }
 
+    /// No og:title nor JSON-LD headline, and a `<title>` that is not a form of the `<h1>`: the `<h1>`
+    /// that opens the content is the headline, and it is not the body's first block.
+    @Test func headingThatOpensTheContentWinsOverADifferentPageTitle() throws {
+        let article = """
+            <body><nav><a href="/">خانه</a> | <a href="/a">سیاسی</a></nav><article><h1>سفیر: خواهان روابط خوب هستیم</h1>
+            <p>بند نخست خبر که به اندازه کافی طولانی است، با ویرگول، و چند جمله دیگر برای آزمون.</p>
+            <p>بند دوم خبر که آن هم به اندازه کافی طولانی است، با ویرگول، و چند جمله دیگر.</p></article></body></html>
+            """
+        let url = "https://www.example.ir/news/1"
+        let fields = extractor.extract(page: try cleaner.page(from: "<html><head><title>روابط دو کشور</title></head>" + article, url: url), url: url)
+        #expect(fields["title"] == "سفیر: خواهان روابط خوب هستیم")
+        #expect(fields["body"]?.stringValue?.hasPrefix("بند نخست") == true)
+        #expect(fields["blocks"]?.arrayValue?.first?.objectValue?["type"] == "paragraph")
+        // With an og:title, the page has said which headline it means: that stays.
+        let social = "<html><head><title>روابط دو کشور</title><meta property=\"og:title\" content=\"روابط دو کشور\"></head>"
+        #expect(extractor.extract(page: try cleaner.page(from: social + article, url: url), url: url)["title"] == "روابط دو کشور")
+    }
+
+    /// The tag list the reader sees wins over `<meta name="keywords">`; a tag cloud in a sidebar does not.
+    @Test func visibleTagListWinsOverMetaKeywords() throws {
+        let fields = try extract(
+            head: "<meta name=\"keywords\" content=\"Site,Old tag\">",
+            body: "<aside><div class=\"tags\"><a href=\"/t/9\">Popular</a></div></aside>"
+                + "<div class=\"post-tags\"><span>Tags:</span> <a href=\"/t/1\">Azerbaijan</a> <a href=\"/t/2\">#Foreign ministry</a> <a href=\"#\">Show more</a></div>"
+        )
+        // A control that leads nowhere ("Show more") is no tag; a hashtag's # is not part of it.
+        #expect(fields["tags"] == .array(["Azerbaijan", "Foreign ministry"]))
+        #expect(try extract(head: "<meta name=\"keywords\" content=\"Site,Old tag\">")["tags"] == .array(["Site", "Old tag"]))
+    }
+
+    /// The record's images: og:image, then the content's own pictures (the one above the text, the
+    /// figures in it), made absolute and each once; no thumbnail of another story, no advertisement, no icon.
+    @Test func imagesAreTheOpenGraphImageThenTheContentsPictures() throws {
+        let text = "<p>بند خبر که به اندازه کافی طولانی است، با ویرگول، و چند جمله دیگر برای آزمون.</p>"
+        let html = """
+            <div class="detail"><h2 class="headline">عنوان</h2><div class="date"><img src="/icons/clock.png" alt="">۱۴۰۲</div>
+            <div class="news-image"><img src="/upload/top.jpg" alt=""></div>
+            <div class="text">\(text)<figure><img src="/lazy.gif" data-src="/upload/second.jpg" alt=""></figure>\(text)
+            <figure><img src="https://cdn.example.ir/og.jpg" alt=""></figure>
+            <div class="inline-ad"><a href="https://ads.example.ir/c/1"><img src="/ads/banner.gif" alt=""></a></div>
+            <img src="/pixel.gif" width="1" height="1">\(text)</div></div>
+            <ul class="others"><li><a href="/news/2"><img src="/thumb/2.jpg" alt="">خبر دیگر</a></li></ul>
+            """
+        let url = "https://www.example.ir/news/1"
+        func images(_ head: String) throws -> JSONValue? {
+            extractor.extract(page: try cleaner.page(from: "<html><head>\(head)</head><body>\(html)</body></html>", url: url), url: url)["images"]
+        }
+        let og = "<meta property=\"og:image\" content=\"https://cdn.example.ir/og.jpg\">"
+        #expect(
+            try images(og) == .array(["https://cdn.example.ir/og.jpg", "https://www.example.ir/upload/top.jpg", "https://www.example.ir/upload/second.jpg"]))
+        #expect(try images("")?.arrayValue?.first == "https://www.example.ir/upload/top.jpg")
+    }
+
     @Test func siteNameIsStrippedFromTheTitleElement() throws {
         let fields = try extract(head: "<title>خبرگزاری نمونه - عنوان اصلی خبر امروز</title><meta property=\"og:site_name\" content=\"خبرگزاری نمونه\">")
         #expect(fields["title"] == "عنوان اصلی خبر امروز")

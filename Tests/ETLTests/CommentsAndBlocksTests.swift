@@ -119,6 +119,18 @@ import Testing
         #expect(fields["comments"] == .array([.object(["author": "سارا", "published": "2024-08-02T10:30:00+03:30", "text": "نظر کوتاه"])]))
     }
 
+    /// A profile's comment text of several paragraphs keeps them apart, by a blank line (README).
+    @Test func siteProfileCommentParagraphsAreSeparatedByABlankLine() throws {
+        let html = """
+            <html lang="fa"><head><meta name="generator" content="Nastooh"><title>خبر</title></head><body>
+            <div class="item-text">\(Self.persianArticle)</div>
+            <div class="comments"><ul class="comments-list"><li><div class="author">سارا</div><div class="date">۱۲ مرداد ۱۴۰۳ - ۱۰:۳۰</div>
+            <div class="comment-body"><p>بند اول نظر.</p><p>بند <b>دوم</b> نظر.</p></div></li></ul></div></body></html>
+            """
+        let fields = try extract(html)
+        #expect(fields["comments"]?.arrayValue?.first?.objectValue?["text"] == "بند اول نظر.\n\nبند دوم نظر.")
+    }
+
     @Test func commentsOptionOffWritesNoCommentsAndStillKeepsThemOutOfTheBody() throws {
         let without = try ArticleExtractor(options: PluginOptions(["comments": false]))
         let fields = try extract(Self.persianPage, extractor: without)

@@ -99,7 +99,12 @@ public struct HTMLCleaner: Cleaner {
     /// Parses HTML text and returns its cleaned page.
     public func page(from html: String, url: String) throws(HTMLCleanerError) -> Page {
         let analysis = try analyze(html, url: url)
-        var blocks = selection.select(from: analysis)
+        let decisions = selection.decide(analysis, explaining: false)
+        var blocks = decisions.filter(\.kept).map(\.block)
+        // Decisions come block for block (a JSON-LD body's paragraphs are added after them).
+        let keptElements = zip(analysis.blocks, decisions).filter { $0.1.kept }.map(\.0.element)
+        var metadata = analysis.metadata
+        metadata.contentImages = ContentSelection.images(of: analysis, keptElements: keptElements)
         if minimumBlockLength > 0 {
             blocks.removeAll { $0.kind != .heading && $0.text.unicodeScalars.count < minimumBlockLength }
         }
@@ -108,7 +113,6 @@ public struct HTMLCleaner: Cleaner {
             blocks[index].text = blocks[index].text.canonicallyComposed
             blocks[index].rows = blocks[index].rows?.map { $0.map(\.canonicallyComposed) }
         }
-        var metadata = analysis.metadata
         if metadata.kind == .article && PageKindDetector.isListing(analysis, content: blocks) { metadata.kind = .listing }
         return Page(blocks: blocks, metadata: metadata)
     }

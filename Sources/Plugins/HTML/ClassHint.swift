@@ -50,10 +50,12 @@ package enum ClassHint: UInt8, Comparable {
         // 9 readers' comments named in other languages, for the comment detector only (German, Polish,
         // Spanish, Portuguese, Persian transliterated: kommentare, komentarze, comentarios, nazarat).
         ["komment", "komentar", "comentar", "nazarat", "didgah"],
+        // 10 the article's list of tags (`tags`, `post-tags`, `tag-list`, `keywords`; Persian برچسب transliterated).
+        ["tags", "tag-", "tag_", "keyword", "barchasb"],
     ])
     private static let strongBit: UInt32 = 1, weakBit: UInt32 = 2, positiveBit: UInt32 = 4, kickerBit: UInt32 = 8
     private static let breadcrumbBit: UInt32 = 16, embedBit: UInt32 = 32, summaryBit: UInt32 = 64
-    private static let headerBit: UInt32 = 128, commentBit: UInt32 = 256, otherCommentBit: UInt32 = 512
+    private static let headerBit: UInt32 = 128, commentBit: UInt32 = 256, otherCommentBit: UInt32 = 512, tagsBit: UInt32 = 1024
     private static let weakTokens = bytes(["ad", "ads", "nav", "tag", "links"])
     private static let summaryNames = bytes([
         "lead", "summary", "intro", "subtitle", "sub-title", "abstract", "teaser",
@@ -76,6 +78,8 @@ package enum ClassHint: UInt8, Comparable {
         package var namesComments = false
         /// Named like readers' comments in words other than "comment" (see ``CommentSection``).
         package var namesCommentsElsewhere = false
+        /// Named like the article's list of tags (tags, tag-list, keywords).
+        package var namesTags = false
     }
 
     /// Reads an element's class and id names (lower-cased bytes).
@@ -85,7 +89,7 @@ package enum ClassHint: UInt8, Comparable {
         var reading = Reading(
             isKicker: found & kickerBit != 0, isBreadcrumb: found & breadcrumbBit != 0, mayNameSummary: found & summaryBit != 0,
             namesHeader: found & headerBit != 0, namesComments: found & commentBit != 0,
-            namesCommentsElsewhere: found & otherCommentBit != 0)
+            namesCommentsElsewhere: found & otherCommentBit != 0, namesTags: found & tagsBit != 0)
         if found & embedBit != 0 { return reading }
         if found & strongBit != 0 {
             reading.hint = .strongNegative

@@ -61,6 +61,44 @@ enum CommentReader {
         return PageComment(author: name, published: lines[dateIndex].datetime ?? lines[dateIndex].text, text: text)
     }
 
+    /// A comment text's paragraphs, white space folded in each, joined by blank lines: every block
+    /// element (`<p>`, `<div>`, `<li>`…) ends a paragraph, so `<p>a</p><p>b</p>` is "a\n\nb", not "ab".
+    static func paragraphs(_ node: xmlNodePtr) -> String {
+        var paragraphs: [String] = []
+        var bytes: [UInt8] = []
+        func end() {
+            let text = PageAnalysis.fold(String(decoding: bytes, as: UTF8.self))
+            if !text.isEmpty { paragraphs.append(text) }
+            bytes.removeAll(keepingCapacity: true)
+        }
+        func visit(_ node: xmlNodePtr) {
+            var child = node.pointee.children
+            while let current = child {
+                defer { child = current.pointee.next }
+                switch current.pointee.type {
+                case XML_ELEMENT_NODE:
+                    let tag = HTMLTag(name: current.pointee.name)
+                    switch tag {
+                    case .script, .style, .template, .svg, .noscript: continue
+                    default: break
+                    }
+                    if tag.isBlock { end() }
+                    visit(current)
+                    if tag.isBlock { end() }
+                case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                    guard let content = current.pointee.content else { continue }
+                    let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: content, count: length))
+                default:
+                    break
+                }
+            }
+        }
+        visit(node)
+        end()
+        return paragraphs.joined(separator: "\n\n")
+    }
+
     /// Whether a subtree has a `<time>` element or a digit (ASCII, Persian or Arabic-Indic) in its text.
     private static func mayHoldDate(_ node: xmlNodePtr) -> Bool {
         var child = node.pointee.children

@@ -45,7 +45,11 @@ package struct CommentSelectors: Sendable {
                 guard let xpath else { return nil }
                 return Self.nodes(xmlXPathNodeEval(node, xpath, context)).lazy.map(Self.text).first { !$0.isEmpty }
             }
-            guard let text = first(text) ?? Optional(Self.text(node)), !text.isEmpty else { continue }
+            // The text part keeps its paragraphs apart (README: separated by blank lines).
+            let paragraphs = text.flatMap { xpath in
+                Self.nodes(xmlXPathNodeEval(node, xpath, context)).lazy.map(CommentReader.paragraphs).first { !$0.isEmpty }
+            }
+            guard let text = paragraphs ?? Optional(Self.text(node)), !text.isEmpty else { continue }
             let published = published.flatMap { Self.nodes(xmlXPathNodeEval(node, $0, context)).compactMap(Self.date).first }
             let author = first(author) ?? authorAttribute.flatMap { Self.attribute($0, of: node) }
             found.append((node, PageComment(author: author, published: published, text: text)))

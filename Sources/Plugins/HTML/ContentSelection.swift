@@ -33,6 +33,67 @@ package struct ContentSelection {
         return decisions
     }
 
+    /// The sources of the main content's images, in document order: those inside the element that
+    /// holds every kept block, and those in the siblings before it (the picture above the lead, between
+    /// the headline and the text: `div.news-image` beside `div.body`), unless the parent is `<body>`
+    /// (the siblings before would be the page's header). An image under an element named like chrome
+    /// or page furniture on the way (`ad`, `date`, `related`, a sidebar) is not the article's.
+    package static func images(of analysis: PageAnalysis, keptElements: [Int32]) -> [String] {
+        let elements = analysis.elements
+        guard !analysis.images.isEmpty, var root = keptElements.first else { return [] }
+        func depth(_ element: Int32) -> Int {
+            var depth = 0
+            var index = element
+            while index > 0 {
+                depth += 1
+                index = elements[Int(index)].parent
+            }
+            return depth
+        }
+        // The lowest common ancestor of the kept blocks.
+        for element in keptElements.dropFirst() {
+            var (a, b) = (root, element)
+            var (depthA, depthB) = (depth(a), depth(b))
+            while depthA > depthB {
+                a = elements[Int(a)].parent
+                depthA -= 1
+            }
+            while depthB > depthA {
+                b = elements[Int(b)].parent
+                depthB -= 1
+            }
+            while a != b && a > 0 {
+                a = elements[Int(a)].parent
+                b = elements[Int(b)].parent
+            }
+            root = a
+        }
+        guard root > 1 else { return [] }
+        let parent = elements[Int(root)].parent
+        let parentTag = elements[Int(parent)].tag
+        let top = parent > 1 && parentTag != .body && parentTag != .html && !elements[Int(parent)].isChrome ? parent : root
+        // A subtree is the run of elements after it whose parents are in it (document order).
+        var end = Int(root) + 1
+        while end < elements.count && isDescendant(Int32(end), of: root, elements) { end += 1 }
+        return analysis.images.compactMap { image in
+            let index = Int(image.element)
+            guard index < end, isDescendant(image.element, of: top, elements) else { return nil }
+            var ancestor = elements[index].parent
+            while ancestor != top && ancestor > 0 {
+                let element = elements[Int(ancestor)]
+                if element.isChrome || element.hint >= .weakNegative { return nil }
+                ancestor = element.parent
+            }
+            return image.source
+        }
+    }
+
+    private static func isDescendant(_ element: Int32, of ancestor: Int32, _ elements: [PageAnalysis.Element]) -> Bool {
+        var index = element
+        while index > ancestor { index = elements[Int(index)].parent }
+        return index == ancestor
+    }
+
     /// A heading that closes the main content, with nothing kept after it, introduced what was
     /// dropped: the list of related stories, the newsletter form, the readers' comments ("Mehr zum
     /// Thema", "Ezek is érdekelhetnek", "Weitere Tourentipps in Schweden"). Such headings are dropped

@@ -93,11 +93,21 @@ package struct PageAnalysis {
     /// `<html>` and `<body>`: where ``CommentSection`` looks for comment lists.
     package var commentContainers: [Int32] = []
 
+    /// An `<img>` that may be a picture of the article: its element and its source as written.
+    package struct Image {
+        package var element: Int32
+        package var source: String
+    }
+    /// The page's images that may be the article's, in document order (see ``imageSource(_:)``):
+    /// ``ContentSelection/images(of:keptElements:)`` keeps those of the main content.
+    package var images: [Image] = []
+
     // Metadata found during the walk, with the element it came from, kept once chrome is known.
     private var headings: [(Int32, String)] = []
     private var kickers: [(Int32, String)] = []
     private var summaries: [(Int32, String)] = []
     private var times: [(Int32, String)] = []
+    private var tagLists: [(Int32, [String])] = []
 
     // Walk state.
     private var buffer: [UInt8] = []
@@ -134,6 +144,7 @@ package struct PageAnalysis {
         metadata.kickers = kept(kickers)
         metadata.summaries = kept(summaries)
         metadata.times = kept(times)
+        metadata.tagLinks = tagLists.first { isTagList($0.0) }?.1 ?? []
         var lines: [String] = []
         var regions: [LineRegion] = []
         var known = [(LineRegion, Bool)?](repeating: nil, count: elements.count)
@@ -144,6 +155,22 @@ package struct PageAnalysis {
         }
         metadata.lines = lines
         metadata.lineRegions = regions
+    }
+
+    /// Whether an element named like tags is the article's tag list: not inside a sidebar or
+    /// navigation (`<aside>`, `<nav>`) nor an element named like chrome that holds under a third of
+    /// the page's text (a "popular tags" cloud, related stories). A `<footer>` inside the article
+    /// (`<footer class="tags">`) is where many templates put the tags, so a footer does not count.
+    private func isTagList(_ element: Int32) -> Bool {
+        let total = max(1, elements.count > 1 ? elements[1].characters : 0)
+        var index = element
+        while index > 0 {
+            let current = elements[Int(index)]
+            if current.tag == .aside || current.tag == .nav { return false }
+            if current.hint == .strongNegative && current.characters * 3 < total { return false }
+            index = current.parent
+        }
+        return true
     }
 
     /// Where a short line sits, for date readers: the page's header (a removed `<header>`, or an
@@ -274,6 +301,11 @@ package struct PageAnalysis {
         if tag == .h1 {
             appendIfPresent(text(of: node), at: index, to: &headings)
         }
+        // A few candidates: the first outside chrome is chosen once chrome is known.
+        if reading.namesTags && tag != .html && tag != .body && tagLists.count < 8 {
+            let texts = Self.linkTexts(of: node, asTags: true)
+            if !texts.isEmpty && texts.count <= 40 && texts.allSatisfy({ $0.unicodeScalars.count <= 60 }) { tagLists.append((index, texts)) }
+        }
         let leadsToAPage = tag == .a && Self.leadsToAPage(node)
         if leadsToAPage { context.inLink = true }
         if tag == .noscript { context.inNoscript = true }
@@ -287,6 +319,7 @@ package struct PageAnalysis {
                 namesHeader: reading.namesHeader, namesComments: reading.namesComments))
         nodes.append(node)
         if (reading.namesComments || reading.namesCommentsElsewhere) && tag != .html && tag != .body { commentContainers.append(index) }
+        if tag == .img && images.count < 1000, let source = Self.imageSource(node) { images.append(Image(element: index, source: source)) }
         var currentOwner = owner
         // A removed region's text must not run into the content around it: it is a block of its own.
         // So is an inline element named like chrome (`span.caption`), so that its name can drop it.
@@ -361,6 +394,32 @@ package struct PageAnalysis {
     /// (`<a name="question-3">…</a>`, a target to jump to) and an e-mail address or phone number
     /// (`mailto:`, `tel:`, the address to write to) are text. (An `<a>` with neither name nor href
     /// is a button run by a script: "Replay", "Next".)
+    /// An `<img>`'s source (the `data-src` of a lazily loaded one, else `src`), or nil when it is no
+    /// picture of an article: an inline `data:` image, an icon or a spacer (a width or height under
+    /// 60), or a picture inside a link to another page (a teaser's thumbnail, an advertisement); a
+    /// link to the picture's own larger file (`<a href="big.jpg">`) does not count.
+    private static func imageSource(_ node: xmlNodePtr) -> String? {
+        // A lazily loaded picture's `src` is a placeholder (a grey GIF) until a script swaps in the real one.
+        let lazy = ["data-src", "data-lazy-src", "data-original"].lazy.compactMap { XMLParsing.attribute($0, of: node) }.first { !$0.isEmpty }
+        let source = lazy ?? XMLParsing.attribute("src", of: node) ?? ""
+        guard !source.isEmpty, !source.hasPrefix("data:") else { return nil }
+        for name in ["width", "height"] {
+            if let value = XMLParsing.attribute(name, of: node), let size = Int(value), size < 60 { return nil }
+        }
+        var ancestor = node.pointee.parent
+        for _ in 0..<4 {
+            guard let current = ancestor, current.pointee.type == XML_ELEMENT_NODE else { break }
+            if HTMLTag(name: current.pointee.name) == .a {
+                guard let href = XMLParsing.attribute("href", of: current)?.lowercased(), !href.isEmpty else { break }
+                let path = href.split(separator: "?", maxSplits: 1).first.map(String.init) ?? href
+                let picture = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"].contains { path.hasSuffix($0) }
+                return picture ? source : nil
+            }
+            ancestor = current.pointee.parent
+        }
+        return source
+    }
+
     private static func leadsToAPage(_ node: xmlNodePtr) -> Bool {
         var attribute = node.pointee.properties
         var isNamed = false
@@ -577,18 +636,28 @@ package struct PageAnalysis {
     }
 
     /// The folded texts of the links below an element, in order.
-    private static func linkTexts(of node: xmlNodePtr) -> [String] {
+    /// The texts of the links below `node`. For a tag list (`asTags`), links that lead nowhere
+    /// (`href="#"`, a script: "Show more") are controls and are left out, and a hashtag's `#` is dropped.
+    private static func linkTexts(of node: xmlNodePtr, asTags: Bool = false) -> [String] {
         var texts: [String] = []
         var child = node.pointee.children
         while let current = child {
             if current.pointee.type == XML_ELEMENT_NODE {
                 if HTMLTag(name: current.pointee.name) == .a {
+                    if asTags {
+                        let href = XMLParsing.attribute("href", of: current)?.lowercased() ?? ""
+                        if href.isEmpty || href.hasPrefix("#") || href.hasPrefix("javascript:") {
+                            child = current.pointee.next
+                            continue
+                        }
+                    }
                     var bytes: [UInt8] = []
                     collectText(current, into: &bytes)
-                    let text = fold(String(decoding: bytes, as: UTF8.self))
+                    var text = fold(String(decoding: bytes, as: UTF8.self))
+                    if asTags && text.hasPrefix("#") { text = String(text.dropFirst()).trimmingWhitespace() }
                     if !text.isEmpty { texts.append(text) }
                 } else {
-                    texts += linkTexts(of: current)
+                    texts += linkTexts(of: current, asTags: asTags)
                 }
             }
             child = current.pointee.next

@@ -11,8 +11,8 @@ public struct ArticleExtractor: Transform {
         kind: .transform,
         summary: "Fills title, pretitle, lead, body, dates, authors, category, tags, site, language and URLs from a cleaned page.",
         discussion: """
-            Needs a cleaner (html) before it. Title: the <h1> that og:title or <title> agree with, else og:title \
-            or <title> without the site name. Lead: the element named lead/summary/intro, else the meta \
+            Needs a cleaner (html) before it. Title: the <h1> that og:title or <title> agree with, else og:title; \
+            without og:title, the <h1> that opens the content; else <title> without the site name. Lead: the element named lead/summary/intro, else the meta \
             description. Body: the cleaner's blocks without repeats of the title, pre-title and lead, as one \
             string with paragraphs separated by blank lines (a data table as its rows, one a line, cells separated by " | "). \
             Tables: every data table of the body as a list of rows, each a list of cell texts. Dates: article:published_time, JSON-LD, <time>, \
@@ -32,7 +32,8 @@ public struct ArticleExtractor: Transform {
         fields: [
             FieldSpec(
                 ArticleField.title, FieldSpec.text,
-                "The headline: the <h1> that og:title or <title> agree with, else og:title or <title> without the site's name."),
+                "The headline: the <h1> that og:title or <title> agree with, else og:title; without og:title, the <h1> that opens the content; else <title> without the site's name."
+            ),
             FieldSpec(ArticleField.pretitle, FieldSpec.text, "The kicker above the headline (Persian روتیتر), when the page marks one."),
             FieldSpec(ArticleField.lead, FieldSpec.text, "The standfirst: the element named lead/summary/intro, else the meta description."),
             FieldSpec(
@@ -50,7 +51,7 @@ public struct ArticleExtractor: Transform {
             FieldSpec(ArticleField.authors, FieldSpec.texts, "The authors' names, each once."),
             FieldSpec(ArticleField.category, FieldSpec.text, "The section or category the page names."),
             FieldSpec(ArticleField.newsId, FieldSpec.text, "The news agency's own id for the story (\"کد خبر\"), when the page shows one."),
-            FieldSpec(ArticleField.tags, FieldSpec.texts, "Keywords and tags, each once."),
+            FieldSpec(ArticleField.tags, FieldSpec.texts, "Tags, each once: article:tag, else the visible tag list, else the meta keywords."),
             FieldSpec(ArticleField.site, FieldSpec.text, "The site's name (og:site_name), else its host."),
             FieldSpec(
                 ArticleField.language, FieldSpec.text, "The language as an ISO 639 code (fa, en, de), from the markup when the text agrees, else from the text."
@@ -58,7 +59,9 @@ public struct ArticleExtractor: Transform {
             FieldSpec(
                 ArticleField.canonicalUrl, FieldSpec.text,
                 "The URL the page names as canonical; on a page of a site profile with a URL rule, its article URL without the slug (/fa/news/123)."),
-            FieldSpec(ArticleField.images, FieldSpec.texts, "The article's images (og:image first), absolute URLs, each once."),
+            FieldSpec(
+                ArticleField.images, FieldSpec.texts,
+                "The article's images (og:image first, then the pictures of the article's text), absolute URLs, each once."),
             FieldSpec(ArticleField.profile, ["type": "string"], "The site profile whose selectors were used, when one matched (see the html cleaner)."),
             FieldSpec(
                 ArticleField.blocks,
@@ -174,7 +177,7 @@ public struct ArticleExtractor: Transform {
             return meta.profileFields[field]?.first
         }
         var site = meta.meta("og:site_name", "application-name") ?? linked.publisher
-        let title = profiled(ArticleField.title) ?? Self.title(meta: meta, linked: linked, site: site)
+        let title = profiled(ArticleField.title) ?? Self.title(meta: meta, linked: linked, site: site, content: page.blocks)
         if site == nil, let title, let element = meta.titleElement { site = Self.siteName(in: element, title: title) }
         let pretitle = profiled(ArticleField.pretitle) ?? meta.kickers.first { !$0.isEmpty && $0 != title && $0.count <= 300 }
         let description = meta.meta("og:description", "description", "twitter:description") ?? linked.description
@@ -223,10 +226,22 @@ public struct ArticleExtractor: Transform {
             .map(\.content).filter { !$0.isEmpty && !$0.hasPrefix("http") }
         if authors.isEmpty { authors = linked.authors }
         var tags = meta.metaTags.filter { $0.name == "article:tag" }.map(\.content)
+        // The list the reader sees under the article is the page's tags; meta keywords are for
+        // search engines and often hold other words (the site's name, older tags).
+        if tags.isEmpty { tags = meta.tagLinks }
         if tags.isEmpty, let keywords = meta.meta("news_keywords", "keywords") { tags = keywords.listItems }
         if tags.isEmpty { tags = linked.keywords }
         var images = meta.metaTags.filter { $0.name == "og:image" || $0.name == "twitter:image" }.map(\.content)
         if images.isEmpty { images = linked.images }
+        // Then the pictures of the article's own text (a second figure, or the only picture of a page
+        // without og:image), made absolute as the blocks' links are, each once (`unique` below).
+        let imageBase = Self.base(url: url, canonical: canonical)
+        images += meta.contentImages.compactMap { source in
+            guard let absolute = URL(string: source, relativeTo: imageBase)?.absoluteURL,
+                absolute.scheme == "http" || absolute.scheme == "https"
+            else { return nil }
+            return absolute.absoluteString
+        }
 
         fields[ArticleField.title] = Self.value(title?.canonicallyComposed)
         fields[ArticleField.pretitle] = Self.value(pretitle?.canonicallyComposed)
@@ -248,10 +263,7 @@ public struct ArticleExtractor: Transform {
         fields[ArticleField.canonicalUrl] = Self.value(canonical)
         fields[ArticleField.images] = .array(Self.unique(images).map(JSONValue.string))
         if keepsBlocks {
-            // A page read from a file resolves its links against the address it names for itself.
-            let pageURL = URL(string: url)
-            let base = pageURL?.isFileURL == true ? canonical.flatMap { URL(string: $0) } ?? pageURL : pageURL
-            fields[ArticleField.blocks] = Self.blocks(bodyBlocks, base: base)
+            fields[ArticleField.blocks] = Self.blocks(bodyBlocks, base: imageBase)
         }
         if keepsComments && !meta.comments.isEmpty { fields[ArticleField.comments] = Self.comments(meta.comments, dates: dates) }
         fields.merge(Self.pageKindValues(meta, dates: dates)) { _, kind in kind }
@@ -272,6 +284,13 @@ public struct ArticleExtractor: Transform {
             if let rewritten = meta.profileCanonicalURL { fields[ArticleField.canonicalUrl] = .string(rewritten) }
         }
         return fields
+    }
+
+    /// What relative links and images are resolved against: the page's URL, but for a page read from
+    /// a file the address it names for itself.
+    static func base(url: String, canonical: String?) -> URL? {
+        let pageURL = URL(string: url)
+        return pageURL?.isFileURL == true ? canonical.flatMap { URL(string: $0) } ?? pageURL : pageURL
     }
 
     /// The `blocks` field: each block's type and text, a heading's level, a table's rows, and the
@@ -361,7 +380,8 @@ public struct ArticleExtractor: Transform {
     /// Separators between a title and a site name.
     private static let titleSeparators = [" | ", " - ", " – ", " — ", " :: ", " » ", " « ", " · ", " • ", " / "]
 
-    static func title(meta: PageMetadata, linked: JSONLDArticle, site: String?) -> String? {
+    /// The headline. `content` is the cleaner's blocks, for the rule on an `<h1>` that opens them.
+    static func title(meta: PageMetadata, linked: JSONLDArticle, site: String?, content: [ContentBlock] = []) -> String? {
         let social = meta.meta("og:title", "twitter:title")
         let full = [social, linked.headline, meta.titleElement].compactMap { $0 }.filter { !$0.isEmpty }
         let fullKeys = full.map(comparable)
@@ -369,6 +389,17 @@ public struct ArticleExtractor: Transform {
         for heading in meta.headings where heading.count >= 4 && heading.count <= 400 {
             let key = comparable(heading)
             if fullKeys.contains(where: { $0.contains(key) }) { return heading }
+        }
+        // With no og:title and no JSON-LD headline, the page states its headline only twice: in
+        // `<title>` (often a short or older form chosen for the browser's tab, or the section's
+        // name) and in the `<h1>` that opens the article's text. As trafilatura and Readability do
+        // (an `<h1>` is preferred to `<title>` when it does not agree with it), that `<h1>` is the
+        // title, and so it is not repeated as the body's first block. An `<h1>` elsewhere (the
+        // site's logo in the page's header) is not in the content and does not count.
+        if social == nil && linked.headline == nil, let first = content.first, first.kind == .heading, first.level == 1,
+            first.text.count >= 4 && first.text.count <= 400
+        {
+            return first.text
         }
         if let best = full.first { return stripSiteName(best, site: site) }
         return meta.headings.first

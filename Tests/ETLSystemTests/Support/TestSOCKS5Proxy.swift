@@ -99,6 +99,22 @@ final class TestSOCKS5Proxy: Sendable {
         for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
     }
 
+    /// Runs `body` with a port of 127.0.0.1 that is bound but not listening for as long as it runs:
+    /// a connection to it is refused, and no other test's server can take the port meanwhile (a
+    /// port merely closed may be a new server's by the time it is asked).
+    static func withRefusingPort<T>(_ body: (Int) async throws -> T) async throws -> T {
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, let port = localPort(of: holder) else { throw ProxyTestError("no free port") }
+        return try await body(port)
+    }
+
     /// A port of 127.0.0.1 on which nothing listens (a dead proxy): bound, then closed.
     static func closedPort() throws -> Int {
         let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
