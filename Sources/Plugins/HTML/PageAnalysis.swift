@@ -399,20 +399,43 @@ package struct PageAnalysis {
     /// 60), or a picture inside a link to another page (a teaser's thumbnail, an advertisement); a
     /// link to the picture's own larger file (`<a href="big.jpg">`) does not count.
     private static func imageSource(_ node: xmlNodePtr) -> String? {
-        // A lazily loaded picture's `src` is a placeholder (a grey GIF) until a script swaps in the real one.
-        let lazy = ["data-src", "data-lazy-src", "data-original"].lazy.compactMap { XMLParsing.attribute($0, of: node) }.first { !$0.isEmpty }
-        let source = lazy ?? XMLParsing.attribute("src", of: node) ?? ""
-        guard !source.isEmpty, !source.hasPrefix("data:") else { return nil }
-        for name in ["width", "height"] {
-            if let value = XMLParsing.attribute(name, of: node), let size = Int(value), size < 60 { return nil }
+        // One pass over the attributes, on their bytes: a page has hundreds of pictures (icons,
+        // avatars, pixels), and looking each attribute up by name as a string cost 1.5% of a page's
+        // cleaning. A lazily loaded picture's `src` is a placeholder (a grey GIF) until a script
+        // swaps in the real one: `data-src`, then `data-lazy-src`, then `data-original` win over it.
+        var lazy: (rank: Int, value: UnsafeBufferPointer<UInt8>)?
+        var plain: UnsafeBufferPointer<UInt8>?
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            defer { attribute = current.pointee.next }
+            guard let name = current.pointee.name, let value = current.pointee.children?.pointee.content else { continue }
+            if Attributes.name(name, is: "src") {
+                if plain == nil { plain = trimmed(value) }
+            } else if Attributes.name(name, is: "width") || Attributes.name(name, is: "height") {
+                if let size = integer(trimmed(value)), size < 60 { return nil }
+            } else {
+                let rank =
+                    Attributes.name(name, is: "data-src")
+                    ? 0 : Attributes.name(name, is: "data-lazy-src") ? 1 : Attributes.name(name, is: "data-original") ? 2 : nil
+                if let rank, rank < lazy?.rank ?? 3 {
+                    let bytes = trimmed(value)
+                    if !bytes.isEmpty { lazy = (rank, bytes) }
+                }
+            }
         }
+        guard let bytes = lazy?.value ?? plain, !bytes.isEmpty, !bytes.starts(with: dataScheme) else { return nil }
+        let source = String(decoding: bytes, as: UTF8.self)
         var ancestor = node.pointee.parent
         for _ in 0..<4 {
             guard let current = ancestor, current.pointee.type == XML_ELEMENT_NODE else { break }
             if HTMLTag(name: current.pointee.name) == .a {
-                guard let href = XMLParsing.attribute("href", of: current)?.lowercased(), !href.isEmpty else { break }
-                let path = href.split(separator: "?", maxSplits: 1).first.map(String.init) ?? href
-                let picture = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"].contains { path.hasSuffix($0) }
+                guard let href = attributeValue("href", of: current), !href.isEmpty else { break }
+                // The path: up to the query. On the bytes, as the attributes above.
+                let path = UnsafeBufferPointer(rebasing: href[..<(href.firstIndex(of: UInt8(ascii: "?")) ?? href.endIndex)])
+                let picture = pictureExtensions.contains { ending in
+                    path.count >= ending.count
+                        && zip(path.suffix(ending.count), ending).allSatisfy { ($0 &- 0x41 < 26 ? $0 | 0x20 : $0) == $1 }
+                }
                 return picture ? source : nil
             }
             ancestor = current.pointee.parent
@@ -586,6 +609,47 @@ package struct PageAnalysis {
 
     private static let javascript = Array("javascript".utf8)
     private static let javascriptScheme = Array("javascript:".utf8)
+    private static let dataScheme = Array("data:".utf8)
+    private static let pictureExtensions = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"].map { Array($0.utf8) }
+
+    /// The trimmed bytes of an element's attribute (valid while the document lives), or nil.
+    private static func attributeValue(_ name: StaticString, of node: xmlNodePtr) -> UnsafeBufferPointer<UInt8>? {
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            defer { attribute = current.pointee.next }
+            if let attributeName = current.pointee.name, Attributes.name(attributeName, is: name) {
+                guard let value = current.pointee.children?.pointee.content else { return nil }
+                return trimmed(value)
+            }
+        }
+        return nil
+    }
+
+    /// A NUL-terminated attribute value without the white space at its ends (as `trimmingWhitespace`).
+    private static func trimmed(_ value: UnsafePointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C }
+        var start = 0
+        while value[start] != 0 && isSpace(value[start]) { start += 1 }
+        var end = start
+        while value[end] != 0 { end += 1 }
+        while end > start && isSpace(value[end - 1]) { end -= 1 }
+        return UnsafeBufferPointer(start: value + start, count: end - start)
+    }
+
+    /// The whole of `bytes` read as a decimal integer with an optional sign (as `Int(_:)` reads
+    /// it), or nil.
+    private static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var digits = bytes[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative || digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return negative ? -value : value
+    }
     private static let serverMessagePrefixes = ["Warning: ", "Notice: ", "Deprecated: ", "Fatal error: ", "Parse error: ", "Strict Standards: "].map {
         Array($0.utf8)
     }
