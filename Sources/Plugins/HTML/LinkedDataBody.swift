@@ -24,7 +24,7 @@ package enum LinkedDataBody {
         // that only shrink: the scripts' bytes bound the articleBody's characters, which bound its
         // paragraphs' (they only lose tags and white space). On a page that shows its article,
         // the shown text passes a bound and nothing is parsed or split.
-        let bytesWithBody = jsonLD.reduce(0) { $0 + (ByteSearch.contains(Array($1.utf8), marker) ? $1.utf8.count : 0) }
+        let bytesWithBody = jsonLD.reduce(0) { $0 + (ByteSearch.contains($1, marker) ? $1.utf8.count : 0) }
         guard bytesWithBody >= minimumCharacters else { return }
         let shown = decisions.reduce(0) { $0 + ($1.kept ? $1.block.text.unicodeScalars.count : 0) }
         guard Double(shown) < Double(bytesWithBody) * shownShare, let body = JSONLDArticle(scripts: jsonLD).body else { return }

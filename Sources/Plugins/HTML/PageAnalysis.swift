@@ -390,10 +390,6 @@ package struct PageAnalysis {
         return nil
     }
 
-    /// Whether an `<a>` leads to a page, for link density. A named anchor without an `href`
-    /// (`<a name="question-3">…</a>`, a target to jump to) and an e-mail address or phone number
-    /// (`mailto:`, `tel:`, the address to write to) are text. (An `<a>` with neither name nor href
-    /// is a button run by a script: "Replay", "Next".)
     /// An `<img>`'s source (the `data-src` of a lazily loaded one, else `src`), or nil when it is no
     /// picture of an article: an inline `data:` image, an icon or a spacer (a width or height under
     /// 60), or a picture inside a link to another page (a teaser's thumbnail, an advertisement); a
@@ -424,7 +420,6 @@ package struct PageAnalysis {
             }
         }
         guard let bytes = lazy?.value ?? plain, !bytes.isEmpty, !bytes.starts(with: dataScheme) else { return nil }
-        let source = String(decoding: bytes, as: UTF8.self)
         var ancestor = node.pointee.parent
         for _ in 0..<4 {
             guard let current = ancestor, current.pointee.type == XML_ELEMENT_NODE else { break }
@@ -436,13 +431,17 @@ package struct PageAnalysis {
                     path.count >= ending.count
                         && zip(path.suffix(ending.count), ending).allSatisfy { ($0 &- 0x41 < 26 ? $0 | 0x20 : $0) == $1 }
                 }
-                return picture ? source : nil
+                return picture ? String(decoding: bytes, as: UTF8.self) : nil
             }
             ancestor = current.pointee.parent
         }
-        return source
+        return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Whether an `<a>` leads to a page, for link density. A named anchor without an `href`
+    /// (`<a name="question-3">…</a>`, a target to jump to) and an e-mail address or phone number
+    /// (`mailto:`, `tel:`, the address to write to) are text. (An `<a>` with neither name nor href
+    /// is a button run by a script: "Replay", "Next".)
     private static func leadsToAPage(_ node: xmlNodePtr) -> Bool {
         var attribute = node.pointee.properties
         var isNamed = false

@@ -14,7 +14,7 @@ package enum PageKindDetector {
     /// Reads a Q&A page's question and answers, or a thread's posts, into `analysis`'s metadata
     /// with its kind.
     package static func detect(_ analysis: inout PageAnalysis, html: String, document: htmlDocPtr, profile: SiteProfile?) {
-        let mayHaveMicrodata = html.utf8.withContiguousStorageIfAvailable { contains($0, questionType) } ?? false
+        let mayHaveMicrodata = ByteSearch.contains(html, questionType)
         if let found = QuestionAnswers.find(in: analysis, document: document, profile: profile, mayHaveMicrodata: mayHaveMicrodata) {
             analysis.metadata.kind = .qa
             analysis.metadata.question = found.question
@@ -28,30 +28,8 @@ package enum PageKindDetector {
         }
     }
 
-    /// Looked for from its `Q`, a rare byte in HTML (see ``contains(_:_:)``).
+    /// Looked for from its `Q`, a rare byte in HTML (``ByteSearch`` anchors its search there).
     private static let questionType = Array("schema.org/Question".utf8)
-
-    /// Whether `needle` occurs in `haystack`: `memchr` finds each candidate of its rarest byte, its
-    /// first upper-case letter (most bytes of HTML are lower case), and the rest is compared there.
-    package static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let base = haystack.baseAddress, !needle.isEmpty, haystack.count >= needle.count else { return false }
-        let anchor = needle.firstIndex { $0 >= 0x41 && $0 <= 0x5A } ?? 0
-        let last = haystack.count - needle.count + anchor
-        var start = anchor
-        while start <= last {
-            guard let found = memchr(base + start, Int32(needle[anchor]), last - start + 1) else { return false }
-            let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) - anchor
-            if needle.indices.allSatisfy({ haystack[offset + $0] == needle[$0] }) { return true }
-            start = offset + anchor + 1
-        }
-        return false
-    }
-
-    /// Whether `text` holds `needle`, compared as bytes (`String.contains` compares characters).
-    package static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
-        var text = text
-        return text.withUTF8 { contains($0, needle) }
-    }
 
     /// Link blocks a listing shows at least.
     package static let minimumLinks = 8
@@ -114,7 +92,7 @@ package enum PageKindDetector {
 
     /// Whether the page's JSON-LD describes one article, recipe or product.
     private static func declaresOneItem(_ meta: PageMetadata) -> Bool {
-        meta.jsonLD.contains { script in declaredTypes.contains { contains(script, $0) } }
+        meta.jsonLD.contains { script in declaredTypes.contains { ByteSearch.contains(script, $0) } }
     }
 
     private static let declaredTypes = ["Article\"", "BlogPosting\"", "Recipe\"", "Product\""].map { Array($0.utf8) }

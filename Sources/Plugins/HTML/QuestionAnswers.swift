@@ -45,7 +45,7 @@ package struct QuestionAnswers: Sendable {
     /// `mayHaveMicrodata`: the page's HTML names schema.org's Question (the microdata walk is skipped otherwise).
     package static func find(in analysis: PageAnalysis, document: htmlDocPtr, profile: SiteProfile?, mayHaveMicrodata: Bool) -> QuestionAnswers? {
         if let selectors = profile?.questionAnswers, let found = read(selectors, in: document) { return found }
-        for script in analysis.metadata.jsonLD where PageKindDetector.contains(script, question) {
+        for script in analysis.metadata.jsonLD where ByteSearch.contains(script, question) {
             guard let root = try? JSONNodeParser.parse(script), let found = linkedData(root.value) else { continue }
             return found
         }

@@ -1,27 +1,38 @@
+import Glibc
+
 /// Substring and token tests over ASCII-lower-cased bytes. Class and id names are checked for every
 /// element of every page: `String.contains` goes through Foundation and cost 40% of the cleaner's
 /// time when measured; a plain loop over bytes costs next to nothing (names are short).
 package enum ByteSearch {
     /// Whether `needle` occurs in `haystack`.
     package static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        haystack.withUnsafeBufferPointer { contains($0, needle) }
+    }
+
+    /// Whether `needle` occurs in `text`, compared as UTF-8 bytes (`String.contains` compares
+    /// characters, and goes through Foundation); the text is not copied.
+    package static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { contains($0, needle) }
+    }
+
+    /// Whether `needle` occurs in `haystack`. `memchr` finds each candidate of one byte of the
+    /// needle, its first upper-case letter if it has one (most bytes of HTML are lower case, so
+    /// `schema.org/Question` is looked for from its `Q`), else its first byte; the rest is compared
+    /// there. Fast enough for a whole page (a megabyte of HTML in well under a millisecond).
+    package static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count else { return false }
-        return haystack.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { nee in
-                let first = nee[0]
-                var start = 0
-                let last = hay.count - nee.count
-                while start <= last {
-                    if hay[start] == first {
-                        var offset = 1
-                        while offset < nee.count && hay[start + offset] == nee[offset] { offset += 1 }
-                        if offset == nee.count { return true }
-                    }
-                    start += 1
-                }
-                return false
-            }
+        guard let base = haystack.baseAddress, haystack.count >= needle.count else { return false }
+        let anchor = needle.firstIndex { $0 >= 0x41 && $0 <= 0x5A } ?? 0
+        let last = haystack.count - needle.count + anchor
+        var start = anchor
+        while start <= last {
+            guard let found = memchr(base + start, Int32(needle[anchor]), last - start + 1) else { return false }
+            let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) - anchor
+            if needle.indices.allSatisfy({ haystack[offset + $0] == needle[$0] }) { return true }
+            start = offset + anchor + 1
         }
+        return false
     }
 
     /// Whether any run of letters and digits (ASCII, plus any non-ASCII byte) in `bytes` passes
