@@ -169,8 +169,8 @@ import Testing
     /// loopback hosts with a delay of 0.1 s; one is killed with -9 part-way. The two others take
     /// its URLs when its leases run out and finish the round; then a final run (a new round, with
     /// conditional requests) changes nothing. Every page is in the sink once, no host saw two
-    /// requests closer than the delay across all workers, and no page was sent whole (200) more
-    /// than twice.
+    /// requests closer than the delay across all workers (less the timing noise of a loaded
+    /// machine: see the check), and no page was sent whole (200) more than twice.
     @Test func threeWorkersShareTheWorkAndSurviveAKill() async throws {
         let database = try server.createDatabase()
         let pages = try DemoExpectation.all().keys.sorted().map { try Array(Data(contentsOf: DemoExpectation.pagesFolder.appendingPathComponent($0))) }
@@ -233,10 +233,19 @@ import Testing
 
                     #expect(try connection.execute("SELECT count(*) FROM articles").scalar == String(3 * perHost))
                     #expect(try connection.execute("SELECT count(DISTINCT url) FROM articles").scalar == String(3 * perHost))
+                    // Arrivals as the servers' event loops read them: on a loaded machine (three
+                    // workers, PostgreSQL and this process on two cores) a loop gets to a request up
+                    // to some 20 ms late, and a worker's request can leave that much after its
+                    // reserved start (seen: gaps of 89–99 ms, never less, in runs beside two builds),
+                    // so a gap is checked against the delay less 25 ms. Without the shared ledger
+                    // three workers at 0.1 s each send about 30 requests a second to a host (gaps
+                    // of 33 ms on average), which this still fails; the reservations themselves are
+                    // checked exactly, on the server's clock, in `PostgresHostLedgerTests`.
+                    let shortest = Duration.milliseconds(100 - 25)
                     for site in sites {
                         let arrivals = site.exchanges.map(\.request.arrival).sorted()
                         let gaps = zip(arrivals.dropFirst(), arrivals).map { $0 - $1 }
-                        #expect(gaps.allSatisfy { $0 >= .milliseconds(100) }, "\(site.url("")): gaps \(gaps.filter { $0 < .milliseconds(100) })")
+                        #expect(gaps.allSatisfy { $0 >= shortest }, "\(site.url("")): gaps \(gaps.filter { $0 < shortest })")
                     }
                     let whole = sentWhole.withLock { $0 }
                     #expect(whole.count == 3 * perHost, "every page was sent")
