@@ -99,6 +99,35 @@ import Testing
         try await store.close()
     }
 
+    /// Rows that hold nothing back any more (a host last asked for two days ago, a robots.txt
+    /// that expired two days ago) are deleted when a worker opens the state; recent ones stay.
+    /// Without the pruning the tables keep every host ever crawled.
+    @Test func staleHostsAndRobotsArePrunedWhenAWorkerStarts() async throws {
+        let url = try server.createDatabase()
+        try await PostgresStateStore.open(url: url).close()
+        let connection = try PostgresConnection(url: url)
+        _ = try connection.execute(
+            """
+            INSERT INTO etl_hosts (host, last_start, next_start) VALUES
+                ('old.example', now() - interval '2 days', now() - interval '2 days'),
+                ('held-long-ago.example', NULL, now() - interval '3 days'),
+                ('recent.example', now() - interval '1 hour', now() - interval '1 hour'),
+                ('held.example', NULL, now() + interval '1 hour')
+            """)
+        _ = try connection.execute(
+            """
+            INSERT INTO etl_robots (origin, user_agent, outcome, text, expires) VALUES
+                ('https://old.example:443', 'etl', 'allowAll', '', now() - interval '2 days'),
+                ('https://recent.example:443', 'etl', 'parsed', 'User-agent: *', now() - interval '1 hour'),
+                ('https://live.example:443', 'etl', 'parsed', 'User-agent: *', now() + interval '1 day')
+            """)
+        try await PostgresStateStore.open(url: url).close()
+        let hosts = try connection.execute("SELECT host FROM etl_hosts ORDER BY host").rows.compactMap { $0.first ?? nil }
+        #expect(hosts == ["held.example", "recent.example"])
+        let origins = try connection.execute("SELECT origin FROM etl_robots ORDER BY origin").rows.compactMap { $0.first ?? nil }
+        #expect(origins == ["https://live.example:443", "https://recent.example:443"])
+    }
+
     /// A database that hangs does not hang the requests: a reservation that cannot get its
     /// host's row (another session holds it locked in an open transaction) fails after the
     /// ledger's statement timeout, and the ledger works again once the row is free. Without the

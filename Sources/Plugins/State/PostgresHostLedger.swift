@@ -56,6 +56,24 @@ public final class PostgresHostLedger: HostLedger {
         }
     }
 
+    /// How long after it stops mattering a row is kept: a host's row whose last start and next
+    /// start are this far in the past holds nothing back (a reservation starts from now, and no
+    /// interval is near a day), and a robots.txt row expired this long ago would be read again
+    /// anyway. A worker that starts deletes such rows (``pruneStaleRows()``), so the tables keep
+    /// the hosts and files of the last day, not of every crawl ever run.
+    static let staleAfter = "1 day"
+
+    /// Deletes the rows that no longer hold anything back (``staleAfter``). Best effort: a role
+    /// allowed to write rows but not to delete them keeps them, and the run goes on.
+    func pruneStaleRows() async {
+        _ = try? await run("prune the hosts and robots.txt files of") { connection in
+            try connection.execute(
+                "DELETE FROM etl_hosts WHERE next_start < now() - interval '\(Self.staleAfter)' AND (last_start IS NULL OR last_start < now() - interval '\(Self.staleAfter)')"
+            )
+            try connection.execute("DELETE FROM etl_robots WHERE expires < now() - interval '\(Self.staleAfter)'")
+        }
+    }
+
     /// Closes the connection; later calls fail.
     func close() async {
         await client.close()

@@ -139,6 +139,7 @@ public final class PostgresStateStore: StateStore, InspectableStateStore {
             await client.close()
             throw error
         }
+        await ledger.pruneStaleRows()
         return PostgresStateStore(client: client, ledger: ledger)
     }
 
