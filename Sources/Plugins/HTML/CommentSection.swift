@@ -45,14 +45,14 @@ package struct CommentSection {
         var places: [[xmlNodePtr]] = []
         // Named places, outermost first (a parent comes before its children).
         var taken: [Int32] = []
-        for container in analysis.commentContainers where !taken.contains(where: { isInside(container, $0, analysis.elements) }) {
+        for container in analysis.commentContainers where !taken.contains(where: { analysis.elements.element(container, isInside: $0) }) {
             taken.append(container)
             if isInSidebar(container, analysis.elements) { continue }
             if let node = analysis.nodes[Int(container)] { places.append([node]) }
         }
         // What follows a comments heading.
         for block in analysis.blocks where block.kind == .heading && block.characters <= 60 && VisibleDates.isCommentsHeading(block.text) {
-            guard !taken.contains(where: { isInside(block.element, $0, analysis.elements) }), !isInSidebar(block.element, analysis.elements),
+            guard !taken.contains(where: { analysis.elements.element(block.element, isInside: $0) }), !isInSidebar(block.element, analysis.elements),
                 let heading = analysis.nodes[Int(block.element)]
             else { continue }
             places.append(following(heading))
@@ -139,15 +139,6 @@ package struct CommentSection {
 
     private static let recent = Array("recent".utf8)
     private static let sidebar = Array("sidebar".utf8)
-
-    private static func isInside(_ element: Int32, _ ancestor: Int32, _ elements: [PageAnalysis.Element]) -> Bool {
-        var current = element
-        while current > 0 {
-            if current == ancestor { return true }
-            current = elements[Int(current)].parent
-        }
-        return false
-    }
 
     /// What makes sibling elements one kind: the tag and the first class word.
     struct Signature: Equatable {

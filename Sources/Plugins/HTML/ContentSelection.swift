@@ -41,43 +41,18 @@ package struct ContentSelection {
     package static func images(of analysis: PageAnalysis, keptElements: [Int32]) -> [String] {
         let elements = analysis.elements
         guard !analysis.images.isEmpty, var root = keptElements.first else { return [] }
-        func depth(_ element: Int32) -> Int {
-            var depth = 0
-            var index = element
-            while index > 0 {
-                depth += 1
-                index = elements[Int(index)].parent
-            }
-            return depth
-        }
         // The lowest common ancestor of the kept blocks.
-        for element in keptElements.dropFirst() {
-            var (a, b) = (root, element)
-            var (depthA, depthB) = (depth(a), depth(b))
-            while depthA > depthB {
-                a = elements[Int(a)].parent
-                depthA -= 1
-            }
-            while depthB > depthA {
-                b = elements[Int(b)].parent
-                depthB -= 1
-            }
-            while a != b && a > 0 {
-                a = elements[Int(a)].parent
-                b = elements[Int(b)].parent
-            }
-            root = a
-        }
+        for element in keptElements.dropFirst() { root = elements.commonAncestor(of: root, and: element) }
         guard root > 1 else { return [] }
         let parent = elements[Int(root)].parent
         let parentTag = elements[Int(parent)].tag
         let top = parent > 1 && parentTag != .body && parentTag != .html && !elements[Int(parent)].isChrome ? parent : root
         // A subtree is the run of elements after it whose parents are in it (document order).
         var end = Int(root) + 1
-        while end < elements.count && isDescendant(Int32(end), of: root, elements) { end += 1 }
+        while end < elements.count && elements.element(Int32(end), isInside: root) { end += 1 }
         return analysis.images.compactMap { image in
             let index = Int(image.element)
-            guard index < end, isDescendant(image.element, of: top, elements) else { return nil }
+            guard index < end, elements.element(image.element, isInside: top) else { return nil }
             var ancestor = elements[index].parent
             while ancestor != top && ancestor > 0 {
                 let element = elements[Int(ancestor)]
@@ -86,12 +61,6 @@ package struct ContentSelection {
             }
             return image.source
         }
-    }
-
-    private static func isDescendant(_ element: Int32, of ancestor: Int32, _ elements: [PageAnalysis.Element]) -> Bool {
-        var index = element
-        while index > ancestor { index = elements[Int(index)].parent }
-        return index == ancestor
     }
 
     /// A heading that closes the main content, with nothing kept after it, introduced what was
@@ -203,7 +172,7 @@ package struct ContentSelection {
         if alternatives.count >= 3 {
             var ancestor = elements[Int(best)].parent
             while ancestor > 1 && elements[Int(ancestor)].tag != .body {
-                let inside = alternatives.filter { isInside($0, ancestor, elements) }.count
+                let inside = alternatives.filter { elements.element($0, isInside: ancestor) }.count
                 if inside >= 3 && !opensWithChromeHeading[Int(ancestor)] {
                     best = ancestor
                     break
@@ -283,7 +252,7 @@ package struct ContentSelection {
             let enough = max(400, prose[Int(firstChoice)] / 5)
             for index in elements.indices
             where elements[index].names.prefix(while: { $0 != 0x20 }) == chosenNames && prose[index] >= enough && !elements[index].isChrome {
-                if !roots.contains(where: { isInside(Int32(index), $0, elements) }) && !inChromeHeadedSection[index] {
+                if !roots.contains(where: { elements.element(Int32(index), isInside: $0) }) && !inChromeHeadedSection[index] {
                     roots.insert(Int32(index))
                 }
             }
@@ -432,16 +401,6 @@ package struct ContentSelection {
             }
         }
         return opens
-    }
-
-    /// Whether `element` is `ancestor` or inside it.
-    private func isInside(_ element: Int32, _ ancestor: Int32, _ elements: [PageAnalysis.Element]) -> Bool {
-        var current = element
-        while current > 0 {
-            if current == ancestor { return true }
-            current = elements[Int(current)].parent
-        }
-        return false
     }
 
     /// `div.item-text` for explanations.

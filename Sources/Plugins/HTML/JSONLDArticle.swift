@@ -34,12 +34,7 @@ package struct JSONLDArticle {
         case .array(let values):
             values.forEach { visit($0) }
         case .object(let object):
-            let types: [String]
-            switch object["@type"] {
-            case .string(let type)?: types = [type.lowercased()]
-            case .array(let list)?: types = list.compactMap { $0.stringValue?.lowercased() }
-            default: types = []
-            }
+            let types = Self.types(of: object)
             if types.contains(where: Self.articleTypes.contains) { take(object, isPage: types == ["webpage"]) }
             if let graph = object["@graph"] { visit(graph) }
             if let main = object["mainEntity"] { visit(main) }
@@ -69,7 +64,17 @@ package struct JSONLDArticle {
         body = body ?? object["articleBody"]?.stringValue
     }
 
-    private static func names(_ value: JSONValue?) -> [String] {
+    /// An object's `@type`s, lower-cased (one string or a list).
+    package static func types(of object: [String: JSONValue]) -> [String] {
+        switch object["@type"] {
+        case .string(let type)?: return [type.lowercased()]
+        case .array(let list)?: return list.compactMap { $0.stringValue?.lowercased() }
+        default: return []
+        }
+    }
+
+    /// The names of a person or organisation value: a string, an object's `name`, or a list of them.
+    package static func names(_ value: JSONValue?) -> [String] {
         switch value {
         case .string(let name)?: return [name]
         case .object(let object)?: return object["name"]?.stringValue.map { [$0] } ?? []

@@ -64,12 +64,12 @@ package enum PageKindDetector {
                 holder = block.element
                 continue
             }
-            holder = commonAncestor(current, block.element, elements)
+            holder = elements.commonAncestor(of: current, and: block.element)
         }
         guard let holder else { return false }
         var links = 0
         var linkCharacters = 0
-        for block in analysis.blocks where isHeadline(block) && isInside(block.element, holder, elements) {
+        for block in analysis.blocks where isHeadline(block) && elements.element(block.element, isInside: holder) {
             links += 1
             linkCharacters += block.characters
         }
@@ -96,29 +96,6 @@ package enum PageKindDetector {
     }
 
     private static let declaredTypes = ["Article\"", "BlogPosting\"", "Recipe\"", "Product\""].map { Array($0.utf8) }
-
-    private static func commonAncestor(_ first: Int32, _ second: Int32, _ elements: [PageAnalysis.Element]) -> Int32 {
-        var chain: Set<Int32> = []
-        var current = first
-        while current >= 0 {
-            chain.insert(current)
-            current = elements[Int(current)].parent
-        }
-        current = second
-        while current >= 0 && !chain.contains(current) {
-            current = elements[Int(current)].parent
-        }
-        return max(current, 0)
-    }
-
-    private static func isInside(_ element: Int32, _ ancestor: Int32, _ elements: [PageAnalysis.Element]) -> Bool {
-        var current = element
-        while current >= 0 {
-            if current == ancestor { return true }
-            current = elements[Int(current)].parent
-        }
-        return false
-    }
 
     /// A paragraph this long is a story's, not a teaser's.
     private static let longParagraph = 400

@@ -89,8 +89,8 @@ package struct QuestionAnswers: Sendable {
             return values.lazy.compactMap(linkedData).first
         case .object(let object):
             // An FAQ's questions are a page's furniture (an article's FAQ block), not a Q&A page.
-            if types(object).contains("faqpage") { return nil }
-            if types(object).contains("question"), let text = plain(object["text"]) ?? plain(object["name"]) {
+            if JSONLDArticle.types(of: object).contains("faqpage") { return nil }
+            if JSONLDArticle.types(of: object).contains("question"), let text = plain(object["text"]) ?? plain(object["name"]) {
                 let question = PageQuestion(
                     title: object["text"] != nil ? plain(object["name"]) : nil, author: name(object["author"]),
                     published: (object["dateCreated"] ?? object["datePublished"])?.stringValue, text: text)
@@ -116,10 +116,6 @@ package struct QuestionAnswers: Sendable {
         }
     }
 
-    private static func types(_ object: [String: JSONValue]) -> [String] {
-        list(object["@type"]).compactMap { $0.stringValue?.lowercased() }
-    }
-
     private static func list(_ value: JSONValue?) -> [JSONValue] {
         switch value {
         case .array(let values)?: return values
@@ -128,28 +124,16 @@ package struct QuestionAnswers: Sendable {
         }
     }
 
-    /// A person's name: a string, or an object's `name`.
+    /// A person's name: a string, or an object's `name` (the first of a list).
     private static func name(_ value: JSONValue?) -> String? {
-        guard let value = list(value).first else { return nil }
-        return plain(value.objectValue?["name"] ?? value)
+        JSONLDArticle.names(value).first.flatMap { plain(.string($0)) }
     }
 
-    /// A text without its markup (JSON-LD `text` is often HTML), white space folded; nil when empty.
+    /// A text without its markup (JSON-LD `text` is often HTML; ``LinkedDataBody`` reads it as an
+    /// `articleBody`'s), white space folded into one line; nil when empty.
     private static func plain(_ value: JSONValue?) -> String? {
         guard let text = value?.stringValue else { return nil }
-        var kept = ""
-        var inTag = false
-        for character in text {
-            if character == "<" {
-                inTag = true
-                kept.append(" ")
-            } else if character == ">" && inTag {
-                inTag = false
-            } else if !inTag {
-                kept.append(character)
-            }
-        }
-        let folded = PageAnalysis.fold(kept)
+        let folded = LinkedDataBody.paragraphs(of: text).joined(separator: " ")
         return folded.isEmpty ? nil : folded
     }
 
