@@ -88,22 +88,18 @@ public struct SiteProfile: Sendable {
             }
         }
         selectors = compiled
-        if let comments = object["comments"] {
-            guard let members = comments.objectValue else { throw LoadError(path: path, reason: "\"comments\" is not an object of selectors") }
+        // `comments` and `posts` have one form: an object of ``CommentSelectors``.
+        func listSelectors(_ key: String) throws(LoadError) -> CommentSelectors? {
+            guard let value = object[key] else { return nil }
+            guard let members = value.objectValue else { throw LoadError(path: path, reason: "\"\(key)\" is not an object of selectors") }
             do {
-                self.comments = try CommentSelectors(members)
+                return try CommentSelectors(members)
             } catch {
-                throw LoadError(path: path, reason: "comments: \(error.description)")
+                throw LoadError(path: path, reason: "\(key): \(error.description)")
             }
         }
-        if let posts = object["posts"] {
-            guard let members = posts.objectValue else { throw LoadError(path: path, reason: "\"posts\" is not an object of selectors") }
-            do {
-                self.posts = try CommentSelectors(members)
-            } catch {
-                throw LoadError(path: path, reason: "posts: \(error.description)")
-            }
-        }
+        comments = try listSelectors("comments")
+        posts = try listSelectors("posts")
         if object["question"] != nil || object["answers"] != nil {
             guard let question = object["question"]?.objectValue, let answers = object["answers"]?.objectValue else {
                 throw LoadError(path: path, reason: "\"question\" and \"answers\" go together, each an object of selectors")
