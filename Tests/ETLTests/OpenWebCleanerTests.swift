@@ -170,6 +170,21 @@ import Testing
         #expect(cleaned.blocks[2].text == "Product | Price | Note\nApples | 2,10 € | \nPears | 3,00 € | organic")
     }
 
+    @Test func aDataTableNamedLikeFurnitureIsStillATableOfTheArticle() throws {
+        // A recipe's ingredients in a table styled `table-header` (a header row): "header" names the
+        // styling, not the page's header. A weak name around the table still drops it.
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p>
+              <table class="ingredients table-header"><thead><tr><th colspan="2">Für den Teig:</th></tr></thead>
+                <tbody><tr><td>125 g</td><td>Mehl</td></tr><tr><td>65 g</td><td>Margarine oder Butter</td></tr></tbody></table>
+              <div class="byline"><table><tr><td>Autor</td><td>Anna</td></tr><tr><td>Datum</td><td>heute</td></tr></table></div>
+              <p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.kind) == [.paragraph, .table, .paragraph])
+        #expect(cleaned.blocks[1].rows == [["Für den Teig:"], ["125 g", "Mehl"], ["65 g", "Margarine oder Butter"]])
+    }
+
     @Test func aLayoutTableIsNotATable() throws {
         // An older site laid out with a table: the article is one long cell beside a menu cell.
         let cleaned = try page(

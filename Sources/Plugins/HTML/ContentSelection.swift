@@ -342,7 +342,11 @@ package struct ContentSelection {
             }
             if !excluded.isEmpty && excluded[Int(block.element)] { return dropped("in a section under a heading named like chrome (\"Related posts\")") }
             // Hints count from the chosen container down: a chrome-like name above it says nothing.
-            guard let (hint, namer) = hint(of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters, sections: &sections) else {
+            guard
+                let (hint, namer) = hint(
+                    of: block.element, below: roots, elements: elements, rootCharacters: rootCharacters, sections: &sections,
+                    ownWeakNameCounts: block.kind != .table)
+            else {
                 return dropped("outside \(scope)")
             }
             if hint >= .weakNegative && !(favor == .recall && hint == .weakNegative) {
@@ -415,9 +419,13 @@ package struct ContentSelection {
     /// An element that holds half the content or more is a wrapper whatever its name
     /// (`content-with-sidebar`), and so is a weak name that sibling sections share when together they
     /// hold half the content (see ``SectionCharacters``).
+    ///
+    /// A data table's own weak name is not counted (`ownWeakNameCounts` false): on a table, words
+    /// like "header" or "meta" say how it is styled (`ingredients table-header`, a table with a
+    /// header row), not that it is page furniture; a weak name around it still counts.
     private func hint(
         of element: Int32, below roots: Set<Int32>, elements: [PageAnalysis.Element], rootCharacters: Int,
-        sections: inout SectionCharacters
+        sections: inout SectionCharacters, ownWeakNameCounts: Bool = true
     ) -> (ClassHint, Int32)? {
         var current = element
         var strongest = ClassHint.none
@@ -426,6 +434,7 @@ package struct ContentSelection {
             if roots.contains(current) { return (strongest, namer) }
             let value = elements[Int(current)]
             if value.hint > strongest && value.characters * 2 < rootCharacters
+                && (ownWeakNameCounts || current != element || value.hint != .weakNegative)
                 && (value.hint != .weakNegative || sections.characters(of: current, elements) * 2 < rootCharacters)
             {
                 strongest = value.hint
