@@ -439,7 +439,7 @@ def command_table(args) -> int:
             table = articles_table(timings, scores)
             reading = ("pages/s counts only the extraction calls for the Python peers (pages already in memory, "
                        "after a warm-up page), but the whole `etl run` process (start-up, reading the files, writing "
-                       "JSONL) for etl's first row; \"etl speed ×\" is etl's pages/s divided by the row's (above 1: "
+                       "JSONL; the median of ETL_RUNS runs, 5 by default) for etl's first row; \"etl speed ×\" is etl's pages/s divided by the row's (above 1: "
                        "etl is faster). Peak MB is each process's maximum resident set.")
         else:
             urls = {k: v["url"] for k, v in truth.items()}

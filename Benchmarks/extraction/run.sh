@@ -10,6 +10,7 @@
 # Benchmarks/extraction/results/articles/ and results/snippets/ (see report.py diff for them).
 #
 # Environment (all optional):
+#   ETL_RUNS       timed whole runs of etl per set; its pages/s is their median (default 5)
 #   ETL_BIN        etl binary (default .build-release/release/etl, built (incrementally) by this script)
 #   ETL_BUILD      0 = do not build etl and etl-bench-parse; skip them when missing (default 1)
 #   PARSE_BIN      in-process timer of a bare libxml2 parse and of etl's html + article steps
@@ -42,7 +43,7 @@ done
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 COMMAND="$0 $*"
-for var in ETL_BIN ETL_BUILD PARSE_BIN PIPELINE PEERS SNIPPET_PEERS BEST_OF; do
+for var in ETL_RUNS ETL_BIN ETL_BUILD PARSE_BIN PIPELINE PEERS SNIPPET_PEERS BEST_OF; do
     if [ -n "${!var:-}" ]; then COMMAND="$var=${!var} $COMMAND"; fi
 done
 TMP="${TMPDIR:-/tmp}"
@@ -100,18 +101,30 @@ if [ "$ETL_OK" = 1 ] && [ ! -x "$ETL_BIN" ]; then
     ETL_OK=0
 fi
 
-# run_etl KIND PAGES_GLOB PAGE_COUNT STEPS: one quiet run for the wall time and peak memory; with
-# STEPS=1 one more with the summary, for the step times.
+# run_etl KIND PAGES_GLOB PAGE_COUNT STEPS: ETL_RUNS quiet runs (default 5) for the wall time (their
+# median) and peak memory (the first run's); with STEPS=1 one more with the summary, for the step times.
+# The median, not one run: a whole run of the 181 pages takes about 0.6 s, and on a shared machine one
+# timing of that length varied by 15-20% from run to run (the peers are timed over all their pages
+# after a warm-up page, which evens out the same noise).
 run_etl() {
     local kind="$1" glob="$2" count="$3" steps="$4" out="$RESULTS/$1"
     [ "$ETL_OK" = 1 ] || return 0
-    echo "Running etl on the $kind set ($ETL_BIN)" >&2
-    rm -rf "$ETL_OUT"
-    local start end status=0
-    start="$(now)"
-    (cd "$ROOT" && export OUT="$ETL_OUT" PAGES="$glob" &&
-        timer "$out/etl.time.txt" taskset -c 0 "$ETL_BIN" run "$PIPELINE" --quiet) || status=$?
-    end="$(now)"
+    echo "Running etl on the $kind set ($ETL_BIN), ${ETL_RUNS:-5} times" >&2
+    local start end status=0 walls=() run
+    for run in $(seq "${ETL_RUNS:-5}"); do
+        rm -rf "$ETL_OUT"
+        local time_file="$out/etl.time.txt"
+        [ "$run" = 1 ] || time_file="$out/etl.time.$run.txt"
+        start="$(now)"
+        (cd "$ROOT" && export OUT="$ETL_OUT" PAGES="$glob" &&
+            timer "$time_file" taskset -c 0 "$ETL_BIN" run "$PIPELINE" --quiet) || status=$?
+        end="$(now)"
+        walls+=("$("$PY" -c "print($end - $start)")")
+        [ "$status" = 0 ] || break
+    done
+    local wall
+    wall="$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(( (${#walls[@]} + 1) / 2 ))p")"
+    echo "  etl wall seconds: ${walls[*]} (median $wall)" >&2
     if [ ! -f "$ETL_OUT/articles.jsonl" ]; then
         note "etl wrote no $ETL_OUT/articles.jsonl on the $kind set (exit $status): no etl row."
         return 0
@@ -130,7 +143,7 @@ run_etl() {
     local summary=()
     if [ "$steps" = 1 ]; then summary=(--summary-file "$out/etl.summary.txt"); fi
     "$PY" "$HERE/report.py" etl "$out/etl-articles.jsonl" --pages "$count" \
-        --wall "$("$PY" -c "print($end - $start)")" \
+        --wall "$wall" \
         --time-file "$out/etl.time.txt" "${summary[@]}" \
         --exit-code "$status" --binary "$ETL_BIN" --repo "$ROOT" --out "$out"
 }
