@@ -89,9 +89,8 @@ if [ ! -f "$ROOT/$PIPELINE" ]; then
     ETL_OK=0
 elif [ "${ETL_BUILD:-1}" != 0 ]; then
     # A release build in its own scratch folder, so that it never fights the debug build's.
-    echo "Building etl and etl-bench-parse (swift build -c release --scratch-path .build-release)" >&2
-    if ! (cd "$ROOT" && swift build -c release --scratch-path .build-release --product etl >&2 \
-            && swift build -c release --scratch-path .build-release --product etl-bench-parse >&2); then
+    echo "Building etl and etl-bench-parse (scripts/build-release: release, Swift runtime linked in)" >&2
+    if ! "$ROOT/scripts/build-release" etl etl-bench-parse; then
         note "etl skipped: the release build failed."
         ETL_OK=0
     fi

@@ -49,7 +49,7 @@ fi
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     log "building etl (release; incremental)"
-    swift build -c release --scratch-path .build-release --product etl >&2
+    scripts/build-release etl
 fi
 [ -x "$ETL" ] || { echo "run.sh: $ETL is missing" >&2; exit 1; }
 

@@ -21,7 +21,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 ZWNJ_FOLDER="${1:-$ROOT/../shared/reference/persian-text/sampleCorpus}"
 if [ -z "${ETL_BIN:-}" ]; then
-    (cd "$ROOT" && swift build -c release --scratch-path .build-release --product etl >&2)
+    "$ROOT/scripts/build-release" etl
     ETL_BIN="$ROOT/.build-release/release/etl"
 fi
 WORK="$(mktemp -d)"

@@ -40,8 +40,8 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import fastwarc, warc
 fi
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     log "building etl (release; incremental)"
-    swift build -c release --scratch-path "$SCRATCH" --product etl >&2
-    swift build -c release --scratch-path "$SCRATCH" --product etl-bench-warc >&2
+    swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --product etl >&2
+    swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --product etl-bench-warc >&2
 fi
 [ -x "$ETL" ] || { echo "run.sh: $ETL is missing" >&2; exit 1; }
 [ -x "$BENCH" ] || { echo "run.sh: $BENCH is missing" >&2; exit 1; }

@@ -18,6 +18,6 @@ if [ ! -d "$PAGES" ]; then
     exit 2
 fi
 if [ "${SKIP_BUILD:-0}" != "1" ]; then
-    (cd "$ROOT" && swift build -c release --scratch-path .build-release --product etl >&2)
+    "$ROOT/scripts/build-release" etl
 fi
 exec python3 "$HERE/workers.py" "$ROOT/.build-release/release/etl" "$PAGES" "$@"

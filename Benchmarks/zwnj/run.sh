@@ -20,7 +20,7 @@ if [ ! -d "$FOLDER" ]; then
     exit 2
 fi
 if [ -z "${BENCH_BIN:-}" ]; then
-    (cd "$ROOT" && swift build -c release --scratch-path .build-release --product etl-bench-zwnj >&2)
+    "$ROOT/scripts/build-release" etl-bench-zwnj
     BENCH_BIN="$ROOT/.build-release/release/etl-bench-zwnj"
 fi
 exec "$BENCH_BIN" "$FOLDER" "$@"
