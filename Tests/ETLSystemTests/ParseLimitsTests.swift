@@ -68,6 +68,29 @@ import Testing
         #expect(reason.contains("nest deeper than 512 levels"))
     }
 
+    @Test func aPageDeeperThanTheCleanerWalksIsADeadLetterAlsoWhenTheDepthIsHidden() async throws {
+        // Within libxml2's limit (2048) but deeper than the cleaner's walk (512): refused by the
+        // walk itself, also when the deep part sits in a subtree the walk skips (hidden, a script, a
+        // template), which other readers of the tree may still enter.
+        let prose = "<p>A paragraph long enough to be the article's body, with commas, and words, and more words.</p>"
+        for (name, deep) in [
+            ("open.html", String(repeating: "<div>", count: 600) + prose + String(repeating: "</div>", count: 600)),
+            ("hidden.html", "<div hidden>" + String(repeating: "<div>", count: 600) + String(repeating: "</div>", count: 600) + "</div>" + prose),
+        ] {
+            let (records, dead) = try await run([name: "<html><body>" + deep + "</body></html>"])
+            #expect(records.isEmpty, "\(name)")
+            let reason = try #require(dead.first?["reason"] as? String)
+            #expect(reason.contains("nest deeper than 512 levels"), "\(name): \(reason)")
+        }
+        // 500 levels, hidden or not, are read.
+        let (records, dead) = try await run([
+            "fine.html": "<html><body><div hidden>" + String(repeating: "<div>", count: 500) + String(repeating: "</div>", count: 500)
+                + "</div>" + prose + "</body></html>"
+        ])
+        #expect(dead.isEmpty)
+        #expect(records.count == 1)
+    }
+
     // MARK: XML entity bombs
 
     /// A "billion laughs": 10⁹ × "lol" if libxml2 expanded it.

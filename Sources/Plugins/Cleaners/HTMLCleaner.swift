@@ -52,8 +52,8 @@ public struct HTMLCleaner: Cleaner {
     let minimumBlockLength: Int
     /// Site profiles to detect, the user's first.
     let profiles: [SiteProfile]
-    /// Their class and id markers, looked for in one scan per element.
-    let markerFilter: BytePatternSet
+    /// The class-name patterns with their class and id markers, looked for in one scan per element.
+    let classPatterns: ClassHint.Patterns
 
     public init(options: PluginOptions) throws {
         selection = ContentSelection(favor: options[Option.favor])
@@ -77,7 +77,7 @@ public struct HTMLCleaner: Cleaner {
             profiles += SiteProfile.builtins
         }
         self.profiles = profiles
-        markerFilter = SiteProfile.markerFilter(for: profiles)
+        classPatterns = SiteProfile.classPatterns(for: profiles)
     }
 
     public func clean(_ record: Record, context: RunContext) async throws -> Record {
@@ -135,7 +135,7 @@ public struct HTMLCleaner: Cleaner {
     private func analyze(_ html: String, url: String) throws(HTMLCleanerError) -> PageAnalysis {
         let parsed: PageAnalysis?
         do throws(ParseHalt) {
-            parsed = try PageAnalysis.parsing(html, url: url, profiles: profiles, markerFilter: markerFilter)
+            parsed = try PageAnalysis.parsing(html, url: url, profiles: profiles, classPatterns: classPatterns)
         } catch {
             throw .incomplete(error)
         }

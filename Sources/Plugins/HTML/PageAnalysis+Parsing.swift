@@ -7,9 +7,11 @@ extension PageAnalysis {
     /// Readers' comments are looked for there too (``CommentSection``): they go to the metadata, and
     /// their blocks are marked so that they are never content. Nil when libxml2 returns no document
     /// (an empty page).
-    package static func parsing(_ html: String, url: String, profiles: [SiteProfile], markerFilter: BytePatternSet) throws(ParseHalt) -> PageAnalysis? {
-        try HTMLParsing.withDocument(html, url: url) { document -> PageAnalysis in
-            var analysis = PageAnalysis(document: document, profiles: profiles, markerFilter: markerFilter)
+    package static func parsing(_ html: String, url: String, profiles: [SiteProfile], classPatterns: ClassHint.Patterns) throws(ParseHalt) -> PageAnalysis? {
+        // The analysis's walk refuses a tree deeper than HTMLParsing.maxDepth itself.
+        try HTMLParsing.withDocument(html, url: url, checkingDepth: false) { document throws(ParseHalt) -> PageAnalysis in
+            var analysis = PageAnalysis(document: document, profiles: profiles, classPatterns: classPatterns)
+            if analysis.isTooDeep { throw HTMLParsing.tooDeep(url: url) }
             let matched = analysis.markedProfile.map { profiles[$0] } ?? profiles.first { $0.isGenerated(by: analysis.metadata) }
             if let matched {
                 analysis.metadata.profile = matched.name

@@ -86,7 +86,7 @@ package struct PageAnalysis {
     package var blocks: [Block] = []
     package var metadata = PageMetadata()
     /// The libxml2 node of each element, index for index (nil for the root placeholder), for
-    /// ``CommentSection``: valid only while the document lives (``parsing(_:url:profiles:markerFilter:)``
+    /// ``CommentSection``: valid only while the document lives (``parsing(_:url:profiles:classPatterns:)``
     /// empties it before the document is freed).
     package var nodes: [xmlNodePtr?] = [nil]
     /// Elements named like readers' comments (`comments`, `kommentare`, `nazarat`), outside
@@ -122,14 +122,17 @@ package struct PageAnalysis {
 
     /// The profiles to look for, and the first whose class or id marker the walk met.
     private let profiles: [SiteProfile]
-    private let markerFilter: BytePatternSet
+    private let classPatterns: ClassHint.Patterns
     package private(set) var markedProfile: Int?
+    /// Whether elements nest deeper than ``HTMLParsing/maxDepth``: the walk stopped there, and the
+    /// page is refused (other code walks the same tree recursively, skipped subtrees included).
+    package private(set) var isTooDeep = false
 
-    /// Analyses a parsed document, looking for the markers of `profiles` on the way; `markerFilter`
-    /// is ``SiteProfile/markerFilter(for:)`` of them, built once by the caller rather than per page.
-    package init(document: htmlDocPtr, profiles: [SiteProfile] = [], markerFilter: BytePatternSet? = nil) {
+    /// Analyses a parsed document, looking for the markers of `profiles` on the way; `classPatterns`
+    /// is ``SiteProfile/classPatterns(for:)`` of them, built once by the caller rather than per page.
+    package init(document: htmlDocPtr, profiles: [SiteProfile] = [], classPatterns: ClassHint.Patterns? = nil) {
         self.profiles = profiles
-        self.markerFilter = markerFilter ?? SiteProfile.markerFilter(for: profiles)
+        self.classPatterns = classPatterns ?? SiteProfile.classPatterns(for: profiles)
         buffer.reserveCapacity(4096)
         guard let root = xmlDocGetRootElement(document) else { return }
         visit(root, parent: 0, owner: 0, context: Context())
@@ -265,24 +268,39 @@ package struct PageAnalysis {
         /// Inside an element already taken as a summary or kicker.
         var inSummary = false
         var inNoscript = false
+        /// Levels of elements from the root down to this one (the root is 1).
+        var depth = 0
+    }
+
+    /// Checks the depth of a subtree the walk does not enter (hidden, scripts, a form's options):
+    /// other code may enter it, so it must be no deeper than the walk allows either.
+    private mutating func checkDepth(below node: xmlNodePtr, at depth: Int) {
+        guard node.pointee.children != nil, !isTooDeep else { return }
+        if depth - 1 + HTMLParsing.depth(below: node) > HTMLParsing.maxDepth { isTooDeep = true }
     }
 
     private mutating func visit(_ node: xmlNodePtr, parent: Int32, owner: Int32, context inherited: Context) {
-        let tag = HTMLTag(name: node.pointee.name)
         var context = inherited
+        context.depth += 1
+        // Deeper than the walk may recurse: the page is refused (see HTMLParsing.withDocument).
+        guard context.depth <= HTMLParsing.maxDepth else {
+            isTooDeep = true
+            return
+        }
+        let tag = HTMLTag(name: node.pointee.name)
         let attributes = Attributes(node: node)
-        if attributes.isHidden { return }
+        if attributes.isHidden { return checkDepth(below: node, at: context.depth) }
 
         let index = Int32(elements.count)
         readMetadata(node: node, tag: tag, index: index)
         if tag == .script || tag == .style || tag == .template || tag == .svg || tag == .math
             || tag == .iframe || tag == .object || tag == .embed || tag == .canvas || tag == .select || tag == .textarea || tag == .option
         {
-            return
+            return checkDepth(below: node, at: context.depth)
         }
 
         // Classes on <html> and <body> describe the whole page's layout ("one-sidebar"), not a part of it.
-        let reading = ClassHint.read(attributes.names)
+        let reading = ClassHint.read(attributes.names, in: classPatterns)
         let hint = (tag == .html || tag == .body) ? .none : max(reading.hint, tag.impliedHint)
         // Page regions are removed after the walk, when their share of the text is known.
         if tag.isRemovedWithContent && !tag.isPageRegion && context.removedBy == nil { context.removedBy = tag }
@@ -309,7 +327,7 @@ package struct PageAnalysis {
         let leadsToAPage = tag == .a && Self.leadsToAPage(node)
         if leadsToAPage { context.inLink = true }
         if tag == .noscript { context.inNoscript = true }
-        if markedProfile == nil && !attributes.names.isEmpty && markerFilter.matches(attributes.names) {
+        if markedProfile == nil && reading.mayMarkProfile {
             markedProfile = profiles.firstIndex { $0.isMarked(by: attributes.names) }
         }
 

@@ -137,9 +137,10 @@ public struct SiteProfile: Sendable {
         return url[..<afterHost] + rule.match.replacementString(for: found, in: path, offset: 0, template: rule.replace)
     }
 
-    /// Every class and id marker of `profiles`, for a quick substring test before the word test.
-    package static func markerFilter(for profiles: [SiteProfile]) -> BytePatternSet {
-        BytePatternSet(profiles.flatMap { $0.markers.map { String(decoding: $0, as: UTF8.self) } })
+    /// The class-name patterns with every class and id marker of `profiles`, for a quick substring
+    /// test (in the scan that reads the names' hints) before the word test.
+    package static func classPatterns(for profiles: [SiteProfile]) -> ClassHint.Patterns {
+        ClassHint.Patterns(profileMarkers: profiles.flatMap { $0.markers.map { String(decoding: $0, as: UTF8.self) } })
     }
 
     /// Whether an element's class and id names (lower-cased bytes) carry one of the markers, as a
