@@ -295,6 +295,26 @@ def error_notes(timings: dict) -> list[str]:
     return notes
 
 
+def whole_process_line(folder: Path, timings: dict) -> str:
+    """etl's whole process against each extracting peer's whole worker process (peers.json's
+    process_wall_s: Python start-up, imports, reading and decompressing the pages, extraction, writing
+    the predictions), or "" without both."""
+    etl = timings.get("etl")
+    try:
+        peers = json.loads((folder / "peers.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    if not etl or not etl.get("seconds"):
+        return ""
+    parts = [f"{p['label']} {p['process_wall_s'] / etl['seconds']:.1f}× ({p['process_wall_s']:.2f} s)"
+             for p in peers if p.get("extracts") and p.get("process_wall_s") and p["peer"] not in BASELINES]
+    if not parts:
+        return ""
+    return (f"Whole process against whole process (each peer's worker process: Python start-up, imports, "
+            f"reading the pages, extraction, writing its predictions), etl taking {etl['seconds']:.2f} s: "
+            + "; ".join(parts) + ".")
+
+
 def articles_table(timings: dict, scores: dict) -> str:
     etl = timings.get("etl")
     etl_rate = etl.get("pages_per_s") if etl else None
@@ -452,6 +472,9 @@ def command_table(args) -> int:
         if not etl:
             all_notes.insert(0, f"{KIND_TITLE[kind]}: etl was not run (see below): its row is missing.")
         all_notes += [f"{KIND_TITLE[kind]}: {note}" for note in error_notes(timings)]
+        whole = whole_process_line(folder, timings)
+        if whole:
+            reading += " " + whole
         sections += [f"## {KIND_TITLE[kind]} ({len(truth)} pages)", "", about, "", table, "", reading, "",
                      loss_section(kind, data, truth, urls, predictions, timings, scores, best_of), ""]
         (folder if folder.is_dir() else results_root).joinpath("summary.json").write_text(
