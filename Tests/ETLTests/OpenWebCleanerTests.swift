@@ -449,4 +449,17 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [prose(1), news, prose(2)])
     }
+
+    @Test func advertisingAndAffiliateDisclosuresAreDropped() throws {
+        // A blog's own disclosure inside the post; a sentence about disclosures stays.
+        let news = "Die Verbraucherzentrale kritisiert, dass viele Blogs Werbung und Affiliate-Links nicht kennzeichnen, wie es das Gesetz verlangt."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>*Anzeige. Dieser Beitrag enthält Werbung für einen Gartenladen.</p>
+              <p>\(german(1))</p><p>\(news)</p><p>\(german(2))</p>
+              <p>This post contains affiliate links: when you buy through them, we may earn a commission.</p>
+              <p>Los enlaces de esta página: el artículo contiene enlaces de afiliado.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), news, german(2)])
+    }
 }

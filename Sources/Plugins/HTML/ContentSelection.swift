@@ -366,6 +366,9 @@ package struct ContentSelection {
             if BoilerplateLine.isPromotion(block.text, characters: block.characters) {
                 return dropped("a prompt to follow the site elsewhere (its social channels or apps)")
             }
+            if BoilerplateLine.isDisclosure(block.text, characters: block.characters) {
+                return dropped("an advertising or affiliate disclosure")
+            }
             if VisibleFacts.isLabelledFact(block.text) { return dropped("a labelled meta line (news code, date)") }
             // List items with dates are schedules and calendars, not bylines.
             if block.characters <= 100 && block.kind != .listItem && BoilerplateLine.isDateLine(block.text) {
