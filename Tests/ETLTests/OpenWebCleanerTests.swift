@@ -462,4 +462,30 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [german(1), news, german(2)])
     }
+
+    @Test func thePromptToLogInToCommentIsDropped() throws {
+        // Where readers' comments would be, the prompt to log in; a sentence about logging in stays.
+        let sentence = "Wer an der Abstimmung teilnehmen will, muss eingeloggt sein, sagte die Sprecherin des Vereins am Montag."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p>
+              <p>Du musst eingeloggt sein, um Kommentare zu schreiben! Noch kein Konto?</p>
+              <p>You must be logged in to post a comment.</p>
+              <p>Vous devez être connecté pour publier un commentaire.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2)])
+    }
+
+    @Test func aLabelWithARemarkInBracketsIsStillALabel() throws {
+        // "No comments" with the site's note on moderation after it; a sentence that ends in brackets stays.
+        let sentence = "Die Zahl der Kommentare unter den Artikeln der Zeitung stieg im Jahr darauf stark an (von 300 auf 3000)"
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p>
+              <p>Keine Kommentare (Kommentare erscheinen erst nach Freigabe durch die Redaktion)</p>
+              <p>Comments (they appear here once a moderator has read them)</p>
+              <p>Commentaires (ils sont publiés après modération)</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2)])
+    }
 }

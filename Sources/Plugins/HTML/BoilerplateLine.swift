@@ -95,13 +95,21 @@ package enum BoilerplateLine {
         "dpa", "epa", "unsplash", "pixabay", "adobe stock", "alamy", "keystone", "pexels",
     ]
 
-    /// Openings of prompts to subscribe, follow or sign up ("Sign up to our newsletter for …").
+    /// Openings of prompts to subscribe, follow or sign up ("Sign up to our newsletter for …"), and
+    /// of the prompt to log in that stands where readers' comments would ("You must be logged in to
+    /// post a comment", "Du musst eingeloggt sein, um Kommentare zu schreiben").
     package static let callsToAction: [String] = [
         "sign up", "subscribe to", "subscribe now", "join our", "follow us", "download our", "download the", "click here",
         "get the day", "get our", "please enable javascript", "enable javascript", "melden sie sich", "abonnieren sie",
         "jetzt abonnieren", "folgen sie uns", "folge uns", "inscrivez-vous", "abonnez-vous", "suivez-nous",
         "suscríbete", "suscribete", "síguenos", "regístrate", "zapisz się", "obserwuj nas", "iscriviti", "seguici",
         "assine", "siga-nos", "inscreva-se",
+        // Log in to comment.
+        "you must be logged in", "you need to be logged in", "you must log in", "du musst eingeloggt", "du musst angemeldet",
+        "sie müssen eingeloggt", "sie müssen angemeldet", "vous devez être connecté", "vous devez être identifié",
+        "debes iniciar sesión", "debes estar registrado", "tienes que iniciar sesión", "você precisa estar logado",
+        "você deve estar logado", "devi essere connesso", "devi effettuare il login", "je moet ingelogd zijn",
+        "u moet ingelogd zijn", "musisz być zalogowany", "musisz się zalogować",
     ]
 
     /// Openings of links back to an overview ("Back to …").
@@ -126,13 +134,14 @@ package enum BoilerplateLine {
         guard characters > 0, characters <= 160 else { return false }
         let bytes = Array(text.utf8)
         if characters > maximumLength {
-            // Long for a label: only a prompt or a credit.
+            // Long for a label: only a prompt, a credit, or a label with a remark in brackets.
             let opening = foldedBytes(bytes.prefix(60))
             return callPrefixes.contains { opening.starts(with: $0) } || isCredit(bytes, characters: characters, folded: nil)
+                || isLabelWithRemark(bytes)
         }
         let folded = foldedBytes(bytes[...])
         if folded.isEmpty { return false }
-        if sectionKeys.contains(folded) { return true }
+        if sectionKeys.contains(folded) || isLabelWithRemark(bytes) { return true }
         if isCredit(bytes, characters: characters, folded: folded) { return true }
         if text.hasPrefix("©") || folded.starts(with: copyright) { return true }
         if callPrefixes.contains(where: { folded.starts(with: $0) }) { return true }
@@ -143,6 +152,14 @@ package enum BoilerplateLine {
             if folded.count - prefix.count <= 30 { return true }
         }
         return false
+    }
+
+    /// A section label with a remark in brackets after it, of any length up to the caller's limit:
+    /// "Keine Kommentare (Kommentare erscheinen erst nach unserer Freigabe)", "Comments (closed)".
+    /// The label before " (" must be a whole one of ``sectionLabels``; a sentence never is.
+    private static func isLabelWithRemark(_ bytes: [UInt8]) -> Bool {
+        guard bytes.last == 0x29, let open = bytes.firstIndex(of: 0x28), open > 0, bytes[open - 1] == 0x20 else { return false }
+        return sectionKeys.contains(foldedBytes(bytes[..<open]))
     }
 
     /// A picture's caption with its credit at the end ("Lee Elder beim Masters 1975. | © Augusta
