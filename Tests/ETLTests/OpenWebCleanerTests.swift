@@ -488,4 +488,18 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2)])
     }
+
+    @Test func linksToFilesAreNotContent() throws {
+        // A download link with the file's format, or its format and size; sentences that name a file stay.
+        let sentence = "Ein Blick in den Bericht (PDF, 2 MB) zeigt, dass die Kosten im vergangenen Jahr deutlich gestiegen sind."
+        let english = "You can download the full report as a PDF from the website of the ministry"
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p><p>\(english)</p>
+              <p>Diesen Artikel als PDF herunterladen</p><p>Download the transcript (PDF)</p>
+              <p>Jahresbericht 2023<span>PDF | 1,4 MB | nicht barrierefrei</span></p>
+              <p>Télécharger au format EPUB</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2), english])
+    }
 }

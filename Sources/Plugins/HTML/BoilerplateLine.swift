@@ -137,19 +137,64 @@ package enum BoilerplateLine {
             // Long for a label: only a prompt, a credit, or a label with a remark in brackets.
             let opening = foldedBytes(bytes.prefix(60))
             return callPrefixes.contains { opening.starts(with: $0) } || isCredit(bytes, characters: characters, folded: nil)
-                || isLabelWithRemark(bytes)
+                || isLabelWithRemark(bytes) || isFileLink(bytes, characters: characters)
         }
         let folded = foldedBytes(bytes[...])
         if folded.isEmpty { return false }
         if sectionKeys.contains(folded) || isLabelWithRemark(bytes) { return true }
         if isCredit(bytes, characters: characters, folded: folded) { return true }
         if text.hasPrefix("©") || folded.starts(with: copyright) { return true }
+        if isFileLink(bytes, characters: characters) { return true }
         if callPrefixes.contains(where: { folded.starts(with: $0) }) { return true }
         // "Back to Gallery", "Zurück zur Übersicht": a way out of the page, not a sentence of it.
         if characters <= 40 && wayBackPrefixes.contains(where: { folded.starts(with: $0) }) { return true }
         // A long section label with a short tail: "Mehr zum Thema auf example.de", "Lesen Sie auch die folgenden Beiträge:".
         for prefix in sectionPrefixes where folded.count > prefix.count && folded[prefix.count] == 0x20 && folded.starts(with: prefix) {
             if folded.count - prefix.count <= 30 { return true }
+        }
+        return false
+    }
+
+    /// Formats of files a page links to for download.
+    package static let fileFormats: Set<String> = ["pdf", "epub", "mobi", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ppt", "pptx", "zip", "mp3"]
+
+    /// Words that offer a file for download, in the languages of ``sectionLabels``.
+    package static let downloadWords: Set<String> = [
+        "download", "downloads", "herunterladen", "runterladen", "télécharger", "téléchargez", "descargar", "descarga",
+        "baixar", "baixe", "scarica", "scaricare", "downloaden", "pobierz",
+    ]
+
+    /// Units of a file's size ("PDF | 38 KB", "(PDF, 1,2 MB)").
+    private static let sizeUnits: Set<String> = ["kb", "mb", "gb", "kib", "mib", "ko", "mo", "bytes"]
+
+    /// A link to a file, not a sentence (no full stop at the end): a format with a word that offers
+    /// it for download in a line of a label's length ("Dieses Skript als PDF herunterladen",
+    /// "Télécharger au format EPUB"), or a format with its size right after it, up to the caller's
+    /// limit ("Informationsschreiben vom 14. Oktober 2021PDF | 38 KB | Datei ist nicht barrierefrei").
+    /// A sentence that names a format ("Ein Blick in das Inhaltsverzeichnis (PDF) zeigt …") has neither.
+    private static func isFileLink(_ bytes: [UInt8], characters: Int) -> Bool {
+        guard bytes.last != 0x2E else { return false }
+        // Words of ASCII letters and digits, lower-cased; other bytes (and "é") end or join a word as letters.
+        let lowered = ByteSearch.asciiLowercased(bytes)
+        var words: [String] = []
+        var word: [UInt8] = []
+        for byte in lowered + [0x20] {
+            if byte >= 0x80 || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x2C && !word.isEmpty
+                    && word.last.map({ $0 >= 0x30 && $0 <= 0x39 }) == true
+            {
+                word.append(byte)
+            } else if !word.isEmpty {
+                words.append(String(decoding: word, as: UTF8.self))
+                word = []
+            }
+        }
+        // "2021pdf": a format glued to the text before it (the link's label and its format in two elements).
+        func format(_ word: String) -> Bool { fileFormats.contains { word == $0 || (word.hasSuffix($0) && word.count > $0.count + 2) } }
+        for (index, word) in words.enumerated() where format(word) {
+            if characters <= maximumLength && words.contains(where: downloadWords.contains) { return true }
+            // Its size: a number, then a unit.
+            if index + 2 < words.count, words[index + 1].first?.isNumber == true, sizeUnits.contains(words[index + 2]) { return true }
         }
         return false
     }
