@@ -502,4 +502,18 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2), english])
     }
+
+    @Test func promptsToBecomeAMemberOrGetTheLatestNewsAreNotContent() throws {
+        // Closing prompts in the article's container; sentences with the same words stay.
+        let member = "Wer Mitglied werden will, zahlt zwanzig Euro im Jahr, sagte der Vorsitzende des Vereins am Abend."
+        let latest = "The minister said the latest news from the region was worrying, and pointed to the agency for the figures."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(prose(1))</p><p>\(member)</p><p>\(latest)</p><p>\(prose(2))</p>
+              <p>HAZTE SOCIO Y DISFRUTA DE VENTAJAS EXCLUSIVAS</p><p>Werden Sie Mitglied und lesen Sie alle Artikel</p>
+              <p>For the latest news and updates, download the Example Times app.</p>
+              <p>Get the latest stories in your inbox every morning.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), member, latest, prose(2)])
+    }
 }

@@ -95,7 +95,8 @@ package enum BoilerplateLine {
         "dpa", "epa", "unsplash", "pixabay", "adobe stock", "alamy", "keystone", "pexels",
     ]
 
-    /// Openings of prompts to subscribe, follow or sign up ("Sign up to our newsletter for …"), and
+    /// Openings of prompts to subscribe, follow, sign up or become a member ("Sign up to our newsletter
+    /// for …", "Hazte miembro y disfruta de …", "For the latest news download our app"), and
     /// of the prompt to log in that stands where readers' comments would ("You must be logged in to
     /// post a comment", "Du musst eingeloggt sein, um Kommentare zu schreiben").
     package static let callsToAction: [String] = [
@@ -104,6 +105,13 @@ package enum BoilerplateLine {
         "jetzt abonnieren", "folgen sie uns", "folge uns", "inscrivez-vous", "abonnez-vous", "suivez-nous",
         "suscríbete", "suscribete", "síguenos", "regístrate", "zapisz się", "obserwuj nas", "iscriviti", "seguici",
         "assine", "siga-nos", "inscreva-se",
+        // Become a member.
+        "become a member", "werden sie mitglied", "werde mitglied", "devenez membre", "hazte miembro", "hazte socio",
+        "torne-se membro", "seja membro", "diventa socio", "diventa membro", "word lid", "zostań członkiem",
+        // The latest news, in an app or a newsletter.
+        "for the latest news", "for the latest stories", "for the latest updates", "get the latest news",
+        "get the latest stories", "get the latest updates", "für die neuesten nachrichten", "pour les dernières nouvelles",
+        "para las últimas noticias", "para as últimas notícias", "per le ultime notizie", "voor het laatste nieuws",
         // Log in to comment.
         "you must be logged in", "you need to be logged in", "you must log in", "du musst eingeloggt", "du musst angemeldet",
         "sie müssen eingeloggt", "sie müssen angemeldet", "vous devez être connecté", "vous devez être identifié",
