@@ -516,4 +516,17 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [prose(1), member, latest, prose(2)])
     }
+
+    @Test func aLabelThatIntroducesMoreOnTheSubjectIsDropped() throws {
+        // Lines that end with "on this topic" name what follows; a sentence or a heading that goes on stays.
+        let heading = "Was Eltern zum Thema Schlaf wissen sollten"
+        let sentence = "Passend dazu organisiert die Hochschule im Mai eine Veranstaltung zum Thema."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><h2>\(heading)</h2><p>\(german(2))</p><p>\(sentence)</p>
+              <h3>Ansprechpartner zum Thema:</h3><p>Podcasts et vidéos sur le sujet</p>
+              <h4>Books and courses on this topic</h4><p>\(german(3))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), heading, german(2), sentence, german(3)])
+    }
 }

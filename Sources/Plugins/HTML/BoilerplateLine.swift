@@ -120,6 +120,17 @@ package enum BoilerplateLine {
         "u moet ingelogd zijn", "musisz być zalogowany", "musisz się zalogować",
     ]
 
+    /// Endings of labels that introduce more on the article's subject, whatever comes first ("Das
+    /// Buch & der Online-Lehrgang zum Thema", "Ansprechpartnerin zum Thema:", "Audios et vidéos sur
+    /// le sujet"): the subject is the article's, so the line names what comes next, other pages or a
+    /// contact. Short lines only, without a full stop; a sentence ("… eine Veranstaltung zum Thema
+    /// „Pädagogik“.") goes on after the phrase or ends like one.
+    package static let topicEndings = [
+        " zum thema", " on this topic", " on the topic", " sur le sujet", " sur ce sujet", " sobre el tema", " sobre este tema",
+        " sobre o tema", " sobre este assunto", " sul tema", " su questo tema", " over dit onderwerp", " na ten temat",
+    ]
+    private static let topicSuffixes = topicEndings.map { Array($0.utf8) }
+
     /// Openings of links back to an overview ("Back to …").
     package static let wayBack = [
         "back to ", "zurück zu", "retour à ", "retour au", "retour aux", "volver a ", "voltar a", "voltar para",
@@ -154,6 +165,9 @@ package enum BoilerplateLine {
         if text.hasPrefix("©") || folded.starts(with: copyright) { return true }
         if isFileLink(bytes, characters: characters) { return true }
         if callPrefixes.contains(where: { folded.starts(with: $0) }) { return true }
+        if bytes.last != 0x2E && topicSuffixes.contains(where: { folded.count > $0.count && folded.suffix($0.count).elementsEqual($0) }) {
+            return true
+        }
         // "Back to Gallery", "Zurück zur Übersicht": a way out of the page, not a sentence of it.
         if characters <= 40 && wayBackPrefixes.contains(where: { folded.starts(with: $0) }) { return true }
         // A long section label with a short tail: "Mehr zum Thema auf example.de", "Lesen Sie auch die folgenden Beiträge:".
