@@ -529,4 +529,22 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [german(1), heading, german(2), sentence, german(3)])
     }
+
+    @Test func aTeaserThatEndsWithALinkToReadOnIsDropped() throws {
+        // Teasers of other stories in the article's container, cut with a link to read on; paragraphs
+        // that say "read more" in their words or end with a link to a source stay.
+        let words = "Wer mehr lesen will, findet die ganze Studie auf der Website des Instituts, sagte die Autorin am Montag."
+        let source = "The figures for the last quarter were published on Friday by <a href=\"/stats\">the statistics office</a>."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(prose(1))</p><p>\(words)</p><p>\(source)</p><p>\(prose(2))</p>
+              <p>Der Sommer ist da, und die Stadt feiert am Wochenende ihr Fest am See. Seht selbst! <a href="/fest">Weiterlesen</a></p>
+              <p>The council voted on the new budget late on Tuesday night. <a href="/budget">Read more »</a></p>
+              <p>Radni przyjęli nowy budżet miasta we wtorek wieczorem. <a href="/budzet">[czytaj więcej]</a></p></div>
+            """)
+        #expect(
+            cleaned.blocks.map(\.text) == [
+                prose(1), words, "The figures for the last quarter were published on Friday by the statistics office.", prose(2),
+            ])
+    }
 }

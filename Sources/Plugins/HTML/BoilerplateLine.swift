@@ -131,6 +131,21 @@ package enum BoilerplateLine {
     ]
     private static let topicSuffixes = topicEndings.map { Array($0.utf8) }
 
+    /// Links that lead on to the rest of a story (a teaser's last words, see
+    /// ``ContentSelection/endsWithReadMore(_:_:)``).
+    package static let readOn = [
+        "read more", "more", "continue reading", "read on", "full story", "weiterlesen", "mehr", "mehr lesen", "zum artikel",
+        "lire la suite", "lire plus", "la suite", "suite", "leer más", "seguir leyendo", "ver más", "leia mais", "continue lendo",
+        "continua a leggere", "leggi tutto", "leggi di più", "lees meer", "verder lezen", "czytaj więcej", "czytaj dalej",
+        "więcej", "ادامه مطلب", "بیشتر بخوانید", "اقرأ المزيد",
+    ]
+    private static let readOnKeys = Set(readOn.map(key))
+
+    /// Whether a link's text is one of ``readOn``, marks aside ("[więcej]", "Weiterlesen »").
+    package static func isReadOn(_ linkText: ArraySlice<UInt8>) -> Bool {
+        readOnKeys.contains(foldedBytes(linkText))
+    }
+
     /// Openings of links back to an overview ("Back to …").
     package static let wayBack = [
         "back to ", "zurück zu", "retour à ", "retour au", "retour aux", "volver a ", "voltar a", "voltar para",
