@@ -547,4 +547,41 @@ import Testing
                 prose(1), words, "The figures for the last quarter were published on Friday by the statistics office.", prose(2),
             ])
     }
+
+    @Test func promptsToDiscoverMoreOfTheSiteAreNotContent() throws {
+        // "Discover more" headings over the site's other pages; a sentence about discovering stays.
+        let sentence = "Die Kinder entdecken weitere Orte am See, sagte die Försterin, bevor die Gruppe am Mittag weiterzog."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p>
+              <h3>Entdecke weitere Gartenreportagen</h3><p>\(german(3))</p><h3>Discover more home stories</h3>
+              <p>Découvrez d'autres recettes de saison</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2), german(3)])
+    }
+
+    @Test func theExplanationOfAButtonIsNotContent() throws {
+        // A podcast page explains its widgets; a sentence about a button stays.
+        let sentence = "Mit einem Button am Lenkrad lässt sich der Assistent abschalten, sagte der Ingenieur bei der Vorstellung."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p>
+              <p>Mit diesem Button kannst Du diese Episode zu Deiner Merkliste hinzufügen. Dazu musst Du Dich anmelden:</p>
+              <p>With this button you can add the episode to your playlist.</p>
+              <p>Avec ce bouton, vous ajoutez l'épisode à votre liste.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2)])
+    }
+
+    @Test func theNewslettersPromiseNeverToMissAThingIsNotContent() throws {
+        // A heading over a newsletter form ends with its promise; a sentence with the words stays.
+        let sentence = "Wer die Fristen kennt, wird nichts mehr verpassen, sagte die Steuerberaterin."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p>
+              <h3>Mit unserem Newsletter 2025 nichts mehr verpassen!</h3><p>Inscrivez votre adresse et ne manquez rien</p>
+              <p>\(german(3))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2), german(3)])
+    }
 }

@@ -112,6 +112,13 @@ package enum BoilerplateLine {
         "for the latest news", "for the latest stories", "for the latest updates", "get the latest news",
         "get the latest stories", "get the latest updates", "für die neuesten nachrichten", "pour les dernières nouvelles",
         "para las últimas noticias", "para as últimas notícias", "per le ultime notizie", "voor het laatste nieuws",
+        // Discover more of the site.
+        "entdecke weitere", "entdecken sie weitere", "discover more", "explore more", "découvrez d'autres", "découvrez plus",
+        "descubre más", "descubra mais", "scopri altri", "scopri di più", "ontdek meer", "odkryj więcej",
+        "never miss a story", "never miss an update",
+        // What a button of the page does.
+        "mit diesem button", "mit diesem knopf", "with this button", "use this button", "avec ce bouton", "con este botón",
+        "com este botão", "con questo pulsante", "met deze knop", "tym przyciskiem", "za pomocą tego przycisku",
         // Log in to comment.
         "you must be logged in", "you need to be logged in", "you must log in", "du musst eingeloggt", "du musst angemeldet",
         "sie müssen eingeloggt", "sie müssen angemeldet", "vous devez être connecté", "vous devez être identifié",
@@ -120,16 +127,21 @@ package enum BoilerplateLine {
         "u moet ingelogd zijn", "musisz być zalogowany", "musisz się zalogować",
     ]
 
-    /// Endings of labels that introduce more on the article's subject, whatever comes first ("Das
-    /// Buch & der Online-Lehrgang zum Thema", "Ansprechpartnerin zum Thema:", "Audios et vidéos sur
-    /// le sujet"): the subject is the article's, so the line names what comes next, other pages or a
-    /// contact. Short lines only, without a full stop; a sentence ("… eine Veranstaltung zum Thema
-    /// „Pädagogik“.") goes on after the phrase or ends like one.
-    package static let topicEndings = [
+    /// Endings of short lines that are labels or prompts whatever comes first: labels that introduce
+    /// more on the article's subject ("Das Buch & der Online-Lehrgang zum Thema", "Ansprechpartnerin
+    /// zum Thema:", "Audios et vidéos sur le sujet"; the subject is the article's, so the line names
+    /// what comes next, other pages or a contact), and a newsletter's promise ("Du willst nichts mehr
+    /// verpassen?"). Short lines only, without a full stop; a sentence ("… eine Veranstaltung zum
+    /// Thema „Pädagogik“.") goes on after the phrase or ends like one.
+    package static let labelEndings = [
         " zum thema", " on this topic", " on the topic", " sur le sujet", " sur ce sujet", " sobre el tema", " sobre este tema",
         " sobre o tema", " sobre este assunto", " sul tema", " su questo tema", " over dit onderwerp", " na ten temat",
+        // The promise of a newsletter that ends its prompt ("Du willst nichts mehr verpassen?", "2023 nichts mehr versäumen!").
+        " nichts mehr verpassen", " nichts mehr versäumen", " nichts verpassen", " ne manquez rien", " ne ratez rien",
+        " no te pierdas nada", " não perca nada", " non perderti nulla", " mis niets meer", " niczego nie przegap",
+        " never miss a thing",
     ]
-    private static let topicSuffixes = topicEndings.map { Array($0.utf8) }
+    private static let labelSuffixes = labelEndings.map { Array($0.utf8) }
 
     /// Links that lead on to the rest of a story (a teaser's last words, see
     /// ``ContentSelection/endsWithReadMore(_:_:)``).
@@ -180,7 +192,7 @@ package enum BoilerplateLine {
         if text.hasPrefix("©") || folded.starts(with: copyright) { return true }
         if isFileLink(bytes, characters: characters) { return true }
         if callPrefixes.contains(where: { folded.starts(with: $0) }) { return true }
-        if bytes.last != 0x2E && topicSuffixes.contains(where: { folded.count > $0.count && folded.suffix($0.count).elementsEqual($0) }) {
+        if bytes.last != 0x2E && labelSuffixes.contains(where: { folded.count > $0.count && folded.suffix($0.count).elementsEqual($0) }) {
             return true
         }
         // "Back to Gallery", "Zurück zur Übersicht": a way out of the page, not a sentence of it.
