@@ -584,4 +584,49 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2), german(3)])
     }
+
+    @Test func aReleaseDateLabelWithoutItsDateIsDropped() throws {
+        // The label of a date the template fills elsewhere; a sentence about a release date stays.
+        let sentence = "Das Veröffentlichungsdatum des Berichts wurde zweimal verschoben, sagte ein Sprecher des Ministeriums."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>Release Date:</p><p>\(german(1))</p><p>\(sentence)</p>
+              <p>Veröffentlichungsdatum:</p><p>Date de publication :</p><p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2)])
+    }
+
+    @Test func aLinkOnToAnotherPartOfTheSiteIsNotContent() throws {
+        // "… weiter zu" and "skip to" lead out of the article; an instruction of a recipe stays.
+        let step = "Continue to stir for two minutes."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>Skip to content</p><p>\(prose(1))</p><p>\(step)</p><p>\(prose(2))</p>
+              <p>... weiter zu „Der Satzbau“</p><p>Przejdź do komentarzy</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), step, prose(2)])
+    }
+
+    @Test func aCaptionReadAfterItsZoomButtonIsNotContent() throws {
+        // A gallery's zoom button and caption read as one paragraph; an instruction to enlarge stays.
+        let instruction = "Vergrößern Sie das Bild mit zwei Fingern, um die Details der Karte zu sehen."
+        let english = "Enlarge the photo to see the damage on the roof."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p><a href="/g/1">Vergrößern</a> Eine kleine Kamera im Display des neuen Telefons.</p>
+              <p>\(instruction)</p><p>\(english)</p><p><a href="/g/2">Enlarge</a> The new phone in three colours.</p><p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), instruction, english, german(2)])
+    }
+
+    @Test func aLineThatIsOneHostNameIsNotContent() throws {
+        // A logo's text; identifiers of code and a sentence with a host name stay.
+        let sentence = "Die Zahlen stammen von transfermarkt.de und wurden am Montag veröffentlicht."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>EXAMPLENEWS.COM</p><p>\(german(1))</p><p>\(sentence)</p><p>android.permission.CAMERA</p>
+              <p>beispiel-zeitung.de</p><p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, "android.permission.CAMERA", german(2)])
+    }
 }

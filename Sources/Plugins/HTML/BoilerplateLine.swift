@@ -29,7 +29,7 @@ package enum BoilerplateLine {
         "advertisement", "sponsored", "trending", "most read", "most popular", "popular posts", "recent posts",
         "latest news", "latest posts", "follow us", "about the author", "permalink", "back to top", "contact",
         "more", "more info at", "you are not logged in", "all information without guarantee",
-        "by", "von", "par", "por", "author", "authors", "autor", "autoren", "auteur", "publish date", "filed under",
+        "by", "von", "par", "por", "author", "authors", "autor", "autoren", "auteur", "publish date", "release date", "filed under",
         "posted in", "text size", "order reprints", "just watched", "must watch", "share this story",
         "previous post", "next post", "previous article", "next article", "previous", "next", "highlights",
         "loading", "loading content", "print this page", "print", "email this", "log in", "sign in",
@@ -47,29 +47,30 @@ package enum BoilerplateLine {
         "vorheriger beitrag", "nächster beitrag", "vorheriger artikel", "nächster artikel", "zurück", "drucken",
         "über den autor", "über die autorin", "kontakt", "alle angaben ohne gewähr", "angaben ohne gewähr",
         "quellen ausblenden", "quellen einblenden", "sie sind nicht eingeloggt", "sie sind aktuell nicht eingeloggt",
-        "mehr", "weitere infos unter", "weitere informationen unter", "community",
+        "mehr", "weitere infos unter", "weitere informationen unter", "community", "veröffentlichungsdatum", "erscheinungsdatum",
         // French
         "lire aussi", "à lire aussi", "a lire aussi", "lire la suite", "voir aussi", "à découvrir", "a découvrir",
         "articles similaires", "articles liés", "sur le même sujet", "dans la même rubrique", "partager",
         "partager cet article", "commentaires", "mots-clés", "mots clés", "permalien", "publicité",
-        "les plus lus", "à voir aussi", "article précédent", "article suivant", "imprimer",
+        "les plus lus", "à voir aussi", "article précédent", "article suivant", "imprimer", "date de publication",
         // Spanish
         "lea también", "lee también", "leer más", "ver también", "temas relacionados", "noticias relacionadas",
         "artículos relacionados", "te puede interesar", "también te puede interesar", "te recomendamos",
         "compartir", "comentarios", "etiquetas", "publicidad", "lo más leído", "más noticias", "temas", "más",
         "entrada anterior", "entrada siguiente", "siguiente entrada", "artículo anterior", "artículo siguiente",
+        "fecha de publicación",
         // Portuguese
         "veja também", "leia também", "leia mais", "saiba mais", "notícias relacionadas", "compartilhe",
-        "comentários", "publicidade", "mais lidas",
+        "comentários", "publicidade", "mais lidas", "data de publicação",
         // Italian
-        "leggi anche", "potrebbe interessarti", "articoli correlati", "condividi", "commenti", "pubblicità",
+        "leggi anche", "potrebbe interessarti", "articoli correlati", "condividi", "commenti", "pubblicità", "data di pubblicazione",
         // Dutch
-        "lees ook", "lees meer", "gerelateerde artikelen", "reacties", "delen",
+        "lees ook", "lees meer", "gerelateerde artikelen", "reacties", "delen", "publicatiedatum",
         // Polish
         "czytaj także", "czytaj też", "czytaj więcej", "zobacz też", "zobacz także", "polecamy",
         "podobne artykuły", "powiązane artykuły", "udostępnij", "komentarze", "tagi", "reklama",
         "najczęściej czytane", "więcej", "materiał chroniony prawem", "materiał chroniony prawem autorskim", "poprzedni artykuł", "następny artykuł",
-        "poprzedni wpis", "następny wpis",
+        "poprzedni wpis", "następny wpis", "data publikacji",
         // Persian and Arabic
         "اخبار مرتبط", "مطالب مرتبط", "بیشتر بخوانید", "پربازدیدترین", "آخرین اخبار", "دیدگاه شما", "نظر شما",
         "اقرأ أيضا", "اقرأ أيضاً", "مواضيع ذات صلة", "أخبار ذات صلة",
@@ -158,10 +159,14 @@ package enum BoilerplateLine {
         readOnKeys.contains(foldedBytes(linkText))
     }
 
-    /// Openings of links back to an overview ("Back to …").
+    /// Openings of links back to an overview ("Back to …") or on to another part of the site ("…
+    /// weiter zu „Die Wortwahl“", "Skip to content"). Not "go to" or "continue to": instructions
+    /// of a how-to or a recipe open with them ("Continue to stir for two minutes").
     package static let wayBack = [
         "back to ", "zurück zu", "retour à ", "retour au", "retour aux", "volver a ", "voltar a", "voltar para",
         "powrót do", "torna a", "terug naar",
+        "skip to ", "jump to ", "weiter zu", "aller au ", "aller à ", "ir al ", "ir a la ", "vai a ", "vai al ", "ga naar ",
+        "ga verder naar", "przejdź do",
     ]
 
     // Folded once, as bytes: the tests below run on every short block of the main content.
@@ -183,14 +188,14 @@ package enum BoilerplateLine {
             // Long for a label: only a prompt, a credit, or a label with a remark in brackets.
             let opening = foldedBytes(bytes.prefix(60))
             return callPrefixes.contains { opening.starts(with: $0) } || isCredit(bytes, characters: characters, folded: nil)
-                || isLabelWithRemark(bytes) || isFileLink(bytes, characters: characters)
+                || isLabelWithRemark(bytes) || isFileLink(bytes, characters: characters) || isZoomCaption(bytes)
         }
         let folded = foldedBytes(bytes[...])
         if folded.isEmpty { return false }
         if sectionKeys.contains(folded) || isLabelWithRemark(bytes) { return true }
         if isCredit(bytes, characters: characters, folded: folded) { return true }
         if text.hasPrefix("©") || folded.starts(with: copyright) { return true }
-        if isFileLink(bytes, characters: characters) { return true }
+        if isFileLink(bytes, characters: characters) || isHostName(bytes) || isZoomCaption(bytes) { return true }
         if callPrefixes.contains(where: { folded.starts(with: $0) }) { return true }
         if bytes.last != 0x2E && labelSuffixes.contains(where: { folded.count > $0.count && folded.suffix($0.count).elementsEqual($0) }) {
             return true
@@ -246,6 +251,44 @@ package enum BoilerplateLine {
             if index + 2 < words.count, words[index + 1].first?.isNumber == true, sizeUnits.contains(words[index + 2]) { return true }
         }
         return false
+    }
+
+    /// The label of a picture's zoom button, read before its caption ("Vergrößern Eine kleine runde
+    /// Aussparung …" from `<a>Vergrößern</a><figcaption>…`).
+    package static let zoomLabels = [
+        "vergrößern", "bild vergrößern", "enlarge", "enlarge image", "agrandir", "ampliar", "ingrandisci", "vergroten", "powiększ",
+    ]
+    private static let zoomPrefixes = zoomLabels.map { Array($0.utf8) + [0x20] }
+    private static let politeYou = Array("Sie ".utf8)
+
+    /// A caption after its zoom button's label, up to the caller's limit: the label, then a word that
+    /// starts with a capital (the caption's first). An instruction ("Vergrößern Sie das Bild …",
+    /// "Enlarge the photo …") goes on with "Sie" or a small letter.
+    private static func isZoomCaption(_ bytes: [UInt8]) -> Bool {
+        let opening = ByteSearch.asciiLowercased(bytes.prefix(20))
+        guard let prefix = zoomPrefixes.first(where: { opening.starts(with: $0) }), bytes.count > prefix.count else { return false }
+        let rest = bytes[prefix.count...]
+        guard let first = rest.first, !rest.starts(with: politeYou) else { return false }
+        // An ASCII capital, or a Latin-1 one (C3 80–9E: "Ä", "É", "Ö").
+        return (first >= 0x41 && first <= 0x5A) || (first == 0xC3 && rest.count > 1 && rest[rest.startIndex + 1] <= 0x9E)
+    }
+
+    /// Top-level domains of the sites of the languages of ``sectionLabels``, and the generic ones.
+    package static let topLevelDomains: Set<String> = [
+        "com", "net", "org", "info", "news", "eu", "io", "co", "uk", "us", "ca", "au", "de", "at", "ch", "fr", "be", "es",
+        "mx", "ar", "cl", "pt", "br", "it", "nl", "pl", "ir", "ae", "sa", "eg",
+    ]
+
+    /// A line that is one host name ("BVINEWS.COM", "example.de"): the text of a site's logo or a
+    /// link to it, not a sentence. Letters, digits, hyphens and dots only, ending with a dot and one
+    /// of ``topLevelDomains``; a file or an identifier of code ("bookmarks.el",
+    /// "android.permission.CAMERA") ends otherwise.
+    private static func isHostName(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4, bytes.count <= 40, let dot = bytes.lastIndex(of: 0x2E), dot > 0 else { return false }
+        let isLetter = { (byte: UInt8) in (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+        let domain = ByteSearch.asciiLowercased(bytes[(dot + 1)...])
+        guard topLevelDomains.contains(String(decoding: domain, as: UTF8.self)) else { return false }
+        return bytes[..<dot].allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E }
     }
 
     /// A section label with a remark in brackets after it, of any length up to the caller's limit:
