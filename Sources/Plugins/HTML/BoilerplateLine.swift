@@ -96,10 +96,12 @@ package enum BoilerplateLine {
         "dpa", "epa", "unsplash", "pixabay", "adobe stock", "alamy", "keystone", "pexels",
     ]
 
-    /// Openings of prompts to subscribe, follow, sign up or become a member ("Sign up to our newsletter
-    /// for …", "Hazte miembro y disfruta de …", "For the latest news download our app"), and
-    /// of the prompt to log in that stands where readers' comments would ("You must be logged in to
-    /// post a comment", "Du musst eingeloggt sein, um Kommentare zu schreiben").
+    /// Openings of prompts to subscribe, follow, sign up, become a member or discover more of the
+    /// site ("Sign up to our newsletter for …", "Hazte miembro y disfruta de …", "For the latest news
+    /// download our app", "Entdecke weitere Homestorys"), of the explanation of a button of the page
+    /// ("Mit diesem Button kannst Du …"), and of the prompt to log in that stands where readers'
+    /// comments would ("You must be logged in to post a comment", "Du musst eingeloggt sein, um
+    /// Kommentare zu schreiben").
     package static let callsToAction: [String] = [
         "sign up", "subscribe to", "subscribe now", "join our", "follow us", "download our", "download the", "click here",
         "get the day", "get our", "please enable javascript", "enable javascript", "melden sie sich", "abonnieren sie",
