@@ -585,6 +585,18 @@ import Testing
         #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2), german(3)])
     }
 
+    @Test func aQuestionThatEndsWithASignUpLinkIsNotContent() throws {
+        // A newsletter's question and its sign-up link in one line; a sentence about signing up stays.
+        let sentence = "Mehr als tausend Menschen wollten sich am ersten Tag anmelden, sagte die Organisatorin. Jetzt anmelden"
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(prose(1))</p><p>\(sentence)</p><p>\(prose(2))</p>
+              <p>Do you want to hear about our next events? <a href="/newsletter">Sign up here</a></p>
+              <p>Möchten Sie über neue Folgen informiert werden? Hier anmelden</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), sentence, prose(2)])
+    }
+
     @Test func aReleaseDateLabelWithoutItsDateIsDropped() throws {
         // The label of a date the template fills elsewhere; a sentence about a release date stays.
         let sentence = "Das Veröffentlichungsdatum des Berichts wurde zweimal verschoben, sagte ein Sprecher des Ministeriums."

@@ -133,8 +133,8 @@ package enum BoilerplateLine {
     /// Endings of short lines that are labels or prompts whatever comes first: labels that introduce
     /// more on the article's subject ("Das Buch & der Online-Lehrgang zum Thema", "Ansprechpartnerin
     /// zum Thema:", "Audios et vidéos sur le sujet"; the subject is the article's, so the line names
-    /// what comes next, other pages or a contact), and a newsletter's promise ("Du willst nichts mehr
-    /// verpassen?"). Short lines only, without a full stop; a sentence ("… eine Veranstaltung zum
+    /// what comes next, other pages or a contact), and a newsletter's promise or sign-up link ("Du
+    /// willst nichts mehr verpassen?", "… Sign up here"). Short lines only, without a full stop; a sentence ("… eine Veranstaltung zum
     /// Thema „Pädagogik“.") goes on after the phrase or ends like one.
     package static let labelEndings = [
         " zum thema", " on this topic", " on the topic", " sur le sujet", " sur ce sujet", " sobre el tema", " sobre este tema",
@@ -143,6 +143,10 @@ package enum BoilerplateLine {
         " nichts mehr verpassen", " nichts mehr versäumen", " nichts verpassen", " ne manquez rien", " ne ratez rien",
         " no te pierdas nada", " não perca nada", " non perderti nulla", " mis niets meer", " niczego nie przegap",
         " never miss a thing",
+        // The sign-up link that ends a newsletter's question ("Do you want to be informed of our actions? Sign up here").
+        " sign up here", " sign up now", " subscribe here", " hier anmelden", " jetzt anmelden", " hier abonnieren",
+        " inscrivez-vous ici", " regístrate aquí", " suscríbete aquí", " inscreva-se aqui", " iscriviti qui", " iscriviti ora",
+        " meld je hier aan", " zapisz się tutaj",
     ]
     private static let labelSuffixes = labelEndings.map { Array($0.utf8) }
 
