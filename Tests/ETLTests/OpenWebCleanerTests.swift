@@ -641,4 +641,16 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [german(1), sentence, "android.permission.CAMERA", german(2)])
     }
+
+    @Test func aPromptToWriteToTheEditorsIsNotContent() throws {
+        // The form's prompt under an opinion piece; a sentence about letters to the editor stays.
+        let sentence = "Readers wrote to us in their hundreds after the first part of the series, and we print a selection today."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(prose(1))</p><p>\(sentence)</p><p>\(prose(2))</p>
+              <p>Submit your letter to the editor with this form. More letters to the editor.</p>
+              <p>Schreiben Sie uns Ihre Meinung an leserbriefe@example.de</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), sentence, prose(2)])
+    }
 }

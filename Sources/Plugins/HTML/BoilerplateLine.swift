@@ -96,9 +96,10 @@ package enum BoilerplateLine {
         "dpa", "epa", "unsplash", "pixabay", "adobe stock", "alamy", "keystone", "pexels",
     ]
 
-    /// Openings of prompts to subscribe, follow, sign up, become a member or discover more of the
-    /// site ("Sign up to our newsletter for …", "Hazte miembro y disfruta de …", "For the latest news
-    /// download our app", "Entdecke weitere Homestorys"), of the explanation of a button of the page
+    /// Openings of prompts to subscribe, follow, sign up, become a member, write to the editors or
+    /// discover more of the site ("Sign up to our newsletter for …", "Hazte miembro y disfruta de …",
+    /// "For the latest news download our app", "Submit your letter to the editor via this form",
+    /// "Entdecke weitere Homestorys"), of the explanation of a button of the page
     /// ("Mit diesem Button kannst Du …"), and of the prompt to log in that stands where readers'
     /// comments would ("You must be logged in to post a comment", "Du musst eingeloggt sein, um
     /// Kommentare zu schreiben").
@@ -119,6 +120,9 @@ package enum BoilerplateLine {
         "entdecke weitere", "entdecken sie weitere", "discover more", "explore more", "découvrez d'autres", "découvrez plus",
         "descubre más", "descubra mais", "scopri altri", "scopri di più", "ontdek meer", "odkryj więcej",
         "never miss a story", "never miss an update",
+        // Write to the editors.
+        "submit your letter", "send us your letter", "write to us", "schreiben sie uns", "schreib uns", "écrivez-nous",
+        "escríbenos", "escríbanos", "escreva-nos", "scrivici", "schrijf ons", "napisz do nas",
         // What a button of the page does.
         "mit diesem button", "mit diesem knopf", "with this button", "use this button", "avec ce bouton", "con este botón",
         "com este botão", "con questo pulsante", "met deze knop", "tym przyciskiem", "za pomocą tego przycisku",
