@@ -653,4 +653,17 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [prose(1), sentence, prose(2)])
     }
+
+    @Test func aNoticeOnTheContentOfTheWholeSiteIsNotContent() throws {
+        // The site's licence under a post; the licence of the work itself and a sentence about a site stay.
+        let work = "Dieses Werk ist lizenziert unter einer Creative Commons Namensnennung 4.0 International Lizenz."
+        let sentence = "The operators of example.org put the content of their site under a free licence in 2019, the magazine reports."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p><p>\(work)</p>
+              <p>Soweit nicht anders angegeben, stehen die Inhalte dieser Website unter CC BY-SA 4.0</p>
+              <p>Unless otherwise noted, content on this site is licensed under CC BY 4.0.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2), work])
+    }
 }

@@ -386,7 +386,7 @@ package struct ContentSelection {
                 return dropped("a prompt to follow the site elsewhere (its social channels or apps)")
             }
             if BoilerplateLine.isDisclosure(block.text, characters: block.characters) {
-                return dropped("an advertising or affiliate disclosure")
+                return dropped("a notice of the site (advertising, affiliate links, the licence of its content)")
             }
             if VisibleFacts.isLabelledFact(block.text) { return dropped("a labelled meta line (news code, date)") }
             // List items with dates are schedules and calendars, not bylines.
