@@ -222,6 +222,9 @@ package enum BoilerplateLine {
     /// Formats of files a page links to for download.
     package static let fileFormats: Set<String> = ["pdf", "epub", "mobi", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ppt", "pptx", "zip", "mp3"]
 
+    /// ``fileFormats`` as patterns for the first look at a line.
+    private static let formatNames = BytePatternSet(Array(fileFormats))
+
     /// Words that offer a file for download, in the languages of ``sectionLabels``.
     package static let downloadWords: Set<String> = [
         "download", "downloads", "herunterladen", "runterladen", "télécharger", "téléchargez", "descargar", "descarga",
@@ -240,6 +243,8 @@ package enum BoilerplateLine {
         guard bytes.last != 0x2E else { return false }
         // Words of ASCII letters and digits, lower-cased; other bytes (and "é") end or join a word as letters.
         let lowered = ByteSearch.asciiLowercased(bytes)
+        // Most lines name no format: one scan of their bytes says so before any word is made.
+        guard formatNames.matches(lowered) else { return false }
         var words: [String] = []
         var word: [UInt8] = []
         for byte in lowered + [0x20] {
