@@ -105,8 +105,8 @@ extension BoilerplateLine {
     /// An advertising or affiliate disclosure or a notice on the site's content ("*Werbung. Dieser
     /// Beitrag enthält Werbung für …", "Bei den Verlinkungen handelt es sich um Affiliate Links", "We
     /// recommend the best products … We may receive compensation …", "Sofern nicht anders
-    /// ausgewiesen, stehen Inhalte dieser Website unter CC-BY"): a short block, a sentence or two, that holds one of
-    /// ``disclosures``. A long paragraph that mentions one is read as prose.
+    /// ausgewiesen, stehen Inhalte dieser Website unter CC-BY"): a short block, a sentence or two,
+    /// that holds one of ``disclosures``. A long paragraph that mentions one is read as prose.
     package static func isDisclosure(_ text: String, characters: Int) -> Bool {
         guard characters <= maximumPromotionLength else { return false }
         return disclosurePhrases.matches(ByteSearch.asciiLowercased(text))

@@ -138,8 +138,9 @@ package enum BoilerplateLine {
     /// more on the article's subject ("Das Buch & der Online-Lehrgang zum Thema", "Ansprechpartnerin
     /// zum Thema:", "Audios et vidéos sur le sujet"; the subject is the article's, so the line names
     /// what comes next, other pages or a contact), and a newsletter's promise or sign-up link ("Du
-    /// willst nichts mehr verpassen?", "… Sign up here"). Short lines only, without a full stop; a sentence ("… eine Veranstaltung zum
-    /// Thema „Pädagogik“.") goes on after the phrase or ends like one.
+    /// willst nichts mehr verpassen?", "… Sign up here"). Short lines only, without a full stop; a
+    /// sentence ("… eine Veranstaltung zum Thema „Pädagogik“.") goes on after the phrase or ends
+    /// like one.
     package static let labelEndings = [
         " zum thema", " on this topic", " on the topic", " sur le sujet", " sur ce sujet", " sobre el tema", " sobre este tema",
         " sobre o tema", " sobre este assunto", " sul tema", " su questo tema", " over dit onderwerp", " na ten temat",
@@ -241,7 +242,8 @@ package enum BoilerplateLine {
     /// A sentence that names a format ("Ein Blick in das Inhaltsverzeichnis (PDF) zeigt …") has neither.
     private static func isFileLink(_ bytes: [UInt8], characters: Int) -> Bool {
         guard bytes.last != 0x2E else { return false }
-        // Words of ASCII letters and digits, lower-cased; other bytes (and "é") end or join a word as letters.
+        // Words of ASCII letters, digits and non-ASCII bytes ("télécharger" is one), lower-cased; a
+        // comma after a digit stays in the number ("1,4").
         let lowered = ByteSearch.asciiLowercased(bytes)
         // Most lines name no format: one scan of their bytes says so before any word is made.
         guard formatNames.matches(lowered) else { return false }
