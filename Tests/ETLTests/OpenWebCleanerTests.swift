@@ -449,4 +449,221 @@ import Testing
             """)
         #expect(cleaned.blocks.map(\.text) == [prose(1), news, prose(2)])
     }
+
+    @Test func advertisingAndAffiliateDisclosuresAreDropped() throws {
+        // A blog's own disclosure inside the post; a sentence about disclosures stays.
+        let news = "Die Verbraucherzentrale kritisiert, dass viele Blogs Werbung und Affiliate-Links nicht kennzeichnen, wie es das Gesetz verlangt."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>*Anzeige. Dieser Beitrag enthält Werbung für einen Gartenladen.</p>
+              <p>\(german(1))</p><p>\(news)</p><p>\(german(2))</p>
+              <p>This post contains affiliate links: when you buy through them, we may earn a commission.</p>
+              <p>Los enlaces de esta página: el artículo contiene enlaces de afiliado.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), news, german(2)])
+    }
+
+    @Test func thePromptToLogInToCommentIsDropped() throws {
+        // Where readers' comments would be, the prompt to log in; a sentence about logging in stays.
+        let sentence = "Wer an der Abstimmung teilnehmen will, muss eingeloggt sein, sagte die Sprecherin des Vereins am Montag."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p>
+              <p>Du musst eingeloggt sein, um Kommentare zu schreiben! Noch kein Konto?</p>
+              <p>You must be logged in to post a comment.</p>
+              <p>Vous devez être connecté pour publier un commentaire.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2)])
+    }
+
+    @Test func aLabelWithARemarkInBracketsIsStillALabel() throws {
+        // "No comments" with the site's note on moderation after it; a sentence that ends in brackets stays.
+        let sentence = "Die Zahl der Kommentare unter den Artikeln der Zeitung stieg im Jahr darauf stark an (von 300 auf 3000)"
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p>
+              <p>Keine Kommentare (Kommentare erscheinen erst nach Freigabe durch die Redaktion)</p>
+              <p>Comments (they appear here once a moderator has read them)</p>
+              <p>Commentaires (ils sont publiés après modération)</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2)])
+    }
+
+    @Test func linksToFilesAreNotContent() throws {
+        // A download link with the file's format, or its format and size; sentences that name a file stay.
+        let sentence = "Ein Blick in den Bericht (PDF, 2 MB) zeigt, dass die Kosten im vergangenen Jahr deutlich gestiegen sind."
+        let english = "You can download the full report as a PDF from the website of the ministry"
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p><p>\(english)</p>
+              <p>Diesen Artikel als PDF herunterladen</p><p>Download the transcript (PDF)</p>
+              <p>Jahresbericht 2023<span>PDF | 1,4 MB | nicht barrierefrei</span></p>
+              <p>Télécharger au format EPUB</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2), english])
+    }
+
+    @Test func promptsToBecomeAMemberOrGetTheLatestNewsAreNotContent() throws {
+        // Closing prompts in the article's container; sentences with the same words stay.
+        let member = "Wer Mitglied werden will, zahlt zwanzig Euro im Jahr, sagte der Vorsitzende des Vereins am Abend."
+        let latest = "The minister said the latest news from the region was worrying, and pointed to the agency for the figures."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(prose(1))</p><p>\(member)</p><p>\(latest)</p><p>\(prose(2))</p>
+              <p>HAZTE SOCIO Y DISFRUTA DE VENTAJAS EXCLUSIVAS</p><p>Werden Sie Mitglied und lesen Sie alle Artikel</p>
+              <p>For the latest news and updates, download the Example Times app.</p>
+              <p>Get the latest stories in your inbox every morning.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), member, latest, prose(2)])
+    }
+
+    @Test func aLabelThatIntroducesMoreOnTheSubjectIsDropped() throws {
+        // Lines that end with "on this topic" name what follows; a sentence or a heading that goes on stays.
+        let heading = "Was Eltern zum Thema Schlaf wissen sollten"
+        let sentence = "Passend dazu organisiert die Hochschule im Mai eine Veranstaltung zum Thema."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><h2>\(heading)</h2><p>\(german(2))</p><p>\(sentence)</p>
+              <h3>Ansprechpartner zum Thema:</h3><p>Podcasts et vidéos sur le sujet</p>
+              <h4>Books and courses on this topic</h4><p>\(german(3))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), heading, german(2), sentence, german(3)])
+    }
+
+    @Test func aTeaserThatEndsWithALinkToReadOnIsDropped() throws {
+        // Teasers of other stories in the article's container, cut with a link to read on; paragraphs
+        // that say "read more" in their words or end with a link to a source stay.
+        let words = "Wer mehr lesen will, findet die ganze Studie auf der Website des Instituts, sagte die Autorin am Montag."
+        let source = "The figures for the last quarter were published on Friday by <a href=\"/stats\">the statistics office</a>."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(prose(1))</p><p>\(words)</p><p>\(source)</p><p>\(prose(2))</p>
+              <p>Der Sommer ist da, und die Stadt feiert am Wochenende ihr Fest am See. Seht selbst! <a href="/fest">Weiterlesen</a></p>
+              <p>The council voted on the new budget late on Tuesday night. <a href="/budget">Read more »</a></p>
+              <p>Radni przyjęli nowy budżet miasta we wtorek wieczorem. <a href="/budzet">[czytaj więcej]</a></p></div>
+            """)
+        #expect(
+            cleaned.blocks.map(\.text) == [
+                prose(1), words, "The figures for the last quarter were published on Friday by the statistics office.", prose(2),
+            ])
+    }
+
+    @Test func promptsToDiscoverMoreOfTheSiteAreNotContent() throws {
+        // "Discover more" headings over the site's other pages; a sentence about discovering stays.
+        let sentence = "Die Kinder entdecken weitere Orte am See, sagte die Försterin, bevor die Gruppe am Mittag weiterzog."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p>
+              <h3>Entdecke weitere Gartenreportagen</h3><p>\(german(3))</p><h3>Discover more home stories</h3>
+              <p>Découvrez d'autres recettes de saison</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2), german(3)])
+    }
+
+    @Test func theExplanationOfAButtonIsNotContent() throws {
+        // A podcast page explains its widgets; a sentence about a button stays.
+        let sentence = "Mit einem Button am Lenkrad lässt sich der Assistent abschalten, sagte der Ingenieur bei der Vorstellung."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p>
+              <p>Mit diesem Button kannst Du diese Episode zu Deiner Merkliste hinzufügen. Dazu musst Du Dich anmelden:</p>
+              <p>With this button you can add the episode to your playlist.</p>
+              <p>Avec ce bouton, vous ajoutez l'épisode à votre liste.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2)])
+    }
+
+    @Test func theNewslettersPromiseNeverToMissAThingIsNotContent() throws {
+        // A heading over a newsletter form ends with its promise; a sentence with the words stays.
+        let sentence = "Wer die Fristen kennt, wird nichts mehr verpassen, sagte die Steuerberaterin."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p>
+              <h3>Mit unserem Newsletter 2025 nichts mehr verpassen!</h3><p>Inscrivez votre adresse et ne manquez rien</p>
+              <p>\(german(3))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2), german(3)])
+    }
+
+    @Test func aQuestionThatEndsWithASignUpLinkIsNotContent() throws {
+        // A newsletter's question and its sign-up link in one line; a sentence about signing up stays.
+        let sentence = "Mehr als tausend Menschen wollten sich am ersten Tag anmelden, sagte die Organisatorin. Jetzt anmelden"
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(prose(1))</p><p>\(sentence)</p><p>\(prose(2))</p>
+              <p>Do you want to hear about our next events? <a href="/newsletter">Sign up here</a></p>
+              <p>Möchten Sie über neue Folgen informiert werden? Hier anmelden</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), sentence, prose(2)])
+    }
+
+    @Test func aReleaseDateLabelWithoutItsDateIsDropped() throws {
+        // The label of a date the template fills elsewhere; a sentence about a release date stays.
+        let sentence = "Das Veröffentlichungsdatum des Berichts wurde zweimal verschoben, sagte ein Sprecher des Ministeriums."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>Release Date:</p><p>\(german(1))</p><p>\(sentence)</p>
+              <p>Veröffentlichungsdatum:</p><p>Date de publication :</p><p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2)])
+    }
+
+    @Test func aLinkOnToAnotherPartOfTheSiteIsNotContent() throws {
+        // "… weiter zu" and "skip to" lead out of the article; an instruction of a recipe stays.
+        let step = "Continue to stir for two minutes."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>Skip to content</p><p>\(prose(1))</p><p>\(step)</p><p>\(prose(2))</p>
+              <p>... weiter zu „Der Satzbau“</p><p>Przejdź do komentarzy</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), step, prose(2)])
+    }
+
+    @Test func aCaptionReadAfterItsZoomButtonIsNotContent() throws {
+        // A gallery's zoom button and caption read as one paragraph; an instruction to enlarge stays.
+        let instruction = "Vergrößern Sie das Bild mit zwei Fingern, um die Details der Karte zu sehen."
+        let english = "Enlarge the photo to see the damage on the roof."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p><a href="/g/1">Vergrößern</a> Eine kleine Kamera im Display des neuen Telefons.</p>
+              <p>\(instruction)</p><p>\(english)</p><p><a href="/g/2">Enlarge</a> The new phone in three colours.</p><p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), instruction, english, german(2)])
+    }
+
+    @Test func aLineThatIsOneHostNameIsNotContent() throws {
+        // A logo's text; identifiers of code and a sentence with a host name stay.
+        let sentence = "Die Zahlen stammen von transfermarkt.de und wurden am Montag veröffentlicht."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>EXAMPLENEWS.COM</p><p>\(german(1))</p><p>\(sentence)</p><p>android.permission.CAMERA</p>
+              <p>beispiel-zeitung.de</p><p>\(german(2))</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, "android.permission.CAMERA", german(2)])
+    }
+
+    @Test func aPromptToWriteToTheEditorsIsNotContent() throws {
+        // The form's prompt under an opinion piece; a sentence about letters to the editor stays.
+        let sentence = "Readers wrote to us in their hundreds after the first part of the series, and we print a selection today."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(prose(1))</p><p>\(sentence)</p><p>\(prose(2))</p>
+              <p>Submit your letter to the editor with this form. More letters to the editor.</p>
+              <p>Schreiben Sie uns Ihre Meinung an leserbriefe@example.de</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [prose(1), sentence, prose(2)])
+    }
+
+    @Test func aNoticeOnTheContentOfTheWholeSiteIsNotContent() throws {
+        // The site's licence under a post; the licence of the work itself and a sentence about a site stay.
+        let work = "Dieses Werk ist lizenziert unter einer Creative Commons Namensnennung 4.0 International Lizenz."
+        let sentence = "The operators of example.org put the content of their site under a free licence in 2019, the magazine reports."
+        let cleaned = try page(
+            """
+            <div class="entry-content"><p>\(german(1))</p><p>\(sentence)</p><p>\(german(2))</p><p>\(work)</p>
+              <p>Soweit nicht anders angegeben, stehen die Inhalte dieser Website unter CC BY-SA 4.0</p>
+              <p>Unless otherwise noted, content on this site is licensed under CC BY 4.0.</p></div>
+            """)
+        #expect(cleaned.blocks.map(\.text) == [german(1), sentence, german(2), work])
+    }
 }

@@ -62,3 +62,53 @@ extension BoilerplateLine {
         return namesChannel && sendsThere
     }
 }
+
+extension BoilerplateLine {
+    /// Statements of a site about itself, in the languages of ``sectionLabels``: that a page
+    /// advertises or earns from its links, said outright ("this post contains affiliate links", "we
+    /// may receive compensation"), so an article about advertising, which names the words but does
+    /// not declare its own, keeps its sentences (not a bare "affiliate" or "commission": news uses
+    /// both); and notices on the content of "this website" (its licence, its disclaimer), which an
+    /// article about a site calls by its name.
+    package static let disclosures: [String] = [
+        // English
+        "contains affiliate link", "contains paid advertising", "we may receive compensation", "we may receive a commission",
+        "we may earn a commission", "we may earn a small commission", "advertiser disclosure", "advertising disclosure",
+        "as an amazon associate", "amazon associates disclosure",
+        // German
+        "enthält werbung", "enthält affiliate", "handelt es sich um affiliate", "als amazon-partner verdiene",
+        "erhalten wir eine provision", "erhalten wir ggf. eine provision",
+        // French
+        "contient des liens affiliés", "contient des liens d'affiliation", "nous pouvons percevoir une commission",
+        "nous percevons une commission",
+        // Spanish
+        "contiene enlaces de afiliado", "contiene enlaces afiliados", "podemos recibir una comisión", "recibimos una comisión",
+        // Portuguese
+        "contém links de afiliado", "contém links afiliados", "podemos receber uma comissão", "recebemos uma comissão",
+        // Italian
+        "contiene link di affiliazione", "contiene link affiliati", "potremmo ricevere una commissione",
+        "riceviamo una commissione",
+        // Dutch
+        "bevat affiliate links", "bevat affiliate-links", "ontvangen wij een commissie", "ontvangen we een commissie",
+        // Polish
+        "zawiera linki afiliacyjne", "zawiera linki partnerskie", "możemy otrzymać prowizję", "otrzymujemy prowizję",
+        // The content of this website.
+        "content on this website", "content of this website", "content on this site", "content of this site",
+        "inhalte dieser website", "inhalte dieser webseite", "inhalte dieser seite", "contenu de ce site", "contenus de ce site",
+        "contenido de este sitio", "contenidos de este sitio", "conteúdo deste site", "contenuti di questo sito",
+        "inhoud van deze website", "treści zamieszczone na tej stronie",
+    ]
+
+    /// ``disclosures`` as patterns, compared with the block's bytes with ASCII capitals made small.
+    private static let disclosurePhrases = BytePatternSet(disclosures)
+
+    /// An advertising or affiliate disclosure or a notice on the site's content ("*Werbung. Dieser
+    /// Beitrag enthält Werbung für …", "Bei den Verlinkungen handelt es sich um Affiliate Links", "We
+    /// recommend the best products … We may receive compensation …", "Sofern nicht anders
+    /// ausgewiesen, stehen Inhalte dieser Website unter CC-BY"): a short block, a sentence or two,
+    /// that holds one of ``disclosures``. A long paragraph that mentions one is read as prose.
+    package static func isDisclosure(_ text: String, characters: Int) -> Bool {
+        guard characters <= maximumPromotionLength else { return false }
+        return disclosurePhrases.matches(ByteSearch.asciiLowercased(text))
+    }
+}

@@ -29,7 +29,7 @@ package enum BoilerplateLine {
         "advertisement", "sponsored", "trending", "most read", "most popular", "popular posts", "recent posts",
         "latest news", "latest posts", "follow us", "about the author", "permalink", "back to top", "contact",
         "more", "more info at", "you are not logged in", "all information without guarantee",
-        "by", "von", "par", "por", "author", "authors", "autor", "autoren", "auteur", "publish date", "filed under",
+        "by", "von", "par", "por", "author", "authors", "autor", "autoren", "auteur", "publish date", "release date", "filed under",
         "posted in", "text size", "order reprints", "just watched", "must watch", "share this story",
         "previous post", "next post", "previous article", "next article", "previous", "next", "highlights",
         "loading", "loading content", "print this page", "print", "email this", "log in", "sign in",
@@ -47,29 +47,30 @@ package enum BoilerplateLine {
         "vorheriger beitrag", "nächster beitrag", "vorheriger artikel", "nächster artikel", "zurück", "drucken",
         "über den autor", "über die autorin", "kontakt", "alle angaben ohne gewähr", "angaben ohne gewähr",
         "quellen ausblenden", "quellen einblenden", "sie sind nicht eingeloggt", "sie sind aktuell nicht eingeloggt",
-        "mehr", "weitere infos unter", "weitere informationen unter", "community",
+        "mehr", "weitere infos unter", "weitere informationen unter", "community", "veröffentlichungsdatum", "erscheinungsdatum",
         // French
         "lire aussi", "à lire aussi", "a lire aussi", "lire la suite", "voir aussi", "à découvrir", "a découvrir",
         "articles similaires", "articles liés", "sur le même sujet", "dans la même rubrique", "partager",
         "partager cet article", "commentaires", "mots-clés", "mots clés", "permalien", "publicité",
-        "les plus lus", "à voir aussi", "article précédent", "article suivant", "imprimer",
+        "les plus lus", "à voir aussi", "article précédent", "article suivant", "imprimer", "date de publication",
         // Spanish
         "lea también", "lee también", "leer más", "ver también", "temas relacionados", "noticias relacionadas",
         "artículos relacionados", "te puede interesar", "también te puede interesar", "te recomendamos",
         "compartir", "comentarios", "etiquetas", "publicidad", "lo más leído", "más noticias", "temas", "más",
         "entrada anterior", "entrada siguiente", "siguiente entrada", "artículo anterior", "artículo siguiente",
+        "fecha de publicación",
         // Portuguese
         "veja também", "leia também", "leia mais", "saiba mais", "notícias relacionadas", "compartilhe",
-        "comentários", "publicidade", "mais lidas",
+        "comentários", "publicidade", "mais lidas", "data de publicação",
         // Italian
-        "leggi anche", "potrebbe interessarti", "articoli correlati", "condividi", "commenti", "pubblicità",
+        "leggi anche", "potrebbe interessarti", "articoli correlati", "condividi", "commenti", "pubblicità", "data di pubblicazione",
         // Dutch
-        "lees ook", "lees meer", "gerelateerde artikelen", "reacties", "delen",
+        "lees ook", "lees meer", "gerelateerde artikelen", "reacties", "delen", "publicatiedatum",
         // Polish
         "czytaj także", "czytaj też", "czytaj więcej", "zobacz też", "zobacz także", "polecamy",
         "podobne artykuły", "powiązane artykuły", "udostępnij", "komentarze", "tagi", "reklama",
         "najczęściej czytane", "więcej", "materiał chroniony prawem", "materiał chroniony prawem autorskim", "poprzedni artykuł", "następny artykuł",
-        "poprzedni wpis", "następny wpis",
+        "poprzedni wpis", "następny wpis", "data publikacji",
         // Persian and Arabic
         "اخبار مرتبط", "مطالب مرتبط", "بیشتر بخوانید", "پربازدیدترین", "آخرین اخبار", "دیدگاه شما", "نظر شما",
         "اقرأ أيضا", "اقرأ أيضاً", "مواضيع ذات صلة", "أخبار ذات صلة",
@@ -95,19 +96,88 @@ package enum BoilerplateLine {
         "dpa", "epa", "unsplash", "pixabay", "adobe stock", "alamy", "keystone", "pexels",
     ]
 
-    /// Openings of prompts to subscribe, follow or sign up ("Sign up to our newsletter for …").
+    /// Openings of prompts to subscribe, follow, sign up, become a member, write to the editors or
+    /// discover more of the site ("Sign up to our newsletter for …", "Hazte miembro y disfruta de …",
+    /// "For the latest news download our app", "Submit your letter to the editor via this form",
+    /// "Entdecke weitere Homestorys"), of the explanation of a button of the page
+    /// ("Mit diesem Button kannst Du …"), and of the prompt to log in that stands where readers'
+    /// comments would ("You must be logged in to post a comment", "Du musst eingeloggt sein, um
+    /// Kommentare zu schreiben").
     package static let callsToAction: [String] = [
         "sign up", "subscribe to", "subscribe now", "join our", "follow us", "download our", "download the", "click here",
         "get the day", "get our", "please enable javascript", "enable javascript", "melden sie sich", "abonnieren sie",
         "jetzt abonnieren", "folgen sie uns", "folge uns", "inscrivez-vous", "abonnez-vous", "suivez-nous",
         "suscríbete", "suscribete", "síguenos", "regístrate", "zapisz się", "obserwuj nas", "iscriviti", "seguici",
         "assine", "siga-nos", "inscreva-se",
+        // Become a member.
+        "become a member", "werden sie mitglied", "werde mitglied", "devenez membre", "hazte miembro", "hazte socio",
+        "torne-se membro", "seja membro", "diventa socio", "diventa membro", "word lid", "zostań członkiem",
+        // The latest news, in an app or a newsletter.
+        "for the latest news", "for the latest stories", "for the latest updates", "get the latest news",
+        "get the latest stories", "get the latest updates", "für die neuesten nachrichten", "pour les dernières nouvelles",
+        "para las últimas noticias", "para as últimas notícias", "per le ultime notizie", "voor het laatste nieuws",
+        // Discover more of the site.
+        "entdecke weitere", "entdecken sie weitere", "discover more", "explore more", "découvrez d'autres", "découvrez plus",
+        "descubre más", "descubra mais", "scopri altri", "scopri di più", "ontdek meer", "odkryj więcej",
+        "never miss a story", "never miss an update",
+        // Write to the editors.
+        "submit your letter", "send us your letter", "write to us", "schreiben sie uns", "schreib uns", "écrivez-nous",
+        "escríbenos", "escríbanos", "escreva-nos", "scrivici", "schrijf ons", "napisz do nas",
+        // What a button of the page does.
+        "mit diesem button", "mit diesem knopf", "with this button", "use this button", "avec ce bouton", "con este botón",
+        "com este botão", "con questo pulsante", "met deze knop", "tym przyciskiem", "za pomocą tego przycisku",
+        // Log in to comment.
+        "you must be logged in", "you need to be logged in", "you must log in", "du musst eingeloggt", "du musst angemeldet",
+        "sie müssen eingeloggt", "sie müssen angemeldet", "vous devez être connecté", "vous devez être identifié",
+        "debes iniciar sesión", "debes estar registrado", "tienes que iniciar sesión", "você precisa estar logado",
+        "você deve estar logado", "devi essere connesso", "devi effettuare il login", "je moet ingelogd zijn",
+        "u moet ingelogd zijn", "musisz być zalogowany", "musisz się zalogować",
     ]
 
-    /// Openings of links back to an overview ("Back to …").
+    /// Endings of short lines that are labels or prompts whatever comes first: labels that introduce
+    /// more on the article's subject ("Das Buch & der Online-Lehrgang zum Thema", "Ansprechpartnerin
+    /// zum Thema:", "Audios et vidéos sur le sujet"; the subject is the article's, so the line names
+    /// what comes next, other pages or a contact), and a newsletter's promise or sign-up link ("Du
+    /// willst nichts mehr verpassen?", "… Sign up here"). Short lines only, without a full stop; a
+    /// sentence ("… eine Veranstaltung zum Thema „Pädagogik“.") goes on after the phrase or ends
+    /// like one.
+    package static let labelEndings = [
+        " zum thema", " on this topic", " on the topic", " sur le sujet", " sur ce sujet", " sobre el tema", " sobre este tema",
+        " sobre o tema", " sobre este assunto", " sul tema", " su questo tema", " over dit onderwerp", " na ten temat",
+        // The promise of a newsletter that ends its prompt ("Du willst nichts mehr verpassen?", "2023 nichts mehr versäumen!").
+        " nichts mehr verpassen", " nichts mehr versäumen", " nichts verpassen", " ne manquez rien", " ne ratez rien",
+        " no te pierdas nada", " não perca nada", " non perderti nulla", " mis niets meer", " niczego nie przegap",
+        " never miss a thing",
+        // The sign-up link that ends a newsletter's question ("Do you want to be informed of our actions? Sign up here").
+        " sign up here", " sign up now", " subscribe here", " hier anmelden", " jetzt anmelden", " hier abonnieren",
+        " inscrivez-vous ici", " regístrate aquí", " suscríbete aquí", " inscreva-se aqui", " iscriviti qui", " iscriviti ora",
+        " meld je hier aan", " zapisz się tutaj",
+    ]
+    private static let labelSuffixes = labelEndings.map { Array($0.utf8) }
+
+    /// Links that lead on to the rest of a story (a teaser's last words, see
+    /// ``ContentSelection/endsWithReadMore(_:_:)``).
+    package static let readOn = [
+        "read more", "more", "continue reading", "read on", "full story", "weiterlesen", "mehr", "mehr lesen", "zum artikel",
+        "lire la suite", "lire plus", "la suite", "suite", "leer más", "seguir leyendo", "ver más", "leia mais", "continue lendo",
+        "continua a leggere", "leggi tutto", "leggi di più", "lees meer", "verder lezen", "czytaj więcej", "czytaj dalej",
+        "więcej", "ادامه مطلب", "بیشتر بخوانید", "اقرأ المزيد",
+    ]
+    private static let readOnKeys = Set(readOn.map(key))
+
+    /// Whether a link's text is one of ``readOn``, marks aside ("[więcej]", "Weiterlesen »").
+    package static func isReadOn(_ linkText: ArraySlice<UInt8>) -> Bool {
+        readOnKeys.contains(foldedBytes(linkText))
+    }
+
+    /// Openings of links back to an overview ("Back to …") or on to another part of the site ("…
+    /// weiter zu „Die Wortwahl“", "Skip to content"). Not "go to" or "continue to": instructions
+    /// of a how-to or a recipe open with them ("Continue to stir for two minutes").
     package static let wayBack = [
         "back to ", "zurück zu", "retour à ", "retour au", "retour aux", "volver a ", "voltar a", "voltar para",
         "powrót do", "torna a", "terug naar",
+        "skip to ", "jump to ", "weiter zu", "aller au ", "aller à ", "ir al ", "ir a la ", "vai a ", "vai al ", "ga naar ",
+        "ga verder naar", "przejdź do",
     ]
 
     // Folded once, as bytes: the tests below run on every short block of the main content.
@@ -126,16 +196,21 @@ package enum BoilerplateLine {
         guard characters > 0, characters <= 160 else { return false }
         let bytes = Array(text.utf8)
         if characters > maximumLength {
-            // Long for a label: only a prompt or a credit.
+            // Long for a label: only a prompt, a credit, or a label with a remark in brackets.
             let opening = foldedBytes(bytes.prefix(60))
             return callPrefixes.contains { opening.starts(with: $0) } || isCredit(bytes, characters: characters, folded: nil)
+                || isLabelWithRemark(bytes) || isFileLink(bytes, characters: characters) || isZoomCaption(bytes)
         }
         let folded = foldedBytes(bytes[...])
         if folded.isEmpty { return false }
-        if sectionKeys.contains(folded) { return true }
+        if sectionKeys.contains(folded) || isLabelWithRemark(bytes) { return true }
         if isCredit(bytes, characters: characters, folded: folded) { return true }
         if text.hasPrefix("©") || folded.starts(with: copyright) { return true }
+        if isFileLink(bytes, characters: characters) || isHostName(bytes) || isZoomCaption(bytes) { return true }
         if callPrefixes.contains(where: { folded.starts(with: $0) }) { return true }
+        if bytes.last != 0x2E && labelSuffixes.contains(where: { folded.count > $0.count && folded.suffix($0.count).elementsEqual($0) }) {
+            return true
+        }
         // "Back to Gallery", "Zurück zur Übersicht": a way out of the page, not a sentence of it.
         if characters <= 40 && wayBackPrefixes.contains(where: { folded.starts(with: $0) }) { return true }
         // A long section label with a short tail: "Mehr zum Thema auf example.de", "Lesen Sie auch die folgenden Beiträge:".
@@ -143,6 +218,102 @@ package enum BoilerplateLine {
             if folded.count - prefix.count <= 30 { return true }
         }
         return false
+    }
+
+    /// Formats of files a page links to for download.
+    package static let fileFormats: Set<String> = ["pdf", "epub", "mobi", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ppt", "pptx", "zip", "mp3"]
+
+    /// ``fileFormats`` as patterns for the first look at a line.
+    private static let formatNames = BytePatternSet(Array(fileFormats))
+
+    /// Words that offer a file for download, in the languages of ``sectionLabels``.
+    package static let downloadWords: Set<String> = [
+        "download", "downloads", "herunterladen", "runterladen", "télécharger", "téléchargez", "descargar", "descarga",
+        "baixar", "baixe", "scarica", "scaricare", "downloaden", "pobierz",
+    ]
+
+    /// Units of a file's size ("PDF | 38 KB", "(PDF, 1,2 MB)").
+    private static let sizeUnits: Set<String> = ["kb", "mb", "gb", "kib", "mib", "ko", "mo", "bytes"]
+
+    /// A link to a file, not a sentence (no full stop at the end): a format with a word that offers
+    /// it for download in a line of a label's length ("Dieses Skript als PDF herunterladen",
+    /// "Télécharger au format EPUB"), or a format with its size right after it, up to the caller's
+    /// limit ("Informationsschreiben vom 14. Oktober 2021PDF | 38 KB | Datei ist nicht barrierefrei").
+    /// A sentence that names a format ("Ein Blick in das Inhaltsverzeichnis (PDF) zeigt …") has neither.
+    private static func isFileLink(_ bytes: [UInt8], characters: Int) -> Bool {
+        guard bytes.last != 0x2E else { return false }
+        // Words of ASCII letters, digits and non-ASCII bytes ("télécharger" is one), lower-cased; a
+        // comma after a digit stays in the number ("1,4").
+        let lowered = ByteSearch.asciiLowercased(bytes)
+        // Most lines name no format: one scan of their bytes says so before any word is made.
+        guard formatNames.matches(lowered) else { return false }
+        var words: [String] = []
+        var word: [UInt8] = []
+        for byte in lowered + [0x20] {
+            if byte >= 0x80 || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x2C && !word.isEmpty
+                    && word.last.map({ $0 >= 0x30 && $0 <= 0x39 }) == true
+            {
+                word.append(byte)
+            } else if !word.isEmpty {
+                words.append(String(decoding: word, as: UTF8.self))
+                word = []
+            }
+        }
+        // "2021pdf": a format glued to the text before it (the link's label and its format in two elements).
+        func format(_ word: String) -> Bool { fileFormats.contains { word == $0 || (word.hasSuffix($0) && word.count > $0.count + 2) } }
+        for (index, word) in words.enumerated() where format(word) {
+            if characters <= maximumLength && words.contains(where: downloadWords.contains) { return true }
+            // Its size: a number, then a unit.
+            if index + 2 < words.count, words[index + 1].first?.isNumber == true, sizeUnits.contains(words[index + 2]) { return true }
+        }
+        return false
+    }
+
+    /// The label of a picture's zoom button, read before its caption ("Vergrößern Eine kleine runde
+    /// Aussparung …" from `<a>Vergrößern</a><figcaption>…`).
+    package static let zoomLabels = [
+        "vergrößern", "bild vergrößern", "enlarge", "enlarge image", "agrandir", "ampliar", "ingrandisci", "vergroten", "powiększ",
+    ]
+    private static let zoomPrefixes = zoomLabels.map { Array($0.utf8) + [0x20] }
+    private static let politeYou = Array("Sie ".utf8)
+
+    /// A caption after its zoom button's label, up to the caller's limit: the label, then a word that
+    /// starts with a capital (the caption's first). An instruction ("Vergrößern Sie das Bild …",
+    /// "Enlarge the photo …") goes on with "Sie" or a small letter.
+    private static func isZoomCaption(_ bytes: [UInt8]) -> Bool {
+        let opening = ByteSearch.asciiLowercased(bytes.prefix(20))
+        guard let prefix = zoomPrefixes.first(where: { opening.starts(with: $0) }), bytes.count > prefix.count else { return false }
+        let rest = bytes[prefix.count...]
+        guard let first = rest.first, !rest.starts(with: politeYou) else { return false }
+        // An ASCII capital, or a Latin-1 one (C3 80–9E: "Ä", "É", "Ö").
+        return (first >= 0x41 && first <= 0x5A) || (first == 0xC3 && rest.count > 1 && rest[rest.startIndex + 1] <= 0x9E)
+    }
+
+    /// Top-level domains of the sites of the languages of ``sectionLabels``, and the generic ones.
+    package static let topLevelDomains: Set<String> = [
+        "com", "net", "org", "info", "news", "eu", "io", "co", "uk", "us", "ca", "au", "de", "at", "ch", "fr", "be", "es",
+        "mx", "ar", "cl", "pt", "br", "it", "nl", "pl", "ir", "ae", "sa", "eg",
+    ]
+
+    /// A line that is one host name ("BVINEWS.COM", "example.de"): the text of a site's logo or a
+    /// link to it, not a sentence. Letters, digits, hyphens and dots only, ending with a dot and one
+    /// of ``topLevelDomains``; a file or an identifier of code ("bookmarks.el",
+    /// "android.permission.CAMERA") ends otherwise.
+    private static func isHostName(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4, bytes.count <= 40, let dot = bytes.lastIndex(of: 0x2E), dot > 0 else { return false }
+        let isLetter = { (byte: UInt8) in (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+        let domain = ByteSearch.asciiLowercased(bytes[(dot + 1)...])
+        guard topLevelDomains.contains(String(decoding: domain, as: UTF8.self)) else { return false }
+        return bytes[..<dot].allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E }
+    }
+
+    /// A section label with a remark in brackets after it, of any length up to the caller's limit:
+    /// "Keine Kommentare (Kommentare erscheinen erst nach unserer Freigabe)", "Comments (closed)".
+    /// The label before " (" must be a whole one of ``sectionLabels``; a sentence never is.
+    private static func isLabelWithRemark(_ bytes: [UInt8]) -> Bool {
+        guard bytes.last == 0x29, let open = bytes.firstIndex(of: 0x28), open > 0, bytes[open - 1] == 0x20 else { return false }
+        return sectionKeys.contains(foldedBytes(bytes[..<open]))
     }
 
     /// A picture's caption with its credit at the end ("Lee Elder beim Masters 1975. | © Augusta

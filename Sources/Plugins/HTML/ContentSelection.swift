@@ -300,6 +300,24 @@ package struct ContentSelection {
         return last == "." || last == "!" || last == "?"
     }
 
+    /// A teaser whose cut is marked by a link rather than an ellipsis: a sentence or two of another
+    /// page with a link to read on at its very end ("… Seht selbst! Weiterlesen", "… erläutert
+    /// Hintergründe. mehr", "… w Polsce. [czytaj więcej]"). The link's whole text must be one of
+    /// ``BoilerplateLine/readOn``; a paragraph whose last words are a link to a source ("…, the
+    /// agency said.") ends with other words. Paragraphs of a teaser's length only.
+    package static func endsWithReadMore(_ block: PageAnalysis.Block, _ analysis: PageAnalysis) -> Bool {
+        guard block.kind == .paragraph || block.kind == .listItem, block.characters <= 400, let last = block.linkRange.last else { return false }
+        guard block.linkCharacters < block.characters else { return false }
+        let span = analysis.links[Int(last)]
+        let bytes = Array(block.text.utf8)
+        let start = Int(span.start)
+        let end = min(Int(span.end), bytes.count)
+        guard start > 0, start < end else { return false }
+        // Only marks after the link ("[więcej]", "Weiterlesen »").
+        guard BoilerplateLine.foldedBytes(bytes[end...]).isEmpty else { return false }
+        return BoilerplateLine.isReadOn(bytes[start..<end])
+    }
+
     /// The characters of the blocks `decisions` keep.
     private static func keptCharacters(_ decisions: [BlockDecision], _ blocks: [PageAnalysis.Block]) -> Int {
         zip(decisions, blocks).reduce(0) { $0 + ($1.0.kept ? $1.1.characters : 0) }
@@ -356,6 +374,7 @@ package struct ContentSelection {
                 return dropped("mostly links (link density \(Double(Int(block.linkDensity * 100)) / 100))")
             }
             if block.isTeaser { return dropped("a teaser of another page (a link and a cut-off text)") }
+            if Self.endsWithReadMore(block, analysis) { return dropped("a teaser of another page (its first lines and a link to read on)") }
             if EndMarker.matches(block.text) { return dropped("an end-of-article marker") }
             if block.characters <= 160 && BoilerplateLine.matches(block.text, characters: block.characters) {
                 return dropped("a label of page furniture (related, share, credits)")
@@ -365,6 +384,9 @@ package struct ContentSelection {
             }
             if BoilerplateLine.isPromotion(block.text, characters: block.characters) {
                 return dropped("a prompt to follow the site elsewhere (its social channels or apps)")
+            }
+            if BoilerplateLine.isDisclosure(block.text, characters: block.characters) {
+                return dropped("a notice of the site (advertising, affiliate links, the licence of its content)")
             }
             if VisibleFacts.isLabelledFact(block.text) { return dropped("a labelled meta line (news code, date)") }
             // List items with dates are schedules and calendars, not bylines.
