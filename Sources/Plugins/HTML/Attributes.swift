@@ -15,54 +15,44 @@ package struct Attributes {
     package var isHidden = false
 
     package init(node: xmlNodePtr) {
-        // Set when a class or id token starts with a hyphenated word (`category-…`, `tag-…`, `js-…`):
-        // only then are taxonomy and script-hook tokens looked for.
-        var mayNameTaxonomy = false
         var attribute = node.pointee.properties
         while let current = attribute {
             defer { attribute = current.pointee.next }
             guard let name = current.pointee.name else { continue }
             let value = current.pointee.children?.pointee.content
-            func string() -> String? { value.map { String(cString: $0) } }
-            if Self.name(name, is: "class") || Self.name(name, is: "id") {
-                if let value, value[0] != 0 {
-                    if !names.isEmpty { names.append(0x20) }
-                    // Copied whole, then lower-cased in place: appending byte by byte checked the
-                    // array's capacity at every byte.
-                    let count = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
-                    let start = names.count
-                    names.append(contentsOf: UnsafeBufferPointer(start: value, count: count))
-                    names.withUnsafeMutableBufferPointer { buffer in
-                        for index in start..<buffer.count {
-                            let byte = buffer[index]
-                            if byte >= 0x41 && byte <= 0x5A { buffer[index] = byte | 0x20 }
-                            // "ca", "ta", "po", "no", "js" at a token's start: possibly category-, tag-, post_tag-, node-promoted, js-.
-                            if !mayNameTaxonomy && (index == start || buffer[index - 1] == 0x20) && index + 1 < buffer.count {
-                                let pair = (byte | 0x20, buffer[index + 1] | 0x20)
-                                mayNameTaxonomy =
-                                    pair == (0x63, 0x61) || pair == (0x74, 0x61) || pair == (0x70, 0x6F) || pair == (0x6E, 0x6F) || pair == (0x6A, 0x73)
-                            }
-                        }
-                    }
+            // By the first letter, then the whole name: elements carry many attributes (`data-…`,
+            // `href`, `srcset`) that are none of these, and each was compared with all five names.
+            switch name[0] | 0x20 {
+            case UInt8(ascii: "c"), UInt8(ascii: "i"):
+                guard Self.name(name, is: "class") || Self.name(name, is: "id"), let value, value[0] != 0 else { continue }
+                if !names.isEmpty { names.append(0x20) }
+                // Copied whole, then lower-cased in place: appending byte by byte checked the
+                // array's capacity at every byte.
+                let count = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
+                let start = names.count
+                names.append(contentsOf: UnsafeBufferPointer(start: value, count: count))
+                names.withUnsafeMutableBufferPointer { buffer in
+                    for index in start..<buffer.count where buffer[index] &- 0x41 < 26 { buffer[index] |= 0x20 }
                 }
-            } else if Self.name(name, is: "hidden") {
-                isHidden = true
-            } else if Self.name(name, is: "aria-hidden") {
-                isHidden = isHidden || string()?.lowercased() == "true"
-            } else if Self.name(name, is: "style") {
-                if let value {
-                    var style: [UInt8] = []
-                    var index = 0
-                    while value[index] != 0 {
-                        let byte = value[index]
-                        if byte != 0x20 { style.append((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte) }
-                        index += 1
-                    }
-                    isHidden = isHidden || ByteSearch.contains(style, Self.displayNone) || ByteSearch.contains(style, Self.visibilityHidden)
+            case UInt8(ascii: "h"):
+                if Self.name(name, is: "hidden") { isHidden = true }
+            case UInt8(ascii: "a"):
+                if Self.name(name, is: "aria-hidden"), let value { isHidden = isHidden || String(cString: value).lowercased() == "true" }
+            case UInt8(ascii: "s"):
+                guard Self.name(name, is: "style"), let value else { continue }
+                var style: [UInt8] = []
+                var index = 0
+                while value[index] != 0 {
+                    let byte = value[index]
+                    if byte != 0x20 { style.append((byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte) }
+                    index += 1
                 }
+                isHidden = isHidden || ByteSearch.contains(style, Self.displayNone) || ByteSearch.contains(style, Self.visibilityHidden)
+            default:
+                continue
             }
         }
-        if mayNameTaxonomy { names = Self.withoutTaxonomy(names) }
+        if !names.isEmpty { names = Self.withoutTaxonomy(names) }
     }
 
     /// Class tokens that name a post's categories and tags (WordPress writes `category-popular-posts`

@@ -109,6 +109,6 @@ extension BoilerplateLine {
     /// that holds one of ``disclosures``. A long paragraph that mentions one is read as prose.
     package static func isDisclosure(_ text: String, characters: Int) -> Bool {
         guard characters <= maximumPromotionLength else { return false }
-        return disclosurePhrases.matches(ByteSearch.asciiLowercased(text))
+        return disclosurePhrases.matches(ignoringASCIICase: text)
     }
 }

@@ -51,9 +51,12 @@ package struct CommentSection {
             if let node = analysis.nodes[Int(container)] { places.append([node]) }
         }
         // What follows a comments heading.
-        for block in analysis.blocks where block.kind == .heading && block.characters <= 60 && VisibleDates.isCommentsHeading(block.text) {
-            guard !taken.contains(where: { analysis.elements.element(block.element, isInside: $0) }), !isInSidebar(block.element, analysis.elements),
-                let heading = analysis.nodes[Int(block.element)]
+        // By index: a `for block in` copied every block of the page (its text and rows retained).
+        for index in analysis.blocks.indices where analysis.blocks[index].kind == .heading && analysis.blocks[index].characters <= 60 {
+            let element = analysis.blocks[index].element
+            guard VisibleDates.isCommentsHeading(analysis.blocks[index].text),
+                !taken.contains(where: { analysis.elements.element(element, isInside: $0) }), !isInSidebar(element, analysis.elements),
+                let heading = analysis.nodes[Int(element)]
             else { continue }
             places.append(following(heading))
         }

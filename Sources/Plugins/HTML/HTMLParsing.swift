@@ -16,19 +16,32 @@ package enum HTMLParsing {
     package static func withDocument<Result>(
         _ html: String, url: String, checkingDepth: Bool = true, _ body: (htmlDocPtr) throws(ParseHalt) -> Result
     ) throws(ParseHalt) -> Result? {
-        guard let context = htmlNewParserCtxt() else { throw ParseHalt(url: url, line: 0, message: "no memory for a parser") }
+        var html = html
+        // A context over a copy of the bytes, its options set and its charset said to be UTF-8 before
+        // the parse: `htmlCtxtReadMemory` with "UTF-8" ran the whole page through libxml2's
+        // UTF-8-to-UTF-8 converter first, a copy and a check the text (a Swift string) never needs;
+        // without an encoding it guessed Latin-1 (see the project's notes). IGNORE_ENC keeps a
+        // `<meta charset>` from switching: the fetchers decoded the page already.
+        let created = html.withUTF8 { buffer -> htmlParserCtxtPtr? in
+            guard let base = buffer.baseAddress, buffer.count > 0 else { return nil }
+            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { htmlCreateMemoryParserCtxt($0, Int32(clamping: buffer.count)) }
+        }
+        guard let context = created else {
+            if html.isEmpty { return nil }
+            throw ParseHalt(url: url, line: 0, message: "no memory for a parser")
+        }
         defer { htmlFreeParserCtxt(context) }
+        _ = htmlCtxtUseOptions(context, options | Int32(HTML_PARSE_IGNORE_ENC.rawValue))
+        context.pointee.charset = Int32(XML_CHAR_ENCODING_UTF8.rawValue)
+        // No table of `id` attributes (libxml2 registers every `id` and `name` value for XPath's
+        // `id()`, which no part of etl calls; CSS `#id` reads the attribute): about 1% of a parse.
+        context.pointee.loadsubset |= XML_SKIP_IDS
         // No nodes for HTML comments (`<!-- ad slot -->`, some 40 a page): nothing of etl reads them,
         // and building and freeing them was 0.6% of a parse.
         context.pointee.sax.pointee.comment = nil
-        var html = html
-        let document = html.withUTF8 { buffer -> htmlDocPtr? in
-            guard let base = buffer.baseAddress, buffer.count > 0 else { return nil }
-            // The text is UTF-8 already: say so, or libxml2 guesses Latin-1 (see the project's notes).
-            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                htmlCtxtReadMemory(context, pointer, Int32(clamping: buffer.count), nil, "UTF-8", options)
-            }
-        }
+        _ = htmlParseDocument(context)
+        let document = context.pointee.myDoc
+        context.pointee.myDoc = nil
         guard let document else { return nil }
         defer {
             xmlFreeDoc(document)

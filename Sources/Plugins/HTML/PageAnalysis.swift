@@ -794,25 +794,50 @@ package struct PageAnalysis {
     /// string scalar by scalar cost several times more, and every text of the page passes here.
     package static func fold(_ text: String) -> String {
         var text = text
-        return text.withUTF8 { bytes in
+        let folded = text.withUTF8 { bytes -> String? in
+            // Most texts (meta contents, link texts) have nothing to fold: one pass says so, and the
+            // text is returned as it is.
+            var index = 0
+            var afterSpace = true  // a space at the start is folded away
+            while index < bytes.count {
+                let length = spaceLength(bytes, at: index)
+                if length == 0 {
+                    afterSpace = false
+                    index += 1
+                    continue
+                }
+                if afterSpace || length > 1 || bytes[index] != 0x20 || index + 1 == bytes.count { break }
+                afterSpace = true
+                index += 1
+            }
+            guard index < bytes.count else { return nil }
+            // Runs between spaces are copied whole.
             var output: [UInt8] = []
             output.reserveCapacity(bytes.count)
             var pendingSpace = false
-            var index = 0
+            var runStart = 0
+            index = 0
             while index < bytes.count {
                 let length = spaceLength(bytes, at: index)
                 if length > 0 {
+                    if runStart < index {
+                        if pendingSpace && !output.isEmpty { output.append(0x20) }
+                        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                    }
                     pendingSpace = true
                     index += length
+                    runStart = index
                     continue
                 }
-                if pendingSpace && !output.isEmpty { output.append(0x20) }
-                pendingSpace = false
-                output.append(bytes[index])
                 index += 1
+            }
+            if runStart < bytes.count {
+                if pendingSpace && !output.isEmpty { output.append(0x20) }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
             }
             return String(decoding: output, as: UTF8.self)
         }
+        return folded ?? text
     }
 
     /// The length of the UTF-8 sequence of an ``isSpace(_:)`` character at `index`, or 0.

@@ -141,25 +141,35 @@ package struct BytePatternSet: Sendable {
 
     /// Whether any pattern occurs in `haystack`.
     package func matches(_ haystack: [UInt8]) -> Bool {
-        scan(haystack, stopAtFirst: true) != 0
+        haystack.withUnsafeBufferPointer { scan($0, foldingCase: false, stopAtFirst: true) } != 0
+    }
+
+    /// Whether any pattern occurs in `text` read with ASCII letters lower-cased (the patterns being
+    /// lower-case): the same as ``matches(_:)`` of ``ByteSearch/asciiLowercased(_:)-(String)``
+    /// without making that copy.
+    package func matches(ignoringASCIICase text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { scan($0, foldingCase: true, stopAtFirst: true) } != 0
     }
 
     /// The groups (as bits) with a pattern that occurs in `haystack`, in one pass.
     package func groups(in haystack: [UInt8]) -> UInt32 {
-        scan(haystack, stopAtFirst: false)
+        haystack.withUnsafeBufferPointer { scan($0, foldingCase: false, stopAtFirst: false) }
     }
 
-    private func scan(_ haystack: [UInt8], stopAtFirst: Bool) -> UInt32 {
-        haystack.withUnsafeBufferPointer { hay in
-            bytes.withUnsafeBufferPointer { bytes in
-                patterns.withUnsafeBufferPointer { patterns in
-                    bucketStart.withUnsafeBufferPointer { bucketStart in
-                        pairBucket.withUnsafeBufferPointer { pairBucket in
-                            pairs.withUnsafeBufferPointer { pairs in
-                                Self.scan(
+    private func scan(_ hay: UnsafeBufferPointer<UInt8>, foldingCase: Bool, stopAtFirst: Bool) -> UInt32 {
+        bytes.withUnsafeBufferPointer { bytes in
+            patterns.withUnsafeBufferPointer { patterns in
+                bucketStart.withUnsafeBufferPointer { bucketStart in
+                    pairBucket.withUnsafeBufferPointer { pairBucket in
+                        pairs.withUnsafeBufferPointer { pairs in
+                            foldingCase
+                                ? Self.scan(
                                     hay, bytes: bytes, patterns: patterns, bucketStart: bucketStart, pairBucket: pairBucket,
-                                    pairs: pairs, stopAtFirst: stopAtFirst)
-                            }
+                                    pairs: pairs, stopAtFirst: stopAtFirst, byte: { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 })
+                                : Self.scan(
+                                    hay, bytes: bytes, patterns: patterns, bucketStart: bucketStart, pairBucket: pairBucket,
+                                    pairs: pairs, stopAtFirst: stopAtFirst, byte: { $0 })
                         }
                     }
                 }
@@ -170,12 +180,12 @@ package struct BytePatternSet: Sendable {
     private static func scan(
         _ hay: UnsafeBufferPointer<UInt8>, bytes: UnsafeBufferPointer<UInt8>, patterns: UnsafeBufferPointer<Pattern>,
         bucketStart: UnsafeBufferPointer<Int32>, pairBucket: UnsafeBufferPointer<UInt16>, pairs: UnsafeBufferPointer<UInt64>,
-        stopAtFirst: Bool
+        stopAtFirst: Bool, byte: (UInt8) -> UInt8
     ) -> UInt32 {
         var found: UInt32 = 0
         for start in 0..<hay.count {
             // The byte after the last one counts as 0: only one-byte patterns set those pairs.
-            let pair = Int(hay[start]) << 8 | (start + 1 < hay.count ? Int(hay[start + 1]) : 0)
+            let pair = Int(byte(hay[start])) << 8 | (start + 1 < hay.count ? Int(byte(hay[start + 1])) : 0)
             guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
             let bucket = Int(pairBucket[pair])
             var index = Int(bucketStart[bucket])
@@ -188,7 +198,7 @@ package struct BytePatternSet: Sendable {
                 let patternStart = Int(pattern.start)
                 // The bucket matched the first two bytes (the first only, for a one-byte pattern).
                 var offset = min(2, length)
-                while offset < length && hay[start + offset] == bytes[patternStart + offset] { offset += 1 }
+                while offset < length && byte(hay[start + offset]) == bytes[patternStart + offset] { offset += 1 }
                 if offset == length {
                     found |= pattern.group
                     if stopAtFirst { return found }
