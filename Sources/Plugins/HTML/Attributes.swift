@@ -15,6 +15,9 @@ package struct Attributes {
     package var isHidden = false
 
     package init(node: xmlNodePtr) {
+        // Set when a class or id token starts with a hyphenated word (`category-…`, `tag-…`, `js-…`):
+        // only then are taxonomy and script-hook tokens looked for.
+        var mayNameTaxonomy = false
         var attribute = node.pointee.properties
         while let current = attribute {
             defer { attribute = current.pointee.next }
@@ -32,7 +35,16 @@ package struct Attributes {
                 let start = names.count
                 names.append(contentsOf: UnsafeBufferPointer(start: value, count: count))
                 names.withUnsafeMutableBufferPointer { buffer in
-                    for index in start..<buffer.count where buffer[index] &- 0x41 < 26 { buffer[index] |= 0x20 }
+                    for index in start..<buffer.count {
+                        let byte = buffer[index]
+                        if byte &- 0x41 < 26 { buffer[index] = byte | 0x20 }
+                        // "ca", "ta", "po", "no", "js" at a token's start: possibly category-, tag-, post_tag-, node-promoted, js-.
+                        if !mayNameTaxonomy && (index == start || buffer[index - 1] == 0x20) && index + 1 < buffer.count {
+                            let pair = (byte | 0x20, buffer[index + 1] | 0x20)
+                            mayNameTaxonomy =
+                                pair == (0x63, 0x61) || pair == (0x74, 0x61) || pair == (0x70, 0x6F) || pair == (0x6E, 0x6F) || pair == (0x6A, 0x73)
+                        }
+                    }
                 }
             case UInt8(ascii: "h"):
                 if Self.name(name, is: "hidden") { isHidden = true }
@@ -52,7 +64,7 @@ package struct Attributes {
                 continue
             }
         }
-        if !names.isEmpty { names = Self.withoutTaxonomy(names) }
+        if mayNameTaxonomy { names = Self.withoutTaxonomy(names) }
     }
 
     /// Class tokens that name a post's categories and tags (WordPress writes `category-popular-posts`

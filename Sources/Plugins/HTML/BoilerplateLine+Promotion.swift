@@ -33,10 +33,9 @@ extension BoilerplateLine {
     /// network ("Twitter said it would follow the rules") has the same words elsewhere, and stays.
     package static func isPromotion(_ text: String, characters: Int) -> Bool {
         guard characters <= maximumPromotionLength else { return false }
-        // Most blocks name no channel: a scan of their bytes, lower-cased, says so before any word
-        // is read (reading characters one by one cost 3% of a page's time).
-        let lowered = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        guard channelNames.groups(in: lowered) != 0 else { return false }
+        // Most blocks name no channel: a scan of their bytes, lower-cased as it goes, says so before
+        // any word is read (reading characters one by one cost 3% of a page's time).
+        guard channelNames.matches(ignoringASCIICase: text) else { return false }
         var namesChannel = false
         var sendsThere = false
         // Whether the next word opens a sentence (or a clause after a colon).

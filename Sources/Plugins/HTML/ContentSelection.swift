@@ -452,17 +452,21 @@ package struct ContentSelection {
         var current = element
         var strongest = ClassHint.none
         var namer: Int32 = -1
+        // Asked for every block, up its ancestors: one root (the usual case) is compared, not hashed.
+        let onlyRoot = roots.count == 1 ? roots.first : nil
         while current > 0 {
-            if roots.contains(current) { return (strongest, namer) }
-            let value = elements[Int(current)]
-            if value.hint > strongest && value.characters * 2 < rootCharacters
-                && (ownWeakNameCounts || current != element || value.hint != .weakNegative)
-                && (value.hint != .weakNegative || sections.characters(of: current, elements) * 2 < rootCharacters)
+            if let onlyRoot, current == onlyRoot { return (strongest, namer) }
+            if onlyRoot == nil && roots.contains(current) { return (strongest, namer) }
+            // Fields read in place: a copy of the element retained its names.
+            let hint = elements[Int(current)].hint
+            if hint > strongest && elements[Int(current)].characters * 2 < rootCharacters
+                && (ownWeakNameCounts || current != element || hint != .weakNegative)
+                && (hint != .weakNegative || sections.characters(of: current, elements) * 2 < rootCharacters)
             {
-                strongest = value.hint
+                strongest = hint
                 namer = current
             }
-            current = value.parent
+            current = elements[Int(current)].parent
         }
         return nil
     }
