@@ -138,6 +138,7 @@ package struct PageAnalysis {
         guard let root = xmlDocGetRootElement(document) else { return }
         visit(root, parent: 0, owner: 0, context: Context())
         flush(owner: 0, context: Context())
+        totalUpAncestors()
         groupDataTables()
         removeSmallPageRegions()
         markChrome()
@@ -628,12 +629,26 @@ package struct PageAnalysis {
                 characters: bufferCharacters, linkCharacters: min(bufferLinkCharacters, bufferCharacters),
                 separators: bufferSeparators, removedBy: context.removedBy, isScriptNotice: isScriptNotice,
                 isServerMessage: isServerMessage, linkRange: Int32(pendingLinkStart)..<Int32(links.count)))
-        // Totals up the ancestor chain, for link density of containers; removed text does not count.
-        var element = context.removedBy == nil && !isScriptNotice ? owner : -1
-        while element >= 0 {
-            elements[Int(element)].characters += bufferCharacters
-            elements[Int(element)].linkCharacters += min(bufferLinkCharacters, bufferCharacters)
-            element = elements[Int(element)].parent
+        // Counted on the owner; ``totalUpAncestors()`` adds them up the tree after the walk (for link
+        // density of containers). Removed text does not count.
+        if context.removedBy == nil && !isScriptNotice {
+            elements[Int(owner)].characters += bufferCharacters
+            elements[Int(owner)].linkCharacters += min(bufferLinkCharacters, bufferCharacters)
+        }
+    }
+
+    /// Gives every element the characters of the blocks below it, from the counts ``flush(owner:context:)``
+    /// left on their owners: one pass from the last element back, each adding its total to its
+    /// parent's (a parent comes before its children). Walking each block's ancestor chain instead
+    /// cost some 3% of the walk on deep pages.
+    private mutating func totalUpAncestors() {
+        elements.withUnsafeMutableBufferPointer { elements in
+            for index in stride(from: elements.count - 1, to: 0, by: -1) {
+                let parent = Int(elements[index].parent)
+                guard parent >= 0 else { continue }
+                elements[parent].characters += elements[index].characters
+                elements[parent].linkCharacters += elements[index].linkCharacters
+            }
         }
     }
 
@@ -718,7 +733,7 @@ package struct PageAnalysis {
             }
         case .link:
             let attributes = MetadataAttributes(node: node, tag: tag)
-            if let rel = attributes.rel, rel.lowercased().split(separator: " ").contains("canonical"), let href = attributes.href {
+            if let rel = attributes.rel, Self.isCanonical(rel: rel), let href = attributes.href {
                 metadata.canonicalURL = metadata.canonicalURL ?? href.trimmingWhitespace()
             }
         case .title:
@@ -736,6 +751,17 @@ package struct PageAnalysis {
             break
         }
     }
+
+    /// Whether a `<link>`'s `rel` holds the token "canonical" (tokens split at spaces, any case),
+    /// read on its bytes: pages carry dozens of `<link>`s (styles, preloads, icons), and lower-casing
+    /// and splitting each one's `rel` into strings was 0.3% of a page's cleaning.
+    private static func isCanonical(rel: String) -> Bool {
+        rel.utf8.split(separator: 0x20).contains { token in
+            token.count == canonical.count && zip(token, canonical).allSatisfy { ($0 &- 0x41 < 26 ? $0 | 0x20 : $0) == $1 }
+        }
+    }
+
+    private static let canonical = Array("canonical".utf8)
 
     /// The folded text of an element's subtree (scripts and styles left out).
     private func text(of node: xmlNodePtr) -> String {
