@@ -166,10 +166,10 @@ package struct BytePatternSet: Sendable {
                             foldingCase
                                 ? Self.scan(
                                     hay, bytes: bytes, patterns: patterns, bucketStart: bucketStart, pairBucket: pairBucket,
-                                    pairs: pairs, stopAtFirst: stopAtFirst, byte: { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 })
+                                    pairs: pairs, stopAtFirst: stopAtFirst, reading: ASCIICaseFolded.self)
                                 : Self.scan(
                                     hay, bytes: bytes, patterns: patterns, bucketStart: bucketStart, pairBucket: pairBucket,
-                                    pairs: pairs, stopAtFirst: stopAtFirst, byte: { $0 })
+                                    pairs: pairs, stopAtFirst: stopAtFirst, reading: AsWritten.self)
                         }
                     }
                 }
@@ -177,11 +177,22 @@ package struct BytePatternSet: Sendable {
         }
     }
 
-    private static func scan(
+    /// How the scan reads the haystack's bytes: a type rather than a closure, so that each way
+    /// gets its own specialised loop (a closure was called per byte).
+    private protocol ByteReading { static func byte(_ byte: UInt8) -> UInt8 }
+    private enum AsWritten: ByteReading {
+        @inline(__always) static func byte(_ byte: UInt8) -> UInt8 { byte }
+    }
+    private enum ASCIICaseFolded: ByteReading {
+        @inline(__always) static func byte(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
+    }
+
+    private static func scan<Reading: ByteReading>(
         _ hay: UnsafeBufferPointer<UInt8>, bytes: UnsafeBufferPointer<UInt8>, patterns: UnsafeBufferPointer<Pattern>,
         bucketStart: UnsafeBufferPointer<Int32>, pairBucket: UnsafeBufferPointer<UInt16>, pairs: UnsafeBufferPointer<UInt64>,
-        stopAtFirst: Bool, byte: (UInt8) -> UInt8
+        stopAtFirst: Bool, reading: Reading.Type
     ) -> UInt32 {
+        func byte(_ value: UInt8) -> UInt8 { Reading.byte(value) }
         var found: UInt32 = 0
         for start in 0..<hay.count {
             // The byte after the last one counts as 0: only one-byte patterns set those pairs.
