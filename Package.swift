@@ -3,7 +3,8 @@ import PackageDescription
 
 /// jemalloc (apt: libjemalloc-dev) as the `etl` program's allocator, for libxml2's trees above all:
 /// a whole run over saved pages is about 10% faster than with glibc's malloc (BENCHMARKS.md,
-/// "Allocator"). Linked into the executables only; the libraries leave the choice to their program.
+/// "Extraction on two sets at once"). Linked into the executables only; the libraries leave the
+/// choice to their program.
 let jemalloc: [LinkerSetting] = [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
 
 let package = Package(
