@@ -28,6 +28,15 @@ package enum HTMLTag: UInt8 {
         }
     }
 
+    /// Elements whose subtree the walk skips without reading anything of them: like a `<script>`,
+    /// never text, but unlike it never metadata either (``PageAnalysis`` reads JSON-LD from scripts).
+    package var isSkippedUnread: Bool {
+        switch self {
+        case .style, .template, .svg, .math, .iframe, .object, .embed, .canvas, .select, .textarea, .option: return true
+        default: return false
+        }
+    }
+
     /// The page's own regions around the article: header, footer, navigation, asides. Removed with
     /// their content like the others, but only once the walk has shown that they are small: an
     /// unclosed tag makes libxml2 nest the rest of a page inside a `<header>` or a `<nav>`, and such

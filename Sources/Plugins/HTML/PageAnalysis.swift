@@ -290,16 +290,15 @@ package struct PageAnalysis {
             return
         }
         let tag = HTMLTag(name: node.pointee.name)
+        // Subtrees never read and carrying no metadata (icons, menus of options, styles): skipped
+        // before their attributes are read, hidden or not (an SVG icon's paths carry dozens).
+        if tag.isSkippedUnread { return checkDepth(below: node, at: context.depth) }
         let attributes = Attributes(node: node)
         if attributes.isHidden { return checkDepth(below: node, at: context.depth) }
 
         let index = Int32(elements.count)
         readMetadata(node: node, tag: tag, index: index)
-        if tag == .script || tag == .style || tag == .template || tag == .svg || tag == .math
-            || tag == .iframe || tag == .object || tag == .embed || tag == .canvas || tag == .select || tag == .textarea || tag == .option
-        {
-            return checkDepth(below: node, at: context.depth)
-        }
+        if tag == .script { return checkDepth(below: node, at: context.depth) }
 
         // Classes on <html> and <body> describe the whole page's layout ("one-sidebar"), not a part of it.
         let reading = classReadings.read(attributes.names)
