@@ -47,9 +47,19 @@ package enum VisibleFacts {
     package static func isLabelledFact(_ line: String) -> Bool {
         // Every block of the content is asked: the colon and length tests come first, on bytes.
         // ":" or the full-width "：" (EF BC 9A).
-        guard line.utf8.count <= 320, line.utf8.contains(where: { $0 == UInt8(ascii: ":") || $0 == 0x9A }),
-            line.unicodeScalars.count <= 80
-        else { return false }
+        guard line.utf8.count <= 320 else { return false }
+        // One pass over the bytes: a colon, and at most 80 scalars (bytes that start one).
+        var bytes = line
+        let (hasColon, scalars) = bytes.withUTF8 { buffer in
+            var hasColon = false
+            var scalars = 0
+            for byte in buffer {
+                if byte == UInt8(ascii: ":") || byte == 0x9A { hasColon = true }
+                if byte & 0xC0 != 0x80 { scalars += 1 }
+            }
+            return (hasColon, scalars)
+        }
+        guard hasColon, scalars <= 80 else { return false }
         var folded = ArticleDate.asciiDigits(line).lowercased()
         folded.unicodeScalars.removeAll { $0 == "\u{200C}" }
         for label in factLabels where folded.hasPrefix(label) {
