@@ -19,7 +19,9 @@ public struct SelectExtractor: Transform {
         discussion: """
             Example: { "use": "select", "fields": { "newsId": ".news_id_c", "pretitle": ".rutitr", \
             "tags": ".tags_title a", "images": "article img::attr(src)", "category": "xpath://ol[@class='breadcrumb']/li[last()]" } }. \
-            Put it after "article" to correct what the generic extractor found, or use it alone.             The page is parsed as the cleaner parses it: HTML comments are not in the tree, and             XPath's id() finds nothing (select by @id instead).
+            Put it after "article" to correct what the generic extractor found, or use it alone. \
+            The page is parsed as the cleaner parses it: HTML comments are not in the tree, and \
+            XPath's id() finds nothing (select by @id instead).
             """,
         options: [Option.fields.spec, Option.profile.spec, Option.lists.spec, Option.timeZone.spec]
     )
