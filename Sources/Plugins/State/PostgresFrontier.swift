@@ -294,6 +294,9 @@ public final class PostgresFrontier: Frontier {
         return member
     }
 
+    /// Runs `body` on a pooled connection, its errors named by `action`; the result may be
+    /// dropped (statements run for their effect).
+    @discardableResult
     private func run<T: Sendable>(_ action: String, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws(PostgresStateStoreError) -> T {
         do {
             return try await client.withConnection(body)
