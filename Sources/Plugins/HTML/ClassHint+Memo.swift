@@ -6,9 +6,10 @@ extension ClassHint {
     /// repeats (`menu-item`, `post-meta`, `col-md-4` on hundreds of elements) are scanned once.
     ///
     /// Direct-mapped: 256 slots, each holding the last names that fell into it and their reading. A
-    /// slot is picked from the names' length and their first and last bytes (no hash over the whole
-    /// names, which would cost as much as reading them); a hit is confirmed by comparing the bytes,
-    /// so a collision only costs a scan. Scanning names was the largest single cost of the walk.
+    /// slot is picked from the names' length and four of their bytes (first, fourth, middle, last;
+    /// no hash over the whole names, which would cost as much as reading them); a hit is confirmed
+    /// by comparing the bytes, so a collision only costs a scan. Scanning names was the largest
+    /// single cost of the walk.
     package struct Memo {
         private var names = [[UInt8]](repeating: [], count: slotCount)
         private var readings = [Reading](repeating: Reading(), count: slotCount)

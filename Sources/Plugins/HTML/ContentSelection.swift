@@ -455,8 +455,7 @@ package struct ContentSelection {
         // Asked for every block, up its ancestors: one root (the usual case) is compared, not hashed.
         let onlyRoot = roots.count == 1 ? roots.first : nil
         while current > 0 {
-            if let onlyRoot, current == onlyRoot { return (strongest, namer) }
-            if onlyRoot == nil && roots.contains(current) { return (strongest, namer) }
+            if onlyRoot.map({ $0 == current }) ?? roots.contains(current) { return (strongest, namer) }
             // Fields read in place: a copy of the element retained its names.
             let hint = elements[Int(current)].hint
             if hint > strongest && elements[Int(current)].characters * 2 < rootCharacters

@@ -49,8 +49,8 @@ package enum VisibleFacts {
         // ":" or the full-width "：" (EF BC 9A).
         guard line.utf8.count <= 320 else { return false }
         // One pass over the bytes: a colon, and at most 80 scalars (bytes that start one).
-        var bytes = line
-        let (hasColon, scalars) = bytes.withUTF8 { buffer in
+        var text = line
+        let (hasColon, scalars) = text.withUTF8 { buffer in
             var hasColon = false
             var scalars = 0
             for byte in buffer {
@@ -85,11 +85,10 @@ package enum VisibleFacts {
 
     /// The first all-digit path segment of at least five digits: `/fa/news/870239/slug` → 870239.
     package static func newsId(inURL url: String?) -> String? {
-        // The standard library's search and split: Foundation's `range(of:)` and
-        // `components(separatedBy:)` go through NSString, at some 100,000 instructions a URL.
+        // On the UTF-8 bytes: Foundation's `range(of:)` went through NSString (some 100,000
+        // instructions a URL), and the standard library's search and split on characters still cost
+        // more than the rest of the URL's handling.
         guard let url else { return nil }
-        // On the UTF-8 bytes: `firstRange(of:)` and `split` on characters cost more than the rest
-        // of the URL's handling.
         let bytes = Array(url.utf8)
         guard let colon = bytes.indices.first(where: { bytes[$0] == UInt8(ascii: ":") && bytes[$0...].starts(with: "://".utf8) }) else { return nil }
         let afterHost = bytes[(colon + 3)...].drop { $0 != UInt8(ascii: "/") }
